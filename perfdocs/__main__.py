@@ -1,0 +1,5 @@
+"""`python -m perfdocs`."""
+
+from perfdocs.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""Diagnostics: a problem at a place in a file, and the reporters that print them."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    rule: str
+    message: str
+    severity: str = ERROR
+    hint: str | None = None
+
+    def text(self) -> str:
+        prefix = "" if self.severity == ERROR else "warning: "
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}{hint} [{self.rule}]"
+
+
+def display_path(path: Path) -> str:
+    """The path as a person would type it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.path, d.line, d.col, d.rule, d.message)
+
+
+def count(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
+    errors = warnings = 0
+    for d in diagnostics:
+        if d.severity == ERROR:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def format_text(diagnostics: list[Diagnostic]) -> str:
+    return "".join(d.text() + "\n" for d in diagnostics)
+
+
+def format_json(diagnostics: list[Diagnostic], **summary: object) -> str:
+    errors, warnings = count(diagnostics)
+    doc = {
+        "diagnostics": [asdict(d) for d in diagnostics],
+        "summary": {"errors": errors, "warnings": warnings, **summary},
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(diagnostics: list[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, which become annotations on the pull request."""
+    out = []
+    for d in diagnostics:
+        level = "error" if d.severity == ERROR else "warning"
+        msg = d.message + (f" ({d.hint})" if d.hint else "")
+        out.append(
+            f"::{level} file={_gh_escape(d.path, True)},line={d.line},col={d.col},"
+            f"title={_gh_escape(d.rule, True)}::{_gh_escape(msg)}\n"
+        )
+    return "".join(out)
+
+
+FORMATS = {"text": format_text, "json": format_json, "github": format_github}

@@ -1,0 +1,45 @@
+"""Safe writing: atomic replacement, no overwriting unless asked, never outside a folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from perfdocs.diagnostics import display_path
+from perfdocs.errors import PerfdocsError
+
+
+def inside(folder: Path, path: Path) -> Path:
+    """`path` resolved, or an error if it would land outside `folder`."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        raise PerfdocsError(f"refusing to write {display_path(path)}: it is outside {display_path(folder)}")
+    return resolved
+
+
+def atomic_write(path: Path, text: str, overwrite: bool = False) -> None:
+    """Write through a temporary file in the same folder and a rename: readers see the old
+    file or the new one, never half of one."""
+    if path.exists() and not overwrite:
+        raise PerfdocsError(f"{display_path(path)} already exists; not overwriting it (use --force to replace it)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if not overwrite:
+            # link() fails if the name appeared meanwhile: no race can clobber a file.
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise PerfdocsError(f"{display_path(path)} already exists; not overwriting it") from None
+            except OSError:  # file systems without hard links
+                os.replace(tmp, path)
+        else:
+            os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

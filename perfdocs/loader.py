@@ -1,0 +1,188 @@
+"""Records: walk a records folder, parse every file, and give each record its kind and id.
+
+A record knows its source file and can point at any of its keys or values, so every
+later stage reports problems at an exact `path:line:col`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from perfdocs.diagnostics import ERROR, Diagnostic, display_path
+from perfdocs.errors import PerfdocsError
+from perfdocs.schemas import KINDS, did_you_mean
+from perfdocs.source import RECORD_SUFFIXES, Document, load_file
+
+PERSON_KINDS = ("evidence", "goal", "review", "packet")
+"""Kinds that may live in a person's folder, where their id comes from their path."""
+IGNORED_NAMES = {"README.md", "CODEOWNERS"}
+
+
+@dataclass
+class Record:
+    doc: Document
+    rel: str
+    """Path relative to the records root, with '/' separators."""
+    kind: str
+    id: str
+    owner: str | None = None
+    """The handle whose folder (people/<handle>/) holds the record."""
+    visibility: str = "private"
+    """Effective visibility, filled in by the organisation graph."""
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data
+
+    @property
+    def body(self) -> str | None:
+        return self.doc.body
+
+    @property
+    def display(self) -> str:
+        return self.doc.display
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.doc.data.get(key, default)
+
+    def diag(self, rule: str, message: str, path: tuple = (), key: bool = False,
+             severity: str = ERROR, hint: str | None = None) -> Diagnostic:
+        line, col = self.doc.at(path, key)
+        return Diagnostic(self.display, line, col, rule, message, severity, hint)
+
+
+@dataclass
+class LoadResult:
+    root: Path
+    records: list[Record] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+
+def find_root(start: Path) -> Path:
+    """The records root for a path: the nearest folder at or above it holding org.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents) if start.is_dir() else start.parents:
+        if (folder / "org.yaml").is_file():
+            return folder
+        if (folder / "records" / "org.yaml").is_file():
+            return folder / "records"
+    raise PerfdocsError(f"{display_path(start)} is not inside a records folder (no org.yaml found above it)")
+
+
+def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
+    """(path, relative path, problem) for every candidate record file, in a stable order.
+
+    Symbolic links are followed only when they stay inside the records folder: a link
+    that points outside is reported, never read.
+    """
+    real_root = root.resolve()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            rel = Path(folder).relative_to(root).as_posix()
+            yield Path(folder), rel, f"cannot read the folder: {err.strerror or err}"
+            continue
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith((".", "_")) or name in IGNORED_NAMES:
+                continue
+            path = Path(entry.path)
+            rel = path.relative_to(root).as_posix()
+            try:
+                is_link = entry.is_symlink()
+                if is_link:
+                    target = path.resolve()
+                    if not target.is_relative_to(real_root):
+                        if name.endswith(RECORD_SUFFIXES) or target.is_dir():
+                            yield path, rel, "a symbolic link that points outside the records folder; not read"
+                        continue
+                if entry.is_dir(follow_symlinks=not is_link):
+                    subfolders.append(path)
+                elif name.endswith(RECORD_SUFFIXES) and entry.is_file():
+                    yield path, rel, None
+            except OSError as err:
+                yield path, rel, f"cannot read: {err.strerror or err}"
+        stack.extend(reversed(subfolders))
+
+
+def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]:
+    data = doc.data
+    kind = data.get("kind")
+    if kind is None:
+        return None, [Diagnostic(doc.display, *doc.at(()), "schema/missing-kind",
+                                 "the record does not say what it is: add 'kind:'",
+                                 hint=f"one of {', '.join(KINDS)}")]
+    if kind not in KINDS:
+        return None, [Diagnostic(doc.display, *doc.at(("kind",)), "schema/unknown-kind",
+                                 f"unknown kind {kind!r}{did_you_mean(kind, KINDS)}",
+                                 hint=f"one of {', '.join(KINDS)}")]
+    parts = rel.split("/")
+    owner = None
+    problems: list[Diagnostic] = []
+    if kind == "person":
+        rid = data.get("handle")
+        if len(parts) == 3 and parts[0] == "people" and parts[2] in ("person.yaml", "person.yml"):
+            owner = parts[1]
+            if rid != owner and isinstance(rid, str):
+                problems.append(Diagnostic(doc.display, *doc.at(("handle",)), "id/mismatch",
+                                           f"handle {rid!r} does not match its folder 'people/{owner}/'"))
+        else:
+            problems.append(Diagnostic(doc.display, 1, 1, "id/location",
+                                       "a person lives in people/<handle>/person.yaml"))
+    elif len(parts) >= 3 and parts[0] == "people" and kind in PERSON_KINDS:
+        owner = parts[1]
+        stem = parts[-1].rsplit(".", 1)[0]
+        rid = f"{owner}/{stem}"
+        if "id" in data:
+            problems.append(Diagnostic(doc.display, *doc.at(("id",), True), "id/from-path",
+                                       f"records in a person's folder take their id from the path ({rid}); "
+                                       "remove 'id'"))
+    elif kind in ("evidence", "review", "packet"):
+        rid = rel.rsplit(".", 1)[0]
+        problems.append(Diagnostic(doc.display, 1, 1, "id/location",
+                                   f"{kind} records live in people/<handle>/, where their id comes from the path"))
+    else:
+        rid = data.get("id")
+        if rid is None:
+            problems.append(Diagnostic(doc.display, *doc.at(()), "schema/required",
+                                       "missing required field 'id'"))
+    if not isinstance(rid, str):
+        rid = rel.rsplit(".", 1)[0]
+    return Record(doc, rel, kind, rid, owner), problems
+
+
+def load_records(root: Path, display_root: Path | None = None) -> LoadResult:
+    """Parse every record under `root`. Bad files become Diagnostics, never exceptions."""
+    if not root.exists():
+        raise PerfdocsError(f"records folder {display_path(root)} does not exist")
+    if not root.is_dir():
+        raise PerfdocsError(f"{display_path(root)} is not a folder")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise PerfdocsError(f"records folder {display_path(root)} cannot be read (permission denied)")
+    base = display_root if display_root is not None else root
+    result = LoadResult(root)
+    for path, rel, problem in walk(root):
+        display = display_path(base / rel)
+        if problem:
+            result.diagnostics.append(Diagnostic(display, 1, 1, "file/unreadable", problem))
+            continue
+        result.files += 1
+        doc = load_file(path, display)
+        result.diagnostics.extend(doc.diagnostics)
+        if doc.data is None:
+            continue
+        record, problems = _identify(doc, rel)
+        result.diagnostics.extend(problems)
+        if record is not None:
+            result.records.append(record)
+    return result

@@ -1,0 +1,90 @@
+"""Semantic rules: cross-references, identity, rubric lint and policy.
+
+Each family is a module with a `check(org)` generator of Diagnostics. `RULES` is the
+catalogue of every rule id perfdocs can report, with what it means; `perfdocs rules`
+prints it, and a test checks that every rule the code emits is listed here.
+"""
+
+from __future__ import annotations
+
+from perfdocs.diagnostics import Diagnostic
+from perfdocs.graph import Organisation
+
+RULES: dict[str, str] = {
+    # files and YAML
+    "file/unreadable": "A file or folder cannot be read, disappeared, or is a link pointing outside the records folder.",
+    "file/too-large": "A file is larger than the record size limit (1 MB).",
+    "file/binary": "A file contains NUL bytes: binary, not a text record.",
+    "file/encoding": "A file is not UTF-8 (invalid bytes, or a UTF-16/UTF-32 byte order mark).",
+    "file/no-front-matter": "A Markdown record does not start with YAML front matter.",
+    "file/front-matter-unclosed": "The front matter is never closed with a '---' line.",
+    "yaml/syntax": "The YAML cannot be parsed (with the position libyaml reports).",
+    "yaml/duplicate-key": "The same key twice in one mapping (YAML would silently keep the last).",
+    "yaml/tag": "A YAML tag such as !!python/object or a custom tag: records are plain data.",
+    "yaml/complex-key": "A mapping key that is a list or a mapping.",
+    "yaml/multiple-documents": "More than one YAML document in one file.",
+    "yaml/too-deep": "Nesting deeper than the limit (50 levels).",
+    "yaml/too-many-nodes": "The document expands (through aliases) to more than 100,000 values.",
+    "yaml/empty": "The record is empty.",
+    "yaml/not-a-mapping": "The record is a list or a scalar instead of a mapping of fields.",
+    # schema
+    "schema/missing-kind": "The record has no 'kind'.",
+    "schema/unknown-kind": "The 'kind' is not one of the record kinds.",
+    "schema/unknown-field": "A field the kind's schema does not define (with a 'did you mean').",
+    "schema/required": "A required field is missing.",
+    "schema/type": "A value of the wrong type.",
+    "schema/enum": "A value outside the allowed set (with a 'did you mean').",
+    "schema/format": "A date, date-time or email that is not valid (e.g. 2026-02-30).",
+    "schema/id": "An id that is not ASCII letters, digits, '.', '_' and '-'.",
+    "schema/pattern": "A value that does not have the expected form (e.g. a period like 2026-Q3).",
+    "schema/*": "Any other JSON Schema keyword (min-items, unique-items, minimum, ...), named after it.",
+    # identity
+    "id/duplicate": "Two records of one kind with the same id.",
+    "id/collision": "Two ids or paths that differ only by case or by look-alike characters.",
+    "id/invalid": "A path-derived id (a folder or file name) that is not a valid id.",
+    "id/mismatch": "A record disagrees with its path (handle vs folder, author vs folder, date vs file name).",
+    "id/location": "A record in the wrong place (e.g. evidence outside people/<handle>/).",
+    "id/from-path": "An 'id' field in a record whose id comes from its path.",
+    # references
+    "ref/unknown-person": "A reference to a person who does not exist.",
+    "ref/unknown-team": "A reference to a team that does not exist.",
+    "ref/unknown-track": "A reference to a track that does not exist.",
+    "ref/unknown-level": "A level that is not in the track.",
+    "ref/unknown-competency": "A competency that is not in the (author's or candidate's) track's matrix.",
+    "ref/unknown-dimension": "A competency's dimension that the org does not define.",
+    "ref/unknown-goal": "A reference to a goal that does not exist.",
+    "ref/unknown-key-result": "A key result id that the goal does not have.",
+    "ref/unknown-evidence": "A reference to an evidence entry that does not exist.",
+    "ref/unknown-postmortem": "A 'postmortem:<id>' link or reference to a postmortem that does not exist.",
+    "ref/unknown-metric": "A reference to a metric definition that does not exist.",
+    "ref/unknown-rating": "A rating that is not in the org's rating scale.",
+    "ref/manager-cycle": "People who (indirectly) manage themselves.",
+    "ref/missing-matrix": "A track without a competency matrix.",
+    "ref/missing-org": "The records folder has no org record.",
+    # dates
+    "date/future": "A date after today (evidence, postmortems, start dates, reviews of metrics).",
+    "date/order": "Dates in the wrong order (restored before detected, a window that ends before it starts).",
+    # rubric lint
+    "rubric/missing-descriptor": "A competency with no descriptor at some level of its track.",
+    "rubric/no-step-up": "A descriptor identical to the level below (say {unchanged: true} if on purpose).",
+    "rubric/duplicate-descriptor": "The same descriptor text used for two competencies.",
+    "rubric/bad-unchanged": "'unchanged' at a level that has no level below it.",
+    "org/rating-scale": "A rating scale whose thresholds are not from highest to lowest or leave completions unrated.",
+    # policy
+    "policy/compensation": "A compensation field (salary, bonus, equity, ...): development is kept apart from pay.",
+    "metric/team-only-target": "A team-only metric (e.g. DORA) used as an individual's key result.",
+    "packet/target-level": "A packet's target level is not in the candidate's track, or not above the current level.",
+    "packet/foreign-evidence": "A packet cites evidence that is not the candidate's.",
+    "packet/current-level": "A packet's current level differs from the candidate's recorded level.",
+    "evidence/no-competency": "An evidence entry that names no competency (it cannot support any claim).",
+    "team/membership": "A person's team does not list them, or a team lists someone in another team.",
+}
+
+
+def run(org: Organisation) -> list[Diagnostic]:
+    from perfdocs.rules import dates, identity, policy, references, rubric
+
+    out: list[Diagnostic] = []
+    for family in (identity, references, rubric, dates, policy):
+        out.extend(family.check(org))
+    return out

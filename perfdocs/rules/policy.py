@@ -1,0 +1,57 @@
+"""Policy rules: development is kept apart from pay; team signals are never individual targets."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from perfdocs.diagnostics import Diagnostic
+from perfdocs.graph import Organisation
+from perfdocs.loader import Record
+from perfdocs.rules._util import dicts
+
+COMPENSATION_FIELDS = frozenset({
+    "salary", "bonus", "equity", "compensation", "comp", "stock", "stock_options", "rsu", "rsus",
+    "pay", "pay_band", "pay_grade", "raise", "pay_raise", "merit_increase", "base_pay", "wage",
+    "total_comp", "total_compensation", "payout",
+})
+
+
+def normalise(key: str) -> str:
+    return key.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def compensation_fields(org: Organisation) -> frozenset[str]:
+    extra = org.setting("compensation_fields", [])
+    return COMPENSATION_FIELDS | {normalise(k) for k in extra if isinstance(k, str)} \
+        if isinstance(extra, list) else COMPENSATION_FIELDS
+
+
+def _walk_keys(value: Any, path: tuple) -> Iterator[tuple[str, tuple]]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield key, path + (key,)
+            yield from _walk_keys(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _walk_keys(child, path + (i,))
+
+
+def compensation_problems(record: Record, fields: frozenset[str]) -> Iterator[Diagnostic]:
+    for key, path in _walk_keys(record.data, ()):
+        if normalise(key) in fields:
+            yield record.diag("policy/compensation", f"compensation field '{key}' is not allowed in any record: "
+                              "development is kept apart from pay", path, key=True)
+
+
+def check(org: Organisation) -> Iterator[Diagnostic]:
+    fields = compensation_fields(org)
+    for record in org.records:
+        yield from compensation_problems(record, fields)
+    for goal in org.goals.values():
+        if goal.get("level") != "individual":
+            continue
+        for i, kr in dicts(goal.get("key_results")):
+            metric = org.metrics.get(kr.get("metric")) if isinstance(kr.get("metric"), str) else None
+            if metric is not None and metric.get("scope") == "team":
+                yield goal.diag("metric/team-only-target", f"'{metric.id}' is a team-level metric: it is a signal of "
+                                "a team's health, never an individual's target", ("key_results", i, "metric"))

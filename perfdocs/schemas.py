@@ -1,0 +1,166 @@
+"""The JSON Schemas of the record kinds, and schema errors turned into Diagnostics.
+
+Schemas are read once from `schemas/` (the repository's top-level folder, carried
+inside the package by the wheel), registered by their `$id` so that `$ref`s between
+them resolve offline, and each kind gets one reused Draft 2020-12 validator with a
+format checker (jsonschema does not check `format` without one).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from perfdocs.errors import PerfdocsError
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """A top-level data folder (schemas, templates, records): in the wheel or the source tree."""
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise PerfdocsError(f"perfdocs is installed without its '{name}' folder; reinstall it")
+
+
+SCHEMA_BASE = "https://perfdocs.dev/schemas/v1/"
+KINDS = (
+    "org", "track", "competency-matrix", "team", "person", "goal", "evidence",
+    "postmortem", "review", "packet", "metric", "kpi",
+)
+
+
+@cache
+def schema_documents() -> dict[str, dict]:
+    """File name -> schema document, for every schema in the schemas folder."""
+    out = {}
+    for path in sorted(data_dir("schemas").glob("*.schema.json")):
+        out[path.name] = json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
+@cache
+def registry() -> Registry:
+    resources = [(doc["$id"], Resource.from_contents(doc)) for doc in schema_documents().values()]
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    doc = schema_documents().get(f"{kind}.schema.json")
+    if doc is None:
+        raise PerfdocsError(f"no schema for kind '{kind}'")
+    return Draft202012Validator(doc, registry=registry(), format_checker=FormatChecker())
+
+
+def properties(kind: str) -> dict[str, Any]:
+    return schema_documents()[f"{kind}.schema.json"].get("properties", {})
+
+
+# --- errors ------------------------------------------------------------------------------
+
+def _kebab(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def did_you_mean(word: str, choices: Any) -> str:
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _field(path: tuple) -> str:
+    named = [p for p in path if isinstance(p, str)]
+    return f"'{named[-1]}'" if named else "the record"
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean", int: "a number", float: "a number", str: "text",
+        list: "a list", dict: "a mapping", type(None): "empty (null)",
+    }.get(type(value), type(value).__name__)
+
+
+def _expected(schema_type: Any) -> str:
+    names = {"string": "text", "integer": "a whole number", "number": "a number",
+             "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "null"}
+    if isinstance(schema_type, list):
+        return " or ".join(names.get(t, t) for t in schema_type)
+    return names.get(schema_type, str(schema_type))
+
+
+def _leaf(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf, the error of the branch that matched best, as jsonschema ranks them."""
+    while error.context:
+        best = best_match(error.context)
+        if best is None or best is error:
+            break
+        error = best
+    return error
+
+
+def explain(error: ValidationError) -> Iterator[tuple[str, tuple, bool, str, str | None]]:
+    """(rule, path, at_key, message, hint) for one jsonschema error."""
+    top = error
+    error = _leaf(error)
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    value = error.instance
+    if keyword == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in value if k not in error.schema.get("properties", {})]
+        for extra in extras:
+            yield ("schema/unknown-field", path + (extra,), True,
+                   f"unknown field '{extra}'{did_you_mean(extra, allowed)}", None)
+        return
+    if keyword == "required":
+        missing = re.match(r"'(.+)' is a required property", error.message)
+        name = missing.group(1) if missing else error.message
+        yield "schema/required", path, True, f"missing required field '{name}'", None
+        return
+    if keyword == "type":
+        yield ("schema/type", path, False,
+               f"{_field(path)} must be {_expected(error.validator_value)}, not {_type_name(value)}", None)
+        return
+    if keyword in ("enum", "const"):
+        choices = error.validator_value if keyword == "enum" else [error.validator_value]
+        shown = ", ".join(f"'{c}'" for c in choices)
+        yield ("schema/enum", path, False,
+               f"{value!r} is not allowed for {_field(path)}{did_you_mean(value, choices)}",
+               f"expected one of: {shown}")
+        return
+    if keyword == "format":
+        yield ("schema/format", path, False,
+               f"{value!r} is not a valid {error.validator_value} for {_field(path)}", None)
+        return
+    if keyword == "pattern":
+        if "A-Za-z0-9" in error.validator_value:
+            yield ("schema/id", path, False,
+                   f"{value!r} is not a valid id for {_field(path)}",
+                   "ids are ASCII letters, digits, '.', '_' and '-'")
+        else:
+            yield ("schema/pattern", path, False,
+                   f"{value!r} does not have the expected form for {_field(path)}",
+                   f"pattern {error.validator_value}")
+        return
+    if keyword == "propertyNames":
+        yield f"schema/{_kebab(keyword)}", path, True, f"invalid key in {_field(path)}: {error.message}", None
+        return
+    if top is not error and top.validator in ("oneOf", "anyOf"):
+        yield f"schema/{_kebab(keyword)}", path, False, f"{_field(path)}: {error.message}", None
+        return
+    yield f"schema/{_kebab(keyword)}", path, False, f"{_field(path)}: {error.message}", None
+
+
+def check(kind: str, data: dict) -> Iterator[tuple[str, tuple, bool, str, str | None]]:
+    """Every schema problem of a record, as (rule, path, at_key, message, hint)."""
+    for error in validator(kind).iter_errors(data):
+        yield from explain(error)

@@ -1,0 +1,360 @@
+"""Source files: bytes -> text -> front matter -> YAML data, with positions and limits.
+
+Nothing here trusts its input. A file is read once, checked for size, binary content
+and encoding, split into front matter and body, and composed by libyaml's C parser
+into a node tree; the tree is turned into plain data by our own constructor, which
+accepts only the safe core tags, rejects duplicate keys (plain PyYAML silently keeps
+the last one) and bounds nesting and alias expansion. Problems come back as
+Diagnostics, never as exceptions.
+
+Positions are not kept for every value: a record that needs one (because it has a
+problem to report) composes its YAML again, lazily, through `Document.positions`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from perfdocs.diagnostics import Diagnostic, display_path
+
+try:  # libyaml's C parser; the pure-Python one is ten times slower but equivalent
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 1_000_000
+"""A record larger than this is refused unread (the largest real record is a few KB)."""
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and sequences accepted."""
+MAX_NODES = 100_000
+"""Most YAML nodes one record may expand to, aliases included (stops 'billion laughs')."""
+
+RECORD_SUFFIXES = (".yaml", ".yml", ".md")
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_constructor = SafeConstructor()
+_DEEP_INDENT = re.compile(r"\n {%d,}\S" % MAX_DEPTH)
+
+
+@dataclass
+class Document:
+    """One source file's YAML data and Markdown body."""
+
+    path: Path
+    display: str
+    data: Any
+    yaml_text: str
+    line_offset: int = 0
+    """Lines before the YAML text in the file (1 for front matter's opening '---')."""
+    body: str | None = None
+    body_line: int = 0
+    """Line of the file on which the body starts."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @cached_property
+    def positions(self) -> Positions:
+        return Positions.of(self.yaml_text, self.line_offset)
+
+    def at(self, path: tuple = (), key: bool = False) -> tuple[int, int]:
+        """(line, column), 1-based, of the value (or key) at a JSON path in this document."""
+        return self.positions.locate(path, key)
+
+
+class Positions:
+    """Looks up the file position of a value by its path (keys and list indexes)."""
+
+    def __init__(self, root: yaml.Node | None, line_offset: int) -> None:
+        self.root = root
+        self.offset = line_offset
+
+    @classmethod
+    def of(cls, text: str, line_offset: int) -> Positions:
+        loader = _Loader(text)
+        try:
+            return cls(loader.get_single_node(), line_offset)
+        except yaml.YAMLError:
+            return cls(None, line_offset)
+        finally:
+            loader.dispose()
+
+    def _mark(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def locate(self, path: tuple = (), key: bool = False) -> tuple[int, int]:
+        node = self.root
+        if node is None:
+            return 1 + self.offset, 1
+        where = self._mark(node)
+        for i, part in enumerate(path):
+            last = i == len(path) - 1
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == str(part):
+                        where = self._mark(k if (last and key) else v)
+                        node = v
+                        break
+                else:
+                    return where
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    return where
+                node = node.value[part]
+                where = self._mark(node)
+            else:
+                return where
+        return where
+
+
+class _Limit(Exception):
+    def __init__(self, rule: str, message: str, node: yaml.Node) -> None:
+        super().__init__(message)
+        self.rule, self.message, self.node = rule, message, node
+
+
+class _Builder:
+    """Turns a node tree into plain data, reporting what a safe loader must refuse."""
+
+    def __init__(self, doc_display: str, offset: int) -> None:
+        self.display = doc_display
+        self.offset = offset
+        self.nodes = 0
+        self.diagnostics: list[Diagnostic] = []
+
+    def diag(self, node: yaml.Node, rule: str, message: str) -> Diagnostic:
+        m = node.start_mark
+        return Diagnostic(self.display, m.line + 1 + self.offset, m.column + 1, rule, message)
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Limit(
+                "yaml/too-many-nodes",
+                f"the document expands to more than {MAX_NODES:,} values "
+                "(an alias bomb?); records are refused beyond that",
+                node,
+            )
+        if depth > MAX_DEPTH:
+            raise _Limit("yaml/too-deep", f"nesting deeper than {MAX_DEPTH} levels", node)
+        if isinstance(node, yaml.ScalarNode):
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag not in _SCALAR_TAGS:
+                raise _Limit("yaml/tag", _tag_message(tag), node)
+            if tag == "tag:yaml.org,2002:timestamp":
+                return node.value  # dates stay text; the schema checks their format
+            return _constructor.construct_object(node, deep=False)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise _Limit("yaml/tag", _tag_message(node.tag), node)
+            return [self.build(child, depth + 1) for child in node.value]
+        if node.tag != _MAP:
+            raise _Limit("yaml/tag", _tag_message(node.tag), node)
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Limit("yaml/complex-key", "keys must be plain text, not lists or mappings", key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Limit("yaml/tag", "merge keys ('<<') are not supported in records", key_node)
+            if key_node.tag not in _SCALAR_TAGS:
+                raise _Limit("yaml/tag", _tag_message(key_node.tag), key_node)
+            key = key_node.value  # the text as written: 'on' and 'no' stay strings
+            if key in out:
+                self.diagnostics.append(
+                    self.diag(
+                        key_node,
+                        "yaml/duplicate-key",
+                        f"duplicate key '{key}' (first defined on line {first_line[key]}); "
+                        "YAML would silently keep only the last one",
+                    )
+                )
+                self.build(value_node, depth + 1)
+                continue
+            first_line[key] = key_node.start_mark.line + 1 + self.offset
+            out[key] = self.build(value_node, depth + 1)
+        return out
+
+
+def _tag_message(tag: str) -> str:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return f"YAML tag '{shown}' is not allowed: records are plain data"
+
+
+def _yaml_diag(display: str, err: yaml.YAMLError, offset: int, text: str) -> Diagnostic:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    if isinstance(err, yaml.composer.ComposerError) and "single document" in (context or ""):
+        return Diagnostic(
+            display, line, col, "yaml/multiple-documents",
+            "more than one YAML document in the file ('---' separator); a record is one document",
+        )
+    index = getattr(mark, "index", -1) if mark else -1
+    if "found character" in problem and 0 <= index < len(text) and text[index] == "\t":
+        problem = "a tab character here; YAML indents with spaces only"
+    message = f"{context}, {problem}" if context and context not in problem else problem
+    return Diagnostic(display, line, col, "yaml/syntax", f"invalid YAML: {message}")
+
+
+def _nesting_depth(text: str) -> int:
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return deepest
+
+
+def decode(raw: bytes, display: str) -> str | Diagnostic:
+    """Bytes to text, or the Diagnostic that says why they are not a UTF-8 record."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return Diagnostic(display, 1, 1, "file/encoding", "the file is UTF-32 encoded; records must be UTF-8")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Diagnostic(display, 1, 1, "file/encoding", "the file is UTF-16 encoded; records must be UTF-8")
+    nul = raw.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        return Diagnostic(display, 1, 1, "file/binary", "binary file (it contains NUL bytes), not a text record")
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        return Diagnostic(
+            display, line, col, "file/encoding",
+            f"invalid UTF-8 (byte 0x{raw[err.start]:02x}); records must be UTF-8 text",
+        )
+
+
+def split_front_matter(text: str, display: str) -> tuple[str, int, str | None, int] | Diagnostic:
+    """(yaml_text, line_offset, body, body_line) of a Markdown record."""
+    if not (text.startswith("---\n") or text == "---"):
+        return Diagnostic(
+            display, 1, 1, "file/no-front-matter",
+            "a Markdown record starts with YAML front matter between '---' lines",
+        )
+    start = 4
+    pos = start
+    while True:
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
+        if line.rstrip() in ("---", "..."):
+            yaml_text = text[start:pos]
+            body = "" if end < 0 else text[end + 1:]
+            body_line = yaml_text.count("\n") + 3
+            return yaml_text, 1, body, body_line
+        if end < 0:
+            return Diagnostic(
+                display, 1, 1, "file/front-matter-unclosed",
+                "the front matter opened on line 1 is never closed with a '---' line",
+            )
+        pos = end + 1
+
+
+def load_text(text: str, path: Path, display: str | None = None, markdown: bool | None = None) -> Document:
+    """Parse a record's text. Problems are in `Document.diagnostics`; `data` is None if unusable."""
+    display = display if display is not None else display_path(path)
+    if markdown is None:
+        markdown = path.suffix == ".md"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    body: str | None = None
+    body_line = offset = 0
+    yaml_text = text
+    if markdown:
+        split = split_front_matter(text, display)
+        if isinstance(split, Diagnostic):
+            return Document(path, display, None, "", diagnostics=[split])
+        yaml_text, offset, body, body_line = split
+    doc = Document(path, display, None, yaml_text, offset, body, body_line)
+    if not yaml_text.strip():
+        doc.diagnostics.append(Diagnostic(display, 1, 1, "yaml/empty", "the record is empty"))
+        return doc
+    try:
+        # Cheap signals first: only a file that could nest deeply is walked event by event,
+        # so that libyaml's recursive composer never sees a pathological document.
+        if (yaml_text.count("[") + yaml_text.count("{") > MAX_DEPTH or _DEEP_INDENT.search(yaml_text)) \
+                and _nesting_depth(yaml_text) > MAX_DEPTH:
+            doc.diagnostics.append(
+                Diagnostic(display, 1 + offset, 1, "yaml/too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+            )
+            return doc
+        loader = _Loader(yaml_text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as err:
+        doc.diagnostics.append(_yaml_diag(display, err, offset, yaml_text))
+        return doc
+    if root is None:
+        doc.diagnostics.append(Diagnostic(display, 1, 1, "yaml/empty", "the record is empty"))
+        return doc
+    builder = _Builder(display, offset)
+    try:
+        data = builder.build(root)
+    except _Limit as limit:
+        doc.diagnostics.extend(builder.diagnostics)
+        doc.diagnostics.append(builder.diag(limit.node, limit.rule, limit.message))
+        return doc
+    except (yaml.YAMLError, ValueError, OverflowError) as err:  # e.g. an int the constructor refuses
+        doc.diagnostics.append(Diagnostic(display, 1 + offset, 1, "yaml/syntax", f"invalid YAML value: {err}"))
+        return doc
+    doc.diagnostics.extend(builder.diagnostics)
+    if not isinstance(data, dict):
+        line, col = root.start_mark.line + 1 + offset, root.start_mark.column + 1
+        doc.diagnostics.append(
+            Diagnostic(display, line, col, "yaml/not-a-mapping",
+                       f"a record is a mapping of fields, not a {type(data).__name__ if data is not None else 'null'}")
+        )
+        return doc
+    doc.data = data
+    return doc
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    """Read and parse one record file, never raising on bad content."""
+    display = display if display is not None else display_path(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return Document(path, display, None, "", diagnostics=[
+            Diagnostic(display, 1, 1, "file/unreadable", "the file disappeared while it was being read")])
+    except IsADirectoryError:
+        return Document(path, display, None, "", diagnostics=[
+            Diagnostic(display, 1, 1, "file/unreadable", "expected a file, found a folder")])
+    except OSError as err:
+        return Document(path, display, None, "", diagnostics=[
+            Diagnostic(display, 1, 1, "file/unreadable", f"cannot read the file: {err.strerror or err}")])
+    if len(raw) > MAX_FILE_BYTES:
+        return Document(path, display, None, "", diagnostics=[
+            Diagnostic(display, 1, 1, "file/too-large",
+                       f"the file is larger than {MAX_FILE_BYTES:,} bytes; records are refused beyond that")])
+    text = decode(raw, display)
+    if isinstance(text, Diagnostic):
+        return Document(path, display, None, "", diagnostics=[text])
+    return load_text(text, path, display)

@@ -1,0 +1,124 @@
+"""Validation: files -> records -> schema diagnostics -> organisation -> rule diagnostics.
+
+This is the one pipeline every command reads records through: `validate` reports
+its diagnostics, and `build`, `packet`, `score` and the rest refuse to work from an
+organisation that has errors.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from perfdocs import graph, rules, schemas
+from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
+from perfdocs.errors import PerfdocsError
+from perfdocs.graph import Organisation
+from perfdocs.loader import Record, find_root, load_records
+from perfdocs.rules.policy import compensation_fields, normalise
+
+
+@dataclass
+class Report:
+    root: Path
+    org: Organisation
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return count(self.diagnostics)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.diagnostics)[1]
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+
+def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> Iterable[Diagnostic]:
+    for rule, path, at_key, message, hint in schemas.check(record.kind, record.data):
+        if rule == "schema/unknown-field" and normalise(str(path[-1])) in comp_fields:
+            continue  # reported once, as policy/compensation
+        yield record.diag(rule, message, path, key=at_key, hint=hint)
+
+
+def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str | os.PathLike] = ()) -> Path:
+    """Where the records are: --records, $PERFDOCS_RECORDS, the paths given, the working
+    folder, and finally the example organisation bundled with perfdocs."""
+    if records is None:
+        records = os.environ.get("PERFDOCS_RECORDS") or None
+    if records is not None:
+        root = Path(records)
+        if not root.is_dir():
+            raise PerfdocsError(f"records folder {display_path(root)} does not exist")
+        if not (root / "org.yaml").is_file():
+            raise PerfdocsError(f"{display_path(root)} is not a records folder: it has no org.yaml")
+        return root
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.exists():
+            raise PerfdocsError(f"{display_path(p)} does not exist")
+    if paths:
+        roots = {find_root(p) for p in paths}
+        if len(roots) > 1:
+            raise PerfdocsError("the paths belong to different records folders: "
+                                + ", ".join(sorted(display_path(r) for r in roots)))
+        root = roots.pop()
+    else:
+        try:
+            root = find_root(Path.cwd())
+        except PerfdocsError:
+            return schemas.data_dir("records")
+    # Show paths the way the person typed them when the root is below the working folder.
+    rel = display_path(root)
+    return Path(rel) if not os.path.isabs(rel) else root
+
+
+def _selected(diag: Diagnostic, only: list[Path]) -> bool:
+    target = Path(diag.path).resolve()
+    return any(target == p or target.is_relative_to(p) for p in only)
+
+
+def validate(root: Path, only: Iterable[str | os.PathLike] | None = None) -> Report:
+    """Every problem in the records under `root`; with `only`, just those in these paths
+    (cross-references are still resolved against the whole folder)."""
+    loaded = load_records(root)
+    diagnostics = list(loaded.diagnostics)
+    org, problems = graph.build(loaded.records)
+    diagnostics.extend(problems)
+    comp = compensation_fields(org)
+    for record in loaded.records:
+        diagnostics.extend(schema_diagnostics(record, comp))
+    diagnostics.extend(rules.run(org))
+    if org.org is None:
+        diagnostics.append(Diagnostic(display_path(root / "org.yaml"), 1, 1, "ref/missing-org",
+                                      "the records folder has no org record (org.yaml with kind: org)"))
+    if only is not None:
+        selected = [Path(p).resolve() for p in only]
+        diagnostics = [d for d in diagnostics if _selected(d, selected)]
+    diagnostics = sorted(set(diagnostics), key=sort_key)
+    return Report(root, org, diagnostics, loaded.files)
+
+
+def load_valid(root: Path) -> Report:
+    """The organisation, for commands that must not work from invalid records."""
+    report = validate(root)
+    if report.errors:
+        raise InvalidRecords(report)
+    return report
+
+
+class InvalidRecords(Exception):
+    """Raised by `load_valid`; the CLI prints the diagnostics and exits 1."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{report.errors} error(s) in the records")
+        self.report = report
+
+
+__all__ = ["ERROR", "InvalidRecords", "Report", "load_valid", "resolve_root", "validate"]
