@@ -83,10 +83,16 @@ def main(ctx: click.Context, traceback: bool) -> None:
 
 
 def _register() -> None:
-    from perfdocs.commands import new, rules_cmd, validate
+    """Every module in perfdocs/commands adds its COMMANDS; the modules import the
+    library lazily, inside each command, so `--help` stays fast."""
+    import importlib
+    import pkgutil
 
-    for module in (validate, new, rules_cmd):
-        for command in module.COMMANDS:
+    from perfdocs import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"perfdocs.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
             main.add_command(command)
 
 
