@@ -36,6 +36,8 @@ class Organisation:
     kpis: dict[str, Record] = field(default_factory=dict)
     evidence_by_author: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     _matrix_by_track: dict[str, Record] = field(default_factory=dict)
+    unloaded: set[str] = field(default_factory=set)
+    """Ids probably defined by files that could not be loaded (see loader.guess_ids)."""
 
     # --- lookups -------------------------------------------------------------------------
     def of_kind(self, kind: str) -> dict[str, Record]:
@@ -98,9 +100,9 @@ class Organisation:
         return [r for r in self.records if visibility.visible(r.visibility, audience)]
 
 
-def build(records: Iterable[Record]) -> tuple[Organisation, list[Diagnostic]]:
+def build(records: Iterable[Record], unloaded: Iterable[str] = ()) -> tuple[Organisation, list[Diagnostic]]:
     """Index the records; a second record with an id already taken is reported, not indexed."""
-    graph = Organisation()
+    graph = Organisation(unloaded=set(unloaded))
     problems: list[Diagnostic] = []
     for record in records:
         graph.records.append(record)

@@ -60,6 +60,9 @@ class LoadResult:
     records: list[Record] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    unloaded: set[str] = field(default_factory=set)
+    """Ids that files which could not be loaded probably define (guessed from their paths):
+    references to them are not reported, since the broken file is the real problem."""
 
 
 def find_root(start: Path) -> Path:
@@ -161,6 +164,16 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
     return Record(doc, rel, kind, rid, owner), problems
 
 
+def guess_ids(rel: str, data: object = None) -> set[str]:
+    parts = rel.rsplit(".", 1)[0].split("/")
+    guesses = {parts[-1]}
+    if parts[0] == "people" and len(parts) >= 2:
+        guesses.add(parts[1] if len(parts) == 3 and parts[2] == "person" else f"{parts[1]}/{parts[-1]}")
+    if isinstance(data, dict):
+        guesses.update(v for k in ("id", "handle") if isinstance(v := data.get(k), str))
+    return guesses
+
+
 def load_records(root: Path, display_root: Path | None = None) -> LoadResult:
     """Parse every record under `root`. Bad files become Diagnostics, never exceptions."""
     if not root.exists():
@@ -180,9 +193,12 @@ def load_records(root: Path, display_root: Path | None = None) -> LoadResult:
         doc = load_file(path, display)
         result.diagnostics.extend(doc.diagnostics)
         if doc.data is None:
+            result.unloaded |= guess_ids(rel)
             continue
         record, problems = _identify(doc, rel)
         result.diagnostics.extend(problems)
         if record is not None:
             result.records.append(record)
+        else:
+            result.unloaded |= guess_ids(rel, doc.data)
     return result

@@ -40,11 +40,18 @@ class Report:
         return self.errors == 0
 
 
-def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> Iterable[Diagnostic]:
+def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> list[Diagnostic]:
+    found = []
     for rule, path, at_key, message, hint in schemas.check(record.kind, record.data):
         if rule == "schema/unknown-field" and normalise(str(path[-1])) in comp_fields:
             continue  # reported once, as policy/compensation
-        yield record.diag(rule, message, path, key=at_key, hint=hint)
+        found.append((rule, path, at_key, message, hint))
+    # 'titel' reported as unknown with "did you mean 'title'" already explains the missing 'title'.
+    suggested = {(path[:-1], message.rsplit("'", 2)[-2]) for rule, path, _, message, _ in found
+                 if rule == "schema/unknown-field" and "did you mean" in message}
+    return [record.diag(rule, message, path, key=at_key, hint=hint)
+            for rule, path, at_key, message, hint in found
+            if not (rule == "schema/required" and (path, message.rsplit("'", 2)[-2]) in suggested)]
 
 
 def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str | os.PathLike] = ()) -> Path:
@@ -89,7 +96,7 @@ def validate(root: Path, only: Iterable[str | os.PathLike] | None = None) -> Rep
     (cross-references are still resolved against the whole folder)."""
     loaded = load_records(root)
     diagnostics = list(loaded.diagnostics)
-    org, problems = graph.build(loaded.records)
+    org, problems = graph.build(loaded.records, loaded.unloaded)
     diagnostics.extend(problems)
     comp = compensation_fields(org)
     for record in loaded.records:

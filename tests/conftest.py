@@ -137,3 +137,8 @@ def git_repo(tmp_path):
         return GitRepo(tmp_path / name, branch)
 
     return make
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regen-cases", action="store_true",
+                     help="rewrite tests/cases/*.txt from the current output (review the diff!)")

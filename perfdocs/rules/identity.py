@@ -10,7 +10,7 @@ from perfdocs.diagnostics import Diagnostic
 from perfdocs.graph import Organisation
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-EVIDENCE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-[A-Za-z0-9][A-Za-z0-9._-]*$")
+EVIDENCE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-.+$")
 
 # Latin look-alikes from other scripts, the ones that actually turn up in names.
 _CONFUSABLES = str.maketrans({
@@ -41,14 +41,15 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
     for record in org.records:
         key = skeleton(record.rel)
         other = seen_paths.get(key)
-        if other is not None and other != record.rel:
+        path_clash = other is not None and other != record.rel
+        if path_clash:
             yield record.diag("id/collision", f"the path '{record.rel}' and '{other}' {_describe(record.rel, other)}; "
                               "they clash on macOS and Windows checkouts")
         else:
             seen_paths[key] = record.rel
         id_key = (record.kind, skeleton(record.id))
         prior = seen_ids.get(id_key)
-        if prior is not None and prior[0] != record.id:
+        if prior is not None and prior[0] != record.id and not path_clash:
             field = ("handle",) if record.kind == "person" else ("id",)
             yield record.diag("id/collision", f"{record.kind} id '{record.id}' and '{prior[0]}' ({prior[1]}) "
                               f"{_describe(record.id, prior[0])}", field)

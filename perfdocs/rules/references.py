@@ -11,13 +11,15 @@ from perfdocs.rules._util import dicts, strings
 from perfdocs.schemas import did_you_mean
 
 
-def _ref(record: Record, value: object, index: dict, rule: str, what: str, path: tuple) -> Iterator[Diagnostic]:
-    if isinstance(value, str) and value not in index:
+def _ref(record: Record, org: Organisation, value: object, index: dict, rule: str, what: str,
+         path: tuple) -> Iterator[Diagnostic]:
+    """A reference that must resolve; ids that a broken file probably defines are not reported."""
+    if isinstance(value, str) and value not in index and value not in org.unloaded:
         yield record.diag(rule, f"unknown {what} '{value}'{did_you_mean(value, index)}", path)
 
 
 def _person(record: Record, org: Organisation, value: object, path: tuple) -> Iterator[Diagnostic]:
-    yield from _ref(record, value, org.people, "ref/unknown-person", "person", path)
+    yield from _ref(record, org, value, org.people, "ref/unknown-person", "person", path)
 
 
 def _competency(record: Record, org: Organisation, track: object, value: object, path: tuple) -> Iterator[Diagnostic]:
@@ -64,7 +66,7 @@ def _track(record: Record, org: Organisation) -> Iterator[Diagnostic]:
 
 
 def _matrix(record: Record, org: Organisation) -> Iterator[Diagnostic]:
-    yield from _ref(record, record.get("track"), org.tracks, "ref/unknown-track", "track", ("track",))
+    yield from _ref(record, org, record.get("track"), org.tracks, "ref/unknown-track", "track", ("track",))
     dims = [d.get("id") for d in org.dimensions]
     for i, comp in dicts(record.get("competencies")):
         dim = comp.get("dimension")
@@ -86,10 +88,10 @@ def _team(record: Record, org: Organisation) -> Iterator[Diagnostic]:
 
 def _person_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     track = record.get("track")
-    yield from _ref(record, track, org.tracks, "ref/unknown-track", "track", ("track",))
+    yield from _ref(record, org, track, org.tracks, "ref/unknown-track", "track", ("track",))
     yield from _level(record, org, track, record.get("level"), ("level",))
     team = record.get("team")
-    yield from _ref(record, team, org.teams, "ref/unknown-team", "team", ("team",))
+    yield from _ref(record, org, team, org.teams, "ref/unknown-team", "team", ("team",))
     yield from _person(record, org, record.get("manager"), ("manager",))
     members = org.teams[team].get("members") if team in org.teams else None
     if isinstance(members, list) and record.id not in members:
@@ -100,7 +102,7 @@ def _person_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
 def _goal(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     level, owner = record.get("level"), record.get("owner")
     if level == "team":
-        yield from _ref(record, owner, org.teams, "ref/unknown-team", "team", ("owner",))
+        yield from _ref(record, org, owner, org.teams, "ref/unknown-team", "team", ("owner",))
     elif level == "individual":
         yield from _person(record, org, owner, ("owner",))
         if record.owner is not None and isinstance(owner, str) and owner != record.owner:
@@ -108,11 +110,11 @@ def _goal(record: Record, org: Organisation) -> Iterator[Diagnostic]:
                               ("owner",))
     parent = record.get("parent")
     if isinstance(parent, str):
-        yield from _ref(record, parent, org.goals, "ref/unknown-goal", "goal", ("parent",))
+        yield from _ref(record, org, parent, org.goals, "ref/unknown-goal", "goal", ("parent",))
         if parent == record.id:
             yield record.diag("ref/unknown-goal", "a goal cannot be its own parent", ("parent",))
     for i, kr in dicts(record.get("key_results")):
-        yield from _ref(record, kr.get("metric"), org.metrics, "ref/unknown-metric", "metric",
+        yield from _ref(record, org, kr.get("metric"), org.metrics, "ref/unknown-metric", "metric",
                         ("key_results", i, "metric"))
 
 
@@ -127,18 +129,18 @@ def _evidence(record: Record, org: Organisation) -> Iterator[Diagnostic]:
         yield record.diag("evidence/no-competency", "this evidence names no competency, so no claim can cite it",
                           ("competencies",), severity=WARNING)
     for i, goal in strings(record.get("goals")):
-        yield from _ref(record, goal, org.goals, "ref/unknown-goal", "goal", ("goals", i))
+        yield from _ref(record, org, goal, org.goals, "ref/unknown-goal", "goal", ("goals", i))
     for i, person in strings(record.get("collaborators")):
         yield from _person(record, org, person, ("collaborators", i))
     for i, link in enumerate(record.get("links") or [] if isinstance(record.get("links"), list) else []):
         ref = link.get("ref") if isinstance(link, dict) else link
         if isinstance(ref, str) and ref.startswith("postmortem:"):
-            yield from _ref(record, ref.split(":", 1)[1], org.postmortems, "ref/unknown-postmortem",
+            yield from _ref(record, org, ref.split(":", 1)[1], org.postmortems, "ref/unknown-postmortem",
                             "postmortem", ("links", i))
 
 
 def _postmortem(record: Record, org: Organisation) -> Iterator[Diagnostic]:
-    yield from _ref(record, record.get("team"), org.teams, "ref/unknown-team", "team", ("team",))
+    yield from _ref(record, org, record.get("team"), org.teams, "ref/unknown-team", "team", ("team",))
     for i, person in strings(record.get("participants")):
         yield from _person(record, org, person, ("participants", i))
     for i, item in dicts(record.get("action_items")):
@@ -159,7 +161,7 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
                           ("rating",), hint=f"the scale: {', '.join(map(str, scale))}")
     for i, kr in dicts(record.get("key_results")):
         goal = org.goals.get(kr.get("goal")) if isinstance(kr.get("goal"), str) else None
-        yield from _ref(record, kr.get("goal"), org.goals, "ref/unknown-goal", "goal", ("key_results", i, "goal"))
+        yield from _ref(record, org, kr.get("goal"), org.goals, "ref/unknown-goal", "goal", ("key_results", i, "goal"))
         if goal is not None and isinstance(kr.get("key_result"), str):
             krs = [k.get("id") for _, k in dicts(goal.get("key_results"))]
             if kr["key_result"] not in krs:
@@ -169,7 +171,7 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     for i, fb in dicts(record.get("feedback")):
         yield from _person(record, org, fb.get("from"), ("feedback", i, "from"))
         for j, ev in strings(fb.get("evidence")):
-            yield from _ref(record, ev, org.evidence, "ref/unknown-evidence", "evidence",
+            yield from _ref(record, org, ev, org.evidence, "ref/unknown-evidence", "evidence",
                             ("feedback", i, "evidence", j))
     track = org.person_track(person) if isinstance(person, str) else None
     for i, item in dicts(record.get("development_plan")):
@@ -188,7 +190,8 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     current, target = record.get("current_level"), record.get("target_level")
     yield from _level(record, org, track, current, ("current_level",))
     yield from _level(record, org, track, target, ("target_level",), rule="packet/target-level")
-    if person is not None and isinstance(current, str) and current != person.get("level"):
+    if person is not None and isinstance(current, str) and current != person.get("level") \
+            and org.level(track, person.get("level")) is not None:
         yield record.diag("packet/current-level", f"current level '{current}' differs from {candidate}'s "
                           f"recorded level '{person.get('level')}'", ("current_level",), severity=WARNING)
     if isinstance(track, str) and isinstance(target, str) and isinstance(current, str) \
@@ -205,7 +208,7 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             path = ("claims", i, "evidence", j)
             evidence = org.evidence.get(ev)
             if evidence is None:
-                yield from _ref(record, ev, org.evidence, "ref/unknown-evidence", "evidence", path)
+                yield from _ref(record, org, ev, org.evidence, "ref/unknown-evidence", "evidence", path)
             elif isinstance(candidate, str) and evidence.owner != candidate:
                 yield record.diag("packet/foreign-evidence", f"'{ev}' is {evidence.owner}'s evidence, not "
                                   f"{candidate}'s: a packet cites the candidate's own work", path)
@@ -216,8 +219,8 @@ def _metric(record: Record, org: Organisation) -> Iterator[Diagnostic]:
 
 
 def _kpi(record: Record, org: Organisation) -> Iterator[Diagnostic]:
-    yield from _ref(record, record.get("team"), org.teams, "ref/unknown-team", "team", ("team",))
-    yield from _ref(record, record.get("metric"), org.metrics, "ref/unknown-metric", "metric", ("metric",))
+    yield from _ref(record, org, record.get("team"), org.teams, "ref/unknown-team", "team", ("team",))
+    yield from _ref(record, org, record.get("metric"), org.metrics, "ref/unknown-metric", "metric", ("metric",))
 
 
 def _manager_cycles(org: Organisation) -> Iterator[Diagnostic]:
