@@ -222,6 +222,8 @@ def _nesting_depth(text: str) -> int:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break  # deep enough to refuse; libyaml would stop at 1,000 with a vaguer error
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
     return deepest
