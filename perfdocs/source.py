@@ -217,15 +217,21 @@ def _yaml_diag(display: str, err: yaml.YAMLError, offset: int, text: str) -> Dia
 
 
 def _nesting_depth(text: str) -> int:
+    """How deep the document nests, counted up to just past the limit."""
     depth = deepest = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_DEPTH:
-                break  # deep enough to refuse; libyaml would stop at 1,000 with a vaguer error
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > MAX_DEPTH:
+                    break
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as err:
+        if "nesting depth" in str(err):  # libyaml's own limit (1,000), hit while scanning ahead
+            return MAX_DEPTH + 1
+        raise
     return deepest
 
 
