@@ -1,0 +1,35 @@
+# perfdocs developer tasks. The README's two commands do the same without make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: help setup example validate site test test-fast regen-cases clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/perfdocs: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+setup: $(BIN)/perfdocs  ## Create .venv and install perfdocs with its test tools
+
+example: setup  ## Validate the example organisation and build its site into site/
+	$(BIN)/perfdocs validate records
+	$(BIN)/perfdocs build --records records --out site
+
+validate: setup  ## Validate records/
+	$(BIN)/perfdocs validate records
+
+test: setup  ## Run the whole test suite (browser tests included)
+	$(BIN)/python -m pytest
+
+test-fast: setup  ## Run the tests except the browser and slow ones
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+regen-cases: setup  ## Rewrite tests/cases/*.txt from the current output (review the diff!)
+	$(BIN)/python -m pytest tests/test_rules.py --regen-cases -q
+
+clean:  ## Remove build output and caches
+	rm -rf site dist build .perfdocs-cache .pytest_cache test-artifacts
