@@ -1,0 +1,429 @@
+"""DORA metrics from a real repository with deploy tags, a revert, a hotfix, a merge and
+postmortems, at chosen timestamps; every expected figure is worked out by hand below."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import build_tree, edit
+from perfdocs import dora
+
+D = dt.date
+
+
+def tag(repo, name: str, sha: str, date: str) -> None:
+    """An annotated deploy tag: its tagger date (from GIT_COMMITTER_DATE) is the deploy time."""
+    repo.git("tag", "-a", name, "-m", f"deploy {name}", sha, date=date)
+
+
+def payments_history(git_repo):
+    """The story (all times UTC; commits authored = committed at the given time):
+
+    Jan  c1 05 10:00, c2 05 14:00  -> D1 deploy-2026-01-06.1 at 06 10:00 ships c1 (24 h), c2 (20 h)
+         c3 07 09:00              -> D2 deploy-2026-01-08.1 at 08 09:00 ships c3 (24 h)
+         c4 08 12:00 reverts c3   -> D3 deploy-2026-01-08.2 at 08 13:00 ships c4 (1 h)
+                                      the revert comes 3 h after D2 shipped c3: D2 failed
+         c5 20 08:00              -> D4 deploy-2026-01-20.1 at 20 10:00 ships c5 (2 h); v1.0 tag ignored
+         c6 21 08:00 "hotfix: ..."-> D5 deploy-2026-01-21.1 at 21 09:00 ships c6 (1 h); a hotfix deploy
+                                      23 h after D4: D4 failed
+    Feb  c7 02 10:00              -> D6 deploy-2026-02-03.1 at 03 10:00 ships c7 (24 h)
+                                      postmortem pm-api starts 04 09:00, 23 h after D6: D6 failed
+         c8 10 10:00 on a branch, merged 12 09:00 (merge commit m), c9 12 10:00
+                                  -> D7 deploy-2026-02-13.1 at 13 10:00 ships c8 (72 h), c9 (24 h), not m
+                                      postmortem pm-db (team core) starts 20 09:00, 7 days after D7: no failure
+         c10 25 10:00 reverts c8  -> D8 deploy-2026-02-25.1 at 25 12:00 ships c10 (2 h)
+                                      c8 shipped with D7 12 days earlier, outside the 24 h window: no failure
+    """
+    repo = git_repo("payments")
+    at = "2026-{}T{}:00+00:00".format
+    repo.commit("feat: a", date=at("01-05", "10:00"))
+    c2 = repo.commit("feat: b", date=at("01-05", "14:00"))
+    tag(repo, "deploy-2026-01-06.1", c2, at("01-06", "10:00"))
+    c3 = repo.commit("feat: c", date=at("01-07", "09:00"))
+    tag(repo, "deploy-2026-01-08.1", c3, at("01-08", "09:00"))
+    c4 = repo.commit(f'Revert "feat: c"\n\nThis reverts commit {c3}.', date=at("01-08", "12:00"))
+    tag(repo, "deploy-2026-01-08.2", c4, at("01-08", "13:00"))
+    c5 = repo.commit("feat: d", date=at("01-20", "08:00"))
+    tag(repo, "deploy-2026-01-20.1", c5, at("01-20", "10:00"))
+    repo.git("tag", "v1.0", c5)
+    c6 = repo.commit("hotfix: null check in capture", date=at("01-21", "08:00"))
+    tag(repo, "deploy-2026-01-21.1", c6, at("01-21", "09:00"))
+    c7 = repo.commit("feat: e", date=at("02-02", "10:00"))
+    tag(repo, "deploy-2026-02-03.1", c7, at("02-03", "10:00"))
+    repo.git("checkout", "-q", "-b", "feature")
+    c8 = repo.commit("feat: f", date=at("02-10", "10:00"))
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge branch 'feature'", "feature", date=at("02-12", "09:00"))
+    c9 = repo.commit("feat: g", date=at("02-12", "10:00"))
+    tag(repo, "deploy-2026-02-13.1", c9, at("02-13", "10:00"))
+    c10 = repo.commit(f'Revert "feat: f"\n\nThis reverts commit {c8}.', date=at("02-25", "10:00"))
+    tag(repo, "deploy-2026-02-25.1", c10, at("02-25", "12:00"))
+    return repo, {"c2": c2, "c4": c4, "c6": c6, "c7": c7, "c9": c9, "c10": c10}
+
+
+POSTMORTEMS = {
+    "postmortems/pm-api.md": """\
+        ---
+        kind: postmortem
+        id: pm-api
+        title: Capture errors
+        date: 2026-02-04
+        severity: sev2
+        services: [api]
+        started: 2026-02-04T09:00:00Z
+        detected: 2026-02-04T09:30:00Z
+        restored: 2026-02-04T11:30:00Z
+        participants: [ann]
+        ---
+        Two hours of errors.
+        """,
+    "postmortems/pm-db.md": """\
+        ---
+        kind: postmortem
+        id: pm-db
+        title: Slow database
+        date: 2026-02-20
+        severity: sev3
+        team: core
+        services: [db]
+        started: 2026-02-20T09:00:00Z
+        detected: 2026-02-20T10:00:00Z
+        restored: 2026-02-20T16:00:00Z
+        participants: [bob]
+        ---
+        Six hours of slow queries.
+        """,
+    "postmortems/pm-other.md": """\
+        ---
+        kind: postmortem
+        id: pm-other
+        title: Someone else's outage
+        date: 2026-01-08
+        severity: sev1
+        services: [checkout]
+        started: 2026-01-08T09:30:00Z
+        detected: 2026-01-08T09:40:00Z
+        restored: 2026-01-08T20:00:00Z
+        participants: [bob]
+        ---
+        Not the core team's services: ignored.
+        """,
+}
+
+METRICS = {
+    "metrics/deployment-frequency.yaml": """\
+        kind: metric
+        id: deployment-frequency
+        name: Deployment frequency
+        owner: bob
+        purpose: How often changes reach production.
+        calculation: Deploy tags per week.
+        limitations: [A deploy of nothing counts too.]
+        anti_gaming: [Never an individual target.]
+        scope: team
+        type: result
+        priority: non-negotiable
+        unit: deploys/week
+        direction: higher-is-better
+        dora: deployment-frequency
+        thresholds:
+          - {label: elite, min: 7}
+          - {label: high, min: 1, max: 7}
+          - {label: medium, min: 0.25, max: 1}
+          - {label: low, max: 0.25}
+        review: {cadence_days: 90, last_reviewed: 2026-10-01}
+        """,
+    "metrics/lead-time.yaml": """\
+        kind: metric
+        id: lead-time
+        name: Lead time for changes
+        owner: bob
+        purpose: How long a change waits for production.
+        calculation: Median hours from commit to deploy.
+        limitations: [Work before the first commit is invisible.]
+        anti_gaming: [Never an individual target.]
+        scope: team
+        type: result
+        priority: non-negotiable
+        unit: hours
+        direction: lower-is-better
+        dora: lead-time
+        thresholds:
+          - {label: elite, max: 24}
+          - {label: high, min: 24, max: 168}
+          - {label: medium, min: 168, max: 720}
+          - {label: low, min: 720}
+        review: {cadence_days: 90, last_reviewed: 2026-10-01}
+        """,
+    "metrics/change-failure-rate.yaml": """\
+        kind: metric
+        id: change-failure-rate
+        name: Change failure rate
+        owner: bob
+        purpose: How often a deploy hurts.
+        calculation: Failed deploys over deploys.
+        limitations: [Unreported failures are invisible.]
+        anti_gaming: [Never an individual target.]
+        scope: team
+        type: result
+        priority: non-negotiable
+        unit: '%'
+        direction: lower-is-better
+        dora: change-failure-rate
+        definition:
+          failure_window_hours: 24
+        thresholds:
+          - {label: elite, max: 15}
+          - {label: high, min: 15, max: 30}
+          - {label: medium, min: 30, max: 45}
+          - {label: low, min: 45}
+        review: {cadence_days: 90, last_reviewed: 2026-10-01}
+        """,
+    "metrics/time-to-restore.yaml": """\
+        kind: metric
+        id: time-to-restore
+        name: Time to restore
+        owner: bob
+        purpose: How fast service comes back.
+        calculation: Median hours from detection to restoration.
+        limitations: [Depends on honest timestamps.]
+        anti_gaming: [Never an individual target.]
+        scope: team
+        type: result
+        priority: non-negotiable
+        unit: hours
+        direction: lower-is-better
+        dora: time-to-restore
+        thresholds:
+          - {label: elite, max: 1}
+          - {label: high, min: 1, max: 24}
+          - {label: medium, min: 24, max: 168}
+          - {label: low, min: 168}
+        review: {cadence_days: 90, last_reviewed: 2026-10-01}
+        """,
+}
+
+
+@pytest.fixture
+def org(minimal, git_repo):
+    """The minimal organisation, with team core deploying acme/api (the repository above)."""
+    repo, shas = payments_history(git_repo)
+    build_tree(minimal, {**POSTMORTEMS, **METRICS})
+    with open(minimal / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write(textwrap.dedent(f"""\
+            repositories:
+              acme/api:
+                path: {Path(os.path.relpath(repo.path, minimal)).as_posix()}
+            dora:
+              deploy_tag_pattern: deploy-*
+            """))
+    edit(minimal / "teams/core.yaml", "services:\n  - api\n", "services:\n  - api\nrepositories:\n  - acme/api\n")
+    return minimal, repo, shas
+
+
+def figures(result: dora.TeamDora) -> dict[str, list[tuple]]:
+    return {m.key: [(f.period, f.value, f.band, f.sample) for f in m.figures] for m in result.metrics}
+
+
+def test_the_four_metrics_per_month_match_the_hand_computed_figures(org):
+    root, _, _ = org
+    from perfdocs.validation import load_valid
+
+    report = load_valid(root)
+    result = dora.team_dora(report.org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
+    assert figures(result) == {
+        # Jan: 5 deploys over 31 days = 5 / (31/7) = 1.129 -> 1.13 a week (high: 1 <= x < 7)
+        # Feb: 3 deploys over 28 days = 3 / 4 = 0.75 a week (medium: 0.25 <= x < 1)
+        "deployment-frequency": [("2026-01", 1.13, "high", 5), ("2026-02", 0.75, "medium", 3)],
+        # Jan: hours 24, 20, 24, 1, 2, 1 -> sorted 1 1 2 20 24 24, median (2 + 20) / 2 = 11 (elite: < 24)
+        # Feb: hours 24, 72, 24, 2 (the merge commit is left out) -> 2 24 24 72, median 24 (high: 24 <= x < 168)
+        "lead-time": [("2026-01", 11, "elite", 6), ("2026-02", 24, "high", 4)],
+        # Jan: D2 (reverted within 3 h) and D4 (hotfix 23 h later) failed: 2 / 5 = 40 % (medium: 30 <= x < 45)
+        # Feb: D6 (pm-api 23 h later) failed: 1 / 3 = 33.33 % (medium)
+        "change-failure-rate": [("2026-01", 40, "medium", 5), ("2026-02", 33.33, "medium", 3)],
+        # Jan: no incident of core (pm-other names another service)
+        # Feb: pm-api 09:30 -> 11:30 = 2 h, pm-db 10:00 -> 16:00 = 6 h; median 4 h (high: 1 <= x < 24)
+        "time-to-restore": [("2026-01", None, None, 0), ("2026-02", 4, "high", 2)],
+    }
+    lead = next(m for m in result.metrics if m.key == "lead-time")
+    # nearest-rank p90: ceil(0.9 * 6) = 6th of 1 1 2 20 24 24 = 24; ceil(0.9 * 4) = 4th of 2 24 24 72 = 72
+    assert [f.extra for f in lead.figures] == [{"p90": 24}, {"p90": 72}]
+    cfr = next(m for m in result.metrics if m.key == "change-failure-rate")
+    assert [f.extra["failures"] for f in cfr.figures] == [
+        {"deploy-2026-01-08.1": [f"revert {org[2]['c4'][:12]}"],
+         "deploy-2026-01-20.1": ["hotfix deploy-2026-01-21.1"]},
+        {"deploy-2026-02-03.1": ["postmortem pm-api"]},
+    ]
+
+
+def test_each_figure_records_the_commit_range_it_summarises(org):
+    root, _, shas = org
+    from perfdocs.validation import load_valid
+
+    result = dora.team_dora(load_valid(root).org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
+    freq = result.metrics[0]
+    # January's range starts at the first deploy (no earlier one) and ends at D5 (c6);
+    # February's runs from D5 (exclusive) to D8 (c10).
+    assert [f.provenance["repositories"] for f in freq.figures] == [
+        [{"name": "acme/api", "range": shas["c6"][:12]}],
+        [{"name": "acme/api", "range": f"{shas['c6'][:12]}..{shas['c10'][:12]}"}],
+    ]
+    ttr = result.metrics[3]
+    assert ttr.figures[1].provenance == {"source": "postmortems", "postmortems": ["pm-api", "pm-db"],
+                                         "sample": 2, "computed_at": "2026-11-24"}
+
+
+def test_a_wider_failure_window_from_org_yaml_catches_a_late_revert(org):
+    root, _, _ = org
+    from perfdocs.validation import load_valid
+
+    edit(root / "metrics/change-failure-rate.yaml", "failure_window_hours: 24", "failure_window_hours: 336")
+    result = dora.team_dora(load_valid(root).org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
+    cfr = next(m for m in result.metrics if m.key == "change-failure-rate")
+    # With 14 days (336 h): Jan unchanged (40 %). Feb: D6 (pm-api) and D7, whose c8 was reverted
+    # 12 days later, failed; pm-db (7 days after D7) also lands on D7: 2 / 3 = 66.67 %.
+    assert [(f.period, f.value, f.extra["failed"]) for f in cfr.figures] == [("2026-01", 40, 2), ("2026-02", 66.67, 2)]
+    assert "within 336 h after it" in cfr.formula
+
+
+def test_quarters_and_weeks_bucket_the_same_deploys(org):
+    root, _, _ = org
+    from perfdocs.validation import load_valid
+
+    o = load_valid(root).org
+    quarter = dora.team_dora(o, root, "core", D(2026, 1, 1), D(2026, 3, 31), "quarter")
+    # Q1: 8 deploys over 90 days = 8 / (90/7) = 0.622 -> 0.62 a week
+    assert figures(quarter)["deployment-frequency"] == [("2026-Q1", 0.62, "medium", 8)]
+    # Q1 lead times: 1 1 2 2 20 24 24 24 24 72 -> median (20 + 24) / 2 = 22
+    assert figures(quarter)["lead-time"] == [("2026-Q1", 22, "elite", 10)]
+    weeks = dora.team_dora(o, root, "core", D(2026, 1, 5), D(2026, 1, 25), "week")
+    # ISO weeks 2 (Jan 5-11): D1 D2 D3; 3 (Jan 12-18): none; 4 (Jan 19-25): D4 D5
+    assert figures(weeks)["deployment-frequency"] == [
+        ("2026-W02", 3, "high", 3), ("2026-W03", 0, "low", 0), ("2026-W04", 2, "high", 2)]
+
+
+def test_the_cli_prints_the_formula_and_configuration_beside_every_figure(org, cli):
+    root, _, _ = org
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28",
+              "--records", "records", cwd=root.parent)
+    assert res.exit_code == 0, res
+    services = "api"
+    assert res.stdout == textwrap.dedent(f"""\
+        DORA metrics of team core, 2026-01-01 to 2026-02-28 by month (repositories: acme/api)
+
+        Deployment frequency (deploys/week) - metric deployment-frequency, records/metrics/deployment-frequency.yaml
+          formula: deploys in the period / (days of the period in range / 7); a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
+          configuration: deploy_tag_pattern=deploy-*
+          bands: elite >= 7; high 1 to < 7; medium 0.25 to < 1; low < 0.25
+          period      value  band    sample
+          2026-01      1.13  high    5 deploys
+          2026-02      0.75  medium  3 deploys
+
+        Lead time for changes (hours) - metric lead-time, records/metrics/lead-time.yaml
+          formula: median (and nearest-rank p90) over the commits first deployed in the period, merges excluded, of hours from the commit's author date to the first deploy containing it; a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
+          configuration: deploy_tag_pattern=deploy-*, lead_time_start=author-date
+          bands: elite < 24; high 24 to < 168; medium 168 to < 720; low >= 720
+          period      value  band    sample
+          2026-01        11  elite   6 commits, p90 24
+          2026-02        24  high    4 commits, p90 72
+
+        Change failure rate (%) - metric change-failure-rate, records/metrics/change-failure-rate.yaml
+          formula: failed deploys / deploys in the period x 100; a deploy failed when within 24 h after it a commit it shipped was reverted, a hotfix deploy followed (tag matching '*hotfix*' or a commit subject matching /^(hotfix|Hotfix|HOTFIX)\\b/), or a postmortem of the team or naming {services} started; each failure counts against the latest deploy before it (a revert against the deploy that shipped the reverted commit); a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
+          configuration: deploy_tag_pattern=deploy-*, failure_window_hours=24, hotfix_tag_pattern=*hotfix*, hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b
+          bands: elite < 15; high 15 to < 30; medium 30 to < 45; low >= 45
+          period      value  band    sample
+          2026-01        40  medium  2 of 5 deploys failed
+          2026-02     33.33  medium  1 of 3 deploys failed
+
+        Time to restore service (hours) - metric time-to-restore, records/metrics/time-to-restore.yaml
+          formula: median over the postmortems detected in the period (of the team, or naming {services}) of hours from detected to restored
+          bands: elite < 1; high 1 to < 24; medium 24 to < 168; low >= 168
+          period      value  band    sample
+          2026-01         -  -       0 incidents
+          2026-02         4  high    2 incidents
+        """)
+
+
+def test_json_output_carries_the_formula_for_the_site(org, cli):
+    root, _, _ = org
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31",
+              "--format", "json", "--records", root)
+    assert res.exit_code == 0, res
+    data = json.loads(res.stdout)
+    assert [m["key"] for m in data["metrics"]] == list(dora.KEYS)
+    assert data["metrics"][2]["config"]["failure_window_hours"] == 24
+    assert data["metrics"][0]["figures"][0]["value"] == 1.13
+    assert data["metrics"][0]["formula"].startswith("deploys in the period / (days of the period in range / 7)")
+
+
+def test_an_unknown_team_and_a_missing_clone_are_one_line_errors(org, cli):
+    root, repo, _ = org
+    res = cli("kpi", "dora", "--team", "cor", "--records", root)
+    assert (res.exit_code, res.stderr) == (2, "perfdocs: error: no team 'cor'; did you mean 'core'?\n")
+    edit(root / "org.yaml", "acme/api:\n    path: ", "acme/api:\n    env: API_CLONE\n    path: missing/")
+    res = cli("kpi", "dora", "--team", "core", "--records", root)
+    assert res.exit_code == 2, res
+    assert res.stderr.startswith("perfdocs: error: repository 'acme/api' is not cloned at ")
+    assert res.stderr.endswith(" (or set $API_CLONE)\n")
+
+
+def test_the_env_variable_points_at_the_clone_in_ci(org, cli, monkeypatch):
+    root, repo, _ = org
+    edit(root / "org.yaml", "acme/api:\n    path: ", "acme/api:\n    env: API_CLONE\n    path: missing/")
+    monkeypatch.setenv("API_CLONE", str(repo.path))
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31", "--records", root)
+    assert res.exit_code == 0, res
+    assert "2026-01      1.13  high    5 deploys" in res.stdout
+
+
+def test_lightweight_tags_are_dated_by_their_commit_and_a_period_without_deploys_is_zero(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("one", date="2026-03-02T08:00:00+00:00")
+    repo.git("tag", "deploy-1", c1)
+    c2 = repo.commit("two", date="2026-03-03T08:00:00+00:00")
+    repo.git("tag", "deploy-2", c2)
+    history = dora.read_history(repo.path, "svc")
+    results = dora.compute({"svc": history}, [], D(2026, 3, 1), D(2026, 4, 30), "month",
+                           {k: dora.Config() for k in dora.KEYS})
+    # Each lightweight tag is dated by its commit: lead time 0 h for both commits.
+    # March: 2 deploys / (31 / 7) = 0.4516 -> 0.45; April: 0 deploys.
+    assert [(f.period, f.value) for f in results[0].figures] == [("2026-03", 0.45), ("2026-04", 0)]
+    assert [(f.period, f.value) for f in results[1].figures] == [("2026-03", 0), ("2026-04", None)]
+
+
+def test_a_partial_period_is_marked_incomplete(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("one", date="2026-03-02T08:00:00+00:00")
+    repo.git("tag", "deploy-1", c1)
+    results = dora.compute({"svc": dora.read_history(repo.path)}, [], D(2026, 3, 1), D(2026, 3, 14), "month",
+                           {k: dora.Config() for k in dora.KEYS})
+    # Only 14 days of March are in range: 1 deploy / (14 / 7) = 0.5 a week, and the period is partial.
+    assert [(f.period, f.value, f.complete) for f in results[0].figures] == [("2026-03", 0.5, False)]
+
+
+def test_quarter_dora_needs_only_a_repository(git_repo):
+    repo = git_repo("svc")
+    for day in range(1, 11):
+        sha = repo.commit(f"change {day}", date=f"2026-07-{day:02d}T10:00:00+00:00")
+        tag(repo, f"deploy-2026-07-{day:02d}.1", sha, f"2026-07-{day:02d}T12:00:00+00:00")
+    results = dora.quarter_dora(repo.path, "2026-Q3")
+    # 10 deploys over the 92 days of Q3: 10 / (92/7) = 0.7609 -> 0.76; each commit waited 2 h.
+    assert [(r.key, r.figures[0].value) for r in results] == [
+        ("deployment-frequency", 0.76), ("lead-time", 2), ("change-failure-rate", 0)]
+
+
+def test_band_bounds_are_min_inclusive_and_max_exclusive():
+    limits = [{"label": "elite", "max": 24}, {"label": "high", "min": 24, "max": 168}, {"label": "low", "min": 168}]
+    assert [dora.band(v, limits) for v in (0, 23.99, 24, 167.9, 168, None)] == \
+        ["elite", "elite", "high", "high", "low", None]
+
+
+def test_p90_is_the_nearest_rank():
+    # ceil(0.9 * 10) = 9th smallest of 1..10 is 9; ceil(0.9 * 1) = 1st
+    assert (dora.p90(list(range(10, 0, -1))), dora.p90([5])) == (9, 5)
