@@ -1,0 +1,76 @@
+"""`perfdocs build` and `perfdocs serve`."""
+
+from __future__ import annotations
+
+import click
+
+from perfdocs.cli import records_option
+
+audience_option = click.option(
+    "--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True,
+    help="public: only public records; internal: public and internal ones. Private records are never published.")
+out_option = click.option(
+    "--out", "out", type=click.Path(file_okay=False), default="site", show_default=True, metavar="DIR",
+    help="The output folder; replaced as a whole, and only after a complete build.")
+
+
+@click.command()
+@records_option
+@out_option
+@audience_option
+def build(records: str | None, out: str, audience: str) -> None:
+    """Build the static site: rubric, levels, packets, metrics, dashboards, goals, search.
+
+    The site works from the file system and from any static host, with no external
+    font, script or CDN. Invalid records stop the build with their diagnostics (exit 1).
+
+    \b
+    Example:
+      perfdocs build --records records --out site
+      perfdocs build --audience internal --out site-internal
+    """
+    from pathlib import Path
+
+    from perfdocs.diagnostics import display_path
+    from perfdocs.site import build as run
+    from perfdocs.validation import resolve_root
+
+    root = resolve_root(records)
+    result = run(root, Path(out), audience)
+    click.echo(f"built {result.pages} pages ({result.files} files) for the {audience} audience "
+               f"in {display_path(result.out)}/ in {result.seconds:.1f}s", err=True)
+
+
+@click.command()
+@records_option
+@out_option
+@audience_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on localhost (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+def serve(records: str | None, out: str, audience: str, port: int, host: str) -> None:
+    """Build the site, serve it on localhost, and rebuild when records or templates change.
+
+    Serves exactly what `perfdocs build` writes; open pages reload by themselves after
+    a rebuild. A rebuild that fails keeps the last good site and prints why.
+
+    \b
+    Example:
+      perfdocs serve --records records --port 8000
+    """
+    from pathlib import Path
+
+    from perfdocs.site.serve import Server
+    from perfdocs.validation import resolve_root
+
+    root = resolve_root(records)
+    server = Server(root, Path(out), audience, host=host, port=port, log=lambda m: click.echo(m, err=True))
+    server.first_build()
+    click.echo(f"serving {server.url} (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.close()
+
+
+COMMANDS = [build, serve]

@@ -1,0 +1,95 @@
+"""The output folder: pages are written into a temporary folder beside it, which replaces
+the old site only once the whole build has succeeded.
+
+Nothing is ever written outside that temporary folder, and an existing output folder
+is replaced only when it is empty or was made by perfdocs (it holds the marker file):
+`--out .` or `--out ~` by mistake must not wipe a person's files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from perfdocs.diagnostics import display_path
+from perfdocs.errors import PerfdocsError
+
+MARKER = ".perfdocs-site"
+"""A file at the top of every built site: proof that perfdocs may replace the folder."""
+
+
+def check_target(out: Path, records: Path) -> None:
+    """Refuse output folders that are not ours to replace."""
+    out_abs, rec_abs = out.resolve(), records.resolve()
+    if out_abs == rec_abs or rec_abs.is_relative_to(out_abs) or out_abs.is_relative_to(rec_abs):
+        raise PerfdocsError(f"the output folder {display_path(out)} must be outside the records folder "
+                            f"{display_path(records)}")
+    if out.exists() or out.is_symlink():
+        if out.is_symlink() or not out.is_dir():
+            raise PerfdocsError(f"{display_path(out)} exists and is not a folder; not replacing it")
+        if any(out.iterdir()) and not (out / MARKER).is_file():
+            raise PerfdocsError(f"{display_path(out)} is not empty and was not built by perfdocs "
+                                f"(no {MARKER} file); not replacing it")
+
+
+class SiteWriter:
+    """Collects a build in a temporary folder beside `out`; `commit()` swaps it in."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        self._root = self.tmp.resolve()
+        self.files = 0
+        self.bytes = 0
+        self._made: set[str] = set()
+
+    def path(self, rel: str) -> Path:
+        """Where `rel` (a '/'-separated relative path) goes; never outside the folder."""
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or "\0" in rel:
+            raise PerfdocsError(f"refusing to write {rel!r}: not a plain relative path")
+        target = self._root.joinpath(*pure.parts)
+        if not target.is_relative_to(self._root):  # pragma: no cover - excluded above
+            raise PerfdocsError(f"refusing to write {rel!r}: outside the output folder")
+        parent = str(pure.parent)
+        if parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        return target
+
+    def write(self, rel: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        # "x": a second page with the same path is a bug, never a silent overwrite.
+        with open(self.path(rel), "xb") as fh:
+            fh.write(data)
+        self.files += 1
+        self.bytes += len(data)
+
+    def copy(self, src: Path, rel: str) -> None:
+        shutil.copyfile(src, self.path(rel))
+        self.files += 1
+
+    def commit(self) -> None:
+        """Replace the old site with the new one: two renames, the old one removed last."""
+        (self.tmp / MARKER).write_text("built by perfdocs; this folder is replaced on every build\n",
+                                       encoding="utf-8")
+        os.chmod(self.tmp, 0o755)  # mkdtemp makes it 0700; a static host must read it
+        old = None
+        if self.out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+            os.rmdir(old)
+            os.replace(self.out, old)
+        try:
+            os.replace(self.tmp, self.out)
+        except OSError:
+            if old is not None:
+                os.replace(old, self.out)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
