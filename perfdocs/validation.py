@@ -26,6 +26,8 @@ class Report:
     org: Organisation
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    notes: list[str] = field(default_factory=list)
+    """What was not checked and why (e.g. evidence links without the clones), for stderr."""
 
     @property
     def errors(self) -> int:
@@ -91,9 +93,10 @@ def _selected(diag: Diagnostic, only: list[Path]) -> bool:
     return any(target == p or target.is_relative_to(p) for p in only)
 
 
-def validate(root: Path, only: Iterable[str | os.PathLike] | None = None) -> Report:
+def validate(root: Path, only: Iterable[str | os.PathLike] | None = None, links: bool = False) -> Report:
     """Every problem in the records under `root`; with `only`, just those in these paths
-    (cross-references are still resolved against the whole folder)."""
+    (cross-references are still resolved against the whole folder). With `links`, evidence
+    links are checked too, against the repositories whose clones are present."""
     loaded = load_records(root)
     diagnostics = list(loaded.diagnostics)
     org, problems = graph.build(loaded.records, loaded.unloaded)
@@ -105,11 +108,28 @@ def validate(root: Path, only: Iterable[str | os.PathLike] | None = None) -> Rep
     if org.org is None:
         diagnostics.append(Diagnostic(display_path(root / "org.yaml"), 1, 1, "ref/missing-org",
                                       "the records folder has no org record (org.yaml with kind: org)"))
+    notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]
         diagnostics = [d for d in diagnostics if _selected(d, selected)]
     diagnostics = sorted(set(diagnostics), key=sort_key)
-    return Report(root, org, diagnostics, loaded.files)
+    return Report(root, org, diagnostics, loaded.files, notes)
+
+
+def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -> list[str]:
+    """Link checks for `validate`: only when org.yaml configures repositories, and only
+    against the clones that are present; the others are named in a note."""
+    from perfdocs import links
+
+    if not links.repositories(org):
+        return []
+    try:
+        report = links.check(org, root, strict_clones=False)
+    except PerfdocsError as err:
+        return [f"evidence links not checked against git: {err}"]
+    diagnostics.extend(report.diagnostics)
+    return [f"evidence links into {name} not checked: {why} (run 'perfdocs links check' once it is cloned)"
+            for name, why in sorted(report.skipped.items())]
 
 
 def load_valid(root: Path) -> Report:

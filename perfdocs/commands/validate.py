@@ -15,7 +15,10 @@ from perfdocs.diagnostics import FORMATS
               help="text for people, json for tools, github for pull-request annotations.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-def validate(paths: tuple[str, ...], records: str | None, fmt: str, strict: bool, quiet: bool) -> None:
+@click.option("--no-links", "no_links", is_flag=True,
+              help="Do not check evidence links against the git clones configured in org.yaml.")
+def validate(paths: tuple[str, ...], records: str | None, fmt: str, strict: bool, quiet: bool,
+             no_links: bool) -> None:
     """Check records: schemas, cross-references, rubric lint and policy rules.
 
     With PATHS (files or folders), only problems in those are reported, while
@@ -34,8 +37,10 @@ def validate(paths: tuple[str, ...], records: str | None, fmt: str, strict: bool
     from perfdocs.validation import validate as run
 
     root = resolve_root(records, paths)
-    report = run(root, only=paths or None)
+    report = run(root, only=paths or None, links=not no_links)
     print_report(report, fmt, quiet)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     failed = report.errors or (strict and report.warnings)
     raise SystemExit(1 if failed else 0)
 

@@ -78,6 +78,15 @@ RULES: dict[str, str] = {
     "packet/current-level": "A packet's current level differs from the candidate's recorded level.",
     "evidence/no-competency": "An evidence entry that names no competency (it cannot support any claim).",
     "team/membership": "A person's team does not list them, or a team lists someone in another team.",
+    # evidence links (perfdocs links check; validate runs them when the clones are present)
+    "link/unresolved": "A PR that no commit on the default branch merged, or a sha that matches no commit.",
+    "link/ambiguous-sha": "An abbreviated sha that matches several commits (they are listed).",
+    "link/not-author": "A PR or commit not written by the evidence's author (author, committer, co-author) or a collaborator.",
+    "link/date-mismatch": "Evidence dated long before the linked work merged (more than the org's tolerance).",
+    "link/postmortem-not-participant": "The evidence author is neither a participant nor an action-item owner of the linked postmortem.",
+    "link/repo-not-configured": "A link into a repository that org.yaml 'repositories' does not list.",
+    "link/repo-missing": "A configured repository with no clone at its path (or its branch is missing).",
+    "link/malformed": "A link that is none of the link forms (owner/repo#N, PR/MR URL, owner/repo@sha, postmortem:id, URL).",
 }
 
 

@@ -1,0 +1,444 @@
+"""`perfdocs links check`: every link form, every merge style and every rule, against
+real git repositories built in a temporary folder (real merges, squashes, rebased
+commits with trailers, co-authors, tags)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import GitRepo, build_tree, edit
+from perfdocs import linkrefs, links
+
+ANN = ("Ann Example", "ann@tiny.example")
+BOB = ("Bob Example", "bob@tiny.example")
+GITHUB = ("GitHub", "noreply@github.com")
+EV = "people/ann/evidence"
+
+REPOS = """
+repositories:
+  tiny/api:
+    path: ../api
+    url: https://github.com/tiny/api
+    host: github
+    default_branch: main
+  grp/sub/proj:
+    path: ../proj
+    url: https://gitlab.com/grp/sub/proj
+    host: gitlab
+"""
+
+
+def _merge(repo: GitRepo, branch: str, message: str, date: str, who=BOB) -> str:
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", branch, "-m", message, date=date, author=who, committer=who)
+    return repo.git("rev-parse", "HEAD")
+
+
+def _branch(repo: GitRepo, name: str) -> None:
+    repo.git("checkout", "-q", "-b", name, "main")
+
+
+def build_api(repo: GitRepo) -> dict[str, str]:
+    """tiny/api: one pull request merged in each real style; returns named shas."""
+    shas = {"root": repo.commit("Initial commit", {"README.md": "api\n"}, "2026-01-05T09:00:00+00:00", BOB)}
+    # 12: a GitHub merge commit, pressed by Bob, bringing in Ann's two commits
+    _branch(repo, "ann/retries")
+    shas["12a"] = repo.commit("Retry policy", {"retry.py": "policy\n"}, "2026-02-20T10:00:00+00:00", ANN)
+    repo.commit("Retry tests", {"test_retry.py": "tests\n"}, "2026-02-22T10:00:00+00:00", ANN)
+    shas["12"] = _merge(repo, "ann/retries", "Merge pull request #12 from ann/retries\n\nRedesign retries",
+                        "2026-02-25T10:00:00+00:00")
+    repo.git("tag", "deploy-2026-02-25.1", date="2026-02-25T11:00:00+00:00")
+    # 13: a squash merge by GitHub on Ann's behalf
+    shas["13"] = repo.commit("Jittered backoff (#13)", {"backoff.py": "jitter\n"}, "2026-03-03T10:00:00+00:00",
+                             ANN, committer=GITHUB)
+    # 14: a GitLab-style merge of Bob's work
+    _branch(repo, "bob/ledger")
+    repo.commit("Fix ledger rounding", {"ledger.py": "round\n"}, "2026-03-08T10:00:00+00:00", BOB)
+    shas["14"] = _merge(repo, "bob/ledger",
+                        "Merge branch 'bob/ledger' into 'main'\n\nFix ledger rounding\n\n"
+                        "See merge request tiny/api!14", "2026-03-10T10:00:00+00:00")
+    # 15: rebased onto main, each commit carrying a trailer (two trailer spellings)
+    shas["15a"] = repo.commit("Idempotency keys: storage\n\nPull-Request: tiny/api#15",
+                              {"idem.py": "store\n"}, "2026-03-12T10:00:00+00:00", ANN, committer=BOB)
+    shas["15b"] = repo.commit("Idempotency keys: middleware\n\nSigned-off-by: Ann <ann@tiny.example>\nPR: #15",
+                              {"idem_mw.py": "mw\n"}, "2026-03-12T11:00:00+00:00", ANN, committer=BOB)
+    # 16: Bob's commit with Ann as co-author, linked with a Reviewed-on trailer
+    shas["16"] = repo.commit("Webhook signatures\n\nCo-authored-by: Ann Example <ann@tiny.example>\n"
+                             "Reviewed-on: https://github.com/tiny/api/pull/16",
+                             {"hooks.py": "sign\n"}, "2026-03-20T10:00:00+00:00", BOB)
+    # 17: Bob's squash merge; 18: Bob's commit cherry-picked (committed) by Ann
+    shas["17"] = repo.commit("Rate limits (#17)", {"limits.py": "limit\n"}, "2026-03-25T10:00:00+00:00", BOB,
+                             committer=GITHUB)
+    shas["18"] = repo.commit("Cache warmup (#18)", {"warm.py": "warm\n"}, "2026-03-26T10:00:00+00:00", BOB,
+                             committer=ANN)
+    # 19: Ann pressed "merge" on Bob's branch: merging is not authoring
+    _branch(repo, "bob/metrics")
+    repo.commit("Metrics endpoint", {"metrics.py": "m\n"}, "2026-03-27T10:00:00+00:00", BOB)
+    shas["19"] = _merge(repo, "bob/metrics", "Merge pull request #19 from bob/metrics",
+                        "2026-03-28T10:00:00+00:00", who=ANN)
+    # 99: on a branch that never merged
+    _branch(repo, "abandoned")
+    shas["99"] = repo.commit("Experiment (#99)", {"x.py": "x\n"}, "2026-03-29T10:00:00+00:00", ANN)
+    repo.git("checkout", "-q", "main")
+    # a revert of a squash merge is its own PR, not a second merge of #13
+    shas["20"] = repo.commit('Revert "Jittered backoff (#13)" (#20)', {"backoff.py": "none\n"},
+                             "2026-04-01T10:00:00+00:00", BOB, committer=GITHUB)
+    repo.git("tag", "hotfix-2026-04-01.1", date="2026-04-01T11:00:00+00:00")
+    return shas
+
+
+def build_proj(repo: GitRepo) -> dict[str, str]:
+    """grp/sub/proj on GitLab, default branch 'trunk', with a nested group path."""
+    shas = {"root": repo.commit("Initial commit", {"a.txt": "a\n"}, "2026-01-05T09:00:00+00:00", BOB)}
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("Faster search", {"s.txt": "s\n"}, "2026-02-01T10:00:00+00:00", ANN)
+    repo.git("checkout", "-q", "trunk")
+    repo.git("merge", "-q", "--no-ff", "feature", "-m",
+             "Merge branch 'feature' into 'trunk'\n\nSee merge request grp/sub/proj!7",
+             date="2026-02-02T10:00:00+00:00", author=BOB, committer=BOB)
+    shas["7"] = repo.git("rev-parse", "HEAD")
+    return shas
+
+
+@pytest.fixture
+def world(minimal, git_repo, tmp_path, monkeypatch):
+    """The minimal organisation with two configured clones and a private index cache."""
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
+    with open(minimal / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write(textwrap.dedent(REPOS))
+    api = git_repo("api")
+    proj = git_repo("proj", branch="trunk")
+    return {"root": minimal, "api": api, "proj": proj, "shas": build_api(api) | {
+        f"proj-{k}": v for k, v in build_proj(proj).items()}}
+
+
+def evidence(root: Path, name: str, links_: list[str], type_: str = "pr", date: str = "2026-04-02",
+             author: str = "ann", extra: str = "") -> str:
+    rel = f"people/{author}/evidence/{date}-{name}.md"
+    items = "".join(f"  - {link}\n" for link in links_)
+    build_tree(root, {rel: f"---\nkind: evidence\ndate: {date}\nauthor: {author}\ntype: {type_}\n"
+                           f"title: {name}\nlinks:\n{items}competencies:\n  - design\n{extra}---\nDone.\n"})
+    return f"records/{rel}"
+
+
+# --- link forms -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("acme/payments#412", dict(kind="pr", repo="acme/payments", number=412)),
+    ("https://github.com/acme/payments/pull/412", dict(kind="pr", repo="acme/payments", number=412,
+                                                       web="https://github.com")),
+    ("https://gitlab.com/g/sub/p/-/merge_requests/9/diffs", dict(kind="pr", repo="g/sub/p", number=9,
+                                                                 web="https://gitlab.com")),
+    ("g/sub/p!9", dict(kind="pr", repo="g/sub/p", number=9)),
+    ("acme/platform@3F9C2AB1", dict(kind="commit", repo="acme/platform", sha="3f9c2ab1")),
+    ("https://github.com/acme/web/commit/" + "a" * 40, dict(kind="commit", repo="acme/web", sha="a" * 40,
+                                                           web="https://github.com")),
+    ("postmortem:pm-2026-007", dict(kind="postmortem", postmortem="pm-2026-007")),
+    ("https://wiki.acme.example/rfc/42", dict(kind="url", web="https://wiki.acme.example")),
+    ("see the wiki", dict(kind="unknown")),
+    ("acme/payments@xyz", dict(kind="unknown")),
+])
+def test_link_forms_parse_to_what_they_point_at(text, expected):
+    ref = linkrefs.parse(text)
+    assert {k: getattr(ref, k) for k in expected} == expected
+
+
+# --- resolution paths ---------------------------------------------------------------------
+
+def test_every_merge_style_resolves_to_the_commits_that_merged_it(world):
+    root, s = world["root"], world["shas"]
+    evidence(root, "all", [
+        "tiny/api#12", "https://github.com/tiny/api/pull/13", "tiny/api#14", "tiny/api#15", "tiny/api#16",
+        "grp/sub/proj!7", "https://gitlab.com/grp/sub/proj/-/merge_requests/7",
+        f"tiny/api@{s['12a'][:7]}", f"https://github.com/tiny/api/commit/{s['13']}",
+        "https://wiki.tiny.example/retries", "postmortem:pm-1",
+    ], date="2026-03-25", extra="collaborators:\n  - bob\n")
+    org, _ = _org(root)
+    report = links.check(org, root)
+    assert report.diagnostics == []
+    got = {i: (r.style, r.commits, r.merged_at, r.url) for (_, i), r in report.resolutions.items()}
+    assert got == {
+        0: ("merge", [s["12"]], "2026-02-25T10:00:00+00:00", "https://github.com/tiny/api/pull/12"),
+        1: ("squash", [s["13"]], "2026-03-03T10:00:00+00:00", "https://github.com/tiny/api/pull/13"),
+        2: ("gitlab", [s["14"]], "2026-03-10T10:00:00+00:00", "https://github.com/tiny/api/pull/14"),
+        3: ("trailer", [s["15a"], s["15b"]], "2026-03-12T11:00:00+00:00", "https://github.com/tiny/api/pull/15"),
+        4: ("trailer", [s["16"]], "2026-03-20T10:00:00+00:00", "https://github.com/tiny/api/pull/16"),
+        5: ("gitlab", [s["proj-7"]], "2026-02-02T10:00:00+00:00", "https://gitlab.com/grp/sub/proj/-/merge_requests/7"),
+        6: ("gitlab", [s["proj-7"]], "2026-02-02T10:00:00+00:00", "https://gitlab.com/grp/sub/proj/-/merge_requests/7"),
+        7: ("commit", [s["12a"]], "2026-02-20T10:00:00+00:00", f"https://github.com/tiny/api/commit/{s['12a']}"),
+        8: ("commit", [s["13"]], "2026-03-03T10:00:00+00:00", f"https://github.com/tiny/api/commit/{s['13']}"),
+    }
+
+
+def _org(root: Path):
+    from perfdocs import graph
+    from perfdocs.loader import load_records
+
+    return graph.build(load_records(root).records)
+
+
+def test_links_check_is_clean_and_says_what_it_checked(cli, world, tmp_path):
+    evidence(world["root"], "ok", ["tiny/api#12", "tiny/api#15", "postmortem:pm-1"], date="2026-03-20")
+    res = cli("links", "check", "records", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert res.stdout == ""
+    assert res.stderr == "5 links checked, 3 resolved against git: 0 errors, 0 warnings (ok)\n"
+
+
+def test_an_unmerged_pr_and_an_unknown_sha_are_unresolved(cli, world, tmp_path):
+    path = evidence(world["root"], "bad", ["tiny/api#99", "tiny/api#404", "tiny/api@deadbeef", "grp/sub/proj!8"])
+    res = cli("links", "check", path, cwd=tmp_path)
+    assert res.exit_code == 1, res
+    assert res.stdout == (
+        f"{path}:8:5: tiny/api#99: no commit on main of tiny/api merged pull request #99 (looked for 'Merge pull "
+        "request #99', '(#99)', 'See merge request ...!99' and PR trailers) [link/unresolved]\n"
+        f"{path}:9:5: tiny/api#404: no commit on main of tiny/api merged pull request #404 (looked for 'Merge pull "
+        "request #404', '(#404)', 'See merge request ...!404' and PR trailers) [link/unresolved]\n"
+        f"{path}:10:5: tiny/api@deadbeef: no commit deadbeef on main of tiny/api [link/unresolved]\n"
+        f"{path}:11:5: grp/sub/proj!8: no commit on trunk of grp/sub/proj merged pull request #8 (looked for "
+        "'Merge pull request #8', '(#8)', 'See merge request ...!8' and PR trailers) [link/unresolved]\n"
+    )
+
+
+def _commit_with_prefix(repo: GitRepo, prefix_of: str, n: int, message: str) -> str:
+    """Commit on main whose sha starts with the first `n` hex digits of `prefix_of`: the
+    commit object is hashed here, varying its message, then created for real with git."""
+    tree = repo.git("write-tree")
+    parent = repo.git("rev-parse", "HEAD")
+    stamp = "1775000000 +0000"
+    for i in range(10_000_000):
+        msg = f"{message} {i}\n"
+        body = (f"tree {tree}\nparent {parent}\nauthor {ANN[0]} <{ANN[1]}> {stamp}\n"
+                f"committer {ANN[0]} <{ANN[1]}> {stamp}\n\n{msg}").encode()
+        sha = hashlib.sha1(b"commit %d\0" % len(body) + body).hexdigest()
+        if sha[:n] == prefix_of[:n]:
+            break
+    env = {"GIT_AUTHOR_NAME": ANN[0], "GIT_AUTHOR_EMAIL": ANN[1], "GIT_COMMITTER_NAME": ANN[0],
+           "GIT_COMMITTER_EMAIL": ANN[1], "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        made = repo.git("commit-tree", tree, "-p", parent, "-m", msg.rstrip("\n"))
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    assert made == sha
+    repo.git("update-ref", "refs/heads/main", made)
+    return made
+
+
+def test_an_ambiguous_short_sha_is_an_error_listing_the_candidates(cli, world, tmp_path):
+    api = world["api"]
+    first = world["shas"]["20"]
+    twin = _commit_with_prefix(api, first, 4, "Tidy")
+    path = evidence(world["root"], "short", [f"tiny/api@{first[:4]}", f"tiny/api@{first[:12]}"],
+                    type_="code-review")
+    tidy = api.git("log", "-1", "--format=%s", twin)
+    res = cli("links", "check", path, cwd=tmp_path)
+    assert res.exit_code == 1, res
+    pair = sorted([(first, "2026-04-01", "Revert \"Jittered backoff (#13)\" (#20)"), (twin, "2026-03-31", tidy)])
+    shown = ", ".join(f"{sha[:12]} ({day} {subject!r})" for sha, day, subject in pair)
+    assert res.stdout == (
+        f"{path}:8:5: tiny/api@{first[:4]}: the short sha {first[:4]} matches 2 commits: {shown} "
+        "(write more digits of the sha) [link/ambiguous-sha]\n"
+    )
+
+
+# --- authorship ---------------------------------------------------------------------------
+
+def test_work_by_someone_else_is_not_the_evidence_authors(cli, world, tmp_path):
+    s = world["shas"]
+    path = evidence(world["root"], "theirs", ["tiny/api#14", "tiny/api#19", f"tiny/api@{s['17'][:10]}"])
+    res = cli("links", "check", path, cwd=tmp_path)
+    assert res.exit_code == 1, res
+    hint = ("(add the author's email to their person record, list the real author under 'collaborators', "
+            "or use a type that does not claim authorship (e.g. code-review)) [link/not-author]\n")
+    assert res.stdout == (
+        f"{path}:8:5: tiny/api#14 was not authored by the evidence's author ann (ann@tiny.example): "
+        f"its commits are by bob@tiny.example {hint}"
+        f"{path}:9:5: tiny/api#19 was not authored by the evidence's author ann (ann@tiny.example): "
+        f"its commits are by bob@tiny.example {hint}"
+        f"{path}:10:5: tiny/api@{s['17'][:10]} was not authored by the evidence's author ann (ann@tiny.example): "
+        f"its commits are by bob@tiny.example, noreply@github.com {hint}"
+    )
+
+
+def test_co_authors_committers_and_merged_in_commits_count_as_authorship(cli, world, tmp_path):
+    evidence(world["root"], "mine", ["tiny/api#12", "tiny/api#16", "tiny/api#18"])
+    res = cli("links", "check", "records", cwd=tmp_path)
+    assert (res.exit_code, res.stdout) == (0, ""), res
+
+
+def test_collaborators_and_review_types_may_cite_others_work(cli, world, tmp_path):
+    root = world["root"]
+    evidence(root, "paired", ["tiny/api#14"], extra="collaborators:\n  - bob\n")
+    evidence(root, "reviewed", ["tiny/api#14", "tiny/api#17"], type_="code-review")
+    res = cli("links", "check", "records", cwd=tmp_path)
+    assert (res.exit_code, res.stdout) == (0, ""), res
+
+
+def test_authorship_types_can_be_configured_in_the_org(cli, world, tmp_path):
+    root = world["root"]
+    with open(root / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("links:\n  authorship_types: [pr, code-review]\n")
+    path = evidence(root, "reviewed", ["tiny/api#17"], type_="code-review")
+    res = cli("links", "check", "records", cwd=tmp_path)
+    assert res.exit_code == 1
+    assert res.stdout.startswith(f"{path}:8:5: tiny/api#17 was not authored by the evidence's author ann")
+
+
+# --- dates --------------------------------------------------------------------------------
+
+def test_evidence_dated_long_before_the_merge_is_a_warning(cli, world, tmp_path):
+    path = evidence(world["root"], "early", ["tiny/api#13", "tiny/api#15"], date="2026-02-20")
+    res = cli("links", "check", path, cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert res.stdout == (
+        f"{path}:9:5: warning: the evidence is dated 2026-02-20 but tiny/api#15 merged on 2026-03-12, 20 days "
+        "later (tolerance 14 days) (date the evidence when the work landed) [link/date-mismatch]\n"
+    )
+    assert cli("links", "check", path, "--date-tolerance", "30", cwd=tmp_path).stdout == ""
+    assert cli("links", "check", path, "--strict", cwd=tmp_path).exit_code == 1
+
+
+# --- postmortems, configuration, malformed links -------------------------------------------
+
+def test_a_postmortem_link_needs_the_author_among_participants_or_owners(cli, world, tmp_path):
+    root = world["root"]
+    edit(root / "postmortems/pm-1.md", "  - ann\n  - bob\n", "  - bob\n")
+    ok = evidence(root, "owner", ["postmortem:pm-1"])  # ann still owns an action item
+    edit(root / "postmortems/pm-1.md", "    owner: ann\n", "    owner: bob\n")
+    res = cli("links", "check", ok, cwd=tmp_path)
+    assert res.exit_code == 1
+    assert res.stdout == (
+        f"{ok}:8:5: ann is neither a participant nor an action-item owner of postmortem pm-1 "
+        "(add ann to records/postmortems/pm-1.md's participants, or link something else) "
+        "[link/postmortem-not-participant]\n"
+    )
+
+
+def test_a_link_into_an_unconfigured_repository_names_the_fix(cli, world, tmp_path):
+    path = evidence(world["root"], "elsewhere", ["tiny/apl#12", "https://github.com/torvalds/linux/pull/1",
+                                                  "see the API docs"])
+    res = cli("links", "check", path, cwd=tmp_path)
+    assert res.exit_code == 1
+    assert res.stdout == (
+        f"{path}:8:5: tiny/apl#12: repository tiny/apl is not in org.yaml 'repositories'; did you mean "
+        "'tiny/api'? (add it under 'repositories' with the path of a local clone) [link/repo-not-configured]\n"
+        f"{path}:9:5: warning: https://github.com/torvalds/linux/pull/1: repository "
+        "https://github.com/torvalds/linux is not in org.yaml 'repositories' [link/repo-not-configured]\n"
+        f"{path}:10:5: warning: 'see the API docs' is not a link perfdocs understands (use owner/repo#123, "
+        "a PR or MR URL, owner/repo@<sha>, postmortem:<id> or an http(s) URL) [link/malformed]\n"
+    )
+
+
+def test_a_repository_that_is_not_cloned_is_a_configuration_error(cli, world, tmp_path):
+    root = world["root"]
+    edit(root / "org.yaml", "    path: ../proj\n", "    path: ../clones/proj\n")
+    evidence(root, "x", ["grp/sub/proj!7", "grp/sub/proj!8", "tiny/api#12"])
+    res = cli("links", "check", cwd=tmp_path / "records")
+    assert res.exit_code == 1
+    line = (root / "org.yaml").read_text().splitlines().index("  grp/sub/proj:") + 1
+    assert res.stdout == (
+        f"org.yaml:{line}:3: repository grp/sub/proj is not cloned: no git repository at ../clones/proj "
+        "(from org.yaml; set $PERFDOCS_REPO_GRP_SUB_PROJ to use another clone) (clone it there, or point the "
+        "path or the environment variable at a clone) [link/repo-missing]\n"
+    )
+
+
+def test_an_environment_variable_points_ci_at_another_clone(cli, world, tmp_path, monkeypatch):
+    root = world["root"]
+    edit(root / "org.yaml", "    path: ../proj\n", "    path: ../clones/proj\n")
+    evidence(root, "x", ["grp/sub/proj!7"], date="2026-02-02")
+    monkeypatch.setenv("PERFDOCS_REPO_GRP_SUB_PROJ", str(world["proj"].path))
+    res = cli("links", "check", cwd=root)
+    assert (res.exit_code, res.stdout) == (0, ""), res
+    monkeypatch.setenv("PERFDOCS_REPO_GRP_SUB_PROJ", str(tmp_path / "nowhere"))
+    res = cli("links", "check", cwd=root)
+    assert res.exit_code == 1
+    assert "no git repository at " + str(tmp_path / "nowhere") + " (set by $PERFDOCS_REPO_GRP_SUB_PROJ)" in res.stdout
+
+
+def test_a_missing_default_branch_is_a_configuration_error(cli, world, tmp_path):
+    root = world["root"]
+    edit(root / "org.yaml", "    default_branch: main\n", "    default_branch: master\n")
+    evidence(root, "x", ["tiny/api#12"])
+    res = cli("links", "check", cwd=root)
+    assert res.exit_code == 1
+    assert "repository tiny/api has no branch 'master' (its default_branch in org.yaml)" in res.stdout
+
+
+# --- output formats -------------------------------------------------------------------------
+
+def test_json_and_github_formats_carry_the_same_findings(cli, world, tmp_path):
+    path = evidence(world["root"], "bad", ["tiny/api#99"])
+    res = cli("links", "check", path, "--format", "json", cwd=tmp_path)
+    assert res.exit_code == 1
+    doc = json.loads(res.stdout)
+    assert doc["summary"] == {"errors": 1, "warnings": 0, "links": 1, "resolved": 0}
+    assert [(d["path"], d["line"], d["col"], d["rule"]) for d in doc["diagnostics"]] == [
+        (path, 8, 5, "link/unresolved")]
+    res = cli("links", "check", path, "--format", "github", cwd=tmp_path)
+    assert res.stdout.startswith(f"::error file={path},line=8,col=5,title=link/unresolved::tiny/api#99: no commit")
+
+
+# --- validate -----------------------------------------------------------------------------
+
+def test_validate_checks_links_when_the_clones_are_present(cli, world, tmp_path):
+    path = evidence(world["root"], "bad", ["tiny/api#99"])
+    res = cli("validate", "records", cwd=tmp_path)
+    assert res.exit_code == 1
+    assert res.stdout.startswith(f"{path}:8:5: tiny/api#99: no commit on main")
+    res = cli("validate", "records", "--no-links", cwd=tmp_path)
+    assert (res.exit_code, res.stdout) == (0, ""), res
+
+
+def test_validate_says_which_repositories_it_did_not_check(cli, world, tmp_path):
+    root = world["root"]
+    edit(root / "org.yaml", "    path: ../proj\n", "    path: ../clones/proj\n")
+    evidence(root, "x", ["grp/sub/proj!99", "tiny/api#12"])
+    res = cli("validate", "records", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert res.stdout == ""
+    assert res.stderr == (
+        "17 files checked: 0 errors, 0 warnings (ok)\n"
+        "note: evidence links into grp/sub/proj not checked: repository grp/sub/proj is not cloned: no git "
+        "repository at clones/proj (from org.yaml; set $PERFDOCS_REPO_GRP_SUB_PROJ to use another clone) "
+        "(run 'perfdocs links check' once it is cloned)\n"
+    )
+
+
+# --- the index: built once per repository per run, cached by head --------------------------
+
+def test_the_index_is_built_once_for_many_links_and_not_at_all_when_cached(world, tmp_path):
+    root, api = world["root"], world["api"]
+    for i in range(30):
+        evidence(root, f"e{i}", ["tiny/api#12", "tiny/api#15", f"tiny/api@{world['shas']['12a'][:8]}"],
+                 date="2026-03-20")
+    org, _ = _org(root)
+    before = links.log_walks
+    assert links.check(org, root).diagnostics == []
+    assert links.log_walks - before == 1  # tiny/api only: nothing links into grp/sub/proj
+    assert links.check(org, root).diagnostics == []
+    assert links.log_walks - before == 1  # head unchanged: read from the cache
+    api.commit("Later work (#21)", {"later.py": "x\n"}, "2026-04-10T10:00:00+00:00", ANN)
+    assert links.check(org, root).diagnostics == []
+    assert links.log_walks - before == 2  # a new head: walked again, once
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["links-tiny_api.json"]
+
+
+def test_a_damaged_cache_is_rebuilt(world, tmp_path):
+    root = world["root"]
+    evidence(root, "e", ["tiny/api#12"], date="2026-03-01")
+    org, _ = _org(root)
+    links.check(org, root)
+    (tmp_path / "cache" / "links-tiny_api.json").write_text("{not json")
+    before = links.log_walks
+    assert links.check(org, root).diagnostics == []
+    assert links.log_walks - before == 1
