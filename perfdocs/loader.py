@@ -104,15 +104,24 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
             try:
                 is_link = entry.is_symlink()
                 if is_link:
-                    target = path.resolve()
+                    try:
+                        target = path.resolve(strict=True)
+                    except (OSError, RuntimeError) as err:  # Python 3.11 raises RuntimeError on a loop
+                        if name.endswith(RECORD_SUFFIXES) or "." not in name:
+                            broken = "does not exist" if isinstance(err, FileNotFoundError) else "loops back on itself"
+                            yield path, rel, f"a symbolic link to something that {broken}; not read"
+                        continue
                     if not target.is_relative_to(real_root):
                         if name.endswith(RECORD_SUFFIXES) or target.is_dir():
                             yield path, rel, "a symbolic link that points outside the records folder; not read"
                         continue
                 if entry.is_dir(follow_symlinks=not is_link):
                     subfolders.append(path)
-                elif name.endswith(RECORD_SUFFIXES) and entry.is_file():
-                    yield path, rel, None
+                elif name.endswith(RECORD_SUFFIXES):
+                    if entry.is_file():
+                        yield path, rel, None
+                    elif not is_link:  # reading a FIFO would wait forever
+                        yield path, rel, "not a regular file (a pipe, socket or device); not read"
             except OSError as err:
                 yield path, rel, f"cannot read: {err.strerror or err}"
         stack.extend(reversed(subfolders))

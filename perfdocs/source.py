@@ -14,7 +14,9 @@ problem to report) composes its YAML again, lazily, through `Document.positions`
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,8 +32,15 @@ try:  # libyaml's C parser; the pure-Python one is ten times slower but equivale
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-MAX_FILE_BYTES = 1_000_000
-"""A record larger than this is refused unread (the largest real record is a few KB)."""
+MAX_FILE_BYTES = 10_000_000
+"""A file larger than this is refused unread (the largest real record is a few KB; a
+Markdown body, such as a pasted on-call log, may be long)."""
+MAX_YAML_CHARS = 1_000_000
+"""Longest YAML text (a .yaml file, or a Markdown file's front matter) that is parsed:
+libyaml's node tree takes about 150 bytes per value, so this bounds memory near 200 MB."""
+MAX_EXPANDED_CHARS = 2_000_000
+"""Most text a document may expand to through aliases (one long string aliased 50,000
+times is a small file that becomes gigabytes in every message that quotes it)."""
 MAX_DEPTH = 50
 """Deepest nesting of mappings and sequences accepted."""
 MAX_NODES = 100_000
@@ -51,6 +60,7 @@ _SCALAR_TAGS = {
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _constructor = SafeConstructor()
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _DEEP_INDENT = re.compile(r"\n {%d,}\S" % MAX_DEPTH)
 
 
@@ -136,6 +146,7 @@ class _Builder:
         self.display = doc_display
         self.offset = offset
         self.nodes = 0
+        self.chars = 0
         self.diagnostics: list[Diagnostic] = []
 
     def diag(self, node: yaml.Node, rule: str, message: str) -> Diagnostic:
@@ -154,6 +165,14 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _Limit("yaml/too-deep", f"nesting deeper than {MAX_DEPTH} levels", node)
         if isinstance(node, yaml.ScalarNode):
+            self.chars += len(node.value)
+            if self.chars > MAX_EXPANDED_CHARS:
+                raise _Limit(
+                    "yaml/too-many-nodes",
+                    f"the document expands to more than {MAX_EXPANDED_CHARS:,} characters of text "
+                    "(an alias bomb?); records are refused beyond that",
+                    node,
+                )
             tag = node.tag
             if tag == _STR:
                 return node.value
@@ -161,7 +180,11 @@ class _Builder:
                 raise _Limit("yaml/tag", _tag_message(tag), node)
             if tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # dates stay text; the schema checks their format
-            return _constructor.construct_object(node, deep=False)
+            try:
+                return _constructor.construct_object(node, deep=False)
+            except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+                raise _Limit("yaml/syntax", f"the number {node.value[:20]}... ({len(node.value):,} characters) "
+                             "is too long to be a number; quote it if it is text", node) from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 raise _Limit("yaml/tag", _tag_message(node.tag), node)
@@ -199,7 +222,16 @@ def _tag_message(tag: str) -> str:
     return f"YAML tag '{shown}' is not allowed: records are plain data"
 
 
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def _yaml_diag(display: str, err: yaml.YAMLError, offset: int, text: str) -> Diagnostic:
+    if isinstance(err, yaml.reader.ReaderError):  # a control character; its str() spans two lines
+        line, col = _line_col(text, max(0, min(err.position, len(text))))
+        char = err.character if isinstance(err.character, str) else chr(err.character)
+        return Diagnostic(display, line + offset, col, "yaml/syntax",
+                          f"invalid YAML: control character U+{ord(char):04X} is not allowed in a record")
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
     problem = getattr(err, "problem", None) or str(err)
@@ -259,12 +291,18 @@ def decode(raw: bytes, display: str) -> str | Diagnostic:
 
 def split_front_matter(text: str, display: str) -> tuple[str, int, str | None, int] | Diagnostic:
     """(yaml_text, line_offset, body, body_line) of a Markdown record."""
-    if not (text.startswith("---\n") or text == "---"):
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != "---":
         return Diagnostic(
             display, 1, 1, "file/no-front-matter",
             "a Markdown record starts with YAML front matter between '---' lines",
         )
-    start = 4
+    if first_end < 0:
+        return Diagnostic(
+            display, 1, 1, "file/front-matter-unclosed",
+            "the front matter opened on line 1 is never closed with a '---' line",
+        )
+    start = first_end + 1
     pos = start
     while True:
         end = text.find("\n", pos)
@@ -300,6 +338,20 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
     doc = Document(path, display, None, yaml_text, offset, body, body_line)
     if not yaml_text.strip():
         doc.diagnostics.append(Diagnostic(display, 1, 1, "yaml/empty", "the record is empty"))
+        return doc
+    if len(yaml_text) > MAX_YAML_CHARS:
+        doc.diagnostics.append(Diagnostic(
+            display, 1, 1, "file/too-large",
+            f"the {'front matter' if markdown else 'YAML'} is longer than {MAX_YAML_CHARS:,} characters; "
+            "records are refused beyond that"))
+        return doc
+    odd = _ODD_BREAK.search(yaml_text)
+    if odd:  # YAML 1.1 breaks lines there, editors do not: every later position would be wrong
+        line, col = _line_col(yaml_text, odd.start())
+        doc.diagnostics.append(Diagnostic(
+            display, line + offset, col, "yaml/syntax",
+            f"invalid YAML: U+{ord(odd.group()):04X} is a line break to YAML but not to editors; "
+            f"delete it, or write it as \\u{ord(odd.group()):04X} inside double quotes"))
         return doc
     try:
         # Cheap signals first: only a file that could nest deeply is walked event by event,
@@ -347,7 +399,13 @@ def load_file(path: Path, display: str | None = None) -> Document:
     """Read and parse one record file, never raising on bad content."""
     display = display if display is not None else display_path(path)
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: a file swapped for a FIFO after the folder was listed must not hang the read.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return Document(path, display, None, "", diagnostics=[Diagnostic(
+                    display, 1, 1, "file/unreadable", "expected a file, found a folder" if stat.S_ISDIR(mode)
+                    else "not a regular file (a pipe, socket or device)")])
             raw = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return Document(path, display, None, "", diagnostics=[

@@ -74,6 +74,9 @@ def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str |
             raise PerfdocsError(f"{display_path(p)} does not exist")
     if paths:
         roots = {find_root(p) for p in paths}
+        for p in paths:  # find_root also looks in a 'records' folder beside; a path must be inside it
+            if not any(p.resolve().is_relative_to(r) for r in roots):
+                raise PerfdocsError(f"{display_path(p)} is not inside a records folder (no org.yaml found above it)")
         if len(roots) > 1:
             raise PerfdocsError("the paths belong to different records folders: "
                                 + ", ".join(sorted(display_path(r) for r in roots)))
@@ -89,7 +92,10 @@ def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str |
 
 
 def _selected(diag: Diagnostic, only: list[Path]) -> bool:
-    target = Path(diag.path).resolve()
+    # The folder is resolved, not the file: a diagnostic about a symbolic link (pointing
+    # outside, or looping) belongs where the link is, not where it points.
+    path = Path(diag.path)
+    target = Path(os.path.realpath(path.parent)) / path.name
     return any(target == p or target.is_relative_to(p) for p in only)
 
 

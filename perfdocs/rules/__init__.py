@@ -13,7 +13,7 @@ from perfdocs.graph import Organisation
 RULES: dict[str, str] = {
     # files and YAML
     "file/unreadable": "A file or folder cannot be read, disappeared, or is a link pointing outside the records folder.",
-    "file/too-large": "A file is larger than the record size limit (1 MB).",
+    "file/too-large": "A file over 10 MB, or YAML (a .yaml file or front matter) over 1 MB.",
     "file/binary": "A file contains NUL bytes: binary, not a text record.",
     "file/encoding": "A file is not UTF-8 (invalid bytes, or a UTF-16/UTF-32 byte order mark).",
     "file/no-front-matter": "A Markdown record does not start with YAML front matter.",
@@ -24,7 +24,7 @@ RULES: dict[str, str] = {
     "yaml/complex-key": "A mapping key that is a list or a mapping.",
     "yaml/multiple-documents": "More than one YAML document in one file.",
     "yaml/too-deep": "Nesting deeper than the limit (50 levels).",
-    "yaml/too-many-nodes": "The document expands (through aliases) to more than 100,000 values.",
+    "yaml/too-many-nodes": "The document expands (through aliases) to more than 100,000 values or 2 MB of text.",
     "yaml/empty": "The record is empty.",
     "yaml/not-a-mapping": "The record is a list or a scalar instead of a mapping of fields.",
     # schema
