@@ -553,23 +553,20 @@ def compute(histories: dict[str, History], incidents: list[Incident], since: dt.
 # --- the organisation ------------------------------------------------------------------
 
 def repository_path(org: Any, root: Path, name: str) -> Path:
-    """Where a repository named in org.yaml `repositories` is cloned: its `env` variable
-    if set, else its `path` relative to the records folder."""
-    repos = org.setting("repositories", {})
-    entry = repos.get(name) if isinstance(repos, dict) else None
-    if not isinstance(entry, dict):
+    """Where a repository named in org.yaml `repositories` is cloned: its environment
+    variable if set (`env`, default PERFDOCS_REPO_<NAME>), else its `path` relative to
+    the records folder. The configuration is read by perfdocs.links, as for evidence links."""
+    from perfdocs.links import repositories
+
+    conf = repositories(org).get(name)
+    if conf is None:
         raise PerfdocsError(f"repository {name!r} is not configured in org.yaml 'repositories'")
-    env = entry.get("env")
-    if isinstance(env, str) and os.environ.get(env):
-        path = Path(os.environ[env])
-    elif isinstance(entry.get("path"), str):
-        path = Path(root) / entry["path"]
-    else:
-        raise PerfdocsError(f"repository {name!r} has no 'path' in org.yaml (and ${env or 'its env variable'} "
-                            "is not set)")
+    path, source = conf.location(Path(root))
+    if path is None:
+        raise PerfdocsError(f"repository {name!r} has no 'path' in org.yaml and ${conf.env_var} is not set")
     if not path.exists():
-        hint = f" (or set ${env})" if isinstance(env, str) else ""
-        raise PerfdocsError(f"repository {name!r} is not cloned at {display_path(path)}{hint}")
+        how = f"set by {source}" if source.startswith("$") else f"or set ${conf.env_var}"
+        raise PerfdocsError(f"repository {name!r} is not cloned at {display_path(path)} ({how})")
     return path
 
 

@@ -78,6 +78,13 @@ RULES: dict[str, str] = {
     "packet/current-level": "A packet's current level differs from the candidate's recorded level.",
     "evidence/no-competency": "An evidence entry that names no competency (it cannot support any claim).",
     "team/membership": "A person's team does not list them, or a team lists someone in another team.",
+    # governance (severity: org.yaml governance.severity, warning by default)
+    "metric/review-overdue": "A metric whose last review is older than its review cadence.",
+    "metric/incomplete": "A metric whose owner, purpose, calculation, limitations or anti-gaming rule is a placeholder (TBD).",
+    "metric/unknown-setting": "A DORA metric's definition has a setting DORA metrics are not computed with (with a 'did you mean').",
+    "kpi/no-baseline": "A KPI series with a target but no baseline.",
+    "kpi/duplicate-period": "A KPI series with two values for one period.",
+    "kpi/core-count": "A team tracks fewer or more core KPIs than org.yaml kpi_rules.core_kpis allows (default 5 to 7).",
     # evidence links (perfdocs links check; validate runs them when the clones are present)
     "link/unresolved": "A PR that no commit on the default branch merged, or a sha that matches no commit.",
     "link/ambiguous-sha": "An abbreviated sha that matches several commits (they are listed).",
@@ -91,9 +98,9 @@ RULES: dict[str, str] = {
 
 
 def run(org: Organisation) -> list[Diagnostic]:
-    from perfdocs.rules import dates, identity, policy, references, rubric
+    from perfdocs.rules import dates, governance, identity, policy, references, rubric
 
     out: list[Diagnostic] = []
-    for family in (identity, references, rubric, dates, policy):
+    for family in (identity, references, rubric, dates, policy, governance):
         out.extend(family.check(org))
     return out

@@ -47,11 +47,17 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
     fields = compensation_fields(org)
     for record in org.records:
         yield from compensation_problems(record, fields)
+    for goal, i, metric in team_only_targets(org):
+        yield goal.diag("metric/team-only-target", f"'{metric.id}' is a team-level metric: it is a signal of "
+                        "a team's health, never an individual's target", ("key_results", i, "metric"))
+
+
+def team_only_targets(org: Organisation) -> Iterator[tuple[Record, int, Record]]:
+    """(individual goal, key result index, metric) wherever a team-only metric is someone's target."""
     for goal in org.goals.values():
         if goal.get("level") != "individual":
             continue
         for i, kr in dicts(goal.get("key_results")):
             metric = org.metrics.get(kr.get("metric")) if isinstance(kr.get("metric"), str) else None
             if metric is not None and metric.get("scope") == "team":
-                yield goal.diag("metric/team-only-target", f"'{metric.id}' is a team-level metric: it is a signal of "
-                                "a team's health, never an individual's target", ("key_results", i, "metric"))
+                yield goal, i, metric
