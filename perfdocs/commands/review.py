@@ -1,0 +1,52 @@
+"""`perfdocs review draft`."""
+
+from __future__ import annotations
+
+import click
+
+from perfdocs.cli import records_option
+
+
+@click.group()
+def review() -> None:
+    """Performance reviews.
+
+    \b
+    Example:
+      perfdocs review draft alice --period 2026-Q3
+    """
+
+
+@review.command()
+@click.argument("person")
+@click.option("--period", required=True, metavar="QUARTER", help="The review period, e.g. 2026-Q3.")
+@click.option("--reviewer", metavar="HANDLE", help="The reviewer; default: the person's manager.")
+@records_option
+def draft(person: str, period: str, reviewer: str | None, records: str | None) -> None:
+    """Write a pre-filled review of PERSON for a period.
+
+    Key-result completion from the person's goals, the rating the org's published
+    rules give for it, the period's evidence by dimension, feedback slots (each must
+    cite evidence) and a development plan aimed at the next level's thinnest
+    competencies. Written to people/PERSON/reviews/<period>.md; never overwrites.
+
+    \b
+    Example:
+      perfdocs review draft chen --period 2026-Q3 --reviewer emeka
+    """
+    from perfdocs import reviews
+    from perfdocs.cli import print_report
+    from perfdocs.diagnostics import display_path
+    from perfdocs.validation import load_valid, resolve_root, validate
+
+    root = resolve_root(records)
+    report = load_valid(root)
+    path = reviews.write_draft(report.org, root, person, period, reviewer)
+    click.echo(display_path(path))
+    check = validate(root, only=[path])
+    if check.diagnostics:
+        print_report(check, "text")
+        raise SystemExit(1 if check.errors else 0)
+
+
+COMMANDS = [review]
