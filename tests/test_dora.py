@@ -223,6 +223,9 @@ def org(minimal, git_repo):
             dora:
               deploy_tag_pattern: deploy-*
             """))
+    # The evidence's PR link is not in this repository's story; a plain URL is not checked against git.
+    edit(minimal / "people/ann/evidence/2026-03-01-retry-redesign.md", "  - tiny/api#12\n",
+         "  - https://example.com/retry-design\n")
     edit(minimal / "teams/core.yaml", "services:\n  - api\n", "services:\n  - api\nrepositories:\n  - acme/api\n")
     return minimal, repo, shas
 

@@ -107,4 +107,49 @@ def dora_command(team: str, since, until, granularity: str, write: bool, force: 
             click.echo(change.summary(), err=True)
 
 
+@kpi.command("trends")
+@click.option("--team", default=None, help="Only this team's series.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@records_option
+def trends_command(team: str | None, fmt: str, records: str | None) -> None:
+    """Flag sustained trends in the KPI series and teams tracking too few or too many core KPIs.
+
+    A sustained trend is N consecutive periods each worse than the one before
+    (N is org.yaml kpi_rules.sustained_trend_periods, default 3); a single bad
+    point followed by a recovery is noise and is never flagged.
+
+    \b
+    Example:
+      perfdocs kpi trends
+      perfdocs kpi trends --team payments --format json
+    """
+    from perfdocs import kpis
+    from perfdocs.errors import PerfdocsError
+    from perfdocs.schemas import did_you_mean
+    from perfdocs.validation import load_valid, resolve_root
+
+    org = load_valid(resolve_root(records)).org
+    if team is not None and team not in org.teams:
+        raise PerfdocsError(f"no team {team!r}{did_you_mean(team, list(org.teams))}")
+    n, lo, hi = kpis.settings(org)
+    flagged = kpis.trends(org, team)
+    teams = [team] if team else sorted(org.teams)
+    counts = {t: len(kpis.core_kpis(org, t)) for t in teams}
+    problems = {t: p for t in teams if (p := kpis.core_count_problem(org, t))}
+    if fmt == "json":
+        click.echo(json.dumps({"sustained_trend_periods": n, "core_kpis": {"min": lo, "max": hi},
+                               "trends": [vars(t) for t in flagged], "core_counts": counts,
+                               "warnings": list(problems.values())}, indent=2))
+        return
+    click.echo(f"Sustained trends ({n} or more consecutive periods moving against the target; "
+               "single bad points are not flagged):")
+    for t in flagged:
+        click.echo(f"  {t.kpi} ({t.metric}, {t.direction.replace('-', ' ')}): {t.describe()}")
+    if not flagged:
+        click.echo("  none")
+    click.echo(f"\nCore KPIs per team (the org asks for {lo} to {hi}):")
+    for t in teams:
+        click.echo(f"  {t}: {counts[t]}" + (f"  warning: {problems[t]}" if t in problems else ""))
+
+
 COMMANDS = [kpi]
