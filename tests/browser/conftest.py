@@ -1,0 +1,154 @@
+"""Browser test setup: Debian's Chromium driven by Playwright, axe-core from npm, and the
+example site built once and served on a free localhost port.
+
+Installs what is missing when it can (apt-get as root, pip, npm into a cache folder);
+otherwise every browser test is skipped with the reason. Playwright's own browser
+download (`playwright install`) is never used: the system Chromium is launched by path.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, TODAY
+
+CHROMIUM = Path(os.environ.get("PERFDOCS_CHROMIUM", "/usr/bin/chromium"))
+CACHE = Path(os.environ.get("PERFDOCS_TEST_CACHE", Path.home() / ".cache" / "perfdocs-tests"))
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _run(*cmd: str, timeout: int = 900, cwd: Path | None = None) -> tuple[bool, str]:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return False, str(err)
+    return out.returncode == 0, (out.stdout + out.stderr)[-2000:]
+
+
+def _chromium() -> Path:
+    if CHROMIUM.is_file():
+        return CHROMIUM
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip(f"{CHROMIUM} is missing and apt-get cannot install it here (not root); "
+                    "install Debian's 'chromium' package")
+    env_ok, log = _run("apt-get", "update")
+    ok, log = _run("apt-get", "install", "-y", "--no-install-recommends", "chromium") if env_ok else (False, log)
+    if not ok or not CHROMIUM.is_file():
+        pytest.skip(f"could not install chromium with apt-get: {log}")
+    return CHROMIUM
+
+
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        ok, log = _run(sys.executable, "-m", "pip", "install", "-q", "playwright")
+        if not ok:
+            pytest.skip(f"Playwright is not installed and pip could not install it: {log}")
+        from playwright.sync_api import sync_playwright
+    return sync_playwright
+
+
+def _axe() -> Path:
+    axe = CACHE / "node_modules/axe-core/axe.min.js"
+    if axe.is_file():
+        return axe
+    if not shutil.which("npm"):
+        pytest.skip("npm is missing: it installs axe-core for the accessibility check")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    ok, log = _run("npm", "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "axe-core@4")
+    if not ok or not axe.is_file():
+        pytest.skip(f"could not install axe-core with npm: {log}")
+    return axe
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    return _axe()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def records() -> Path:
+    """The example organisation when it is complete, else the minimal one."""
+    return REPO / "records" if (REPO / "records/org.yaml").is_file() else FIXTURES / "minimal"
+
+
+@pytest.fixture(scope="session")
+def org(records):
+    os.environ["PERFDOCS_TODAY"] = TODAY
+    from perfdocs.validation import load_valid
+
+    return load_valid(records).org
+
+
+@pytest.fixture(scope="session")
+def site(records, tmp_path_factory) -> Path:
+    os.environ["PERFDOCS_TODAY"] = TODAY
+    from perfdocs.site import build
+
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build(records, out, "public")
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # The site must not need the network: anything that is not localhost or file:// fails the test.
+    outside: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "file://", "data:")):
+            return route.continue_()
+        outside.append(url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    p = context.new_page()
+    yield p
+    context.close()
+    assert outside == [], f"the site asked for outside resources: {outside}"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
