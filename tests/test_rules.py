@@ -114,7 +114,7 @@ MUTATIONS = {
     "rubric-missing-descriptor": _edit(MATRIX, "      m3: Makes sure the team's designs get reviewed.\n", ""),
     "rubric-no-step-up": _edit(MATRIX, "l3: Mentors engineers across the team.", "l3: Helps new joiners."),
     "rubric-duplicate-descriptor": _edit(MATRIX, "l1: Asks good questions.", "l1: Implements designs others wrote."),
-    "rubric-bad-unchanged": _edit(MATRIX, "l1: Asks good questions.", "l1: {unchanged: true}"),
+    "rubric-bad-unchanged": _edit(MATRIX, "l1: Asks good questions.", "l1: {unchanged: true, note: Nothing new.}"),
     "org-rating-scale": _edit("org.yaml", "min_completion: 80", "min_completion: 100"),
     # policy
     "policy-compensation": _edit(REVIEW, "rating: exceeds\n", "rating: exceeds\nsalary: 120000\n"),
