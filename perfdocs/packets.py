@@ -31,12 +31,13 @@ from typing import Any
 
 import jinja2
 
+from perfdocs.diagnostics import Diagnostic
 from perfdocs.clock import parse_date, quarter_of, today
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.graph import Organisation
 from perfdocs.loader import Record
-from perfdocs.schemas import data_dir
+from perfdocs.schemas import data_dir, did_you_mean
 
 SCOPES = ("self", "team", "multi-team", "org")
 """Who benefited, narrowest first (the evidence schema's `scope`)."""
@@ -103,6 +104,34 @@ class ReadinessRules:
             "verified links: " + ("required" if self.require_verified_links else
                                   "reported, not required"),
         ]
+
+
+def evidence_types() -> list[str]:
+    from perfdocs.schemas import schema_documents
+
+    return list(schema_documents()["evidence.schema.json"]["properties"]["type"]["enum"])
+
+
+def config_problems(org: Organisation) -> list[Diagnostic]:
+    """Readiness settings the schema cannot judge: levels and evidence types that exist."""
+    cfg = org.setting("readiness")
+    if org.org is None or not isinstance(cfg, dict):
+        return []
+    out = []
+    levels = {lv["id"] for track in org.tracks for lv in org.levels(track)}
+    by_level = (cfg.get("scope") or {}).get("by_level") if isinstance(cfg.get("scope"), dict) else None
+    for level in by_level or {}:
+        if level not in levels:
+            out.append(org.org.diag("readiness/config", f"no track has a level '{level}'"
+                                    f"{did_you_mean(level, sorted(levels))}",
+                                    ("readiness", "scope", "by_level", level), key=True))
+    types = evidence_types()
+    complexity = cfg.get("complexity") if isinstance(cfg.get("complexity"), dict) else {}
+    for i, etype in enumerate(complexity.get("evidence_types") or []):
+        if etype not in types:
+            out.append(org.org.diag("readiness/config", f"unknown evidence type '{etype}'"
+                                    f"{did_you_mean(etype, types)}", ("readiness", "complexity", "evidence_types", i)))
+    return out
 
 
 def _entries(n: int) -> str:

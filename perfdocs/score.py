@@ -28,10 +28,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from perfdocs.clock import parse_date, quarter_of, today
+from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
 from perfdocs.graph import Organisation
 from perfdocs.loader import Record
 from perfdocs.packets import SCOPES
+from perfdocs.schemas import did_you_mean
 
 DEFAULTS: dict[str, Any] = {
     "bounds": {"min": 0, "max": 5},
@@ -72,6 +74,50 @@ class ScoringRules:
                    gate_enabled=bool(gate["enabled"]), min_harm=int(gate["min_harm"]),
                    lookback_quarters=int(gate["lookback_quarters"]), cap=float(gate["cap"]),
                    harm_statuses=tuple(gate["harm_statuses"]))
+
+
+def config_problems(org: Organisation) -> list[Diagnostic]:
+    """Scoring settings the schema cannot judge: dimensions that exist, sensible bounds."""
+    from perfdocs.packets import evidence_types
+
+    cfg = org.setting("scoring")
+    if org.org is None or not isinstance(cfg, dict):
+        return []
+    out = []
+    keys = [d.get("id") for d in org.dimensions] + ["scope"]
+    for key in cfg.get("weights") or {}:
+        if key not in keys:
+            out.append(org.org.diag("scoring/config", f"'{key}' is neither a dimension nor 'scope'"
+                                    f"{did_you_mean(key, keys)}", ("scoring", "weights", key), key=True))
+    bounds = cfg.get("bounds") if isinstance(cfg.get("bounds"), dict) else {}
+    low, high = bounds.get("min", DEFAULTS["bounds"]["min"]), bounds.get("max", DEFAULTS["bounds"]["max"])
+    if low >= high:
+        out.append(org.org.diag("scoring/config", f"the bounds are empty: min {low:g} is not below max {high:g}",
+                                ("scoring", "bounds")))
+    gate = cfg.get("reliability_gate") if isinstance(cfg.get("reliability_gate"), dict) else {}
+    cap = gate.get("cap")
+    if isinstance(cap, (int, float)) and not low <= cap <= high:
+        out.append(org.org.diag("scoring/config", f"the gate's cap {cap:g} is outside the bounds {low:g}-{high:g}",
+                                ("scoring", "reliability_gate", "cap")))
+    types = evidence_types()
+    for i, etype in enumerate(cfg.get("invisible_work_types") or []):
+        if etype not in types:
+            out.append(org.org.diag("scoring/config", f"unknown evidence type '{etype}'{did_you_mean(etype, types)}",
+                                    ("scoring", "invisible_work_types", i)))
+    return out
+
+
+def checked(report):
+    """The report's organisation, or InvalidRecords if the readiness or scoring settings
+    are unusable (reported like any other problem in the records)."""
+    from perfdocs.packets import config_problems as readiness_problems
+    from perfdocs.validation import InvalidRecords
+
+    problems = readiness_problems(report.org) + config_problems(report.org)
+    if problems:
+        report.diagnostics = sorted(problems)
+        raise InvalidRecords(report)
+    return report.org
 
 
 def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:

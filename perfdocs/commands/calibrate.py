@@ -28,9 +28,10 @@ def calibrate(period: str | None, fmt: str, audience: str | None, records: str |
       perfdocs calibrate --period 2026-Q3 --format html > calibration.html
     """
     from perfdocs import calibration
+    from perfdocs.score import checked
     from perfdocs.validation import load_valid, resolve_root
 
-    org = load_valid(resolve_root(records)).org
+    org = checked(load_valid(resolve_root(records)))
     if fmt == "html":
         click.echo(calibration.render_html(org, period, audience, standalone=True), nl=False)
     else:

@@ -46,9 +46,11 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
     from perfdocs.diagnostics import display_path
     from perfdocs.validation import load_valid, resolve_root, validate
 
+    from perfdocs.score import checked
+
     root = resolve_root(records)
-    report = load_valid(root)
-    path = packets.write_draft(report.org, root, person, target, slug, sponsor)
+    org = checked(load_valid(root))
+    path = packets.write_draft(org, root, person, target, slug, sponsor)
     click.echo(display_path(path))
     check = validate(root, only=[path])
     if check.diagnostics:
@@ -79,7 +81,8 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
       perfdocs packet check records/people/alice/packets/2026-h2-staff.md --format markdown
     """
     from perfdocs import packets
-    from perfdocs.validation import InvalidRecords, resolve_root, validate
+    from perfdocs.score import checked
+    from perfdocs.validation import InvalidRecords, validate
 
     root, record = _locate(packet_ref, records)
     report = validate(root)
@@ -90,6 +93,7 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     if blocking:
         report.diagnostics = blocking + [d for d in report.diagnostics if d.severity != "error"]
         raise InvalidRecords(report)
+    checked(report)
     result = packets.check(org, record)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

@@ -39,9 +39,11 @@ def draft(person: str, period: str, reviewer: str | None, records: str | None) -
     from perfdocs.diagnostics import display_path
     from perfdocs.validation import load_valid, resolve_root, validate
 
+    from perfdocs.score import checked
+
     root = resolve_root(records)
-    report = load_valid(root)
-    path = reviews.write_draft(report.org, root, person, period, reviewer)
+    org = checked(load_valid(root))
+    path = reviews.write_draft(org, root, person, period, reviewer)
     click.echo(display_path(path))
     check = validate(root, only=[path])
     if check.diagnostics:

@@ -94,6 +94,19 @@ RULES: dict[str, str] = {
     "link/repo-not-configured": "A link into a repository that org.yaml 'repositories' does not list.",
     "link/repo-missing": "A configured repository with no clone at its path (or its branch is missing).",
     "link/malformed": "A link that is none of the link forms (owner/repo#N, PR/MR URL, owner/repo@sha, postmortem:id, URL).",
+    # promotion readiness (perfdocs packet check; findings in its report, thresholds in org.yaml readiness)
+    "readiness/no-claim": "A competency of the target level has no claim in the packet.",
+    "readiness/claim-without-evidence": "A packet claim that cites no evidence (disqualifying).",
+    "readiness/foreign-evidence": "A packet claim citing evidence that is not the candidate's own (disqualifying).",
+    "readiness/outside-window": "A packet claim citing evidence dated outside the packet's window (disqualifying).",
+    "readiness/off-competency": "Cited evidence that does not name the claimed competency, so it does not count for it.",
+    "readiness/too-little-evidence": "A competency with fewer counted evidence entries than readiness.min_evidence_per_competency.",
+    "readiness/consistency": "The counted evidence spans fewer quarters than readiness.consistency.min_quarters.",
+    "readiness/scope": "Too little counted evidence benefits the scope the target level expects (readiness.scope).",
+    "readiness/complexity": "Too little counted evidence of the types that show complexity (readiness.complexity).",
+    "readiness/unverified": "Counted evidence with no link verified by 'perfdocs links resolve --write' (blocks only if required).",
+    "readiness/config": "A readiness setting that names a level no track has, or an unknown evidence type.",
+    "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
 }
 
 
