@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: help setup example validate site test test-fast regen-cases clean
+.PHONY: help setup example example-repos validate site test test-fast regen-cases clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ setup: $(BIN)/perfdocs  ## Create .venv and install perfdocs with its test tools
 example: setup  ## Validate the example organisation and build its site into site/
 	$(BIN)/perfdocs validate records
 	$(BIN)/perfdocs build --records records --out site
+
+example-repos: setup  ## Create the example organisation's git repositories in example-repos/ (for links and DORA)
+	$(BIN)/perfdocs examples repos --records records
 
 validate: setup  ## Validate records/
 	$(BIN)/perfdocs validate records
