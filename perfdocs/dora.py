@@ -580,6 +580,18 @@ def dora_metrics(org: Any) -> dict[str, Any]:
     return found
 
 
+def explain(org: Any, metric: Any, team: Any | None = None) -> dict[str, Any] | None:
+    """For a DORA metric record: the formula and configuration `kpi dora` computes it with
+    (for a team's repositories and services), so the site can print them beside its figures."""
+    key = metric.get("dora") if metric is not None else None
+    if key not in KEYS:
+        return None
+    repos = [r for r in (team.get("repositories") or []) if isinstance(r, str)] if team is not None else []
+    services = [s for s in (team.get("services") or []) if isinstance(s, str)] if team is not None else []
+    config = Config.merged(org.setting("dora", {}), metric.get("definition"))
+    return {"key": key, "formula": formula(key, config, sorted(repos), services), "config": config.describe(key)}
+
+
 def team_dora(org: Any, root: Path, team: str, since: dt.date | None = None, until: dt.date | None = None,
               granularity: str = "month") -> TeamDora:
     """A team's DORA metrics from its repositories (org.yaml) and postmortems."""

@@ -110,22 +110,26 @@ def sustained(series: list[tuple[str, float]], lower_better: bool, n: int) -> li
     return runs
 
 
-def trends(org: Any, team: str | None = None) -> list[Trend]:
-    """Sustained trends of every KPI series (of one team, or all), oldest first."""
+def kpi_trends(org: Any, kpi: Any) -> list[Trend]:
+    """Sustained trends of one KPI series, oldest first (none if its direction is unknown)."""
     n = settings(org)[0]
+    metric = org.metrics.get(kpi.get("metric")) if isinstance(kpi.get("metric"), str) else None
+    lower = lower_is_better(kpi, metric)
+    if lower is None:
+        return []
+    series = points(kpi)
+    return [Trend(kpi.id, str(kpi.get("team")), str(kpi.get("metric")), series[a][0], series[b][0], b - a,
+                  [v for _, v in series[a:b + 1]], b == len(series) - 1,
+                  "lower-is-better" if lower else "higher-is-better")
+            for a, b in sustained(series, lower, n)]
+
+
+def trends(org: Any, team: str | None = None) -> list[Trend]:
+    """Sustained trends of every KPI series (of one team, or all)."""
     out = []
     for kpi in sorted(org.kpis.values(), key=lambda k: (str(k.get("team")), k.id)):
-        if team is not None and kpi.get("team") != team:
-            continue
-        metric = org.metrics.get(kpi.get("metric")) if isinstance(kpi.get("metric"), str) else None
-        lower = lower_is_better(kpi, metric)
-        if lower is None:
-            continue
-        series = points(kpi)
-        for a, b in sustained(series, lower, n):
-            out.append(Trend(kpi.id, str(kpi.get("team")), str(kpi.get("metric")), series[a][0], series[b][0],
-                             b - a, [v for _, v in series[a:b + 1]], b == len(series) - 1,
-                             "lower-is-better" if lower else "higher-is-better"))
+        if team is None or kpi.get("team") == team:
+            out.extend(kpi_trends(org, kpi))
     return out
 
 

@@ -436,7 +436,47 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
             "direction": direction, "current": current, "current_period": points[-1][0] if points else None,
             "target": target, "target_by": (kpi.get("target") or {}).get("by"), "baseline": baseline,
             "on_target": on_target, "chart": chart, "points": points, "notes": notes, "fmt": fmt,
-            "core": bool(kpi.get("core")), "anchor": anchor("kpi", kpi.id)}
+            "core": bool(kpi.get("core")), "anchor": anchor("kpi", kpi.id), **kpi_signals(view, kpi, metric, current)}
+
+
+def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) -> dict[str, Any]:
+    """The DORA band, flagged trends, and the formula (with its configuration and where the
+    latest value came from) shown beside a KPI's figures."""
+    from perfdocs import dora, kpis
+
+    explained = dora.explain(view.org, metric, view.org.teams.get(kpi.get("team"))) if metric else None
+    latest = next((v for v in reversed(kpis_values(kpi)) if isinstance(v.get("value"), (int, float))), None)
+    provenance = latest.get("provenance") if latest and isinstance(latest.get("provenance"), dict) else None
+    return {"band": dora.band(current, metric.get("thresholds")) if explained else None,
+            "trends": [t.describe() for t in kpis.kpi_trends(view.org, kpi)],
+            "formula": explained["formula"] if explained else (metric.get("calculation") if metric else None),
+            "config": explained["config"] if explained else {},
+            "provenance": provenance}
+
+
+def kpis_values(kpi: Record) -> list[dict]:
+    values = [v for v in kpi.get("values") or [] if isinstance(v, dict)]
+    return sorted(values, key=lambda v: str(v.get("period")))
+
+
+def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[dict]]) -> dict[str, Any]:
+    """The org roll-up: each team's latest value and band of each DORA metric, and its flagged trends."""
+    from perfdocs import dora
+
+    metrics = dora.dora_metrics(view.org)
+    columns = [{"key": k, "name": dora.NAMES[k], "id": metrics[k].id, "unit": str(metrics[k].get("unit", ""))}
+               for k in dora.KEYS if k in metrics and view.sees(metrics[k])]
+    rows = []
+    for t in teams:
+        cells = []
+        for c in columns:
+            panel = next((p for p in panels_by_team.get(t.id, []) if p["kpi"].get("metric") == c["id"]), None)
+            cells.append({"value": panel["current"], "period": panel["current_period"], "band": panel["band"],
+                          "url": f"{team_url(t.id)}#{panel['anchor']}"} if panel and panel["current"] is not None
+                         else None)
+        trends = sum(len(p["trends"]) for p in panels_by_team.get(t.id, []))
+        rows.append({"name": t.get("name", t.id), "url": team_url(t.id), "cells": cells, "trends": trends})
+    return {"columns": columns, "rows": rows, "fmt": fmt}
 
 
 def team_pages(view: View) -> Iterator[Page]:
@@ -447,11 +487,14 @@ def team_pages(view: View) -> Iterator[Page]:
         kpis_by_team[str(kpi.get("team"))].append(kpi)
     listing = [{"id": t.id, "name": t.get("name", t.id), "url": team_url(t.id), "mission": t.get("mission"),
                 "kpis": len(kpis_by_team.get(t.id, []))} for t in teams]
-    yield Page("teams/index.html", "teams.html.j2", "Team dashboards", "teams", {"teams": listing},
+    panels_by_team = {t.id: [kpi_panel(view, k) for k in sorted(kpis_by_team.get(t.id, []),
+                                                                key=lambda k: (not k.get("core"), k.id))]
+                      for t in teams}
+    yield Page("teams/index.html", "teams.html.j2", "Team dashboards", "teams",
+               {"teams": listing, "rollup": dora_rollup(view, teams, panels_by_team)},
                [search.entry("teams/index.html", "Team dashboards", "Teams")])
     for t in teams:
-        panels = [kpi_panel(view, k) for k in sorted(kpis_by_team.get(t.id, []),
-                                                     key=lambda k: (not k.get("core"), k.id))]
+        panels = panels_by_team[t.id]
         yield Page(team_url(t.id), "team.html.j2", f"{t.get('name', t.id)} dashboard", "teams", {
             "team": t, "members": [view.person(h) for h in t.get("members") or []],
             "manager": view.person(t.get("manager")) if t.get("manager") else None, "panels": panels},
