@@ -442,3 +442,131 @@ def test_a_damaged_cache_is_rebuilt(world, tmp_path):
     before = links.log_walks
     assert links.check(org, root).diagnostics == []
     assert links.log_walks - before == 1
+
+
+# --- links resolve --write ----------------------------------------------------------------
+
+RESOLVE_EV = """\
+---
+# the retry work
+kind: evidence
+date: 2026-04-02
+author: ann
+type: pr
+title: "Retries"   # quoted on purpose
+links:
+  - https://wiki.tiny.example/retries
+  - tiny/api#12    # the merge
+  - 'tiny/api#15'
+  - ref: tiny/api#13
+competencies:
+  - design
+---
+Body with links: tiny/api#12 stays as written.
+"""
+
+
+def test_resolve_write_records_resolutions_and_keeps_everything_else(cli, world, tmp_path):
+    s = world["shas"]
+    path = world["root"] / EV / "2026-04-02-write.md"
+    path.write_text(RESOLVE_EV, encoding="utf-8")
+    res = cli("links", "resolve", "--write", path, cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert res.stderr.endswith(f"wrote 1 evidence file: records/{EV}/2026-04-02-write.md\n")
+    assert path.read_text(encoding="utf-8") == f"""\
+---
+# the retry work
+kind: evidence
+date: 2026-04-02
+author: ann
+type: pr
+title: "Retries"   # quoted on purpose
+links:
+  - https://wiki.tiny.example/retries
+  - ref: tiny/api#12
+    resolved:
+      repo: tiny/api
+      pr: 12
+      commits:
+        - {s['12']}
+      style: merge
+      merged_at: '2026-02-25T10:00:00+00:00'
+      files_changed: 2
+      url: https://github.com/tiny/api/pull/12
+      verified_at: '2026-11-24'    # the merge
+  - ref: 'tiny/api#15'
+    resolved:
+      repo: tiny/api
+      pr: 15
+      commits:
+        - {s['15a']}
+        - {s['15b']}
+      style: trailer
+      merged_at: '2026-03-12T11:00:00+00:00'
+      files_changed: 2
+      url: https://github.com/tiny/api/pull/15
+      verified_at: '2026-11-24'
+  - ref: tiny/api#13
+    resolved:
+      repo: tiny/api
+      pr: 13
+      commits:
+        - {s['13']}
+      style: squash
+      merged_at: '2026-03-03T10:00:00+00:00'
+      files_changed: 1
+      url: https://github.com/tiny/api/pull/13
+      verified_at: '2026-11-24'
+competencies:
+  - design
+---
+Body with links: tiny/api#12 stays as written.
+"""
+    assert cli("validate", "records", cwd=tmp_path).exit_code == 0
+
+
+def test_resolve_write_is_idempotent_and_refreshes_a_stale_resolution(cli, world, tmp_path, monkeypatch):
+    path = world["root"] / EV / "2026-04-02-write.md"
+    path.write_text(RESOLVE_EV, encoding="utf-8")
+    assert cli("links", "resolve", "--write", path, cwd=tmp_path).exit_code == 0
+    once = path.read_bytes()
+    monkeypatch.setenv("PERFDOCS_TODAY", "2026-11-30")  # a later run that finds nothing new
+    res = cli("links", "resolve", "--write", path, cwd=tmp_path)
+    assert res.exit_code == 0 and res.stderr.endswith("wrote 0 evidence files (all up to date)\n"), res
+    assert path.read_bytes() == once
+    edit(path, "      style: squash\n", "      style: merge\n")  # a stale or hand-edited record
+    assert cli("links", "resolve", "--write", path, cwd=tmp_path).exit_code == 0
+    assert path.read_bytes() == once.replace(
+        b"      style: squash\n      merged_at: '2026-03-03T10:00:00+00:00'\n      files_changed: 1\n"
+        b"      url: https://github.com/tiny/api/pull/13\n      verified_at: '2026-11-24'",
+        b"      style: squash\n      merged_at: '2026-03-03T10:00:00+00:00'\n      files_changed: 1\n"
+        b"      url: https://github.com/tiny/api/pull/13\n      verified_at: '2026-11-30'")
+
+
+def test_resolve_write_keeps_crlf_line_endings_and_flow_lists(cli, world, tmp_path):
+    s = world["shas"]
+    path = world["root"] / EV / "2026-04-02-crlf.md"
+    text = ("---\r\nkind: evidence\r\ndate: 2026-04-02\r\nauthor: ann\r\ntype: pr\r\ntitle: CRLF\r\n"
+            "links: [tiny/api#13, https://x.example]\r\ncompetencies: [design]\r\n---\r\nBody.\r\n")
+    path.write_bytes(text.encode())
+    assert cli("links", "resolve", "--write", path, cwd=tmp_path).exit_code == 0
+    assert path.read_bytes().decode() == text.replace(
+        "[tiny/api#13,", "[{ref: tiny/api#13, resolved: {repo: tiny/api, pr: 13, commits: "
+        f"[{s['13']}], style: squash, merged_at: '2026-03-03T10:00:00+00:00', files_changed: 1, "
+        "url: https://github.com/tiny/api/pull/13, verified_at: '2026-11-24'}},")
+    assert cli("validate", "records", cwd=tmp_path).exit_code == 0
+
+
+def test_resolve_without_write_shows_resolutions_and_changes_nothing(cli, world, tmp_path):
+    s = world["shas"]
+    path = world["root"] / EV / "2026-04-02-write.md"
+    path.write_text(RESOLVE_EV, encoding="utf-8")
+    res = cli("links", "resolve", path, cwd=tmp_path)
+    assert res.exit_code == 0, res
+    shown = f"records/{EV}/2026-04-02-write.md"
+    assert res.stdout == (
+        f"{shown}:10:5: tiny/api#12 -> merge {s['12'][:12]}, merged 2026-02-25\n"
+        f"{shown}:11:5: tiny/api#15 -> trailer {s['15a'][:12]} {s['15b'][:12]}, merged 2026-03-12\n"
+        f"{shown}:12:10: tiny/api#13 -> squash {s['13'][:12]}, merged 2026-03-03\n"
+    )
+    assert path.read_text(encoding="utf-8") == RESOLVE_EV
