@@ -92,17 +92,19 @@ def trend_chart(chart: Chart) -> Markup:
         b_hi = hi if band.high is None else min(hi, band.high)
         if b_hi <= b_lo:
             continue
+        tall = y(b_lo) - y(b_hi)
+        label = (f'<text x="{left + pw - 4}" y="{y(b_hi) + 12:.1f}" text-anchor="end">'
+                 f"{escape(band.label)}</text>") if tall >= 16 else ""
         out.append(f'<g class="chart-band chart-band-{i % 4}"><rect x="{left}" y="{y(b_hi):.1f}" '
-                   f'width="{pw}" height="{y(b_lo) - y(b_hi):.1f}"/>'
-                   f'<text x="{left + pw - 4}" y="{y(b_hi) + 12:.1f}" text-anchor="end">'
-                   f"{escape(band.label)}</text></g>")
+                   f'width="{pw}" height="{tall:.1f}"><title>{escape(band.label)}</title></rect>{label}</g>')
     for t in ticks:
         out.append(f'<g class="chart-grid"><line x1="{left}" x2="{left + pw}" y1="{y(t):.1f}" '
                    f'y2="{y(t):.1f}"/><text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">'
                    f"{escape(fmt(t))}</text></g>")
     step = max(1, math.ceil(len(pts) / 8))
+    last = len(pts) - 1
     for i, (label, _) in enumerate(pts):
-        if i % step == 0 or i == len(pts) - 1:
+        if i == last or (i % step == 0 and last - i >= max(step, 2)):
             edge = "start" if i == 0 and len(pts) > 1 else "end" if i == len(pts) - 1 and i else "middle"
             out.append(f'<text class="chart-axis" x="{x(i):.1f}" y="{h - bottom + 18}" '
                        f'text-anchor="{edge}">{escape(label)}</text>')

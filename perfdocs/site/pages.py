@@ -261,38 +261,53 @@ def history_page(view: View, history: list[Change] | None) -> Page:
 
 # --- packets and evidence -----------------------------------------------------------------
 
+# Which finding rules fail each readiness threshold, in the order of ReadinessRules.lines().
+_THRESHOLD_RULES = (
+    ("readiness/claim-without-evidence", "readiness/foreign-evidence", "readiness/outside-window",
+     "readiness/off-competency"),
+    ("readiness/no-claim", "readiness/too-little-evidence"),
+    ("readiness/consistency",),
+    ("readiness/scope",),
+    ("readiness/complexity",),
+    ("readiness/unverified",),
+)
+
+
 def readiness(view: View, packet: Record) -> dict[str, Any]:
-    """Claims and evidence coverage per competency of the candidate's track."""
+    """The readiness check of `perfdocs packet check`, as this audience may see it.
+
+    The check reads every cited entry, visible or not; its verdict and per-threshold
+    results are shown, but its detailed messages (which quote dates, titles and
+    descriptors) only when the audience may see everything the packet cites.
+    """
+    from perfdocs import packets
+    from perfdocs.rules import RULES
+
     org = view.org
-    track = org.person_track(packet.get("candidate")) or ""
-    target = packet.get("target_level")
-    window = packet.get("window") or {}
-    start, end = clock.parse_date(str(window.get("from", ""))), clock.parse_date(str(window.get("to", "")))
-    claims_by_comp: dict[str, list[dict]] = defaultdict(list)
-    for claim in packet.get("claims") or []:
-        if isinstance(claim, dict):
-            claims_by_comp[str(claim.get("competency"))].append(claim)
-    rows = []
-    for cid, comp in view.competencies(track).items():
-        cited = [e for c in claims_by_comp.get(cid, []) for e in c.get("evidence") or []]
-        in_window = 0
-        for eid in cited:
-            ev = org.evidence.get(eid) if isinstance(eid, str) else None
-            day = clock.parse_date(str(ev.get("date"))) if ev else None
-            if day and (start is None or day >= start) and (end is None or day <= end):
-                in_window += 1
-        rows.append({"id": cid, "name": comp.get("name", cid), "claims": len(claims_by_comp.get(cid, [])),
-                     "evidence": len(cited), "in_window": in_window,
-                     "descriptor": view.descriptor(track, cid, target),
-                     "ok": in_window > 0})
-    covered = sum(r["ok"] for r in rows)
-    return {"rows": rows, "covered": covered, "total": len(rows),
-            "checks": [
-                ("Every competency of the track has a claim", all(r["claims"] for r in rows)),
-                ("Every claim cites at least one evidence entry",
-                 all(c.get("evidence") for cs in claims_by_comp.values() for c in cs)),
-                ("Every competency is backed by evidence from the packet's window", covered == len(rows)),
-            ]}
+    result = packets.check(org, packet)
+    rules = packets.ReadinessRules.of(org)
+    failed = {f.rule for f in result.findings if f.blocking}
+    noted = {f.rule for f in result.findings}
+    checks = []
+    for line, ids in zip(rules.lines(str(packet.get("target_level"))), _THRESHOLD_RULES):
+        state = "missing" if failed & set(ids) else "note" if noted & set(ids) else "ok"
+        checks.append((line, state))
+    cited = {e for c in packet.get("claims") or [] if isinstance(c, dict)
+             for e in c.get("evidence") or [] if isinstance(e, str)}
+    detailed = (all(view.sees(org.evidence.get(e)) for e in cited)
+                and view.matrix(result.track) is not None)
+    findings = [{"rule": f.rule, "text": f.message if detailed else RULES.get(f.rule, f.rule),
+                 "disqualifying": f.disqualifying, "blocking": f.blocking} for f in result.findings]
+    if not detailed:  # generic texts repeat: one line per rule
+        findings = list({f["rule"]: f for f in findings}.values())
+    comps = view.competencies(result.track)
+    rows = [{"id": c.id, "name": comps.get(c.id, {}).get("name", c.id), "claims": len(c.claims),
+             "evidence": len(c.evidence), "counted": len(c.counted), "quarters": len(c.quarters),
+             "ok": not any(f.competency == c.id and f.blocking for f in result.findings)}
+            for c in result.competencies] if comps else []
+    return {"ready": result.ready, "checks": checks, "findings": findings, "rows": rows,
+            "covered": sum(r["ok"] for r in rows), "total": len(rows),
+            "window": result.window, "detailed": detailed}
 
 
 def packet_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]:
@@ -319,7 +334,8 @@ def packet_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]:
                                  "date": ev.get("date") if url else None})
             cid = claim.get("competency")
             claims.append({"competency": (comps.get(cid) or {}).get("name", cid), "competency_id": cid,
-                           "claim": claim.get("claim"), "evidence": evidence})
+                           "claim": claim.get("claim"), "evidence": evidence,
+                           "descriptor": view.descriptor(track, str(cid), p.get("target_level"))})
         target = p.get("target_level")
         title = f"{view.person(p.get('candidate'))}: {p.get('current_level')} to {target}"
         yield Page(packet_url(p.id), "packet.html.j2", title, "packets", {
