@@ -38,11 +38,13 @@ def new(kind: str, records: str | None, force: bool, rid: str | None, etype: str
       perfdocs new goal --author alice --title "Cut checkout p99 latency"
     """
     from perfdocs import scaffold
+    from perfdocs.lock import records_lock
     from perfdocs.validation import load_valid, resolve_root, validate
 
     root = resolve_root(records)
-    report = load_valid(root)
-    path = scaffold.write(kind, report.org, root, {**opts, "id": rid, "type": etype}, force=force)
+    with records_lock(root):  # read, check and write as one step (perfdocs/lock.py)
+        report = load_valid(root)
+        path = scaffold.write(kind, report.org, root, {**opts, "id": rid, "type": etype}, force=force)
     click.echo(display_path(path))
     check = validate(root, only=[path])
     if check.diagnostics:

@@ -14,11 +14,12 @@ import jinja2
 
 from perfdocs import clock
 from perfdocs.errors import PerfdocsError
+from perfdocs.lock import output_lock
 from perfdocs.site import search
 from perfdocs.site.history import rubric_history
 from perfdocs.site.pages import NOT_SHOWN, View, all_pages
 from perfdocs.site.render import Renderer
-from perfdocs.site.writer import SiteWriter, check_target
+from perfdocs.site.writer import SiteWriter, check_target, recover
 from perfdocs.validation import load_valid
 
 __all__ = ["BuildResult", "build"]
@@ -37,7 +38,14 @@ def build(root: Path, out: Path, audience: str = "public", templates: Path | Non
     """Build the site for `audience` into `out`, replacing it only if everything succeeded.
 
     Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
+    Two builds into one folder take turns (perfdocs/lock.py).
     """
+    with output_lock(out):
+        recover(out)
+        return _build(root, out, audience, templates)
+
+
+def _build(root: Path, out: Path, audience: str, templates: Path | None) -> BuildResult:
     started = time.perf_counter()
     report = load_valid(root)
     check_target(out, root)

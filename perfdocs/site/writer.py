@@ -8,6 +8,7 @@ is replaced only when it is empty or was made by perfdocs (it holds the marker f
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -32,6 +33,23 @@ def check_target(out: Path, records: Path) -> None:
         if any(out.iterdir()) and not (out / MARKER).is_file():
             raise PerfdocsError(f"{display_path(out)} is not empty and was not built by perfdocs "
                                 f"(no {MARKER} file); not replacing it")
+
+
+def recover(out: Path) -> None:
+    """Tidy what a build killed mid-way left beside `out`; call it only while holding the
+    output folder's lock (perfdocs/lock.py), when no other build can be running.
+
+    Half-built folders are removed; if the kill fell between the two renames of
+    `commit()`, the previous site is put back first."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    pattern = glob.escape(f".{out.name}")
+    olds = sorted(parent.glob(pattern + ".old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not (out.exists() or out.is_symlink()):
+        os.replace(olds.pop(), out)
+    for leftover in [*parent.glob(pattern + ".building-*"), *olds]:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 class SiteWriter:

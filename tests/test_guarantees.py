@@ -1,0 +1,265 @@
+"""The guarantees: nothing is lost, writers take turns, an interrupted build changes nothing.
+
+Commands run as real processes where the claim is about processes (locks, kills,
+concurrency) and through the `cli` fixture otherwise. Nothing here mocks the file
+system: files are hard-linked to prove a write was a rename, processes are killed
+with SIGKILL, and two commands really run at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, edit
+from perfdocs.lock import RECORDS_LOCK, exclusive, output_lock_path, records_lock_path
+from test_hostile import PERFDOCS, perfdocs
+
+NEW_ARGS = {
+    "evidence": ["--author", "ann", "--type", "pr", "--title", "Retry budget", "--competency", "design",
+                 "--date", "2026-06-01"],
+    "goal": ["--author", "ann", "--title", "Cut p99 latency", "--period", "2026-Q4"],
+    "person": ["--id", "cleo", "--team", "core", "--track", "backend", "--title", "Cleo Example"],
+    "postmortem": ["--author", "ann", "--title", "Checkout outage", "--date", "2026-06-02"],
+    "metric": ["--author", "bob", "--id", "error-rate", "--title", "Error rate"],
+    "team": ["--author", "bob", "--id", "edge", "--title", "Edge"],
+}
+STATIC = REPO / "templates/static"
+LOCK_BUSY = re.compile(
+    r"perfdocs: error: another perfdocs command is writing (?P<what>.+) \(pid (?P<pid>\d+), (?P<cmd>.+), "
+    r"since \d\d:\d\d:\d\d\); waited (?P<wait>[\d.]+) s\. Run again when it has finished\.\n")
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under a folder (dot files included)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def site(folder: Path) -> dict[str, str]:
+    """`tree` of a built site, where files copied unchanged from templates/static count by
+    name only (other people may be editing those while the tests run)."""
+    copied = {"static/" + p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file()}
+    return {rel: "copied" if rel in copied else digest for rel, digest in tree(folder).items()}
+
+
+class Holder:
+    """Another process holding a lock file, until released or killed."""
+
+    def __init__(self, lock: Path) -> None:
+        code = ("import sys; from pathlib import Path; from perfdocs.lock import exclusive\n"
+                "with exclusive(Path(sys.argv[1]), 'test'):\n"
+                "    print('held', flush=True); sys.stdin.readline()\n")
+        self.proc = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline() == "held\n"
+
+    def release(self) -> None:
+        self.proc.stdin.write("\n")
+        self.proc.stdin.flush()
+        assert self.proc.wait(10) == 0
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+
+# --- nothing is lost: commands that write records ---------------------------------------------
+
+@pytest.mark.parametrize("kind", sorted(NEW_ARGS))
+def test_new_never_overwrites_an_existing_record_without_force(kind, cli, minimal, tmp_path):
+    first = cli("new", kind, "--records", "records", *NEW_ARGS[kind], cwd=tmp_path)
+    assert first.exit_code == 0, first
+    rel = first.stdout.splitlines()[0]
+    path = tmp_path / rel
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("# a note someone added by hand\n")
+    before = path.read_bytes()
+    again = cli("new", kind, "--records", "records", *NEW_ARGS[kind], cwd=tmp_path)
+    assert (again.exit_code, again.stdout, again.stderr) == (
+        2, "", f"perfdocs: error: {rel} already exists; not overwriting it (use --force to replace it)\n")
+    assert path.read_bytes() == before
+
+
+def test_new_with_force_renames_a_complete_file_into_place_never_writes_in_place(cli, minimal, tmp_path):
+    args = ("new", "evidence", "--records", "records", *NEW_ARGS["evidence"])
+    rel = cli(*args, cwd=tmp_path).stdout.splitlines()[0]
+    path = tmp_path / rel
+    path.write_text(path.read_text(encoding="utf-8") + "My own words.\n", encoding="utf-8")
+    witness = tmp_path / "witness.md"
+    os.link(path, witness)  # a second name for the old file's inode
+    old = witness.read_bytes()
+    res = cli(*args, "--force", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert witness.read_bytes() == old  # the old inode was never truncated or rewritten
+    assert path.stat().st_ino != witness.stat().st_ino
+    assert b"My own words." not in path.read_bytes()
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_new_leaves_no_lock_or_temporary_file_behind(cli, minimal, tmp_path):
+    before = set(tree(minimal))
+    res = cli("new", "goal", "--records", "records", *NEW_ARGS["goal"], cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert set(tree(minimal)) - before == {"people/ann/goals/2026-q4-cut-p99-latency.yaml"}
+
+
+def test_two_new_commands_racing_for_one_file_never_clobber_each_other(minimal, tmp_path):
+    env = {**os.environ, "PERFDOCS_TODAY": "2026-11-24", "PERFDOCS_LOCK_TIMEOUT": "30"}
+    procs = [subprocess.Popen([*PERFDOCS, "new", "evidence", "--records", "records", *NEW_ARGS["evidence"],
+                               "--link", f"tiny/api#{n}"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for n in (1, 2)]
+    results = sorted((p.wait(30), p.stdout.read(), p.stderr.read()) for p in procs)
+    rel = "records/people/ann/evidence/2026-06-01-retry-budget.md"
+    assert results[0][:2] == (0, rel + "\n")
+    assert results[1] == (2, "", f"perfdocs: error: {rel} already exists; not overwriting it "
+                                 "(use --force to replace it)\n")
+
+
+# --- writers take turns: the lock ---------------------------------------------------------------
+
+def test_a_writer_stops_with_a_clear_error_while_another_holds_the_records_lock(minimal, tmp_path):
+    holder = Holder(records_lock_path(minimal))
+    try:
+        run = perfdocs("new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path,
+                       env={"PERFDOCS_LOCK_TIMEOUT": "0.3"})
+    finally:
+        holder.release()
+    assert (run.exit_code, run.stdout) == (2, ""), run.transcript()
+    busy = LOCK_BUSY.fullmatch(run.stderr)
+    assert busy, run.stderr
+    assert busy["what"] == "records in records" and busy["wait"] == "0.3"
+    assert int(busy["pid"]) == holder.proc.pid
+    assert not (minimal / "teams/edge.yaml").exists()
+
+
+def test_a_writer_waits_for_the_lock_and_then_does_its_work(minimal, tmp_path):
+    holder = Holder(records_lock_path(minimal))
+    proc = subprocess.Popen([*PERFDOCS, "new", "team", "--records", "records", *NEW_ARGS["team"]], cwd=tmp_path,
+                            env={**os.environ, "PERFDOCS_LOCK_TIMEOUT": "20"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    assert proc.poll() is None  # still waiting
+    assert not (minimal / "teams/edge.yaml").exists()
+    holder.release()
+    assert proc.wait(20) == 0, proc.stderr.read()
+    assert proc.stdout.read().splitlines()[0] == "records/teams/edge.yaml"
+    assert not (minimal / RECORDS_LOCK).exists()
+
+
+def test_a_lock_dies_with_its_holder_even_when_killed(minimal, tmp_path):
+    holder = Holder(records_lock_path(minimal))
+    holder.kill()
+    assert (minimal / RECORDS_LOCK).exists()  # the file stays, the lock does not
+    run = perfdocs("new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path,
+                   env={"PERFDOCS_LOCK_TIMEOUT": "0"})
+    assert run.exit_code == 0, run.transcript()
+    assert not (minimal / RECORDS_LOCK).exists()
+
+
+def test_the_lock_nests_within_one_process_and_is_exclusive_across_processes(tmp_path):
+    lock = tmp_path / "x.lock"
+    with exclusive(lock, "x"):
+        with exclusive(lock, "x", timeout=0):  # the same process: no deadlock
+            assert lock.read_text(encoding="utf-8").splitlines()[0] == str(os.getpid())
+        probe = subprocess.run([sys.executable, "-c", (
+            "import sys; from pathlib import Path; from perfdocs.lock import exclusive\n"
+            "with exclusive(Path(sys.argv[1]), 'the thing', timeout=0): pass\n"), str(lock)],
+            capture_output=True, text=True)
+        assert probe.returncode == 1 and "another perfdocs command is writing the thing" in probe.stderr
+        assert lock.exists()
+    assert not lock.exists()
+
+
+def test_a_bad_lock_timeout_is_a_usage_error(minimal, tmp_path):
+    run = perfdocs("new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path,
+                   env={"PERFDOCS_LOCK_TIMEOUT": "soon"})
+    assert run.transcript() == ("exit 2\n--- stdout\n--- stderr\n"
+                                "perfdocs: error: PERFDOCS_LOCK_TIMEOUT='soon' is not a number of seconds\n")
+
+
+# --- the site: replaced whole, only after a complete build ----------------------------------------
+
+def _building(parent: Path, name: str = "site") -> list[Path]:
+    return sorted(parent.glob(f".{name}.building-*"))
+
+
+def test_a_build_killed_mid_way_leaves_the_previous_site_intact(minimal, tmp_path):
+    assert perfdocs("build", "--records", "records", "--out", "site", cwd=tmp_path).exit_code == 0
+    old = site(tmp_path / "site")
+    edit(minimal / "teams/core.yaml", "name: Core", "name: Core Renamed")
+    assert perfdocs("build", "--records", "records", "--out", "site-new", cwd=tmp_path).exit_code == 0
+    new = site(tmp_path / "site-new")
+    assert old != new
+    interrupted = 0
+    for delay in (0.0, 0.01, 0.02, 0.05, 0.08, 0.12, 0.2):
+        proc = subprocess.Popen([*PERFDOCS, "build", "--records", "records", "--out", "site"], cwd=tmp_path,
+                                env={**os.environ, "PERFDOCS_TODAY": "2026-11-24"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while not _building(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        now = site(tmp_path / "site")
+        if _building(tmp_path):  # killed before the swap: the old site, whole
+            interrupted += 1
+            assert now == old, f"killed after {delay} s: the site changed"
+        else:
+            assert now in (old, new), f"killed after {delay} s: a mix of two builds"
+        old = now
+    assert interrupted >= 1, "no kill landed in the middle of a build"
+    # The next build runs normally and tidies what the killed ones left.
+    assert perfdocs("build", "--records", "records", "--out", "site", cwd=tmp_path).exit_code == 0
+    assert site(tmp_path / "site") == new
+    assert _building(tmp_path) == [] and not output_lock_path(tmp_path / "site").exists()
+
+
+def test_a_build_killed_between_its_two_renames_gets_the_previous_site_back(cli, minimal, tmp_path):
+    assert cli("build", "--records", "records", "--out", "site", cwd=tmp_path).exit_code == 0
+    old = site(tmp_path / "site")
+    # The state a kill leaves after the old site was moved aside and before the new one moved in.
+    os.rename(tmp_path / "site", tmp_path / ".site.old-x1y2")
+    (tmp_path / ".site.building-a1b2").mkdir()
+    edit(minimal / "teams/core.yaml", "manager: bob", "manager: nobody")  # the next build fails
+    res = cli("build", "--records", "records", "--out", "site", cwd=tmp_path)
+    assert res.exit_code == 1, res
+    assert site(tmp_path / "site") == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "site"]
+
+
+def test_two_builds_at_once_take_turns_and_leave_one_complete_site(minimal, tmp_path):
+    assert perfdocs("build", "--records", "records", "--out", "expected", cwd=tmp_path).exit_code == 0
+    expected = site(tmp_path / "expected")
+    env = {**os.environ, "PERFDOCS_TODAY": "2026-11-24", "PERFDOCS_LOCK_TIMEOUT": "30"}
+    for _ in range(3):
+        procs = [subprocess.Popen([*PERFDOCS, "build", "--records", "records", "--out", "site"], cwd=tmp_path,
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+        for proc in procs:
+            assert proc.wait(60) == 0, proc.stderr.read()
+            assert "Traceback" not in proc.stderr.read()
+        assert site(tmp_path / "site") == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["expected", "records", "site"]
+
+
+def test_a_build_gives_a_clear_error_when_another_build_holds_the_folder_too_long(minimal, tmp_path):
+    holder = Holder(output_lock_path(tmp_path / "site"))
+    try:
+        run = perfdocs("build", "--records", "records", "--out", "site", cwd=tmp_path,
+                       env={"PERFDOCS_LOCK_TIMEOUT": "0.2"})
+    finally:
+        holder.release()
+    busy = LOCK_BUSY.fullmatch(run.stderr)
+    assert run.exit_code == 2 and busy, run.transcript()
+    assert busy["what"] == "the output folder site" and int(busy["pid"]) == holder.proc.pid
+    assert not (tmp_path / "site").exists()
