@@ -107,13 +107,15 @@ RULES: dict[str, str] = {
     "readiness/unverified": "Counted evidence with no link verified by 'perfdocs links resolve --write' (blocks only if required).",
     "readiness/config": "A readiness setting that names a level no track has, or an unknown evidence type.",
     "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
+    # repository
+    "codeowners/stale": "The committed CODEOWNERS differs from what 'perfdocs codeowners' generates (a person's folder is not routed to their manager).",
 }
 
 
 def run(org: Organisation) -> list[Diagnostic]:
-    from perfdocs.rules import dates, governance, identity, policy, references, rubric
+    from perfdocs.rules import codeowners, dates, governance, identity, policy, references, rubric
 
     out: list[Diagnostic] = []
-    for family in (identity, references, rubric, dates, policy, governance):
+    for family in (identity, references, rubric, dates, policy, governance, codeowners):
         out.extend(family.check(org))
     return out
