@@ -13,6 +13,7 @@ memory, once: a quarter of a 50,000-commit repository costs one log read.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import fnmatch
 import math
@@ -344,14 +345,12 @@ def mark_failures(timeline: list[Deploy], histories: dict[str, History], inciden
         for c in d.commits:
             first_ship[(d.repository, c.sha)] = d
 
-    def latest_before(deploys_: list[Deploy], when: dt.datetime, strictly: bool) -> Deploy | None:
-        found = None
-        for d in deploys_:
-            if d.time < when or (not strictly and d.time == when):
-                found = d
-            else:
-                break
-        return found
+    times = {id(ds): [d.time for d in ds] for ds in (timeline, *by_repo.values())}
+
+    def latest_before(deploys_: list[Deploy], when: dt.datetime) -> Deploy | None:
+        """The last deploy at or before `when` (the lists are in time order)."""
+        i = bisect.bisect_right(times[id(deploys_)], when)
+        return deploys_[i - 1] if i else None
 
     def blame(suspect: Deploy | None, when: dt.datetime, reason: str) -> None:
         if suspect is not None and suspect.time <= when <= suspect.time + window and reason not in suspect.failures:
@@ -359,23 +358,28 @@ def mark_failures(timeline: list[Deploy], histories: dict[str, History], inciden
 
     for repo, history in histories.items():
         shas = history.commits
+        ordered: list[str] = []
         for commit in shas.values():
             target = commit.reverts
             if not target:
                 continue
-            full = target if target in shas else next((s for s in shas if s.startswith(target)), None)
+            full = target if target in shas else None
+            if full is None:  # an abbreviated sha: a prefix search in the sorted shas
+                ordered = ordered or sorted(shas)
+                i = bisect.bisect_left(ordered, target)
+                full = ordered[i] if i < len(ordered) and ordered[i].startswith(target) else None
             suspect = first_ship.get((repo, full)) if full else None
             if suspect is None:
-                suspect = latest_before(by_repo.get(repo, []), commit.committed, strictly=False)
+                suspect = latest_before(by_repo[repo], commit.committed) if repo in by_repo else None
             blame(suspect, commit.committed, f"revert {commit.sha[:12]}")
     for repo, repo_deploys in by_repo.items():
         for i, d in enumerate(repo_deploys):
             if d.hotfix and i > 0:
-                blame(repo_deploys[i - 1], d.time, f"hotfix {d.tag}")
+                    blame(repo_deploys[i - 1], d.time, f"hotfix {d.tag}")
     for inc in incidents:
         when = inc.started or inc.detected
         if when is not None:
-            blame(latest_before(timeline, when, strictly=False), when, f"postmortem {inc.id}")
+            blame(latest_before(timeline, when), when, f"postmortem {inc.id}")
 
 
 # --- figures ---------------------------------------------------------------------------

@@ -430,3 +430,18 @@ def test_band_bounds_are_min_inclusive_and_max_exclusive():
 def test_p90_is_the_nearest_rank():
     # ceil(0.9 * 10) = 9th smallest of 1..10 is 9; ceil(0.9 * 1) = 1st
     assert (dora.p90(list(range(10, 0, -1))), dora.p90([5])) == (9, 5)
+
+
+def test_a_revert_naming_an_abbreviated_sha_counts_against_the_deploy_that_shipped_it(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("feat: a", date="2026-03-02T08:00:00+00:00")
+    tag(repo, "deploy-1", c1, "2026-03-02T09:00:00+00:00")
+    c2 = repo.commit("feat: b", date="2026-03-03T08:00:00+00:00")
+    tag(repo, "deploy-2", c2, "2026-03-03T09:00:00+00:00")
+    repo.commit(f'Revert "feat: a"\n\nThis reverts commit {c1[:10]}.', date="2026-03-03T10:00:00+00:00")
+    results = dora.compute({"svc": dora.read_history(repo.path)}, [], D(2026, 3, 1), D(2026, 3, 31), "month",
+                           {k: dora.Config() for k in dora.KEYS}, only=["change-failure-rate"])
+    # The revert (not deployed yet) names c1, shipped by deploy-1 25 h earlier, within the default 48 h,
+    # although deploy-2 is the latest deploy before it: 1 failed of 2 = 50 %.
+    assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
+        (50, {"deploy-1": [f"revert {repo.git('rev-parse', 'HEAD')[:12]}"]})]
