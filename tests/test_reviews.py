@@ -1,0 +1,236 @@
+"""Review drafts: key-result completion, the rating the org's published rules give, the
+period's evidence by dimension, feedback slots that cite evidence, a development plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build_tree
+from perfdocs import reviews
+from perfdocs.validation import validate
+
+def person(handle: str, team: str, level: str, manager: str | None) -> str:
+    return (f"kind: person\nhandle: {handle}\nname: {handle.title()}\nemails: [{handle}@tiny.example]\n"
+            f"track: eng\nlevel: {level}\nteam: {team}\n" + (f"manager: {manager}\n" if manager else "")
+            + "start_date: 2024-01-01\n")
+
+
+def evidence(day: str, comps: str, collaborators: str = "[]", etype: str = "pr") -> str:
+    return (f"---\nkind: evidence\ndate: {day}\nauthor: dev\ntype: {etype}\ntitle: Work of {day}\n"
+            f"competencies: {comps}\ncollaborators: {collaborators}\nscope: team\n---\nWhat happened.\n")
+
+
+FILES = {
+    "org.yaml": """\
+        kind: org
+        id: tiny
+        name: Tiny
+        review_cadence_quarters: 1
+        rating_scale:
+          - {id: exceeds, label: Exceeds, min_completion: 100, description: All met.}
+          - {id: meets, label: Meets, min_completion: 80, description: Most met.}
+          - {id: below, label: Below, min_completion: 0, description: Fewer met.}
+        dimensions:
+          - {id: delivery, name: Delivery, description: Shipping.}
+          - {id: collaboration, name: Collaboration, description: Others.}
+        visibility_defaults:
+          default: public
+        """,
+    "tracks/eng.yaml": """\
+        kind: track
+        id: eng
+        name: Engineering
+        levels:
+          - {id: l1, title: Engineer I, scope: Tasks., complexity: Clear., consistency: Guided.}
+          - {id: l2, title: Engineer II, scope: Features., complexity: Some., consistency: Reliably.}
+        """,
+    "matrices/eng.yaml": """\
+        kind: competency-matrix
+        id: eng
+        track: eng
+        competencies:
+          - {id: build, name: Build, dimension: delivery, descriptors: {l1: Builds tasks., l2: Builds features.}}
+          - {id: help, name: Help, dimension: collaboration, descriptors: {l1: Asks., l2: Helps joiners.}}
+        """,
+    "teams/core.yaml": "kind: team\nid: core\nname: Core\nmanager: lead\nmembers: [lead, dev, mate]\n",
+    "teams/web.yaml": "kind: team\nid: web\nname: Web\nmanager: pal\nmembers: [pal]\n",
+    "people/lead/person.yaml": person("lead", "core", "l2", None),
+    "people/dev/person.yaml": person("dev", "core", "l1", "lead"),
+    "people/mate/person.yaml": person("mate", "core", "l1", "lead"),
+    "people/pal/person.yaml": person("pal", "web", "l2", None),
+    # Hand-worked completion: (8-0)/(10-0) = 80; (150-200)/(100-200) = 50; (12-5)/(10-5) = 140 -> 100.
+    # Mean (80 + 50 + 100) / 3 = 76.7, below 80: the rules give 'below'.
+    "people/dev/goals/2026-q3-speed.yaml": """\
+        kind: goal
+        period: 2026-Q3
+        level: individual
+        owner: dev
+        objective: Faster builds
+        key_results:
+          - {id: cached, description: Cached steps, baseline: 0, target: 10, current: 8, unit: steps, due: 2026-09-30}
+          - {id: minutes, description: Build minutes, baseline: 200, target: 100, current: 150, unit: min, due: 2026-09-30}
+          - {id: docs, description: Guides, baseline: 5, target: 10, current: 12, unit: guides, due: 2026-09-30}
+        """,
+    "people/dev/evidence/2026-05-02-cache.md": evidence("2026-05-02", "[build]"),
+    "people/dev/evidence/2026-07-10-runner.md": evidence("2026-07-10", "[build]", "[mate]"),
+    "people/dev/evidence/2026-08-20-pairing.md": evidence("2026-08-20", "[help]", "[pal, mate]", "mentoring"),
+}
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    return build_tree(tmp_path / "tiny", FILES)
+
+
+@pytest.mark.parametrize("baseline, target, current, expected", [
+    (40, 100, 100, 100.0),   # met exactly
+    (12, 0, 1, 91.7),        # lower is better: 11 of the 12 to go
+    (180, 15, 12, 100.0),    # beaten: 101.8 capped to 100
+    (10, 20, 5, 0.0),        # worse than the baseline: capped to 0
+    (0, 10, 8, 80.0),
+    (5, 5, 5, 100.0),        # nothing to move: met when current is the target
+    (5, 5, 4, 0.0),
+])
+def test_key_result_completion_is_the_share_of_the_way_from_baseline_to_target(baseline, target, current, expected):
+    kr = {"baseline": baseline, "target": target, "current": current}
+    assert reviews.kr_completion(kr) == expected
+
+
+@pytest.mark.parametrize("completion, rating", [(100, "exceeds"), (99.9, "meets"), (80, "meets"),
+                                                (79.9, "below"), (0, "below")])
+def test_the_rating_is_the_first_whose_minimum_the_completion_reaches(tiny, completion, rating):
+    org = validate(tiny).org
+    assert reviews.rating_for(org, completion)["id"] == rating
+
+
+def test_the_review_draft_is_prefilled_and_valid(cli, tiny):
+    res = cli("review", "draft", "dev", "--period", "2026-Q3", "--records", tiny)
+    assert res.exit_code == 0, res
+    assert res.stdout == f"{tiny / 'people/dev/reviews/2026-q3.md'}\n"
+    assert (tiny / "people/dev/reviews/2026-q3.md").read_text(encoding="utf-8") == """\
+---
+kind: review
+person: dev
+period: 2026-Q3
+reviewer: lead
+status: draft
+# Completion of each key result: (current - baseline) / (target - baseline), capped to 0-100.
+key_results:
+  - goal: dev/2026-q3-speed
+    key_result: cached
+    completion: 80.0  # 0 -> 8 of target 10 steps
+  - goal: dev/2026-q3-speed
+    key_result: minutes
+    completion: 50.0  # 200 -> 150 of target 100 min
+  - goal: dev/2026-q3-speed
+    key_result: docs
+    completion: 100.0  # 5 -> 12 of target 10 guides
+completion: 76.7
+# The org's published rule: the first rating (highest first) whose min_completion 76.7 reaches.
+#   exceeds: 100 and above
+#   meets: 80 and above
+#   below: 0 and above
+rating: below
+# Feedback: every entry quotes someone and cites the evidence it is about (at least one id).
+# People who worked with dev on this period's evidence:
+#   - from: mate
+#     relation: peer
+#     quote: "..."
+#     evidence: [dev/2026-07-10-runner, dev/2026-08-20-pairing]
+#   - from: pal
+#     relation: cross-functional
+#     quote: "..."
+#     evidence: [dev/2026-08-20-pairing]
+feedback: []
+# A development plan is about growth, never pay: skill, resources, timeline, success measures.
+development_plan:
+  - skill: "Help: Helps joiners."
+    competency: help  # 1 evidence entry in the last four quarters
+    resources:
+      - "TODO: a mentor, a course or a project that gives practice"
+    timeline: "2026-Q4 to 2027-Q1"
+    success_measures:
+      - "Evidence naming help that shows the l2 descriptor, by the end of 2027-Q1"
+  - skill: "Build: Builds features."
+    competency: build  # 2 evidence entries in the last four quarters
+    resources:
+      - "TODO: a mentor, a course or a project that gives practice"
+    timeline: "2026-Q4 to 2027-Q1"
+    success_measures:
+      - "Evidence naming build that shows the l2 descriptor, by the end of 2027-Q1"
+visibility: private
+---
+# 2026-Q3 review: Dev
+
+Drafted by `perfdocs review draft` on 2026-11-24. Key-result completion and the rating come from
+dev's goals and the org's published rating rules; the evidence below is everything
+dev recorded between 2026-07-01 and 2026-09-30.
+
+## Key results
+
+| Goal | Key result | Baseline | Target | Current | Completion |
+|---|---|---|---|---|---|
+| dev/2026-q3-speed | Cached steps | 0 | 10 | 8 steps | 80.0 % |
+| dev/2026-q3-speed | Build minutes | 200 | 100 | 150 min | 50.0 % |
+| dev/2026-q3-speed | Guides | 5 | 10 | 12 guides | 100.0 % |
+
+Overall completion 76.7 %: **Below** (Fewer met.)
+
+## Evidence of the period, by dimension
+
+### Delivery
+
+- `dev/2026-07-10-runner` (2026-07-10; build; scope team): Work of 2026-07-10
+
+### Collaboration
+
+- `dev/2026-08-20-pairing` (2026-08-20; help; scope team): Work of 2026-08-20
+
+## Narrative
+
+What went well, what to grow, each point tied to the evidence above.
+"""
+    assert cli("validate", tiny).exit_code == 0
+
+
+def test_a_review_draft_never_replaces_the_periods_review(cli, tiny):
+    assert cli("review", "draft", "dev", "--period", "2026-Q3", "--records", tiny).exit_code == 0
+    res = cli("review", "draft", "dev", "--period", "2026-Q3", "--records", tiny)
+    assert res.exit_code == 2, res
+    assert res.stderr == ("perfdocs: error: dev already has a review for 2026-Q3: people/dev/reviews/2026-q3.md; "
+                          "a draft never replaces a review\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("dev", "--period", "2026-Q2"), "dev has no individual key results for 2026-Q2: the org's rules rate key-result "
+                                     "completion, so there is nothing to rate yet (add the period's goals)"),
+    (("lead", "--period", "2026-Q3"), "lead has no manager on record: name the reviewer with --reviewer HANDLE"),
+    (("dev", "--period", "2026-3"), "period '2026-3' is not a quarter like 2026-Q3"),
+])
+def test_review_draft_refuses_what_it_cannot_fill_in(cli, tiny, args, message):
+    res = cli("review", "draft", *args, "--records", tiny)
+    assert res.exit_code == 2, res
+    assert res.stderr == f"perfdocs: error: {message}\n"
+
+
+def test_alices_q2_review_draft_uses_her_goals_and_the_published_rules(cli, example):
+    res = cli("review", "draft", "alice", "--period", "2026-Q2", "--records", example)
+    assert res.exit_code == 0, res
+    text = (example / "people/alice/reviews/2026-q2.md").read_text(encoding="utf-8")
+    # idempotent-endpoints: (100-40)/(100-40) = 100; duplicate-attempts: (1-12)/(0-12) = 91.7.
+    # Mean 95.85 of the rounded figures, 95.8 as a float rounds: 'meets' (80 to 99).
+    assert ("    key_result: idempotent-endpoints\n    completion: 100.0  # 40 -> 100 of target 100 percent\n"
+            in text)
+    assert "    key_result: duplicate-attempts\n    completion: 91.7  # 12 -> 1 of target 0 per 100k retries\n" in text
+    assert "completion: 95.8\n" in text
+    assert "rating: meets\n" in text
+    assert cli("validate", example).exit_code == 0
+
+
+def test_recorded_example_reviews_agree_with_the_rules():
+    org = validate(REPO / "records").org
+    for review in org.reviews.values():
+        completion, rule = reviews.rule_rating(org, review)
+        assert rule is not None and rule["id"] == review.get("rating"), review.id
