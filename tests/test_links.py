@@ -570,3 +570,63 @@ def test_resolve_without_write_shows_resolutions_and_changes_nothing(cli, world,
         f"{shown}:12:10: tiny/api#13 -> squash {s['13'][:12]}, merged 2026-03-03\n"
     )
     assert path.read_text(encoding="utf-8") == RESOLVE_EV
+
+
+# --- a large history ------------------------------------------------------------------------
+
+def _large_history(path: Path, commits: int) -> None:
+    """`commits` squash merges '(#N)' on main by Ann, written by git fast-import."""
+    GitRepo(path)
+    start = 1767225600  # 2026-01-01
+    parts = []
+    for n in range(1, commits + 1):
+        who = ANN
+        msg = f"Change {n} (#{n})\n".encode()
+        body = f"{n}\n".encode()
+        parts.append(b"commit refs/heads/main\nmark :%d\n" % n)
+        parts.append(f"author {who[0]} <{who[1]}> {start + n * 300} +0000\n".encode())
+        parts.append(f"committer {who[0]} <{who[1]}> {start + n * 300} +0000\n".encode())
+        parts.append(b"data %d\n%s" % (len(msg), msg))
+        if n > 1:
+            parts.append(b"from :%d\n" % (n - 1))
+        parts.append(b"M 100644 inline f%d.txt\ndata %d\n%s\n" % (n % 100, len(body), body))
+    import subprocess
+
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=path, input=b"".join(parts), check=True)
+
+
+@pytest.mark.slow
+def test_a_thousand_links_into_fifty_thousand_commits_walk_the_log_once(minimal, tmp_path, monkeypatch, capsys):
+    import time
+
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
+    with open(minimal / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("repositories:\n  tiny/api:\n    path: ../big\n    default_branch: main\n")
+    _large_history(tmp_path / "big", 50_000)
+    shas = GitRepo.__new__(GitRepo)
+    shas.path = tmp_path / "big"
+    shas = shas.git("rev-list", "main").split()[::-1]  # oldest first: shas[n - 1] merged #n
+    for i in range(250):  # 250 entries x 4 links: PRs across the history, abbreviated shas, a URL
+        n = 1 + (i * 199) % 49_990
+        evidence(minimal, f"e{i}", [f"tiny/api#{n}", f"tiny/api#{n + 2}", f"tiny/api@{shas[n][:10]}",
+                                    "https://docs.example/x"], date=dt_of(n + 2))
+    org, _ = _org(minimal)
+    before = links.log_walks
+    t0 = time.perf_counter()
+    cold = links.check(org, minimal)
+    t1 = time.perf_counter()
+    warm = links.check(org, minimal)
+    t2 = time.perf_counter()
+    assert links.log_walks - before == 1
+    assert cold.links == warm.links == 1002  # the minimal fixture's own two links included
+    assert cold.diagnostics == warm.diagnostics == []
+    assert len(cold.resolutions) == 751  # 750 + the fixture's tiny/api#12
+    with capsys.disabled():
+        print(f"\n  links check: {cold.links} links, 50,000 commits: {t1 - t0:.2f} s cold "
+              f"(one log walk), {t2 - t1:.2f} s with the index cached")
+
+
+def dt_of(n: int) -> str:
+    import datetime as dt
+
+    return (dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=n * 300)).date().isoformat()
