@@ -54,7 +54,7 @@ class Calibration:
     """(packet, competency, claim)"""
     no_invisible_work: list[str] = field(default_factory=list)
     invisible_types: list[str] = field(default_factory=list)
-    outliers: list[tuple[str, float, str]] = field(default_factory=list)
+    outliers: list[tuple[str, float | None, str]] = field(default_factory=list)
     """(person, score, why)"""
     median_score: float | None = None
     outlier_distance: float = DEFAULT_OUTLIER_DISTANCE
@@ -131,24 +131,19 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         if begun and begun > end:
             continue
         scores[handle] = score(org, handle, period, visible=sees)
+    reasons: dict[str, list[str]] = defaultdict(list)
     if scores:
         cal.median_score = round(statistics.median(s.composite for s in scores.values()), 2)
         for handle, s in scores.items():
-            why = []
             if abs(s.composite - cal.median_score) >= cal.outlier_distance:
-                why.append(f"{'above' if s.composite > cal.median_score else 'below'} the median "
-                           f"{cal.median_score:.2f} by {abs(s.composite - cal.median_score):.2f}")
+                reasons[handle].append(f"{'above' if s.composite > cal.median_score else 'below'} the median "
+                                       f"{cal.median_score:.2f} by {abs(s.composite - cal.median_score):.2f}")
             if s.gate["applied"]:
-                why.append(f"reliability gate applied ({s.gate['harm']} overdue action items)")
-            if why:
-                cal.outliers.append((handle, s.composite, "; ".join(why)))
-    departed = {d.person: d for d in cal.departures}
-    for d in departed.values():
-        if d.person not in {o[0] for o in cal.outliers}:
-            s = scores.get(d.person)
-            cal.outliers.append((d.person, s.composite if s else float("nan"),
-                                 f"rated {d.recorded}, {d.direction} the rules' {d.rule}"))
-    cal.outliers.sort()
+                reasons[handle].append(f"reliability gate applied ({s.gate['harm']} overdue action items)")
+    for d in cal.departures:
+        reasons[d.person].append(f"rated {d.recorded}, {d.direction} the {d.rule} the rules give")
+    cal.outliers = [(h, scores[h].composite if h in scores else None, "; ".join(why))
+                    for h, why in sorted(reasons.items())]
 
     cal.completion_by_cycle = _cycles(org, people, sees, period)
     now = today()
@@ -189,10 +184,13 @@ def _md(text: object) -> str:
 
 
 def to_markdown(cal: Calibration) -> str:
-    who = {None: "every record", "internal": "records visible inside the company"}.get(cal.audience, cal.audience)
     out = [f"# Calibration {cal.period}", "",
-           f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {cal.period}, from {who}. "
+           f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {cal.period}. "
            "Advisory: a starting point for the calibration conversation, not its outcome.", ""]
+    if cal.audience is not None:
+        out += [f"Only records visible to the {cal.audience} audience are used here; private records (the "
+                "people, their managers and reviewers only) are not. `perfdocs calibrate`, run by someone "
+                "with access to the records, gives the full view.", ""]
     out += ["## Rating distribution", ""]
     for key, title in (("team", "Team"), ("track", "Track"), ("level", "Level")):
         groups = cal.distribution.get(key) or {}
@@ -219,10 +217,11 @@ def to_markdown(cal: Calibration) -> str:
             f"People with no evidence in {cal.period} of type {', '.join(cal.invisible_types)}:", ""]
     out += [f"- {h}" for h in cal.no_invisible_work] or ["None."]
     out += ["", "## Outliers to discuss", "",
-            f"Advisory scores more than {cal.outlier_distance:g} from the median"
+            f"Advisory scores {cal.outlier_distance:g} or more from the median"
             + (f" ({cal.median_score:.2f})" if cal.median_score is not None else "")
             + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).", ""]
-    out += [f"- {h} ({s:.2f}): {_md(why)}" for h, s, why in cal.outliers] or ["None."]
+    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {_md(why)}" for h, s, why in cal.outliers] \
+        or ["None."]
     out += ["", "## Process health", "", "### Review completion per cycle", "",
             "| Cycle | People | Final or delivered | Draft | Rate |", "|---|---|---|---|---|"]
     for p, expected, done, draft in cal.completion_by_cycle:
