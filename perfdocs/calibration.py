@@ -213,8 +213,9 @@ def to_markdown(cal: Calibration) -> str:
     out += [f"| {r} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
     out += ["", "## Claims without evidence", ""]
     out += [f"- `{p}` {c}: {_md(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
+    seen = f"visible to the {cal.audience} audience " if cal.audience else ""
     out += ["", "## No invisible work recorded", "",
-            f"People with no evidence in {cal.period} of type {', '.join(cal.invisible_types)}:", ""]
+            f"People with no evidence {seen}in {cal.period} of type {', '.join(cal.invisible_types)}:", ""]
     out += [f"- {h}" for h in cal.no_invisible_work] or ["None."]
     out += ["", "## Outliers to discuss", "",
             f"Advisory scores {cal.outlier_distance:g} or more from the median"

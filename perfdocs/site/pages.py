@@ -571,6 +571,19 @@ def home_page(view: View) -> Page:
                       *(d.get("description") for d in dims))])
 
 
+def calibration_pages(view: View) -> Iterator[Page]:
+    """The calibration view (perfdocs.calibration) of the latest review period: on the
+    internal site only, never the public one, and only from records it may see."""
+    from perfdocs import calibration
+
+    period = calibration.latest_review_period(view.org)
+    if view.audience != "internal" or period is None:
+        return
+    html = calibration.render_html(view.org, period, audience=view.audience)
+    yield Page("calibration/index.html", "calibration.html.j2", f"Calibration {period}", "calibration",
+               {"body": Markup(html), "period": period})
+
+
 def all_pages(view: View, history: list[Change] | None, today: dt.date) -> Iterator[Page]:
     """Every page of the site, in a stable order."""
     cited_by: dict[str, list[str]] = defaultdict(list)
@@ -588,4 +601,5 @@ def all_pages(view: View, history: list[Change] | None, today: dt.date) -> Itera
     yield metrics_page(view, today)
     yield from team_pages(view)
     yield goals_page(view)
+    yield from calibration_pages(view)
     yield Page("search.html", "search.html.j2", "Search", "search", {}, [])
