@@ -200,7 +200,7 @@ def to_markdown(cal: Calibration) -> str:
             out.append(f"| {_md(group)} | " + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
                        + f" | {sum(counts.values())} |")
         if not groups:
-            out.append(f"| none |" + " |" * (len(cal.scale) + 1))
+            out.append("| none |" + " |" * (len(cal.scale) + 1))
         out.append("")
     out += ["## Ratings that depart from the published completion rules", ""]
     if cal.departures:

@@ -31,8 +31,8 @@ from typing import Any
 
 import jinja2
 
-from perfdocs.diagnostics import Diagnostic
 from perfdocs.clock import parse_date, quarter_of, today
+from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.graph import Organisation
@@ -404,7 +404,8 @@ def check(org: Organisation, packet: Record) -> Readiness:
             "readiness/unverified",
             f"{len(unverified)} of {len(counted)} counted evidence {_entries(len(counted))} "
             f"{'has' if len(unverified) == 1 else 'have'} no verified link "
-            "(run `perfdocs links resolve --write`): " + ", ".join(unverified),
+            "(run `perfdocs links resolve --write`)"
+            + (": " + ", ".join(unverified) if len(unverified) <= 5 else "; each is marked with its evidence"),
             blocking=rules.require_verified_links))
     return Readiness(
         packet=packet.id, path=packet.rel, candidate=candidate,

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from perfdocs.clock import parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic

@@ -232,5 +232,5 @@ def test_alices_q2_review_draft_uses_her_goals_and_the_published_rules(cli, exam
 def test_recorded_example_reviews_agree_with_the_rules():
     org = validate(REPO / "records").org
     for review in org.reviews.values():
-        completion, rule = reviews.rule_rating(org, review)
+        _, rule = reviews.rule_rating(org, review)
         assert rule is not None and rule["id"] == review.get("rating"), review.id

@@ -44,9 +44,8 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
     from perfdocs import packets
     from perfdocs.cli import print_report
     from perfdocs.diagnostics import display_path
-    from perfdocs.validation import load_valid, resolve_root, validate
-
     from perfdocs.score import checked
+    from perfdocs.validation import load_valid, resolve_root, validate
 
     root = resolve_root(records)
     org = checked(load_valid(root))

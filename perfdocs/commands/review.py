@@ -37,9 +37,8 @@ def draft(person: str, period: str, reviewer: str | None, records: str | None) -
     from perfdocs import reviews
     from perfdocs.cli import print_report
     from perfdocs.diagnostics import display_path
-    from perfdocs.validation import load_valid, resolve_root, validate
-
     from perfdocs.score import checked
+    from perfdocs.validation import load_valid, resolve_root, validate
 
     root = resolve_root(records)
     org = checked(load_valid(root))
