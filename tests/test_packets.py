@@ -453,3 +453,16 @@ def test_checking_a_file_that_is_not_a_packet_is_a_usage_error(cli, tiny):
     res = cli("packet", "check", tiny / RFC)
     assert res.exit_code == 2, res
     assert res.stderr.endswith("is not a packet record (kind: packet)\n")
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("by_level: {l2: team, l3: multi-team}", "by_level: {l2: team, l4: multi-team}",
+     "org.yaml:20:26: no track has a level 'l4' [readiness/config]"),
+    ("evidence_types: [rfc]", "evidence_types: [rfcs]",
+     "org.yaml:23:22: unknown evidence type 'rfcs'; did you mean 'rfc'? [readiness/config]"),
+])
+def test_readiness_settings_that_name_nothing_real_are_reported_in_org_yaml(cli, tiny, old, new, message):
+    edit(tiny / "org.yaml", old, new)
+    res = cli("packet", "check", tiny / PACKET)
+    assert res.exit_code == 1, res
+    assert res.stdout == f"{tiny}/{message}\n"

@@ -339,3 +339,25 @@ def test_bad_people_and_periods_are_usage_errors(cli, tiny, args, message):
     res = cli(*argv, "--records", tiny)
     assert res.exit_code == 2, res
     assert res.stderr == f"perfdocs: error: {message}\n"
+
+
+def test_every_number_in_alices_score_comes_from_a_record_or_org_yaml(cli):
+    from conftest import REPO
+    from perfdocs.validation import validate
+
+    org = validate(REPO / "records").org
+    res = cli("score", "alice", "--period", "2026-Q3", "--records", REPO / "records", "--format", "json")
+    assert res.exit_code == 0, res
+    result = json.loads(res.stdout)
+    weights = org.setting("scoring")["weights"]
+    total = sum(weights.values())
+    for inp in result["inputs"]:
+        assert inp["weight"] == pytest.approx(weights[inp["key"]] / total)
+        assert inp["contribution"] == pytest.approx(inp["weight"] * inp["subscore"])
+        for ev in inp["evidence"]:
+            record = org.evidence[ev["id"]]
+            assert record.get("author") == "alice" and str(record.get("date")).startswith("2026-")
+            if inp["key"] == "scope":
+                assert ev["points"] == org.setting("scoring")["scope_points"][record.get("scope")]
+    assert result["composite"] == round(sum(i["contribution"] for i in result["inputs"]), 2)
+    assert "advisory" in cli("score", "alice", "--records", REPO / "records").stdout
