@@ -19,7 +19,7 @@ from perfdocs.clock import parse_date, today
 from perfdocs.errors import PerfdocsError
 from perfdocs.graph import Organisation
 from perfdocs.loader import Record
-from perfdocs.reviews import rule_rating
+from perfdocs.reviews import kr_completion, rule_rating
 from perfdocs.score import PERIOD, quarter_bounds, score
 
 DEFAULT_INVISIBLE = ["mentoring", "code-review", "interviewing", "onboarding", "documentation", "on-call",
@@ -48,6 +48,8 @@ class Calibration:
     """{'team'|'track'|'level': {group: Counter(rating -> count)}}"""
     reviews: int = 0
     departures: list[Departure] = field(default_factory=list)
+    kr_mismatches: list[tuple[str, str, str, float, float]] = field(default_factory=list)
+    """(person, reviewer, goal#key_result, recorded completion, the goal's numbers' completion)"""
     by_reviewer: dict[str, tuple[int, int]] = field(default_factory=dict)
     """reviewer -> (reviews, departures)"""
     unsupported_claims: list[tuple[str, str, str]] = field(default_factory=list)
@@ -94,6 +96,16 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
             dist[key][group][rating] += 1
         reviewer = str(review.get("reviewer"))
         per_reviewer[reviewer][0] += 1
+        for kr in review.get("key_results") or []:
+            goal = org.goals.get(kr.get("goal")) if isinstance(kr, dict) else None
+            spec = next((k for k in (goal.get("key_results") or []) if isinstance(k, dict)
+                         and k.get("id") == kr.get("key_result")), None) if goal is not None else None
+            computed = kr_completion(spec) if spec is not None else None
+            recorded = kr.get("completion")
+            if computed is not None and isinstance(recorded, (int, float)) \
+                    and abs(min(100.0, float(recorded)) - computed) > 0.5:
+                cal.kr_mismatches.append((str(review.get("person")), reviewer,
+                                          f"{goal.id}#{kr.get('key_result')}", float(recorded), computed))
         completion, rule = rule_rating(org, review)
         if rule is not None and rule.get("id") != rating and rating in scale:
             direction = "above" if scale.index(rating) < scale.index(str(rule.get("id"))) else "below"
@@ -209,6 +221,11 @@ def to_markdown(cal: Calibration) -> str:
                 for d in cal.departures]
     else:
         out.append("None: every rating is the one the rules give for its completion.")
+    if cal.kr_mismatches:
+        out += ["", "Key-result completion recorded in a review that differs from the goal's own numbers "
+                "(baseline, target, current):", "",
+                "| Person | Reviewer | Key result | Recorded | Goal's numbers give |", "|---|---|---|---|---|"]
+        out += [f"| {p} | {r} | {k} | {rec:g} % | {comp:g} % |" for p, r, k, rec, comp in cal.kr_mismatches]
     out += ["", "| Reviewer | Reviews | Departures |", "|---|---|---|"]
     out += [f"| {r} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
     out += ["", "## Claims without evidence", ""]

@@ -265,3 +265,14 @@ def test_record_text_cannot_inject_html(tiny):
     html = calibration.render_html(validate(tiny).org, "2026-Q3")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_review_recording_more_completion_than_the_goal_shows_is_listed(tiny):
+    # a2's goal says y is at 70 of 100 (70 %); the review records 95 %, so the review's mean is
+    # (90 + 95) / 2 = 92.5 -> meets, still not the 'exceeds' it was rated.
+    edit(tiny / "people/a2/reviews/2026-q3.md", "key_result: y, completion: 70", "key_result: y, completion: 95")
+    cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
+    assert cal.kr_mismatches == [("a2", "ma", "a2/2026-q3-goal#y", 95.0, 70.0)]
+    assert [(d.person, d.completion, d.rule) for d in cal.departures] == [("a2", 92.5, "meets")]
+    text = calibration.to_markdown(cal)
+    assert "| a2 | ma | a2/2026-q3-goal#y | 95 % | 70 % |\n" in text
