@@ -419,3 +419,22 @@ def test_example_org_builds_for_both_audiences_with_no_broken_link(cli, example,
         res = cli("build", "--records", example, "--out", tmp_path / audience, "--audience", audience)
         assert res.exit_code == 0, res
         assert broken_links(tmp_path / audience) == []
+
+
+def test_home_publishes_the_readiness_thresholds_and_score_weights_of_the_org(cli, minimal, tmp_path):
+    with open(minimal / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("readiness:\n  description: Advice for the sponsor.\n  min_evidence_per_competency: 2\n"
+                 "  scope: {by_level: {l3: team}, min_evidence: 3}\n"
+                 "scoring:\n  description: Advisory only.\n  weights: {delivery: 0.5, reliability: 0.3, "
+                 "collaboration: 0.2}\n")
+    res = cli("build", "--records", minimal, "--out", tmp_path / "site")
+    assert res.exit_code == 0, res
+    page = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "<p>Advice for the sponsor.</p>" in page
+    assert "<li>at least 2 counted evidence entries for every competency of the target level</li>" in page
+    assert ("<li>scope: at least 3 counted evidence entries benefiting, by target level: l3 team (or wider)</li>"
+            in page)
+    assert "<p>Advisory only.</p>" in page
+    assert re.findall(r'<tr><th scope="row">(\w+)</th><td>([\d.]+)</td></tr>', page) == [
+        ("Delivery", "0.5"), ("Reliability", "0.3"), ("Collaboration", "0.2")]
+    assert "every quarter." in page

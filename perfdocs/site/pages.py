@@ -557,16 +557,36 @@ def home_page(view: View) -> Page:
     org = view.org
     dims = []
     for d in org.dimensions:
-        comps = [{"name": c.get("name", c["id"]), "track": t.get("name", t.id),
-                  "url": f"rubric/index.html#{anchor(t.id, c['id'])}"}
-                 for t in view.tracks() if view.matrix(t.id) is not None
-                 for c in org.competencies(t.id).values() if c.get("dimension") == d.get("id")]
-        dims.append({**d, "competencies": comps})
+        by_track = []
+        for t in view.tracks():
+            comps = [{"name": c.get("name", c["id"]), "url": f"rubric/index.html#{anchor(t.id, c['id'])}"}
+                     for c in view.competencies(t.id).values() if c.get("dimension") == d.get("id")]
+            if comps:
+                by_track.append((t.get("name", t.id), comps))
+        dims.append({**d, "competencies": by_track})
     tracks = [{"id": t.id, "name": t.get("name", t.id), "levels": len(org.levels(t.id)),
                "url": f"rubric/index.html#{anchor('track', t.id)}"} for t in view.tracks()]
+    published = view.sees(org.org)
+    readiness = org.setting("readiness") if published else None
+    readiness = readiness if isinstance(readiness, dict) else {}
+    scoring = org.setting("scoring") if published else None
+    scoring = scoring if isinstance(scoring, dict) else {}
+    weights = scoring.get("weights") if isinstance(scoring.get("weights"), dict) else {}
+    names = {d.get("id"): d.get("name") for d in org.dimensions}
+    rules = None
+    if readiness:
+        from perfdocs.packets import ReadinessRules
+
+        rules = ReadinessRules.of(org)
     return Page("index.html", "home.html.j2", "How evaluation works", "home", {
         "dimensions": dims, "tracks": tracks, "rating_scale": org.setting("rating_scale", []) or [],
-        "cadence": org.setting("review_cadence_quarters"), "description": org.setting("description")},
+        "cadence": org.setting("review_cadence_quarters"), "description": org.setting("description"),
+        "readiness": {"text": readiness.get("description"),
+                      "lines": [line for line in rules.lines("") if not line.startswith("scope:")] if rules else [],
+                      "scope_by_level": sorted(rules.scope_by_level.items()) if rules else [],
+                      "min_scope": rules.min_scope_evidence if rules else None},
+        "scoring": {"text": scoring.get("description"),
+                    "weights": [(names.get(k) or str(k).capitalize(), v) for k, v in weights.items()]}},
         [search.entry("index.html", "How evaluation works", "Home", org.setting("description"),
                       *(d.get("description") for d in dims))])
 

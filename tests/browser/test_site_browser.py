@@ -133,3 +133,27 @@ def test_axe_finds_no_serious_or_critical_violation(browser, site, site_url, axe
                                  "nodes": [n["target"] for n in v["nodes"][:3]]})
     context.close()
     assert problems == [], json.dumps(problems, indent=1)
+
+
+def test_serve_reloads_the_open_page_after_a_record_changes(browser, tmp_path):
+    import shutil
+
+    from conftest import FIXTURES, edit
+    from perfdocs.site.serve import Server
+
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "minimal", records)
+    server = Server(records, tmp_path / "site", "public", port=0, log=lambda m: None, interval=0.1)
+    server.first_build()
+    server.start()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "rubric/index.html")
+        assert "Asks good questions." in page.locator("table.matrix").inner_text()
+        edit(records / "matrices/backend.yaml", "Asks good questions.", "Asks sharp questions.")
+        page.wait_for_function("document.querySelector('table.matrix').innerText.includes('Asks sharp questions.')",
+                               timeout=15000)
+        context.close()
+    finally:
+        server.close()
