@@ -81,6 +81,12 @@ def test_out_defaults_to_site_in_the_working_folder(cli, minimal, tmp_path):
     assert (work / "site" / "index.html").is_file()
 
 
+def test_out_may_be_a_folder_whose_parents_do_not_exist_yet(cli, minimal, tmp_path):
+    res = cli("build", "--records", minimal, "--out", tmp_path / "new/deeper/site")
+    assert res.exit_code == 0, res
+    assert (tmp_path / "new/deeper/site/index.html").is_file()
+
+
 def test_packet_links_public_evidence_and_marks_the_rest_not_public(cli, shared, tmp_path):
     assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
     page = (tmp_path / "site/packets/ann/2026-senior.html").read_text(encoding="utf-8")

@@ -40,6 +40,10 @@ def build(root: Path, out: Path, audience: str = "public", templates: Path | Non
     Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
     Two builds into one folder take turns (perfdocs/lock.py).
     """
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside `out`
+    except OSError as err:
+        raise PerfdocsError(f"cannot create the folder for {out}: {err.strerror or err}") from None
     with output_lock(out):
         recover(out)
         return _build(root, out, audience, templates)
