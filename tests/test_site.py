@@ -444,3 +444,15 @@ def test_home_publishes_the_readiness_thresholds_and_score_weights_of_the_org(cl
     assert re.findall(r'<tr><th scope="row">(\w+)</th><td>([\d.]+)</td></tr>', page) == [
         ("Delivery", "0.5"), ("Reliability", "0.3"), ("Collaboration", "0.2")]
     assert "every quarter." in page
+
+
+def test_a_team_and_a_person_called_index_do_not_replace_the_index_pages(cli, shared, tmp_path):
+    (shared / "teams/index.yaml").write_text("kind: team\nid: index\nname: Index team\nmanager: bob\n"
+                                             "members: [bob]\nvisibility: public\n", encoding="utf-8")
+    res = cli("validate", shared)
+    assert res.exit_code == 0, res
+    assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
+    site = tmp_path / "site"
+    assert "<h1>Team dashboards</h1>" in (site / "teams/index.html").read_text(encoding="utf-8")
+    assert "<h1>Index team</h1>" in (site / "teams/_index.html").read_text(encoding="utf-8")
+    assert broken_links(site) == []

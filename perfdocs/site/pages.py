@@ -48,8 +48,14 @@ def evidence_url(eid: str) -> str:
     return f"evidence/{eid}.html"
 
 
+def _page(folder: str, rid: str) -> str:
+    """`folder/<id>.html`, except for the id 'index', whose page would be the folder's own
+    index: it gets '_index.html' (no id starts with '_')."""
+    return f"{folder}/{'_index' if rid == 'index' else rid}.html"
+
+
 def author_url(handle: str) -> str:
-    return f"evidence/{handle}.html"
+    return _page("evidence", handle)
 
 
 def packet_url(pid: str) -> str:
@@ -61,7 +67,7 @@ def postmortem_url(pid: str) -> str:
 
 
 def team_url(tid: str) -> str:
-    return f"teams/{tid}.html"
+    return _page("teams", tid)
 
 
 def anchor(*parts: str) -> str:
