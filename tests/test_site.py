@@ -218,6 +218,9 @@ def test_internal_audience_adds_internal_records_but_never_private_ones(cli, min
     assert cli("build", "--records", minimal, "--out", tmp_path / "int", "--audience", "internal").exit_code == 0
     assert "Implements designs others wrote." in (tmp_path / "int/rubric/index.html").read_text(encoding="utf-8")
     assert not (tmp_path / "int/evidence/ann").exists()  # people's records stay private
+    banner = "Internal site: it includes records marked internal. Do not publish it outside the company."
+    assert banner in (tmp_path / "int/index.html").read_text(encoding="utf-8")
+    assert banner not in (tmp_path / "pub/index.html").read_text(encoding="utf-8")
 
 
 MARKERS = {"private": "ZZPRIVATEMARKER7731", "internal": "ZZINTERNALMARKER4419"}
@@ -379,11 +382,10 @@ def test_rubric_history_lists_every_change_of_the_matrix_with_its_commit(cli, gi
     res = cli("build", "--records", repo.path / "records", "--out", tmp_path / "site")
     assert res.exit_code == 0, res
     page = (tmp_path / "site/rubric/history.html").read_text(encoding="utf-8")
-    heads = re.findall(r'<time datetime="([^"]+)">[^<]+</time> · <strong>([^<]+)</strong> '
-                       r'<span class="muted small">([^·]+?) ·', page)
-    assert heads == [("2026-03-02", "Raise the bar for senior design", "Backend competency matrix"),
-                     ("2026-01-05", "Initial records", "Backend competency matrix"),
-                     ("2026-01-05", "Initial records", "Backend levels")]
+    heads = re.findall(r'<time datetime="([^"]+)">[^<]+</time> · <strong>([^<]+)</strong>', page)
+    assert heads == [("2026-03-02", "Raise the bar for senior design"), ("2026-01-05", "Initial records")]
+    assert re.findall(r'<p class="history-file small">([^<]+)</p>', page) == [
+        "Backend competency matrix", "Backend competency matrix", "Backend levels"]
     assert ("<li>design at l3: \u201cDesigns systems several teams build on.\u201d became "
             "\u201cDesigns systems several teams build on, and writes them down.\u201d</li>") in page
 

@@ -258,11 +258,17 @@ def history_page(view: View, history: list[Change] | None) -> Page:
         matrix = view.matrix(t.id)
         if matrix is not None:
             shown_files[matrix.rel] = f"{t.get('name', t.id)} competency matrix"
-    changes = [c for c in history or [] if c.file in shown_files]
+    commits: list[dict[str, Any]] = []
+    for c in history or []:
+        if c.file not in shown_files:
+            continue
+        if not commits or commits[-1]["sha"] != c.sha:
+            commits.append({"sha": c.sha, "date": c.date, "subject": c.subject, "author": c.author, "files": []})
+        commits[-1]["files"].append({"label": shown_files[c.file], "changes": c.changes})
     return Page("rubric/history.html", "history.html.j2", "Rubric history", "history",
-                {"changes": changes, "labels": shown_files, "in_git": history is not None},
+                {"commits": commits, "in_git": history is not None},
                 [search.entry("rubric/history.html", "Rubric history", "History",
-                              *(c.subject for c in changes[:50]))])
+                              *(c["subject"] for c in commits[:50]))])
 
 
 # --- packets and evidence -----------------------------------------------------------------
