@@ -43,7 +43,7 @@ def rows(org: Organisation, audience: str, kinds: Iterable[str] = ()) -> list[di
     banned = compensation_fields(org)
     out = []
     for record in selected(org, audience, kinds):
-        fields = {k: v for k, v in _scrub(record.data, banned).items() if k not in ("kind", "visibility")}
+        fields = {k: v for k, v in _scrub(record.data, banned).items() if k not in ("kind", "id", "visibility")}
         row = {"kind": record.kind, "id": record.id, "path": record.rel, "visibility": record.visibility,
                "fields": fields}
         if record.body is not None:
