@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, edit
+
 from perfdocs.site.linkcheck import broken_links
 from perfdocs.site.writer import MARKER
 
@@ -113,8 +113,8 @@ def test_readiness_checklist_comes_from_the_packet_check(cli, shared, tmp_path):
     assert readiness_of(page) == {
         "verdict": "Not yet",
         "checks": [
-            ("ok", "evidence counts when it is the candidate&#39;s own, dated inside the window (at most 12 "
-                   "months), and names the competency it is cited for"),
+            ("ok", ("evidence counts when it is the candidate&#39;s own, dated inside the window (at most 12 "
+                   "months), and names the competency it is cited for")),
             ("missing", "at least 1 counted evidence entry for every competency of the target level"),
             ("ok", "consistency: counted evidence spread over at least 2 quarters"),
             ("ok", "scope: no scope is required at l3"),
@@ -126,8 +126,8 @@ def test_readiness_checklist_comes_from_the_packet_check(cli, shared, tmp_path):
             ("A competency of the target level has no claim in the packet.", "readiness/no-claim"),
             ("Too little counted evidence of the types that show complexity (readiness.complexity).",
              "readiness/complexity"),
-            ("Counted evidence with no link verified by &#39;perfdocs links resolve --write&#39; (blocks only if "
-             "required).", "readiness/unverified"),
+            (("Counted evidence with no link verified by &#39;perfdocs links resolve --write&#39; (blocks only if "
+             "required)."), "readiness/unverified"),
         ],
         "rows": [("ok", "Design", "1", "1", "1", "1"), ("missing", "Operations", "0", "0", "0", "0"),
                  ("ok", "Mentoring", "1", "1", "1", "1")],
@@ -194,7 +194,7 @@ def test_team_dashboard_charts_the_kpi_with_target_and_current_value(cli, minima
     assert '<span class="kpi-value">320<small> ms</small></span>' in page
     assert "target 300 ms" in page
     assert '<span class="state state-missing">off target</span>' in page
-    svg = re.search(r"<svg class=\"chart\".*?</svg>", page, re.S).group(0)
+    svg = re.search(r"<svg class=\"chart\".*?</svg>", page, re.DOTALL).group(0)
     assert '<g class="chart-target">' in svg and "target 300" in svg
     assert svg.count('<circle class="chart-point"') == 2
 
@@ -326,9 +326,9 @@ def test_a_failing_build_leaves_the_previous_site_intact(cli, minimal, tmp_path)
     templates = tmp_path / "templates"
     import shutil
 
+    from perfdocs.errors import PerfdocsError
     from perfdocs.site import build
     from perfdocs.site.render import template_dir
-    from perfdocs.errors import PerfdocsError
 
     shutil.copytree(template_dir(), templates)
     (templates / "goals.html.j2").write_text("{% extends 'base.html.j2' %}{% block main %}{{ nope.x }}"

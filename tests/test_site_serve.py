@@ -8,8 +8,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import edit
+
 from perfdocs.site.serve import SNIPPET, Server
 
 

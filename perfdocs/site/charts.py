@@ -8,8 +8,8 @@ CSS classes (`chart-*`), so the page's stylesheet decides them, dark mode includ
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from markupsafe import Markup, escape
 
@@ -83,8 +83,8 @@ def trend_chart(chart: Chart) -> Markup:
         return left + (pw / 2 if len(pts) == 1 else i * pw / (len(pts) - 1))
 
     title = escape(chart.title)
-    out = [f'<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-           f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg">']
+    out = [(f'<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+            f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg">')]
     if chart.title:
         out.append(f"<title>{title}</title>")
     for i, band in enumerate(chart.bands):
@@ -129,7 +129,7 @@ def trend_chart(chart: Chart) -> Markup:
         i = index.get(str(period))
         if i is None:
             continue
-        cx, cy = x(i), y(pts[i][1])
+        cx = x(i)
         out.append(f'<g class="chart-note"><line x1="{cx:.1f}" x2="{cx:.1f}" y1="{top}" '
                    f'y2="{top + ph}"/><circle cx="{cx:.1f}" cy="{top + 9}" r="8"/>'
                    f'<text x="{cx:.1f}" y="{top + 13}" text-anchor="middle">{n}</text>'

@@ -28,7 +28,7 @@ class Change:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+        out = subprocess.run(["git", "-C", str(root), *args], check=False, capture_output=True, text=True,
                              encoding="utf-8", errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -8,8 +8,9 @@ through Markdown with raw HTML turned off and only safe link schemes (bodies).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt

@@ -13,8 +13,8 @@ import functools
 import http.server
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from perfdocs.diagnostics import FORMATS
@@ -55,14 +55,14 @@ def snapshot(*folders: Path) -> frozenset[tuple[str, int, int]]:
 class Handler(http.server.SimpleHTTPRequestHandler):
     server_ref: Server
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args) -> None:
         pass
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         if path == "/__perfdocs/build-id":
             return self._send(str(self.server_ref.build_id).encode(), "text/plain; charset=utf-8")

@@ -18,7 +18,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO, TODAY
 
 CHROMIUM = Path(os.environ.get("PERFDOCS_CHROMIUM", "/usr/bin/chromium"))
@@ -30,7 +29,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 def _run(*cmd: str, timeout: int = 900, cwd: Path | None = None) -> tuple[bool, str]:
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+        out = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=timeout, cwd=cwd)
     except (OSError, subprocess.TimeoutExpired) as err:
         return False, str(err)
     return out.returncode == 0, (out.stdout + out.stderr)[-2000:]
@@ -124,7 +123,7 @@ def site_url(site):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         pass
 
 

@@ -139,6 +139,7 @@ def test_serve_reloads_the_open_page_after_a_record_changes(browser, tmp_path):
     import shutil
 
     from conftest import FIXTURES, edit
+
     from perfdocs.site.serve import Server
 
     records = tmp_path / "records"
