@@ -13,6 +13,7 @@ import functools
 import http.server
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -136,8 +137,13 @@ class Server:
         return True
 
     def _watch(self) -> None:
-        while not self._stop.wait(self.interval):
+        pause = self.interval
+        while not self._stop.wait(pause):
+            started = time.monotonic()
             state = snapshot(self.root, self.templates)
+            # A huge records folder takes a while to scan: poll it less often, never more
+            # than a fifth of the time, so watching never eats the machine.
+            pause = max(self.interval, 4 * (time.monotonic() - started))
             if state != self._state:
                 self._state = state
                 self.rebuild()
