@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from perfdocs.cli import print_report, records_option
+from perfdocs.cli import detail, print_report, records_option
 from perfdocs.diagnostics import FORMATS
 
 
@@ -41,6 +41,7 @@ def validate(paths: tuple[str, ...], records: str | None, fmt: str, strict: bool
     from perfdocs.validation import validate as run
 
     root = resolve_root(records, paths)
+    detail(f"records folder: {root}")
     only = list(paths) or None
     if changed_since is not None:
         from pathlib import Path
