@@ -458,3 +458,14 @@ def test_a_team_and_a_person_called_index_do_not_replace_the_index_pages(cli, sh
     assert "<h1>Team dashboards</h1>" in (site / "teams/index.html").read_text(encoding="utf-8")
     assert "<h1>Index team</h1>" in (site / "teams/_index.html").read_text(encoding="utf-8")
     assert broken_links(site) == []
+
+
+def test_an_unpublished_org_record_keeps_its_name_dimensions_and_settings_off_the_site(cli, shared, tmp_path):
+    edit(shared / "org.yaml", "name: Tiny Co", "name: Tiny Co\nvisibility: internal")
+    edit(shared / "org.yaml", "description: Shipping useful software.", "description: Shipping ZZORGMARKER.")
+    assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
+    text = all_text(tmp_path / "site")
+    assert "Tiny Co" not in text and "ZZORGMARKER" not in text and "Exceeds" not in text
+    assert "<title>Rubric · Engineering</title>" in (tmp_path / "site/rubric/index.html").read_text(encoding="utf-8")
+    assert cli("build", "--records", shared, "--out", tmp_path / "int", "--audience", "internal").exit_code == 0
+    assert "ZZORGMARKER" in all_text(tmp_path / "int")

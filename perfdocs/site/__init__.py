@@ -57,7 +57,7 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None) -> Buil
     renderer = Renderer(templates)
     rels = [t.rel for t in report.org.tracks.values()] + [m.rel for m in report.org.matrices.values()]
     history = rubric_history(root, rels)
-    org_name = str(report.org.setting("name", "Engineering"))
+    org_name = str(view.setting("name", "Engineering"))
     base = {"org_name": org_name, "audience": audience, "not_shown": NOT_SHOWN[audience],
             "nav": NAV, "today": clock.today()}
     writer = SiteWriter(out)

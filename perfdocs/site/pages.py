@@ -159,8 +159,16 @@ class View:
             return None
         return self.org.descriptor(track, competency, level)
 
+    def setting(self, key: str, default: Any = None) -> Any:
+        """An org setting, when the org record itself may be seen."""
+        return self.org.setting(key, default) if self.sees(self.org.org) else default
+
+    @property
+    def dimensions(self) -> list[dict]:
+        return self.org.dimensions if self.sees(self.org.org) else []
+
     def dimension_name(self, did: Any) -> str:
-        for d in self.org.dimensions:
+        for d in self.dimensions:
             if d.get("id") == did:
                 return str(d.get("name", did))
         return str(did)
@@ -304,7 +312,8 @@ def readiness(view: View, packet: Record) -> dict[str, Any]:
     checks = []
     for line, ids in zip(rules.lines(str(packet.get("target_level"))), _THRESHOLD_RULES):
         state = "missing" if failed & set(ids) else "note" if noted & set(ids) else "ok"
-        checks.append((line, state))
+        # The thresholds are org settings: quoted only when the org record is published.
+        checks.append((line if view.sees(org.org) else RULES.get(ids[-1], ids[-1]), state))
     cited = {e for c in packet.get("claims") or [] if isinstance(c, dict)
              for e in c.get("evidence") or [] if isinstance(e, str)}
     detailed = (all(view.sees(org.evidence.get(e)) for e in cited)
@@ -569,7 +578,7 @@ def goals_page(view: View) -> Page:
 def home_page(view: View) -> Page:
     org = view.org
     dims = []
-    for d in org.dimensions:
+    for d in view.dimensions:
         by_track = []
         for t in view.tracks():
             comps = [{"name": c.get("name", c["id"]), "url": f"rubric/index.html#{anchor(t.id, c['id'])}"}
@@ -579,28 +588,27 @@ def home_page(view: View) -> Page:
         dims.append({**d, "competencies": by_track})
     tracks = [{"id": t.id, "name": t.get("name", t.id), "levels": len(org.levels(t.id)),
                "url": f"rubric/index.html#{anchor('track', t.id)}"} for t in view.tracks()]
-    published = view.sees(org.org)
-    readiness = org.setting("readiness") if published else None
+    readiness = view.setting("readiness")
     readiness = readiness if isinstance(readiness, dict) else {}
-    scoring = org.setting("scoring") if published else None
+    scoring = view.setting("scoring")
     scoring = scoring if isinstance(scoring, dict) else {}
     weights = scoring.get("weights") if isinstance(scoring.get("weights"), dict) else {}
-    names = {d.get("id"): d.get("name") for d in org.dimensions}
+    names = {d.get("id"): d.get("name") for d in view.dimensions}
     rules = None
     if readiness:
         from perfdocs.packets import ReadinessRules
 
         rules = ReadinessRules.of(org)
     return Page("index.html", "home.html.j2", "How evaluation works", "home", {
-        "dimensions": dims, "tracks": tracks, "rating_scale": org.setting("rating_scale", []) or [],
-        "cadence": org.setting("review_cadence_quarters"), "description": org.setting("description"),
+        "dimensions": dims, "tracks": tracks, "rating_scale": view.setting("rating_scale", []) or [],
+        "cadence": view.setting("review_cadence_quarters"), "description": view.setting("description"),
         "readiness": {"text": readiness.get("description"),
                       "lines": [line for line in rules.lines("") if not line.startswith("scope:")] if rules else [],
                       "scope_by_level": sorted(rules.scope_by_level.items()) if rules else [],
                       "min_scope": rules.min_scope_evidence if rules else None},
         "scoring": {"text": scoring.get("description"),
                     "weights": [(names.get(k) or str(k).capitalize(), v) for k, v in weights.items()]}},
-        [search.entry("index.html", "How evaluation works", "Home", org.setting("description"),
+        [search.entry("index.html", "How evaluation works", "Home", view.setting("description"),
                       *(d.get("description") for d in dims))])
 
 
