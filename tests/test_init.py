@@ -164,3 +164,14 @@ def test_three_commands_from_nothing_to_a_built_site(tmp_path, isolated_git):
                           env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "my-records/site/index.html").is_file()
+
+
+def test_init_into_the_current_folder_names_the_org_after_it(cli, tmp_path, isolated_git):
+    here = tmp_path / "people-records"
+    here.mkdir()
+    res = cli("init", ".", cwd=here)
+    assert res.exit_code == 0, res
+    assert res.stdout.endswith("\nnext:\n  perfdocs validate\n  perfdocs build\n"
+                               "  perfdocs new evidence --title \"What you did\"\n")
+    assert yaml.safe_load((here / "records/org.yaml").read_text())["id"] == "people-records"
+    assert cli("validate", cwd=here).exit_code == 0

@@ -50,8 +50,8 @@ def init_command(dest: str, example: bool, org_name: str | None, handle: str | N
     if report.diagnostics:
         print_report(report, "text")
         raise SystemExit(1 if report.errors else 0)
-    click.echo("\nnext:\n"
-               f"  cd {shown}\n"
+    cd = "" if result.dest.resolve() == Path.cwd().resolve() else f"  cd {shown}\n"
+    click.echo("\nnext:\n" + cd +
                "  perfdocs validate\n"
                "  perfdocs build\n"
                "  perfdocs new evidence --title \"What you did\"")
