@@ -501,6 +501,9 @@ def render_text(r: Readiness) -> str:
                          ("Notes", r.notes)):
         out += ["", f"{title}:"]
         out += [f"  - {f.message} [{f.rule}]" for f in items] or ["  none"]
+    if r.expectations:
+        out += ["", f"What {r.target_level} expects overall (judge the complexity with these in mind):"]
+        out += [f"  - {k}: {v}" for k, v in r.expectations.items()]
     out += ["", "Rules applied (org.yaml readiness):"] + [f"  - {line}" for line in r.rules]
     out += ["", "Advisory: this checks the records against the published rules; people decide promotions."]
     return "\n".join(out) + "\n"
@@ -529,7 +532,12 @@ def render_markdown(r: Readiness) -> str:
         out += [f"  - `{ev.id}` {ev.date} ({ev.quarter}), {ev.type}, scope {ev.scope or 'not stated'}: "
                 f"{_evidence_flags(ev)}" for ev in comp.evidence]
         out.append("")
-    out += ["</details>", "", "<details><summary>Rules applied (org.yaml <code>readiness:</code>)</summary>", ""]
+    out += ["</details>", ""]
+    if r.expectations:
+        out += [f"<details><summary>What {r.target_level} expects overall</summary>", ""]
+        out += [f"- **{k.capitalize()}**: {_md(v)}" for k, v in r.expectations.items()]
+        out += ["", "</details>", ""]
+    out += ["<details><summary>Rules applied (org.yaml <code>readiness:</code>)</summary>", ""]
     out += [f"- {_md(line)}" for line in r.rules]
     out += ["", "</details>", "",
             "_Advisory: this checks the records against the published rules; people decide promotions._"]

@@ -242,6 +242,11 @@ Notes:
   - 2 of 2 counted evidence entries have no verified link (run `perfdocs links resolve --write`): \
 cat/2026-02-10-rfc, cat/2026-05-10-mentoring [readiness/unverified]
 
+What l3 expects overall (judge the complexity with these in mind):
+  - scope: Teams.
+  - complexity: Ambiguous.
+  - consistency: Sustained.
+
 Rules applied (org.yaml readiness):
   - evidence counts when it is the candidate's own, dated inside the window (at most 12 months), and names \
 the competency it is cited for
