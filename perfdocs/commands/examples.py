@@ -9,7 +9,12 @@ from perfdocs.cli import records_option
 
 @click.group("examples")
 def examples_group() -> None:
-    """Material for trying perfdocs on the example organisation."""
+    """Material for trying perfdocs on the example organisation.
+
+    \b
+    Example:
+      perfdocs examples repos
+    """
 
 
 @examples_group.command("repos")

@@ -22,6 +22,11 @@ def links_group() -> None:
 
     Repositories are configured in org.yaml under 'repositories' (a local clone's path,
     or an environment variable such as PERFDOCS_REPO_ACME_PAYMENTS in CI).
+
+    \b
+    Example:
+      perfdocs links check records/
+      perfdocs links resolve --write records/people/alice
     """
 
 
