@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, TypeVar
 import click
 
 from perfdocs import __version__
-from perfdocs.diagnostics import FORMATS
+from perfdocs.diagnostics import FORMATS, printable
 from perfdocs.errors import PerfdocsError
 from perfdocs.validation import InvalidRecords, Report
 
@@ -90,10 +90,11 @@ def _coloured(report_diagnostics) -> str:
     out = []
     for d in report_diagnostics:
         colour = _SEVERITY_COLOUR.get(d.severity, "yellow")
-        where = click.style(f"{d.path}:{d.line}:{d.col}:", bold=True)
+        where = click.style(printable(f"{d.path}:{d.line}:{d.col}:"), bold=True)
         prefix = "" if d.severity == "error" else click.style("warning: ", fg=colour, bold=True)
         hint = f" ({d.hint})" if d.hint else ""
-        out.append(f"{where} {prefix}{d.message}{hint} {click.style(f'[{d.rule}]', fg=colour)}\n")
+        # printable: a key or value may hold a newline or a terminal escape sequence
+        out.append(f"{where} {prefix}{printable(d.message + hint)} {click.style(f'[{d.rule}]', fg=colour)}\n")
     return "".join(out)
 
 
@@ -111,6 +112,19 @@ def print_report(report: Report, fmt: str = "text", quiet: bool = False) -> None
                    f"{warnings} warning{'s' * (warnings != 1)} ({status})", err=True)
 
 
+def report_written(root, path) -> None:
+    """After a command wrote a record: print its path, then any problem `validate` finds in
+    it (a scaffold or draft must be valid), and exit 1 if there are errors."""
+    from perfdocs.diagnostics import display_path
+    from perfdocs.validation import validate
+
+    click.echo(display_path(path))
+    check = validate(root, only=[path])
+    if check.diagnostics:
+        print_report(check, "text")
+        raise SystemExit(1 if check.errors else 0)
+
+
 class Group(click.Group):
     """Turns library failures into one-line messages and exit codes, never tracebacks."""
 
@@ -118,7 +132,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except PerfdocsError as err:
-            click.echo(f"perfdocs: {click.style('error:', fg='red', bold=True)} {err}", err=True)
+            click.echo(f"perfdocs: {click.style('error:', fg='red', bold=True)} {printable(str(err))}", err=True)
             ctx.exit(err.exit_code)
         except InvalidRecords as invalid:
             print_report(invalid.report, "text")

@@ -73,6 +73,14 @@ class Organisation:
                 return levels[i - 1]["id"] if i > 0 else None
         return None
 
+    def is_above(self, track: str, upper: str, lower: str) -> bool:
+        """Is `upper` reached from `lower` by promotions (following `follows` down)?"""
+        below, seen = self.level_below(track, upper), {upper}
+        while below is not None and below != lower and below not in seen:
+            seen.add(below)
+            below = self.level_below(track, below)
+        return below == lower
+
     def competencies(self, track: str) -> dict[str, dict]:
         matrix = self.matrix_for(track)
         comps = matrix.get("competencies", []) if matrix else []

@@ -29,15 +29,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from perfdocs.clock import parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.graph import Organisation
 from perfdocs.loader import Record
-from perfdocs.schemas import data_dir, did_you_mean
+from perfdocs.schemas import did_you_mean
+from perfdocs.scaffold import text_env
 
 SCOPES = ("self", "team", "multi-team", "org")
 """Who benefited, narrowest first (the evidence schema's `scope`)."""
@@ -546,24 +545,6 @@ def render_markdown(r: Readiness) -> str:
 
 # --- drafts -------------------------------------------------------------------------------
 
-def drafts_env() -> jinja2.Environment:
-    """Templates of the Markdown drafts (templates/drafts/): packets and reviews."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("templates") / "drafts")),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
-    )
-    # json.dumps of a string is a valid YAML double-quoted scalar: any text is safe.
-    env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
-    return env
-
-
-def is_above(org: Organisation, track: str, target: str, current: str) -> bool:
-    below, steps = org.level_below(track, target), 0
-    while below is not None and below != current and steps < 100:
-        below, steps = org.level_below(track, below), steps + 1
-    return below == current
-
-
 def plan_draft(org: Organisation, root: Path, handle: str, target: str, slug: str | None = None,
                sponsor: str | None = None) -> tuple[Path, str]:
     """(path, text) of a draft packet for `handle` at `target`, from their evidence."""
@@ -574,7 +555,7 @@ def plan_draft(org: Organisation, root: Path, handle: str, target: str, slug: st
     levels = [lv["id"] for lv in org.levels(track)]
     if target not in levels:
         raise PerfdocsError(f"--target {target!r} is not a level of track {track}; choose from: {', '.join(levels)}")
-    if not is_above(org, track, target, current):
+    if not org.is_above(track, target, current):
         raise PerfdocsError(f"--target {target} is not above {handle}'s level {current} in track {track}")
     sponsor = sponsor or person.get("manager")
     if not isinstance(sponsor, str) or sponsor not in org.people:
@@ -603,7 +584,7 @@ def plan_draft(org: Organisation, root: Path, handle: str, target: str, slug: st
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", slug):
         raise PerfdocsError(f"--slug {slug!r} is not a valid id (ASCII letters, digits, '.', '_' and '-')")
     rel = f"people/{handle}/packets/{slug}.md"
-    text = drafts_env().get_template("packet.md.j2").render(
+    text = text_env("drafts").get_template("packet.md.j2").render(
         candidate=handle, name=str(person.get("name", handle)), current=current, target=target,
         target_title=title, sponsor=sponsor, window_from=start.isoformat(), window_to=end.isoformat(),
         today=end.isoformat(), groups=groups, claims=claims,

@@ -17,7 +17,7 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.graph import Organisation
 from perfdocs.loader import Record
-from perfdocs.packets import drafts_env
+from perfdocs.scaffold import text_env
 from perfdocs.score import quarter_bounds, shift_quarter
 
 
@@ -172,7 +172,7 @@ def plan_draft(org: Organisation, root: Path, handle: str, period: str,
         raise PerfdocsError(f"the org's rating scale rates no completion of {completion:g}%")
     evidence = period_evidence(org, handle, period)
     start, end = quarter_bounds(period)
-    text = drafts_env().get_template("review.md.j2").render(
+    text = text_env("drafts").get_template("review.md.j2").render(
         person=handle, name=str(person.get("name", handle)), period=period, reviewer=reviewer,
         key_results=krs, completion=completion, rating=rating,
         scale=[r for r in org.setting("rating_scale", []) if isinstance(r, dict)],

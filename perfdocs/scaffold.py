@@ -26,12 +26,14 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug[:limit].rstrip("-") or "entry"
 
 
-def _env() -> jinja2.Environment:
+def text_env(folder: str, **syntax: str) -> jinja2.Environment:
+    """Jinja for the text files perfdocs writes (records, drafts, CI files) from
+    templates/<folder>/: no HTML escaping, undefined names are errors, and a `yaml` filter
+    that quotes any text safely (json.dumps of a string is a valid YAML scalar)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("templates") / "scaffold")),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
+        loader=jinja2.FileSystemLoader(str(data_dir("templates") / folder)),
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False, **syntax,
     )
-    # json.dumps of a string is a valid YAML double-quoted scalar: any title is safe.
     env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
     return env
 
@@ -137,7 +139,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, st
         template = f"{kind}.yaml.j2"
     else:
         raise PerfdocsError(f"cannot scaffold '{kind}'; choose from: {', '.join(NEW_KINDS)}")
-    text = _env().get_template(template).render(**ctx)
+    text = text_env("scaffold").get_template(template).render(**ctx)
     return inside(root, root / rel), text
 
 

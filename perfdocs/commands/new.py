@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from perfdocs.cli import print_report, records_option
-from perfdocs.diagnostics import display_path
+from perfdocs.cli import records_option, report_written
 from perfdocs.scaffold import NEW_KINDS
 
 
@@ -39,17 +38,13 @@ def new(kind: str, records: str | None, force: bool, rid: str | None, etype: str
     """
     from perfdocs import scaffold
     from perfdocs.lock import records_lock
-    from perfdocs.validation import load_valid, resolve_root, validate
+    from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
     with records_lock(root):  # read, check and write as one step (perfdocs/lock.py)
         report = load_valid(root)
         path = scaffold.write(kind, report.org, root, {**opts, "id": rid, "type": etype}, force=force)
-    click.echo(display_path(path))
-    check = validate(root, only=[path])
-    if check.diagnostics:
-        print_report(check, "text")
-        raise SystemExit(1 if check.errors else 0)
+    report_written(root, path)
 
 
 COMMANDS = [new]

@@ -42,19 +42,14 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
       perfdocs packet draft alice --target l5 --slug 2027-principal
     """
     from perfdocs import packets
-    from perfdocs.cli import print_report
-    from perfdocs.diagnostics import display_path
+    from perfdocs.cli import report_written
     from perfdocs.score import checked
-    from perfdocs.validation import load_valid, resolve_root, validate
+    from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
     org = checked(load_valid(root))
     path = packets.write_draft(org, root, person, target, slug, sponsor)
-    click.echo(display_path(path))
-    check = validate(root, only=[path])
-    if check.diagnostics:
-        print_report(check, "text")
-        raise SystemExit(1 if check.errors else 0)
+    report_written(root, path)
 
 
 @packet.command()

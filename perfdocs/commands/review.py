@@ -35,19 +35,14 @@ def draft(person: str, period: str, reviewer: str | None, records: str | None) -
       perfdocs review draft chen --period 2026-Q3 --reviewer emeka
     """
     from perfdocs import reviews
-    from perfdocs.cli import print_report
-    from perfdocs.diagnostics import display_path
+    from perfdocs.cli import report_written
     from perfdocs.score import checked
-    from perfdocs.validation import load_valid, resolve_root, validate
+    from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
     org = checked(load_valid(root))
     path = reviews.write_draft(org, root, person, period, reviewer)
-    click.echo(display_path(path))
-    check = validate(root, only=[path])
-    if check.diagnostics:
-        print_report(check, "text")
-        raise SystemExit(1 if check.errors else 0)
+    report_written(root, path)
 
 
 COMMANDS = [review]

@@ -196,10 +196,7 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
                           f"recorded level '{person.get('level')}'", ("current_level",), severity=WARNING)
     if isinstance(track, str) and isinstance(target, str) and isinstance(current, str) \
             and org.level(track, target) and org.level(track, current):
-        below, steps = org.level_below(track, target), 0
-        while below is not None and below != current and steps < 100:
-            below, steps = org.level_below(track, below), steps + 1
-        if below != current:
+        if not org.is_above(track, target, current):
             yield record.diag("packet/target-level", f"target level '{target}' is not above the current level "
                               f"'{current}' in track {track}", ("target_level",))
     for i, claim in dicts(record.get("claims")):
