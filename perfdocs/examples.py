@@ -34,7 +34,7 @@ from pathlib import Path
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START, END = dt.date(2026, 1, 5), dt.date(2026, 10, 30)
 MARKER = "perfdocs-example"
 """A file in each generated repository's .git, so that regeneration only ever deletes those."""
@@ -443,7 +443,7 @@ def pin_evidence(records: Path, pinned: dict[str, dict[str, str]]) -> list[Path]
                 continue
             text = path.read_text(encoding="utf-8")
             new = re.sub(rf"(?<![\w/.-]){re.escape(repo)}@([0-9a-f]{{4,40}})\b",
-                         lambda m: f"{repo}@{sha[:len(m[1])]}", text)
+                         lambda m, repo=repo, sha=sha: f"{repo}@{sha[:len(m[1])]}", text)
             if new != text:
                 from perfdocs.fsutil import atomic_write
 

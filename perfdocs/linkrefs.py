@@ -66,7 +66,7 @@ def parse(text: str) -> LinkRef:
     m = _POSTMORTEM.match(s)
     if m:
         return LinkRef(text, POSTMORTEM, postmortem=m["id"])
-    if re.match(r"^https?://", s, re.I):
+    if re.match(r"^https?://", s, re.IGNORECASE):
         parts = urlsplit(s)
         web = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         path = parts.path.rstrip("/")
@@ -88,7 +88,7 @@ def pr_numbers_in_trailer(value: str, repo_names: frozenset[str]) -> int | None:
     if m:
         return int(m[1])
     ref = parse(v)
-    if ref.kind == PR and ref.repo and ref.number is not None:
-        if ref.repo.lower() in repo_names or (ref.web and f"{ref.web}/{ref.repo}".lower() in repo_names):
-            return ref.number
+    if ref.kind == PR and ref.repo and ref.number is not None and (
+            ref.repo.lower() in repo_names or (ref.web and f"{ref.web}/{ref.repo}".lower() in repo_names)):
+        return ref.number
     return None

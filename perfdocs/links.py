@@ -29,9 +29,10 @@ import json
 import os
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from perfdocs import clock, linkrefs
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic, display_path
@@ -49,9 +50,9 @@ overrides). Reviews, mentoring, on-call, talks... cite other people's work on pu
 _TRAILER_KEYS = {"pr", "pull-request", "pull-requests", "pr-url", "merge-request", "reviewed-on"}
 _MERGE_PR = re.compile(r"^Merge pull request #(\d+) from ")
 _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
-_GITLAB_MR = re.compile(r"^See merge request (\S+?)!(\d+)\s*$", re.M)
+_GITLAB_MR = re.compile(r"^See merge request (\S+?)!(\d+)\s*$", re.MULTILINE)
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.+?)\s*$")
-_COAUTHOR = re.compile(r"^Co-authored-by:.*<([^<>\s]+)>\s*$", re.M | re.I)
+_COAUTHOR = re.compile(r"^Co-authored-by:.*<([^<>\s]+)>\s*$", re.MULTILINE | re.IGNORECASE)
 _FIELD, _RECORD = "\x1f", "\x1e"
 _LOG_FORMAT = _FIELD.join(["%H", "%P", "%an", "%ae", "%ce", "%cI", "%B"]) + _RECORD
 
@@ -132,6 +133,20 @@ def find_repo(configs: dict[str, RepoConfig], ref: linkrefs.LinkRef) -> RepoConf
         elif repo in conf.names():
             return conf
     return None
+
+
+def href(org: Organisation, text: str) -> str | None:
+    """The web address to show for a link (no git needed): a PR or commit through its
+    repository's `url`, a URL as written; None for postmortems and unknown repositories."""
+    ref = linkrefs.parse(text)
+    if ref.kind == linkrefs.URL:
+        return text.strip()
+    if not ref.checks_git:
+        return None
+    conf = find_repo(repositories(org), ref)
+    if conf is not None and conf.url:
+        return conf.web_url(ref)
+    return text.strip() if ref.web else None
 
 
 # --- the index ---------------------------------------------------------------------------
@@ -262,9 +277,11 @@ def _head(repo, conf: RepoConfig) -> tuple[str, str] | str:
             branch = repo.active_branch.name
         except TypeError:  # detached HEAD: use HEAD itself
             branch = "HEAD"
+    import git
+
     try:
         return branch, repo.commit(branch).hexsha
-    except Exception:  # gitdb's BadName/ValueError family: the ref does not exist
+    except (ValueError, git.exc.ODBError, git.exc.GitError):  # no such ref, or no commits yet
         return f"repository {conf.name} has no branch {branch!r} (its default_branch in org.yaml)"
 
 
@@ -364,12 +381,14 @@ class Repository:
         first = self.index.commits[res.commits[0]]
         last = res.commits[-1]
         args = [first.parents[0], last] if first.parents else [last]
+        import git
+
         try:
             if first.parents:
                 out = self.repo.git.diff("--shortstat", *args)
             else:
                 out = self.repo.git.show("--shortstat", "--format=", last)
-        except Exception:
+        except git.exc.GitError:  # the count is a nicety; the resolution stands without it
             return None
         m = re.search(r"(\d+) files? changed", out)
         return int(m[1]) if m else 0
@@ -555,7 +574,7 @@ class Checker:
         if pm is None:
             return  # ref/unknown-postmortem reports it
         author = record.get("author")
-        people = set(x for x in pm.get("participants") or [] if isinstance(x, str))
+        people = {x for x in pm.get("participants") or [] if isinstance(x, str)}
         items = pm.get("action_items")
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict) and isinstance(item.get("owner"), str):
@@ -599,5 +618,5 @@ def resolutions_for_writing(org: Organisation, report: LinkReport) -> dict[str, 
     return out
 
 
-__all__ = ["AUTHORSHIP_TYPES", "Checker", "LinkReport", "RepoConfig", "Resolution", "check",
+__all__ = ["AUTHORSHIP_TYPES", "Checker", "LinkReport", "RepoConfig", "Resolution", "check", "href",
            "repositories", "resolutions_for_writing"]

@@ -91,7 +91,7 @@ def _yaml_span(text: str, markdown: bool) -> tuple[int, int]:
 def _unchanged(old: Any, new: dict) -> bool:
     if not isinstance(old, dict):
         return False
-    strip = lambda d: {k: v for k, v in d.items() if k != "verified_at"}  # noqa: E731
+    strip = lambda d: {k: v for k, v in d.items() if k != "verified_at"}
     return strip(old) == strip(new)
 
 

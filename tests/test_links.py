@@ -11,8 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import GitRepo, build_tree, edit
+
 from perfdocs import linkrefs, links
 
 ANN = ("Ann Example", "ann@tiny.example")
@@ -130,19 +130,19 @@ def evidence(root: Path, name: str, links_: list[str], type_: str = "pr", date: 
 # --- link forms -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, expected", [
-    ("acme/payments#412", dict(kind="pr", repo="acme/payments", number=412)),
-    ("https://github.com/acme/payments/pull/412", dict(kind="pr", repo="acme/payments", number=412,
-                                                       web="https://github.com")),
-    ("https://gitlab.com/g/sub/p/-/merge_requests/9/diffs", dict(kind="pr", repo="g/sub/p", number=9,
-                                                                 web="https://gitlab.com")),
-    ("g/sub/p!9", dict(kind="pr", repo="g/sub/p", number=9)),
-    ("acme/platform@3F9C2AB1", dict(kind="commit", repo="acme/platform", sha="3f9c2ab1")),
-    ("https://github.com/acme/web/commit/" + "a" * 40, dict(kind="commit", repo="acme/web", sha="a" * 40,
-                                                           web="https://github.com")),
-    ("postmortem:pm-2026-007", dict(kind="postmortem", postmortem="pm-2026-007")),
-    ("https://wiki.acme.example/rfc/42", dict(kind="url", web="https://wiki.acme.example")),
-    ("see the wiki", dict(kind="unknown")),
-    ("acme/payments@xyz", dict(kind="unknown")),
+    ("acme/payments#412", {"kind": "pr", "repo": "acme/payments", "number": 412}),
+    ("https://github.com/acme/payments/pull/412", {"kind": "pr", "repo": "acme/payments", "number": 412,
+                                                       "web": "https://github.com"}),
+    ("https://gitlab.com/g/sub/p/-/merge_requests/9/diffs", {"kind": "pr", "repo": "g/sub/p", "number": 9,
+                                                                 "web": "https://gitlab.com"}),
+    ("g/sub/p!9", {"kind": "pr", "repo": "g/sub/p", "number": 9}),
+    ("acme/platform@3F9C2AB1", {"kind": "commit", "repo": "acme/platform", "sha": "3f9c2ab1"}),
+    ("https://github.com/acme/web/commit/" + "a" * 40, {"kind": "commit", "repo": "acme/web", "sha": "a" * 40,
+                                                           "web": "https://github.com"}),
+    ("postmortem:pm-2026-007", {"kind": "postmortem", "postmortem": "pm-2026-007"}),
+    ("https://wiki.acme.example/rfc/42", {"kind": "url", "web": "https://wiki.acme.example"}),
+    ("see the wiki", {"kind": "unknown"}),
+    ("acme/payments@xyz", {"kind": "unknown"}),
 ])
 def test_link_forms_parse_to_what_they_point_at(text, expected):
     ref = linkrefs.parse(text)
@@ -629,4 +629,17 @@ def test_a_thousand_links_into_fifty_thousand_commits_walk_the_log_once(minimal,
 def dt_of(n: int) -> str:
     import datetime as dt
 
-    return (dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=n * 300)).date().isoformat()
+    return (dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=n * 300)).date().isoformat()
+
+
+def test_links_render_to_web_addresses_without_the_clones(world):
+    org, _ = _org(world["root"])
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    assert [links.href(org, text) for text in [
+        "tiny/api#12", f"tiny/api@{sha[:10]}", "grp/sub/proj!7", f"grp/sub/proj@{sha}",
+        "https://github.com/other/repo/pull/3", "https://wiki.tiny.example/x", "postmortem:pm-1", "other/repo#1",
+    ]] == [
+        "https://github.com/tiny/api/pull/12", f"https://github.com/tiny/api/commit/{sha[:10]}",
+        "https://gitlab.com/grp/sub/proj/-/merge_requests/7", f"https://gitlab.com/grp/sub/proj/-/commit/{sha}",
+        "https://github.com/other/repo/pull/3", "https://wiki.tiny.example/x", None, None,
+    ]

@@ -113,7 +113,7 @@ def resolve_command(paths: tuple[str, ...], records: str | None, fmt: str, toler
     """
     from pathlib import Path
 
-    from perfdocs import linkwrite, links
+    from perfdocs import links, linkwrite
     from perfdocs.diagnostics import display_path
 
     root, org = _load(records, paths)
