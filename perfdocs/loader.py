@@ -6,6 +6,9 @@ later stage reports problems at an exact `path:line:col`.
 
 from __future__ import annotations
 
+import functools
+import gc
+import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +16,7 @@ from typing import Any, Iterator
 
 from perfdocs.diagnostics import ERROR, Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
+from perfdocs import cache, schemas
 from perfdocs.schemas import KINDS, did_you_mean
 from perfdocs.source import RECORD_SUFFIXES, Document, load_file
 
@@ -32,6 +36,8 @@ class Record:
     """The handle whose folder (people/<handle>/) holds the record."""
     visibility: str = "private"
     """Effective visibility, filled in by the organisation graph."""
+    schema_ok: bool = False
+    """True when the compiled validator passed the record, so jsonschema need not explain it."""
 
     @property
     def data(self) -> dict[str, Any]:
@@ -83,16 +89,15 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
     that points outside is reported, never read.
     """
     real_root = root.resolve()
-    stack = [root]
+    stack = [(root, "")]
     while stack:
-        folder = stack.pop()
+        folder, folder_rel = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except FileNotFoundError:
             continue
         except OSError as err:
-            rel = Path(folder).relative_to(root).as_posix()
-            yield Path(folder), rel, f"cannot read the folder: {err.strerror or err}"
+            yield Path(folder), folder_rel or ".", f"cannot read the folder: {err.strerror or err}"
             continue
         subfolders = []
         for entry in entries:
@@ -100,7 +105,7 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
             if name.startswith((".", "_")) or name in IGNORED_NAMES:
                 continue
             path = Path(entry.path)
-            rel = path.relative_to(root).as_posix()
+            rel = f"{folder_rel}/{name}" if folder_rel else name
             try:
                 is_link = entry.is_symlink()
                 if is_link:
@@ -116,7 +121,7 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
                             yield path, rel, "a symbolic link that points outside the records folder; not read"
                         continue
                 if entry.is_dir(follow_symlinks=not is_link):
-                    subfolders.append(path)
+                    subfolders.append((path, rel))
                 elif name.endswith(RECORD_SUFFIXES):
                     if entry.is_file():
                         yield path, rel, None
@@ -183,8 +188,102 @@ def guess_ids(rel: str, data: object = None) -> set[str]:
     return guesses
 
 
-def load_records(root: Path, display_root: Path | None = None) -> LoadResult:
-    """Parse every record under `root`. Bad files become Diagnostics, never exceptions."""
+PARALLEL_MIN_FILES = 2000
+"""From this many files on, parsing is spread over the CPU cores (a forked worker costs
+~40 ms to start and its results must be sent back, so a small folder is parsed in-process)."""
+
+
+def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, tuple | None]:
+    found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
+    doc = load_file(path, display)
+    data = doc.data
+    ok = fast and data is not None and schemas.fast_valid(data.get("kind"), data)
+    return doc, ok, found
+
+
+def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple]:
+    """A worker's share: the parsed fields of each Document (the parent knows the paths)."""
+    gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
+    out = []
+    for path, display in chunk:
+        doc, ok, found = _parse(path, display, fast, hashing)
+        out.append((doc.data, doc.yaml_text, doc.line_offset, doc.body, doc.body_line,
+                    doc.diagnostics, ok, found))
+    return out
+
+
+def _parse_all(files: list[tuple[Path, str]], fast: bool, workers: int | None,
+               hashing: bool = False) -> Iterator[tuple[Document, bool, tuple | None]]:
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        for path, display in files:
+            yield _parse(path, display, fast, hashing)
+        return
+    if fast:
+        schemas._fast_validators()  # compiled once, inherited by the workers
+    size = -(-len(files) // workers)
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    work = functools.partial(_parse_chunk, fast=fast, hashing=hashing)
+    with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
+        pending = pool.map_async(work, chunks[1:], chunksize=1)
+        parts = [work(chunks[0]), *pending.get()]
+    for chunk, results in zip(chunks, parts):
+        for (path, display), (data, yaml_text, offset, body, body_line, diags, ok, found) in zip(chunk, results):
+            yield Document(path, display, data, yaml_text, offset, body, body_line, diags), ok, found
+
+
+def _displayer(base: Path):
+    """display_path(base / rel) as a function of rel, without a path computation per file
+    when the folder is below the working folder (rel is plain names joined by '/')."""
+    prefix = display_path(base)
+    if prefix == ".":
+        return lambda rel: rel
+    if os.path.isabs(prefix) or prefix.startswith(".."):
+        # Outside the working folder every file shows as str(base / rel), unless the working
+        # folder is inside `base` (then some files are below it): keep the exact computation.
+        cwd, full = os.getcwd(), os.path.abspath(base)
+        if prefix != str(base) or prefix.endswith("/") or cwd == full or cwd.startswith(full + "/"):
+            return lambda rel: display_path(base / rel)
+    return lambda rel: f"{prefix}/{rel}"
+
+
+def _parsed(root: Path, files: list[tuple[Path, str]], rels: list[str], fast: bool,
+            workers: int | None) -> list[tuple[Document, bool]]:
+    """(Document, schema_ok) of every file, in order: from the cache where the content is
+    unchanged (see perfdocs.cache), parsed otherwise."""
+    store = cache.RecordCache(root) if fast and cache.wanted(len(files)) else None
+    if store is None:
+        return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
+    out: list = [store.lookup(rel, path, display) for rel, (path, display) in zip(rels, files)]
+    missing = [i for i, hit in enumerate(out) if hit is None]
+    parsed = _parse_all([files[i] for i in missing], fast, workers, hashing=True)
+    for i, (doc, ok, found) in zip(missing, parsed):
+        out[i] = (doc, ok)
+        if found is not None:
+            store.store(rels[i], found[0], found[1], doc, ok)
+    store.forget_missing(set(rels))
+    store.save()
+    return out
+
+
+def load_records(root: Path, display_root: Path | None = None, fast: bool = True,
+                 workers: int | None = None) -> LoadResult:
+    """Parse every record under `root`. Bad files become Diagnostics, never exceptions.
+
+    With `fast`, each record is also checked by the compiled schema validator
+    (`Record.schema_ok`); large folders are parsed by `workers` processes (default: one
+    per core)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_records(root, display_root, fast, workers)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_records(root: Path, display_root: Path | None, fast: bool, workers: int | None) -> LoadResult:
     if not root.exists():
         raise PerfdocsError(f"records folder {display_path(root)} does not exist")
     if not root.is_dir():
@@ -192,14 +291,19 @@ def load_records(root: Path, display_root: Path | None = None) -> LoadResult:
     if not os.access(root, os.R_OK | os.X_OK):
         raise PerfdocsError(f"records folder {display_path(root)} cannot be read (permission denied)")
     base = display_root if display_root is not None else root
+    shown = _displayer(base)
     result = LoadResult(root)
+    files: list[tuple[Path, str]] = []
+    rels: list[str] = []
     for path, rel, problem in walk(root):
-        display = display_path(base / rel)
+        display = shown(rel)
         if problem:
             result.diagnostics.append(Diagnostic(display, 1, 1, "file/unreadable", problem))
             continue
-        result.files += 1
-        doc = load_file(path, display)
+        files.append((path, display))
+        rels.append(rel)
+    result.files = len(files)
+    for rel, (doc, ok) in zip(rels, _parsed(root, files, rels, fast, workers)):
         result.diagnostics.extend(doc.diagnostics)
         if doc.data is None:
             result.unloaded |= guess_ids(rel)
@@ -207,6 +311,7 @@ def load_records(root: Path, display_root: Path | None = None) -> LoadResult:
         record, problems = _identify(doc, rel)
         result.diagnostics.extend(problems)
         if record is not None:
+            record.schema_ok = ok
             result.records.append(record)
         else:
             result.unloaded |= guess_ids(rel, doc.data)

@@ -60,6 +60,33 @@ _SCALAR_TAGS = {
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _constructor = SafeConstructor()
+_PLAIN_TAGS: dict[str, str] = {}
+"""Tags of plain scalars already resolved (keys and short values repeat in every record)."""
+
+
+class _FastLoader(_Loader):
+    """libyaml's loader with a quicker tag resolver: the composer asks the Python resolver
+    for the tag of every node; here a quoted scalar is text, a collection is a map or a
+    seq (records use no path resolvers), and a plain scalar's answer is remembered."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = _Loader.resolve(self, kind, value, implicit)
+                if len(value) <= 64 and len(_PLAIN_TAGS) < 50_000:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return _MAP if kind is yaml.MappingNode else _SEQ
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _DEEP_INDENT = re.compile(r"\n {%d,}\S" % MAX_DEPTH)
 
@@ -97,7 +124,7 @@ class Positions:
 
     @classmethod
     def of(cls, text: str, line_offset: int) -> Positions:
-        loader = _Loader(text)
+        loader = _FastLoader(text)
         try:
             return cls(loader.get_single_node(), line_offset)
         except yaml.YAMLError:
@@ -213,7 +240,14 @@ class _Builder:
                 self.build(value_node, depth + 1)
                 continue
             first_line[key] = key_node.start_mark.line + 1 + self.offset
-            out[key] = self.build(value_node, depth + 1)
+            if value_node.tag == _STR and type(value_node) is yaml.ScalarNode and depth < MAX_DEPTH \
+                    and self.nodes < MAX_NODES and self.chars + len(value_node.value) <= MAX_EXPANDED_CHARS:
+                # The common case, inlined: text within every limit (see the top of build).
+                self.nodes += 1
+                self.chars += len(value_node.value)
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, depth + 1)
         return out
 
 
@@ -233,7 +267,10 @@ def _yaml_diag(display: str, err: yaml.YAMLError, offset: int, text: str) -> Dia
         return Diagnostic(display, line + offset, col, "yaml/syntax",
                           f"invalid YAML: control character U+{ord(char):04X} is not allowed in a record")
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+    line, col = 1 + offset, 1
+    if mark is not None:  # from the index: libyaml puts an error at the very end one line too far
+        line, col = _line_col(text, max(0, min(mark.index, len(text))))
+        line += offset
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
     if isinstance(err, yaml.composer.ComposerError) and "single document" in (context or ""):
@@ -362,7 +399,7 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
                 Diagnostic(display, 1 + offset, 1, "yaml/too-deep", f"nesting deeper than {MAX_DEPTH} levels")
             )
             return doc
-        loader = _Loader(yaml_text)
+        loader = _FastLoader(yaml_text)
         try:
             root = loader.get_single_node()
         finally:
@@ -401,12 +438,19 @@ def load_file(path: Path, display: str | None = None) -> Document:
     try:
         # O_NONBLOCK: a file swapped for a FIFO after the folder was listed must not hang the read.
         with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
-            mode = os.fstat(fh.fileno()).st_mode
+            info = os.fstat(fh.fileno())
+            mode = info.st_mode
             if not stat.S_ISREG(mode):
                 return Document(path, display, None, "", diagnostics=[Diagnostic(
                     display, 1, 1, "file/unreadable", "expected a file, found a folder" if stat.S_ISDIR(mode)
                     else "not a regular file (a pipe, socket or device)")])
-            raw = fh.read(MAX_FILE_BYTES + 1)
+            # Read the size fstat reports (asking for MAX_FILE_BYTES would allocate 10 MB per
+            # file, which costs more than parsing it), then whatever the file grew by since.
+            raw = fh.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+            if len(raw) <= MAX_FILE_BYTES:
+                more = fh.read(MAX_FILE_BYTES + 1 - len(raw))
+                if more:
+                    raw += more
     except FileNotFoundError:
         return Document(path, display, None, "", diagnostics=[
             Diagnostic(display, 1, 1, "file/unreadable", "the file disappeared while it was being read")])

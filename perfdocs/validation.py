@@ -43,6 +43,8 @@ class Report:
 
 
 def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> list[Diagnostic]:
+    if record.schema_ok:  # the compiled validator passed it: jsonschema would find nothing
+        return []
     found = []
     for rule, path, at_key, message, hint in schemas.check(record.kind, record.data):
         if rule == "schema/unknown-field" and normalise(str(path[-1])) in comp_fields:
@@ -99,11 +101,14 @@ def _selected(diag: Diagnostic, only: list[Path]) -> bool:
     return any(target == p or target.is_relative_to(p) for p in only)
 
 
-def validate(root: Path, only: Iterable[str | os.PathLike] | None = None, links: bool = False) -> Report:
+def validate(root: Path, only: Iterable[str | os.PathLike] | None = None, links: bool = False,
+             fast: bool = True) -> Report:
     """Every problem in the records under `root`; with `only`, just those in these paths
     (cross-references are still resolved against the whole folder). With `links`, evidence
-    links are checked too, against the repositories whose clones are present."""
-    loaded = load_records(root)
+    links are checked too, against the repositories whose clones are present. `fast=False`
+    sends every record through jsonschema and parses in one process (the reference path
+    the fast one is tested against)."""
+    loaded = load_records(root, fast=fast, workers=None if fast else 1)
     diagnostics = list(loaded.diagnostics)
     org, problems = graph.build(loaded.records, loaded.unloaded)
     diagnostics.extend(problems)

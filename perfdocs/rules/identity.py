@@ -24,6 +24,8 @@ _CONFUSABLES = str.maketrans({
 
 def skeleton(text: str) -> str:
     """What a text looks like: case, compatibility forms, accents and look-alikes folded."""
+    if text.isascii():  # nothing to fold but case (every look-alike is outside ASCII)
+        return text.lower()
     folded = unicodedata.normalize("NFKD", text.translate(_CONFUSABLES)).casefold()
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return folded.translate(_CONFUSABLES)

@@ -36,7 +36,31 @@ def _walk_keys(value: Any, path: tuple) -> Iterator[tuple[str, tuple]]:
             yield from _walk_keys(child, path + (i,))
 
 
+def _has_field(value: Any, fields: frozenset[str], seen: dict[str, bool]) -> bool:
+    """Whether any key at any depth is a compensation field (the quick answer for most records)."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            hit = seen.get(key)
+            if hit is None:
+                hit = seen[key] = normalise(key) in fields
+            if hit:
+                return True
+            if isinstance(child, (dict, list)) and _has_field(child, fields, seen):
+                return True
+    elif isinstance(value, list):
+        for child in value:
+            if isinstance(child, (dict, list)) and _has_field(child, fields, seen):
+                return True
+    return False
+
+
+_SEEN: dict[frozenset[str], dict[str, bool]] = {}
+
+
 def compensation_problems(record: Record, fields: frozenset[str]) -> Iterator[Diagnostic]:
+    seen = _SEEN.setdefault(fields, {}) if len(_SEEN) < 16 else {}
+    if not _has_field(record.data, fields, seen):
+        return
     for key, path in _walk_keys(record.data, ()):
         if normalise(key) in fields:
             yield record.diag("policy/compensation", f"compensation field '{key}' is not allowed in any record: "

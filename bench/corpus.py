@@ -1,0 +1,237 @@
+"""Synthetic organisations and git repositories for the benchmark.
+
+`organisation(dest, evidence)` writes a valid records folder (it validates with no
+errors) whose evidence entries look like real ones: YAML front matter of about 750
+bytes (links, one of them resolved, competencies, goals, collaborators) and a Markdown
+body of about 1 KB. It is the tiny organisation of tests/fixtures/minimal scaled up:
+one person per 50 evidence entries, ten people per team, a goal and a review per
+person, a promotion packet for one person in ten, all cross-referencing correctly.
+
+`git_repository(dest, commits, tags)` writes a repository with `git fast-import`
+(seconds for 50,000 commits): squash-merged pull requests "(#N)" on main, a deploy
+tag every commits/tags commits, some reverts and hotfixes, for the link and DORA
+benchmarks.
+
+Everything is deterministic (a fixed seed), so two runs measure the same files.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+MINIMAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "minimal"
+SHARED = ["org.yaml", "tracks/backend.yaml", "matrices/backend.yaml", "metrics/api-latency.yaml",
+          "kpis/core/api-latency.yaml", "goals/2026-q1-fast-api.yaml", "postmortems/pm-1.md"]
+COMPETENCIES = ["design", "operations", "mentoring"]
+TYPES = ["pr", "commit", "rfc", "design-doc", "incident", "code-review", "mentoring", "documentation",
+         "on-call", "tooling"]
+WORDS = ("retry payment queue latency schema index cache rollout alert runbook migration shard "
+         "timeout budget review design incident service client batch metric dashboard deploy "
+         "pipeline flag rollback capacity backlog contract consumer producer").split()
+PEOPLE_PER_TEAM = 10
+EVIDENCE_PER_PERSON = 50
+REPO = "tiny/api"
+FIRST_DAY = date(2024, 1, 1)
+DAYS = (date(2026, 10, 31) - FIRST_DAY).days
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _body(rng: random.Random, handle: str, number: int) -> str:
+    paras = [" ".join(_sentence(rng, rng.randint(8, 14)) for _ in range(3)) for _ in range(3)]
+    return (
+        f"## What happened\n\n{paras[0]}\n\n"
+        f"## Impact\n\n{paras[1]} See [the pull request](https://git.example/{REPO}/pull/{number}).\n\n"
+        f"- **Before:** `p99` at {rng.randint(300, 900)} ms\n"
+        f"- **After:** `p99` at {rng.randint(80, 299)} ms\n"
+        f"- *Reviewed by* @{handle}'s team\n\n"
+        f"{paras[2]}\n"
+    )
+
+
+def _sha(rng: random.Random) -> str:
+    return f"{rng.getrandbits(160):040x}"
+
+
+def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
+    """Write an organisation with `evidence` evidence entries into `dest` (emptied first)."""
+    rng = random.Random(seed)
+    if dest.exists():
+        shutil.rmtree(dest)
+    for rel in SHARED:
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(MINIMAL / rel, dest / rel)
+    people = max(2, -(-evidence // EVIDENCE_PER_PERSON))
+    handles = [f"p{i:05d}" for i in range(people)]
+    teams = [handles[i:i + PEOPLE_PER_TEAM] for i in range(0, people, PEOPLE_PER_TEAM)]
+    team_ids = ["core"] + [f"team-{i:04d}" for i in range(1, len(teams))]
+    files = len(SHARED)
+
+    def write(rel: str, text: str) -> None:
+        nonlocal files
+        path = dest / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        files += 1
+
+    # The minimal team 'core' keeps ann and bob (the KPI and postmortem refer to them).
+    (dest / "teams/core.yaml").parent.mkdir(parents=True, exist_ok=True)
+    top = handles[0]
+    for team_id, members in zip(team_ids, teams):
+        manager = members[0]
+        names = members + (["ann", "bob"] if team_id == "core" else [])
+        write(f"teams/{team_id}.yaml", f"kind: team\nid: {team_id}\nname: Team {team_id}\nmanager: {manager}\n"
+              "members:\n" + "".join(f"  - {h}\n" for h in names) + "services:\n  - api\n")
+        for h in members:
+            level = "m3" if h == manager else rng.choice(["l1", "l2", "l2", "l3"])
+            boss = None if h == top else (top if h == manager else manager)
+            write(f"people/{h}/person.yaml",
+                  f"kind: person\nhandle: {h}\nname: Person {h[1:]}\nemails:\n  - {h}@tiny.example\n"
+                  f"track: backend\nlevel: {level}\nteam: {team_id}\n"
+                  + (f"manager: {boss}\n" if boss else "") + "start_date: 2023-01-15\n")
+    for rel in ("people/ann/person.yaml", "people/bob/person.yaml"):
+        write(rel, (MINIMAL / rel).read_text(encoding="utf-8"))
+    levels = {}
+    for h in handles:
+        text = (dest / f"people/{h}/person.yaml").read_text(encoding="utf-8")
+        levels[h] = text.split("level: ", 1)[1].split("\n", 1)[0]
+
+    pr = 0
+    per_person: dict[str, list[tuple[str, date, str]]] = {h: [] for h in handles}
+    for i in range(evidence):
+        h = handles[i % people]
+        day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+        slug = f"{day.isoformat()}-{rng.choice(WORDS)}-{i:06d}"
+        pr += 1
+        comps = rng.sample(COMPETENCIES, rng.randint(1, 2))
+        team = teams[(i % people) // PEOPLE_PER_TEAM]
+        others = [o for o in team if o != h]
+        collab = rng.sample(others, min(2, len(others)))
+        merged = datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60),
+                          tzinfo=timezone.utc) - timedelta(days=1)
+        front = (
+            "kind: evidence\n"
+            f"date: {day.isoformat()}\n"
+            f"author: {h}\n"
+            f"type: {rng.choice(TYPES)}\n"
+            f"title: {_sentence(rng, 6)[:-1]}\n"
+            "links:\n"
+            f"  - ref: {REPO}#{pr}\n"
+            "    resolved:\n"
+            f"      repo: {REPO}\n"
+            f"      pr: {pr}\n"
+            "      commits:\n"
+            f"        - {_sha(rng)}\n"
+            "      style: squash\n"
+            f"      merged_at: {merged.strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
+            f"      files_changed: {rng.randint(1, 40)}\n"
+            f"      url: https://git.example/{REPO}/pull/{pr}\n"
+            f"      verified_at: 2026-11-01\n"
+            f"  - {REPO}#{pr + 100000}\n"
+            f"  - https://docs.example/{rng.choice(WORDS)}/{i}\n"
+            "competencies:\n" + "".join(f"  - {c}\n" for c in comps)
+            + f"goals:\n  - {h}/{day.year}-goals\n"
+            + "collaborators:\n" + "".join(f"  - {c}\n" for c in collab)
+            + f"scope: {rng.choice(['self', 'team', 'multi-team', 'org'])}\n"
+            + "visibility: internal\n"
+        )
+        write(f"people/{h}/evidence/{slug}.md", f"---\n{front}---\n{_body(rng, h, pr)}")
+        per_person[h].append((slug, day, comps[0]))
+
+    for h in handles:
+        for year in (2024, 2025, 2026):
+            write(f"people/{h}/goals/{year}-goals.yaml",
+                  f"kind: goal\nperiod: {year}-Q1\nlevel: individual\nowner: {h}\n"
+                  f"objective: Make retries cheaper in {year}\nparent: 2026-q1-fast-api\nstatus: done\n"
+                  "key_results:\n  - id: retries\n    description: Retries per payment\n    baseline: 3\n"
+                  f"    target: 1\n    current: 1\n    unit: retries\n    due: {year}-03-31\n")
+        own = per_person[h]
+        cite = own[0][0] if own else None
+        manager = next(t for t in teams if h in t)[0]
+        reviewer = manager if manager != h else "bob"
+        write(f"people/{h}/reviews/2026-Q1.md",
+              f"---\nkind: review\nperson: {h}\nperiod: 2026-Q1\nreviewer: {reviewer}\nstatus: final\n"
+              f"key_results:\n  - goal: {h}/2026-goals\n    key_result: retries\n    completion: 100\n"
+              "completion: 100\nrating: exceeds\n"
+              + (f"feedback:\n  - from: {reviewer}\n    relation: manager\n    quote: Strong quarter.\n"
+                 f"    evidence:\n      - {h}/{cite}\n" if cite else "")
+              + "development_plan:\n  - skill: System design across teams\n    competency: design\n"
+              "    resources:\n      - Pair on the next RFC\n    timeline: 2026-Q2\n"
+              "    success_measures:\n      - An RFC adopted by another team\n"
+              + "---\nA strong quarter.\n")
+        if levels[h] in ("l1", "l2") and int(h[1:]) % 10 == 3 and own:
+            target = {"l1": "l2", "l2": "l3"}[levels[h]]
+            claims = {}
+            for slug, day, comp in own:
+                if date(2025, 1, 1) <= day <= date(2026, 10, 31):
+                    claims.setdefault(comp, []).append(slug)
+            text = "".join(f"  - competency: {comp}\n    claim: Consistent {comp} work.\n    evidence:\n"
+                           + "".join(f"      - {h}/{s}\n" for s in slugs[:5])
+                           for comp, slugs in sorted(claims.items()))
+            write(f"people/{h}/packets/2026-next.md",
+                  f"---\nkind: packet\ncandidate: {h}\ncurrent_level: {levels[h]}\ntarget_level: {target}\n"
+                  f"summary: {h} works at the next level.\nsponsor: {manager}\nstatus: draft\n"
+                  "window:\n  from: 2025-01-01\n  to: 2026-10-31\n"
+                  + ("claims:\n" + text if text else "") + "---\nSponsored.\n")
+    # The minimal org's own per-person records (ann's goal is what pm-1 and the KPI expect).
+    for rel in ("people/ann/goals/2026-Q1-latency.yaml",):
+        write(rel, (MINIMAL / rel).read_text(encoding="utf-8"))
+    return {"evidence": evidence, "people": people + 2, "teams": len(teams), "files": files}
+
+
+def git_repository(dest: Path, commits: int, tags: int, seed: int = 11) -> dict:
+    """A repository of `commits` commits on main (squash-merged PRs '(#N)', a few reverts
+    and hotfixes) with `tags` deploy tags, written by one `git fast-import` stream."""
+    rng = random.Random(seed)
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(dest), "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    subprocess.run(["git", "init", "-q", "-b", "main", str(dest)], check=True, env=env)
+    start = int(datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp())
+    step = max(1, (int(datetime(2026, 11, 20, tzinfo=timezone.utc).timestamp()) - start) // commits)
+    every = max(1, commits // max(1, tags))
+    lines: list[bytes] = []
+    tag_no = 0
+    for n in range(1, commits + 1):
+        when = start + n * step
+        who = f"p{rng.randrange(2000):05d}"
+        if n % 97 == 0:
+            msg = f"Revert \"Change {n - 1} (#{n - 1})\"\n\nThis reverts commit of #{n - 1}.\n"
+        elif n % 89 == 0:
+            msg = f"hotfix: restore service after change {n} (#{n})\n"
+        else:
+            msg = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} change {n} (#{n})\n"
+        data = msg.encode()
+        content = f"{n}\n".encode()
+        lines.append(b"commit refs/heads/main\n")
+        lines.append(f"mark :{n}\n".encode())
+        lines.append(f"author {who} <{who}@tiny.example> {when} +0000\n".encode())
+        lines.append(f"committer {who} <{who}@tiny.example> {when} +0000\n".encode())
+        lines.append(f"data {len(data)}\n".encode() + data)
+        if n > 1:
+            lines.append(f"from :{n - 1}\n".encode())
+        lines.append(f"M 100644 inline src/file{n % 500}.txt\ndata {len(content)}\n".encode() + content + b"\n")
+        if n % every == 0 and tag_no < tags:
+            tag_no += 1
+            note = f"deploy {tag_no}\n".encode()
+            lines.append(f"tag deploy-{tag_no:05d}\nfrom :{n}\n".encode())
+            lines.append(f"tagger Deploy Bot <deploy@tiny.example> {when + 600} +0000\n".encode())
+            lines.append(f"data {len(note)}\n".encode() + note)
+    subprocess.run(["git", "-C", str(dest), "fast-import", "--quiet"], input=b"".join(lines),
+                   check=True, env=env)
+    subprocess.run(["git", "-C", str(dest), "reset", "-q", "--hard", "main"], check=True, env=env)
+    return {"commits": commits, "tags": tag_no}
+
+
+if __name__ == "__main__":  # python bench/corpus.py DEST EVIDENCE
+    import sys
+
+    print(organisation(Path(sys.argv[1]), int(sys.argv[2])))

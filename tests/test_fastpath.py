@@ -1,0 +1,100 @@
+"""The fast path reports exactly what the rich path reports.
+
+`validate` normally parses large folders in worker processes and lets a compiled schema
+validator (jsonschema-rs) pass valid records, so that jsonschema only explains the ones
+that fail. `validate(fast=False)` is the reference: one process, every record through
+jsonschema. Every invalid case of tests/test_rules.py must come out the same both ways,
+positions included, and so must the parallel loader.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from perfdocs import loader, schemas
+from perfdocs.source import load_file
+from perfdocs.validation import validate
+from test_rules import MUTATIONS
+
+
+def _report(root, **kwargs) -> list[tuple]:
+    report = validate(root, **kwargs)
+    return [(d.path, d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in report.diagnostics]
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_fast_and_rich_paths_report_the_same_problems(name, minimal, monkeypatch):
+    monkeypatch.setenv("PERFDOCS_CACHE", "0")
+    MUTATIONS[name](minimal)
+    rich = _report(minimal, fast=False)
+    assert rich, "every mutation breaks a rule"
+    assert _report(minimal) == rich
+
+
+@pytest.mark.parametrize("name", ["schema-type", "schema-format", "yaml-duplicate-key", "ref-unknown-person",
+                                  "file-encoding", "id-collision-case", "policy-compensation"])
+def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal, monkeypatch):
+    monkeypatch.setenv("PERFDOCS_CACHE", "0")
+    MUTATIONS[name](minimal)
+    rich = _report(minimal, fast=False)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
+    assert _report(minimal, fast=True) == rich
+    parallel = loader.load_records(minimal, workers=2)
+    single = loader.load_records(minimal, workers=1)
+    assert [(r.rel, r.data, r.body, r.schema_ok) for r in parallel.records] == \
+        [(r.rel, r.data, r.body, r.schema_ok) for r in single.records]
+
+
+def test_every_record_of_the_example_organisation_passes_the_compiled_validator(example):
+    records = loader.load_records(example, workers=1).records
+    failing = [r.rel for r in records if not r.schema_ok and not list(schemas.check(r.kind, r.data))]
+    assert records and not failing, "records the compiled validator sends to jsonschema for nothing"
+
+
+# Values where a compiled validator could disagree with jsonschema: Unicode digits and
+# whitespace, Python's '$' before a final newline, calendar-invalid dates, numbers that do
+# not fit 64 bits, booleans for numbers, floats for integers, duplicates that are only
+# equal as numbers. Wherever the fast path says "valid", jsonschema must agree.
+EDGE_VALUES = [
+    "", " ", "\n", "a\n", "a b", "\x1c", "a\x1c@b.example", "a@b", "a @b", "a@b\n", "\u00a0a@b",
+    "2026-02-30", "2026-02-28", "2026-02-28\n", "\u0662\u0660\u0662\u0666-01-01", "2026-Q1", "2026-Q1\n",
+    "2026-Q\u0661", "https://x", "https://x\n", "l2", "L2", "caf\u00e9", "0" * 40, "0" * 39 + "\n",
+    0, 1, -1, 1.0, 1.5, 2 ** 63, 2 ** 64 + 1, -(2 ** 70), 10 ** 400, True, False, None, math.inf, -math.inf,
+    [], [1, 1.0], [True, 1], ["a", "a"], ["a", "b"], {}, {"x": 1},
+]
+
+
+@pytest.mark.parametrize("rel", [
+    "people/ann/person.yaml", "people/ann/evidence/2026-03-01-retry-redesign.md", "people/ann/goals/2026-Q1-latency.yaml",
+    "people/ann/reviews/2026-Q1.md", "postmortems/pm-1.md", "kpis/core/api-latency.yaml", "org.yaml",
+])
+def test_the_compiled_validator_never_passes_what_jsonschema_rejects(rel, minimal):
+    data = load_file(minimal / rel).data
+    kind = data["kind"]
+    checked = 0
+
+    def paths(value, path=()):
+        yield path
+        if isinstance(value, dict):
+            for key, child in value.items():
+                yield from paths(child, path + (key,))
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                yield from paths(child, path + (i,))
+
+    def replaced(value, path, new):
+        if not path:
+            return new
+        copy = dict(value) if isinstance(value, dict) else list(value)
+        copy[path[0]] = replaced(value[path[0]], path[1:], new)
+        return copy
+
+    for path in list(paths(data))[1:]:
+        for new in EDGE_VALUES:
+            candidate = replaced(data, path, new)
+            if schemas.fast_valid(kind, candidate):
+                assert list(schemas.check(kind, candidate)) == [], (path, new)
+                checked += 1
+    assert checked  # some replacements are valid, and those were compared
