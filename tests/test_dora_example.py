@@ -1,0 +1,43 @@
+"""The example organisation's DORA series are computed, not typed in: recomputing them from
+the generated example repositories changes nothing in records/kpis."""
+
+from __future__ import annotations
+
+import pytest
+
+from perfdocs import examples
+
+ENV = {"acme/payments": "PERFDOCS_REPO_ACME_PAYMENTS", "acme/platform": "PERFDOCS_REPO_ACME_PLATFORM",
+       "acme/web": "PERFDOCS_REPO_ACME_WEB"}
+
+
+@pytest.fixture(scope="module")
+def repos(tmp_path_factory):
+    out = tmp_path_factory.mktemp("generated") / "example-repos"
+    examples.generate(out)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("team", ["payments", "platform", "web"])
+def test_the_committed_dora_series_are_what_the_example_repositories_give(team, repos, example, cli, monkeypatch):
+    for name, var in ENV.items():
+        monkeypatch.setenv(var, str(repos / name))
+    before = {p: p.read_bytes() for p in (example / "kpis").rglob("*.yaml")}
+    res = cli("kpi", "dora", "--team", team, "--since", "2026-01-01", "--until", "2026-10-31", "--write",
+              "--records", "records", cwd=example.parent)
+    assert res.exit_code == 0, res
+    lines = res.stderr.splitlines()
+    assert len(lines) == 4 and all(": up to date, 0 added, 0 updated, " in line for line in lines), res.stderr
+    assert {p: p.read_bytes() for p in (example / "kpis").rglob("*.yaml")} == before
+
+
+def test_the_example_flags_the_sustained_trends_its_history_has(example, cli):
+    res = cli("kpi", "trends", "--records", "records", cwd=example.parent)
+    assert res.exit_code == 0, res
+    assert res.stdout.splitlines()[1:3] == [
+        "  platform-change-failure-rate (change-failure-rate, lower is better): 3 consecutive periods rising "
+        "against the target, 2026-03 to 2026-06 (0 -> 7.69 -> 12.5 -> 20)",
+        "  web-lead-time (lead-time-for-changes, lower is better): 3 consecutive periods rising against the "
+        "target, 2026-06 to 2026-09 (53.11 -> 58.39 -> 61.33 -> 88.33)",
+    ]
