@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: help setup example example-repos validate site test test-fast regen-cases clean
+.PHONY: help setup example example-repos example-kpis validate site test test-fast regen-cases clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,6 +22,11 @@ example: setup  ## Validate the example organisation and build its site into sit
 example-repos: setup  ## Create the example organisation's git repositories in example-repos/ (for links and DORA)
 	$(BIN)/perfdocs examples repos --records records
 
+example-kpis: example-repos  ## Recompute the example teams' DORA series from example-repos/ into records/kpis (idempotent)
+	for team in payments platform web; do \
+	  $(BIN)/perfdocs kpi dora --team $$team --since 2026-01-01 --until 2026-10-31 --write --records records || exit 1; \
+	done
+
 validate: setup  ## Validate records/
 	$(BIN)/perfdocs validate records
 
@@ -33,6 +38,10 @@ test-fast: setup  ## Run the tests except the browser and slow ones
 
 regen-cases: setup  ## Rewrite tests/cases/*.txt from the current output (review the diff!)
 	$(BIN)/python -m pytest tests/test_rules.py --regen-cases -q
+
+BENCH_SIZE ?= 10000
+bench: setup  ## Benchmark validate/build against check-jsonschema, MkDocs, Hugo (BENCH_SIZE=10000)
+	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
 
 clean:  ## Remove build output and caches
 	rm -rf site dist build .perfdocs-cache .pytest_cache test-artifacts
