@@ -21,15 +21,16 @@ import os
 import re
 import statistics
 import subprocess
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from perfdocs import clock
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 KEYS = ("deployment-frequency", "lead-time", "change-failure-rate", "time-to-restore")
 NAMES = {
     "deployment-frequency": "Deployment frequency",

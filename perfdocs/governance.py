@@ -87,7 +87,7 @@ def review(org: Any, today: dt.date | None = None) -> list[Finding]:
                        f"({late} day{'s' * (late != 1)} ago)")
             overdue.append(Finding(OVERDUE, metric.id, message, metric.diag(
                 OVERDUE, f"metric '{metric.id}': {message}", ("review", "last_reviewed"), severity=level,
-                hint=f"review the definition with its owner and set review.last_reviewed")))
+                hint="review the definition with its owner and set review.last_reviewed")))
         gaps = missing(metric)
         if gaps:
             names = ", ".join(dict.fromkeys(name for name, _ in gaps))

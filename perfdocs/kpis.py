@@ -267,7 +267,7 @@ def _series_for(org: Any, team: str, metric: str, granularity: str) -> Any | Non
     found = [k for k in org.kpis.values() if k.get("team") == team and k.get("metric") == metric]
     same = [k for k in found if k.get("granularity", "month") == granularity]
     if same:
-        return sorted(same, key=lambda k: k.id)[0]
+        return min(same, key=lambda k: k.id)
     if found:
         other = found[0]
         raise PerfdocsError(f"{other.display}: series '{other.id}' is by {other.get('granularity', 'month')}; "

@@ -10,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import build_tree, edit
+
 from perfdocs import dora
 
 D = dt.date
@@ -366,7 +366,7 @@ def test_json_output_carries_the_formula_for_the_site(org, cli):
 
 
 def test_an_unknown_team_and_a_missing_clone_are_one_line_errors(org, cli):
-    root, repo, _ = org
+    root, _, _ = org
     res = cli("kpi", "dora", "--team", "cor", "--records", root)
     assert (res.exit_code, res.stderr) == (2, "perfdocs: error: no team 'cor'; did you mean 'core'?\n")
     edit(root / "org.yaml", "acme/api:\n    path: ", "acme/api:\n    env: API_CLONE\n    path: missing/")

@@ -8,8 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import edit
+
 from perfdocs.rules import RULES
 
 CASES = Path(__file__).parent / "cases"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import edit
-from perfdocs import kpis
 from test_dora import org, tag  # noqa: F401  (the shared repository story and its fixture)
+
+from perfdocs import kpis
 
 RANGE = ("--since", "2026-01-01", "--until", "2026-02-28")
 

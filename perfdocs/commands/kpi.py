@@ -46,8 +46,9 @@ def bands_text(thresholds: list[dict]) -> str:
 
 
 def render_text(result) -> str:
-    lines = [f"DORA metrics of team {result.team}, {result.since} to {result.until} by {result.granularity} "
-             f"(repositories: {', '.join(result.repositories) or 'none'})"]
+    title = (f"DORA metrics of team {result.team}, {result.since} to {result.until} by {result.granularity} "
+             f"(repositories: {', '.join(result.repositories) or 'none'})")
+    lines = [title]
     for m in result.metrics:
         source = f"metric {m.metric}, {m.source}" if m.metric else "no metric definition record: defaults, no bands"
         lines += ["", f"{m.name} ({m.unit}) - {source}", f"  formula: {m.formula}"]

@@ -7,7 +7,7 @@ metric used as an individual target is reported once, by the policy family.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from perfdocs import dora, governance, kpis
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic
