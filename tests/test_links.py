@@ -643,3 +643,12 @@ def test_links_render_to_web_addresses_without_the_clones(world):
         "https://gitlab.com/grp/sub/proj/-/merge_requests/7", f"https://gitlab.com/grp/sub/proj/-/commit/{sha}",
         "https://github.com/other/repo/pull/3", "https://wiki.tiny.example/x", None, None,
     ]
+
+
+def test_every_link_rule_is_catalogued_and_shown_in_a_whole_output_here():
+    import re
+
+    from perfdocs.rules import RULES
+
+    shown = set(re.findall(r"\[(link/[a-z-]+)\]", Path(__file__).read_text(encoding="utf-8")))
+    assert shown == {rule for rule in RULES if rule.startswith("link/")}

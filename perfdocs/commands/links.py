@@ -40,7 +40,7 @@ def _load(records: str | None, paths: tuple[str, ...]):
     return root, org
 
 
-def _summary(report, fmt: str, quiet: bool, verb: str = "checked") -> None:
+def _summary(report, fmt: str, quiet: bool) -> None:
     from perfdocs.diagnostics import count
 
     diags = report.diagnostics
@@ -50,7 +50,7 @@ def _summary(report, fmt: str, quiet: bool, verb: str = "checked") -> None:
     click.echo(FORMATS[fmt](diags), nl=False)
     if fmt == "text" and not quiet:
         errors, warnings = count(diags)
-        click.echo(f"{report.links} link{'s' * (report.links != 1)} {verb}, {len(report.resolutions)} "
+        click.echo(f"{report.links} link{'s' * (report.links != 1)} checked, {len(report.resolutions)} "
                    f"resolved against git: {errors} error{'s' * (errors != 1)}, "
                    f"{warnings} warning{'s' * (warnings != 1)} ({'ok' if not errors else 'invalid'})", err=True)
 
@@ -124,13 +124,14 @@ def resolve_command(paths: tuple[str, ...], records: str | None, fmt: str, toler
             where = ("links", i, "ref") if isinstance(record.get("links")[i], dict) else ("links", i)
             line, col = record.doc.at(where)
             click.echo(f"{record.display}:{line}:{col}: {res.ref.text} -> {res.style} "
-                       f"{' '.join(s[:12] for s in res.commits)}, merged {res.merged_at[:10]}")
+                       f"{' '.join(s[:12] for s in res.commits)}, "
+                       f"{'committed' if res.style == 'commit' else 'merged'} {res.merged_at[:10]}")
     changed = []
     if write:
         for path, resolutions in links.resolutions_for_writing(org, report).items():
             if linkwrite.write(Path(path), resolutions):
                 changed.append(display_path(Path(path)))
-    _summary(report, fmt, quiet, "resolved" if not write else "checked")
+    _summary(report, fmt, quiet)
     if write and not quiet:
         click.echo(f"wrote {len(changed)} evidence file{'s' * (len(changed) != 1)}"
                    + (": " + ", ".join(changed) if changed else " (all up to date)"), err=True)
