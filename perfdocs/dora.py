@@ -430,7 +430,7 @@ class TeamDora:
 
 
 def formula(key: str, config: Config, repositories: list[str], services: list[str]) -> str:
-    repos = ", ".join(repositories) or "none"
+    repos = ", ".join(repositories) or "the team's repositories"
     deploy = (f"a deploy is a tag matching '{config.deploy_tag_pattern}' in {repos}, dated by its tagger date "
               "(the commit date for lightweight tags), in UTC")
     if key == "deployment-frequency":

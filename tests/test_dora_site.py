@@ -68,3 +68,15 @@ def test_the_teams_page_rolls_up_the_latest_dora_figures(org, cli, tmp_path):  #
         "Latest DORA figures per team, with their band Team Deployment frequency (deploys/week) "
         "Lead time for changes (hours) Change failure rate (%) Time to restore service (hours) Sustained trends "
         "Core 0.75 2026-02 medium 24 2026-02 high 33.33 2026-02 medium 4 2026-02 high 0")
+
+
+def test_the_metrics_catalogue_prints_how_a_dora_metric_is_computed(org, cli, tmp_path):  # noqa: F811
+    root, _, _ = org
+    res = cli("build", "--records", root, "--out", tmp_path / "site")
+    assert res.exit_code == 0, res
+    page = (tmp_path / "site/metrics/index.html").read_text()
+    lead = text(section(page, "metric-lead-time"))
+    assert ("Computed by perfdocs kpi dora as: median (and nearest-rank p90) over the commits first deployed in "
+            "the period, merges excluded, of hours from the commit's author date to the first deploy containing "
+            "it; a deploy is a tag matching 'deploy-*' in the team's repositories") in lead
+    assert "Configuration: deploy_tag_pattern=deploy-* , lead_time_start=author-date" in lead

@@ -441,11 +441,17 @@ def metrics_page(view: View, today: dt.date) -> Page:
         metrics.append({"m": m, "anchor": anchor("metric", m.id), "owner": view.person(m.get("owner")),
                         "due": due, "overdue": bool(due and due < today),
                         "days_overdue": (today - due).days if due and due < today else 0,
-                        "teams": users.get(m.id, [])})
+                        "teams": users.get(m.id, []), "dora": _dora_explained(org, m)})
     entries = [search.entry(f"metrics/index.html#{x['anchor']}", str(x["m"].get("name")), "Metric",
                             x["m"].get("purpose"), x["m"].get("calculation")) for x in metrics]
     return Page("metrics/index.html", "metrics.html.j2", "Metrics catalogue", "metrics",
                 {"metrics": metrics, "today": today}, entries)
+
+
+def _dora_explained(org: Organisation, metric: Record) -> dict[str, Any] | None:
+    from perfdocs import dora
+
+    return dora.explain(org, metric)
 
 
 def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
