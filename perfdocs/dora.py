@@ -606,6 +606,9 @@ def team_dora(org: Any, root: Path, team: str, since: dt.date | None = None, unt
         raise PerfdocsError(f"no team {team!r}{did_you_mean(team, list(org.teams))}")
     names = [r for r in record.get("repositories", []) or [] if isinstance(r, str)]
     services = [s for s in record.get("services", []) or [] if isinstance(s, str)]
+    if not names:
+        raise PerfdocsError(f"team {team!r} lists no repositories ({record.display}: 'repositories'); "
+                            "DORA metrics need the history its deploys are tagged in")
     histories = {name: read_history(repository_path(org, root, name), name) for name in names}
     org_config = org.setting("dora", {})
     metrics = dora_metrics(org)

@@ -445,3 +445,24 @@ def test_a_revert_naming_an_abbreviated_sha_counts_against_the_deploy_that_shipp
     # although deploy-2 is the latest deploy before it: 1 failed of 2 = 50 %.
     assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
         (50, {"deploy-1": [f"revert {repo.git('rev-parse', 'HEAD')[:12]}"]})]
+
+
+def test_a_range_that_ends_before_it_starts_and_a_team_without_repositories_are_usage_errors(org, cli):
+    root, _, _ = org
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-02-01", "--until", "2026-01-01",
+              "--records", "records", cwd=root.parent)
+    assert (res.exit_code, res.stderr) == (2, "perfdocs: error: --until 2026-01-01 is before --since 2026-02-01\n")
+    edit(root / "teams/core.yaml", "repositories:\n  - acme/api\n", "")
+    res = cli("kpi", "dora", "--team", "core", "--records", "records", cwd=root.parent)
+    assert (res.exit_code, res.stderr) == (2, "perfdocs: error: team 'core' lists no repositories "
+                                              "(records/teams/core.yaml: 'repositories'); DORA metrics need the "
+                                              "history its deploys are tagged in\n")
+
+
+def test_records_with_errors_are_reported_instead_of_computed(org, cli):
+    root, _, _ = org
+    edit(root / "teams/core.yaml", "id: core", "id: core\nmanager2: bob")
+    res = cli("kpi", "dora", "--team", "core", "--records", "records", cwd=root.parent)
+    assert res.exit_code == 1
+    assert res.stdout.startswith("records/teams/core.yaml:3:1: unknown field 'manager2'")
+    assert res.stderr.endswith("perfdocs: stopped: the records have errors (see above)\n")
