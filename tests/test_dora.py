@@ -454,9 +454,9 @@ def test_a_range_that_ends_before_it_starts_and_a_team_without_repositories_are_
     assert (res.exit_code, res.stderr) == (2, "perfdocs: error: --until 2026-01-01 is before --since 2026-02-01\n")
     edit(root / "teams/core.yaml", "repositories:\n  - acme/api\n", "")
     res = cli("kpi", "dora", "--team", "core", "--records", "records", cwd=root.parent)
-    assert (res.exit_code, res.stderr) == (2, "perfdocs: error: team 'core' lists no repositories "
+    assert (res.exit_code, res.stderr) == (2, ("perfdocs: error: team 'core' lists no repositories "
                                               "(records/teams/core.yaml: 'repositories'); DORA metrics need the "
-                                              "history its deploys are tagged in\n")
+                                              "history its deploys are tagged in\n"))
 
 
 def test_records_with_errors_are_reported_instead_of_computed(org, cli):
