@@ -430,7 +430,7 @@ def test_the_index_is_built_once_for_many_links_and_not_at_all_when_cached(world
     api.commit("Later work (#21)", {"later.py": "x\n"}, "2026-04-10T10:00:00+00:00", ANN)
     assert links.check(org, root).diagnostics == []
     assert links.log_walks - before == 2  # a new head: walked again, once
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["links-tiny_api.json"]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["links-tiny_api.marshal"]
 
 
 def test_a_damaged_cache_is_rebuilt(world, tmp_path):
@@ -438,10 +438,20 @@ def test_a_damaged_cache_is_rebuilt(world, tmp_path):
     evidence(root, "e", ["tiny/api#12"], date="2026-03-01")
     org, _ = _org(root)
     links.check(org, root)
-    (tmp_path / "cache" / "links-tiny_api.json").write_text("{not json")
+    (tmp_path / "cache" / "links-tiny_api.marshal").write_bytes(b"{not marshal")
     before = links.log_walks
     assert links.check(org, root).diagnostics == []
     assert links.log_walks - before == 1
+
+
+def test_the_cache_can_be_turned_off(world, monkeypatch):
+    root = world["root"]
+    monkeypatch.setenv("PERFDOCS_CACHE", "0")
+    org, _ = _org(root)
+    before = links.log_walks
+    links.check(org, root)
+    links.check(org, root)
+    assert links.log_walks - before == 2
 
 
 # --- links resolve --write ----------------------------------------------------------------
