@@ -318,8 +318,9 @@ def decode(raw: bytes, display: str) -> str | Diagnostic:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        head = raw[:err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # lines as load_text counts them
+        line = head.count(b"\n") + 1
+        col = len(head) - (head.rfind(b"\n") + 1) + 1
         return Diagnostic(
             display, line, col, "file/encoding",
             f"invalid UTF-8 (byte 0x{raw[err.start]:02x}); records must be UTF-8 text",
@@ -422,7 +423,8 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
         return doc
     doc.diagnostics.extend(builder.diagnostics)
     if not isinstance(data, dict):
-        line, col = root.start_mark.line + 1 + offset, root.start_mark.column + 1
+        line, col = _line_col(yaml_text, min(root.start_mark.index, len(yaml_text)))
+        line += offset
         doc.diagnostics.append(
             Diagnostic(display, line, col, "yaml/not-a-mapping",
                        f"a record is a mapping of fields, not a {type(data).__name__ if data is not None else 'null'}")

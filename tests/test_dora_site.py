@@ -57,6 +57,10 @@ def test_a_hand_entered_kpi_shows_its_calculation_and_a_sustained_trend(org, cli
             "(320 -> 340 -> 360 -> 390) and still going") in panel
     assert "Formula: p99 of request durations over a week." in panel
     assert "DORA band" not in panel and "Latest value" not in panel
+    index = (site / "teams/index.html").read_text()
+    flagged = text(index[index.index("<h2>Sustained trends</h2>"):index.index("</ul>", index.index("<h2>Sustained"))])
+    assert flagged == ("Sustained trends Core: API latency — 3 consecutive periods rising against the target, "
+                       "2026-02 to 2026-05 (320 -> 340 -> 360 -> 390) and still going")
 
 
 def test_the_teams_page_rolls_up_the_latest_dora_figures(org, cli, tmp_path):  # noqa: F811

@@ -20,15 +20,19 @@ def kpi() -> None:
     """
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def _sample(key: str, figure) -> str:
     if key == "deployment-frequency":
-        text = f"{figure.sample} deploys"
+        text = _count(figure.sample, "deploy")
     elif key == "lead-time":
-        text = f"{figure.sample} commits" + (f", p90 {figure.extra['p90']}" if "p90" in figure.extra else "")
+        text = _count(figure.sample, "commit") + (f", p90 {figure.extra['p90']}" if "p90" in figure.extra else "")
     elif key == "change-failure-rate":
-        text = f"{figure.extra.get('failed', 0)} of {figure.sample} deploys failed"
+        text = f"{figure.extra.get('failed', 0)} of {_count(figure.sample, 'deploy')} failed"
     else:
-        text = f"{figure.sample} incidents"
+        text = _count(figure.sample, "incident")
     return text + ("" if figure.complete else " (partial period)")
 
 

@@ -520,7 +520,9 @@ def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[
                          else None)
         trends = sum(len(p["trends"]) for p in panels_by_team.get(t.id, []))
         rows.append({"name": t.get("name", t.id), "url": team_url(t.id), "cells": cells, "trends": trends})
-    return {"columns": columns, "rows": rows, "fmt": fmt}
+    flagged = [{"team": t.get("name", t.id), "kpi": p["name"], "url": f"{team_url(t.id)}#{p['anchor']}", "text": text}
+               for t in teams for p in panels_by_team.get(t.id, []) for text in p["trends"]]
+    return {"columns": columns, "rows": rows, "fmt": fmt, "flagged": flagged}
 
 
 def team_pages(view: View) -> Iterator[Page]:
