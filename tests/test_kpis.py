@@ -3,6 +3,7 @@ comments kept, hand-entered values respected), and sustained trends are told fro
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -223,3 +224,24 @@ def test_kpi_trends_flags_the_sustained_slide_and_the_core_count(minimal, tmp_pa
         Core KPIs per team (the org asks for 1 to 3):
           core: 1
         """)
+
+
+def test_kpi_trends_as_json_names_the_settings_and_each_trend(minimal, tmp_path, cli):
+    edit(minimal / "kpis/core/api-latency.yaml", "  - period: 2026-02\n    value: 320\n",
+         "  - period: 2026-02\n    value: 320\n  - period: 2026-03\n    value: 330\n"
+         "  - period: 2026-04\n    value: 340\n  - period: 2026-05\n    value: 350\n")
+    res = cli("kpi", "trends", "--format", "json", "--records", "records", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert json.loads(res.stdout) == {
+        "sustained_trend_periods": 3, "core_kpis": {"min": 5, "max": 7},
+        "trends": [{"kpi": "core-api-latency", "team": "core", "metric": "api-latency", "start": "2026-02",
+                    "end": "2026-05", "moves": 3, "values": [320, 330, 340, 350], "ongoing": True,
+                    "direction": "lower-is-better"}],
+        "core_counts": {"core": 1},
+        "warnings": ["team 'core' tracks 1 core KPI; fewer than 5 leaves blind spots"],
+    }
+
+
+def test_kpi_trends_for_an_unknown_team_is_a_usage_error(minimal, tmp_path, cli):
+    res = cli("kpi", "trends", "--team", "cor", "--records", "records", cwd=tmp_path)
+    assert (res.exit_code, res.stderr) == (2, "perfdocs: error: no team 'cor'; did you mean 'core'?\n")
