@@ -469,3 +469,37 @@ def test_an_unpublished_org_record_keeps_its_name_dimensions_and_settings_off_th
     assert "<title>Rubric · Engineering</title>" in (tmp_path / "site/rubric/index.html").read_text(encoding="utf-8")
     assert cli("build", "--records", shared, "--out", tmp_path / "int", "--audience", "internal").exit_code == 0
     assert "ZZORGMARKER" in all_text(tmp_path / "int")
+
+
+def test_a_progress_bar_is_given_every_page_and_their_exact_number(minimal, tmp_path):
+    from contextlib import contextmanager
+
+    from perfdocs.site import build
+
+    seen: dict = {}
+
+    # The wrapper sees the same pages the build writes, and their number up front.
+    @contextmanager
+    def passthrough(pages, n):
+        seen["expected"] = n
+        listed = []
+
+        def each():
+            for page in pages:
+                listed.append(page.path)
+                yield page
+
+        yield each()
+        seen["pages"] = listed
+
+    result = build(minimal, tmp_path / "site", "public", progress=passthrough)
+    assert seen["expected"] == result.pages == len(seen["pages"])
+    assert sorted(seen["pages"]) == sorted(p.relative_to(tmp_path / "site").as_posix()
+                                           for p in (tmp_path / "site").rglob("*.html"))
+
+
+def test_quiet_build_prints_nothing_and_verbose_names_the_records(cli, minimal, tmp_path):
+    quiet = cli("--quiet", "build", "--records", minimal, "--out", tmp_path / "a")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    verbose = cli("--verbose", "build", "--records", minimal, "--out", tmp_path / "b")
+    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 15 pages")

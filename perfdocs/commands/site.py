@@ -29,16 +29,20 @@ def build(records: str | None, out: str, audience: str) -> None:
       perfdocs build --records records --out site
       perfdocs build --audience internal --out site-internal
     """
+    import sys
     from pathlib import Path
 
+    from perfdocs.cli import detail, info, is_quiet, progress
     from perfdocs.diagnostics import display_path
     from perfdocs.site import build as run
     from perfdocs.validation import resolve_root
 
     root = resolve_root(records)
-    result = run(root, Path(out), audience)
-    click.echo(f"built {result.pages} pages ({result.files} files) for the {audience} audience "
-               f"in {display_path(result.out)}/ in {result.seconds:.1f}s", err=True)
+    detail(f"records folder: {display_path(root)}")
+    bar = (lambda pages, n: progress(pages, "rendering", length=n)) if sys.stderr.isatty() and not is_quiet() else None
+    result = run(root, Path(out), audience, progress=bar)
+    info(f"built {result.pages} pages ({result.files} files) for the {audience} audience "
+         f"in {display_path(result.out)}/ in {result.seconds:.1f}s")
 
 
 @click.command()
@@ -66,7 +70,7 @@ def serve(records: str | None, out: str, audience: str, port: int, host: str) ->
     root = resolve_root(records)
     server = Server(root, Path(out), audience, host=host, port=port, log=lambda m: click.echo(m, err=True))
     server.first_build()
-    click.echo(f"serving {server.url} (Ctrl-C to stop)", err=True)
+    click.echo(f"serving {server.url} (Ctrl-C to stop)", err=True)  # even with --quiet: where to look
     try:
         server.serve_forever()
     finally:

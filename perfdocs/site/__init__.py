@@ -7,6 +7,8 @@ calls it again whenever the records or templates change.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.lock import output_lock
 from perfdocs.site import search
 from perfdocs.site.history import rubric_history
-from perfdocs.site.pages import NOT_SHOWN, View, all_pages
+from perfdocs.site.pages import NOT_SHOWN, Page, View, all_pages
 from perfdocs.site.render import Renderer
 from perfdocs.site.writer import SiteWriter, check_target, recover
 from perfdocs.validation import load_valid
@@ -34,7 +36,13 @@ class BuildResult:
     seconds: float
 
 
-def build(root: Path, out: Path, audience: str = "public", templates: Path | None = None) -> BuildResult:
+Progress = Callable[[Iterable[Page], int], AbstractContextManager[Iterable[Page]]]
+"""Wraps the pages as they are rendered, given how many there will be: the CLI's progress bar.
+Pass one only when it will be shown: the count costs a dry run of the pages."""
+
+
+def build(root: Path, out: Path, audience: str = "public", templates: Path | None = None,
+          progress: Progress | None = None) -> BuildResult:
     """Build the site for `audience` into `out`, replacing it only if everything succeeded.
 
     Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
@@ -46,10 +54,11 @@ def build(root: Path, out: Path, audience: str = "public", templates: Path | Non
         raise PerfdocsError(f"cannot create the folder for {out}: {err.strerror or err}") from None
     with output_lock(out):
         recover(out)
-        return _build(root, out, audience, templates)
+        return _build(root, out, audience, templates, progress)
 
 
-def _build(root: Path, out: Path, audience: str, templates: Path | None) -> BuildResult:
+def _build(root: Path, out: Path, audience: str, templates: Path | None,
+           progress: Progress | None) -> BuildResult:
     started = time.perf_counter()
     report = load_valid(root)
     check_target(out, root)
@@ -64,16 +73,20 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None) -> Buil
     pages = 0
     try:
         entries: list[search.Entry] = []
-        for page in all_pages(view, history, clock.today()):
-            context = {**base, **page.context, "page": page, "root": "../" * page.path.count("/")}
-            try:
-                html = renderer.render(page.template, context)
-            except jinja2.TemplateError as err:
-                where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
-                raise PerfdocsError(f"template {page.template} failed for {page.path}: {where}{err}") from err
-            writer.write(page.path, html)
-            entries.extend(page.search)
-            pages += 1
+        pending = all_pages(view, history, clock.today())
+        if progress:  # counting the pages costs a dry run of the pages, without rendering
+            count = sum(1 for _ in all_pages(view, history, clock.today()))
+        with progress(pending, count) if progress else nullcontext(pending) as rendering:
+            for page in rendering:
+                context = {**base, **page.context, "page": page, "root": "../" * page.path.count("/")}
+                try:
+                    html = renderer.render(page.template, context)
+                except jinja2.TemplateError as err:
+                    where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
+                    raise PerfdocsError(f"template {page.template} failed for {page.path}: {where}{err}") from err
+                writer.write(page.path, html)
+                entries.extend(page.search)
+                pages += 1
         writer.write("static/search-index.js", search.index_script(entries))
         static = renderer.templates / "static"
         for src in sorted(static.rglob("*")) if static.is_dir() else ():
