@@ -96,20 +96,25 @@ def dora_command(team: str, since, until, granularity: str, write: bool, force: 
       perfdocs kpi dora --team payments --since 2026-01-01 --granularity month
       perfdocs kpi dora --team payments --write
     """
+    from contextlib import nullcontext
+
     from perfdocs import dora, kpis
+    from perfdocs.lock import records_lock
     from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
-    report = load_valid(root)
-    result = dora.team_dora(report.org, root, team, since.date() if since else None,
-                            until.date() if until else None, granularity)
+    # With --write, read, compute and write as one step (perfdocs/lock.py).
+    with records_lock(root) if write else nullcontext():
+        report = load_valid(root)
+        result = dora.team_dora(report.org, root, team, since.date() if since else None,
+                                until.date() if until else None, granularity)
+        changes = kpis.write_dora(report.org, root, result, force=force) if write else []
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, default=str))
     else:
         click.echo(render_text(result), nl=False)
-    if write:
-        for change in kpis.write_dora(report.org, root, result, force=force):
-            click.echo(change.summary(), err=True)
+    for change in changes:
+        click.echo(change.summary(), err=True)
 
 
 @kpi.command("trends")
