@@ -90,7 +90,8 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
         write(f"teams/{team_id}.yaml", f"kind: team\nid: {team_id}\nname: Team {team_id}\nmanager: {manager}\n"
               "members:\n" + "".join(f"  - {h}\n" for h in names) + "services:\n  - api\n")
         for h in members:
-            level = "m3" if h == manager else rng.choice(["l1", "l2", "l2", "l3"])
+            # One person in ten (index ending in 3) is an l2 working towards l3: they get a packet.
+            level = "m3" if h == manager else "l2" if h.endswith("3") else rng.choice(["l1", "l2", "l2", "l3"])
             boss = None if h == top else (top if h == manager else manager)
             write(f"people/{h}/person.yaml",
                   f"kind: person\nhandle: {h}\nname: Person {h[1:]}\nemails:\n  - {h}@tiny.example\n"
@@ -166,7 +167,7 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
               "    resources:\n      - Pair on the next RFC\n    timeline: 2026-Q2\n"
               "    success_measures:\n      - An RFC adopted by another team\n"
               + "---\nA strong quarter.\n")
-        if levels[h] in ("l1", "l2") and int(h[1:]) % 10 == 3 and own:
+        if levels[h] == "l2" and h.endswith("3") and own:
             target = {"l1": "l2", "l2": "l3"}[levels[h]]
             claims = {}
             for slug, day, comp in own:
@@ -186,9 +187,11 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
     return {"evidence": evidence, "people": people + 2, "teams": len(teams), "files": files}
 
 
-def git_repository(dest: Path, commits: int, tags: int, seed: int = 11) -> dict:
+def git_repository(dest: Path, commits: int, tags: int, seed: int = 11,
+                   author: tuple[str, str] | None = None) -> dict:
     """A repository of `commits` commits on main (squash-merged PRs '(#N)', a few reverts
-    and hotfixes) with `tags` deploy tags, written by one `git fast-import` stream."""
+    and hotfixes) with `tags` deploy tags, written by one `git fast-import` stream. Commits
+    are by random people, or all by `author` (name, email)."""
     rng = random.Random(seed)
     if dest.exists():
         shutil.rmtree(dest)
@@ -202,7 +205,8 @@ def git_repository(dest: Path, commits: int, tags: int, seed: int = 11) -> dict:
     tag_no = 0
     for n in range(1, commits + 1):
         when = start + n * step
-        who = f"p{rng.randrange(2000):05d}"
+        handle = f"p{rng.randrange(2000):05d}"
+        who = f"{author[0]} <{author[1]}>" if author else f"{handle} <{handle}@tiny.example>"
         if n % 97 == 0:
             msg = f"Revert \"Change {n - 1} (#{n - 1})\"\n\nThis reverts commit of #{n - 1}.\n"
         elif n % 89 == 0:
@@ -213,8 +217,8 @@ def git_repository(dest: Path, commits: int, tags: int, seed: int = 11) -> dict:
         content = f"{n}\n".encode()
         lines.append(b"commit refs/heads/main\n")
         lines.append(f"mark :{n}\n".encode())
-        lines.append(f"author {who} <{who}@tiny.example> {when} +0000\n".encode())
-        lines.append(f"committer {who} <{who}@tiny.example> {when} +0000\n".encode())
+        lines.append(f"author {who} {when} +0000\n".encode())
+        lines.append(f"committer {who} {when} +0000\n".encode())
         lines.append(f"data {len(data)}\n".encode() + data)
         if n > 1:
             lines.append(f"from :{n - 1}\n".encode())

@@ -133,7 +133,7 @@ def _fast_validators() -> dict[str, Any] | None:
 def fast_valid(kind: str, data: Any) -> bool:
     """True only if the record certainly passes its schema; False means: ask `check`."""
     validators = _fast_validators()
-    is_valid = validators.get(kind) if validators else None
+    is_valid = validators.get(kind) if validators and isinstance(kind, str) else None
     if is_valid is None:
         return False
     try:

@@ -17,6 +17,7 @@ import codecs
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -227,7 +228,9 @@ class _Builder:
                 raise _Limit("yaml/tag", "merge keys ('<<') are not supported in records", key_node)
             if key_node.tag not in _SCALAR_TAGS:
                 raise _Limit("yaml/tag", _tag_message(key_node.tag), key_node)
-            key = key_node.value  # the text as written: 'on' and 'no' stay strings
+            # The text as written ('on' and 'no' stay strings), interned: the same few keys
+            # recur in every record, and 100,000 records would otherwise hold 100,000 copies.
+            key = sys.intern(key_node.value)
             if key in out:
                 self.diagnostics.append(
                     self.diag(
