@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: help setup example example-repos example-kpis validate site test test-fast regen-cases clean
+.PHONY: help setup example example-repos example-kpis validate site test test-fast regen-cases clean bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,10 @@ test-fast: setup  ## Run the tests except the browser and slow ones
 
 regen-cases: setup  ## Rewrite tests/cases/*.txt from the current output (review the diff!)
 	$(BIN)/python -m pytest tests/test_rules.py --regen-cases -q
+
+BENCH_SIZE ?= 10000
+bench: setup  ## Benchmark validate/build against check-jsonschema, MkDocs, Hugo (BENCH_SIZE=10000)
+	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
 
 BENCH_SIZE ?= 10000
 bench: setup  ## Benchmark validate/build against check-jsonschema, MkDocs, Hugo (BENCH_SIZE=10000)
