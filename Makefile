@@ -43,9 +43,5 @@ BENCH_SIZE ?= 10000
 bench: setup  ## Benchmark validate/build against check-jsonschema, MkDocs, Hugo (BENCH_SIZE=10000)
 	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
 
-BENCH_SIZE ?= 10000
-bench: setup  ## Benchmark validate/build against check-jsonschema, MkDocs, Hugo (BENCH_SIZE=10000)
-	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
-
 clean:  ## Remove build output and caches
 	rm -rf site dist build .perfdocs-cache .pytest_cache test-artifacts
