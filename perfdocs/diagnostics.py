@@ -25,7 +25,15 @@ class Diagnostic:
     def text(self) -> str:
         prefix = "" if self.severity == ERROR else "warning: "
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}{hint} [{self.rule}]"
+        return printable(f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}{hint} [{self.rule}]")
+
+
+def printable(text: str) -> str:
+    """Text with control and invisible characters escaped (a key may hold a newline, or a
+    terminal escape sequence): a diagnostic stays one line and cannot repaint a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def display_path(path: Path) -> str:
@@ -76,7 +84,7 @@ def format_github(diagnostics: list[Diagnostic]) -> str:
     out = []
     for d in diagnostics:
         level = "error" if d.severity == ERROR else "warning"
-        msg = d.message + (f" ({d.hint})" if d.hint else "")
+        msg = printable(d.message + (f" ({d.hint})" if d.hint else ""))
         out.append(
             f"::{level} file={_gh_escape(d.path, True)},line={d.line},col={d.col},"
             f"title={_gh_escape(d.rule, True)}::{_gh_escape(msg)}\n"

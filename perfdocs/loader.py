@@ -197,7 +197,8 @@ def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Documen
     found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
     doc = load_file(path, display)
     data = doc.data
-    ok = fast and data is not None and schemas.fast_valid(data.get("kind"), data)
+    kind = data.get("kind") if data is not None else None
+    ok = fast and isinstance(kind, str) and schemas.fast_valid(kind, data)  # 'kind: []' is a record too
     return doc, ok, found
 
 
