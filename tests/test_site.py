@@ -283,9 +283,15 @@ def test_hostile_markdown_and_fields_come_out_inert(cli, shared, tmp_path):
     path.write_text(text[:text.rindex("---\n") + 4] + HOSTILE["body"], encoding="utf-8")
     edit(shared / "people/ann/packets/2026-senior.md", "claim: Mentors new joiners.",
          "claim: '<script>alert(3)</script> [x](javascript:alert(4))'")
+    with open(shared / "kpis/core/api-latency.yaml", "a", encoding="utf-8") as fh:
+        fh.write("annotations:\n  - period: 2026-02\n    text: '<script>alert(5)</script> dip'\n")
+    edit(shared / "metrics/api-latency.yaml", "name: API latency", "name: 'API <b>latency</b>'")
     assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
     site = tmp_path / "site"
     everything = all_text(site)
+    team = (site / "teams/core.html").read_text(encoding="utf-8")
+    assert "<title>2026-02: &lt;script&gt;alert(5)&lt;/script&gt; dip</title>" in team  # in the chart
+    assert 'aria-label="API &lt;b&gt;latency&lt;/b&gt;: trend"' in team
     assert "<script>alert" not in everything
     assert re.findall(r"<(?:img|iframe|b)\b", everything) == []
     assert re.findall(r"<[^>]*\son\w+=", everything) == []  # no event handler attribute in any tag
