@@ -331,12 +331,13 @@ def build_index(repo, conf: RepoConfig, branch: str, head: str) -> RepoIndex:
 
 
 def cache_dir(records_root: Path) -> Path | None:
-    """Where indexes are kept: $PERFDOCS_CACHE_DIR, else the records folder's .perfdocs-cache
-    (shared with the record cache; safe to delete at any time). None with PERFDOCS_CACHE=0."""
+    """Where indexes are kept: $PERFDOCS_CACHE_DIR, else .perfdocs-cache beside the records
+    folder (outside it, so that copying or packaging the records never carries an index
+    along); safe to delete at any time. None with PERFDOCS_CACHE=0."""
     if os.environ.get("PERFDOCS_CACHE", "").strip().lower() in ("0", "off", "no", "false"):
         return None
     override = os.environ.get("PERFDOCS_CACHE_DIR")
-    return Path(override) if override else records_root / ".perfdocs-cache"
+    return Path(override) if override else records_root.resolve().parent / ".perfdocs-cache"
 
 
 def _write_cache(path: Path, data: bytes) -> None:
