@@ -116,6 +116,11 @@ def resolve_command(paths: tuple[str, ...], records: str | None, fmt: str, toler
     from perfdocs import links, linkwrite
     from perfdocs.diagnostics import display_path
 
+    if write:  # writers take turns, from the read to the last write (perfdocs/lock.py)
+        from perfdocs.lock import records_lock
+        from perfdocs.validation import resolve_root
+
+        click.get_current_context().with_resource(records_lock(resolve_root(records, paths)))
     root, org = _load(records, paths)
     report = links.check(org, root, only=paths or None, tolerance_days=tolerance)
     if fmt == "text":

@@ -46,7 +46,10 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
     from perfdocs.score import checked
     from perfdocs.validation import load_valid, resolve_root
 
+    from perfdocs.lock import records_lock
+
     root = resolve_root(records)
+    click.get_current_context().with_resource(records_lock(root))  # writers take turns (perfdocs/lock.py)
     org = checked(load_valid(root))
     path = packets.write_draft(org, root, person, target, slug, sponsor)
     report_written(root, path)
