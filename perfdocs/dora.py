@@ -362,21 +362,23 @@ def mark_failures(timeline: list[Deploy], histories: dict[str, History], inciden
         ordered: list[str] = []
         for commit in shas.values():
             target = commit.reverts
-            if not target:
+            if target is None and not commit.subject.startswith('Revert "'):
                 continue
             full = target if target in shas else None
-            if full is None:  # an abbreviated sha: a prefix search in the sorted shas
+            if target and full is None:  # an abbreviated sha: a prefix search in the sorted shas
                 ordered = ordered or sorted(shas)
                 i = bisect.bisect_left(ordered, target)
                 full = ordered[i] if i < len(ordered) and ordered[i].startswith(target) else None
-            suspect = first_ship.get((repo, full)) if full else None
-            if suspect is None:
+            if full is not None:
+                # the reverted commit's own deploy; none if it was reverted before it shipped
+                suspect = first_ship.get((repo, full))
+            else:  # a revert that names no commit we know: the latest deploy before it
                 suspect = latest_before(by_repo[repo], commit.committed) if repo in by_repo else None
             blame(suspect, commit.committed, f"revert {commit.sha[:12]}")
     for repo, repo_deploys in by_repo.items():
         for i, d in enumerate(repo_deploys):
             if d.hotfix and i > 0:
-                    blame(repo_deploys[i - 1], d.time, f"hotfix {d.tag}")
+                blame(repo_deploys[i - 1], d.time, f"hotfix {d.tag}")
     for inc in incidents:
         when = inc.started or inc.detected
         if when is not None:

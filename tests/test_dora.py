@@ -466,3 +466,21 @@ def test_records_with_errors_are_reported_instead_of_computed(org, cli):
     assert res.exit_code == 1
     assert res.stdout.startswith("records/teams/core.yaml:3:1: unknown field 'manager2'")
     assert res.stderr.endswith("perfdocs: stopped: the records have errors (see above)\n")
+
+
+def test_a_revert_without_a_sha_counts_against_the_latest_deploy_and_an_undeployed_revert_against_none(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("feat: a", date="2026-03-02T08:00:00+00:00")
+    tag(repo, "deploy-1", c1, "2026-03-02T09:00:00+00:00")
+    # A squash-merged revert names a pull request, not a sha: deploy-1 (1 h earlier) failed.
+    c2 = repo.commit('Revert "feat: a" (#12)\n\nReverts acme/svc#10', date="2026-03-02T10:00:00+00:00")
+    tag(repo, "deploy-2", c2, "2026-03-02T11:00:00+00:00")
+    # feat: b is reverted before any deploy shipped it: no deploy failed.
+    c3 = repo.commit("feat: b", date="2026-03-03T08:00:00+00:00")
+    c4 = repo.commit(f'Revert "feat: b"\n\nThis reverts commit {c3}.', date="2026-03-03T09:00:00+00:00")
+    tag(repo, "deploy-3", c4, "2026-03-03T10:00:00+00:00")
+    results = dora.compute({"svc": dora.read_history(repo.path)}, [], D(2026, 3, 1), D(2026, 3, 31), "month",
+                           {k: dora.Config() for k in dora.KEYS}, only=["change-failure-rate"])
+    # 1 failed of 3 deploys = 33.33 %
+    assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
+        (33.33, {"deploy-1": [f"revert {c2[:12]}"]})]
