@@ -101,25 +101,49 @@ def org(records):
     return load_valid(records).org
 
 
+class _Sites:
+    """Sites built once per audience and served on free localhost ports."""
+
+    def __init__(self, records: Path, tmp: Path) -> None:
+        self.records, self.tmp = records, tmp
+        self.built: dict[str, tuple[Path, str, http.server.ThreadingHTTPServer]] = {}
+
+    def __call__(self, audience: str) -> tuple[Path, str]:
+        if audience not in self.built:
+            os.environ["PERFDOCS_TODAY"] = TODAY
+            from perfdocs.site import build
+
+            out = self.tmp / audience
+            build(self.records, out, audience)
+            handler = functools.partial(_QuietHandler, directory=str(out))
+            httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            self.built[audience] = (out, f"http://127.0.0.1:{httpd.server_address[1]}/", httpd)
+        out, url, _ = self.built[audience]
+        return out, url
+
+    def close(self) -> None:
+        for _, _, httpd in self.built.values():
+            httpd.shutdown()
+            httpd.server_close()
+
+
 @pytest.fixture(scope="session")
-def site(records, tmp_path_factory) -> Path:
-    os.environ["PERFDOCS_TODAY"] = TODAY
-    from perfdocs.site import build
-
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build(records, out, "public")
-    return out
+def sites(records, tmp_path_factory):
+    """sites(audience) -> (folder, url) of the site built for that audience."""
+    made = _Sites(records, tmp_path_factory.mktemp("browser"))
+    yield made
+    made.close()
 
 
 @pytest.fixture(scope="session")
-def site_url(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+def site(sites) -> Path:
+    return sites("public")[0]
+
+
+@pytest.fixture(scope="session")
+def site_url(sites) -> str:
+    return sites("public")[1]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

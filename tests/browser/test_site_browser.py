@@ -106,20 +106,21 @@ def test_skip_link_is_the_first_tab_stop_and_moves_to_the_content(page, site_url
 
 
 def _pages(site) -> list[str]:
-    """One page of every template."""
-    wanted = ["index.html", "rubric/index.html", "rubric/history.html", "packets/index.html",
-              "evidence/index.html", "metrics/index.html", "teams/index.html", "goals/index.html",
-              "search.html"]
-    for pattern in ("rubric/*/*.html", "packets/*/*.html", "evidence/*.html", "evidence/*/*.html",
-                    "teams/*.html", "postmortems/*.html"):
-        found = sorted(p for p in site.glob(pattern) if p.name != "index.html")
-        if found:
-            wanted.append(found[-1].relative_to(site).as_posix())
-    return wanted
+    """One page of every template: every top-level page, and the first and last page
+    (index pages and item pages) of every folder of the site."""
+    wanted = sorted(p.name for p in site.glob("*.html"))
+    for folder in sorted(p for p in site.iterdir() if p.is_dir() and p.name != "static"):
+        found = sorted(folder.rglob("*.html"))
+        index = [p for p in found if p.name == "index.html"]
+        items = [p for p in found if p.name != "index.html"]
+        for page in index[:1] + items[:1] + items[-1:]:
+            wanted.append(page.relative_to(site).as_posix())
+    return list(dict.fromkeys(wanted))
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_or_critical_violation(browser, site, site_url, axe_script, scheme):
+@pytest.mark.parametrize(("audience", "scheme"), [("public", "light"), ("public", "dark"), ("internal", "light")])
+def test_axe_finds_no_serious_or_critical_violation(browser, sites, axe_script, audience, scheme):
+    site, site_url = sites(audience)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     problems = []
