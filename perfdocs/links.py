@@ -531,6 +531,9 @@ class Checker:
         self.report.resolutions[(record.id, i)] = res
         yield from self.check_author(record, res, path)
         yield from self.check_date(record, res, path)
+        link = record.get("links")[i]
+        if isinstance(link, dict) and isinstance(link.get("resolved"), dict):
+            yield from self.check_recorded(record, res, link["resolved"], ("links", i, "resolved"))
 
     def resolve(self, record: Record, ref: linkrefs.LinkRef, conf: RepoConfig, index: RepoIndex, path: tuple):
         text = ref.text
@@ -601,6 +604,19 @@ class Checker:
                 f"the evidence is dated {day.isoformat()} but {res.ref.text} merged on "
                 f"{merged.date().isoformat()}, {gap} days later (tolerance {self.tolerance} days)",
                 path, severity=WARNING, hint="date the evidence when the work landed")
+
+    def check_recorded(self, record: Record, res: Resolution, recorded: dict, path: tuple) -> Iterable[Diagnostic]:
+        """A `resolved:` block must say what git says: it is what the site and packets show
+        as verified, so a stale or hand-edited one would vouch for the wrong commits."""
+        claimed = (recorded.get("repo"), recorded.get("commits"), recorded.get("merged_at"))
+        actual = (res.repo, res.commits, res.merged_at)
+        if claimed != actual:
+            differs = [name for name, a, b in zip(("repo", "commits", "merged_at"), claimed, actual, strict=True)
+                       if a != b]
+            yield record.diag(
+                "link/stale-resolution",
+                f"the recorded resolution of {res.ref.text} disagrees with git ({', '.join(differs)})",
+                path, hint="run 'perfdocs links resolve --write' to record what git says")
 
     def check_postmortem(self, record: Record, ref: linkrefs.LinkRef, path: tuple) -> Iterable[Diagnostic]:
         pm = self.org.postmortems.get(ref.postmortem)

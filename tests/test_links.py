@@ -553,6 +553,21 @@ def test_resolve_write_is_idempotent_and_refreshes_a_stale_resolution(cli, world
         b"      url: https://github.com/tiny/api/pull/13\n      verified_at: '2026-11-30'")
 
 
+def test_a_recorded_resolution_that_disagrees_with_git_is_reported(cli, world, tmp_path):
+    path = world["root"] / EV / "2026-04-02-write.md"
+    path.write_text(RESOLVE_EV, encoding="utf-8")
+    assert cli("links", "resolve", "--write", path, cwd=tmp_path).exit_code == 0
+    assert cli("links", "check", path, cwd=tmp_path).stdout == ""
+    s = world["shas"]
+    edit(path, f"        - {s['13']}\n", f"        - {s['12']}\n")  # vouches for another commit
+    res = cli("links", "check", path, cwd=tmp_path)
+    assert res.exit_code == 1
+    assert res.stdout == (
+        f"records/{EV}/2026-04-02-write.md:35:7: the recorded resolution of tiny/api#13 disagrees with git "
+        "(commits) (run 'perfdocs links resolve --write' to record what git says) [link/stale-resolution]\n"
+    )
+
+
 def test_resolve_write_keeps_crlf_line_endings_and_flow_lists(cli, world, tmp_path):
     s = world["shas"]
     path = world["root"] / EV / "2026-04-02-crlf.md"

@@ -93,6 +93,7 @@ RULES: dict[str, str] = {
     "link/postmortem-not-participant": "The evidence author is neither a participant nor an action-item owner of the linked postmortem.",
     "link/repo-not-configured": "A link into a repository that org.yaml 'repositories' does not list.",
     "link/repo-missing": "A configured repository with no clone at its path (or its branch is missing).",
+    "link/stale-resolution": "A link's recorded 'resolved' block (shown as verified) disagrees with what git says now.",
     "link/malformed": "A link that is none of the link forms (owner/repo#N, PR/MR URL, owner/repo@sha, postmortem:id, URL).",
     # promotion readiness (perfdocs packet check; findings in its report, thresholds in org.yaml readiness)
     "readiness/no-claim": "A competency of the target level has no claim in the packet.",
