@@ -69,8 +69,8 @@ def render_text(result) -> str:
 
 @kpi.command("dora")
 @click.option("--team", required=True, help="The team (its repositories and services come from the records).")
-@click.option("--since", type=_DATE, default=None, help="First day (default: the start of the period of the first deploy).")
-@click.option("--until", type=_DATE, default=None, help="Last day, included (default: today).")
+@click.option("--since", type=_DATE, default=None, metavar="YYYY-MM-DD", help="First day (default: the start of the period of the first deploy).")
+@click.option("--until", type=_DATE, default=None, metavar="YYYY-MM-DD", help="Last day, included (default: today).")
 @click.option("--granularity", type=click.Choice(["week", "month", "quarter"]), default="month", show_default=True)
 @click.option("--write", is_flag=True, help="Add the complete periods to the team's KPI series records, with "
               "their provenance; re-running updates computed values in place and never duplicates them.")
