@@ -19,6 +19,12 @@ example: setup  ## Validate the example organisation and build its site into sit
 	$(BIN)/perfdocs validate records
 	$(BIN)/perfdocs build --records records --out site
 
+site: setup  ## Build the example organisation's public site into site/ (open site/index.html)
+	$(BIN)/perfdocs build --records records --out site
+
+serve: setup  ## Serve the example site on http://127.0.0.1:8000/, rebuilding when records or templates change
+	$(BIN)/perfdocs serve --records records --out site --port 8000
+
 example-repos: setup  ## Create the example organisation's git repositories in example-repos/ (for links and DORA)
 	$(BIN)/perfdocs examples repos --records records
 
