@@ -291,16 +291,19 @@ def write_dora(org: Any, root: Path, result: Any, force: bool = False) -> list[S
             if not series.rel.endswith((".yaml", ".yml")):
                 raise PerfdocsError(f"{series.display}: computed values are only written to .yaml series")
             path = inside(root, Path(root) / series.rel)
-            text, kpi_id, created = path.read_text(encoding="utf-8"), series.id, False
+            # Bytes, not read_text: universal newlines would turn a CRLF file into LF on write.
+            raw = path.read_bytes().decode("utf-8")
+            newline = "\r\n" if "\r\n" in raw else "\n"
+            text, kpi_id, created = raw.replace("\r\n", "\n"), series.id, False
         else:
             kpi_id = f"{result.team}-{m.metric}"
             path = inside(root, Path(root) / "kpis" / result.team / f"{kpi_id}.yaml")
             text = (f"kind: kpi\nid: {kpi_id}\nteam: {result.team}\nmetric: {m.metric}\n"
                     f"granularity: {result.granularity}\n")
-            created = True
+            created, newline = True, "\n"
         change = SeriesChange(display_path(path), kpi_id, created)
         new = upsert_values(text, items, force, change)
         if created or new != text:
-            atomic_write(path, new, overwrite=not created)
+            atomic_write(path, new.replace("\n", newline) if newline != "\n" else new, overwrite=not created)
         changes.append(change)
     return changes

@@ -263,3 +263,130 @@ def test_a_build_gives_a_clear_error_when_another_build_holds_the_folder_too_lon
     assert run.exit_code == 2 and busy, run.transcript()
     assert busy["what"] == "the output folder site" and int(busy["pid"]) == holder.proc.pid
     assert not (tmp_path / "site").exists()
+
+
+# --- every command that writes records ------------------------------------------------------------
+
+from test_dora import org, tag  # noqa: E402,F401  (a team deploying a real repository; its fixture)
+from test_links import EV as LINK_EV, world  # noqa: E402,F401  (two real clones; their fixture)
+
+
+def kept_in_order(old: bytes, new: bytes, changed: set[bytes]) -> None:
+    """Every line of `old` except those in `changed` is in `new`, byte for byte, in order."""
+    remaining = iter(new.splitlines(keepends=True))
+    for line in old.splitlines(keepends=True):
+        if line in changed:
+            continue
+        assert any(line == candidate for candidate in remaining), f"line {line!r} was changed or lost"
+
+
+def test_packet_draft_never_replaces_a_packet(cli, minimal, tmp_path):
+    first = cli("packet", "draft", "ann", "--target", "l3", "--records", "records", cwd=tmp_path)
+    assert first.exit_code == 0, first
+    path = minimal / "people/ann/packets/2026-l3.md"
+    path.write_text(path.read_text(encoding="utf-8") + "My case, in my words.\n", encoding="utf-8")
+    before = path.read_bytes()
+    again = cli("packet", "draft", "ann", "--target", "l3", "--records", "records", cwd=tmp_path)
+    assert (again.exit_code, again.stdout, again.stderr) == (
+        2, "", "perfdocs: error: people/ann/packets/2026-l3.md already exists; a draft never replaces a packet "
+               "(choose another name with --slug)\n")
+    assert path.read_bytes() == before
+
+
+HAND_EDITED_EVIDENCE = """\
+---
+# Written by hand; perfdocs must keep every byte of this that it does not own.
+kind: evidence
+date: 2026-04-02
+author: ann
+type: pr
+title: 'Retries, "quoted"'    # odd quoting on purpose
+links:
+  - tiny/api#12     # the merge
+  - https://wiki.tiny.example/retries
+competencies: [design]
+goals:
+  - ann/2026-Q1-latency
+---
+The body: tiny/api#12 is mentioned here too, and must stay as written.
+
+  indented line, trailing spaces   
+"""
+
+
+def test_links_resolve_write_changes_only_link_lines_and_renames_a_complete_file(cli, world, tmp_path):
+    path = world["root"] / LINK_EV / "2026-04-02-hand.md"
+    path.write_text(HAND_EDITED_EVIDENCE, encoding="utf-8")
+    witness = tmp_path / "witness.md"
+    os.link(path, witness)
+    res = cli("links", "resolve", "--write", path, cwd=tmp_path)
+    assert res.exit_code == 0, res
+    new = path.read_bytes()
+    assert witness.read_bytes() == HAND_EDITED_EVIDENCE.encode()  # the old file was never written in place
+    assert path.stat().st_ino != witness.stat().st_ino
+    kept_in_order(HAND_EDITED_EVIDENCE.encode(), new, {b"  - tiny/api#12     # the merge\n"})
+    assert b"  - ref: tiny/api#12\n" in new and b"      style: merge\n" in new
+    assert new.count(b"# the merge\n") == 1  # the comment stays with its item
+    assert cli("validate", "records", cwd=tmp_path).exit_code == 0
+
+
+HAND_KPI = """\
+# Lead time for core, kept by hand before perfdocs computed it.
+kind: kpi
+id: core-lead-time
+team: core
+metric: lead-time
+granularity: month
+values:
+  - period: 2025-12   # before the repository existed
+    value: 30     # "from the old dashboard"
+annotations:
+  - {period: 2026-01, text: migration month}
+"""
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_kpi_dora_write_keeps_every_untouched_line_byte_for_byte(org, cli, newline):  # noqa: F811
+    root, _, _ = org
+    path = root / "kpis/core/core-lead-time.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = HAND_KPI.replace("\n", newline).encode()
+    path.write_bytes(old)
+    witness = root.parent / "witness.yaml"
+    os.link(path, witness)
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28", "--write",
+              "--records", "records", cwd=root.parent)
+    assert res.exit_code == 0, res
+    new = path.read_bytes()
+    assert witness.read_bytes() == old and path.stat().st_ino != witness.stat().st_ino
+    kept_in_order(old, new, set())
+    assert new.count(b"  - period: 2026-") == 2
+    if newline == "\r\n":
+        assert new.count(b"\n") == new.count(b"\r\n"), "line endings were changed"
+
+
+WRITERS = {
+    "new": ["new", "team", "--records", "records", "--author", "bob", "--id", "edge", "--title", "Edge"],
+    "packet draft": ["packet", "draft", "ann", "--target", "l3", "--records", "records"],
+    "links resolve --write": ["links", "resolve", "--write", "--records", "records"],
+    "kpi dora --write": ["kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28",
+                         "--write", "--records", "records"],
+}
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_every_command_that_writes_records_takes_turns_through_the_lock(writer, org, tmp_path):  # noqa: F811
+    root, _, _ = org
+    before = tree(root)
+    holder = Holder(records_lock_path(root))
+    try:
+        run = perfdocs(*WRITERS[writer], cwd=tmp_path, env={"PERFDOCS_LOCK_TIMEOUT": "0.2"})
+    finally:
+        holder.release()
+    busy = LOCK_BUSY.fullmatch(run.stderr)
+    assert run.exit_code == 2 and busy and run.stdout == "", run.transcript()
+    assert int(busy["pid"]) == holder.proc.pid
+    assert tree(root) == before  # nothing was written while another command held the lock
+    after = perfdocs(*WRITERS[writer], cwd=tmp_path)  # and once it is free, the command works
+    assert after.exit_code == 0, after.transcript()
+    assert not (root / RECORDS_LOCK).exists()
