@@ -57,8 +57,11 @@ class SiteWriter:
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        except OSError as err:
+            raise PerfdocsError(f"cannot write beside {display_path(out)}: {err.strerror or err}") from None
         self._root = self.tmp.resolve()
         self.files = 0
         self.bytes = 0
