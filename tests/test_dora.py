@@ -484,3 +484,24 @@ def test_a_revert_without_a_sha_counts_against_the_latest_deploy_and_an_undeploy
     # 1 failed of 3 deploys = 33.33 %
     assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
         (33.33, {"deploy-1": [f"revert {c2[:12]}"]})]
+
+
+def test_version_tags_and_commit_dates_are_configurable(git_repo):
+    repo = git_repo("svc")
+    # Authored on the 1st, rebased (committed) on the 3rd, released as v1.0 on the 3rd at 12:00.
+    repo.git("commit", "-q", "--allow-empty", "-m", "feat: rebased", "--date", "2026-03-01T12:00:00+00:00",
+             date="2026-03-03T10:00:00+00:00")
+    tag(repo, "v1.0", repo.git("rev-parse", "HEAD"), "2026-03-03T12:00:00+00:00")
+    tag(repo, "deploy-staging-1", repo.git("rev-parse", "HEAD"), "2026-03-03T11:00:00+00:00")
+    history = dora.read_history(repo.path)
+
+    def lead(**settings):
+        config = dora.Config.merged({"deploy_tag_pattern": "v*"}, settings)
+        results = dora.compute({"svc": history}, [], D(2026, 3, 1), D(2026, 3, 31), "month",
+                               {k: config for k in dora.KEYS}, only=["deployment-frequency", "lead-time"])
+        return [(r.figures[0].value, r.figures[0].sample) for r in results]
+
+    # One deploy (v1.0; the staging tag does not match v*) over 31 days: 7/31 = 0.2258 -> 0.23 a week.
+    # From the author date: 2 days = 48 h; from the commit date: 2 h.
+    assert lead() == [(0.23, 1), (48, 1)]
+    assert lead(lead_time_start="commit-date") == [(0.23, 1), (2, 1)]
