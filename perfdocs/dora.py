@@ -66,7 +66,7 @@ class Config:
                 values.update({k: v for k, v in layer.items() if k in cls.__dataclass_fields__ and v is not None})
         try:
             re.compile(values.get("hotfix_message_pattern", cls.hotfix_message_pattern))
-        except re.error as err:
+        except (re.error, TypeError) as err:
             raise PerfdocsError(f"hotfix_message_pattern is not a regular expression: {err}") from None
         return cls(**values)
 
@@ -595,7 +595,10 @@ def explain(org: Any, metric: Any, team: Any | None = None) -> dict[str, Any] | 
         return None
     repos = [r for r in (team.get("repositories") or []) if isinstance(r, str)] if team is not None else []
     services = [s for s in (team.get("services") or []) if isinstance(s, str)] if team is not None else []
-    config = Config.merged(org.setting("dora", {}), metric.get("definition"))
+    try:
+        config = Config.merged(org.setting("dora", {}), metric.get("definition"))
+    except (PerfdocsError, TypeError):
+        return None  # validate reports the broken setting (metric/bad-setting)
     return {"key": key, "formula": formula(key, config, sorted(repos), services), "config": config.describe(key)}
 
 

@@ -53,8 +53,8 @@ def due(metric: Any) -> tuple[dt.date, int] | None:
     if not isinstance(review, dict):
         return None
     last, cadence = clock.parse_date(review.get("last_reviewed")), review.get("cadence_days")
-    if last is None or not isinstance(cadence, int) or isinstance(cadence, bool):
-        return None
+    if last is None or not isinstance(cadence, int) or isinstance(cadence, bool) or not 0 < cadence <= 36_500:
+        return None  # the schema reports a cadence outside 1..730 days
     return last + dt.timedelta(days=cadence), cadence
 
 

@@ -42,6 +42,7 @@ MUTATIONS = {
     "kpi-no-baseline": _edit(KPI, "baseline:\n  value: 450\n  period: 2026-01\n", ""),
     "kpi-duplicate-period": _append(KPI, "  - period: 2026-01\n    value: 400\n"),
     "kpi-core-count": _append("org.yaml", "kpi_rules:\n  core_kpis: {min: 2, max: 7}\n"),
+    "metric-bad-setting": _append("org.yaml", "dora:\n  hotfix_message_pattern: '^(hotfix'\n"),
 }
 
 
@@ -57,7 +58,8 @@ def test_governance_case_reports_exactly_the_expected_problems(name, minimal, tm
 
 
 def test_every_governance_rule_is_catalogued_and_has_a_case():
-    ours = {"metric/review-overdue", "metric/incomplete", "metric/unknown-setting", "kpi/no-baseline",
+    ours = {"metric/review-overdue", "metric/incomplete", "metric/unknown-setting", "metric/bad-setting",
+            "kpi/no-baseline",
             "kpi/duplicate-period", "kpi/core-count"}
     assert ours <= set(RULES)
     covered = {line.rsplit("[", 1)[1][:-1] for name in MUTATIONS
@@ -124,3 +126,10 @@ def test_a_review_due_today_is_not_overdue(minimal, tmp_path, cli):
     edit(minimal / METRIC, "last_reviewed: 2026-10-01", "last_reviewed: 2026-08-26")
     res = cli("validate", "records", cwd=tmp_path)
     assert (res.exit_code, res.stdout) == (0, "")
+
+
+def test_an_absurd_review_cadence_is_left_to_the_schema(minimal, tmp_path, cli):
+    edit(minimal / METRIC, "cadence_days: 90", "cadence_days: 99999999999")
+    res = cli("validate", "records", cwd=tmp_path)
+    assert res.exit_code == 1
+    assert "[schema/maximum]" in res.stdout and "review-overdue" not in res.stdout

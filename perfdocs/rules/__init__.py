@@ -82,6 +82,7 @@ RULES: dict[str, str] = {
     "metric/review-overdue": "A metric whose last review is older than its review cadence.",
     "metric/incomplete": "A metric whose owner, purpose, calculation, limitations or anti-gaming rule is a placeholder (TBD).",
     "metric/unknown-setting": "A DORA metric's definition has a setting DORA metrics are not computed with (with a 'did you mean').",
+    "metric/bad-setting": "A DORA setting (org.yaml dora or a metric's definition) that cannot work, e.g. an invalid hotfix_message_pattern.",
     "kpi/no-baseline": "A KPI series with a target but no baseline.",
     "kpi/duplicate-period": "A KPI series with two values for one period.",
     "kpi/core-count": "A team tracks fewer or more core KPIs than org.yaml kpi_rules.core_kpis allows (default 5 to 7).",

@@ -7,6 +7,7 @@ metric used as an individual target is reported once, by the policy family.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from perfdocs import dora, governance, kpis
@@ -29,6 +30,8 @@ def _metrics(org: Organisation, level: str) -> Iterator[Diagnostic]:
             yield metric.diag(governance.INCOMPLETE, f"metric '{metric.id}': no real {names} (a placeholder "
                               "such as 'TBD' does not count)", gaps[0][1], severity=level)
         definition = metric.get("definition")
+        if isinstance(definition, dict):
+            yield from _bad_pattern(metric, definition, ("definition",))
         if metric.get("dora") in dora.KEYS and isinstance(definition, dict):
             for key in definition:
                 if key not in DORA_SETTINGS:
@@ -36,6 +39,16 @@ def _metrics(org: Organisation, level: str) -> Iterator[Diagnostic]:
                                       f"with, so it would be ignored{did_you_mean(key, DORA_SETTINGS)}",
                                       ("definition", key), key=True, severity=WARNING,
                                       hint="settings: " + ", ".join(DORA_SETTINGS))
+
+
+def _bad_pattern(record, settings: dict, path: tuple) -> Iterator[Diagnostic]:
+    pattern = settings.get("hotfix_message_pattern")
+    if isinstance(pattern, str):
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            yield record.diag("metric/bad-setting", f"hotfix_message_pattern {pattern!r} is not a regular "
+                              f"expression: {err}", (*path, "hotfix_message_pattern"))
 
 
 def _kpis(org: Organisation, level: str) -> Iterator[Diagnostic]:
@@ -64,5 +77,7 @@ def _kpis(org: Organisation, level: str) -> Iterator[Diagnostic]:
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
     level = governance.severity(org)
+    if org.org is not None and isinstance(org.setting("dora"), dict):
+        yield from _bad_pattern(org.org, org.setting("dora"), ("dora",))
     yield from _metrics(org, level)
     yield from _kpis(org, level)
