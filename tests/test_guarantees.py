@@ -390,3 +390,131 @@ def test_every_command_that_writes_records_takes_turns_through_the_lock(writer, 
     after = perfdocs(*WRITERS[writer], cwd=tmp_path)  # and once it is free, the command works
     assert after.exit_code == 0, after.transcript()
     assert not (root / RECORDS_LOCK).exists()
+
+
+# --- nothing leaks -----------------------------------------------------------------------------------
+
+PRIVATE = "ZZPRIV"
+"""Every private marker starts with this; none may reach a public or internal output."""
+MARKER = r"ZZ(?:PRIV|INT)[A-Z]*|zzpriv[a-z]*"
+INTERNAL = "ZZINT"
+"""Internal markers: in internal outputs, never in public ones."""
+ANN_EV = "people/ann/evidence/2026-03-01-retry-redesign.md"
+
+
+def plant(root: Path) -> None:
+    """Markers in every private place a record has: file name (its id), fields, nested
+    fields, links and bodies; and in internal records."""
+    ev = (root / ANN_EV).read_text(encoding="utf-8")
+    (root / "people/ann/evidence/2026-06-01-zzprivslug.md").write_text(
+        ev.replace("date: 2026-03-01", "date: 2026-06-01")
+          .replace("title: Redesigned payment retries", f"title: {PRIVATE}TITLE retries\nvisibility: private")
+          .replace("  - tiny/api#12", f"  - https://{PRIVATE.lower()}link.example/pip")
+          .replace("Replaced ad-hoc", f"{PRIVATE}BODY Replaced ad-hoc"), encoding="utf-8")
+    review = root / "people/ann/reviews/2026-Q1.md"
+    review.write_text(review.read_text(encoding="utf-8")
+                      .replace("quote: The retry", f"quote: {PRIVATE}QUOTE The retry")
+                      .replace("Ann had a strong quarter.", f"{PRIVATE}REVIEW Ann had a strong quarter."),
+                      encoding="utf-8")
+    goal = root / "people/ann/goals/2026-Q1-latency.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8")
+                    .replace("objective: Make retries cheaper", f"objective: {PRIVATE}GOAL cheaper retries")
+                    .replace("description: Retries per payment", f"description: {PRIVATE}KR retries"),
+                    encoding="utf-8")
+    person = root / "people/ann/person.yaml"
+    person.write_text(person.read_text(encoding="utf-8").replace("name: Ann Example", f"name: {PRIVATE}NAME Ann"),
+                      encoding="utf-8")
+    packet = root / "people/ann/packets/2026-senior.md"
+    packet.write_text(packet.read_text(encoding="utf-8") + f"\n{PRIVATE}PACKET notes for the committee.\n",
+                      encoding="utf-8")
+    metric = (root / "metrics/api-latency.yaml").read_text(encoding="utf-8")
+    (root / "metrics/zz-internal.yaml").write_text(
+        metric.replace("id: api-latency", "id: zzint-metric")
+              .replace("name: API latency", f"name: {INTERNAL}NAME latency")
+              .replace("purpose: Know", f"purpose: {INTERNAL}PURPOSE Know") + "visibility: internal\n",
+        encoding="utf-8")
+    pm = (root / "postmortems/pm-1.md").read_text(encoding="utf-8")
+    (root / "postmortems/pm-zzint.md").write_text(
+        pm.replace("id: pm-1", "id: pm-zzint").replace("title: API outage", f"title: {INTERNAL}PM outage")
+          .replace("severity: sev2", "severity: sev2\nvisibility: internal")
+          .replace("The API was down", f"{INTERNAL}PMBODY The API was down"), encoding="utf-8")
+
+
+def everything_in(folder: Path) -> str:
+    return "\n".join(f"{p.relative_to(folder)}\n" + p.read_bytes().decode("utf-8", "replace")
+                     for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_private_and_internal_markers_never_reach_an_output_for_an_audience_that_may_not_see_them(
+        minimal, tmp_path):
+    plant(minimal)
+    planted = set(re.findall(MARKER, everything_in(minimal)))
+    assert planted == {"ZZPRIVTITLE", "zzprivlink", "zzprivslug", "ZZPRIVBODY", "ZZPRIVQUOTE", "ZZPRIVREVIEW",
+                       "ZZPRIVGOAL", "ZZPRIVKR", "ZZPRIVNAME", "ZZPRIVPACKET", "ZZINTNAME", "ZZINTPURPOSE",
+                       "ZZINTPM", "ZZINTPMBODY"}, planted
+    check = perfdocs("validate", "records", cwd=tmp_path)
+    assert check.exit_code == 0, check.transcript()
+    outputs: dict[str, dict[str, str]] = {"public": {}, "internal": {}}
+    for audience in outputs:
+        site = perfdocs("build", "--records", "records", "--out", f"site-{audience}", "--audience", audience,
+                        cwd=tmp_path)
+        assert site.exit_code == 0, site.transcript()
+        outputs[audience]["site (every file: pages, search index, sitemap, assets)"] = everything_in(
+            tmp_path / f"site-{audience}")
+        outputs[audience]["build messages"] = site.stdout + site.stderr
+        for fmt in ("json", "csv"):
+            export = perfdocs("export", "--records", "records", "--audience", audience, "--format", fmt,
+                              cwd=tmp_path)
+            assert export.exit_code == 0, export.transcript()
+            outputs[audience][f"export {fmt}"] = export.stdout + export.stderr
+    for fmt in ("markdown", "html"):
+        cal = perfdocs("calibrate", "--records", "records", "--audience", "internal", "--period", "2026-Q1",
+                       "--format", fmt, cwd=tmp_path)
+        assert cal.exit_code == 0, cal.transcript()
+        outputs["internal"][f"calibrate {fmt}"] = cal.stdout + cal.stderr
+    leaks = [(audience, name, marker) for audience, named in outputs.items() for name, text in named.items()
+             for marker in re.findall(MARKER, text)
+             if marker.upper().startswith(PRIVATE) or (audience == "public" and marker.startswith(INTERNAL))]
+    assert leaks == []
+    # The internal outputs do carry the internal records: the markers are really in the records.
+    assert f"{INTERNAL}PM" in outputs["internal"]["site (every file: pages, search index, sitemap, assets)"]
+    assert f"{INTERNAL}NAME" in outputs["internal"]["export json"]
+
+
+ANN = "people/ann/person.yaml"
+COMPENSATION = {
+    "org": ("org.yaml", "kind: org\n", "kind: org\nsalary: 1\n"),
+    "track": ("tracks/backend.yaml", "kind: track\n", "kind: track\nsalary: 1\n"),
+    "competency-matrix": ("matrices/backend.yaml", "kind: competency-matrix\n", "kind: competency-matrix\nEquity: 1\n"),
+    "team": ("teams/core.yaml", "kind: team\n", "kind: team\nbonus: 1\n"),
+    "person": (ANN, "kind: person\n", "kind: person\nsalary: 120000\n"),
+    "goal": ("people/ann/goals/2026-Q1-latency.yaml", "kind: goal\n", "kind: goal\npay-raise: 3%\n"),
+    "evidence": (ANN_EV, "kind: evidence\n", "kind: evidence\nbonus: 1\n"),
+    "postmortem": ("postmortems/pm-1.md", "kind: postmortem\n", "kind: postmortem\nstock: 1\n"),
+    "review": ("people/ann/reviews/2026-Q1.md", "kind: review\n", "kind: review\nmerit increase: 4\n"),
+    "packet": ("people/ann/packets/2026-senior.md", "kind: packet\n", "kind: packet\nTotal_Comp: 1\n"),
+    "metric": ("metrics/api-latency.yaml", "kind: metric\n", "kind: metric\nrsu: 1\n"),
+    "kpi": ("kpis/core/api-latency.yaml", "kind: kpi\n", "kind: kpi\ncompensation: 1\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(COMPENSATION))
+def test_compensation_fields_are_rejected_in_every_kind_at_any_depth(kind, cli, minimal, tmp_path):
+    rel, old, new = COMPENSATION[kind]
+    edit(minimal / rel, old, new)
+    field = new.splitlines()[-1].split(":")[0]
+    line = 3 if rel.endswith(".md") else 2
+    res = cli("validate", "records", cwd=tmp_path)
+    expected = [f"records/{rel}:{line}:1: compensation field '{field}' is not allowed in any record: "
+                "development is kept apart from pay [policy/compensation]"]
+    assert (res.exit_code, [l for l in res.stdout.splitlines() if "policy/compensation" in l]) == (1, expected), res
+    # Nested, inside a list of mappings, the same.
+    (minimal / "teams/nested.yaml").write_text(
+        "kind: team\nid: nested\nname: Nested\nmanager: bob\nmembers: []\nslos:\n"
+        "  - id: x\n    service: api\n    objective: Up.\n    target: 99\n    salary: 1\n", encoding="utf-8")
+    res = cli("validate", "records", cwd=tmp_path)
+    assert ("records/teams/nested.yaml:11:5: compensation field 'salary' is not allowed in any record: "
+            "development is kept apart from pay [policy/compensation]") in res.stdout.splitlines(), res
+    # And an output command refuses to run from such records.
+    build = cli("build", "--records", "records", "--out", tmp_path / "site", cwd=tmp_path)
+    assert build.exit_code == 1 and not (tmp_path / "site").exists(), build
