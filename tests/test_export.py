@@ -20,7 +20,7 @@ INTERNAL = "INTERNAL-MARKER-91c2"
 def org_folder(minimal):
     """The minimal organisation with one internal metric, one public evidence entry, and
     markers in a private and an internal record."""
-    edit(minimal / "metrics/api-latency.yaml", "kind: metric\n", f"kind: metric\nvisibility: internal\n")
+    edit(minimal / "metrics/api-latency.yaml", "kind: metric\n", "kind: metric\nvisibility: internal\n")
     edit(minimal / "metrics/api-latency.yaml", "purpose: Know", f"purpose: {INTERNAL} Know")
     edit(minimal / "people/bob/evidence/2026-04-02-rotation.md", "  - operations\n",
          "  - operations\nvisibility: public\n")
