@@ -278,10 +278,15 @@ def load_records(root: Path, display_root: Path | None = None, fast: bool = True
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_records(root, display_root, fast, workers)
+        result = _load_records(root, display_root, fast, workers)
     finally:
         if enabled:
             gc.enable()
+    if result.files >= PARALLEL_MIN_FILES:
+        # Millions of long-lived objects: without this every full collection during the
+        # rules (and the site build) walks them all again, seconds at 100,000 records.
+        gc.freeze()
+    return result
 
 
 def _load_records(root: Path, display_root: Path | None, fast: bool, workers: int | None) -> LoadResult:
