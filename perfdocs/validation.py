@@ -27,7 +27,8 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     notes: list[str] = field(default_factory=list)
-    """What was not checked and why (e.g. evidence links without the clones), for stderr."""
+    """What was checked against git, and what was not and why (e.g. evidence links without
+    the clones), for stderr."""
 
     @property
     def errors(self) -> int:
@@ -139,8 +140,12 @@ def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -
     except PerfdocsError as err:
         return [f"evidence links not checked against git: {err}"]
     diagnostics.extend(report.diagnostics)
-    return [f"evidence links into {name} not checked: {why} (run 'perfdocs links check' once it is cloned)"
-            for name, why in sorted(report.skipped.items())]
+    notes = [f"evidence links into {name} not checked: {why} (run 'perfdocs links check' once it is cloned)"
+             for name, why in sorted(report.skipped.items())]
+    if len(report.skipped) < len(report.repositories) or not report.skipped:
+        notes.insert(0, f"{len(report.resolutions)} evidence links verified against git "
+                        f"(of {report.links} links; web addresses and postmortems are not git links)")
+    return notes
 
 
 def load_valid(root: Path) -> Report:

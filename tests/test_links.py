@@ -408,6 +408,7 @@ def test_validate_says_which_repositories_it_did_not_check(cli, world, tmp_path)
     assert res.stdout == ""
     assert res.stderr == (
         "17 files checked: 0 errors, 0 warnings (ok)\n"
+        "note: 2 evidence links verified against git (of 4 links; web addresses and postmortems are not git links)\n"
         "note: evidence links into grp/sub/proj not checked: repository grp/sub/proj is not cloned: no git "
         "repository at clones/proj (from org.yaml; set $PERFDOCS_REPO_GRP_SUB_PROJ to use another clone) "
         "(run 'perfdocs links check' once it is cloned)\n"
