@@ -4,8 +4,6 @@ it between the markers when the example records change."""
 
 from __future__ import annotations
 
-import pytest
-
 from conftest import REPO
 
 BEGIN, END = "<!-- packet-check:begin -->", "<!-- packet-check:end -->"
@@ -14,9 +12,7 @@ COMMAND = ("packet", "check", "records/people/alice/packets/2026-h2-staff.md", "
 
 def test_the_readme_shows_the_current_readiness_report_of_alices_packet(cli):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    if BEGIN not in readme or END not in readme:
-        pytest.skip(f"README.md has no {BEGIN} ... {END} block yet (paste the output of "
-                    f"`perfdocs {' '.join(COMMAND)}` between them)")
+    assert BEGIN in readme and END in readme, f"README.md lost its {BEGIN} ... {END} block"
     block = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
     res = cli(*COMMAND, cwd=REPO)
     assert res.exit_code == 0, res
