@@ -110,9 +110,13 @@ def plan(dest: Path, example: bool = False, org_name: str | None = None, handle:
     if example:
         source = data_dir("records")
         for path in sorted(source.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                rel = path.relative_to(source).as_posix()
-                out.files[f"{RECORDS}/{rel}"] = path.read_text(encoding="utf-8")
+            rel = path.relative_to(source)
+            # what the loader ignores (caches, editor files) is not part of the example
+            if path.is_file() and not any(part.startswith((".", "_")) for part in rel.parts):
+                try:
+                    out.files[f"{RECORDS}/{rel.as_posix()}"] = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as err:
+                    raise PerfdocsError(f"cannot copy the example record {rel.as_posix()}: {err}") from None
     return out
 
 

@@ -142,8 +142,10 @@ def test_init_example_copies_the_full_example_organisation(cli, tmp_path, isolat
     res = cli("init", "demo", "--example", cwd=tmp_path)
     assert res.exit_code == 0, res
     dest = tmp_path / "demo"
-    assert files_under(dest / "records") == files_under(REPO / "records")
-    for rel in files_under(REPO / "records"):
+    records = {rel for rel in files_under(REPO / "records")
+               if not any(part.startswith((".", "_")) for part in rel.split("/"))}
+    assert files_under(dest / "records") == records
+    for rel in records:
         assert (dest / "records" / rel).read_bytes() == (REPO / "records" / rel).read_bytes(), rel
     assert "/records/people/chen/ @emeka @chen" in (dest / "CODEOWNERS").read_text().splitlines()
     check = cli("validate", "--no-links", cwd=dest)
@@ -175,3 +177,22 @@ def test_init_into_the_current_folder_names_the_org_after_it(cli, tmp_path, isol
                                "  perfdocs new evidence --title \"What you did\"\n")
     assert yaml.safe_load((here / "records/org.yaml").read_text())["id"] == "people-records"
     assert cli("validate", cwd=here).exit_code == 0
+
+
+def test_init_example_leaves_out_what_the_loader_ignores(cli, tmp_path, isolated_git, monkeypatch):
+    import shutil
+
+    from perfdocs import bootstrap
+
+    source = tmp_path / "bundled"  # the bundled example, with a cache and a draft beside the records
+    shutil.copytree(REPO / "records", source, ignore=shutil.ignore_patterns(".*", "_*"))
+    (source / ".perfdocs-cache").mkdir()
+    (source / ".perfdocs-cache/index.bin").write_bytes(b"\x00\xff binary")
+    (source / "people/alice/_draft.md").write_text("not a record\n")
+    real = bootstrap.data_dir
+    monkeypatch.setattr(bootstrap, "data_dir", lambda name: source if name == "records" else real(name))
+    res = cli("init", "demo", "--example", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    copied = files_under(tmp_path / "demo/records")
+    assert copied == files_under(source) - {".perfdocs-cache/index.bin", "people/alice/_draft.md"}
+    assert "people/alice/person.yaml" in copied
