@@ -18,6 +18,27 @@ def inside(folder: Path, path: Path) -> Path:
     return resolved
 
 
+def _umask() -> int:
+    try:  # Linux says it without changing it
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode(path: Path) -> int:
+    """The replaced file's permissions, or what a plain open() would give a new file
+    (mkstemp's files are private: 0600)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def atomic_write(path: Path, text: str, overwrite: bool = False) -> None:
     """Write through a temporary file in the same folder and a rename: readers see the old
     file or the new one, never half of one."""
@@ -30,6 +51,7 @@ def atomic_write(path: Path, text: str, overwrite: bool = False) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode(path))
         if not overwrite:
             # link() fails if the name appeared meanwhile: no race can clobber a file.
             try:

@@ -196,3 +196,15 @@ def test_init_example_leaves_out_what_the_loader_ignores(cli, tmp_path, isolated
     copied = files_under(tmp_path / "demo/records")
     assert copied == files_under(source) - {".perfdocs-cache/index.bin", "people/alice/_draft.md"}
     assert "people/alice/person.yaml" in copied
+
+
+def test_written_files_get_the_usual_permissions_not_private_temporary_ones(cli, tmp_path, isolated_git):
+    old = os.umask(0o022)
+    try:
+        assert cli("init", "r", cwd=tmp_path).exit_code == 0
+        (tmp_path / "r/README.md").chmod(0o640)
+        assert cli("init", "r", "--force", cwd=tmp_path).exit_code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r/records/org.yaml").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "r/README.md").stat().st_mode & 0o777 == 0o640  # a replaced file keeps its own
