@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     # Validation --------------------------------------------------------------------------
     org = organisation(args.size)
     files = evidence_files(org)
-    records = sum(1 for _ in org.rglob("*.*") if ".perfdocs-cache" not in _.parts)
+    records = sum(1 for _ in org.rglob("*.*"))
     v: dict = {"evidence": len(files), "record_files": records}
     if found["check-jsonschema"]:
         yaml_dir = front_matter_copies(org, files)
@@ -299,14 +299,15 @@ def main(argv: list[str] | None = None) -> int:
     v["perfdocs_cold"] = per(cold, len(files))
     if v["perfdocs_cold"]:
         v["perfdocs_cold"]["us_per_record_file"] = round(cold["wall_s"] / records * 1e6, 1)
-    shutil.rmtree(org / ".perfdocs-cache", ignore_errors=True)
-    cached_env = {**env, "PERFDOCS_CACHE": "1"}
+    cache_dir = WORK / "validate-cache"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    cached_env = {**env, "PERFDOCS_CACHE": "1", "PERFDOCS_CACHE_DIR": str(cache_dir)}
     v["perfdocs_cache_fill"] = per(timed([PERFDOCS, "validate", "-q", org], env=cached_env), len(files))
     v["perfdocs_cached"] = per(timed([PERFDOCS, "validate", "-q", org], env=cached_env, repeat=rep), len(files))
     touch_five(org)
     v["perfdocs_cached_5_changed"] = per(timed([PERFDOCS, "validate", "-q", org], env=cached_env), len(files))
     touch_five(org)  # and back
-    shutil.rmtree(org / ".perfdocs-cache", ignore_errors=True)
+    shutil.rmtree(cache_dir, ignore_errors=True)
     v["ratio_check_jsonschema_to_perfdocs"] = ratio(v.get("check_jsonschema"), v["perfdocs_cold"])
     v["ratio_perfdocs_to_floor"] = ratio(v["perfdocs_cold"], v["prototype_floor"])
     results["validate"] = v

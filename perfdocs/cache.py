@@ -17,14 +17,21 @@ in the same clock tick would look unchanged: git calls this the 'racy' case).
 Text (the YAML, the Markdown body) is not stored: a cached Document reads it back from
 its file if something asks, e.g. for the position of a problem.
 
-The folder (`.perfdocs-cache/` inside the records folder, which the loader never reads
-as records) is safe to delete at any time; it is rebuilt on the next run. It is only
-written for large folders (see `wanted`), so small records folders stay untouched.
+Where: the folder `perfdocs.links.cache_dir` names (`$PERFDOCS_CACHE_DIR`, else
+`.perfdocs-cache/` beside the records folder), one file per records folder. It is safe to
+delete at any time; the next run is cold. It is only used for large folders (see `wanted`).
+
+A cache file is data that decides what `validate` reports, so it is never trusted just
+because it is there: a pull request could commit a crafted one. Each file carries an
+HMAC of its contents under a key kept outside the checkout (`$PERFDOCS_CACHE_DIR/key`,
+else in the user's cache folder); a file without the right MAC is ignored before it is
+unmarshalled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import marshal
 import os
 import stat
@@ -36,9 +43,8 @@ from typing import Any
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.source import MAX_FILE_BYTES, Document, load_file
 
-FOLDER = ".perfdocs-cache"
-FILE = "records.marshal"
-FORMAT = 2
+FORMAT = 3
+MAC_BYTES = 32
 RACY_NS = 2_000_000_000
 AUTO_MIN_FILES = 2000
 """With PERFDOCS_CACHE unset (auto), folders with fewer files are not cached: they parse
@@ -48,7 +54,8 @@ Signature = tuple[int, int, int, int]
 
 
 def wanted(files: int) -> bool:
-    """Whether to use the cache: PERFDOCS_CACHE=0 never, =1 always, unset (auto) for large folders."""
+    """Whether to use the cache: PERFDOCS_CACHE=0 never, =1 always, unset (auto) for large
+    folders (the same variable turns the links index cache off)."""
     setting = os.environ.get("PERFDOCS_CACHE", "auto").strip().lower()
     if setting in ("0", "off", "no", "false"):
         return False
@@ -92,6 +99,47 @@ def _code_key() -> bytes:
     return h.digest()
 
 
+def location(root: Path) -> Path | None:
+    """The cache file for a records folder (None: caching is off)."""
+    from perfdocs.links import cache_dir
+
+    folder = cache_dir(root)
+    if folder is None:
+        return None
+    slug = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    return folder / f"records-{slug}.marshal"
+
+
+def _key() -> bytes | None:
+    """The local secret that authenticates cache files, created on first use."""
+    override = os.environ.get("PERFDOCS_CACHE_DIR")
+    if override:
+        path = Path(override) / "key"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(base) / "perfdocs" / "key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".key.", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+        os.replace(tmp, path)  # two runs racing: both keys are valid, the last one stays
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+def _mac(key: bytes, blob: bytes) -> bytes:
+    return hmac.new(key, blob, hashlib.sha256).digest()
+
+
 class CachedDocument(Document):
     """A Document rebuilt from the cache: its YAML text and body are read back from the
     file when first asked for (the file's content is the one the cache recorded)."""
@@ -126,17 +174,26 @@ class CachedDocument(Document):
 class RecordCache:
     """One records folder's cache: load it, look files up, record new results, save."""
 
-    def __init__(self, root: Path) -> None:
-        self.folder = root / FOLDER
-        self.path = self.folder / FILE
+    def __init__(self, root: Path, path: Path | None = None) -> None:
+        self.path = path if path is not None else location(root)
         self.key = _code_key()
+        self.secret = _key() if self.path is not None else None
         self.entries: dict[str, tuple] = {}
         self.written_ns = 0
         self.changed = False
         self.hits = 0
+        if self.path is None or self.secret is None:
+            return
         try:
-            stored = marshal.loads(self.path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            raw = self.path.read_bytes()
+        except OSError:
+            return
+        blob = raw[MAC_BYTES:]
+        if not hmac.compare_digest(raw[:MAC_BYTES], _mac(self.secret, blob)):
+            return  # not written by us (or damaged): never unmarshalled
+        try:
+            stored = marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
             return
         if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key:
             self.written_ns, self.entries = stored[1], stored[2]
@@ -182,17 +239,18 @@ class RecordCache:
     def save(self) -> None:
         """Write the cache if anything changed; a failure to write (read-only folder) is not
         an error, the next run is just cold again."""
-        if not self.changed:
+        if not self.changed or self.path is None or self.secret is None:
             return
         try:
             blob = marshal.dumps((self.key, time.time_ns(), self.entries))
         except ValueError:  # a value marshal cannot write; do without the cache
             return
         try:
-            self.folder.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{FILE}.", dir=self.folder)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
+                    fh.write(_mac(self.secret, blob))
                     fh.write(blob)
                 os.replace(tmp, self.path)
             finally:

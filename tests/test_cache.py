@@ -7,8 +7,15 @@ import shutil
 
 import pytest
 
+from conftest import edit
 from perfdocs import cache, loader
 from test_rules import MUTATIONS
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path, monkeypatch):
+    """Cache files and their key in the test's own folder, never in the user's."""
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture
@@ -26,7 +33,8 @@ def _run(cli, cwd, mode: str) -> str:
 def test_cached_runs_report_what_a_cold_run_reports(name, minimal, tmp_path, cli, cached):
     warm = _run(cli, tmp_path, "1")  # the cache now holds every file of the valid organisation
     assert warm.startswith("exit 0")
-    assert (minimal / cache.FOLDER / cache.FILE).is_file()
+    assert cache.location(minimal).is_file()
+    assert not any(p.name.endswith(".marshal") for p in minimal.rglob("*"))  # nothing in the records
     MUTATIONS[name](minimal)
     changed = _run(cli, tmp_path, "1")  # changed files parsed again, the others from the cache
     again = _run(cli, tmp_path, "1")  # everything from the cache, positions read back from the files
@@ -40,8 +48,7 @@ def test_unchanged_files_are_not_parsed_again(minimal, cached, monkeypatch):
     assert first.entries == {}
     loader.load_records(minimal)
     second = cache.RecordCache(minimal)
-    assert set(second.entries) == {p.relative_to(minimal).as_posix() for p in minimal.rglob("*.*")
-                                   if cache.FOLDER not in p.parts}
+    assert set(second.entries) == {p.relative_to(minimal).as_posix() for p in minimal.rglob("*.*")}
     parsed = []
     original = loader.load_file
     monkeypatch.setattr(loader, "load_file", lambda path, display=None: parsed.append(path) or original(path, display))
@@ -53,8 +60,9 @@ def test_a_fresh_copy_hits_the_cache_by_content(minimal, tmp_path, cli, cached):
     before = _run(cli, tmp_path, "1")
     copy = tmp_path / "copy" / "records"
     shutil.copytree(minimal, copy)  # new inodes and modification times, same content
+    shutil.copyfile(cache.location(minimal), cache.location(copy))  # as CI restores a cache
     store = cache.RecordCache(copy)
-    files = sorted(p for p in copy.rglob("*.*") if cache.FOLDER not in p.parts)
+    files = sorted(copy.rglob("*.*"))
     hits = [store.lookup(p.relative_to(copy).as_posix(), p, str(p)) for p in files]
     assert all(hit is not None for hit in hits)
     assert _run(cli, tmp_path / "copy", "1") == before
@@ -76,9 +84,9 @@ def test_the_cache_folder_is_safe_to_delete_or_corrupt(minimal, tmp_path, cli, c
     MUTATIONS["schema-type"](minimal)
     cold = _run(cli, tmp_path, "0")
     assert _run(cli, tmp_path, "1") == cold
-    (minimal / cache.FOLDER / cache.FILE).write_bytes(b"\x00not a cache")
+    cache.location(minimal).write_bytes(b"\x00not a cache")
     assert _run(cli, tmp_path, "1") == cold
-    shutil.rmtree(minimal / cache.FOLDER)
+    shutil.rmtree(cache.location(minimal).parent)
     assert _run(cli, tmp_path, "1") == cold
     assert _run(cli, tmp_path, "1") == cold
 
@@ -87,7 +95,7 @@ def test_small_folders_are_not_cached_unless_asked(minimal, tmp_path, cli, monke
     monkeypatch.delenv("PERFDOCS_CACHE", raising=False)
     res = cli("validate", "records", cwd=tmp_path)
     assert res.exit_code == 0
-    assert not (minimal / cache.FOLDER).exists()
+    assert not (tmp_path / "cache").exists()
     assert cache.wanted(cache.AUTO_MIN_FILES) and not cache.wanted(cache.AUTO_MIN_FILES - 1)
 
 
@@ -110,3 +118,24 @@ def test_a_deleted_file_leaves_the_cache(minimal, tmp_path, cli, cached):
     out = _run(cli, tmp_path, "1")
     assert out == _run(cli, tmp_path, "0")
     assert "postmortems/pm-1.md" not in cache.RecordCache(minimal).entries
+
+
+def test_a_cache_file_not_written_with_the_local_key_is_ignored(minimal, tmp_path, cli, cached):
+    """A pull request could commit a crafted cache that calls a broken file valid."""
+    import marshal
+
+    _run(cli, tmp_path, "1")
+    ann = minimal / "people/ann/person.yaml"
+    edit(ann, "level: l2", "level: l9")
+    cold = _run(cli, tmp_path, "0")
+    os.environ["PERFDOCS_CACHE"] = "1"
+    store = cache.RecordCache(minimal)
+    valid = store.entries["people/ann/person.yaml"]  # what ann's file parsed to before the edit
+    sig, content = cache.fingerprint(ann)
+    store.entries["people/ann/person.yaml"] = (sig, content, *valid[2:])  # ...claimed for the new content
+    forged = marshal.dumps((store.key, 0, store.entries))
+    path = cache.location(minimal)
+    path.write_bytes(b"\x00" * cache.MAC_BYTES + forged)  # everything right but the MAC
+    assert cache.RecordCache(minimal).entries == {}
+    assert _run(cli, tmp_path, "1") == cold
+    assert "level 'l9' is not in track backend" in cold
