@@ -293,6 +293,16 @@ def test_packet_draft_never_replaces_a_packet(cli, minimal, tmp_path):
     assert path.read_bytes() == before
 
 
+def test_review_draft_never_replaces_a_review(cli, minimal, tmp_path):
+    path = minimal / "people/ann/reviews/2026-Q1.md"
+    before = path.read_bytes()
+    res = cli("review", "draft", "ann", "--period", "2026-Q1", "--records", "records", cwd=tmp_path)
+    assert (res.exit_code, res.stdout, res.stderr) == (
+        2, "", "perfdocs: error: ann already has a review for 2026-Q1: people/ann/reviews/2026-Q1.md; "
+               "a draft never replaces a review\n")
+    assert path.read_bytes() == before
+
+
 HAND_EDITED_EVIDENCE = """\
 ---
 # Written by hand; perfdocs must keep every byte of this that it does not own.
@@ -369,6 +379,7 @@ WRITERS = {
     "new": ["new", "team", "--records", "records", "--author", "bob", "--id", "edge", "--title", "Edge"],
     "packet draft": ["packet", "draft", "ann", "--target", "l3", "--records", "records"],
     "links resolve --write": ["links", "resolve", "--write", "--records", "records"],
+    "review draft": ["review", "draft", "ann", "--period", "2026-Q2", "--records", "records"],
     "kpi dora --write": ["kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28",
                          "--write", "--records", "records"],
 }
@@ -377,6 +388,10 @@ WRITERS = {
 @pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_every_command_that_writes_records_takes_turns_through_the_lock(writer, org, tmp_path):  # noqa: F811
     root, _, _ = org
+    goal = (root / "people/ann/goals/2026-Q1-latency.yaml").read_text(encoding="utf-8")
+    (root / "people/ann/goals/2026-Q2-latency.yaml").write_text(  # something for a review draft to rate
+        goal.replace("period: 2026-Q1", "period: 2026-Q2").replace("due: 2026-03-31", "due: 2026-06-30"),
+        encoding="utf-8")
     before = tree(root)
     holder = Holder(records_lock_path(root))
     try:

@@ -39,7 +39,10 @@ def draft(person: str, period: str, reviewer: str | None, records: str | None) -
     from perfdocs.score import checked
     from perfdocs.validation import load_valid, resolve_root
 
+    from perfdocs.lock import records_lock
+
     root = resolve_root(records)
+    click.get_current_context().with_resource(records_lock(root))  # writers take turns (perfdocs/lock.py)
     org = checked(load_valid(root))
     path = reviews.write_draft(org, root, person, period, reviewer)
     report_written(root, path)
