@@ -258,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-size", type=int, default=1_000, help="evidence pages to build")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement (the fastest counts)")
     parser.add_argument("--no-git", action="store_true", help="skip the links and DORA benchmarks")
+    parser.add_argument("--no-build", action="store_true", help="skip the site benchmarks")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -314,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Site ----------------------------------------------------------------------------------
     b: dict = {}
-    sizes = [args.build_size, args.build_size * 10]
+    sizes = [] if args.no_build else [args.build_size, args.build_size * 10]
     for n in sizes:
         small = organisation(n)
         pages = evidence_files(small)

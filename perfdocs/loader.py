@@ -208,9 +208,13 @@ def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> li
     out = []
     for path, display in chunk:
         doc, ok, found = _parse(path, display, fast, hashing)
-        out.append((doc.data, doc.yaml_text, doc.line_offset, doc.body, doc.body_line,
-                    doc.diagnostics, ok, found))
+        # Every field but the ones the parent knows (whatever fields Document grows).
+        fields = {k: v for k, v in vars(doc).items() if k not in _PARENT_FIELDS}
+        out.append((fields, ok, found))
     return out
+
+
+_PARENT_FIELDS = frozenset({"path", "display", "positions"})
 
 
 def _parse_all(files: list[tuple[Path, str]], fast: bool, workers: int | None,
@@ -230,8 +234,10 @@ def _parse_all(files: list[tuple[Path, str]], fast: bool, workers: int | None,
         pending = pool.map_async(work, chunks[1:], chunksize=1)
         parts = [work(chunks[0]), *pending.get()]
     for chunk, results in zip(chunks, parts):
-        for (path, display), (data, yaml_text, offset, body, body_line, diags, ok, found) in zip(chunk, results):
-            yield Document(path, display, data, yaml_text, offset, body, body_line, diags), ok, found
+        for (path, display), (fields, ok, found) in zip(chunk, results):
+            doc = Document.__new__(Document)
+            vars(doc).update(fields, path=path, display=display)
+            yield doc, ok, found
 
 
 def _displayer(base: Path):
