@@ -17,6 +17,11 @@ def kpi() -> None:
 
     KPIs are team signals: they tell whether a team is healthy and are never
     an individual's target.
+
+    \b
+    Example:
+      perfdocs kpi dora --team payments --granularity quarter
+      perfdocs kpi trends
     """
 
 

@@ -17,7 +17,12 @@ SECTIONS = (
 
 @click.group("metrics")
 def metrics() -> None:
-    """Metric definitions and their governance."""
+    """Metric definitions and their governance.
+
+    \b
+    Example:
+      perfdocs metrics review
+    """
 
 
 @metrics.command("review")
