@@ -22,7 +22,7 @@ import re
 import statistics
 import subprocess
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -481,6 +481,8 @@ def compute(histories: dict[str, History], incidents: list[Incident], since: dt.
         raise PerfdocsError(f"--until {until} is before --since {since}")
     thresholds = thresholds or {}
     services = services or []
+    # Deploys are named after the keys of `histories` (the org's repository names).
+    histories = {name: h if h.name == name else replace(h, name=name) for name, h in histories.items()}
     periods = periods_between(since, until, granularity)
     computed_at = clock.today()
     timelines: dict[tuple, list[Deploy]] = {}

@@ -505,3 +505,25 @@ def test_version_tags_and_commit_dates_are_configurable(git_repo):
     # From the author date: 2 days = 48 h; from the commit date: 2 h.
     assert lead() == [(0.23, 1), (48, 1)]
     assert lead(lead_time_start="commit-date") == [(0.23, 1), (2, 1)]
+
+
+def test_a_team_with_two_repositories_counts_both_and_records_each_range(git_repo):
+    api, web = git_repo("api"), git_repo("web")
+    a1 = api.commit("api: one", date="2026-03-02T08:00:00+00:00")
+    tag(api, "deploy-a1", a1, "2026-03-02T10:00:00+00:00")
+    w1 = web.commit("web: one", date="2026-03-03T08:00:00+00:00")
+    tag(web, "deploy-w1", w1, "2026-03-03T09:00:00+00:00")
+    w2 = web.commit("web: two", date="2026-03-04T08:00:00+00:00")
+    tag(web, "deploy-w2", w2, "2026-03-04T12:00:00+00:00")
+    histories = {"acme/api": dora.read_history(api.path), "acme/web": dora.read_history(web.path)}
+    # A postmortem starting on the 4th at 13:00 lands on the latest deploy of either repository: deploy-w2.
+    incident = dora.Incident("pm-x", dt.datetime(2026, 3, 4, 13, tzinfo=dora.UTC),
+                             dt.datetime(2026, 3, 4, 13, 30, tzinfo=dora.UTC), dt.datetime(2026, 3, 4, 15, tzinfo=dora.UTC))
+    results = dora.compute(histories, [incident], D(2026, 3, 1), D(2026, 3, 31), "month",
+                           {k: dora.Config() for k in dora.KEYS})
+    freq, lead, cfr, ttr = (r.figures[0] for r in results)
+    # 3 deploys over 31 days: 3 / (31/7) = 0.677 -> 0.68; lead times 2 h, 1 h, 4 h -> median 2
+    assert (freq.value, lead.value, cfr.value, ttr.value) == (0.68, 2, 33.33, 1.5)
+    assert cfr.extra["failures"] == {"deploy-w2": ["postmortem pm-x"]}
+    assert freq.provenance["repositories"] == [{"name": "acme/api", "range": a1[:12]},
+                                               {"name": "acme/web", "range": w2[:12]}]
