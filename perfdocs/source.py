@@ -186,8 +186,8 @@ class _Builder:
         if self.nodes > MAX_NODES:
             raise _Limit(
                 "yaml/too-many-nodes",
-                f"the document expands to more than {MAX_NODES:,} values "
-                "(an alias bomb?); records are refused beyond that",
+                f"the document holds more than {MAX_NODES:,} values (aliases expanded); "
+                "records are refused beyond that",
                 node,
             )
         if depth > MAX_DEPTH:

@@ -52,15 +52,37 @@ class Run:
         return f"exit {self.exit_code}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
 
 
+MEASURED = """\
+import atexit, os, sys
+
+def report_peak():  # the kernel's high-water mark of this process's own memory since exec
+    with open("/proc/self/status") as fh:
+        kb = next(line.split()[1] for line in fh if line.startswith("VmHWM:"))
+    with open(os.environ["PERFDOCS_TEST_PEAK"], "w") as out:
+        out.write(kb)
+
+atexit.register(report_peak)
+sys.argv = ["perfdocs", *sys.argv[1:]]
+from perfdocs.cli import main
+main()
+"""
+"""`perfdocs` itself, reporting its peak memory at exit. (wait4's ru_maxrss is no use here: a
+child started with vfork inherits the parent's high-water mark, so under pytest it would
+measure pytest.)"""
+
+
 def perfdocs(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = TIME_LIMIT) -> Run:
-    """Run the real command in a child process; measure its own peak memory (wait4)."""
+    """Run the real command in a child process; measure its own peak memory."""
     full_env = {**os.environ, "PERFDOCS_TODAY": "2026-11-24", "NO_COLOR": "1", **(env or {})}
     full_env.pop("PERFDOCS_TRACEBACK", None)
-    out, err = cwd / ".stdout", cwd / ".stderr"
+    out, err, peak = cwd / ".stdout", cwd / ".stderr", cwd / ".peak"
+    measured = Path("/proc/self/status").is_file()
+    if measured:
+        full_env["PERFDOCS_TEST_PEAK"] = str(peak)
     start = time.monotonic()
     with open(out, "wb") as fo, open(err, "wb") as fe:
-        proc = subprocess.Popen([*PERFDOCS, *args], cwd=cwd, env=full_env,
-                                stdout=fo, stderr=fe, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-c", MEASURED, *args] if measured else [*PERFDOCS, *args],
+                                cwd=cwd, env=full_env, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL)
     killer = threading.Timer(timeout, proc.kill)
     killer.start()
     try:
@@ -70,10 +92,10 @@ def perfdocs(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: 
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - start
     assert seconds < timeout, f"perfdocs {' '.join(args)} hung: killed after {timeout} s"
-    run = Run(proc.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"),
-              usage.ru_maxrss / 1024, seconds)
-    out.unlink()
-    err.unlink()
+    peak_mb = int(peak.read_text()) / 1024 if measured else usage.ru_maxrss / 1024  # else: an upper bound
+    run = Run(proc.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"), peak_mb, seconds)
+    for path in (out, err, peak):
+        path.unlink(missing_ok=True)
     return run
 
 
@@ -150,7 +172,19 @@ def special_files(tmp: Path) -> None:
     os.mkfifo(tmp / EV / "2026-03-02-pipe.md")
 
 
+def yaml_at_the_limits(tmp: Path) -> None:
+    """The most values the YAML size limit lets in (its node tree is the memory peak), and
+    YAML just over the limit, in a .yaml file and in front matter."""
+    (tmp / "records/teams/flat.yaml").write_text(
+        "kind: team\nid: flat\nmembers: [" + "a," * 499_980 + "a]\n", encoding="utf-8")
+    (tmp / "records/teams/over.yaml").write_text(
+        "kind: team\nid: over\nname: Over\n" + "# padding\n" * 110_000, encoding="utf-8")
+    (tmp / EV / "2026-03-02-over.md").write_text(
+        "---\nkind: evidence\n" + "# padding\n" * 110_000 + "---\nBody.\n", encoding="utf-8")
+
+
 GENERATORS = {
+    "yaml-at-the-limits": yaml_at_the_limits,
     "alias-bomb": alias_bomb,
     "file-50mb": file_50mb,
     "deep-nesting-flow": deep_nesting_flow,
