@@ -303,6 +303,24 @@ def test_review_draft_never_replaces_a_review(cli, minimal, tmp_path):
     assert path.read_bytes() == before
 
 
+from test_init import isolated_git  # noqa: E402,F401  (git with a private configuration; its fixture)
+
+
+def test_init_force_replaces_files_by_renaming_complete_ones_never_in_place(cli, tmp_path, isolated_git):  # noqa: F811
+    dest = tmp_path / "existing"
+    dest.mkdir()
+    (dest / "README.md").write_text("mine, by hand\n", encoding="utf-8")
+    witness = tmp_path / "witness.md"
+    os.link(dest / "README.md", witness)
+    refused = cli("init", dest, cwd=tmp_path)
+    assert refused.exit_code == 2 and (dest / "README.md").read_text(encoding="utf-8") == "mine, by hand\n"
+    res = cli("init", dest, "--force", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert witness.read_text(encoding="utf-8") == "mine, by hand\n"
+    assert (dest / "README.md").stat().st_ino != witness.stat().st_ino
+    assert [p.name for p in dest.rglob("*.tmp")] == []
+
+
 HAND_EDITED_EVIDENCE = """\
 ---
 # Written by hand; perfdocs must keep every byte of this that it does not own.
