@@ -62,6 +62,20 @@ def atomic_write(path: Path, text: str, overwrite: bool = False) -> None:
                 os.replace(tmp, path)
         else:
             os.replace(tmp, path)
+        _sync_folder(path.parent)  # so that the rename, not only the data, survives a power cut
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # e.g. Windows cannot open a folder
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit
+from perfdocs.fsutil import atomic_write
 from perfdocs.lock import RECORDS_LOCK, exclusive, output_lock_path, records_lock_path
 from test_hostile import PERFDOCS, perfdocs
 
@@ -103,6 +104,18 @@ def test_new_with_force_renames_a_complete_file_into_place_never_writes_in_place
     assert path.stat().st_ino != witness.stat().st_ino
     assert b"My own words." not in path.read_bytes()
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("kind: team\n", encoding="utf-8")
+    path.chmod(0o640)
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate cannot be encoded: the write fails mid-way
+        atomic_write(path, "kind: team\nname: \ud800\n", overwrite=True)
+    assert path.read_text(encoding="utf-8") == "kind: team\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.yaml"]
+    atomic_write(path, "kind: team\nname: New\n", overwrite=True)
+    assert path.stat().st_mode & 0o777 == 0o640  # a replaced file keeps its permissions
 
 
 def test_new_leaves_no_lock_or_temporary_file_behind(cli, minimal, tmp_path):
