@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: help setup example example-repos example-kpis validate site serve test test-fast regen-cases clean bench
+.PHONY: help setup example example-repos example-kpis validate site serve test test-fast regen-cases fuzz clean bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -42,8 +42,12 @@ test: setup  ## Run the whole test suite (browser tests included)
 test-fast: setup  ## Run the tests except the browser and slow ones
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
-regen-cases: setup  ## Rewrite tests/cases/*.txt from the current output (review the diff!)
-	$(BIN)/python -m pytest tests/test_rules.py --regen-cases -q
+regen-cases: setup  ## Rewrite tests/cases/*.txt and tests/hostile/*/expected.txt from the current output (review the diff!)
+	$(BIN)/python -m pytest tests/test_rules.py tests/test_hostile.py --regen-cases -q
+
+FUZZ_SCALE ?= 20
+fuzz: setup  ## A long fuzzing run: the property tests with FUZZ_SCALE times more examples
+	PERFDOCS_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/python -m pytest tests/test_fuzz.py -q
 
 BENCH_SIZE ?= 10000
 bench: setup  ## Benchmark validate/build against check-jsonschema, MkDocs, Hugo (BENCH_SIZE=10000)
