@@ -55,7 +55,7 @@ def _track(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     earlier: set[str] = set()
     for i, level in dicts(record.get("levels")):
         lid = level.get("id")
-        if lid in earlier:
+        if isinstance(lid, str) and lid in earlier:
             yield record.diag("id/duplicate", f"level '{lid}' is listed twice", ("levels", i, "id"))
         follows = level.get("follows")
         if isinstance(follows, str) and follows not in earlier:
@@ -93,7 +93,7 @@ def _person_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     team = record.get("team")
     yield from _ref(record, org, team, org.teams, "ref/unknown-team", "team", ("team",))
     yield from _person(record, org, record.get("manager"), ("manager",))
-    members = org.teams[team].get("members") if team in org.teams else None
+    members = org.teams[team].get("members") if isinstance(team, str) and team in org.teams else None
     if isinstance(members, list) and record.id not in members:
         yield record.diag("team/membership", f"team '{team}' does not list '{record.id}' among its members",
                           ("team",), severity=WARNING)
@@ -154,7 +154,7 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
         yield record.diag("id/mismatch", f"person '{person}' does not match the folder 'people/{record.owner}/'",
                           ("person",))
     yield from _person(record, org, record.get("reviewer"), ("reviewer",))
-    scale = [r.get("id") for r in org.setting("rating_scale", []) or [] if isinstance(r, dict)]
+    scale = [r.get("id") for _, r in dicts(org.setting("rating_scale", []))]  # even if it is not a list
     rating = record.get("rating")
     if isinstance(rating, str) and org.org is not None and rating not in scale:
         yield record.diag("ref/unknown-rating", f"unknown rating '{rating}'{did_you_mean(rating, scale)}",
