@@ -1,10 +1,11 @@
 """The benchmark: perfdocs beside its peers, on the same generated files, in one run.
 
-    python bench/run.py [--size 10000] [--build-size 1000] [--repeat 1] [--no-git]
+    python bench/run.py [--size 10000] [--build-size 1000] [--repeat 1] [--no-git] [--no-build]
 
-Every figure is a whole process, timed from start to exit (os.wait4 gives each one's
-CPU time and peak memory, the largest resident set of the process or any of its
-workers):
+Every figure is a whole process, timed from start to exit by a small wrapper process
+whose RUSAGE_CHILDREN gives the command's CPU time (all its processes) and peak memory
+(the largest resident set of the command or any of its workers). On a shared machine
+wall time grows with the load; the CPU seconds beside it do not:
 
 - validation of `--size` evidence entries: check-jsonschema with the evidence schema
   only (it cannot read front matter, so it gets each entry's front matter as a .yaml
@@ -35,7 +36,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -46,7 +46,7 @@ RESULTS = HERE / "results"
 PERFDOCS = Path(sys.executable).parent / "perfdocs"
 sys.path.insert(0, str(HERE))
 
-import corpus  # noqa: E402  (bench/ is not a package)
+import corpus
 
 TODAY = "2026-11-24"
 

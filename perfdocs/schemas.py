@@ -138,7 +138,7 @@ def fast_valid(kind: str, data: Any) -> bool:
         return False
     try:
         return is_valid(data)
-    except Exception:  # a value the compiled validator cannot take (a huge integer, ...)
+    except Exception:  # noqa: BLE001 - a value the compiled validator cannot take (a huge int)
         return False
 
 

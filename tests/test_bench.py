@@ -15,7 +15,7 @@ from perfdocs.validation import validate
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
-import corpus  # noqa: E402
+import corpus
 
 
 def test_a_generated_organisation_is_valid_with_every_kind_of_cross_reference(tmp_path, monkeypatch):

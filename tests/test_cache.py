@@ -6,10 +6,10 @@ import os
 import shutil
 
 import pytest
-
 from conftest import edit
-from perfdocs import cache, loader
 from test_rules import MUTATIONS
+
+from perfdocs import cache, loader
 
 
 @pytest.fixture(autouse=True)

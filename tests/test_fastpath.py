@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from test_rules import MUTATIONS
 
 from perfdocs import loader, schemas
 from perfdocs.source import load_file
 from perfdocs.validation import validate
-from test_rules import MUTATIONS
 
 
 def _report(root, **kwargs) -> list[tuple]:
