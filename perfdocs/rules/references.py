@@ -156,7 +156,7 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     yield from _person(record, org, record.get("reviewer"), ("reviewer",))
     scale = [r.get("id") for _, r in dicts(org.setting("rating_scale", []))]  # even if it is not a list
     rating = record.get("rating")
-    if isinstance(rating, str) and org.org is not None and rating not in scale:
+    if isinstance(rating, str) and isinstance(org.setting("rating_scale"), list) and rating not in scale:
         yield record.diag("ref/unknown-rating", f"unknown rating '{rating}'{did_you_mean(rating, scale)}",
                           ("rating",), hint=f"the scale: {', '.join(map(str, scale))}")
     for i, kr in dicts(record.get("key_results")):
