@@ -10,6 +10,7 @@ positions included, and so must the parallel loader.
 from __future__ import annotations
 
 import math
+import shutil
 
 import pytest
 from test_rules import MUTATIONS
@@ -98,3 +99,42 @@ def test_the_compiled_validator_never_passes_what_jsonschema_rejects(rel, minima
                 assert list(schemas.check(kind, candidate)) == [], (path, new)
                 checked += 1
     assert checked  # some replacements are valid, and those were compared
+
+
+def _tree(folder) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_site_rendered_by_several_processes_equals_one_rendered_by_one(example, tmp_path, monkeypatch):
+    import perfdocs.site as site
+
+    monkeypatch.setattr(site, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(site, "_workers", lambda: 1)
+    one = site.build(example, tmp_path / "one", "internal")
+    monkeypatch.setattr(site, "_workers", lambda: 3)
+    several = site.build(example, tmp_path / "several", "internal")
+    assert (several.pages, several.files) == (one.pages, one.files)
+    assert one.pages > 20
+    assert _tree(tmp_path / "several") == _tree(tmp_path / "one")
+
+
+def test_a_template_error_names_the_same_page_however_many_processes_render(example, tmp_path, monkeypatch):
+    import perfdocs.site as site
+    from perfdocs.errors import PerfdocsError
+    from perfdocs.site.render import template_dir
+
+    templates = tmp_path / "templates"
+    shutil.copytree(template_dir(), templates)
+    evidence = templates / "evidence.html.j2"
+    evidence.write_text(evidence.read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}{{ no_such_variable.x }}", 1), encoding="utf-8")
+    monkeypatch.setattr(site, "PARALLEL_MIN_PAGES", 1)
+    errors = []
+    for workers in (1, 2, 3):
+        monkeypatch.setattr(site, "_workers", lambda n=workers: n)
+        with pytest.raises(PerfdocsError) as caught:
+            site.build(example, tmp_path / f"out{workers}", "internal", templates=templates)
+        errors.append(str(caught.value))
+        assert not (tmp_path / f"out{workers}").exists()  # nothing half-built is left behind
+    assert errors[0].startswith("template evidence.html.j2 failed for evidence/")
+    assert errors == [errors[0]] * 3
