@@ -10,6 +10,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -221,7 +222,8 @@ def _parse_all(files: list[tuple[Path, str]], fast: bool, workers: int | None,
                hashing: bool = False) -> Iterator[tuple[Document, bool, tuple | None]]:
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods() \
+            or threading.active_count() > 1:  # never fork a threaded process (perfdocs serve)
         for path, display in files:
             yield _parse(path, display, fast, hashing)
         return
@@ -288,9 +290,10 @@ def load_records(root: Path, display_root: Path | None = None, fast: bool = True
     finally:
         if enabled:
             gc.enable()
-    if result.files >= PARALLEL_MIN_FILES:
+    if result.files >= PARALLEL_MIN_FILES and threading.active_count() == 1:
         # Millions of long-lived objects: without this every full collection during the
         # rules (and the site build) walks them all again, seconds at 100,000 records.
+        # (Not in a long-running server, which loads the records again on every change.)
         gc.freeze()
     return result
 

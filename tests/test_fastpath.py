@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import threading
 
 import pytest
 from test_rules import MUTATIONS
@@ -41,6 +42,7 @@ def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal,
     MUTATIONS[name](minimal)
     rich = _report(minimal, fast=False)
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
+    assert threading.active_count() == 1  # else the loader would not fork, and this compares nothing
     assert _report(minimal, fast=True) == rich
     parallel = loader.load_records(minimal, workers=2)
     single = loader.load_records(minimal, workers=1)
@@ -112,6 +114,7 @@ def test_a_site_rendered_by_several_processes_equals_one_rendered_by_one(example
     monkeypatch.setattr(site, "_workers", lambda: 1)
     one = site.build(example, tmp_path / "one", "internal")
     monkeypatch.setattr(site, "_workers", lambda: 3)
+    assert threading.active_count() == 1
     several = site.build(example, tmp_path / "several", "internal")
     assert (several.pages, several.files) == (one.pages, one.files)
     assert one.pages > 20
