@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.source import MAX_FILE_BYTES, Document, load_file
+from perfdocs.source import MAX_FILE_BYTES, Document, decode, load_file, split_front_matter
 
 FORMAT = 3
 MAC_BYTES = 32
@@ -167,7 +167,23 @@ class CachedDocument(Document):
         self._body = value
 
     def _read_back(self) -> None:
-        fresh = load_file(self.path, self.display)
+        """The text as load_text splits it (no YAML parsing: the data is already here)."""
+        try:
+            with open(self.path, "rb") as fh:
+                text = decode(fh.read(), self.display)
+        except OSError:
+            text = None
+        if isinstance(text, str):
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if self.path.suffix != ".md":
+                self._yaml_text, self._body = text, None
+                return
+            split = split_front_matter(text, self.display)
+            if not isinstance(split, Diagnostic):
+                self._yaml_text, self._body = split[0], split[2]
+                return
+        fresh = load_file(self.path, self.display)  # changed under us: whatever it now holds
         self._yaml_text, self._body = fresh.yaml_text, fresh.body
 
 

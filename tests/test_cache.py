@@ -139,3 +139,15 @@ def test_a_cache_file_not_written_with_the_local_key_is_ignored(minimal, tmp_pat
     assert cache.RecordCache(minimal).entries == {}
     assert _run(cli, tmp_path, "1") == cold
     assert "level 'l9' is not in track backend" in cold
+
+
+def test_a_cached_record_reads_back_the_same_text_and_body(example, cached):
+    pm = example / "postmortems"
+    crlf = next(pm.glob("*.md"))
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))  # Windows line ends
+    bom = next(example.glob("teams/*.yaml"))
+    bom.write_bytes(b"\xef\xbb\xbf" + bom.read_bytes())
+    fresh = {r.rel: (r.doc.yaml_text, r.body, r.data) for r in loader.load_records(example).records}
+    again = loader.load_records(example).records
+    assert all(isinstance(r.doc, cache.CachedDocument) for r in again)
+    assert {r.rel: (r.doc.yaml_text, r.body, r.data) for r in again} == fresh
