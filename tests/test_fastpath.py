@@ -9,9 +9,13 @@ positions included, and so must the parallel loader.
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from test_rules import MUTATIONS
@@ -35,19 +39,37 @@ def test_fast_and_rich_paths_report_the_same_problems(name, minimal, monkeypatch
     assert _report(minimal) == rich
 
 
+def _in_a_new_process(function: str, *args):
+    """What `function` of this module returns when called in a new interpreter, through JSON.
+
+    The loader and the site never fork a threaded process, and this test session has threads
+    (the browser tests' server and Playwright), so forking is tested where it really happens."""
+    code = f"import json, sys, test_fastpath as t; print(json.dumps(t.{function}(*json.loads(sys.argv[1]))))"
+    done = subprocess.run([sys.executable, "-c", code, json.dumps([str(a) for a in args])],
+                          cwd=Path(__file__).parent, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _parallel_load(root: str) -> dict:
+    assert threading.active_count() == 1  # else the loader would not fork, and this compares nothing
+    loader.PARALLEL_MIN_FILES = 1
+    parallel = loader.load_records(Path(root), workers=2)
+    single = loader.load_records(Path(root), workers=1)
+    return {"report": [list(d) for d in _report(Path(root), fast=True)],
+            "same": [(r.rel, r.data, r.body, r.schema_ok) for r in parallel.records] ==
+                    [(r.rel, r.data, r.body, r.schema_ok) for r in single.records]}
+
+
 @pytest.mark.parametrize("name", ["schema-type", "schema-format", "yaml-duplicate-key", "ref-unknown-person",
                                   "file-encoding", "id-collision-case", "policy-compensation"])
 def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal, monkeypatch):
     monkeypatch.setenv("PERFDOCS_CACHE", "0")
     MUTATIONS[name](minimal)
     rich = _report(minimal, fast=False)
-    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
-    assert threading.active_count() == 1  # else the loader would not fork, and this compares nothing
-    assert _report(minimal, fast=True) == rich
-    parallel = loader.load_records(minimal, workers=2)
-    single = loader.load_records(minimal, workers=1)
-    assert [(r.rel, r.data, r.body, r.schema_ok) for r in parallel.records] == \
-        [(r.rel, r.data, r.body, r.schema_ok) for r in single.records]
+    forked = _in_a_new_process("_parallel_load", minimal)
+    assert forked["report"] == [list(d) for d in rich]
+    assert forked["same"]
 
 
 def test_every_record_of_the_example_organisation_passes_the_compiled_validator(example):
@@ -107,23 +129,29 @@ def _tree(folder) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_a_site_rendered_by_several_processes_equals_one_rendered_by_one(example, tmp_path, monkeypatch):
+def _build(records: str, out: str, workers: str, templates: str = "") -> dict:
+    """Builds the site rendering over `workers` processes: its counts, or the error."""
     import perfdocs.site as site
+    from perfdocs.errors import PerfdocsError
 
-    monkeypatch.setattr(site, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(site, "_workers", lambda: 1)
-    one = site.build(example, tmp_path / "one", "internal")
-    monkeypatch.setattr(site, "_workers", lambda: 3)
     assert threading.active_count() == 1
-    several = site.build(example, tmp_path / "several", "internal")
-    assert (several.pages, several.files) == (one.pages, one.files)
-    assert one.pages > 20
+    site.PARALLEL_MIN_PAGES = 1
+    site._workers = lambda: int(workers)
+    try:
+        result = site.build(Path(records), Path(out), "internal", templates=Path(templates) if templates else None)
+    except PerfdocsError as err:
+        return {"error": str(err)}
+    return {"pages": result.pages, "files": result.files}
+
+
+def test_a_site_rendered_by_several_processes_equals_one_rendered_by_one(example, tmp_path):
+    one = _in_a_new_process("_build", example, tmp_path / "one", 1)
+    several = _in_a_new_process("_build", example, tmp_path / "several", 3)
+    assert several == one and one["pages"] > 20
     assert _tree(tmp_path / "several") == _tree(tmp_path / "one")
 
 
-def test_a_template_error_names_the_same_page_however_many_processes_render(example, tmp_path, monkeypatch):
-    import perfdocs.site as site
-    from perfdocs.errors import PerfdocsError
+def test_a_template_error_names_the_same_page_however_many_processes_render(example, tmp_path):
     from perfdocs.site.render import template_dir
 
     templates = tmp_path / "templates"
@@ -131,13 +159,9 @@ def test_a_template_error_names_the_same_page_however_many_processes_render(exam
     evidence = templates / "evidence.html.j2"
     evidence.write_text(evidence.read_text(encoding="utf-8").replace(
         "{% block main %}", "{% block main %}{{ no_such_variable.x }}", 1), encoding="utf-8")
-    monkeypatch.setattr(site, "PARALLEL_MIN_PAGES", 1)
     errors = []
     for workers in (1, 2, 3):
-        monkeypatch.setattr(site, "_workers", lambda n=workers: n)
-        with pytest.raises(PerfdocsError) as caught:
-            site.build(example, tmp_path / f"out{workers}", "internal", templates=templates)
-        errors.append(str(caught.value))
+        errors.append(_in_a_new_process("_build", example, tmp_path / f"out{workers}", workers, templates)["error"])
         assert not (tmp_path / f"out{workers}").exists()  # nothing half-built is left behind
     assert errors[0].startswith("template evidence.html.j2 failed for evidence/")
     assert errors == [errors[0]] * 3
