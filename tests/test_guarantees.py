@@ -561,6 +561,13 @@ def test_compensation_fields_are_rejected_in_every_kind_at_any_depth(kind, cli, 
     res = cli("validate", "records", cwd=tmp_path)
     assert ("records/teams/nested.yaml:11:5: compensation field 'salary' is not allowed in any record: "
             "development is kept apart from pay [policy/compensation]") in res.stdout.splitlines(), res
+    # Names that carry a pay word are caught too, however they are written.
+    edit(minimal / "teams/nested.yaml", "    salary: 1\n", "    baseSalary: 1\n    equity-grant: 2\n    on call pay: 3\n")
+    res = cli("validate", "records", cwd=tmp_path)
+    assert [line for line in res.stdout.splitlines() if line.startswith("records/teams/nested.yaml")] == [
+        f"records/teams/nested.yaml:{n}:5: compensation field '{name}' is not allowed in any record: "
+        "development is kept apart from pay [policy/compensation]"
+        for n, name in ((11, "baseSalary"), (12, "equity-grant"), (13, "on call pay"))], res
     # And an output command refuses to run from such records.
     build = cli("build", "--records", "records", "--out", tmp_path / "site", cwd=tmp_path)
     assert build.exit_code == 1 and not (tmp_path / "site").exists(), build

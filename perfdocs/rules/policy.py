@@ -20,10 +20,26 @@ def normalise(key: str) -> str:
     return key.strip().lower().replace("-", "_").replace(" ", "_")
 
 
+_PAY_WORDS = ("salar", "compensation", "bonus", "equity", "payout", "wage")
+"""Inside any key ('base_salary', 'annualBonus', 'equity-grant') they mean pay."""
+_PAY_TOKENS = frozenset({"pay", "payroll", "comp", "rsu", "rsus", "stock", "raise", "esop"})
+"""As a whole word of a key ('on_call_pay', 'comp_ratio'), not inside one ('payment')."""
+
+
+class _PayNames(frozenset):
+    """The listed names, and any name that carries a pay word: `normalise(key) in fields`."""
+
+    def __contains__(self, key: object) -> bool:
+        if frozenset.__contains__(self, key):
+            return True
+        return isinstance(key, str) and key != "compensation_fields" and (any(word in key for word in _PAY_WORDS)
+                                         or not _PAY_TOKENS.isdisjoint(key.split("_")))
+
+
 def compensation_fields(org: Organisation) -> frozenset[str]:
     extra = org.setting("compensation_fields", [])
-    return COMPENSATION_FIELDS | {normalise(k) for k in extra if isinstance(k, str)} \
-        if isinstance(extra, list) else COMPENSATION_FIELDS
+    return _PayNames(COMPENSATION_FIELDS | {normalise(k) for k in extra if isinstance(k, str)}
+                     if isinstance(extra, list) else COMPENSATION_FIELDS)
 
 
 def _walk_keys(value: Any, path: tuple) -> Iterator[tuple[str, tuple]]:
