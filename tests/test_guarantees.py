@@ -278,6 +278,19 @@ def test_a_build_gives_a_clear_error_when_another_build_holds_the_folder_too_lon
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.parametrize("rel", ["../escape.html", "/tmp/escape.html", "a/../../escape.html", "a\\..\\escape.html",
+                                 "", ".", "a\0b.html"])
+def test_the_site_writer_never_writes_outside_its_folder(rel, tmp_path):
+    from perfdocs.errors import PerfdocsError
+    from perfdocs.site.writer import SiteWriter
+
+    writer = SiteWriter(tmp_path / "out" / "site")
+    with pytest.raises(PerfdocsError, match="refusing to write"):
+        writer.write(rel, "<p>page</p>")
+    writer.abandon()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["out"]
+
+
 # --- every command that writes records ------------------------------------------------------------
 
 from test_dora import org, tag  # noqa: E402,F401  (a team deploying a real repository; its fixture)
