@@ -8,7 +8,6 @@ asked, and each file is written atomically.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -22,7 +21,7 @@ from perfdocs.clock import today
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
-from perfdocs.scaffold import slugify
+from perfdocs.scaffold import slugify, text_env
 from perfdocs.schemas import SCHEMA_BASE, data_dir
 
 RECORDS = "records"
@@ -53,14 +52,8 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
 
 def _env() -> jinja2.Environment:
     # Square-bracket delimiters: the CI files are full of ${{ ... }} expressions.
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("templates") / "init")),
-        block_start_string="[%", block_end_string="%]", variable_start_string="[[",
-        variable_end_string="]]", comment_start_string="[#", comment_end_string="#]",
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
-    )
-    env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
-    return env
+    return text_env("init", block_start_string="[%", block_end_string="%]", variable_start_string="[[",
+                    variable_end_string="]]", comment_start_string="[#", comment_end_string="#]")
 
 
 def _target(rel: str, ctx: dict) -> str:
