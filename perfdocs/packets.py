@@ -16,7 +16,7 @@ Readiness rules (ids are in perfdocs.rules.RULES):
 - readiness/consistency: the counted evidence spans fewer quarters than the minimum.
 - readiness/scope: too little counted evidence at the scope the target level expects.
 - readiness/complexity: too little counted evidence of the types that show complexity.
-- readiness/unverified: counted evidence with no link verified by `perfdocs links resolve --write`
+- readiness/unverified: counted evidence with no verified link (resolved by `perfdocs links resolve --write`, or an existing postmortem)
   (a note; it blocks only when `require_verified_links` is true).
 """
 
@@ -147,14 +147,19 @@ def link_ref(link: object) -> str | None:
     return link if isinstance(link, str) else None
 
 
-def verified_links(evidence: Record) -> tuple[int, int]:
+def verified_links(evidence: Record, org: Organisation) -> tuple[int, int]:
     """(links verified, links in all). A link is verified when it carries the `resolved`
-    data `perfdocs links resolve --write` records; a plain string link is unverified."""
+    data `perfdocs links resolve --write` records, or when it cites a postmortem record
+    that exists (`postmortem:<id>`); any other plain link is unverified."""
     links = evidence.get("links")
     links = links if isinstance(links, list) else []
     done = sum(1 for link in links if isinstance(link, dict) and isinstance(link.get("resolved"), dict)
-               and link["resolved"])
+               and link["resolved"] or _cites_postmortem(link_ref(link), org))
     return done, len(links)
+
+
+def _cites_postmortem(text: str | None, org: Organisation) -> bool:
+    return bool(text) and text.startswith("postmortem:") and text[len("postmortem:"):] in org.postmortems
 
 
 def window_of(packet: Record, rules: ReadinessRules) -> tuple[dt.date, dt.date, bool]:
@@ -314,7 +319,7 @@ def cite(org: Organisation, ev_id: str, candidate: str, competency: str,
         return None
     day = parse_date(record.get("date"))
     comps = record.get("competencies") if isinstance(record.get("competencies"), list) else []
-    done, total = verified_links(record)
+    done, total = verified_links(record, org)
     return CitedEvidence(
         id=ev_id, title=str(record.get("title", "")), date=day.isoformat() if day else "",
         quarter=quarter_of(day) if day else "", type=str(record.get("type", "")),

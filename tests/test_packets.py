@@ -421,6 +421,41 @@ def test_links_verified_by_links_resolve_count_as_verified(cli, tiny):
     assert report["verdict"] == "ready"
 
 
+POSTMORTEM = """\
+---
+kind: postmortem
+id: pm-7
+title: Queue backlog
+date: 2026-05-01
+severity: sev3
+team: core
+services: [api]
+started: 2026-05-01T10:00:00Z
+detected: 2026-05-01T10:05:00Z
+restored: 2026-05-01T10:30:00Z
+participants: [cat]
+action_items:
+  - {title: Alert on queue depth, owner: cat, status: done}
+---
+The queue backed up for half an hour.
+"""
+
+
+def test_a_link_to_an_existing_postmortem_record_counts_as_verified(cli, tiny):
+    (tiny / "postmortems").mkdir()
+    (tiny / "postmortems/pm-7.md").write_text(POSTMORTEM, encoding="utf-8")
+    edit(tiny / MENTORING, "competencies:", "links: ['postmortem:pm-7', 'https://wiki.tiny.example/on-call']\n"
+                                            "competencies:")
+    report = check(cli, tiny)
+    mentoring = next(ev for comp in report["competencies"] for ev in comp["evidence"]
+                     if ev["id"] == "cat/2026-05-10-mentoring")
+    assert (mentoring["verified"], mentoring["links_verified"], mentoring["links"]) == (True, 1, 2)
+    assert findings(report) == [
+        ("readiness/unverified", "1 of 2 counted evidence entries has no verified link (run "
+                                 "`perfdocs links resolve --write`): cat/2026-02-10-rfc"),
+    ]
+
+
 def test_unverified_evidence_blocks_only_when_the_org_requires_verified_links(cli, tiny):
     edit(tiny / "org.yaml", "require_verified_links: false", "require_verified_links: true")
     edit(tiny / RFC, "competencies: [design]", RESOLVED_LINK)
