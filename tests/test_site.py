@@ -9,6 +9,7 @@ import pytest
 from conftest import REPO, edit
 
 from perfdocs.site.linkcheck import broken_links
+from perfdocs.site.reuse import MANIFEST
 from perfdocs.site.writer import MARKER
 
 
@@ -44,9 +45,10 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
     res = cli("build", "--records", shared, "--out", tmp_path / "site")
     assert res.exit_code == 0, res
     assert res.stdout == ""
-    assert re.fullmatch(r"built 18 pages \(21 files\) for the public audience in .*site/ in \d+\.\ds\n",
-                        res.stderr), res.stderr
+    assert re.fullmatch(r"built 18 pages \(18 rendered, 0 unchanged and reused; 21 files\) for the public "
+                        r"audience in .*site/ in \d+\.\ds\n", res.stderr), res.stderr
     assert site_files(tmp_path / "site") == [
+        MANIFEST,
         MARKER,
         "evidence/ann.html",
         "evidence/ann/2026-03-01-retry-redesign.html",

@@ -11,7 +11,8 @@ audience_option = click.option(
     help="public: only public records; internal: public and internal ones. Private records are never published.")
 out_option = click.option(
     "--out", "out", type=click.Path(file_okay=False), default="site", show_default=True, metavar="DIR",
-    help="The output folder; replaced as a whole, and only after a complete build.")
+    help="The output folder; replaced as a whole, and only after a complete build "
+         "(pages whose inputs did not change are reused from it).")
 
 
 @click.command()
@@ -41,8 +42,8 @@ def build(records: str | None, out: str, audience: str) -> None:
     detail(f"records folder: {display_path(root)}")
     bar = (lambda pages, n: progress(pages, "rendering", length=n)) if sys.stderr.isatty() and not is_quiet() else None
     result = run(root, Path(out), audience, progress=bar)
-    info(f"built {result.pages} pages ({result.files} files) for the {audience} audience "
-         f"in {display_path(result.out)}/ in {result.seconds:.1f}s")
+    info(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged and reused; "
+         f"{result.files} files) for the {audience} audience in {display_path(result.out)}/ in {result.seconds:.1f}s")
 
 
 @click.command()

@@ -1,7 +1,9 @@
 """The static site: records -> the pages one audience may see -> a folder of HTML.
 
 `build` is the one code path: `perfdocs build` calls it once, `perfdocs serve`
-calls it again whenever the records or templates change.
+calls it again whenever the records or templates change. A page whose inputs are
+those of the site being replaced is taken from it rather than rendered again
+(perfdocs/site/reuse.py); the output is the same as a cold build's, byte for byte.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ import jinja2
 from perfdocs import clock
 from perfdocs.errors import PerfdocsError
 from perfdocs.lock import output_lock
-from perfdocs.site import search
+from perfdocs.site import reuse, search
 from perfdocs.site.history import rubric_history
 from perfdocs.site.pages import NOT_SHOWN, Page, View, all_pages
 from perfdocs.site.render import Renderer
-from perfdocs.site.writer import SiteWriter, check_target, recover
+from perfdocs.site.writer import MARKER, SiteWriter, check_target, recover
 from perfdocs.validation import load_valid
 
 __all__ = ["BuildResult", "build"]
@@ -37,6 +39,9 @@ class BuildResult:
     pages: int
     files: int
     seconds: float
+    rendered: int = 0
+    """Pages rendered by this build; the others were reused from the site it replaced."""
+    reused: int = 0
 
 
 Progress = Callable[[Iterable[Page], int], AbstractContextManager[Iterable[Page]]]
@@ -72,10 +77,15 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
     org_name = str(view.setting("name", "Engineering"))
     base = {"org_name": org_name, "audience": audience, "not_shown": NOT_SHOWN[audience],
             "nav": NAV, "today": clock.today()}
+    key = reuse.secret()
+    # The site being replaced, if it is ours (check_target refused anything else).
+    previous = reuse.read_manifest(out, key) if key and (out / MARKER).is_file() else {}
     writer = SiteWriter(out)
-    pages = 0
     try:
+        maker = _Maker(renderer, base, writer, previous,
+                       reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None)
         entries: list[search.Entry] = []
+        made: list[tuple[str, reuse.Made]] = []  # paths, not pages: a page is let go once written
         pending = all_pages(view, history, clock.today())
         if progress:  # counting the pages costs a dry run of the pages, without rendering
             count = sum(1 for _ in all_pages(view, history, clock.today()))
@@ -83,26 +93,52 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
         if workers > 1:
             pending = list(pending)
         if workers > 1 and len(pending) >= PARALLEL_MIN_PAGES:
-            _render_parallel(pending, renderer, base, writer, workers)
+            made = list(zip((page.path for page in pending), _make_parallel(pending, maker, workers)))
             for page in pending:
                 entries.extend(page.search)
-            pages = len(pending)
             pending = []
         with progress(pending, count) if progress else nullcontext(pending) as rendering:
             for page in rendering:
-                writer.write(page.path, _render(renderer, base, page))
+                made.append((page.path, maker.make(page)))
                 entries.extend(page.search)
-                pages += 1
         writer.write("static/search-index.js", search.index_script(entries))
         static = renderer.templates / "static"
         for src in sorted(static.rglob("*")) if static.is_dir() else ():
             if src.is_file() and not src.name.startswith("."):
                 writer.copy(src, "static/" + src.relative_to(static).as_posix())
+        if key:
+            manifest = {path: (fp, digest) for path, (fp, digest, _) in made if fp is not None}
+            writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key))
         writer.commit()
     except BaseException:
         writer.abandon()
         raise
-    return BuildResult(out, audience, pages, writer.files, time.perf_counter() - started)
+    rendered = sum(1 for _, (_, _, fresh) in made if fresh)
+    return BuildResult(out, audience, len(made), writer.files, time.perf_counter() - started,
+                       rendered, len(made) - rendered)
+
+
+@dataclass
+class _Maker:
+    """Puts each page into the new site: taken from the site it replaces when its inputs
+    are those it was rendered from there (and the file still holds what was rendered),
+    else rendered."""
+
+    renderer: Renderer
+    base: dict
+    writer: SiteWriter
+    previous: dict[str, reuse.Entry]
+    prints: reuse.Fingerprints | None
+
+    def make(self, page: Page) -> reuse.Made:
+        fp = self.prints.page(page) if self.prints is not None else None
+        old = self.previous.get(page.path)
+        if fp is not None and old is not None and old[0] == fp and \
+                self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == old[1]):
+            return fp, old[1], False
+        data = _render(self.renderer, self.base, page).encode("utf-8")
+        self.writer.write(page.path, data)
+        return fp, reuse.output_digest(data), True
 
 
 PARALLEL_MIN_PAGES = 400
@@ -128,32 +164,34 @@ def _workers() -> int:
 
 
 _SHARE: tuple | None = None
-"""What forked workers render: set just before the fork, never sent through a pipe."""
+"""What forked workers make: set just before the fork, never sent through a pipe."""
 
 
-def _render_share(k: int) -> tuple[int, int, int, str | None]:
-    """Worker k renders and writes pages k, k+n, k+2n, ... until one fails:
-    (files, bytes, index of the failing page or -1, its error)."""
-    pages, renderer, base, writer, n = _SHARE
+def _make_share(k: int) -> tuple[int, int, int, str | None, list[reuse.Made]]:
+    """Worker k makes pages k, k+n, k+2n, ... until one fails: (files, bytes, index of
+    the failing page or -1, its error, what it made of each page)."""
+    pages, maker, n = _SHARE
+    made = []
     for i in range(k, len(pages), n):
         try:
-            writer.write(pages[i].path, _render(renderer, base, pages[i]))
+            made.append(maker.make(pages[i]))
         except PerfdocsError as err:
-            return writer.files, writer.bytes, i, str(err)
-    return writer.files, writer.bytes, -1, None
+            return maker.writer.files, maker.writer.bytes, i, str(err), made
+    return maker.writer.files, maker.writer.bytes, -1, None, made
 
 
-def _render_parallel(pages: list[Page], renderer: Renderer, base: dict, writer: SiteWriter,
-                     workers: int) -> None:
-    """Render and write every page over `workers` processes into the writer's folder; the
-    first page that fails (in page order, as a single process would find it) is raised."""
+def _make_parallel(pages: list[Page], maker: _Maker, workers: int) -> list[reuse.Made]:
+    """Make every page over `workers` processes, fingerprinting and reusing included: what
+    was made of each, in page order. The first page that fails (in page order, as a
+    single process would find it) is raised."""
     global _SHARE
+    writer = maker.writer
     files, size = writer.files, writer.bytes
-    _SHARE = (pages, renderer, base, writer, workers)
+    _SHARE = (pages, maker, workers)
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            others = pool.map_async(_render_share, range(1, workers))
-            results = [_render_share(0), *others.get()]
+            others = pool.map_async(_make_share, range(1, workers))
+            results = [_make_share(0), *others.get()]
     finally:
         _SHARE = None
     writer.files = files + sum(r[0] - files for r in results)
@@ -161,6 +199,10 @@ def _render_parallel(pages: list[Page], renderer: Renderer, base: dict, writer: 
     failed = [(r[2], r[3]) for r in results if r[2] >= 0]
     if failed:
         raise PerfdocsError(min(failed)[1])
+    made: list = [None] * len(pages)
+    for k, r in enumerate(results):
+        made[k::workers] = r[4]
+    return made
 
 
 NAV = [

@@ -11,7 +11,9 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from perfdocs.diagnostics import display_path
@@ -66,6 +68,7 @@ class SiteWriter:
         self.files = 0
         self.bytes = 0
         self._made: set[str] = set()
+        self._old_dirs: dict[str, bool] = {}
 
     def path(self, rel: str) -> Path:
         """Where `rel` (a '/'-separated relative path) goes; never outside the folder."""
@@ -93,6 +96,45 @@ class SiteWriter:
         shutil.copyfile(src, self.path(rel))
         self.files += 1
 
+    def reuse(self, rel: str, accept: Callable[[bytes], bool]) -> bool:
+        """Take `rel` from the site being replaced (hard-linked, else copied) if it is a
+        regular file there, inside it, whose bytes `accept`; else write nothing, say False.
+
+        The bytes are checked in the new folder, after linking: what is checked is what
+        is published."""
+        target = self.path(rel)
+        parent = str(PurePosixPath(rel).parent)
+        inside = self._old_dirs.get(parent)
+        if inside is None:  # a folder of the old site swapped for a link to elsewhere: not ours
+            real = os.path.realpath(self.out)
+            inside = self._old_dirs[parent] = os.path.realpath(os.path.join(self.out, parent)) == \
+                os.path.normpath(os.path.join(real, parent))
+        if not inside:
+            return False
+        src = os.path.join(self.out, rel)
+        try:
+            os.link(src, target, follow_symlinks=False)
+        except OSError:
+            data = _read_regular(src)
+            if data is None or not accept(data):
+                return False
+            with open(target, "xb") as fh:
+                fh.write(data)
+        else:
+            data = _read_regular(target)
+            if data is None or not accept(data):
+                os.unlink(target)
+                return False
+        self.files += 1
+        self.bytes += len(data)
+        return True
+
+    def note(self, name: str, data: bytes) -> None:
+        """A file of the build's own (like the marker) at the top of the folder: not
+        one of the site's files."""
+        with open(self.path(name), "xb") as fh:
+            fh.write(data)
+
     def commit(self) -> None:
         """Replace the old site with the new one: two renames, the old one removed last."""
         (self.tmp / MARKER).write_text("built by perfdocs; this folder is replaced on every build\n",
@@ -114,3 +156,18 @@ class SiteWriter:
 
     def abandon(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _read_regular(path: str) -> bytes | None:
+    """A regular file's bytes, never through a symbolic link (nor blocking on a FIFO)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return fh.read()
+        except OSError:
+            return None

@@ -1,0 +1,275 @@
+"""Page reuse between builds: a page whose inputs are unchanged is not rendered again.
+
+Every page gets an input fingerprint before it is rendered: a keyed BLAKE2b hash of
+everything its rendering can read. That is the code (perfdocs' own source, the Python
+and rendering libraries' versions), every file of the template folder, the `base`
+context every page shares (audience, org name, today's date, ...), and the page itself:
+path, template, title, section, search entries and its whole context. The context is
+serialised exactly (plain data by marshal, the rest by repr): text, numbers, dates,
+Markup, lists, tuples, dicts (in their order, which a template may show), sets, perfdocs' dataclasses by their fields, a record by
+everything it holds (its file's path, data, text and body, its visibility), and
+perfdocs' module-level functions by name (their code is in the hash). A page whose
+context holds anything else cannot be fingerprinted and is simply always rendered.
+
+The previous build left a manifest (`MANIFEST`) in the output folder: for each page,
+its input fingerprint and the hash of the bytes written. A page whose fingerprint is
+unchanged takes the previous file (hard-linked into the new build) once its bytes are
+checked against that hash, so a page edited in the published folder is rendered again.
+Rendering being a function of those inputs, the result is the cold build's, byte for byte.
+
+The manifest carries an HMAC, and the fingerprints are keyed, under the local secret of
+the record cache (perfdocs.cache): a manifest committed with a site folder, or crafted,
+is never trusted (the build is then cold), and a published fingerprint tells nothing
+about the records. Without that secret nothing is reused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+import marshal
+import sys
+import types
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path, PurePath
+from typing import Any
+
+from markupsafe import Markup
+
+from perfdocs.loader import Record
+from perfdocs.source import Document
+
+MANIFEST = ".perfdocs-pages"
+"""The manifest's file name at the top of a built site (beside writer.MARKER)."""
+FORMAT = 1
+MAX_MANIFEST_BYTES = 1 << 30
+_LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdurl", "PyYAML")
+
+
+def secret() -> bytes | None:
+    """The local key (the record cache's), or None when none can be had."""
+    from perfdocs.cache import _key
+
+    return _key()
+
+
+def code_key(templates: Path) -> bytes:
+    """What every page's rendering depends on besides its context: perfdocs' source, the
+    libraries that render, and every file of the template folder (names and bytes)."""
+    import perfdocs
+
+    h = hashlib.blake2b(digest_size=32)
+    h.update(f"{FORMAT}\0{perfdocs.__version__}\0{sys.version}\0".encode())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            h.update(f"{name}=?\0".encode())
+    package = Path(perfdocs.__file__).parent
+    for folder, pattern in ((package, "*.py"), (templates, "*")):
+        h.update(b"\0folder\0")
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+                data = path.read_bytes()
+                h.update(f"{len(data)}\0".encode())
+                h.update(data)
+    return h.digest()
+
+
+def output_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class Opaque(Exception):
+    """A context value that cannot be fingerprinted exactly."""
+
+
+class Fingerprints:
+    """Input fingerprints of pages, for one build (records are hashed once each)."""
+
+    def __init__(self, key: bytes, code: bytes, base: dict[str, Any]) -> None:
+        self._key = key
+        self._memo: dict[int, tuple[object, str]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
+        out: list[str] = []
+        try:
+            self._encode(base, out)
+            self._prefix: bytes | None = code + "\0".join(out).encode() + b"\0page\0"
+        except Opaque:
+            self._prefix = None  # nothing can be reused
+
+    def page(self, page: Any) -> bytes | None:
+        """The page's input fingerprint, or None when it cannot have one."""
+        if self._prefix is None:
+            return None
+        out: list[str] = []
+        try:
+            self._encode(page, out)
+        except (Opaque, RecursionError):
+            return None
+        h = hashlib.blake2b(self._prefix, digest_size=16, key=self._key)
+        h.update("\0".join(out).encode())
+        return h.digest()
+
+    def _encode(self, v: Any, out: list[str]) -> None:
+        # Every token is a repr (quoted, escaped: never holds a NUL), a bracket, or the hex
+        # of marshal's version 2 format (no references: the same value, the same bytes;
+        # exact types only, every other object refused) after a 'B'. Tokens are joined
+        # with NULs, so the serialisation reads back one way only.
+        t = type(v)
+        encode = _ENCODERS.get(t)
+        if encode is not None:
+            encode(self, v, out)
+        elif isinstance(v, PurePath) and t.__module__ == "pathlib":
+            out.append(f"P{t.__name__}" + repr(str(v)))
+        elif hasattr(t, "__dataclass_fields__"):
+            self._dataclass(v, t, out)
+        elif t is types.FunctionType:
+            self._function(v, out)
+        else:
+            raise Opaque(t.__qualname__)
+
+    def _plain(self, v: Any, out: list[str]) -> None:
+        out.append(repr(v))
+
+    def _dict(self, v: dict, out: list[str]) -> None:
+        try:  # plain data all through (a record's, most of a page's): written in C
+            out.append("B" + marshal.dumps(v, 2).hex())
+            return
+        except ValueError:
+            pass
+        out.append("{")
+        encode = self._encode
+        for k, x in v.items():
+            if type(k) is str:  # the common case, without a call
+                out.append(repr(k))
+            else:
+                encode(k, out)
+            t = type(x)
+            if t is str or t is int or x is None:
+                out.append(repr(x))
+            else:
+                encode(x, out)
+        out.append("}")
+
+    def _list(self, v: list, out: list[str]) -> None:
+        try:
+            out.append("B" + marshal.dumps(v, 2).hex())
+            return
+        except ValueError:
+            pass
+        out.append("[")
+        encode, memo = self._encode, self._memo
+        for x in v:
+            t = type(x)
+            if t is Record:  # long lists of records (an author's entries) are common
+                seen = memo.get(id(x))
+                if seen is not None and seen[0] is x:
+                    out.append(seen[1])
+                    continue
+            elif t is str:
+                out.append(repr(x))
+                continue
+            encode(x, out)
+        out.append("]")
+
+    def _tuple(self, v: tuple, out: list[str]) -> None:
+        out.append("(")
+        for x in v:
+            self._encode(x, out)
+        out.append(")")
+
+    def _markup(self, v: Markup, out: list[str]) -> None:
+        out.append("M" + str.__repr__(v))
+
+    def _set(self, v: set | frozenset, out: list[str]) -> None:
+        items = []
+        for x in v:
+            one: list[str] = []
+            self._encode(x, one)
+            items.append("\0".join(one))
+        out.append("S{" if type(v) is set else "F{")
+        out.extend(sorted(items))
+        out.append("}")
+
+    def _record(self, v: Record, out: list[str]) -> None:
+        memo = self._memo.get(id(v))
+        if memo is not None and memo[0] is v:
+            out.append(memo[1])
+            return
+        # Shared by many pages and alive for the whole build: hashed once.
+        inner: list[str] = []
+        self._dataclass(v, Record, inner)
+        token = "R" + hashlib.blake2b("\0".join(inner).encode(), digest_size=16).hexdigest()
+        self._memo[id(v)] = (v, token)
+        out.append(token)
+
+    def _dataclass(self, v: Any, t: type, out: list[str]) -> None:
+        # A record's document reads the same whether parsed now or taken from the record
+        # cache (whose documents read their text back lazily): both are Documents.
+        cls = Document if isinstance(v, Document) else t
+        if not cls.__module__.startswith("perfdocs.") or isinstance(v, type):
+            raise Opaque(cls.__qualname__)
+        names = self._fields.get(cls)
+        if names is None:
+            names = self._fields[cls] = tuple(f.name for f in dataclasses.fields(cls))
+        out.append(f"C{cls.__module__}.{cls.__qualname__}")
+        for name in names:
+            self._encode(getattr(v, name), out)
+        out.append(")")
+
+    def _function(self, fn: types.FunctionType, out: list[str]) -> None:
+        """A perfdocs module-level function: its code is part of the code key."""
+        module = sys.modules.get(fn.__module__ or "")
+        if (module is None or not fn.__module__.startswith("perfdocs.") or "<" in fn.__qualname__
+                or getattr(module, fn.__qualname__, None) is not fn):
+            raise Opaque(repr(fn))
+        out.append(f"f{fn.__module__}:{fn.__qualname__}")
+        self._encode(fn.__defaults__, out)  # the only state a function carries with it
+        self._encode(fn.__kwdefaults__, out)
+
+
+_ENCODERS: dict[type, Any] = {
+    str: Fingerprints._plain, int: Fingerprints._plain, float: Fingerprints._plain, bool: Fingerprints._plain,
+    type(None): Fingerprints._plain, dt.date: Fingerprints._plain, dt.datetime: Fingerprints._plain,
+    dt.timedelta: Fingerprints._plain, dict: Fingerprints._dict, list: Fingerprints._list,
+    tuple: Fingerprints._tuple, Markup: Fingerprints._markup, set: Fingerprints._set,
+    frozenset: Fingerprints._set, Record: Fingerprints._record,
+}
+"""Exact types (never subclasses, whose repr or behaviour may differ) and how each is written."""
+
+Entry = tuple[bytes, bytes]
+"""(input fingerprint, hash of the page's bytes)."""
+Made = tuple[bytes | None, bytes, bool]
+"""What a build made of a page: (its input fingerprint if it has one, the hash of its
+bytes, whether it was rendered rather than reused)."""
+
+
+def manifest_bytes(pages: dict[str, Entry], key: bytes) -> bytes:
+    body = json.dumps({"format": FORMAT, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
+                      ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
+
+
+def read_manifest(site: Path, key: bytes) -> dict[str, Entry]:
+    """The previous build's pages, or none when the manifest is missing, damaged or not ours."""
+    try:
+        with open(site / MANIFEST, "rb") as fh:
+            raw = fh.read(MAX_MANIFEST_BYTES + 1)
+    except OSError:
+        return {}
+    mac, _, body = raw.partition(b"\n")
+    if len(raw) > MAX_MANIFEST_BYTES or not hmac.compare_digest(
+            mac, hmac.new(key, body, hashlib.sha256).hexdigest().encode()):
+        return {}
+    try:
+        stored = json.loads(body)
+        if stored.get("format") != FORMAT:
+            return {}
+        return {p: (bytes.fromhex(f), bytes.fromhex(o)) for p, (f, o) in stored["pages"].items()}
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return {}
