@@ -98,7 +98,7 @@ class Fingerprints:
         out: list[str] = []
         try:
             self._encode(base, out)
-            self._prefix: bytes | None = code + "\0".join(out).encode() + b"\0page\0"
+            self._prefix: bytes | None = code + "\0".join(out).encode("utf-8", "surrogatepass") + b"\0page\0"
         except Opaque:
             self._prefix = None  # nothing can be reused
 
@@ -112,14 +112,15 @@ class Fingerprints:
         except (Opaque, RecursionError):
             return None
         h = hashlib.blake2b(self._prefix, digest_size=16, key=self._key)
-        h.update("\0".join(out).encode())
+        h.update("\0".join(out).encode("utf-8", "surrogatepass"))
         return h.digest()
 
     def _encode(self, v: Any, out: list[str]) -> None:
-        # Every token is a repr (quoted, escaped: never holds a NUL), a bracket, or the hex
-        # of marshal's version 2 format (no references: the same value, the same bytes;
-        # exact types only, every other object refused) after a 'B'. Tokens are joined
-        # with NULs, so the serialisation reads back one way only.
+        # Every token is a repr (quoted, escaped: never holds a NUL), a bracket, a text
+        # after its length ('s12:'), or the hex of marshal's version 2 format (no
+        # references: the same value, the same bytes; exact types only, every other object
+        # refused) after a 'B'. Tokens are joined with NULs, so the serialisation reads
+        # back one way only.
         t = type(v)
         encode = _ENCODERS.get(t)
         if encode is not None:
@@ -135,6 +136,10 @@ class Fingerprints:
 
     def _plain(self, v: Any, out: list[str]) -> None:
         out.append(repr(v))
+
+    def _str(self, v: str, out: list[str]) -> None:
+        # Long texts (bodies) as they are, after their length: repr would escape them.
+        out.append(f"s{len(v)}:{v}" if len(v) > 40 else repr(v))
 
     def _dict(self, v: dict, out: list[str]) -> None:
         try:  # plain data all through (a record's, most of a page's): written in C
@@ -204,7 +209,7 @@ class Fingerprints:
         # Shared by many pages and alive for the whole build: hashed once.
         inner: list[str] = []
         self._dataclass(v, Record, inner)
-        token = "R" + hashlib.blake2b("\0".join(inner).encode(), digest_size=16).hexdigest()
+        token = "R" + hashlib.blake2b("\0".join(inner).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         self._memo[id(v)] = (v, token)
         out.append(token)
 
@@ -234,7 +239,7 @@ class Fingerprints:
 
 
 _ENCODERS: dict[type, Any] = {
-    str: Fingerprints._plain, int: Fingerprints._plain, float: Fingerprints._plain, bool: Fingerprints._plain,
+    str: Fingerprints._str, int: Fingerprints._plain, float: Fingerprints._plain, bool: Fingerprints._plain,
     type(None): Fingerprints._plain, dt.date: Fingerprints._plain, dt.datetime: Fingerprints._plain,
     dt.timedelta: Fingerprints._plain, dict: Fingerprints._dict, list: Fingerprints._list,
     tuple: Fingerprints._tuple, Markup: Fingerprints._markup, set: Fingerprints._set,
