@@ -6,10 +6,11 @@ and rendering libraries' versions), every file of the template folder, the `base
 context every page shares (audience, org name, today's date, ...), and the page itself:
 path, template, title, section, search entries and its whole context. The context is
 serialised exactly (plain data by marshal, the rest by repr): text, numbers, dates,
-Markup, lists, tuples, dicts (in their order, which a template may show), sets, perfdocs' dataclasses by their fields, a record by
-everything it holds (its file's path, data, text and body, its visibility), and
-perfdocs' module-level functions by name (their code is in the hash). A page whose
-context holds anything else cannot be fingerprinted and is simply always rendered.
+Markup, lists, tuples, dicts (in their order, which a template may show), sets,
+perfdocs' dataclasses by their fields, a record by everything it holds (its file's
+path, data, text and body, its visibility; hashed once per build), and perfdocs'
+module-level functions by name (their code is in the hash). A page whose context holds
+anything else cannot be fingerprinted and is simply always rendered.
 
 The previous build left a manifest (`MANIFEST`) in the output folder: for each page,
 its input fingerprint and the hash of the bytes written. A page whose fingerprint is
