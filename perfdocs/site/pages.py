@@ -387,6 +387,9 @@ def evidence_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]
                          "type": e.get("type")} for e in reversed(author["entries"])]}, [])
         track = org.person_track(author["handle"]) or ""
         comps = view.competencies(track)
+        # Only what the page shows of its author: an entry's page must not change (and be
+        # rendered again) when another entry of the same author does.
+        byline = {"name": author["name"], "url": author["url"]}
         for ev in author["entries"]:
             links = []
             for item in ev.get("links") or []:
@@ -405,7 +408,7 @@ def evidence_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]
             packets = [{"id": pid, "url": packet_url(pid)} for pid in cited_by.get(ev.id, [])
                        if view.sees(org.packets.get(pid))]
             yield Page(evidence_url(ev.id), "evidence.html.j2", str(ev.get("title")), "evidence", {
-                "ev": ev, "author": author, "links": links, "goals": goals, "competencies": competencies,
+                "ev": ev, "author": byline, "links": links, "goals": goals, "competencies": competencies,
                 "collaborators": [view.person(c) for c in ev.get("collaborators") or []],
                 "packets": packets},
                 [search.entry(evidence_url(ev.id), str(ev.get("title")), "Evidence",

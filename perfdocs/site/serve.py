@@ -133,7 +133,8 @@ class Server:
             self.log(f"rebuild failed: {err}; still serving the last good site")
             return False
         self.build_id += 1
-        self.log(f"rebuilt {result.pages} pages in {result.seconds:.1f}s")
+        self.log(f"rebuilt {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged) "
+                 f"in {result.seconds:.1f}s")
         return True
 
     def _watch(self) -> None:
