@@ -140,6 +140,22 @@ def _mac(key: bytes, blob: bytes) -> bytes:
     return hmac.new(key, blob, hashlib.sha256).digest()
 
 
+def seal(blob: bytes) -> bytes | None:
+    """`blob` behind its MAC under the local key, for a cache file; None without a key."""
+    key = _key()
+    return None if key is None else _mac(key, blob) + blob
+
+
+def unseal(raw: bytes) -> bytes | None:
+    """What `seal` sealed, or None when the MAC is not the local key's (a cache file that
+    was committed, crafted or damaged): it must not be unmarshalled."""
+    key = _key()
+    blob = raw[MAC_BYTES:]
+    if key is None or len(raw) < MAC_BYTES or not hmac.compare_digest(raw[:MAC_BYTES], _mac(key, blob)):
+        return None
+    return blob
+
+
 class CachedDocument(Document):
     """A Document rebuilt from the cache: its YAML text and body are read back from the
     file when first asked for (the file's content is the one the cache recorded)."""

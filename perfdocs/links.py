@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfdocs import clock, linkrefs
+from perfdocs import cache, clock, linkrefs
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.graph import Organisation
@@ -360,15 +360,21 @@ def load_index(repo, conf: RepoConfig, records_root: Path, branch: str, head: st
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", conf.name)
     path = folder / f"links-{slug}.marshal"
     try:
-        # marshal: several times faster to load than JSON; the file is ours, in our cache folder
-        data = marshal.loads(path.read_bytes())
-        if data.get("version") == INDEX_VERSION and data.get("head") == head and data.get("branch") == branch:
+        # marshal: several times faster to load than JSON. The folder may sit in a checkout,
+        # so a file is read only when it carries the MAC of the local key (perfdocs.cache):
+        # a committed or crafted index could otherwise vouch for links that do not resolve.
+        blob = cache.unseal(path.read_bytes())
+        data = marshal.loads(blob) if blob is not None else None
+        if isinstance(data, dict) and data.get("version") == INDEX_VERSION and data.get("head") == head \
+                and data.get("branch") == branch:
             return RepoIndex.from_data(data)
     except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         pass  # no cache, or a damaged one: walk again
     index = build_index(repo, conf, branch, head)
+    sealed = cache.seal(marshal.dumps(index.to_data()))
     try:
-        _write_cache(path, marshal.dumps(index.to_data()))
+        if sealed is not None:
+            _write_cache(path, sealed)
     except OSError:
         pass  # a read-only place: the cache is only an optimisation
     return index

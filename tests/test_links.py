@@ -431,7 +431,7 @@ def test_the_index_is_built_once_for_many_links_and_not_at_all_when_cached(world
     api.commit("Later work (#21)", {"later.py": "x\n"}, "2026-04-10T10:00:00+00:00", ANN)
     assert links.check(org, root).diagnostics == []
     assert links.log_walks - before == 2  # a new head: walked again, once
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["links-tiny_api.marshal"]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["key", "links-tiny_api.marshal"]
 
 
 def test_a_damaged_cache_is_rebuilt(world, tmp_path):
@@ -678,3 +678,26 @@ def test_every_link_rule_is_catalogued_and_shown_in_a_whole_output_here():
 
     shown = set(re.findall(r"\[(link/[a-z-]+)\]", Path(__file__).read_text(encoding="utf-8")))
     assert shown == {rule for rule in RULES if rule.startswith("link/")}
+
+
+def test_an_index_not_written_with_the_local_key_is_never_read(world, tmp_path):
+    """The cache folder may sit in a checkout: an index someone committed or crafted (here,
+    a valid one sealed under another key, listing no commits) must not decide what resolves."""
+    import hashlib
+    import hmac
+    import marshal
+
+    root = world["root"]
+    evidence(root, "e", ["tiny/api#12"], date="2026-03-01")
+    org, _ = _org(root)
+    assert links.check(org, root).diagnostics == []
+    path = tmp_path / "cache" / "links-tiny_api.marshal"
+    data = marshal.loads(path.read_bytes()[32:])
+    forged = marshal.dumps({**data, **{k: type(v)() for k, v in data.items()
+                                       if isinstance(v, (dict, list)) and k not in ("version", "head", "branch")}})
+    path.write_bytes(hmac.new(b"another key" * 3, forged, hashlib.sha256).digest() + forged)
+    before = links.log_walks
+    assert links.check(org, root).diagnostics == []  # walked again: the forged index was ignored
+    assert links.log_walks - before == 1
+    assert links.check(org, root).diagnostics == []  # and the index it wrote is read back
+    assert links.log_walks - before == 1
