@@ -165,3 +165,37 @@ def test_a_template_error_names_the_same_page_however_many_processes_render(exam
         assert not (tmp_path / f"out{workers}").exists()  # nothing half-built is left behind
     assert errors[0].startswith("template evidence.html.j2 failed for evidence/")
     assert errors == [errors[0]] * 3
+
+
+def _build_with_progress(records: str, out: str) -> dict:
+    """A parallel build given a progress bar: what the bar was told and shown."""
+    from contextlib import contextmanager
+
+    import perfdocs.site as site
+
+    assert threading.active_count() == 1
+    site.PARALLEL_MIN_PAGES = 1
+    site._workers = lambda: 2
+    bar: dict = {"shown": []}
+
+    @contextmanager
+    def progress(pages, n):
+        bar["length"] = n
+
+        def each():
+            for page in pages:
+                bar["shown"].append(page.path)
+                yield page
+
+        yield each()
+
+    result = site.build(Path(records), Path(out), "internal", progress=progress)
+    return {"pages": result.pages, "length": bar["length"], "shown": bar["shown"]}
+
+
+def test_a_parallel_build_with_a_progress_bar_still_renders_over_the_cores(example, tmp_path):
+    # The bar follows the parent's share of the pages, every other page, and says how many.
+    run = _in_a_new_process("_build_with_progress", example, tmp_path / "site")
+    one = _in_a_new_process("_build", example, tmp_path / "one", 1)
+    assert run["length"] == len(run["shown"]) == (run["pages"] + 1) // 2 and run["pages"] == one["pages"]
+    assert _tree(tmp_path / "site") == _tree(tmp_path / "one")

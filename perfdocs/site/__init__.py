@@ -87,16 +87,17 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
         entries: list[search.Entry] = []
         made: list[tuple[str, reuse.Made]] = []  # paths, not pages: a page is let go once written
         pending = all_pages(view, history, clock.today())
-        if progress:  # counting the pages costs a dry run of the pages, without rendering
-            count = sum(1 for _ in all_pages(view, history, clock.today()))
-        workers = _workers() if progress is None else 1
+        workers = _workers()
         if workers > 1:
             pending = list(pending)
         if workers > 1 and len(pending) >= PARALLEL_MIN_PAGES:
-            made = list(zip((page.path for page in pending), _make_parallel(pending, maker, workers)))
+            made = list(zip((page.path for page in pending), _make_parallel(pending, maker, workers, progress)))
             for page in pending:
                 entries.extend(page.search)
-            pending = []
+            pending, progress = [], None
+        if progress:  # counting a generator's pages costs a dry run of the pages, without rendering
+            count = len(pending) if isinstance(pending, list) else \
+                sum(1 for _ in all_pages(view, history, clock.today()))
         with progress(pending, count) if progress else nullcontext(pending) as rendering:
             for page in rendering:
                 made.append((page.path, maker.make(page)))
@@ -167,20 +168,26 @@ _SHARE: tuple | None = None
 """What forked workers make: set just before the fork, never sent through a pipe."""
 
 
-def _make_share(k: int) -> tuple[int, int, int, str | None, list[reuse.Made]]:
+def _make_share(k: int, progress: Progress | None = None) -> tuple[int, int, int, str | None, list[reuse.Made]]:
     """Worker k makes pages k, k+n, k+2n, ... until one fails: (files, bytes, index of
-    the failing page or -1, its error, what it made of each page)."""
+    the failing page or -1, its error, what it made of each page). The parent's share
+    (k = 0) drives the progress bar, if any: the shares are the same size and interleaved,
+    so it stands for the whole build."""
     pages, maker, n = _SHARE
+    indices = range(k, len(pages), n)
+    share = [pages[i] for i in indices]
     made = []
-    for i in range(k, len(pages), n):
-        try:
-            made.append(maker.make(pages[i]))
-        except PerfdocsError as err:
-            return maker.writer.files, maker.writer.bytes, i, str(err), made
+    with progress(share, len(share)) if progress else nullcontext(share) as making:
+        for i, page in zip(indices, making):
+            try:
+                made.append(maker.make(page))
+            except PerfdocsError as err:
+                return maker.writer.files, maker.writer.bytes, i, str(err), made
     return maker.writer.files, maker.writer.bytes, -1, None, made
 
 
-def _make_parallel(pages: list[Page], maker: _Maker, workers: int) -> list[reuse.Made]:
+def _make_parallel(pages: list[Page], maker: _Maker, workers: int,
+                   progress: Progress | None = None) -> list[reuse.Made]:
     """Make every page over `workers` processes, fingerprinting and reusing included: what
     was made of each, in page order. The first page that fails (in page order, as a
     single process would find it) is raised."""
@@ -191,7 +198,7 @@ def _make_parallel(pages: list[Page], maker: _Maker, workers: int) -> list[reuse
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
             others = pool.map_async(_make_share, range(1, workers))
-            results = [_make_share(0), *others.get()]
+            results = [_make_share(0, progress), *others.get()]
     finally:
         _SHARE = None
     writer.files = files + sum(r[0] - files for r in results)
