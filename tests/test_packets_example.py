@@ -12,7 +12,7 @@ from perfdocs.validation import validate
 
 from conftest import REPO
 
-ALICE = "records/people/alice/packets/2026-h2-staff.md"
+ALICE = "records/people/alice/packets/2026-h2-principal.md"
 CHEN = "records/people/chen/packets/2026-h2-l3.md"
 
 

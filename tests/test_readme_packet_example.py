@@ -7,7 +7,7 @@ from __future__ import annotations
 from conftest import REPO
 
 BEGIN, END = "<!-- packet-check:begin -->", "<!-- packet-check:end -->"
-COMMAND = ("packet", "check", "records/people/alice/packets/2026-h2-staff.md", "--format", "markdown")
+COMMAND = ("packet", "check", "records/people/alice/packets/2026-h2-principal.md", "--format", "markdown")
 
 
 def test_the_readme_shows_the_current_readiness_report_of_alices_packet(cli):

@@ -20,7 +20,7 @@ def packet() -> None:
     \b
     Example:
       perfdocs packet draft alice --target l5
-      perfdocs packet check records/people/alice/packets/2026-h2-staff.md --format markdown
+      perfdocs packet check records/people/alice/packets/2026-h2-principal.md --format markdown
     """
 
 
@@ -61,7 +61,7 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
               show_default=True, help="markdown for a pull-request comment, json for tools.")
 @records_option
 def check(packet_ref: str, fmt: str, records: str | None) -> None:
-    """Promotion readiness of PACKET (a packet file, or an id like alice/2026-h2-staff).
+    """Promotion readiness of PACKET (a packet file, or an id like alice/2026-h2-principal).
 
     For each competency of the target level: the claims, the evidence each cites and
     whether it is the candidate's own, inside the window and verified; scope,
@@ -75,7 +75,7 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
 
     \b
     Example:
-      perfdocs packet check records/people/alice/packets/2026-h2-staff.md --format markdown
+      perfdocs packet check records/people/alice/packets/2026-h2-principal.md --format markdown
     """
     from perfdocs import packets
     from perfdocs.score import checked
