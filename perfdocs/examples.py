@@ -85,7 +85,7 @@ class Cited:
 
 CITED = [
     # acme/payments (GitHub)
-    Cited("acme/payments", 118, "bora", "2026-01-09T16:10", "squash", "Add bora to CODEOWNERS and the on-call roster"),
+    Cited("acme/payments", 118, "bora", "2026-01-09T16:10", "squash", "Send Retry-After on refund webhook retries"),
     Cited("acme/payments", 203, "bora", "2026-01-28T14:20", "merge", "Ledger: split journal entries into debit and credit legs", commits=3),
     Cited("acme/payments", 207, "bora", "2026-02-03T11:05", "merge", "Ledger: enforce balanced entries at write time", commits=2),
     Cited("acme/payments", 219, "bora", "2026-02-09T15:40", "merge", "Ledger: backfill legs for historical entries", commits=2),
