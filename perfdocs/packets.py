@@ -23,20 +23,20 @@ Readiness rules (ids are in perfdocs.rules.RULES):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perfdocs import linkrefs
 from perfdocs.clock import parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.graph import Organisation
 from perfdocs.loader import Record
-from perfdocs.schemas import did_you_mean
 from perfdocs.scaffold import text_env
+from perfdocs.schemas import did_you_mean
 
 SCOPES = ("self", "team", "multi-team", "org")
 """Who benefited, narrowest first (the evidence schema's `scope`)."""
@@ -159,7 +159,8 @@ def verified_links(evidence: Record, org: Organisation) -> tuple[int, int]:
 
 
 def _cites_postmortem(text: str | None, org: Organisation) -> bool:
-    return bool(text) and text.startswith("postmortem:") and text[len("postmortem:"):] in org.postmortems
+    ref = linkrefs.parse(text) if text else None
+    return ref is not None and ref.kind == linkrefs.POSTMORTEM and ref.postmortem in org.postmortems
 
 
 def window_of(packet: Record, rules: ReadinessRules) -> tuple[dt.date, dt.date, bool]:
