@@ -5,28 +5,16 @@ from __future__ import annotations
 
 import json
 import textwrap
-from pathlib import Path
 
 import pytest
 from conftest import edit
+from test_rules import CASES, _append, _edit, check_case
 
 from perfdocs.rules import RULES
 
-CASES = Path(__file__).parent / "cases"
 METRIC = "metrics/api-latency.yaml"
 KPI = "kpis/core/api-latency.yaml"
 GOAL = "people/ann/goals/2026-Q1-latency.yaml"
-
-
-def _edit(rel: str, old: str, new: str):
-    return lambda root: edit(root / rel, old, new)
-
-
-def _append(rel: str, text: str):
-    def apply(root: Path) -> None:
-        with open(root / rel, "a", encoding="utf-8") as fh:
-            fh.write(text)
-    return apply
 
 
 # Each case: a change to the (valid) minimal organisation and, in tests/cases/<name>.txt, the
@@ -48,13 +36,7 @@ MUTATIONS = {
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 def test_governance_case_reports_exactly_the_expected_problems(name, minimal, tmp_path, cli, request):
-    MUTATIONS[name](minimal)
-    res = cli("validate", "records", cwd=tmp_path)
-    expected_file = CASES / f"{name}.txt"
-    actual = f"exit {res.exit_code}\n{res.stdout}"
-    if request.config.getoption("--regen-cases"):
-        expected_file.write_text(actual, encoding="utf-8")
-    assert actual == expected_file.read_text(encoding="utf-8"), res
+    check_case(name, MUTATIONS[name], minimal, tmp_path, cli, request)
 
 
 def test_every_governance_rule_is_catalogued_and_has_a_case():
