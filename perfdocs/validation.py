@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from perfdocs import graph, rules, schemas
+from perfdocs import resources, rules
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import PerfdocsError
-from perfdocs.graph import Organisation
-from perfdocs.loader import Record, find_root, load_records
+from perfdocs.records import organisation, schemas
+from perfdocs.records.load import Record, find_root, load_records
+from perfdocs.records.organisation import Organisation
 from perfdocs.rules.policy import compensation_fields, normalise
 
 
@@ -88,7 +89,7 @@ def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str |
         try:
             root = find_root(Path.cwd())
         except PerfdocsError:
-            return schemas.data_dir("records")
+            return resources.data_dir("records")
     # Show paths the way the person typed them when the root is below the working folder.
     rel = display_path(root)
     return Path(rel) if not os.path.isabs(rel) else root
@@ -111,7 +112,7 @@ def validate(root: Path, only: Iterable[str | os.PathLike] | None = None, links:
     the fast one is tested against)."""
     loaded = load_records(root, fast=fast, workers=None if fast else 1)
     diagnostics = list(loaded.diagnostics)
-    org, problems = graph.build(loaded.records, loaded.unloaded)
+    org, problems = organisation.build(loaded.records, loaded.unloaded)
     diagnostics.extend(problems)
     comp = compensation_fields(org)
     for record in loaded.records:
@@ -131,7 +132,7 @@ def validate(root: Path, only: Iterable[str | os.PathLike] | None = None, links:
 def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -> list[str]:
     """Link checks for `validate`: only when org.yaml configures repositories, and only
     against the clones that are present; the others are named in a note."""
-    from perfdocs import links
+    from perfdocs.links import check as links
 
     if not links.repositories(org):
         return []

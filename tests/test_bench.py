@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdocs import dora
+from perfdocs.metrics import dora
 from perfdocs.validation import validate
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"

@@ -9,7 +9,7 @@ import pytest
 from conftest import edit
 from test_rules import MUTATIONS
 
-from perfdocs import cache, loader
+from perfdocs.records import cache, load
 
 
 @pytest.fixture(autouse=True)
@@ -46,13 +46,13 @@ def test_cached_runs_report_what_a_cold_run_reports(name, minimal, tmp_path, cli
 def test_unchanged_files_are_not_parsed_again(minimal, cached, monkeypatch):
     first = cache.RecordCache(minimal)
     assert first.entries == {}
-    loader.load_records(minimal)
+    load.load_records(minimal)
     second = cache.RecordCache(minimal)
     assert set(second.entries) == {p.relative_to(minimal).as_posix() for p in minimal.rglob("*.*")}
     parsed = []
-    original = loader.load_file
-    monkeypatch.setattr(loader, "load_file", lambda path, display=None: parsed.append(path) or original(path, display))
-    loader.load_records(minimal)
+    original = load.load_file
+    monkeypatch.setattr(load, "load_file", lambda path, display=None: parsed.append(path) or original(path, display))
+    load.load_records(minimal)
     assert parsed == []
 
 
@@ -147,7 +147,7 @@ def test_a_cached_record_reads_back_the_same_text_and_body(example, cached):
     crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))  # Windows line ends
     bom = next(example.glob("teams/*.yaml"))
     bom.write_bytes(b"\xef\xbb\xbf" + bom.read_bytes())
-    fresh = {r.rel: (r.doc.yaml_text, r.body, r.data) for r in loader.load_records(example).records}
-    again = loader.load_records(example).records
+    fresh = {r.rel: (r.doc.yaml_text, r.body, r.data) for r in load.load_records(example).records}
+    again = load.load_records(example).records
     assert all(isinstance(r.doc, cache.CachedDocument) for r in again)
     assert {r.rel: (r.doc.yaml_text, r.body, r.data) for r in again} == fresh

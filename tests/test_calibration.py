@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import build_tree, edit
-from perfdocs import calibration
+
+from perfdocs.people import calibration
 from perfdocs.validation import validate
 
 

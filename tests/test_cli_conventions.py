@@ -12,8 +12,8 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, edit
+
 from perfdocs import __version__
 from perfdocs.cli import main
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import edit
-from perfdocs.codeowners import MARKER
+
+from perfdocs.repo.codeowners import MARKER
 
 HEADER = [
     MARKER,

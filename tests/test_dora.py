@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import build_tree, edit
 
-from perfdocs import dora
+from perfdocs.metrics import dora
 
 D = dt.date
 

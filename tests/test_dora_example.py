@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfdocs import examples
+from perfdocs.example import repos as examples
 
 ENV = {"acme/payments": "PERFDOCS_REPO_ACME_PAYMENTS", "acme/platform": "PERFDOCS_REPO_ACME_PLATFORM",
        "acme/web": "PERFDOCS_REPO_ACME_WEB"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdocs import schemas
+from perfdocs.records import schemas
 from perfdocs.validation import validate
 
 RECORDS = Path(__file__).resolve().parent.parent / "records"

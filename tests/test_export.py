@@ -7,10 +7,11 @@ import io
 import json
 
 import pytest
-
 from conftest import edit
-from perfdocs import export, graph
-from perfdocs.loader import load_records
+
+from perfdocs.records import organisation
+from perfdocs.records.load import load_records
+from perfdocs.repo import export
 
 PRIVATE = "PRIVATE-MARKER-7f3a"
 INTERNAL = "INTERNAL-MARKER-91c2"
@@ -93,7 +94,7 @@ def test_export_writes_a_file_atomically_with_output(cli, org_folder, tmp_path):
 def test_compensation_fields_are_never_exported(org_folder):
     """Validation refuses them (the CLI exports nothing then); the exporter drops them anyway."""
     edit(org_folder / "goals/2026-q1-fast-api.yaml", "status: done\n", "status: done\nbonus: 5000\n")
-    org, _ = graph.build(load_records(org_folder).records)
+    org, _ = organisation.build(load_records(org_folder).records)
     for fmt in ("json", "csv"):
         text = export.FORMATS[fmt](org, "internal")
         assert "bonus" not in text and "5000" not in text

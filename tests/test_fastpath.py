@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from test_rules import MUTATIONS
 
-from perfdocs import loader, schemas
-from perfdocs.source import load_file
+from perfdocs.records import load, schemas
+from perfdocs.records.parse import load_file
 from perfdocs.validation import validate
 
 
@@ -53,9 +53,9 @@ def _in_a_new_process(function: str, *args):
 
 def _parallel_load(root: str) -> dict:
     assert threading.active_count() == 1  # else the loader would not fork, and this compares nothing
-    loader.PARALLEL_MIN_FILES = 1
-    parallel = loader.load_records(Path(root), workers=2)
-    single = loader.load_records(Path(root), workers=1)
+    load.PARALLEL_MIN_FILES = 1
+    parallel = load.load_records(Path(root), workers=2)
+    single = load.load_records(Path(root), workers=1)
     return {"report": [list(d) for d in _report(Path(root), fast=True)],
             "same": [(r.rel, r.data, r.body, r.schema_ok) for r in parallel.records] ==
                     [(r.rel, r.data, r.body, r.schema_ok) for r in single.records]}
@@ -73,7 +73,7 @@ def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal,
 
 
 def test_every_record_of_the_example_organisation_passes_the_compiled_validator(example):
-    records = loader.load_records(example, workers=1).records
+    records = load.load_records(example, workers=1).records
     failing = [r.rel for r in records if not r.schema_ok and not list(schemas.check(r.kind, r.data))]
     assert records and not failing, "records the compiled validator sends to jsonschema for nothing"
 

@@ -25,14 +25,14 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import FIXTURES
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
-from perfdocs import schemas
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
-from perfdocs.source import load_file, load_text
+from perfdocs.records import schemas
+from perfdocs.records.parse import load_file, load_text
 from perfdocs.validation import validate
 
 CI = bool(os.environ.get("CI"))

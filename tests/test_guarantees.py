@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, edit
+from test_hostile import PERFDOCS, perfdocs
+
 from perfdocs.fsutil import atomic_write
 from perfdocs.lock import RECORDS_LOCK, exclusive, output_lock_path, records_lock_path
-from test_hostile import PERFDOCS, perfdocs
 
 NEW_ARGS = {
     "evidence": ["--author", "ann", "--type", "pr", "--title", "Retry budget", "--competency", "design",

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
 
 HOSTILE = Path(__file__).parent / "hostile"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import GIT_ENV, REPO
 
 MINIMAL_FILES = [
@@ -182,15 +181,15 @@ def test_init_into_the_current_folder_names_the_org_after_it(cli, tmp_path, isol
 def test_init_example_leaves_out_what_the_loader_ignores(cli, tmp_path, isolated_git, monkeypatch):
     import shutil
 
-    from perfdocs import bootstrap
+    from perfdocs.repo import init
 
     source = tmp_path / "bundled"  # the bundled example, with a cache and a draft beside the records
     shutil.copytree(REPO / "records", source, ignore=shutil.ignore_patterns(".*", "_*"))
     (source / ".perfdocs-cache").mkdir()
     (source / ".perfdocs-cache/index.bin").write_bytes(b"\x00\xff binary")
     (source / "people/alice/_draft.md").write_text("not a record\n")
-    real = bootstrap.data_dir
-    monkeypatch.setattr(bootstrap, "data_dir", lambda name: source if name == "records" else real(name))
+    real = init.data_dir
+    monkeypatch.setattr(init, "data_dir", lambda name: source if name == "records" else real(name))
     res = cli("init", "demo", "--example", cwd=tmp_path)
     assert res.exit_code == 0, res
     copied = files_under(tmp_path / "demo/records")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, edit
-from perfdocs import __version__
 from test_init import isolated_git  # noqa: F401  (fixture)
+
+from perfdocs import __version__
 
 EVIDENCE = "records/people/ann/evidence/2026-11-20-retry-redesign.md"
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, edit
 from test_init import isolated_git  # noqa: F401  (fixture)
 

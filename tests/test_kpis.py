@@ -10,7 +10,7 @@ import pytest
 from conftest import edit
 from test_dora import org, tag  # noqa: F401  (the shared repository story and its fixture)
 
-from perfdocs import kpis
+from perfdocs.metrics import kpis
 
 RANGE = ("--since", "2026-01-01", "--until", "2026-02-28")
 

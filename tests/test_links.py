@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import GitRepo, build_tree, edit
 
-from perfdocs import linkrefs, links
+from perfdocs.links import check as links
+from perfdocs.links import refs
 
 ANN = ("Ann Example", "ann@tiny.example")
 BOB = ("Bob Example", "bob@tiny.example")
@@ -145,7 +146,7 @@ def evidence(root: Path, name: str, links_: list[str], type_: str = "pr", date: 
     ("acme/payments@xyz", {"kind": "unknown"}),
 ])
 def test_link_forms_parse_to_what_they_point_at(text, expected):
-    ref = linkrefs.parse(text)
+    ref = refs.parse(text)
     assert {k: getattr(ref, k) for k in expected} == expected
 
 
@@ -177,10 +178,10 @@ def test_every_merge_style_resolves_to_the_commits_that_merged_it(world):
 
 
 def _org(root: Path):
-    from perfdocs import graph
-    from perfdocs.loader import load_records
+    from perfdocs.records import organisation
+    from perfdocs.records.load import load_records
 
-    return graph.build(load_records(root).records)
+    return organisation.build(load_records(root).records)
 
 
 def test_links_check_is_clean_and_says_what_it_checked(cli, world, tmp_path):

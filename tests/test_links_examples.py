@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdocs import examples
+from perfdocs.example import repos as examples
 
 ENV = {"acme/payments": "PERFDOCS_REPO_ACME_PAYMENTS", "acme/platform": "PERFDOCS_REPO_ACME_PLATFORM",
        "acme/web": "PERFDOCS_REPO_ACME_WEB"}
@@ -67,10 +67,11 @@ def test_every_example_link_resolves_to_its_authors_work(cli, example, with_repo
 
 
 def test_the_example_links_use_every_merge_style(example, with_repos):
-    from perfdocs import graph, links
-    from perfdocs.loader import load_records
+    from perfdocs.links import check as links
+    from perfdocs.records import organisation
+    from perfdocs.records.load import load_records
 
-    org, _ = graph.build(load_records(example).records)
+    org, _ = organisation.build(load_records(example).records)
     report = links.check(org, example)
     assert {r.style for r in report.resolutions.values()} == {"merge", "squash", "gitlab", "trailer", "commit"}
 

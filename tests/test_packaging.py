@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import GIT_ENV, REPO
+
 from perfdocs import __version__
 
 pytestmark = pytest.mark.slow

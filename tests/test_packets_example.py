@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from perfdocs import packets
-from perfdocs.validation import validate
-
 from conftest import REPO
+
+from perfdocs.people import readiness
+from perfdocs.validation import validate
 
 ALICE = "records/people/alice/packets/2026-h2-principal.md"
 CHEN = "records/people/chen/packets/2026-h2-l3.md"
@@ -46,7 +45,7 @@ def test_alices_packet_is_ready(cli):
 
 
 def test_chens_packet_is_not_yet_with_the_missing_pieces(org):
-    result = packets.check(org, org.packets["chen/2026-h2-l3"])
+    result = readiness.check(org, org.packets["chen/2026-h2-l3"])
     assert not result.ready
     assert [(f.rule, f.message) for f in result.disqualifying] == [
         ("readiness/claim-without-evidence", "the claim for system-design cites no evidence: support it or remove it"),

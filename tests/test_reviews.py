@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, build_tree
-from perfdocs import reviews
+
+from perfdocs.people import reviews
 from perfdocs.validation import validate
+
 
 def person(handle: str, team: str, level: str, manager: str | None) -> str:
     return (f"kind: person\nhandle: {handle}\nname: {handle.title()}\nemails: [{handle}@tiny.example]\n"

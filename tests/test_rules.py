@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import edit
+
 from perfdocs.rules import RULES
 
 CASES = Path(__file__).parent / "cases"

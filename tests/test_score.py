@@ -18,7 +18,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import build_tree, edit
 
 FILES = {
@@ -343,6 +342,7 @@ def test_bad_people_and_periods_are_usage_errors(cli, tiny, args, message):
 
 def test_every_number_in_alices_score_comes_from_a_record_or_org_yaml(cli):
     from conftest import REPO
+
     from perfdocs.validation import validate
 
     org = validate(REPO / "records").org

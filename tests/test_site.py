@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, edit
 
-from perfdocs.site.linkcheck import broken_links
 from perfdocs.site.reuse import MANIFEST
 from perfdocs.site.writer import MARKER
+from tests.support.linkcheck import broken_links
 
 
 def site_files(site: Path) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perfdocs.source import MAX_FILE_BYTES, load_file, load_text
+from perfdocs.records.parse import MAX_FILE_BYTES, load_file, load_text
 
 P = Path("r.yaml")
 

@@ -8,7 +8,7 @@ prints it, and a test checks that every rule the code emits is listed here.
 from __future__ import annotations
 
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.graph import Organisation
+from perfdocs.records.organisation import Organisation
 
 RULES: dict[str, str] = {
     # files and YAML

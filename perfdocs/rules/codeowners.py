@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from perfdocs import codeowners
 from perfdocs.diagnostics import WARNING, Diagnostic, display_path
-from perfdocs.graph import Organisation
+from perfdocs.records.organisation import Organisation
+from perfdocs.repo import codeowners
 
 HINT = "run 'perfdocs codeowners' and commit the file"
 

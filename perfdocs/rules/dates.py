@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from perfdocs.clock import parse_date, parse_datetime, today
+from perfdocs.dates import parse_date, parse_datetime, today
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.graph import Organisation
+from perfdocs.records.organisation import Organisation
 
 # Fields that record something that has happened, so cannot be after today.
 PAST_FIELDS = {

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from perfdocs import dora, governance, kpis
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic
-from perfdocs.graph import Organisation
+from perfdocs.metrics import dora, governance, kpis
+from perfdocs.records.organisation import Organisation
 from perfdocs.rules._util import dicts
-from perfdocs.schemas import did_you_mean
+from perfdocs.text import did_you_mean
 
 DORA_SETTINGS = tuple(dora.Config.__dataclass_fields__)
 

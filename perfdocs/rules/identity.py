@@ -7,7 +7,7 @@ import unicodedata
 from typing import Iterator
 
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.graph import Organisation
+from perfdocs.records.organisation import Organisation
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 EVIDENCE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-.+$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.graph import Organisation
-from perfdocs.loader import Record
+from perfdocs.records.load import Record
+from perfdocs.records.organisation import Organisation
 from perfdocs.rules._util import dicts
 
 COMPENSATION_FIELDS = frozenset({

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from perfdocs.diagnostics import WARNING, Diagnostic
-from perfdocs.graph import Organisation
-from perfdocs.loader import Record
+from perfdocs.records.load import Record
+from perfdocs.records.organisation import Organisation
 from perfdocs.rules._util import dicts, strings
-from perfdocs.schemas import did_you_mean
+from perfdocs.text import did_you_mean
 
 
 def _ref(record: Record, org: Organisation, value: object, index: dict, rule: str, what: str,

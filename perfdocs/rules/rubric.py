@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from perfdocs.diagnostics import WARNING, Diagnostic
-from perfdocs.graph import Organisation
+from perfdocs.records.organisation import Organisation
 from perfdocs.rules._util import dicts
 
 

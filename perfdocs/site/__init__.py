@@ -19,13 +19,13 @@ from pathlib import Path
 
 import jinja2
 
-from perfdocs import clock
+from perfdocs import dates
 from perfdocs.errors import PerfdocsError
 from perfdocs.lock import output_lock
 from perfdocs.site import reuse, search
-from perfdocs.site.history import rubric_history
 from perfdocs.site.pages import NOT_SHOWN, Page, View, all_pages
 from perfdocs.site.render import Renderer
+from perfdocs.site.rubric_history import rubric_history
 from perfdocs.site.writer import MARKER, SiteWriter, check_target, recover
 from perfdocs.validation import load_valid
 
@@ -76,7 +76,7 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
     history = rubric_history(root, rels)
     org_name = str(view.setting("name", "Engineering"))
     base = {"org_name": org_name, "audience": audience, "not_shown": NOT_SHOWN[audience],
-            "nav": NAV, "today": clock.today()}
+            "nav": NAV, "today": dates.today()}
     key = reuse.secret()
     # The site being replaced, if it is ours (check_target refused anything else).
     previous = reuse.read_manifest(out, key) if key and (out / MARKER).is_file() else {}
@@ -86,7 +86,7 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
                        reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None)
         entries: list[search.Entry] = []
         made: list[tuple[str, reuse.Made]] = []  # paths, not pages: a page is let go once written
-        pending = all_pages(view, history, clock.today())
+        pending = all_pages(view, history, dates.today())
         workers = _workers()
         if workers > 1:
             pending = list(pending)
@@ -97,7 +97,7 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
             pending, progress = [], None
         if progress:  # counting a generator's pages costs a dry run of the pages, without rendering
             count = len(pending) if isinstance(pending, list) else \
-                sum(1 for _ in all_pages(view, history, clock.today()))
+                sum(1 for _ in all_pages(view, history, dates.today()))
         with progress(pending, count) if progress else nullcontext(pending) as rendering:
             for page in rendering:
                 made.append((page.path, maker.make(page)))

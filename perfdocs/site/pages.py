@@ -18,12 +18,13 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from perfdocs import clock, visibility
-from perfdocs.graph import Organisation
-from perfdocs.loader import Record
+from perfdocs import dates
+from perfdocs.records import visibility
+from perfdocs.records.load import Record
+from perfdocs.records.organisation import Organisation
 from perfdocs.site import search
 from perfdocs.site.charts import Band, Chart, fmt, trend_chart
-from perfdocs.site.history import Change
+from perfdocs.site.rubric_history import Change
 
 NOT_SHOWN = {"public": "not public", "internal": "not published"}
 
@@ -301,12 +302,12 @@ def readiness(view: View, packet: Record) -> dict[str, Any]:
     results are shown, but its detailed messages (which quote dates, titles and
     descriptors) only when the audience may see everything the packet cites.
     """
-    from perfdocs import packets
+    from perfdocs.people import readiness
     from perfdocs.rules import RULES
 
     org = view.org
-    result = packets.check(org, packet)
-    rules = packets.ReadinessRules.of(org)
+    result = readiness.check(org, packet)
+    rules = readiness.ReadinessRules.of(org)
     failed = {f.rule for f in result.findings if f.blocking}
     noted = {f.rule for f in result.findings}
     checks = []
@@ -438,7 +439,7 @@ def metrics_page(view: View, today: dt.date) -> Page:
     metrics = []
     for m in sorted(view.shown(org.metrics), key=lambda r: str(r.get("name", r.id)).lower()):
         review = m.get("review") or {}
-        last = clock.parse_date(str(review.get("last_reviewed", "")))
+        last = dates.parse_date(str(review.get("last_reviewed", "")))
         cadence = review.get("cadence_days")
         due = last + dt.timedelta(days=cadence) if last and isinstance(cadence, int) else None
         metrics.append({"m": m, "anchor": anchor("metric", m.id), "owner": view.person(m.get("owner")),
@@ -452,7 +453,7 @@ def metrics_page(view: View, today: dt.date) -> Page:
 
 
 def _dora_explained(org: Organisation, metric: Record) -> dict[str, Any] | None:
-    from perfdocs import dora
+    from perfdocs.metrics import dora
 
     return dora.explain(org, metric)
 
@@ -489,7 +490,7 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
 def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) -> dict[str, Any]:
     """The DORA band, flagged trends, and the formula (with its configuration and where the
     latest value came from) shown beside a KPI's figures."""
-    from perfdocs import dora, kpis
+    from perfdocs.metrics import dora, kpis
 
     explained = dora.explain(view.org, metric, view.org.teams.get(kpi.get("team"))) if metric else None
     latest = next((v for v in reversed(kpis_values(kpi)) if isinstance(v.get("value"), (int, float))), None)
@@ -508,7 +509,7 @@ def kpis_values(kpi: Record) -> list[dict]:
 
 def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[dict]]) -> dict[str, Any]:
     """The org roll-up: each team's latest value and band of each DORA metric, and its flagged trends."""
-    from perfdocs import dora
+    from perfdocs.metrics import dora
 
     metrics = dora.dora_metrics(view.org)
     columns = [{"key": k, "name": dora.NAMES[k], "id": metrics[k].id, "unit": str(metrics[k].get("unit", ""))}
@@ -607,7 +608,7 @@ def home_page(view: View) -> Page:
     names = {d.get("id"): d.get("name") for d in view.dimensions}
     rules = None
     if readiness:
-        from perfdocs.packets import ReadinessRules
+        from perfdocs.people.readiness import ReadinessRules
 
         rules = ReadinessRules.of(org)
     return Page("index.html", "home.html.j2", "How evaluation works", "home", {
@@ -626,7 +627,7 @@ def home_page(view: View) -> Page:
 def calibration_pages(view: View) -> Iterator[Page]:
     """The calibration view (perfdocs.calibration) of the latest review period: on the
     internal site only, never the public one, and only from records it may see."""
-    from perfdocs import calibration
+    from perfdocs.people import calibration
 
     period = calibration.latest_review_period(view.org)
     if view.audience != "internal" or period is None:

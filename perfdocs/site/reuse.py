@@ -40,8 +40,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from perfdocs.loader import Record
-from perfdocs.source import Document
+from perfdocs.records.load import Record
+from perfdocs.records.parse import Document
 
 MANIFEST = ".perfdocs-pages"
 """The manifest's file name at the top of a built site (beside writer.MARKER)."""
@@ -52,7 +52,7 @@ _LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdurl", "PyYAML")
 
 def secret() -> bytes | None:
     """The local key (the record cache's), or None when none can be had."""
-    from perfdocs.cache import _key
+    from perfdocs.records.cache import _key
 
     return _key()
 

@@ -1,0 +1,41 @@
+"""`perfdocs calibrate`."""
+
+from __future__ import annotations
+
+import click
+
+from perfdocs.cli import records_option
+
+
+@click.command()
+@click.option("--period", metavar="QUARTER", help="e.g. 2026-Q3; default: the latest period with reviews.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option("--audience", type=click.Choice(["internal"]),
+              help="Use only the records this audience may see (as the internal site does); default: all.")
+@records_option
+def calibrate(period: str | None, fmt: str, audience: str | None, records: str | None) -> None:
+    """The calibration view of a period, across teams and managers.
+
+    Rating distribution per team, track and level; ratings that depart from the
+    org's published completion rules (per reviewer); packet claims without evidence;
+    people with no invisible work recorded; outliers to discuss; and process health:
+    review completion per cycle, time in level, packets per level and their outcomes.
+    The internal site carries the same page; the public site never does.
+
+    \b
+    Example:
+      perfdocs calibrate --period 2026-Q3
+      perfdocs calibrate --period 2026-Q3 --format html > calibration.html
+    """
+    from perfdocs.people import calibration
+    from perfdocs.people.score import checked
+    from perfdocs.validation import load_valid, resolve_root
+
+    org = checked(load_valid(resolve_root(records)))
+    if fmt == "html":
+        click.echo(calibration.render_html(org, period, audience, standalone=True), nl=False)
+    else:
+        click.echo(calibration.render_markdown(org, period, audience), nl=False)
+
+
+COMMANDS = [calibrate]

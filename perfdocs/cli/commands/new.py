@@ -1,0 +1,50 @@
+"""`perfdocs new KIND`."""
+
+from __future__ import annotations
+
+import click
+
+from perfdocs.cli import records_option, report_written
+from perfdocs.repo.scaffold import NEW_KINDS
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(NEW_KINDS))
+@records_option
+@click.option("--author", help="The person (handle); default: the person whose email is git's user.email.")
+@click.option("--title", help="Title (evidence, postmortem), objective (goal) or name (person, metric, team).")
+@click.option("--type", "--kind", "etype", help="Evidence type: pr, commit, mentoring, on-call, ...")
+@click.option("--competency", "competencies", multiple=True, help="A competency the evidence shows (repeatable).")
+@click.option("--link", "links", multiple=True, help="A link: owner/repo#123, owner/repo@sha, postmortem:<id>, URL.")
+@click.option("--date", help="Date (YYYY-MM-DD); default: today.")
+@click.option("--period", help="Goal period, e.g. 2026-Q4; default: the date's quarter.")
+@click.option("--team", help="Team (person, team goal).")
+@click.option("--track", help="Track (person).")
+@click.option("--level", help="Level (person).")
+@click.option("--email", help="Email (person).")
+@click.option("--parent", help="Parent goal id (goal).")
+@click.option("--id", "rid", help="Id (person handle, postmortem, metric, team).")
+@click.option("--scope", type=click.Choice(["team", "individual"]), help="Metric scope.")
+@click.option("--visibility", type=click.Choice(["public", "internal", "private"]), help="Visibility.")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def new(kind: str, records: str | None, force: bool, rid: str | None, etype: str | None, **opts) -> None:
+    """Scaffold a valid record of KIND in the right place.
+
+    \b
+    Example:
+      perfdocs new evidence --author alice --type pr --title "Retry redesign" \\
+          --competency system-design --link acme/payments#412
+      perfdocs new goal --author alice --title "Cut checkout p99 latency"
+    """
+    from perfdocs.lock import records_lock
+    from perfdocs.repo import scaffold
+    from perfdocs.validation import load_valid, resolve_root
+
+    root = resolve_root(records)
+    with records_lock(root):  # read, check and write as one step (perfdocs/lock.py)
+        report = load_valid(root)
+        path = scaffold.write(kind, report.org, root, {**opts, "id": rid, "type": etype}, force=force)
+    report_written(root, path)
+
+
+COMMANDS = [new]

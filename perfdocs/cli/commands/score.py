@@ -1,0 +1,41 @@
+"""`perfdocs score`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from perfdocs.cli import records_option
+
+
+@click.command()
+@click.argument("person")
+@click.option("--period", metavar="QUARTER", help="e.g. 2026-Q3; default: the latest quarter with PERSON's records.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@records_option
+def score(person: str, period: str | None, fmt: str, records: str | None) -> None:
+    """An advisory composite score (within the org's bounds, e.g. 0-5) for PERSON.
+
+    It weighs the org's dimensions and scope with the weights in org.yaml `scoring:`,
+    prints how every input contributed (which evidence, which weight) and what would
+    change it. Reliability can act as a gate: repeated harm (overdue postmortem action
+    items the person owns) caps the score however much else they shipped. Team-level
+    metrics such as DORA never feed it.
+
+    \b
+    Example:
+      perfdocs score alice --period 2026-Q3
+    """
+    from perfdocs.people import score as scoring
+    from perfdocs.validation import load_valid, resolve_root
+
+    org = scoring.checked(load_valid(resolve_root(records)))
+    result = scoring.score(org, person, period)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(scoring.render_text(result), nl=False)
+
+
+COMMANDS = [score]

@@ -1,0 +1,65 @@
+"""`perfdocs validate`."""
+
+from __future__ import annotations
+
+import click
+
+from perfdocs.cli import detail, print_report, records_option
+from perfdocs.diagnostics import FORMATS
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@records_option
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
+              help="text for people, json for tools, github for pull-request annotations.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.option("--no-links", "no_links", is_flag=True,
+              help="Do not check evidence links against the git clones configured in org.yaml.")
+@click.option("--changed-since", "changed_since", metavar="REF",
+              help="Report only record files changed since the git ref REF (committed since the branch "
+                   "forked from it, plus uncommitted and untracked ones), e.g. origin/main in CI.")
+def validate(paths: tuple[str, ...], records: str | None, fmt: str, strict: bool, quiet: bool,
+             no_links: bool, changed_since: str | None) -> None:
+    """Check records: schemas, cross-references, rubric lint and policy rules.
+
+    With PATHS (files or folders), only problems in those are reported, while
+    references are still resolved against the whole records folder.
+
+    \b
+    Every problem is one line:  path:line:col: message [rule-id]
+    Exit codes: 0 clean, 1 records invalid, 2 usage or environment error.
+
+    \b
+    Example:
+      perfdocs validate records/
+      perfdocs validate records/people/alice --format github
+      perfdocs validate --changed-since origin/main --format github
+    """
+    from perfdocs.validation import resolve_root
+    from perfdocs.validation import validate as run
+
+    root = resolve_root(records, paths)
+    detail(f"records folder: {root}")
+    only = list(paths) or None
+    if changed_since is not None:
+        from pathlib import Path
+
+        from perfdocs.git.changed import changed_since as changed
+
+        within = [Path(p).resolve() for p in paths]
+        only = [p for p in changed(root, changed_since)
+                if not within or any(p == w or p.is_relative_to(w) for w in within)]
+        if not quiet:
+            click.echo(f"note: reporting the {len(only)} record file{'s' * (len(only) != 1)} changed "
+                       f"since {changed_since}", err=True)
+    report = run(root, only=only, links=not no_links)
+    print_report(report, fmt, quiet)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    failed = report.errors or (strict and report.warnings)
+    raise SystemExit(1 if failed else 0)
+
+
+COMMANDS = [validate]

@@ -1,0 +1,1 @@
+"""The bundled example organisation's generated git repositories."""

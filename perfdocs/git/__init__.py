@@ -1,0 +1,1 @@
+"""The one door to git: running it, reading its log, and what changed."""

@@ -1,0 +1,1 @@
+"""Evidence links <-> git: link forms, the repository index, checks and write-back."""

@@ -1,0 +1,1 @@
+"""Team signals: DORA metrics from git, KPI series and metric governance."""

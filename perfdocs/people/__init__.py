@@ -1,0 +1,1 @@
+"""The promotion and review process: readiness, reviews, the advisory score, calibration."""

@@ -1,0 +1,190 @@
+"""Review drafts, and the org's published completion rules that rate them.
+
+Key-result completion is `(current - baseline) / (target - baseline)`, in percent and
+capped to 0-100, so it works for "lower is better" results too (the target is below the
+baseline). A review's completion is the mean of its key results'. The rating the rules
+give is the first entry of the org's `rating_scale` (highest first) whose
+`min_completion` the completion reaches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from perfdocs.dates import parse_date, today
+from perfdocs.errors import PerfdocsError
+from perfdocs.fsutil import atomic_write, inside
+from perfdocs.people.score import quarter_bounds, shift_quarter
+from perfdocs.records.load import Record
+from perfdocs.records.organisation import Organisation
+from perfdocs.repo.scaffold import text_env
+
+
+def kr_completion(kr: dict) -> float | None:
+    """Percent of the way from baseline to target, capped to 0-100; None if not numbers."""
+    try:
+        baseline, target, current = (float(kr[k]) for k in ("baseline", "target", "current"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if target == baseline:
+        return 100.0 if current == target else 0.0
+    return round(max(0.0, min(100.0, (current - baseline) / (target - baseline) * 100)), 1)
+
+
+def rating_for(org: Organisation, completion: float) -> dict | None:
+    """The first rating (highest first) whose min_completion the completion reaches."""
+    for rating in org.setting("rating_scale", []) or []:
+        if isinstance(rating, dict) and completion >= float(rating.get("min_completion", 0)):
+            return rating
+    return None
+
+
+@dataclass
+class KeyResult:
+    goal: str
+    key_result: str
+    description: str
+    baseline: float
+    target: float
+    current: float
+    unit: str
+    completion: float
+
+
+def key_results(org: Organisation, handle: str, period: str) -> list[KeyResult]:
+    """The person's individual key results for the period, with their completion."""
+    found = []
+    for goal in sorted(org.goals.values(), key=lambda g: g.id):
+        if goal.owner != handle or goal.get("period") != period or goal.get("status") == "dropped":
+            continue
+        for kr in goal.get("key_results") or []:
+            done = kr_completion(kr) if isinstance(kr, dict) else None
+            if done is not None:
+                found.append(KeyResult(goal.id, str(kr.get("id")), str(kr.get("description", "")),
+                                       kr["baseline"], kr["target"], kr["current"], str(kr.get("unit", "")), done))
+    return found
+
+
+def review_completion(krs: list[KeyResult]) -> float | None:
+    return round(sum(k.completion for k in krs) / len(krs), 1) if krs else None
+
+
+def rule_rating(org: Organisation, review: Record) -> tuple[float | None, dict | None]:
+    """(completion, rating the rules give) for a recorded review: from its key results'
+    completion as recorded, else its overall completion."""
+    krs = [kr.get("completion") for kr in review.get("key_results") or [] if isinstance(kr, dict)]
+    krs = [float(min(100.0, c)) for c in krs if isinstance(c, (int, float))]
+    completion = round(sum(krs) / len(krs), 1) if krs else review.get("completion")
+    if not isinstance(completion, (int, float)):
+        return None, None
+    return float(completion), rating_for(org, min(100.0, float(completion)))
+
+
+def period_evidence(org: Organisation, handle: str, period: str) -> list[Record]:
+    start, end = quarter_bounds(period)
+    return [ev for ev in org.evidence_by_author.get(handle, [])
+            if (day := parse_date(ev.get("date"))) and start <= day <= end]
+
+
+def evidence_by_dimension(org: Organisation, handle: str, evidence: list[Record]) -> list[dict]:
+    track = org.person_track(handle) or ""
+    comps = org.competencies(track)
+    groups = []
+    for dim in org.dimensions:
+        items = []
+        for ev in evidence:
+            names = [c for c in ev.get("competencies") or [] if comps.get(c, {}).get("dimension") == dim.get("id")]
+            if names:
+                items.append({"id": ev.id, "date": str(ev.get("date")), "title": str(ev.get("title", "")),
+                              "competencies": names, "scope": ev.get("scope")})
+        groups.append({"id": dim.get("id"), "name": str(dim.get("name", dim.get("id"))), "evidence": items})
+    return groups
+
+
+def next_level(org: Organisation, track: str, level: str) -> str | None:
+    """The individual-contributor level above `level` (manager branches only if none)."""
+    above = [lv for lv in org.levels(track) if org.level_below(track, lv["id"]) == level]
+    above.sort(key=lambda lv: lv.get("path") == "manager")
+    return above[0]["id"] if above else None
+
+
+def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> list[dict]:
+    """Development plan suggestions: the next level's competencies with the least evidence
+    over the last four quarters (gaps first)."""
+    person = org.people[handle]
+    track, level = str(person.get("track")), str(person.get("level"))
+    goal_level = next_level(org, track, level) or level
+    start, _ = quarter_bounds(shift_quarter(period, -3))
+    _, end = quarter_bounds(period)
+    recent = [ev for ev in org.evidence_by_author.get(handle, [])
+              if (day := parse_date(ev.get("date"))) and start <= day <= end]
+    counts = []
+    for i, (cid, comp) in enumerate(org.competencies(track).items()):
+        descriptor = org.descriptor(track, cid, goal_level)
+        if descriptor is not None:
+            n = sum(cid in (ev.get("competencies") or []) for ev in recent)
+            counts.append((n, i, cid, comp, descriptor))
+    counts.sort(key=lambda t: (t[0], t[1]))
+    nxt = shift_quarter(period, 1)
+    return [{"skill": f"{comp.get('name', cid)}: {descriptor}", "competency": cid, "evidence": n,
+             "level": goal_level, "timeline": f"{nxt} to {shift_quarter(period, 2)}",
+             "measure": f"Evidence naming {cid} that shows the {goal_level} descriptor, by the end of "
+                        f"{shift_quarter(period, 2)}"}
+            for n, _, cid, comp, descriptor in counts[:limit]]
+
+
+def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> list[dict]:
+    """People who worked with the person on the period's evidence: peers on the same team,
+    cross-functional otherwise; each with the evidence they saw."""
+    team = org.people[handle].get("team")
+    slots: dict[str, dict] = {}
+    for ev in evidence:
+        for other in ev.get("collaborators") or []:
+            if other == handle or other not in org.people:
+                continue
+            relation = "peer" if org.people[other].get("team") == team else "cross-functional"
+            slot = slots.setdefault(other, {"from": other, "relation": relation, "evidence": []})
+            slot["evidence"].append(ev.id)
+    return sorted(slots.values(), key=lambda s: (s["relation"] != "peer", s["from"]))
+
+
+def plan_draft(org: Organisation, root: Path, handle: str, period: str,
+               reviewer: str | None = None) -> tuple[Path, str]:
+    person = org.people.get(handle)
+    if person is None:
+        raise PerfdocsError(f"unknown person '{handle}'")
+    quarter_bounds(period)
+    existing = [r for r in org.reviews.values() if r.owner == handle and r.get("period") == period]
+    if existing:
+        raise PerfdocsError(f"{handle} already has a review for {period}: {existing[0].rel}; a draft never "
+                            "replaces a review")
+    reviewer = reviewer or person.get("manager")
+    if not isinstance(reviewer, str) or reviewer not in org.people:
+        raise PerfdocsError(f"{handle} has no manager on record: name the reviewer with --reviewer HANDLE")
+    krs = key_results(org, handle, period)
+    completion = review_completion(krs)
+    if completion is None:
+        raise PerfdocsError(f"{handle} has no individual key results for {period}: the org's rules rate "
+                            "key-result completion, so there is nothing to rate yet (add the period's goals)")
+    rating = rating_for(org, completion)
+    if rating is None:
+        raise PerfdocsError(f"the org's rating scale rates no completion of {completion:g}%")
+    evidence = period_evidence(org, handle, period)
+    start, end = quarter_bounds(period)
+    text = text_env("drafts").get_template("review.md.j2").render(
+        person=handle, name=str(person.get("name", handle)), period=period, reviewer=reviewer,
+        key_results=krs, completion=completion, rating=rating,
+        scale=[r for r in org.setting("rating_scale", []) if isinstance(r, dict)],
+        groups=evidence_by_dimension(org, handle, evidence), evidence=evidence,
+        slots=feedback_slots(org, handle, evidence), plan=plan_items(org, handle, period),
+        start=start.isoformat(), end=end.isoformat(), today=today().isoformat(),
+        example=evidence[0].id if evidence else f"{handle}/YYYY-MM-DD-slug")
+    rel = f"people/{handle}/reviews/{period.lower()}.md"
+    return inside(root, root / rel), text
+
+
+def write_draft(org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None) -> Path:
+    path, text = plan_draft(org, root, handle, period, reviewer)
+    atomic_write(path, text)
+    return path

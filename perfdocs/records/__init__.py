@@ -1,0 +1,1 @@
+"""Records: files -> parsed documents -> records -> the organisation, with schemas and visibility."""

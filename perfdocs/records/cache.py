@@ -1,0 +1,294 @@
+"""The record cache: parse results kept between runs, keyed by each file's content.
+
+Parsing is most of the cost of `validate` on a large records folder, and between two
+runs few files change. The cache keeps, for every file, what parsing and the compiled
+schema check produced: the record's data, the parse problems (without the path, which
+depends on how the folder was named), and whether the schema passed it. A file whose
+content hash is unchanged is not parsed again. What depends on the whole organisation
+(references, identity, rubric, policy) is never cached: those rules run on every record
+every time, so a cached run reports exactly what a cold run reports.
+
+The lookup key is the content hash (BLAKE2b of the bytes), so a fresh clone or a branch
+switch that rewrites modification times still hits. The file's size, modification and
+change times and inode are a shortcut: when they match what was recorded, the file is not even read,
+unless it was modified within two seconds of the cache being written (a second change
+in the same clock tick would look unchanged: git calls this the 'racy' case).
+
+Text (the YAML, the Markdown body) is not stored: a cached Document reads it back from
+its file if something asks, e.g. for the position of a problem.
+
+Where: the folder `perfdocs.links.cache_dir` names (`$PERFDOCS_CACHE_DIR`, else
+`.perfdocs-cache/` beside the records folder), one file per records folder. It is safe to
+delete at any time; the next run is cold. It is only used for large folders (see `wanted`).
+
+A cache file is data that decides what `validate` reports, so it is never trusted just
+because it is there: a pull request could commit a crafted one. Each file carries an
+HMAC of its contents under a key kept outside the checkout (`$PERFDOCS_CACHE_DIR/key`,
+else in the user's cache folder); a file without the right MAC is ignored before it is
+unmarshalled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import marshal
+import os
+import stat
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from perfdocs.diagnostics import Diagnostic
+from perfdocs.records.parse import MAX_FILE_BYTES, Document, decode, load_file, split_front_matter
+
+FORMAT = 3
+MAC_BYTES = 32
+RACY_NS = 2_000_000_000
+AUTO_MIN_FILES = 2000
+"""With PERFDOCS_CACHE unset (auto), folders with fewer files are not cached: they parse
+in a fraction of a second anyway."""
+
+Signature = tuple[int, int, int, int]
+
+
+def wanted(files: int) -> bool:
+    """Whether to use the cache: PERFDOCS_CACHE=0 never, =1 always, unset (auto) for large
+    folders (the same variable turns the links index cache off)."""
+    setting = os.environ.get("PERFDOCS_CACHE", "auto").strip().lower()
+    if setting in ("0", "off", "no", "false"):
+        return False
+    if setting in ("1", "on", "yes", "true"):
+        return True
+    return files >= AUTO_MIN_FILES
+
+
+def signature(info: os.stat_result) -> Signature:
+    # ctime too: a tool can set a file's modification time back, never its change time.
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def fingerprint(path: Path) -> tuple[Signature, bytes] | None:
+    """(signature, content hash) of a regular file, or None if it cannot be read as one.
+    The signature is taken before the read: a change racing the read then shows as a
+    changed signature next time, never as an unchanged one."""
+    try:
+        # O_NONBLOCK: a file swapped for a FIFO must not hang the read (as in parse.load_file).
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            raw = fh.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+    except OSError:
+        return None
+    return signature(info), hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _code_key() -> bytes:
+    """What cached results depend on besides the file: perfdocs' parser and its schemas."""
+    from perfdocs import __version__
+    from perfdocs.records import parse, schemas
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}:{__version__}".encode())
+    for module in (parse, schemas):
+        h.update(Path(module.__file__).read_bytes())
+    for name, doc in sorted(schemas.schema_documents().items()):
+        h.update(name.encode())
+        h.update(repr(doc).encode())
+    return h.digest()
+
+
+def location(root: Path) -> Path | None:
+    """The cache file for a records folder (None: caching is off)."""
+    from perfdocs.links.check import cache_dir
+
+    folder = cache_dir(root)
+    if folder is None:
+        return None
+    slug = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    return folder / f"records-{slug}.marshal"
+
+
+def _key() -> bytes | None:
+    """The local secret that authenticates cache files, created on first use."""
+    override = os.environ.get("PERFDOCS_CACHE_DIR")
+    if override:
+        path = Path(override) / "key"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(base) / "perfdocs" / "key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".key.", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+        os.replace(tmp, path)  # two runs racing: both keys are valid, the last one stays
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+def _mac(key: bytes, blob: bytes) -> bytes:
+    return hmac.new(key, blob, hashlib.sha256).digest()
+
+
+def seal(blob: bytes) -> bytes | None:
+    """`blob` behind its MAC under the local key, for a cache file; None without a key."""
+    key = _key()
+    return None if key is None else _mac(key, blob) + blob
+
+
+def unseal(raw: bytes) -> bytes | None:
+    """What `seal` sealed, or None when the MAC is not the local key's (a cache file that
+    was committed, crafted or damaged): it must not be unmarshalled."""
+    key = _key()
+    blob = raw[MAC_BYTES:]
+    if key is None or len(raw) < MAC_BYTES or not hmac.compare_digest(raw[:MAC_BYTES], _mac(key, blob)):
+        return None
+    return blob
+
+
+class CachedDocument(Document):
+    """A Document rebuilt from the cache: its YAML text and body are read back from the
+    file when first asked for (the file's content is the one the cache recorded)."""
+
+    _UNREAD = object()
+
+    @property  # type: ignore[override]
+    def yaml_text(self) -> str:
+        if self._yaml_text is self._UNREAD:
+            self._read_back()
+        return self._yaml_text
+
+    @yaml_text.setter
+    def yaml_text(self, value: Any) -> None:
+        self._yaml_text = value
+
+    @property  # type: ignore[override]
+    def body(self) -> str | None:
+        if self._body is self._UNREAD:
+            self._read_back()
+        return self._body
+
+    @body.setter
+    def body(self, value: Any) -> None:
+        self._body = value
+
+    def _read_back(self) -> None:
+        """The text as load_text splits it (no YAML parsing: the data is already here)."""
+        try:
+            with open(self.path, "rb") as fh:
+                text = decode(fh.read(), self.display)
+        except OSError:
+            text = None
+        if isinstance(text, str):
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if self.path.suffix != ".md":
+                self._yaml_text, self._body = text, None
+                return
+            split = split_front_matter(text, self.display)
+            if not isinstance(split, Diagnostic):
+                self._yaml_text, self._body = split[0], split[2]
+                return
+        fresh = load_file(self.path, self.display)  # changed under us: whatever it now holds
+        self._yaml_text, self._body = fresh.yaml_text, fresh.body
+
+
+class RecordCache:
+    """One records folder's cache: load it, look files up, record new results, save."""
+
+    def __init__(self, root: Path, path: Path | None = None) -> None:
+        self.path = path if path is not None else location(root)
+        self.key = _code_key()
+        self.secret = _key() if self.path is not None else None
+        self.entries: dict[str, tuple] = {}
+        self.written_ns = 0
+        self.changed = False
+        self.hits = 0
+        if self.path is None or self.secret is None:
+            return
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return
+        blob = raw[MAC_BYTES:]
+        if not hmac.compare_digest(raw[:MAC_BYTES], _mac(self.secret, blob)):
+            return  # not written by us (or damaged): never unmarshalled
+        try:
+            stored = marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
+            return
+        if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key:
+            self.written_ns, self.entries = stored[1], stored[2]
+
+    def lookup(self, rel: str, path: Path, display: str) -> tuple[Document, bool] | None:
+        """The cached (Document, schema_ok) for a file whose content is unchanged, else None."""
+        entry = self.entries.get(rel)
+        if entry is None:
+            return None
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        sig = signature(info)
+        if sig != entry[0] or info.st_mtime_ns >= self.written_ns - RACY_NS:
+            found = fingerprint(path)
+            if found is None or found[1] != entry[1]:
+                return None
+            sig = found[0]
+            if sig != entry[0]:
+                self.entries[rel] = (sig, *entry[1:])
+                self.changed = True
+        self.hits += 1
+        _, _, data, offset, body_line, problems, ok = entry
+        doc = CachedDocument(path, display, data, CachedDocument._UNREAD, offset,
+                             CachedDocument._UNREAD if data is not None else None, body_line,
+                             [Diagnostic(display, *p) for p in problems])
+        return doc, ok
+
+    def store(self, rel: str, sig: Signature, content: bytes, doc: Document, ok: bool) -> None:
+        if any(d.rule == "file/unreadable" for d in doc.diagnostics):
+            return  # an I/O failure is not a property of the content
+        problems = [(d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in doc.diagnostics]
+        self.entries[rel] = (sig, content, doc.data, doc.line_offset, doc.body_line, problems, ok)
+        self.changed = True
+
+    def forget_missing(self, present: set[str]) -> None:
+        gone = [rel for rel in self.entries if rel not in present]
+        for rel in gone:
+            del self.entries[rel]
+        self.changed = self.changed or bool(gone)
+
+    def save(self) -> None:
+        """Write the cache if anything changed; a failure to write (read-only folder) is not
+        an error, the next run is just cold again."""
+        if not self.changed or self.path is None or self.secret is None:
+            return
+        try:
+            blob = marshal.dumps((self.key, time.time_ns(), self.entries))
+        except ValueError:  # a value marshal cannot write; do without the cache
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(_mac(self.secret, blob))
+                    fh.write(blob)
+                os.replace(tmp, self.path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        except OSError:
+            return
+        self.changed = False

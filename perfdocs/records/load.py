@@ -1,0 +1,334 @@
+"""Records: walk a records folder, parse every file, and give each record its kind and id.
+
+A record knows its source file and can point at any of its keys or values, so every
+later stage reports problems at an exact `path:line:col`.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import multiprocessing
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from perfdocs.diagnostics import ERROR, Diagnostic, display_path
+from perfdocs.errors import PerfdocsError
+from perfdocs.records import cache, schemas
+from perfdocs.records.parse import RECORD_SUFFIXES, Document, load_file
+from perfdocs.records.schemas import KINDS
+from perfdocs.text import did_you_mean
+
+PERSON_KINDS = ("evidence", "goal", "review", "packet")
+"""Kinds that may live in a person's folder, where their id comes from their path."""
+IGNORED_NAMES = {"README.md", "CODEOWNERS"}
+
+
+@dataclass
+class Record:
+    doc: Document
+    rel: str
+    """Path relative to the records root, with '/' separators."""
+    kind: str
+    id: str
+    owner: str | None = None
+    """The handle whose folder (people/<handle>/) holds the record."""
+    visibility: str = "private"
+    """Effective visibility, filled in by the organisation graph."""
+    schema_ok: bool = False
+    """True when the compiled validator passed the record, so jsonschema need not explain it."""
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data
+
+    @property
+    def body(self) -> str | None:
+        return self.doc.body
+
+    @property
+    def display(self) -> str:
+        return self.doc.display
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.doc.data.get(key, default)
+
+    def diag(self, rule: str, message: str, path: tuple = (), key: bool = False,
+             severity: str = ERROR, hint: str | None = None) -> Diagnostic:
+        line, col = self.doc.at(path, key)
+        return Diagnostic(self.display, line, col, rule, message, severity, hint)
+
+
+@dataclass
+class LoadResult:
+    root: Path
+    records: list[Record] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    unloaded: set[str] = field(default_factory=set)
+    """Ids that files which could not be loaded probably define (guessed from their paths):
+    references to them are not reported, since the broken file is the real problem."""
+
+
+def find_root(start: Path) -> Path:
+    """The records root for a path: the nearest folder at or above it holding org.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents) if start.is_dir() else start.parents:
+        if (folder / "org.yaml").is_file():
+            return folder
+        if (folder / "records" / "org.yaml").is_file():
+            return folder / "records"
+    raise PerfdocsError(f"{display_path(start)} is not inside a records folder (no org.yaml found above it)")
+
+
+def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
+    """(path, relative path, problem) for every candidate record file, in a stable order.
+
+    Symbolic links are followed only when they stay inside the records folder: a link
+    that points outside is reported, never read.
+    """
+    real_root = root.resolve()
+    stack = [(root, "")]
+    while stack:
+        folder, folder_rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            yield Path(folder), folder_rel or ".", f"cannot read the folder: {err.strerror or err}"
+            continue
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith((".", "_")) or name in IGNORED_NAMES:
+                continue
+            path = Path(entry.path)
+            rel = f"{folder_rel}/{name}" if folder_rel else name
+            try:
+                is_link = entry.is_symlink()
+                if is_link:
+                    try:
+                        target = path.resolve(strict=True)
+                    except (OSError, RuntimeError) as err:  # Python 3.11 raises RuntimeError on a loop
+                        if name.endswith(RECORD_SUFFIXES) or "." not in name:
+                            broken = "does not exist" if isinstance(err, FileNotFoundError) else "loops back on itself"
+                            yield path, rel, f"a symbolic link to something that {broken}; not read"
+                        continue
+                    if not target.is_relative_to(real_root):
+                        if name.endswith(RECORD_SUFFIXES) or target.is_dir():
+                            yield path, rel, "a symbolic link that points outside the records folder; not read"
+                        continue
+                if entry.is_dir(follow_symlinks=not is_link):
+                    subfolders.append((path, rel))
+                elif name.endswith(RECORD_SUFFIXES):
+                    if entry.is_file():
+                        yield path, rel, None
+                    elif not is_link:  # reading a FIFO would wait forever
+                        yield path, rel, "not a regular file (a pipe, socket or device); not read"
+            except OSError as err:
+                yield path, rel, f"cannot read: {err.strerror or err}"
+        stack.extend(reversed(subfolders))
+
+
+def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]:
+    data = doc.data
+    kind = data.get("kind")
+    if kind is None:
+        return None, [Diagnostic(doc.display, *doc.at(()), "schema/missing-kind",
+                                 "the record does not say what it is: add 'kind:'",
+                                 hint=f"one of {', '.join(KINDS)}")]
+    if kind not in KINDS:
+        return None, [Diagnostic(doc.display, *doc.at(("kind",)), "schema/unknown-kind",
+                                 f"unknown kind {kind!r}{did_you_mean(kind, KINDS)}",
+                                 hint=f"one of {', '.join(KINDS)}")]
+    parts = rel.split("/")
+    owner = None
+    problems: list[Diagnostic] = []
+    if kind == "person":
+        rid = data.get("handle")
+        if len(parts) == 3 and parts[0] == "people" and parts[2] in ("person.yaml", "person.yml"):
+            owner = parts[1]
+            if rid != owner and isinstance(rid, str):
+                problems.append(Diagnostic(doc.display, *doc.at(("handle",)), "id/mismatch",
+                                           f"handle {rid!r} does not match its folder 'people/{owner}/'"))
+        else:
+            problems.append(Diagnostic(doc.display, 1, 1, "id/location",
+                                       "a person lives in people/<handle>/person.yaml"))
+    elif len(parts) >= 3 and parts[0] == "people" and kind in PERSON_KINDS:
+        owner = parts[1]
+        stem = parts[-1].rsplit(".", 1)[0]
+        rid = f"{owner}/{stem}"
+        if "id" in data:
+            problems.append(Diagnostic(doc.display, *doc.at(("id",), True), "id/from-path",
+                                       f"records in a person's folder take their id from the path ({rid}); "
+                                       "remove 'id'"))
+    elif kind in ("evidence", "review", "packet"):
+        rid = rel.rsplit(".", 1)[0]
+        problems.append(Diagnostic(doc.display, 1, 1, "id/location",
+                                   f"{kind} records live in people/<handle>/, where their id comes from the path"))
+    else:
+        rid = data.get("id")
+        if rid is None:
+            problems.append(Diagnostic(doc.display, *doc.at(()), "schema/required",
+                                       "missing required field 'id'"))
+    if not isinstance(rid, str):
+        rid = rel.rsplit(".", 1)[0]
+    return Record(doc, rel, kind, rid, owner), problems
+
+
+def guess_ids(rel: str, data: object = None) -> set[str]:
+    parts = rel.rsplit(".", 1)[0].split("/")
+    guesses = {parts[-1]}
+    if parts[0] == "people" and len(parts) >= 2:
+        guesses.add(parts[1] if len(parts) == 3 and parts[2] == "person" else f"{parts[1]}/{parts[-1]}")
+    if isinstance(data, dict):
+        guesses.update(v for k in ("id", "handle") if isinstance(v := data.get(k), str))
+    return guesses
+
+
+PARALLEL_MIN_FILES = 2000
+"""From this many files on, parsing is spread over the CPU cores (a forked worker costs
+~40 ms to start and its results must be sent back, so a small folder is parsed in-process)."""
+
+
+def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, tuple | None]:
+    found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
+    doc = load_file(path, display)
+    data = doc.data
+    kind = data.get("kind") if data is not None else None
+    ok = fast and isinstance(kind, str) and schemas.fast_valid(kind, data)  # 'kind: []' is a record too
+    return doc, ok, found
+
+
+def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple]:
+    """A worker's share: the parsed fields of each Document (the parent knows the paths)."""
+    gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
+    out = []
+    for path, display in chunk:
+        doc, ok, found = _parse(path, display, fast, hashing)
+        # Every field but the ones the parent knows (whatever fields Document grows).
+        fields = {k: v for k, v in vars(doc).items() if k not in _PARENT_FIELDS}
+        out.append((fields, ok, found))
+    return out
+
+
+_PARENT_FIELDS = frozenset({"path", "display", "positions"})
+
+
+def _parse_all(files: list[tuple[Path, str]], fast: bool, workers: int | None,
+               hashing: bool = False) -> Iterator[tuple[Document, bool, tuple | None]]:
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods() \
+            or threading.active_count() > 1:  # never fork a threaded process (perfdocs serve)
+        for path, display in files:
+            yield _parse(path, display, fast, hashing)
+        return
+    if fast:
+        schemas._fast_validators()  # compiled once, inherited by the workers
+    size = -(-len(files) // workers)
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    work = functools.partial(_parse_chunk, fast=fast, hashing=hashing)
+    with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
+        pending = pool.map_async(work, chunks[1:], chunksize=1)
+        parts = [work(chunks[0]), *pending.get()]
+    for chunk, results in zip(chunks, parts):
+        for (path, display), (fields, ok, found) in zip(chunk, results):
+            doc = Document.__new__(Document)
+            vars(doc).update(fields, path=path, display=display)
+            yield doc, ok, found
+
+
+def _displayer(base: Path):
+    """display_path(base / rel) as a function of rel, without a path computation per file
+    when the folder is below the working folder (rel is plain names joined by '/')."""
+    prefix = display_path(base)
+    if prefix == ".":
+        return lambda rel: rel
+    if os.path.isabs(prefix) or prefix.startswith(".."):
+        # Outside the working folder every file shows as str(base / rel), unless the working
+        # folder is inside `base` (then some files are below it): keep the exact computation.
+        cwd, full = os.getcwd(), os.path.abspath(base)
+        if prefix != str(base) or prefix.endswith("/") or cwd == full or cwd.startswith(full + "/"):
+            return lambda rel: display_path(base / rel)
+    return lambda rel: f"{prefix}/{rel}"
+
+
+def _parsed(root: Path, files: list[tuple[Path, str]], rels: list[str], fast: bool,
+            workers: int | None) -> list[tuple[Document, bool]]:
+    """(Document, schema_ok) of every file, in order: from the cache where the content is
+    unchanged (see perfdocs.cache), parsed otherwise."""
+    store = cache.RecordCache(root) if fast and cache.wanted(len(files)) else None
+    if store is None:
+        return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
+    out: list = [store.lookup(rel, path, display) for rel, (path, display) in zip(rels, files)]
+    missing = [i for i, hit in enumerate(out) if hit is None]
+    parsed = _parse_all([files[i] for i in missing], fast, workers, hashing=True)
+    for i, (doc, ok, found) in zip(missing, parsed):
+        out[i] = (doc, ok)
+        if found is not None:
+            store.store(rels[i], found[0], found[1], doc, ok)
+    store.forget_missing(set(rels))
+    store.save()
+    return out
+
+
+def load_records(root: Path, display_root: Path | None = None, fast: bool = True,
+                 workers: int | None = None) -> LoadResult:
+    """Parse every record under `root`. Bad files become Diagnostics, never exceptions.
+
+    With `fast`, each record is also checked by the compiled schema validator
+    (`Record.schema_ok`); large folders are parsed by `workers` processes (default: one
+    per core)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        result = _load_records(root, display_root, fast, workers)
+    finally:
+        if enabled:
+            gc.enable()
+    if result.files >= PARALLEL_MIN_FILES and threading.active_count() == 1:
+        # Millions of long-lived objects: without this every full collection during the
+        # rules (and the site build) walks them all again, seconds at 100,000 records.
+        # (Not in a long-running server, which loads the records again on every change.)
+        gc.freeze()
+    return result
+
+
+def _load_records(root: Path, display_root: Path | None, fast: bool, workers: int | None) -> LoadResult:
+    if not root.exists():
+        raise PerfdocsError(f"records folder {display_path(root)} does not exist")
+    if not root.is_dir():
+        raise PerfdocsError(f"{display_path(root)} is not a folder")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise PerfdocsError(f"records folder {display_path(root)} cannot be read (permission denied)")
+    base = display_root if display_root is not None else root
+    shown = _displayer(base)
+    result = LoadResult(root)
+    files: list[tuple[Path, str]] = []
+    rels: list[str] = []
+    for path, rel, problem in walk(root):
+        display = shown(rel)
+        if problem:
+            result.diagnostics.append(Diagnostic(display, 1, 1, "file/unreadable", problem))
+            continue
+        files.append((path, display))
+        rels.append(rel)
+    result.files = len(files)
+    for rel, (doc, ok) in zip(rels, _parsed(root, files, rels, fast, workers)):
+        result.diagnostics.extend(doc.diagnostics)
+        if doc.data is None:
+            result.unloaded |= guess_ids(rel)
+            continue
+        record, problems = _identify(doc, rel)
+        result.diagnostics.extend(problems)
+        if record is not None:
+            record.schema_ok = ok
+            result.records.append(record)
+        else:
+            result.unloaded |= guess_ids(rel, doc.data)
+    return result

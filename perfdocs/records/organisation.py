@@ -1,0 +1,146 @@
+"""The organisation: every record, indexed by kind and id, with the lookups rules need."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from perfdocs.diagnostics import Diagnostic
+from perfdocs.records import visibility
+from perfdocs.records.load import Record
+
+_PLURAL = {
+    "org": "orgs", "track": "tracks", "competency-matrix": "matrices", "team": "teams",
+    "person": "people", "goal": "goals", "evidence": "evidence", "postmortem": "postmortems",
+    "review": "reviews", "packet": "packets", "metric": "metrics", "kpi": "kpis",
+}
+
+
+@dataclass
+class Organisation:
+    records: list[Record] = field(default_factory=list)
+    org: Record | None = None
+    orgs: dict[str, Record] = field(default_factory=dict)
+    tracks: dict[str, Record] = field(default_factory=dict)
+    matrices: dict[str, Record] = field(default_factory=dict)
+    """Keyed by record id; use `matrix_for(track)` to find a track's matrix."""
+    teams: dict[str, Record] = field(default_factory=dict)
+    people: dict[str, Record] = field(default_factory=dict)
+    goals: dict[str, Record] = field(default_factory=dict)
+    evidence: dict[str, Record] = field(default_factory=dict)
+    postmortems: dict[str, Record] = field(default_factory=dict)
+    reviews: dict[str, Record] = field(default_factory=dict)
+    packets: dict[str, Record] = field(default_factory=dict)
+    metrics: dict[str, Record] = field(default_factory=dict)
+    kpis: dict[str, Record] = field(default_factory=dict)
+    evidence_by_author: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    _matrix_by_track: dict[str, Record] = field(default_factory=dict)
+    unloaded: set[str] = field(default_factory=set)
+    """Ids probably defined by files that could not be loaded (see loader.guess_ids)."""
+
+    # --- lookups -------------------------------------------------------------------------
+    def of_kind(self, kind: str) -> dict[str, Record]:
+        return getattr(self, _PLURAL[kind])
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        return self.org.get(key, default) if self.org else default
+
+    @property
+    def dimensions(self) -> list[dict]:
+        dims = self.setting("dimensions", [])
+        return [d for d in dims if isinstance(d, dict)] if isinstance(dims, list) else []
+
+    def matrix_for(self, track: str) -> Record | None:
+        return self._matrix_by_track.get(track)
+
+    def levels(self, track: str) -> list[dict]:
+        """A track's levels, lowest first (branches included, in file order)."""
+        rec = self.tracks.get(track)
+        levels = rec.get("levels", []) if rec else []
+        return [lv for lv in levels if isinstance(lv, dict) and isinstance(lv.get("id"), str)]
+
+    def level(self, track: str, level_id: str) -> dict | None:
+        return next((lv for lv in self.levels(track) if lv["id"] == level_id), None)
+
+    def level_below(self, track: str, level_id: str) -> str | None:
+        """The level a level follows: its `follows`, else the previous one in the list."""
+        levels = self.levels(track)
+        for i, lv in enumerate(levels):
+            if lv["id"] == level_id:
+                if isinstance(lv.get("follows"), str):
+                    return lv["follows"]
+                return levels[i - 1]["id"] if i > 0 else None
+        return None
+
+    def is_above(self, track: str, upper: str, lower: str) -> bool:
+        """Is `upper` reached from `lower` by promotions (following `follows` down)?"""
+        below, seen = self.level_below(track, upper), {upper}
+        while below is not None and below != lower and below not in seen:
+            seen.add(below)
+            below = self.level_below(track, below)
+        return below == lower
+
+    def competencies(self, track: str) -> dict[str, dict]:
+        matrix = self.matrix_for(track)
+        comps = matrix.get("competencies", []) if matrix else []
+        return {c["id"]: c for c in comps if isinstance(c, dict) and isinstance(c.get("id"), str)}
+
+    def descriptor(self, track: str, competency: str, level_id: str) -> str | None:
+        """The descriptor text in force at a level, following `unchanged` down the ladder."""
+        comp = self.competencies(track).get(competency)
+        seen: set[str] = set()
+        while comp and level_id and level_id not in seen:
+            seen.add(level_id)
+            value = (comp.get("descriptors") or {}).get(level_id)
+            if isinstance(value, str):
+                return value
+            if not (isinstance(value, dict) and value.get("unchanged")):
+                return None
+            level_id = self.level_below(track, level_id)
+        return None
+
+    def person_track(self, handle: str) -> str | None:
+        person = self.people.get(handle)
+        return person.get("track") if person else None
+
+    def visible(self, audience: str) -> list[Record]:
+        return [r for r in self.records if visibility.visible(r.visibility, audience)]
+
+
+def build(records: Iterable[Record], unloaded: Iterable[str] = ()) -> tuple[Organisation, list[Diagnostic]]:
+    """Index the records; a second record with an id already taken is reported, not indexed."""
+    graph = Organisation(unloaded=set(unloaded))
+    problems: list[Diagnostic] = []
+    for record in records:
+        graph.records.append(record)
+        index = graph.of_kind(record.kind)
+        first = index.get(record.id)
+        if first is not None:
+            problems.append(record.diag(
+                "id/duplicate", f"{record.kind} id '{record.id}' is already used by {first.display}",
+                ("handle",) if record.kind == "person" else ("id",)))
+            continue
+        index[record.id] = record
+    if graph.orgs:
+        graph.org = next(iter(graph.orgs.values()))
+        for extra in list(graph.orgs.values())[1:]:
+            problems.append(extra.diag("id/duplicate", "a records folder holds exactly one org record"))
+    for matrix in graph.matrices.values():
+        track = matrix.get("track")
+        if isinstance(track, str):
+            if track in graph._matrix_by_track:
+                problems.append(matrix.diag(
+                    "id/duplicate", f"track '{track}' already has a competency matrix in "
+                    f"{graph._matrix_by_track[track].display}", ("track",)))
+            else:
+                graph._matrix_by_track[track] = matrix
+    for ev in graph.evidence.values():
+        graph.evidence_by_author[ev.owner or str(ev.get("author"))].append(ev)
+    for ev_list in graph.evidence_by_author.values():
+        ev_list.sort(key=lambda r: (str(r.get("date")), r.id))
+    defaults = graph.setting("visibility_defaults", {})
+    defaults = defaults if isinstance(defaults, dict) else {}
+    for record in graph.records:
+        record.visibility = visibility.effective(record, defaults)
+    return graph, problems

@@ -1,0 +1,231 @@
+"""The JSON Schemas of the record kinds, and schema errors turned into Diagnostics.
+
+Schemas are read once from `schemas/` (the repository's top-level folder, carried
+inside the package by the wheel), registered by their `$id` so that `$ref`s between
+them resolve offline, and each kind gets one reused Draft 2020-12 validator with a
+format checker (jsonschema does not check `format` without one).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from perfdocs.errors import PerfdocsError
+from perfdocs.resources import data_dir
+from perfdocs.text import did_you_mean
+
+SCHEMA_BASE = "https://perfdocs.dev/schemas/v1/"
+KINDS = (
+    "org", "track", "competency-matrix", "team", "person", "goal", "evidence",
+    "postmortem", "review", "packet", "metric", "kpi",
+)
+
+
+@cache
+def schema_documents() -> dict[str, dict]:
+    """File name -> schema document, for every schema in the schemas folder."""
+    out = {}
+    for path in sorted(data_dir("schemas").glob("*.schema.json")):
+        out[path.name] = json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
+@cache
+def registry() -> Registry:
+    resources = [(doc["$id"], Resource.from_contents(doc)) for doc in schema_documents().values()]
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    doc = schema_documents().get(f"{kind}.schema.json")
+    if doc is None:
+        raise PerfdocsError(f"no schema for kind '{kind}'")
+    return Draft202012Validator(doc, registry=registry(), format_checker=FormatChecker())
+
+
+# --- fast path ---------------------------------------------------------------------------
+# Most records are valid, and jsonschema's Python validator spends ~170 us proving it.
+# A compiled validator (jsonschema-rs) answers "valid or not" in ~20 us; only a record it
+# does not pass goes through `check`, which explains every error. The compiled validator
+# must never pass a record that jsonschema rejects, so it runs jsonschema's own checks
+# wherever the two could differ: every `format` calls jsonschema's FormatChecker and every
+# `pattern` that Rust could read differently calls Python's `re.search`.
+
+_PATTERN = "perfdocs-pattern:"
+_RUST_DIFFERS = re.compile(r"\\[sSwWbB]|\(\?")
+"""Pattern syntax that Rust's regex may read more leniently than Python's: `\\s` (Python's
+includes U+001C..U+001F), word classes and boundaries, inline flags. Plain ASCII classes,
+`\\d`, `.`, `^` and `$` are never more lenient in Rust, so those patterns stay compiled."""
+
+
+def _python_checks(node: Any, formats: set[str], patterns: set[str]) -> Any:
+    """A copy of a schema whose `pattern`s are custom formats, collecting both."""
+    if isinstance(node, list):
+        return [_python_checks(item, formats, patterns) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("properties", "$defs", "patternProperties"):
+            out[key] = {name: _python_checks(sub, formats, patterns) for name, sub in value.items()}
+        elif key in ("enum", "const", "required"):
+            out[key] = value
+        else:
+            out[key] = _python_checks(value, formats, patterns)
+    if isinstance(node.get("format"), str):
+        formats.add(node["format"])
+    if isinstance(node.get("pattern"), str) and _RUST_DIFFERS.search(node["pattern"]):
+        pattern = out.pop("pattern")
+        patterns.add(pattern)
+        out["allOf"] = [*out.get("allOf", []), {"format": _PATTERN + pattern}]
+    return out
+
+
+@cache
+def _fast_validators() -> dict[str, Any] | None:
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - every record then takes the rich path
+        return None
+    formats: set[str] = set()
+    patterns: set[str] = set()
+    docs = {name: _python_checks(doc, formats, patterns) for name, doc in schema_documents().items()}
+    checker = FormatChecker()
+
+    def conforms(name: str):
+        return lambda value: checker.conforms(value, name)
+
+    def matches(pattern: str):
+        compiled = re.compile(pattern)
+        return lambda value: compiled.search(value) is not None
+
+    custom = {name: conforms(name) for name in formats}
+    custom.update({_PATTERN + p: matches(p) for p in patterns})
+    registry = jsonschema_rs.Registry([(doc["$id"], doc) for doc in docs.values()])
+    out = {}
+    for kind in KINDS:
+        doc = docs.get(f"{kind}.schema.json")
+        if doc is not None:
+            out[kind] = jsonschema_rs.validator_for(doc, registry=registry, formats=custom,
+                                                    validate_formats=True).is_valid
+    return out
+
+
+def fast_valid(kind: str, data: Any) -> bool:
+    """True only if the record certainly passes its schema; False means: ask `check`."""
+    validators = _fast_validators()
+    is_valid = validators.get(kind) if validators and isinstance(kind, str) else None
+    if is_valid is None:
+        return False
+    try:
+        return is_valid(data)
+    except Exception:  # noqa: BLE001 - a value the compiled validator cannot take (a huge int)
+        return False
+
+
+def properties(kind: str) -> dict[str, Any]:
+    return schema_documents()[f"{kind}.schema.json"].get("properties", {})
+
+
+# --- errors ------------------------------------------------------------------------------
+
+def _kebab(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+
+def _field(path: tuple) -> str:
+    named = [p for p in path if isinstance(p, str)]
+    return f"'{named[-1]}'" if named else "the record"
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean", int: "a number", float: "a number", str: "text",
+        list: "a list", dict: "a mapping", type(None): "empty (null)",
+    }.get(type(value), type(value).__name__)
+
+
+def _expected(schema_type: Any) -> str:
+    names = {"string": "text", "integer": "a whole number", "number": "a number",
+             "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "null"}
+    if isinstance(schema_type, list):
+        return " or ".join(names.get(t, t) for t in schema_type)
+    return names.get(schema_type, str(schema_type))
+
+
+def _leaf(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf, the error of the branch that matched best, as jsonschema ranks them."""
+    while error.context:
+        best = best_match(error.context)
+        if best is None or best is error:
+            break
+        error = best
+    return error
+
+
+def explain(error: ValidationError) -> Iterator[tuple[str, tuple, bool, str, str | None]]:
+    """(rule, path, at_key, message, hint) for one jsonschema error."""
+    top = error
+    error = _leaf(error)
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    value = error.instance
+    if keyword == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in value if k not in error.schema.get("properties", {})]
+        for extra in extras:
+            yield ("schema/unknown-field", path + (extra,), True,
+                   f"unknown field '{extra}'{did_you_mean(extra, allowed)}", None)
+        return
+    if keyword == "required":
+        missing = re.match(r"'(.+)' is a required property", error.message)
+        name = missing.group(1) if missing else error.message
+        yield "schema/required", path, True, f"missing required field '{name}'", None
+        return
+    if keyword == "type":
+        yield ("schema/type", path, False,
+               f"{_field(path)} must be {_expected(error.validator_value)}, not {_type_name(value)}", None)
+        return
+    if keyword in ("enum", "const"):
+        choices = error.validator_value if keyword == "enum" else [error.validator_value]
+        shown = ", ".join(f"'{c}'" for c in choices)
+        yield ("schema/enum", path, False,
+               f"{value!r} is not allowed for {_field(path)}{did_you_mean(value, choices)}",
+               f"expected one of: {shown}")
+        return
+    if keyword == "format":
+        yield ("schema/format", path, False,
+               f"{value!r} is not a valid {error.validator_value} for {_field(path)}", None)
+        return
+    if keyword == "pattern":
+        if "A-Za-z0-9" in error.validator_value:
+            yield ("schema/id", path, False,
+                   f"{value!r} is not a valid id for {_field(path)}",
+                   "ids are ASCII letters, digits, '.', '_' and '-'")
+        else:
+            yield ("schema/pattern", path, False,
+                   f"{value!r} does not have the expected form for {_field(path)}",
+                   f"pattern {error.validator_value}")
+        return
+    if keyword == "propertyNames":
+        yield f"schema/{_kebab(keyword)}", path, True, f"invalid key in {_field(path)}: {error.message}", None
+        return
+    if top is not error and top.validator in ("oneOf", "anyOf"):
+        yield f"schema/{_kebab(keyword)}", path, False, f"{_field(path)}: {error.message}", None
+        return
+    yield f"schema/{_kebab(keyword)}", path, False, f"{_field(path)}: {error.message}", None
+
+
+def check(kind: str, data: dict) -> Iterator[tuple[str, tuple, bool, str, str | None]]:
+    """Every schema problem of a record, as (rule, path, at_key, message, hint)."""
+    for error in validator(kind).iter_errors(data):
+        yield from explain(error)

@@ -1,0 +1,39 @@
+"""Visibility: the one place that decides what an audience may see.
+
+Every record is public, internal or private. A record without a `visibility` takes
+the org's default for its kind; records in a person's folder are private unless the
+org names a default for their kind. Private records are never published. Anything
+unknown is treated as private: the rules fail closed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from perfdocs.records.load import Record
+
+LEVELS = ("public", "internal", "private")
+AUDIENCES = ("public", "internal")
+
+
+def effective(record: Record, defaults: dict[str, str]) -> str:
+    declared = record.data.get("visibility")
+    if declared in LEVELS:
+        return declared
+    if declared is not None:
+        return "private"  # an invalid value never widens access
+    if record.kind in defaults:
+        return defaults[record.kind]
+    if record.owner is not None:
+        return "private"
+    return defaults.get("default", "internal")
+
+
+def visible(visibility: str, audience: str) -> bool:
+    """May `audience` (public or internal) see a record of this visibility?"""
+    if audience == "public":
+        return visibility == "public"
+    if audience == "internal":
+        return visibility in ("public", "internal")
+    return False

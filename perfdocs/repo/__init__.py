@@ -1,0 +1,1 @@
+"""The repository around the records: init, scaffolding, CODEOWNERS, exports."""

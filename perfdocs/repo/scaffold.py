@@ -1,0 +1,150 @@
+"""Scaffolding: `perfdocs new KIND` writes a valid record in the right place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import jinja2
+
+from perfdocs.dates import quarter_of, today
+from perfdocs.errors import PerfdocsError
+from perfdocs.fsutil import atomic_write, inside
+from perfdocs.records.organisation import Organisation
+from perfdocs.records.schemas import SCHEMA_BASE, schema_documents
+from perfdocs.resources import data_dir
+
+NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "entry"
+
+
+def text_env(folder: str, **syntax: str) -> jinja2.Environment:
+    """Jinja for the text files perfdocs writes (records, drafts, CI files) from
+    templates/<folder>/: no HTML escaping, undefined names are errors, and a `yaml` filter
+    that quotes any text safely (json.dumps of a string is a valid YAML scalar)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("templates") / folder)),
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False, **syntax,
+    )
+    env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    return env
+
+
+def git_email(cwd: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "config", "user.email"], cwd=cwd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def author_for(org: Organisation, root: Path, author: str | None) -> str:
+    if author:
+        if author not in org.people:
+            raise PerfdocsError(f"unknown person '{author}'")
+        return author
+    email = git_email(root)
+    for handle, person in org.people.items():
+        if email and email.lower() in [str(e).lower() for e in person.get("emails", [])]:
+            return handle
+    raise PerfdocsError("--author is needed: " + (f"git's user.email {email} is not any person's email"
+                                                  if email else "git has no user.email"))
+
+
+def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, str]:
+    """(path, text) of the new record."""
+    day = opts.get("date") or today().isoformat()
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise PerfdocsError(f"--date {day!r} is not a date (YYYY-MM-DD)") from None
+    schema = SCHEMA_BASE + f"{kind}.schema.json"
+    ctx: dict = {"date": day, "schema": schema}
+    title = opts.get("title")
+    if kind == "evidence":
+        author = author_for(org, root, opts.get("author"))
+        if not title:
+            raise PerfdocsError("--title is needed for evidence")
+        track = org.person_track(author) or "?"
+        comps = list(org.competencies(track))
+        for c in opts.get("competencies") or ():
+            if c not in comps:
+                raise PerfdocsError(f"unknown competency '{c}' for track {track}; choose from: {', '.join(comps)}")
+        types = schema_documents()["evidence.schema.json"]["properties"]["type"]["enum"]
+        etype = opts.get("type") or "other"
+        if etype not in types:
+            raise PerfdocsError(f"unknown evidence type '{etype}'; choose from: {', '.join(types)}")
+        ctx.update(author=author, type=etype, title=title, links=list(opts.get("links") or ()),
+                   competencies=list(opts.get("competencies") or ()), all_competencies=comps, track=track,
+                   visibility=opts.get("visibility") or "private")
+        rel = f"people/{author}/evidence/{day}-{slugify(title)}.md"
+        template = "evidence.md.j2"
+    elif kind == "goal":
+        owner = opts.get("author")
+        period = opts.get("period") or quarter_of(dt.date.fromisoformat(day))
+        level = "individual" if owner else ("team" if opts.get("team") else "company")
+        if owner and owner not in org.people:
+            raise PerfdocsError(f"unknown person '{owner}'")
+        if not title:
+            raise PerfdocsError("--title is needed (the objective)")
+        slug = f"{period.lower()}-{slugify(title, 40)}"
+        year, q = int(period[:4]), int(period[-1])
+        due = (dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)).isoformat()
+        ctx.update(id=None if owner else slug, period=period, level=level,
+                   owner=owner or opts.get("team"), objective=title, parent=opts.get("parent"), due=due)
+        rel = f"people/{owner}/goals/{slug}.yaml" if owner else f"goals/{slug}.yaml"
+        template = "goal.yaml.j2"
+    elif kind == "person":
+        handle = opts.get("id")
+        if not handle:
+            raise PerfdocsError("--id HANDLE is needed for a person")
+        team = opts.get("team")
+        if team not in org.teams:
+            raise PerfdocsError(f"--team is needed and must be one of: {', '.join(org.teams)}")
+        track = opts.get("track") or next(iter(org.tracks), None)
+        levels = [lv["id"] for lv in org.levels(track)] if track else []
+        if not levels:
+            raise PerfdocsError("--track must name a track with levels")
+        ctx.update(handle=handle, name=title or handle, email=opts.get("email") or f"{handle}@example.com",
+                   track=track, level=opts.get("level") or levels[0], team=team,
+                   manager=org.teams[team].get("manager"))
+        rel = f"people/{handle}/person.yaml"
+        template = "person.yaml.j2"
+    elif kind == "postmortem":
+        author = author_for(org, root, opts.get("author"))
+        if not title:
+            raise PerfdocsError("--title is needed for a postmortem")
+        pid = opts.get("id") or f"pm-{day[:4]}-{slugify(title, 30)}"
+        team = org.people[author].get("team")
+        services = (org.teams[team].get("services") or ["unknown-service"]) if team in org.teams else ["unknown-service"]
+        ctx.update(id=pid, title=title, severity="sev3", team=team if team in org.teams else None,
+                   services=services[:1], author=author)
+        rel = f"postmortems/{pid}.md"
+        template = "postmortem.md.j2"
+    elif kind in ("metric", "team"):
+        rid = opts.get("id") or (slugify(title) if title else None)
+        if not rid:
+            raise PerfdocsError(f"--id or --title is needed for a {kind}")
+        owner = author_for(org, root, opts.get("author"))
+        ctx.update(id=rid, name=title or rid, owner=owner, manager=owner, scope=opts.get("scope") or "team")
+        rel = f"metrics/{rid}.yaml" if kind == "metric" else f"teams/{rid}.yaml"
+        template = f"{kind}.yaml.j2"
+    else:
+        raise PerfdocsError(f"cannot scaffold '{kind}'; choose from: {', '.join(NEW_KINDS)}")
+    text = text_env("scaffold").get_template(template).render(**ctx)
+    return inside(root, root / rel), text
+
+
+def write(kind: str, org: Organisation, root: Path, opts: dict, force: bool = False) -> Path:
+    path, text = plan(kind, org, root, opts)
+    atomic_write(path, text, overwrite=force)
+    return path
