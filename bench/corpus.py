@@ -20,18 +20,37 @@ from __future__ import annotations
 import random
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 MINIMAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "minimal"
-SHARED = ["org.yaml", "tracks/backend.yaml", "matrices/backend.yaml", "metrics/api-latency.yaml",
-          "kpis/core/api-latency.yaml", "goals/2026-q1-fast-api.yaml", "postmortems/pm-1.md"]
+SHARED = [
+    "org.yaml",
+    "tracks/backend.yaml",
+    "matrices/backend.yaml",
+    "metrics/api-latency.yaml",
+    "kpis/core/api-latency.yaml",
+    "goals/2026-q1-fast-api.yaml",
+    "postmortems/pm-1.md",
+]
 COMPETENCIES = ["design", "operations", "mentoring"]
-TYPES = ["pr", "commit", "rfc", "design-doc", "incident", "code-review", "mentoring", "documentation",
-         "on-call", "tooling"]
-WORDS = ("retry payment queue latency schema index cache rollout alert runbook migration shard "
-         "timeout budget review design incident service client batch metric dashboard deploy "
-         "pipeline flag rollback capacity backlog contract consumer producer").split()
+TYPES = [
+    "pr",
+    "commit",
+    "rfc",
+    "design-doc",
+    "incident",
+    "code-review",
+    "mentoring",
+    "documentation",
+    "on-call",
+    "tooling",
+]
+WORDS = (
+    "retry payment queue latency schema index cache rollout alert runbook migration shard "
+    "timeout budget review design incident service client batch metric dashboard deploy "
+    "pipeline flag rollback capacity backlog contract consumer producer"
+).split()
 PEOPLE_PER_TEAM = 10
 EVIDENCE_PER_PERSON = 50
 REPO = "tiny/api"
@@ -70,7 +89,7 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
         shutil.copyfile(MINIMAL / rel, dest / rel)
     people = max(2, -(-evidence // EVIDENCE_PER_PERSON))
     handles = [f"p{i:05d}" for i in range(people)]
-    teams = [handles[i:i + PEOPLE_PER_TEAM] for i in range(0, people, PEOPLE_PER_TEAM)]
+    teams = [handles[i : i + PEOPLE_PER_TEAM] for i in range(0, people, PEOPLE_PER_TEAM)]
     team_ids = ["core"] + [f"team-{i:04d}" for i in range(1, len(teams))]
     files = len(SHARED)
 
@@ -87,16 +106,22 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
     for team_id, members in zip(team_ids, teams):
         manager = members[0]
         names = members + (["ann", "bob"] if team_id == "core" else [])
-        write(f"teams/{team_id}.yaml", f"kind: team\nid: {team_id}\nname: Team {team_id}\nmanager: {manager}\n"
-              "members:\n" + "".join(f"  - {h}\n" for h in names) + "services:\n  - api\n")
+        write(
+            f"teams/{team_id}.yaml",
+            f"kind: team\nid: {team_id}\nname: Team {team_id}\nmanager: {manager}\n"
+            "members:\n" + "".join(f"  - {h}\n" for h in names) + "services:\n  - api\n",
+        )
         for h in members:
             # One person in ten (index ending in 3) is an l2 working towards l3: they get a packet.
             level = "m3" if h == manager else "l2" if h.endswith("3") else rng.choice(["l1", "l2", "l2", "l3"])
             boss = None if h == top else (top if h == manager else manager)
-            write(f"people/{h}/person.yaml",
-                  f"kind: person\nhandle: {h}\nname: Person {h[1:]}\nemails:\n  - {h}@tiny.example\n"
-                  f"track: backend\nlevel: {level}\nteam: {team_id}\n"
-                  + (f"manager: {boss}\n" if boss else "") + "start_date: 2023-01-15\n")
+            write(
+                f"people/{h}/person.yaml",
+                f"kind: person\nhandle: {h}\nname: Person {h[1:]}\nemails:\n  - {h}@tiny.example\n"
+                f"track: backend\nlevel: {level}\nteam: {team_id}\n"
+                + (f"manager: {boss}\n" if boss else "")
+                + "start_date: 2023-01-15\n",
+            )
     for rel in ("people/ann/person.yaml", "people/bob/person.yaml"):
         write(rel, (MINIMAL / rel).read_text(encoding="utf-8"))
     levels = {}
@@ -115,8 +140,9 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
         team = teams[(i % people) // PEOPLE_PER_TEAM]
         others = [o for o in team if o != h]
         collab = rng.sample(others, min(2, len(others)))
-        merged = datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60),
-                          tzinfo=timezone.utc) - timedelta(days=1)
+        merged = datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60), tzinfo=UTC) - timedelta(
+            days=1
+        )
         front = (
             "kind: evidence\n"
             f"date: {day.isoformat()}\n"
@@ -137,9 +163,11 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
             f"      verified_at: 2026-11-01\n"
             f"  - {REPO}#{pr + 100000}\n"
             f"  - https://docs.example/{rng.choice(WORDS)}/{i}\n"
-            "competencies:\n" + "".join(f"  - {c}\n" for c in comps)
+            "competencies:\n"
+            + "".join(f"  - {c}\n" for c in comps)
             + f"goals:\n  - {h}/{day.year}-goals\n"
-            + "collaborators:\n" + "".join(f"  - {c}\n" for c in collab)
+            + "collaborators:\n"
+            + "".join(f"  - {c}\n" for c in collab)
             + f"scope: {rng.choice(['self', 'team', 'multi-team', 'org'])}\n"
             + "visibility: internal\n"
         )
@@ -148,47 +176,58 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
 
     for h in handles:
         for year in (2024, 2025, 2026):
-            write(f"people/{h}/goals/{year}-goals.yaml",
-                  f"kind: goal\nperiod: {year}-Q1\nlevel: individual\nowner: {h}\n"
-                  f"objective: Make retries cheaper in {year}\nparent: 2026-q1-fast-api\nstatus: done\n"
-                  "key_results:\n  - id: retries\n    description: Retries per payment\n    baseline: 3\n"
-                  f"    target: 1\n    current: 1\n    unit: retries\n    due: {year}-03-31\n")
+            write(
+                f"people/{h}/goals/{year}-goals.yaml",
+                f"kind: goal\nperiod: {year}-Q1\nlevel: individual\nowner: {h}\n"
+                f"objective: Make retries cheaper in {year}\nparent: 2026-q1-fast-api\nstatus: done\n"
+                "key_results:\n  - id: retries\n    description: Retries per payment\n    baseline: 3\n"
+                f"    target: 1\n    current: 1\n    unit: retries\n    due: {year}-03-31\n",
+            )
         own = per_person[h]
         cite = own[0][0] if own else None
         manager = next(t for t in teams if h in t)[0]
         reviewer = manager if manager != h else "bob"
-        write(f"people/{h}/reviews/2026-Q1.md",
-              f"---\nkind: review\nperson: {h}\nperiod: 2026-Q1\nreviewer: {reviewer}\nstatus: final\n"
-              f"key_results:\n  - goal: {h}/2026-goals\n    key_result: retries\n    completion: 100\n"
-              "completion: 100\nrating: exceeds\n"
-              + (f"feedback:\n  - from: {reviewer}\n    relation: manager\n    quote: Strong quarter.\n"
-                 f"    evidence:\n      - {h}/{cite}\n" if cite else "")
-              + "development_plan:\n  - skill: System design across teams\n    competency: design\n"
-              "    resources:\n      - Pair on the next RFC\n    timeline: 2026-Q2\n"
-              "    success_measures:\n      - An RFC adopted by another team\n"
-              + "---\nA strong quarter.\n")
+        write(
+            f"people/{h}/reviews/2026-Q1.md",
+            f"---\nkind: review\nperson: {h}\nperiod: 2026-Q1\nreviewer: {reviewer}\nstatus: final\n"
+            f"key_results:\n  - goal: {h}/2026-goals\n    key_result: retries\n    completion: 100\n"
+            "completion: 100\nrating: exceeds\n"
+            + (
+                f"feedback:\n  - from: {reviewer}\n    relation: manager\n    quote: Strong quarter.\n"
+                f"    evidence:\n      - {h}/{cite}\n"
+                if cite
+                else ""
+            )
+            + "development_plan:\n  - skill: System design across teams\n    competency: design\n"
+            "    resources:\n      - Pair on the next RFC\n    timeline: 2026-Q2\n"
+            "    success_measures:\n      - An RFC adopted by another team\n" + "---\nA strong quarter.\n",
+        )
         if levels[h] == "l2" and h.endswith("3") and own:
             target = {"l1": "l2", "l2": "l3"}[levels[h]]
             claims = {}
             for slug, day, comp in own:
                 if date(2025, 1, 1) <= day <= date(2026, 10, 31):
                     claims.setdefault(comp, []).append(slug)
-            text = "".join(f"  - competency: {comp}\n    claim: Consistent {comp} work.\n    evidence:\n"
-                           + "".join(f"      - {h}/{s}\n" for s in slugs[:5])
-                           for comp, slugs in sorted(claims.items()))
-            write(f"people/{h}/packets/2026-next.md",
-                  f"---\nkind: packet\ncandidate: {h}\ncurrent_level: {levels[h]}\ntarget_level: {target}\n"
-                  f"summary: {h} works at the next level.\nsponsor: {manager}\nstatus: draft\n"
-                  "window:\n  from: 2025-01-01\n  to: 2026-10-31\n"
-                  + ("claims:\n" + text if text else "") + "---\nSponsored.\n")
+            text = "".join(
+                f"  - competency: {comp}\n    claim: Consistent {comp} work.\n    evidence:\n"
+                + "".join(f"      - {h}/{s}\n" for s in slugs[:5])
+                for comp, slugs in sorted(claims.items())
+            )
+            write(
+                f"people/{h}/packets/2026-next.md",
+                f"---\nkind: packet\ncandidate: {h}\ncurrent_level: {levels[h]}\ntarget_level: {target}\n"
+                f"summary: {h} works at the next level.\nsponsor: {manager}\nstatus: draft\n"
+                "window:\n  from: 2025-01-01\n  to: 2026-10-31\n"
+                + ("claims:\n" + text if text else "")
+                + "---\nSponsored.\n",
+            )
     # The minimal org's own per-person records (ann's goal is what pm-1 and the KPI expect).
     for rel in ("people/ann/goals/2026-Q1-latency.yaml",):
         write(rel, (MINIMAL / rel).read_text(encoding="utf-8"))
     return {"evidence": evidence, "people": people + 2, "teams": len(teams), "files": files}
 
 
-def git_repository(dest: Path, commits: int, tags: int, seed: int = 11,
-                   author: tuple[str, str] | None = None) -> dict:
+def git_repository(dest: Path, commits: int, tags: int, seed: int = 11, author: tuple[str, str] | None = None) -> dict:
     """A repository of `commits` commits on main (squash-merged PRs '(#N)', a few reverts
     and hotfixes) with `tags` deploy tags, written by one `git fast-import` stream. Commits
     are by random people, or all by `author` (name, email)."""
@@ -198,8 +237,8 @@ def git_repository(dest: Path, commits: int, tags: int, seed: int = 11,
     dest.mkdir(parents=True)
     env = {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(dest), "PATH": "/usr/bin:/bin:/usr/local/bin"}
     subprocess.run(["git", "init", "-q", "-b", "main", str(dest)], check=True, env=env)
-    start = int(datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp())
-    step = max(1, (int(datetime(2026, 11, 20, tzinfo=timezone.utc).timestamp()) - start) // commits)
+    start = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
+    step = max(1, (int(datetime(2026, 11, 20, tzinfo=UTC).timestamp()) - start) // commits)
     every = max(1, commits // max(1, tags))
     lines: list[bytes] = []
     tag_no = 0
@@ -208,7 +247,7 @@ def git_repository(dest: Path, commits: int, tags: int, seed: int = 11,
         handle = f"p{rng.randrange(2000):05d}"
         who = f"{author[0]} <{author[1]}>" if author else f"{handle} <{handle}@tiny.example>"
         if n % 97 == 0:
-            msg = f"Revert \"Change {n - 1} (#{n - 1})\"\n\nThis reverts commit of #{n - 1}.\n"
+            msg = f'Revert "Change {n - 1} (#{n - 1})"\n\nThis reverts commit of #{n - 1}.\n'
         elif n % 89 == 0:
             msg = f"hotfix: restore service after change {n} (#{n})\n"
         else:
@@ -229,8 +268,7 @@ def git_repository(dest: Path, commits: int, tags: int, seed: int = 11,
             lines.append(f"tag deploy-{tag_no:05d}\nfrom :{n}\n".encode())
             lines.append(f"tagger Deploy Bot <deploy@tiny.example> {when + 600} +0000\n".encode())
             lines.append(f"data {len(note)}\n".encode() + note)
-    subprocess.run(["git", "-C", str(dest), "fast-import", "--quiet"], input=b"".join(lines),
-                   check=True, env=env)
+    subprocess.run(["git", "-C", str(dest), "fast-import", "--quiet"], input=b"".join(lines), check=True, env=env)
     subprocess.run(["git", "-C", str(dest), "reset", "-q", "--hard", "main"], check=True, env=env)
     return {"commits": commits, "tags": tag_no}
 

@@ -49,35 +49,46 @@ RESULTS = HERE / "results"
 PERFDOCS = Path(sys.executable).parent / "perfdocs"
 sys.path.insert(0, str(HERE))
 
-import corpus
+import corpus  # noqa: E402  (found through the sys.path entry above)
 
 TODAY = "2026-11-24"
 
 
 # --- running things ----------------------------------------------------------------------
 
+
 def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None, repeat: int = 1) -> dict:
     """`measure` through a small wrapper process whose own RUSAGE_CHILDREN maximum is the
     command's peak memory (the largest of the command and its workers)."""
-    wrapper = [sys.executable, "-c",
-               "import resource, subprocess, sys, time\n"
-               "t = time.perf_counter(); p = subprocess.run(sys.argv[1:]); w = time.perf_counter() - t\n"
-               "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-               "sys.stderr.write(f'\\n@@bench {w} {u.ru_utime + u.ru_stime} {u.ru_maxrss}\\n'); sys.exit(p.returncode)",
-               *map(str, cmd)]
+    wrapper = [
+        sys.executable,
+        "-c",
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter(); p = subprocess.run(sys.argv[1:]); w = time.perf_counter() - t\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "sys.stderr.write(f'\\n@@bench {w} {u.ru_utime + u.ru_stime} {u.ru_maxrss}\\n'); sys.exit(p.returncode)",
+        *map(str, cmd),
+    ]
     best: dict | None = None
     for _ in range(repeat):
         proc = subprocess.run(wrapper, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True)
         err = proc.stderr.decode(errors="replace")
         marker = err.rsplit("@@bench ", 1)
         if len(marker) != 2 or proc.returncode not in (0, 1):
-            print(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
-                  f"{proc.stdout.decode(errors='replace')[-1000:]}{err[-1000:]}", file=sys.stderr)
+            print(
+                f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
+                f"{proc.stdout.decode(errors='replace')[-1000:]}{err[-1000:]}",
+                file=sys.stderr,
+            )
             return {"failed": True, "exit": proc.returncode, "output": err[-400:]}
         wall, cpu, rss = marker[1].split()
-        run = {"wall_s": round(float(wall), 3), "cpu_s": round(float(cpu), 3),
-               "peak_mb": round(int(rss) / 1024, 1), "exit": proc.returncode,
-               "output": (proc.stdout.decode(errors="replace") + marker[0]).strip()[-400:]}
+        run = {
+            "wall_s": round(float(wall), 3),
+            "cpu_s": round(float(cpu), 3),
+            "peak_mb": round(int(rss) / 1024, 1),
+            "exit": proc.returncode,
+            "output": (proc.stdout.decode(errors="replace") + marker[0]).strip()[-400:],
+        }
         if best is None or run["wall_s"] < best["wall_s"]:
             best = run
     return best
@@ -86,11 +97,16 @@ def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None, repe
 def per(run: dict, n: int, what: str = "file") -> dict | None:
     if run.get("failed"):
         return None
-    return {**run, "n": n, f"us_per_{what}": round(run["wall_s"] / n * 1e6, 1),
-            f"{what}s_per_s": round(n / run["wall_s"], 1)}
+    return {
+        **run,
+        "n": n,
+        f"us_per_{what}": round(run["wall_s"] / n * 1e6, 1),
+        f"{what}s_per_s": round(n / run["wall_s"], 1),
+    }
 
 
 # --- peers ------------------------------------------------------------------------------
+
 
 def peers(notes: list[str]) -> dict[str, Path | None]:
     found: dict[str, Path | None] = {}
@@ -128,6 +144,7 @@ def versions(found: dict[str, Path | None]) -> dict[str, str]:
 
 
 # --- inputs -----------------------------------------------------------------------------
+
 
 def _stamp() -> str:
     return hashlib.sha256((HERE / "corpus.py").read_bytes()).hexdigest()[:16]
@@ -193,16 +210,23 @@ def site_sources(org: Path, files: list[Path]) -> tuple[Path, Path]:
             shutil.copyfile(path, dest)
     (mk / "docs" / "index.md").write_text("# Evidence\n")
     (mk / "mkdocs.yml").write_text("site_name: Tiny Co evidence\n")  # default navigation: every page
-    (hugo / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Tiny Co evidence"\n'
-                                    'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    (hugo / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\ntitle = "Tiny Co evidence"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+    )
     layouts = hugo / "layouts" / "_default"
     layouts.mkdir(parents=True)
-    page = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
-            '<body><nav><a href="/">Home</a></nav><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>\n')
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+        '<body><nav><a href="/">Home</a></nav><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>\n'
+    )
     (layouts / "single.html").write_text(page)
-    (layouts / "list.html").write_text(page.replace("{{ .Content }}", "{{ .Content }}<ul>{{ range .Pages }}"
-                                                    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>'
-                                                    "{{ end }}</ul>"))
+    (layouts / "list.html").write_text(
+        page.replace(
+            "{{ .Content }}",
+            '{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>',
+        )
+    )
     stamp.write_text(_stamp())
     return mk, hugo
 
@@ -232,10 +256,12 @@ def links_world(notes: list[str]) -> tuple[Path, Path] | None:
     shutil.copytree(corpus.MINIMAL, records)
     with open(records / "org.yaml", "a", encoding="utf-8") as fh:
         fh.write(f"repositories:\n  tiny/api:\n    path: {repo}\n    default_branch: main\n")
-    shas = subprocess.run(["git", "-C", str(repo), "rev-list", "--reverse", "main"], capture_output=True,
-                          text=True, check=True).stdout.split()
-    stamps = subprocess.run(["git", "-C", str(repo), "log", "--reverse", "--format=%cs", "main"],
-                            capture_output=True, text=True, check=True).stdout.split()
+    shas = subprocess.run(
+        ["git", "-C", str(repo), "rev-list", "--reverse", "main"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    stamps = subprocess.run(
+        ["git", "-C", str(repo), "log", "--reverse", "--format=%cs", "main"], capture_output=True, text=True, check=True
+    ).stdout.split()
     folder = records / "people" / "ann" / "evidence"
     for i in range(250):  # 4 links each: two PRs, an abbreviated sha, a URL; 998 + the fixture's 2
         n = 1 + (i * 199) % 49_990
@@ -243,11 +269,14 @@ def links_world(notes: list[str]) -> tuple[Path, Path] | None:
         (folder / f"{day}-bench-{i:03d}.md").write_text(
             f"---\nkind: evidence\ndate: {day}\nauthor: ann\ntype: pr\ntitle: Change {n}\nlinks:\n"
             f"  - tiny/api#{n}\n  - tiny/api#{n + 1}\n  - tiny/api@{shas[n - 1][:10]}\n"
-            f"  - https://docs.example/{i}\ncompetencies:\n  - design\n---\nWork.\n", encoding="utf-8")
+            f"  - https://docs.example/{i}\ncompetencies:\n  - design\n---\nWork.\n",
+            encoding="utf-8",
+        )
     return records, repo
 
 
 # --- the benchmark ------------------------------------------------------------------------
+
 
 def rebuilt(run: dict, n: int) -> dict | None:
     """An incremental build's figures, with how many pages it rendered and reused."""
@@ -277,10 +306,14 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     found = peers(notes)
     env = {"PERFDOCS_TODAY": TODAY, "PERFDOCS_CACHE": "0", "NO_COLOR": "1"}
-    results: dict = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                     "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                                 "load_average": os.getloadavg()}, "versions": versions(found),
-                     "size": args.size, "build_size": args.build_size, "notes": notes}
+    results: dict = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_average": os.getloadavg()},
+        "versions": versions(found),
+        "size": args.size,
+        "build_size": args.build_size,
+        "notes": notes,
+    }
     rep = args.repeat
 
     # Validation --------------------------------------------------------------------------
@@ -294,14 +327,20 @@ def main(argv: list[str] | None = None) -> int:
         names = sorted(p.name for p in yaml_dir.iterdir())
         total = {"wall_s": 0.0, "cpu_s": 0.0, "peak_mb": 0.0}
         for start in range(0, len(names), 20_000):  # the command line has a length limit
-            run = timed([found["check-jsonschema"], "--schemafile", schema, *names[start:start + 20_000]],
-                        cwd=yaml_dir, repeat=rep)
+            run = timed(
+                [found["check-jsonschema"], "--schemafile", schema, *names[start : start + 20_000]],
+                cwd=yaml_dir,
+                repeat=rep,
+            )
             if run["exit"] != 0:
                 notes.append(f"check-jsonschema found errors: {run['output'][-200:]}")
             if run.get("failed"):
                 break
-            total = {"wall_s": round(total["wall_s"] + run["wall_s"], 3), "cpu_s": round(total["cpu_s"] + run["cpu_s"], 3),
-                     "peak_mb": max(total["peak_mb"], run["peak_mb"])}
+            total = {
+                "wall_s": round(total["wall_s"] + run["wall_s"], 3),
+                "cpu_s": round(total["cpu_s"] + run["cpu_s"], 3),
+                "peak_mb": max(total["peak_mb"], run["peak_mb"]),
+            }
         v["check_jsonschema"] = per(total, len(files))
     floor = timed([sys.executable, HERE / "prototype.py", org], repeat=rep)
     if floor.get("exit") != 0:
@@ -386,14 +425,21 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(cache_dir, ignore_errors=True)
             lenv = {**env, "PERFDOCS_CACHE_DIR": str(cache_dir)}
             results["links"] = {
-                "links": 1000, "commits": 50_000,
+                "links": 1000,
+                "commits": 50_000,
                 "cold": timed([PERFDOCS, "links", "check", "--records", records_dir], env=lenv),
                 "index_cached": timed([PERFDOCS, "links", "check", "--records", records_dir], env=lenv, repeat=rep),
             }
-            script = ("import sys; from perfdocs import dora; "
-                      "r = dora.quarter_dora(sys.argv[1], '2026-Q2'); print(len(r), 'metrics')")
-            results["dora"] = {"commits": 50_000, "deploy_tags": 2_000, "quarter": "2026-Q2",
-                               "run": timed([sys.executable, "-c", script, repo], env=env, repeat=rep)}
+            script = (
+                "import sys; from perfdocs import dora; "
+                "r = dora.quarter_dora(sys.argv[1], '2026-Q2'); print(len(r), 'metrics')"
+            )
+            results["dora"] = {
+                "commits": 50_000,
+                "deploy_tags": 2_000,
+                "quarter": "2026-Q2",
+                "run": timed([sys.executable, "-c", script, repo], env=env, repeat=rep),
+            }
 
     day = dt.date.today().isoformat()
     text = json.dumps(results, indent=2, default=str) + "\n"
@@ -405,40 +451,57 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(r: dict) -> str:
     v = r["validate"]
-    lines = [f"perfdocs benchmark, {r['date']}, {r['machine']['cpus']} CPUs, load {r['machine']['load_average'][0]:.1f}",
-             "", f"validate: {v['evidence']:,} evidence entries ({v['record_files']:,} record files)",
-             f"  {'':34} {'wall s':>8} {'us/file':>9} {'files/s':>9} {'CPU s':>7} {'peak MB':>8}"]
+    lines = [
+        f"perfdocs benchmark, {r['date']}, {r['machine']['cpus']} CPUs, load {r['machine']['load_average'][0]:.1f}",
+        "",
+        f"validate: {v['evidence']:,} evidence entries ({v['record_files']:,} record files)",
+        f"  {'':34} {'wall s':>8} {'us/file':>9} {'files/s':>9} {'CPU s':>7} {'peak MB':>8}",
+    ]
 
     def row(name: str, run: dict | None, unit: str = "file") -> None:
         if run:
-            lines.append(f"  {name:34} {run['wall_s']:8.2f} {run[f'us_per_{unit}']:9.1f} "
-                         f"{run[f'{unit}s_per_s']:9.0f} {run['cpu_s']:7.2f} {run['peak_mb']:8.0f}")
+            lines.append(
+                f"  {name:34} {run['wall_s']:8.2f} {run[f'us_per_{unit}']:9.1f} "
+                f"{run[f'{unit}s_per_s']:9.0f} {run['cpu_s']:7.2f} {run['peak_mb']:8.0f}"
+            )
 
     row("check-jsonschema (schema only)", v.get("check_jsonschema"))
     row("prototype floor (2 processes)", v.get("prototype_floor"))
     row("perfdocs validate (all rules)", v.get("perfdocs_cold"))
     row("perfdocs validate, cache warm", v.get("perfdocs_cached"))
     row("perfdocs validate, 5 changed", v.get("perfdocs_cached_5_changed"))
-    lines.append(f"  check-jsonschema / perfdocs: {v.get('ratio_check_jsonschema_to_perfdocs')}x   "
-                 f"perfdocs / floor: {v.get('ratio_perfdocs_to_floor')}x")
-    for n, b in r["build"].items():
-        lines += ["", f"build: {b['evidence_pages']:,} evidence pages",
-                  f"  {'':34} {'wall s':>8} {'us/page':>9} {'pages/s':>9} {'CPU s':>7} {'peak MB':>8}"]
+    lines.append(
+        f"  check-jsonschema / perfdocs: {v.get('ratio_check_jsonschema_to_perfdocs')}x   "
+        f"perfdocs / floor: {v.get('ratio_perfdocs_to_floor')}x"
+    )
+    for _n, b in r["build"].items():
+        lines += [
+            "",
+            f"build: {b['evidence_pages']:,} evidence pages",
+            f"  {'':34} {'wall s':>8} {'us/page':>9} {'pages/s':>9} {'CPU s':>7} {'peak MB':>8}",
+        ]
         row("mkdocs build (default nav)", b.get("mkdocs_default_nav"), "page")
         row("hugo", b.get("hugo"), "page")
         row("perfdocs build", b.get("perfdocs"), "page")
-        for key, name in (("perfdocs_5_changed", "perfdocs rebuild, 5 changed"),
-                          ("perfdocs_unchanged_cached", "  same, record cache, 0 changed"),
-                          ("perfdocs_5_changed_cached", "  same, record cache, 5 changed")):
+        for key, name in (
+            ("perfdocs_5_changed", "perfdocs rebuild, 5 changed"),
+            ("perfdocs_unchanged_cached", "  same, record cache, 0 changed"),
+            ("perfdocs_5_changed_cached", "  same, record cache, 5 changed"),
+        ):
             row(name, b.get(key), "page")
             if b.get(key) and "rendered" in b[key]:
                 lines[-1] += f"   ({b[key]['rendered']:,} pages rendered, {b[key]['reused']:,} reused)"
-        lines.append(f"  mkdocs / perfdocs: {b.get('ratio_mkdocs_to_perfdocs')}x   "
-                     f"perfdocs / hugo: {b.get('ratio_perfdocs_to_hugo')}x")
+        lines.append(
+            f"  mkdocs / perfdocs: {b.get('ratio_mkdocs_to_perfdocs')}x   "
+            f"perfdocs / hugo: {b.get('ratio_perfdocs_to_hugo')}x"
+        )
     if "links" in r:
         lk = r["links"]
-        lines += ["", f"links check: 1,000 links into 50,000 commits: {lk['cold']['wall_s']:.2f} s cold, "
-                  f"{lk['index_cached']['wall_s']:.2f} s with the log index cached"]
+        lines += [
+            "",
+            f"links check: 1,000 links into 50,000 commits: {lk['cold']['wall_s']:.2f} s cold, "
+            f"{lk['index_cached']['wall_s']:.2f} s with the log index cached",
+        ]
     if "dora" in r:
         lines.append(f"DORA, one quarter, 50,000 commits and 2,000 deploy tags: {r['dora']['run']['wall_s']:.2f} s")
     lines += [f"note: {n}" for n in r["notes"]]

@@ -22,9 +22,9 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
@@ -109,7 +109,8 @@ def exclusive(path: Path, what: str, timeout: float | None = None) -> Iterator[P
             if time.monotonic() >= deadline:
                 raise PerfdocsError(
                     f"another perfdocs command is writing {what} ({_holder(path)}); waited {wait:g} s. "
-                    "Run again when it has finished.") from None
+                    "Run again when it has finished."
+                ) from None
             time.sleep(_POLL)
             continue
         # The holder before us may have removed the file after we opened it: then we hold a

@@ -8,9 +8,9 @@ organisation that has errors.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from perfdocs import resources, rules
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
@@ -53,11 +53,16 @@ def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> list[Diag
             continue  # reported once, as policy/compensation
         found.append((rule, path, at_key, message, hint))
     # 'titel' reported as unknown with "did you mean 'title'" already explains the missing 'title'.
-    suggested = {(path[:-1], message.rsplit("'", 2)[-2]) for rule, path, _, message, _ in found
-                 if rule == "schema/unknown-field" and "did you mean" in message}
-    return [record.diag(rule, message, path, key=at_key, hint=hint)
-            for rule, path, at_key, message, hint in found
-            if not (rule == "schema/required" and (path, message.rsplit("'", 2)[-2]) in suggested)]
+    suggested = {
+        (path[:-1], message.rsplit("'", 2)[-2])
+        for rule, path, _, message, _ in found
+        if rule == "schema/unknown-field" and "did you mean" in message
+    }
+    return [
+        record.diag(rule, message, path, key=at_key, hint=hint)
+        for rule, path, at_key, message, hint in found
+        if not (rule == "schema/required" and (path, message.rsplit("'", 2)[-2]) in suggested)
+    ]
 
 
 def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str | os.PathLike] = ()) -> Path:
@@ -82,8 +87,9 @@ def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str |
             if not any(p.resolve().is_relative_to(r) for r in roots):
                 raise PerfdocsError(f"{display_path(p)} is not inside a records folder (no org.yaml found above it)")
         if len(roots) > 1:
-            raise PerfdocsError("the paths belong to different records folders: "
-                                + ", ".join(sorted(display_path(r) for r in roots)))
+            raise PerfdocsError(
+                "the paths belong to different records folders: " + ", ".join(sorted(display_path(r) for r in roots))
+            )
         root = roots.pop()
     else:
         try:
@@ -103,8 +109,9 @@ def _selected(diag: Diagnostic, only: list[Path]) -> bool:
     return any(target == p or target.is_relative_to(p) for p in only)
 
 
-def validate(root: Path, only: Iterable[str | os.PathLike] | None = None, links: bool = False,
-             fast: bool = True) -> Report:
+def validate(
+    root: Path, only: Iterable[str | os.PathLike] | None = None, links: bool = False, fast: bool = True
+) -> Report:
     """Every problem in the records under `root`; with `only`, just those in these paths
     (cross-references are still resolved against the whole folder). With `links`, evidence
     links are checked too, against the repositories whose clones are present. `fast=False`
@@ -119,8 +126,15 @@ def validate(root: Path, only: Iterable[str | os.PathLike] | None = None, links:
         diagnostics.extend(schema_diagnostics(record, comp))
     diagnostics.extend(rules.run(org))
     if org.org is None:
-        diagnostics.append(Diagnostic(display_path(root / "org.yaml"), 1, 1, "ref/missing-org",
-                                      "the records folder has no org record (org.yaml with kind: org)"))
+        diagnostics.append(
+            Diagnostic(
+                display_path(root / "org.yaml"),
+                1,
+                1,
+                "ref/missing-org",
+                "the records folder has no org record (org.yaml with kind: org)",
+            )
+        )
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]
@@ -141,11 +155,16 @@ def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -
     except PerfdocsError as err:
         return [f"evidence links not checked against git: {err}"]
     diagnostics.extend(report.diagnostics)
-    notes = [f"evidence links into {name} not checked: {why} (run 'perfdocs links check' once it is cloned)"
-             for name, why in sorted(report.skipped.items())]
+    notes = [
+        f"evidence links into {name} not checked: {why} (run 'perfdocs links check' once it is cloned)"
+        for name, why in sorted(report.skipped.items())
+    ]
     if len(report.skipped) < len(report.repositories) or not report.skipped:
-        notes.insert(0, f"{len(report.resolutions)} evidence links verified against git "
-                        f"(of {report.links} links; web addresses and postmortems are not git links)")
+        notes.insert(
+            0,
+            f"{len(report.resolutions)} evidence links verified against git "
+            f"(of {report.links} links; web addresses and postmortems are not git links)",
+        )
     return notes
 
 

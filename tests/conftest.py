@@ -105,8 +105,13 @@ class GitRepo:
         self.git("config", "user.email", "test@example.com")
         self.git("config", "commit.gpgsign", "false")
 
-    def git(self, *args: str, date: str | None = None, author: tuple[str, str] | None = None,
-            committer: tuple[str, str] | None = None) -> str:
+    def git(
+        self,
+        *args: str,
+        date: str | None = None,
+        author: tuple[str, str] | None = None,
+        committer: tuple[str, str] | None = None,
+    ) -> str:
         env = {**os.environ, **GIT_ENV}
         if date:
             env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
@@ -117,15 +122,22 @@ class GitRepo:
         out = subprocess.run(["git", *args], cwd=self.path, env=env, check=True, capture_output=True, text=True)
         return out.stdout.strip()
 
-    def commit(self, message: str, files: dict[str, str] | None = None, date: str = "2026-01-01T12:00:00+00:00",
-               author: tuple[str, str] = ("Test", "test@example.com"), committer: tuple[str, str] | None = None) -> str:
+    def commit(
+        self,
+        message: str,
+        files: dict[str, str] | None = None,
+        date: str = "2026-01-01T12:00:00+00:00",
+        author: tuple[str, str] = ("Test", "test@example.com"),
+        committer: tuple[str, str] | None = None,
+    ) -> str:
         for rel, text in (files or {f"file-{abs(hash(message)) % 10**8}.txt": message}).items():
             path = self.path / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             self.git("add", rel)
-        self.git("commit", "-q", "--allow-empty", "-m", message, date=date, author=author,
-                 committer=committer or author)
+        self.git(
+            "commit", "-q", "--allow-empty", "-m", message, date=date, author=author, committer=committer or author
+        )
         return self.git("rev-parse", "HEAD")
 
 
@@ -140,5 +152,8 @@ def git_repo(tmp_path):
 
 
 def pytest_addoption(parser):
-    parser.addoption("--regen-cases", action="store_true",
-                     help="rewrite tests/cases/*.txt from the current output (review the diff!)")
+    parser.addoption(
+        "--regen-cases",
+        action="store_true",
+        help="rewrite tests/cases/*.txt from the current output (review the diff!)",
+    )

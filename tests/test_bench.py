@@ -15,7 +15,7 @@ from perfdocs.validation import validate
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
-import corpus
+import corpus  # noqa: E402  (found through the sys.path entry above)
 
 
 def test_a_generated_organisation_is_valid_with_every_kind_of_cross_reference(tmp_path, monkeypatch):
@@ -62,10 +62,11 @@ def test_a_generated_repository_has_the_commits_and_deploy_tags_asked_for(tmp_pa
     tags = subprocess.run([*git, "tag", "-l", "deploy-*"], capture_output=True, text=True).stdout.split()
     assert len(tags) == made["tags"] == 24
     subjects = subprocess.run([*git, "log", "--format=%s", "main"], capture_output=True, text=True).stdout
-    assert subjects.count("Revert \"") == 600 // 97 and subjects.count("hotfix: ") == 600 // 89
+    assert subjects.count('Revert "') == 600 // 97 and subjects.count("hotfix: ") == 600 // 89
     # DORA reads it: a quarter's deploys are the deploy tags dated in that quarter.
-    dates = subprocess.run([*git, "for-each-ref", "--format=%(creatordate:short)", "refs/tags/deploy-*"],
-                           capture_output=True, text=True).stdout.split()
+    dates = subprocess.run(
+        [*git, "for-each-ref", "--format=%(creatordate:short)", "refs/tags/deploy-*"], capture_output=True, text=True
+    ).stdout.split()
     in_q2 = sum("2024-04-01" <= d <= "2024-06-30" for d in dates)
     freq = next(r for r in dora.quarter_dora(tmp_path / "repo", "2024-Q2") if r.key == "deployment-frequency")
     assert in_q2 > 0 and sum(f.sample for f in freq.figures) == in_q2
@@ -74,6 +75,7 @@ def test_a_generated_repository_has_the_commits_and_deploy_tags_asked_for(tmp_pa
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the prototype forks a worker")
 def test_the_prototype_floor_reads_every_evidence_file_and_finds_them_valid(tmp_path):
     corpus.organisation(tmp_path / "org", 80)
-    run = subprocess.run([sys.executable, str(BENCH / "prototype.py"), str(tmp_path / "org")],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, str(BENCH / "prototype.py"), str(tmp_path / "org")], capture_output=True, text=True
+    )
     assert (run.returncode, run.stdout) == (0, "80 files, 0 invalid\n"), run.stderr

@@ -6,10 +6,11 @@ import os
 import shutil
 
 import pytest
-from conftest import edit
 from test_rules import MUTATIONS
 
 from perfdocs.records import cache, load
+
+from conftest import edit
 
 
 @pytest.fixture(autouse=True)

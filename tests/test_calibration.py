@@ -13,38 +13,49 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build_tree, edit
 
 from perfdocs.people import calibration
 from perfdocs.validation import validate
 
+from conftest import build_tree, edit
 
-def person(handle: str, team: str, manager: str | None, since: str | None = None,
-           start: str = "2024-01-01") -> str:
-    return (f"kind: person\nhandle: {handle}\nname: {handle.upper()}\nemails: [{handle}@tiny.example]\n"
-            f"track: eng\nlevel: {'l3' if handle.startswith('m') else 'l2'}\nteam: {team}\n"
-            + (f"manager: {manager}\n" if manager else "") + (f"level_since: {since}\n" if since else "")
-            + f"start_date: {start}\n")
+
+def person(handle: str, team: str, manager: str | None, since: str | None = None, start: str = "2024-01-01") -> str:
+    return (
+        f"kind: person\nhandle: {handle}\nname: {handle.upper()}\nemails: [{handle}@tiny.example]\n"
+        f"track: eng\nlevel: {'l3' if handle.startswith('m') else 'l2'}\nteam: {team}\n"
+        + (f"manager: {manager}\n" if manager else "")
+        + (f"level_since: {since}\n" if since else "")
+        + f"start_date: {start}\n"
+    )
 
 
 def evidence(author: str, day: str, comps: str, etype: str, scope: str) -> str:
-    return (f"---\nkind: evidence\ndate: {day}\nauthor: {author}\ntype: {etype}\ntitle: {etype} by {author}\n"
-            f"competencies: {comps}\nscope: {scope}\n---\nDone.\n")
+    return (
+        f"---\nkind: evidence\ndate: {day}\nauthor: {author}\ntype: {etype}\ntitle: {etype} by {author}\n"
+        f"competencies: {comps}\nscope: {scope}\n---\nDone.\n"
+    )
 
 
 def goal(owner: str, *completions: tuple[str, int]) -> str:
-    krs = "".join(f"  - {{id: {kid}, description: {kid}, baseline: 0, target: 100, current: {cur}, unit: '%', "
-                  f"due: 2026-09-30}}\n" for kid, cur in completions)
-    return (f"kind: goal\nperiod: 2026-Q3\nlevel: individual\nowner: {owner}\nobjective: Goal of {owner}\n"
-            f"key_results:\n{krs}")
+    krs = "".join(
+        f"  - {{id: {kid}, description: {kid}, baseline: 0, target: 100, current: {cur}, unit: '%', due: 2026-09-30}}\n"
+        for kid, cur in completions
+    )
+    return (
+        f"kind: goal\nperiod: 2026-Q3\nlevel: individual\nowner: {owner}\nobjective: Goal of {owner}\n"
+        f"key_results:\n{krs}"
+    )
 
 
 def review(who: str, reviewer: str, rating: str, status: str, *krs: tuple[str, int]) -> str:
     rows = "".join(f"  - {{goal: {who}/2026-q3-goal, key_result: {k}, completion: {c}}}\n" for k, c in krs)
-    return (f"---\nkind: review\nperson: {who}\nperiod: 2026-Q3\nreviewer: {reviewer}\nstatus: {status}\n"
-            f"key_results:\n{rows}rating: {rating}\n"
-            "development_plan:\n  - {skill: Design, resources: [A mentor], timeline: 2026-Q4, "
-            "success_measures: [An RFC]}\n---\nReview.\n")
+    return (
+        f"---\nkind: review\nperson: {who}\nperiod: 2026-Q3\nreviewer: {reviewer}\nstatus: {status}\n"
+        f"key_results:\n{rows}rating: {rating}\n"
+        "development_plan:\n  - {skill: Design, resources: [A mentor], timeline: 2026-Q4, "
+        "success_measures: [An RFC]}\n---\nReview.\n"
+    )
 
 
 FILES = {
@@ -235,7 +246,9 @@ def test_a_rating_below_the_rules_is_a_departure_below(tiny):
     edit(tiny / "people/a1/reviews/2026-q3.md", "rating: exceeds", "rating: meets")
     cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
     assert [(d.person, d.recorded, d.rule, d.direction) for d in cal.departures] == [
-        ("a1", "meets", "exceeds", "below"), ("a2", "exceeds", "meets", "above")]
+        ("a1", "meets", "exceeds", "below"),
+        ("a2", "exceeds", "meets", "above"),
+    ]
     assert cal.by_reviewer == {"ma": (2, 2), "mb": (1, 0)}
 
 
@@ -254,8 +267,9 @@ def test_the_internal_view_uses_no_private_record(tiny):
 def test_the_html_view_is_a_page_with_the_same_tables(cli, tiny):
     res = cli("calibrate", "--period", "2026-Q3", "--format", "html", "--records", tiny)
     assert res.exit_code == 0, res
-    assert res.stdout.startswith("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                                 "<title>Calibration 2026-Q3</title>\n")
+    assert res.stdout.startswith(
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Calibration 2026-Q3</title>\n'
+    )
     assert "<h1>Calibration 2026-Q3</h1>" in res.stdout
     assert "<td>a2</td>\n<td>ma</td>\n<td>80 %</td>\n<td>exceeds</td>\n<td>meets</td>\n<td>above</td>" in res.stdout
 

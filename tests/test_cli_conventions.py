@@ -12,10 +12,11 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, edit
 
 from perfdocs import __version__
 from perfdocs.cli import main
+
+from conftest import REPO, edit
 
 PERFDOCS = str(REPO / ".venv/bin/perfdocs")
 
@@ -33,8 +34,9 @@ def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> lis
 def test_every_command_help_shows_an_example(cli, path):
     res = cli(*path, "--help")
     assert res.exit_code == 0, res
-    assert re.search(r"^ +Examples?:$", res.stdout, re.M), \
+    assert re.search(r"^ +Examples?:$", res.stdout, re.M), (
         f"`perfdocs {' '.join(path)} --help` has no 'Example:' section"
+    )
 
 
 def test_version_is_the_packages_single_sourced_version(cli):
@@ -47,8 +49,7 @@ def test_version_is_the_packages_single_sourced_version(cli):
 
 
 def test_python_dash_m_perfdocs_is_the_same_cli(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "perfdocs", "--version"], cwd=tmp_path,
-                         capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "perfdocs", "--version"], cwd=tmp_path, capture_output=True, text=True)
     assert (out.returncode, out.stdout) == (0, f"perfdocs, version {__version__}\n")
 
 
@@ -80,7 +81,8 @@ def test_diagnostics_are_coloured_on_a_terminal(broken, monkeypatch):
     assert res.exit_code == 1
     assert res.stdout == (
         f"\x1b[1m{broken}/people/ann/evidence/2026-03-01-retry-redesign.md:10:5:\x1b[0m unknown competency "
-        "'desing' for track backend; did you mean 'design'? \x1b[31m[ref/unknown-competency]\x1b[0m\n")
+        "'desing' for track backend; did you mean 'design'? \x1b[31m[ref/unknown-competency]\x1b[0m\n"
+    )
 
 
 def test_no_color_turns_colour_off_even_on_a_terminal(broken, monkeypatch):
@@ -124,8 +126,9 @@ def test_progress_bars_appear_on_a_terminal_only(tmp_path):
     import pty
 
     leader, follower = pty.openpty()
-    on_tty = subprocess.run([sys.executable, "-c", PROGRESS_SCRIPT], stdout=subprocess.PIPE, stderr=follower,
-                            text=True, cwd=tmp_path)
+    on_tty = subprocess.run(
+        [sys.executable, "-c", PROGRESS_SCRIPT], stdout=subprocess.PIPE, stderr=follower, text=True, cwd=tmp_path
+    )
     os.close(follower)
     seen = b""
     while True:
@@ -173,4 +176,5 @@ def test_exported_schemas_validate_records_on_their_own(cli, tmp_path, minimal):
     assert list(validator.iter_errors(data)) == []
     data["level"] = "level two"
     assert [e.message for e in validator.iter_errors(data)] == [
-        "'level two' does not match '^[A-Za-z0-9][A-Za-z0-9._-]*$'"]
+        "'level two' does not match '^[A-Za-z0-9][A-Za-z0-9._-]*$'"
+    ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import edit
 
 from perfdocs.repo.codeowners import MARKER
+
+from conftest import edit
 
 HEADER = [
     MARKER,
@@ -57,23 +58,33 @@ def test_the_repositorys_own_lines_are_kept_above_the_generated_part(cli, repo):
     assert cli("codeowners", cwd=repo).exit_code == 0
     assert not (repo / "CODEOWNERS").exists()
     assert lines(repo / ".github/CODEOWNERS") == ["* @platform", "/records/org.yaml @leads", ""] + HEADER + [
-        "/records/people/ann/ @bob @ann", "/records/people/bob/ @bob"]
+        "/records/people/ann/ @bob @ann",
+        "/records/people/bob/ @bob",
+    ]
     edit(repo / "records/people/bob/person.yaml", "team: core\n", "team: core\ngithub: bob-gh\n")
     again = cli("codeowners", cwd=repo)
     assert again.exit_code == 0, again
     assert lines(repo / ".github/CODEOWNERS") == ["* @platform", "/records/org.yaml @leads", ""] + HEADER + [
-        "/records/people/ann/ @bob-gh @ann", "/records/people/bob/ @bob-gh"]
+        "/records/people/ann/ @bob-gh @ann",
+        "/records/people/bob/ @bob-gh",
+    ]
 
 
 def test_check_passes_when_up_to_date_and_fails_when_stale_or_missing(cli, repo):
     missing = cli("codeowners", "--check", cwd=repo)
-    assert (missing.exit_code, missing.stderr) == (1, "CODEOWNERS is missing: run 'perfdocs codeowners' and commit it\n")
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        "CODEOWNERS is missing: run 'perfdocs codeowners' and commit it\n",
+    )
     assert cli("codeowners", cwd=repo).exit_code == 0
     fresh = cli("codeowners", "--check", cwd=repo)
     assert (fresh.exit_code, fresh.stderr) == (0, "CODEOWNERS is up to date\n")
     edit(repo / "CODEOWNERS", "@bob @ann", "@ann")
     stale = cli("codeowners", "--check", cwd=repo)
-    assert (stale.exit_code, stale.stderr) == (1, "CODEOWNERS is out of date: run 'perfdocs codeowners' and commit it\n")
+    assert (stale.exit_code, stale.stderr) == (
+        1,
+        "CODEOWNERS is out of date: run 'perfdocs codeowners' and commit it\n",
+    )
     assert lines(repo / "CODEOWNERS")[-2] == "/records/people/ann/ @ann"  # --check writes nothing
 
 
@@ -90,7 +101,8 @@ def test_validate_warns_at_the_person_when_codeowners_no_longer_routes_their_fol
     (repo / "records/people/cy").mkdir()
     (repo / "records/people/cy/person.yaml").write_text(
         "kind: person\nhandle: cy\nname: Cy\nemails: [cy@tiny.example]\ntrack: backend\nlevel: l1\n"
-        "team: core\nmanager: ann\nstart_date: 2026-01-05\n")
+        "team: core\nmanager: ann\nstart_date: 2026-01-05\n"
+    )
     edit(repo / "records/teams/core.yaml", "  - bob\n", "  - bob\n  - cy\n")
     edit(repo / "CODEOWNERS", "/records/people/bob/ @bob", "/records/people/bob/ @bob\n/records/people/zed/ @zed")
     res = cli("validate", cwd=repo)
@@ -99,7 +111,8 @@ def test_validate_warns_at_the_person_when_codeowners_no_longer_routes_their_fol
         "CODEOWNERS:7:1: warning: '/records/people/zed/ @zed' is not what perfdocs would generate from the "
         "records (run 'perfdocs codeowners' and commit the file) [codeowners/stale]\n"
         "records/people/cy/person.yaml:8:10: warning: CODEOWNERS does not route /records/people/cy/ to "
-        "@ann @cy (run 'perfdocs codeowners' and commit the file) [codeowners/stale]\n")
+        "@ann @cy (run 'perfdocs codeowners' and commit the file) [codeowners/stale]\n"
+    )
     assert cli("codeowners", cwd=repo).exit_code == 0
     assert cli("validate", "--strict", cwd=repo).exit_code == 0
 

@@ -10,9 +10,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import build_tree, edit
 
 from perfdocs.metrics import dora
+
+from conftest import build_tree, edit
 
 D = dt.date
 
@@ -216,16 +217,21 @@ def org(minimal, git_repo):
     repo, shas = payments_history(git_repo)
     build_tree(minimal, {**POSTMORTEMS, **METRICS})
     with open(minimal / "org.yaml", "a", encoding="utf-8") as fh:
-        fh.write(textwrap.dedent(f"""\
+        fh.write(
+            textwrap.dedent(f"""\
             repositories:
               acme/api:
                 path: {Path(os.path.relpath(repo.path, minimal)).as_posix()}
             dora:
               deploy_tag_pattern: deploy-*
-            """))
+            """)
+        )
     # The evidence's PR link is not in this repository's story; a plain URL is not checked against git.
-    edit(minimal / "people/ann/evidence/2026-03-01-retry-redesign.md", "  - tiny/api#12\n",
-         "  - https://example.com/retry-design\n")
+    edit(
+        minimal / "people/ann/evidence/2026-03-01-retry-redesign.md",
+        "  - tiny/api#12\n",
+        "  - https://example.com/retry-design\n",
+    )
     edit(minimal / "teams/core.yaml", "services:\n  - api\n", "services:\n  - api\nrepositories:\n  - acme/api\n")
     return minimal, repo, shas
 
@@ -259,8 +265,7 @@ def test_the_four_metrics_per_month_match_the_hand_computed_figures(org):
     assert [f.extra for f in lead.figures] == [{"p90": 24}, {"p90": 72}]
     cfr = next(m for m in result.metrics if m.key == "change-failure-rate")
     assert [f.extra["failures"] for f in cfr.figures] == [
-        {"deploy-2026-01-08.1": [f"revert {org[2]['c4'][:12]}"],
-         "deploy-2026-01-20.1": ["hotfix deploy-2026-01-21.1"]},
+        {"deploy-2026-01-08.1": [f"revert {org[2]['c4'][:12]}"], "deploy-2026-01-20.1": ["hotfix deploy-2026-01-21.1"]},
         {"deploy-2026-02-03.1": ["postmortem pm-api"]},
     ]
 
@@ -278,8 +283,12 @@ def test_each_figure_records_the_commit_range_it_summarises(org):
         [{"name": "acme/api", "range": f"{shas['c6'][:12]}..{shas['c10'][:12]}"}],
     ]
     ttr = result.metrics[3]
-    assert ttr.figures[1].provenance == {"source": "postmortems", "postmortems": ["pm-api", "pm-db"],
-                                         "sample": 2, "computed_at": "2026-11-24"}
+    assert ttr.figures[1].provenance == {
+        "source": "postmortems",
+        "postmortems": ["pm-api", "pm-db"],
+        "sample": 2,
+        "computed_at": "2026-11-24",
+    }
 
 
 def test_a_wider_failure_window_from_org_yaml_catches_a_late_revert(org):
@@ -308,13 +317,27 @@ def test_quarters_and_weeks_bucket_the_same_deploys(org):
     weeks = dora.team_dora(o, root, "core", D(2026, 1, 5), D(2026, 1, 25), "week")
     # ISO weeks 2 (Jan 5-11): D1 D2 D3; 3 (Jan 12-18): none; 4 (Jan 19-25): D4 D5
     assert figures(weeks)["deployment-frequency"] == [
-        ("2026-W02", 3, "high", 3), ("2026-W03", 0, "low", 0), ("2026-W04", 2, "high", 2)]
+        ("2026-W02", 3, "high", 3),
+        ("2026-W03", 0, "low", 0),
+        ("2026-W04", 2, "high", 2),
+    ]
 
 
 def test_the_cli_prints_the_formula_and_configuration_beside_every_figure(org, cli):
     root, _, _ = org
-    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28",
-              "--records", "records", cwd=root.parent)
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-02-28",
+        "--records",
+        "records",
+        cwd=root.parent,
+    )
     assert res.exit_code == 0, res
     services = "api"
     assert res.stdout == textwrap.dedent(f"""\
@@ -355,8 +378,20 @@ def test_the_cli_prints_the_formula_and_configuration_beside_every_figure(org, c
 
 def test_json_output_carries_the_formula_for_the_site(org, cli):
     root, _, _ = org
-    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31",
-              "--format", "json", "--records", root)
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-01-31",
+        "--format",
+        "json",
+        "--records",
+        root,
+    )
     assert res.exit_code == 0, res
     data = json.loads(res.stdout)
     assert [m["key"] for m in data["metrics"]] == list(dora.KEYS)
@@ -392,8 +427,9 @@ def test_lightweight_tags_are_dated_by_their_commit_and_a_period_without_deploys
     c2 = repo.commit("two", date="2026-03-03T08:00:00+00:00")
     repo.git("tag", "deploy-2", c2)
     history = dora.read_history(repo.path, "svc")
-    results = dora.compute({"svc": history}, [], D(2026, 3, 1), D(2026, 4, 30), "month",
-                           {k: dora.Config() for k in dora.KEYS})
+    results = dora.compute(
+        {"svc": history}, [], D(2026, 3, 1), D(2026, 4, 30), "month", {k: dora.Config() for k in dora.KEYS}
+    )
     # Each lightweight tag is dated by its commit: lead time 0 h for both commits.
     # March: 2 deploys / (31 / 7) = 0.4516 -> 0.45; April: 0 deploys.
     assert [(f.period, f.value) for f in results[0].figures] == [("2026-03", 0.45), ("2026-04", 0)]
@@ -404,8 +440,14 @@ def test_a_partial_period_is_marked_incomplete(git_repo):
     repo = git_repo("svc")
     c1 = repo.commit("one", date="2026-03-02T08:00:00+00:00")
     repo.git("tag", "deploy-1", c1)
-    results = dora.compute({"svc": dora.read_history(repo.path)}, [], D(2026, 3, 1), D(2026, 3, 14), "month",
-                           {k: dora.Config() for k in dora.KEYS})
+    results = dora.compute(
+        {"svc": dora.read_history(repo.path)},
+        [],
+        D(2026, 3, 1),
+        D(2026, 3, 14),
+        "month",
+        {k: dora.Config() for k in dora.KEYS},
+    )
     # Only 14 days of March are in range: 1 deploy / (14 / 7) = 0.5 a week, and the period is partial.
     assert [(f.period, f.value, f.complete) for f in results[0].figures] == [("2026-03", 0.5, False)]
 
@@ -418,13 +460,22 @@ def test_quarter_dora_needs_only_a_repository(git_repo):
     results = dora.quarter_dora(repo.path, "2026-Q3")
     # 10 deploys over the 92 days of Q3: 10 / (92/7) = 0.7609 -> 0.76; each commit waited 2 h.
     assert [(r.key, r.figures[0].value) for r in results] == [
-        ("deployment-frequency", 0.76), ("lead-time", 2), ("change-failure-rate", 0)]
+        ("deployment-frequency", 0.76),
+        ("lead-time", 2),
+        ("change-failure-rate", 0),
+    ]
 
 
 def test_band_bounds_are_min_inclusive_and_max_exclusive():
     limits = [{"label": "elite", "max": 24}, {"label": "high", "min": 24, "max": 168}, {"label": "low", "min": 168}]
-    assert [dora.band(v, limits) for v in (0, 23.99, 24, 167.9, 168, None)] == \
-        ["elite", "elite", "high", "high", "low", None]
+    assert [dora.band(v, limits) for v in (0, 23.99, 24, 167.9, 168, None)] == [
+        "elite",
+        "elite",
+        "high",
+        "high",
+        "low",
+        None,
+    ]
 
 
 def test_p90_is_the_nearest_rank():
@@ -439,24 +490,48 @@ def test_a_revert_naming_an_abbreviated_sha_counts_against_the_deploy_that_shipp
     c2 = repo.commit("feat: b", date="2026-03-03T08:00:00+00:00")
     tag(repo, "deploy-2", c2, "2026-03-03T09:00:00+00:00")
     repo.commit(f'Revert "feat: a"\n\nThis reverts commit {c1[:10]}.', date="2026-03-03T10:00:00+00:00")
-    results = dora.compute({"svc": dora.read_history(repo.path)}, [], D(2026, 3, 1), D(2026, 3, 31), "month",
-                           {k: dora.Config() for k in dora.KEYS}, only=["change-failure-rate"])
+    results = dora.compute(
+        {"svc": dora.read_history(repo.path)},
+        [],
+        D(2026, 3, 1),
+        D(2026, 3, 31),
+        "month",
+        {k: dora.Config() for k in dora.KEYS},
+        only=["change-failure-rate"],
+    )
     # The revert (not deployed yet) names c1, shipped by deploy-1 25 h earlier, within the default 48 h,
     # although deploy-2 is the latest deploy before it: 1 failed of 2 = 50 %.
     assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
-        (50, {"deploy-1": [f"revert {repo.git('rev-parse', 'HEAD')[:12]}"]})]
+        (50, {"deploy-1": [f"revert {repo.git('rev-parse', 'HEAD')[:12]}"]})
+    ]
 
 
 def test_a_range_that_ends_before_it_starts_and_a_team_without_repositories_are_usage_errors(org, cli):
     root, _, _ = org
-    res = cli("kpi", "dora", "--team", "core", "--since", "2026-02-01", "--until", "2026-01-01",
-              "--records", "records", cwd=root.parent)
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-02-01",
+        "--until",
+        "2026-01-01",
+        "--records",
+        "records",
+        cwd=root.parent,
+    )
     assert (res.exit_code, res.stderr) == (2, "perfdocs: error: --until 2026-01-01 is before --since 2026-02-01\n")
     edit(root / "teams/core.yaml", "repositories:\n  - acme/api\n", "")
     res = cli("kpi", "dora", "--team", "core", "--records", "records", cwd=root.parent)
-    assert (res.exit_code, res.stderr) == (2, ("perfdocs: error: team 'core' lists no repositories "
-                                              "(records/teams/core.yaml: 'repositories'); DORA metrics need the "
-                                              "history its deploys are tagged in\n"))
+    assert (res.exit_code, res.stderr) == (
+        2,
+        (
+            "perfdocs: error: team 'core' lists no repositories "
+            "(records/teams/core.yaml: 'repositories'); DORA metrics need the "
+            "history its deploys are tagged in\n"
+        ),
+    )
 
 
 def test_records_with_errors_are_reported_instead_of_computed(org, cli):
@@ -479,26 +554,49 @@ def test_a_revert_without_a_sha_counts_against_the_latest_deploy_and_an_undeploy
     c3 = repo.commit("feat: b", date="2026-03-03T08:00:00+00:00")
     c4 = repo.commit(f'Revert "feat: b"\n\nThis reverts commit {c3}.', date="2026-03-03T09:00:00+00:00")
     tag(repo, "deploy-3", c4, "2026-03-03T10:00:00+00:00")
-    results = dora.compute({"svc": dora.read_history(repo.path)}, [], D(2026, 3, 1), D(2026, 3, 31), "month",
-                           {k: dora.Config() for k in dora.KEYS}, only=["change-failure-rate"])
+    results = dora.compute(
+        {"svc": dora.read_history(repo.path)},
+        [],
+        D(2026, 3, 1),
+        D(2026, 3, 31),
+        "month",
+        {k: dora.Config() for k in dora.KEYS},
+        only=["change-failure-rate"],
+    )
     # 1 failed of 3 deploys = 33.33 %
     assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
-        (33.33, {"deploy-1": [f"revert {c2[:12]}"]})]
+        (33.33, {"deploy-1": [f"revert {c2[:12]}"]})
+    ]
 
 
 def test_version_tags_and_commit_dates_are_configurable(git_repo):
     repo = git_repo("svc")
     # Authored on the 1st, rebased (committed) on the 3rd, released as v1.0 on the 3rd at 12:00.
-    repo.git("commit", "-q", "--allow-empty", "-m", "feat: rebased", "--date", "2026-03-01T12:00:00+00:00",
-             date="2026-03-03T10:00:00+00:00")
+    repo.git(
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "feat: rebased",
+        "--date",
+        "2026-03-01T12:00:00+00:00",
+        date="2026-03-03T10:00:00+00:00",
+    )
     tag(repo, "v1.0", repo.git("rev-parse", "HEAD"), "2026-03-03T12:00:00+00:00")
     tag(repo, "deploy-staging-1", repo.git("rev-parse", "HEAD"), "2026-03-03T11:00:00+00:00")
     history = dora.read_history(repo.path)
 
     def lead(**settings):
         config = dora.Config.merged({"deploy_tag_pattern": "v*"}, settings)
-        results = dora.compute({"svc": history}, [], D(2026, 3, 1), D(2026, 3, 31), "month",
-                               {k: config for k in dora.KEYS}, only=["deployment-frequency", "lead-time"])
+        results = dora.compute(
+            {"svc": history},
+            [],
+            D(2026, 3, 1),
+            D(2026, 3, 31),
+            "month",
+            dict.fromkeys(dora.KEYS, config),
+            only=["deployment-frequency", "lead-time"],
+        )
         return [(r.figures[0].value, r.figures[0].sample) for r in results]
 
     # One deploy (v1.0; the staging tag does not match v*) over 31 days: 7/31 = 0.2258 -> 0.23 a week.
@@ -517,13 +615,20 @@ def test_a_team_with_two_repositories_counts_both_and_records_each_range(git_rep
     tag(web, "deploy-w2", w2, "2026-03-04T12:00:00+00:00")
     histories = {"acme/api": dora.read_history(api.path), "acme/web": dora.read_history(web.path)}
     # A postmortem starting on the 4th at 13:00 lands on the latest deploy of either repository: deploy-w2.
-    incident = dora.Incident("pm-x", dt.datetime(2026, 3, 4, 13, tzinfo=dora.UTC),
-                             dt.datetime(2026, 3, 4, 13, 30, tzinfo=dora.UTC), dt.datetime(2026, 3, 4, 15, tzinfo=dora.UTC))
-    results = dora.compute(histories, [incident], D(2026, 3, 1), D(2026, 3, 31), "month",
-                           {k: dora.Config() for k in dora.KEYS})
+    incident = dora.Incident(
+        "pm-x",
+        dt.datetime(2026, 3, 4, 13, tzinfo=dora.UTC),
+        dt.datetime(2026, 3, 4, 13, 30, tzinfo=dora.UTC),
+        dt.datetime(2026, 3, 4, 15, tzinfo=dora.UTC),
+    )
+    results = dora.compute(
+        histories, [incident], D(2026, 3, 1), D(2026, 3, 31), "month", {k: dora.Config() for k in dora.KEYS}
+    )
     freq, lead, cfr, ttr = (r.figures[0] for r in results)
     # 3 deploys over 31 days: 3 / (31/7) = 0.677 -> 0.68; lead times 2 h, 1 h, 4 h -> median 2
     assert (freq.value, lead.value, cfr.value, ttr.value) == (0.68, 2, 33.33, 1.5)
     assert cfr.extra["failures"] == {"deploy-w2": ["postmortem pm-x"]}
-    assert freq.provenance["repositories"] == [{"name": "acme/api", "range": a1[:12]},
-                                               {"name": "acme/web", "range": w2[:12]}]
+    assert freq.provenance["repositories"] == [
+        {"name": "acme/api", "range": a1[:12]},
+        {"name": "acme/web", "range": w2[:12]},
+    ]

@@ -7,8 +7,11 @@ import pytest
 
 from perfdocs.example import repos as examples
 
-ENV = {"acme/payments": "PERFDOCS_REPO_ACME_PAYMENTS", "acme/platform": "PERFDOCS_REPO_ACME_PLATFORM",
-       "acme/web": "PERFDOCS_REPO_ACME_WEB"}
+ENV = {
+    "acme/payments": "PERFDOCS_REPO_ACME_PAYMENTS",
+    "acme/platform": "PERFDOCS_REPO_ACME_PLATFORM",
+    "acme/web": "PERFDOCS_REPO_ACME_WEB",
+}
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +27,20 @@ def test_the_committed_dora_series_are_what_the_example_repositories_give(team, 
     for name, var in ENV.items():
         monkeypatch.setenv(var, str(repos / name))
     before = {p: p.read_bytes() for p in (example / "kpis").rglob("*.yaml")}
-    res = cli("kpi", "dora", "--team", team, "--since", "2026-01-01", "--until", "2026-10-31", "--write",
-              "--records", "records", cwd=example.parent)
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        team,
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-10-31",
+        "--write",
+        "--records",
+        "records",
+        cwd=example.parent,
+    )
     assert res.exit_code == 0, res
     lines = res.stderr.splitlines()
     assert len(lines) == 4 and all(": up to date, 0 added, 0 updated, " in line for line in lines), res.stderr
@@ -35,8 +50,12 @@ def test_the_committed_dora_series_are_what_the_example_repositories_give(team, 
 def test_the_example_flags_the_sustained_trends_its_history_has(example, cli):
     res = cli("kpi", "trends", "--records", "records", cwd=example.parent)
     assert res.exit_code == 0, res
-    platform = ("  platform-change-failure-rate (change-failure-rate, lower is better): 3 consecutive periods "
-                "rising against the target, 2026-03 to 2026-06 (0 -> 7.69 -> 12.5 -> 20)")
-    web = ("  web-lead-time (lead-time-for-changes, lower is better): 3 consecutive periods rising against the "
-           "target, 2026-06 to 2026-09 (53.11 -> 58.39 -> 61.33 -> 88.33)")
+    platform = (
+        "  platform-change-failure-rate (change-failure-rate, lower is better): 3 consecutive periods "
+        "rising against the target, 2026-03 to 2026-06 (0 -> 7.69 -> 12.5 -> 20)"
+    )
+    web = (
+        "  web-lead-time (lead-time-for-changes, lower is better): 3 consecutive periods rising against the "
+        "target, 2026-06 to 2026-09 (53.11 -> 58.39 -> 61.33 -> 88.33)"
+    )
     assert res.stdout.splitlines()[1:3] == [platform, web]

@@ -38,8 +38,12 @@ def test_the_example_is_as_complete_as_the_foundation_asks(report):
         assert len(comps) >= 9, track
         assert {c["dimension"] for c in comps.values()} == {"delivery", "reliability", "collaboration"}
     assert any(lv.get("follows") for t in org.tracks for lv in org.levels(t)), "a branching ladder"
-    assert any(isinstance(v, dict) and v.get("unchanged")
-               for t in org.tracks for c in org.competencies(t).values() for v in c["descriptors"].values())
+    assert any(
+        isinstance(v, dict) and v.get("unchanged")
+        for t in org.tracks
+        for c in org.competencies(t).values()
+        for v in c["descriptors"].values()
+    )
     assert len(org.teams) >= 3
     assert len(org.people) >= 8
     assert len({(p.get("track"), p.get("level")) for p in org.people.values()}) >= 5

@@ -7,11 +7,12 @@ import io
 import json
 
 import pytest
-from conftest import edit
 
 from perfdocs.records import organisation
 from perfdocs.records.load import load_records
 from perfdocs.repo import export
+
+from conftest import edit
 
 PRIVATE = "PRIVATE-MARKER-7f3a"
 INTERNAL = "INTERNAL-MARKER-91c2"
@@ -23,8 +24,11 @@ def org_folder(minimal):
     markers in a private and an internal record."""
     edit(minimal / "metrics/api-latency.yaml", "kind: metric\n", "kind: metric\nvisibility: internal\n")
     edit(minimal / "metrics/api-latency.yaml", "purpose: Know", f"purpose: {INTERNAL} Know")
-    edit(minimal / "people/bob/evidence/2026-04-02-rotation.md", "  - operations\n",
-         "  - operations\nvisibility: public\n")
+    edit(
+        minimal / "people/bob/evidence/2026-04-02-rotation.md",
+        "  - operations\n",
+        "  - operations\nvisibility: public\n",
+    )
     edit(minimal / "people/ann/evidence/2026-03-01-retry-redesign.md", "shared policy", f"shared policy {PRIVATE}")
     return minimal
 
@@ -46,10 +50,17 @@ def test_json_export_for_the_public_has_only_public_records(cli, org_folder, tmp
     ]
     evidence = doc["records"][1]
     assert evidence == {
-        "kind": "evidence", "id": "bob/2026-04-02-rotation", "path": "people/bob/evidence/2026-04-02-rotation.md",
+        "kind": "evidence",
+        "id": "bob/2026-04-02-rotation",
+        "path": "people/bob/evidence/2026-04-02-rotation.md",
         "visibility": "public",
-        "fields": {"date": "2026-04-02", "author": "bob", "type": "on-call", "title": "Reworked the on-call rotation",
-                   "competencies": ["operations"]},
+        "fields": {
+            "date": "2026-04-02",
+            "author": "bob",
+            "type": "on-call",
+            "title": "Reworked the on-call rotation",
+            "competencies": ["operations"],
+        },
         "body": "Moved to a follow-the-sun rotation.\n",
     }
     assert PRIVATE not in res.stdout and INTERNAL not in res.stdout
@@ -79,7 +90,8 @@ def test_csv_export_has_a_row_per_record_and_a_column_per_field(cli, org_folder,
         "postmortem,pm-1,postmortems/pm-1.md,public,2026-05-09,,,API outage,,sev2,core,api,2026-05-09T10:00:00Z,"
         "2026-05-09T10:05:00Z,2026-05-09T11:00:00Z,ann; bob,"
         '"[{""owner"": ""ann"", ""status"": ""done"", ""title"": ""Add an alert""}]",'
-        "The API was down for an hour.\n")
+        "The API was down for an hour.\n"
+    )
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert [r["id"] for r in rows] == ["bob/2026-04-02-rotation", "pm-1"]
 
@@ -103,9 +115,12 @@ def test_compensation_fields_are_never_exported(org_folder):
 def test_invalid_records_stop_the_export_with_their_diagnostics(cli, org_folder, tmp_path):
     edit(org_folder / "goals/2026-q1-fast-api.yaml", "status: done\n", "status: done\nsalary: 1\n")
     res = cli("export", cwd=tmp_path)
-    assert (res.exit_code, res.stdout) == (1, "records/goals/2026-q1-fast-api.yaml:7:1: compensation field 'salary' "
-                                              "is not allowed in any record: development is kept apart from pay "
-                                              "[policy/compensation]\n")
+    assert (res.exit_code, res.stdout) == (
+        1,
+        "records/goals/2026-q1-fast-api.yaml:7:1: compensation field 'salary' "
+        "is not allowed in any record: development is kept apart from pay "
+        "[policy/compensation]\n",
+    )
 
 
 def test_an_unknown_kind_is_a_usage_error(cli, org_folder, tmp_path):

@@ -45,8 +45,13 @@ def _in_a_new_process(function: str, *args):
     The loader and the site never fork a threaded process, and this test session has threads
     (the browser tests' server and Playwright), so forking is tested where it really happens."""
     code = f"import json, sys, test_fastpath as t; print(json.dumps(t.{function}(*json.loads(sys.argv[1]))))"
-    done = subprocess.run([sys.executable, "-c", code, json.dumps([str(a) for a in args])],
-                          cwd=Path(__file__).parent, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps([str(a) for a in args])],
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -56,13 +61,25 @@ def _parallel_load(root: str) -> dict:
     load.PARALLEL_MIN_FILES = 1
     parallel = load.load_records(Path(root), workers=2)
     single = load.load_records(Path(root), workers=1)
-    return {"report": [list(d) for d in _report(Path(root), fast=True)],
-            "same": [(r.rel, r.data, r.body, r.schema_ok) for r in parallel.records] ==
-                    [(r.rel, r.data, r.body, r.schema_ok) for r in single.records]}
+    return {
+        "report": [list(d) for d in _report(Path(root), fast=True)],
+        "same": [(r.rel, r.data, r.body, r.schema_ok) for r in parallel.records]
+        == [(r.rel, r.data, r.body, r.schema_ok) for r in single.records],
+    }
 
 
-@pytest.mark.parametrize("name", ["schema-type", "schema-format", "yaml-duplicate-key", "ref-unknown-person",
-                                  "file-encoding", "id-collision-case", "policy-compensation"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "schema-type",
+        "schema-format",
+        "yaml-duplicate-key",
+        "ref-unknown-person",
+        "file-encoding",
+        "id-collision-case",
+        "policy-compensation",
+    ],
+)
 def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal, monkeypatch):
     monkeypatch.setenv("PERFDOCS_CACHE", "0")
     MUTATIONS[name](minimal)
@@ -83,18 +100,67 @@ def test_every_record_of_the_example_organisation_passes_the_compiled_validator(
 # not fit 64 bits, booleans for numbers, floats for integers, duplicates that are only
 # equal as numbers. Wherever the fast path says "valid", jsonschema must agree.
 EDGE_VALUES = [
-    "", " ", "\n", "a\n", "a b", "\x1c", "a\x1c@b.example", "a@b", "a @b", "a@b\n", "\u00a0a@b",
-    "2026-02-30", "2026-02-28", "2026-02-28\n", "\u0662\u0660\u0662\u0666-01-01", "2026-Q1", "2026-Q1\n",
-    "2026-Q\u0661", "https://x", "https://x\n", "l2", "L2", "caf\u00e9", "0" * 40, "0" * 39 + "\n",
-    0, 1, -1, 1.0, 1.5, 2 ** 63, 2 ** 64 + 1, -(2 ** 70), 10 ** 400, True, False, None, math.inf, -math.inf,
-    [], [1, 1.0], [True, 1], ["a", "a"], ["a", "b"], {}, {"x": 1},
+    "",
+    " ",
+    "\n",
+    "a\n",
+    "a b",
+    "\x1c",
+    "a\x1c@b.example",
+    "a@b",
+    "a @b",
+    "a@b\n",
+    "\u00a0a@b",
+    "2026-02-30",
+    "2026-02-28",
+    "2026-02-28\n",
+    "\u0662\u0660\u0662\u0666-01-01",
+    "2026-Q1",
+    "2026-Q1\n",
+    "2026-Q\u0661",
+    "https://x",
+    "https://x\n",
+    "l2",
+    "L2",
+    "caf\u00e9",
+    "0" * 40,
+    "0" * 39 + "\n",
+    0,
+    1,
+    -1,
+    1.0,
+    1.5,
+    2**63,
+    2**64 + 1,
+    -(2**70),
+    10**400,
+    True,
+    False,
+    None,
+    math.inf,
+    -math.inf,
+    [],
+    [1, 1.0],
+    [True, 1],
+    ["a", "a"],
+    ["a", "b"],
+    {},
+    {"x": 1},
 ]
 
 
-@pytest.mark.parametrize("rel", [
-    "people/ann/person.yaml", "people/ann/evidence/2026-03-01-retry-redesign.md", "people/ann/goals/2026-Q1-latency.yaml",
-    "people/ann/reviews/2026-Q1.md", "postmortems/pm-1.md", "kpis/core/api-latency.yaml", "org.yaml",
-])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "people/ann/person.yaml",
+        "people/ann/evidence/2026-03-01-retry-redesign.md",
+        "people/ann/goals/2026-Q1-latency.yaml",
+        "people/ann/reviews/2026-Q1.md",
+        "postmortems/pm-1.md",
+        "kpis/core/api-latency.yaml",
+        "org.yaml",
+    ],
+)
 def test_the_compiled_validator_never_passes_what_jsonschema_rejects(rel, minimal):
     data = load_file(minimal / rel).data
     kind = data["kind"]
@@ -157,8 +223,10 @@ def test_a_template_error_names_the_same_page_however_many_processes_render(exam
     templates = tmp_path / "templates"
     shutil.copytree(template_dir(), templates)
     evidence = templates / "evidence.html.j2"
-    evidence.write_text(evidence.read_text(encoding="utf-8").replace(
-        "{% block main %}", "{% block main %}{{ no_such_variable.x }}", 1), encoding="utf-8")
+    evidence.write_text(
+        evidence.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ no_such_variable.x }}", 1),
+        encoding="utf-8",
+    )
     errors = []
     for workers in (1, 2, 3):
         errors.append(_in_a_new_process("_build", example, tmp_path / f"out{workers}", workers, templates)["error"])

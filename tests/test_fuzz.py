@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +33,8 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.records import schemas
 from perfdocs.records.parse import load_file, load_text
 from perfdocs.validation import validate
+
+from conftest import FIXTURES
 
 CI = bool(os.environ.get("CI"))
 SCALE = float(os.environ.get("PERFDOCS_FUZZ_SCALE", "1"))
@@ -44,14 +45,41 @@ def examples(n: int) -> int:
     return max(1, int(n * SCALE))
 
 
-SETTINGS = dict(database=None, derandomize=CI, deadline=None,
-                # On CI a failure is reported as found: shrinking it can take minutes.
-                phases=[Phase.explicit, Phase.reuse, Phase.generate] if CI else list(Phase),
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                       HealthCheck.data_too_large])
-KNOWN = {"$schema", "$id", "$defs", "title", "description", "type", "enum", "const", "properties", "required",
-         "additionalProperties", "items", "minItems", "maxItems", "minLength", "maxLength", "uniqueItems",
-         "minimum", "maximum", "exclusiveMinimum", "pattern", "format", "propertyNames", "oneOf", "$ref"}
+SETTINGS = {
+    "database": None,
+    "derandomize": CI,
+    "deadline": None,
+    # On CI a failure is reported as found: shrinking it can take minutes.
+    "phases": [Phase.explicit, Phase.reuse, Phase.generate] if CI else list(Phase),
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+}
+KNOWN = {
+    "$schema",
+    "$id",
+    "$defs",
+    "title",
+    "description",
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "uniqueItems",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "pattern",
+    "format",
+    "propertyNames",
+    "oneOf",
+    "$ref",
+}
 CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85\u2028\u2029")
 """Any character but surrogates and the three YAML reads as line breaks (perfdocs refuses
 those raw, and PyYAML's own emitter writes them lossily)."""
@@ -59,6 +87,7 @@ TEXT = st.text(CHARS, max_size=30)
 
 
 # --- valid records from the schemas ---------------------------------------------------------------
+
 
 def _resolve(ref: str, base: str) -> tuple[dict, str]:
     file, _, pointer = ref.partition("#")
@@ -78,8 +107,9 @@ def _string(schema: dict) -> st.SearchStrategy[str]:
     if fmt == "date":
         return st.dates(dt.date(2000, 1, 1), dt.date(2026, 11, 24)).map(dt.date.isoformat)
     if fmt == "date-time":
-        return st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2026, 11, 24),
-                            timezones=st.just(dt.timezone.utc)).map(lambda d: d.isoformat(timespec="seconds"))
+        return st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2026, 11, 24), timezones=st.just(dt.UTC)).map(
+            lambda d: d.isoformat(timespec="seconds")
+        )
     if fmt == "email":
         return st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.example", fullmatch=True)
     lo, hi = schema.get("minLength", 0), schema.get("maxLength", 40)
@@ -112,9 +142,12 @@ def from_schema(schema: dict, base: str) -> st.SearchStrategy[Any]:
             lo = schema["exclusiveMinimum"] + (1 if kind == "integer" else 0.001)
         if kind == "integer":
             return st.integers(lo if lo is not None else -1000, hi if hi is not None else 10**6)
-        return st.one_of(st.integers(int(lo) + 1 if lo is not None else -1000, int(hi) if hi is not None else 10**6),
-                         st.floats(lo if lo is not None else -1e6, hi if hi is not None else 1e6,
-                                   allow_nan=False, allow_infinity=False))
+        return st.one_of(
+            st.integers(int(lo) + 1 if lo is not None else -1000, int(hi) if hi is not None else 10**6),
+            st.floats(
+                lo if lo is not None else -1e6, hi if hi is not None else 1e6, allow_nan=False, allow_infinity=False
+            ),
+        )
     if kind == "boolean":
         return st.booleans()
     if kind == "null":
@@ -160,11 +193,18 @@ def records(kind: str) -> st.SearchStrategy[dict]:
 
 MARKDOWN = {"evidence", "postmortem", "review", "packet"}
 PLACES = {
-    "org": "org.yaml", "track": "tracks/fuzz.yaml", "competency-matrix": "matrices/fuzz.yaml",
-    "team": "teams/fuzz.yaml", "person": "people/fuzz/person.yaml", "goal": "people/ann/goals/2026-Q2-fuzz.yaml",
-    "evidence": "people/ann/evidence/2026-06-01-fuzz.md", "postmortem": "postmortems/fuzz.md",
-    "review": "people/ann/reviews/2026-Q2.md", "packet": "people/ann/packets/fuzz.md",
-    "metric": "metrics/fuzz.yaml", "kpi": "kpis/core/fuzz.yaml",
+    "org": "org.yaml",
+    "track": "tracks/fuzz.yaml",
+    "competency-matrix": "matrices/fuzz.yaml",
+    "team": "teams/fuzz.yaml",
+    "person": "people/fuzz/person.yaml",
+    "goal": "people/ann/goals/2026-Q2-fuzz.yaml",
+    "evidence": "people/ann/evidence/2026-06-01-fuzz.md",
+    "postmortem": "postmortems/fuzz.md",
+    "review": "people/ann/reviews/2026-Q2.md",
+    "packet": "people/ann/packets/fuzz.md",
+    "metric": "metrics/fuzz.yaml",
+    "kpi": "kpis/core/fuzz.yaml",
 }
 assert set(PLACES) == set(schemas.KINDS)
 
@@ -191,15 +231,23 @@ def assert_inside(diag: Diagnostic, cwd: Path) -> None:
         return
     lines = lines_of(path.read_bytes())
     assert 1 <= diag.line <= len(lines), f"{diag.text()}: the file has {len(lines)} lines"
-    assert 1 <= diag.col <= len(lines[diag.line - 1]) + 1, \
+    assert 1 <= diag.col <= len(lines[diag.line - 1]) + 1, (
         f"{diag.text()}: line {diag.line} has {len(lines[diag.line - 1])} characters"
+    )
     assert "\n" not in diag.text() and "\x1b" not in diag.text() and "Traceback" not in diag.message, diag.text()
 
 
 # --- mutations ------------------------------------------------------------------------------------
 
-WRONG = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), TEXT,
-                  st.lists(TEXT, max_size=2), st.dictionaries(TEXT, TEXT, max_size=2))
+WRONG = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    TEXT,
+    st.lists(TEXT, max_size=2),
+    st.dictionaries(TEXT, TEXT, max_size=2),
+)
 
 
 def _paths(value: Any, path: tuple = ()) -> list[tuple]:
@@ -254,7 +302,7 @@ def mutated(draw, kind: str) -> bytes:
             at = draw(st.integers(0, len(lines[i])))
             lines[i] = lines[i][:at] + junk + lines[i][at:]
         elif how == "truncate":
-            lines = lines[:i] + [lines[i][:draw(st.integers(0, len(lines[i])))]]
+            lines = lines[:i] + [lines[i][: draw(st.integers(0, len(lines[i])))]]
         elif how == "duplicate-line":
             lines.insert(i, lines[i])  # a duplicated key, at whatever depth the line is
         elif how == "drop-line" and len(lines) > 1:
@@ -270,6 +318,7 @@ def mutated(draw, kind: str) -> bytes:
 
 
 # --- properties -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", schemas.KINDS)
 @settings(max_examples=examples(10), **SETTINGS)
@@ -313,8 +362,10 @@ def test_mutated_records_never_crash_validate_and_every_diagnostic_is_inside_its
 
 
 @settings(max_examples=examples(200), **SETTINGS)
-@given(raw=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))),
-       suffix=st.sampled_from([".yaml", ".md"]))
+@given(
+    raw=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))),
+    suffix=st.sampled_from([".yaml", ".md"]),
+)
 def test_any_bytes_give_diagnostics_inside_the_file_never_an_exception(raw, suffix, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bytes", numbered=True)
     path = folder / f"r{suffix}"
@@ -326,9 +377,40 @@ def test_any_bytes_give_diagnostics_inside_the_file_never_an_exception(raw, suff
         assert isinstance(doc.data, dict)
 
 
-YAMLISH = st.lists(st.sampled_from(["kind: team", "id: x", "a:", "  - b", "  c: d", "- e", "{f: [g", "]}", "&a h",
-                                     "*a", "? i", ": j", "---", "...", "k: |", "  l", "\t", "'m", "\"n\\q\"", "!!str o",
-                                     "!t p", "%YAML 1.1", "<<: *a", "q: 'r", "s: 2026-02-30", "#c", ""]), max_size=12)
+YAMLISH = st.lists(
+    st.sampled_from(
+        [
+            "kind: team",
+            "id: x",
+            "a:",
+            "  - b",
+            "  c: d",
+            "- e",
+            "{f: [g",
+            "]}",
+            "&a h",
+            "*a",
+            "? i",
+            ": j",
+            "---",
+            "...",
+            "k: |",
+            "  l",
+            "\t",
+            "'m",
+            '"n\\q"',
+            "!!str o",
+            "!t p",
+            "%YAML 1.1",
+            "<<: *a",
+            "q: 'r",
+            "s: 2026-02-30",
+            "#c",
+            "",
+        ]
+    ),
+    max_size=12,
+)
 
 
 @settings(max_examples=examples(300), **SETTINGS)

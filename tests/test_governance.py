@@ -7,10 +7,11 @@ import json
 import textwrap
 
 import pytest
-from conftest import edit
 from test_rules import CASES, _append, _edit, check_case
 
 from perfdocs.rules import RULES
+
+from conftest import edit
 
 METRIC = "metrics/api-latency.yaml"
 KPI = "kpis/core/api-latency.yaml"
@@ -24,7 +25,8 @@ MUTATIONS = {
     "metric-review-overdue": _edit(METRIC, "last_reviewed: 2026-10-01", "last_reviewed: 2026-05-01"),
     "metric-review-overdue-as-error": lambda root: (
         _edit(METRIC, "last_reviewed: 2026-10-01", "last_reviewed: 2026-05-01")(root),
-        _append("org.yaml", "governance:\n  severity: error\n")(root)),
+        _append("org.yaml", "governance:\n  severity: error\n")(root),
+    ),
     "metric-incomplete": _edit(METRIC, "purpose: Know whether the API is fast enough for checkout.", "purpose: TBD"),
     "metric-unknown-setting": _append(METRIC, "dora: lead-time\ndefinition:\n  failure_windw_hours: 24\n"),
     "kpi-no-baseline": _edit(KPI, "baseline:\n  value: 450\n  period: 2026-01\n", ""),
@@ -40,19 +42,32 @@ def test_governance_case_reports_exactly_the_expected_problems(name, minimal, tm
 
 
 def test_every_governance_rule_is_catalogued_and_has_a_case():
-    ours = {"metric/review-overdue", "metric/incomplete", "metric/unknown-setting", "metric/bad-setting",
-            "kpi/no-baseline",
-            "kpi/duplicate-period", "kpi/core-count"}
+    ours = {
+        "metric/review-overdue",
+        "metric/incomplete",
+        "metric/unknown-setting",
+        "metric/bad-setting",
+        "kpi/no-baseline",
+        "kpi/duplicate-period",
+        "kpi/core-count",
+    }
     assert ours <= set(RULES)
-    covered = {line.rsplit("[", 1)[1][:-1] for name in MUTATIONS
-               for line in (CASES / f"{name}.txt").read_text().splitlines() if line.endswith("]")}
+    covered = {
+        line.rsplit("[", 1)[1][:-1]
+        for name in MUTATIONS
+        for line in (CASES / f"{name}.txt").read_text().splitlines()
+        if line.endswith("]")
+    }
     assert ours <= covered
 
 
 def test_metrics_review_lists_overdue_incomplete_and_individual_targets(minimal, tmp_path, cli):
     edit(minimal / METRIC, "last_reviewed: 2026-10-01", "last_reviewed: 2026-05-01")
-    edit(minimal / METRIC, "anti_gaming:\n  - Measured at the load balancer, not by the service.\n",
-         "anti_gaming:\n  - TODO\n")
+    edit(
+        minimal / METRIC,
+        "anti_gaming:\n  - Measured at the load balancer, not by the service.\n",
+        "anti_gaming:\n  - TODO\n",
+    )
     edit(minimal / GOAL, "    baseline: 3\n", "    metric: api-latency\n    baseline: 3\n")
     res = cli("metrics", "review", "--records", "records", cwd=tmp_path)
     assert res.exit_code == 0, res
@@ -74,8 +89,10 @@ def test_metrics_review_lists_overdue_incomplete_and_individual_targets(minimal,
     res = cli("metrics", "review", "--check", "--format", "json", "--records", "records", cwd=tmp_path)
     assert res.exit_code == 1
     assert [(f["rule"], f["subject"]) for f in json.loads(res.stdout)["findings"]] == [
-        ("metric/review-overdue", "api-latency"), ("metric/incomplete", "api-latency"),
-        ("metric/team-only-target", "ann/2026-Q1-latency")]
+        ("metric/review-overdue", "api-latency"),
+        ("metric/incomplete", "api-latency"),
+        ("metric/team-only-target", "ann/2026-Q1-latency"),
+    ]
 
 
 def test_metrics_review_lists_a_missing_field_even_though_the_records_are_invalid(minimal, tmp_path, cli):

@@ -18,15 +18,26 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit
 from test_hostile import PERFDOCS, perfdocs
 
 from perfdocs.fsutil import atomic_write
 from perfdocs.lock import RECORDS_LOCK, exclusive, output_lock_path, records_lock_path
 
+from conftest import REPO, edit
+
 NEW_ARGS = {
-    "evidence": ["--author", "ann", "--type", "pr", "--title", "Retry budget", "--competency", "design",
-                 "--date", "2026-06-01"],
+    "evidence": [
+        "--author",
+        "ann",
+        "--type",
+        "pr",
+        "--title",
+        "Retry budget",
+        "--competency",
+        "design",
+        "--date",
+        "2026-06-01",
+    ],
     "goal": ["--author", "ann", "--title", "Cut p99 latency", "--period", "2026-Q4"],
     "person": ["--id", "cleo", "--team", "core", "--track", "backend", "--title", "Cleo Example"],
     "postmortem": ["--author", "ann", "--title", "Checkout outage", "--date", "2026-06-02"],
@@ -36,13 +47,17 @@ NEW_ARGS = {
 STATIC = REPO / "templates/static"
 LOCK_BUSY = re.compile(
     r"perfdocs: error: another perfdocs command is writing (?P<what>.+) \(pid (?P<pid>\d+), (?P<cmd>.+), "
-    r"since \d\d:\d\d:\d\d\); waited (?P<wait>[\d.]+) s\. Run again when it has finished\.\n")
+    r"since \d\d:\d\d:\d\d\); waited (?P<wait>[\d.]+) s\. Run again when it has finished\.\n"
+)
 
 
 def tree(folder: Path) -> dict[str, str]:
     """Relative path -> sha256 of every file under a folder (dot files included)."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def site(folder: Path) -> dict[str, str]:
@@ -56,11 +71,14 @@ class Holder:
     """Another process holding a lock file, until released or killed."""
 
     def __init__(self, lock: Path) -> None:
-        code = ("import sys; from pathlib import Path; from perfdocs.lock import exclusive\n"
-                "with exclusive(Path(sys.argv[1]), 'test'):\n"
-                "    print('held', flush=True); sys.stdin.readline()\n")
-        self.proc = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+        code = (
+            "import sys; from pathlib import Path; from perfdocs.lock import exclusive\n"
+            "with exclusive(Path(sys.argv[1]), 'test'):\n"
+            "    print('held', flush=True); sys.stdin.readline()\n"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         assert self.proc.stdout.readline() == "held\n"
 
     def release(self) -> None:
@@ -75,6 +93,7 @@ class Holder:
 
 # --- nothing is lost: commands that write records ---------------------------------------------
 
+
 @pytest.mark.parametrize("kind", sorted(NEW_ARGS))
 def test_new_never_overwrites_an_existing_record_without_force(kind, cli, minimal, tmp_path):
     first = cli("new", kind, "--records", "records", *NEW_ARGS[kind], cwd=tmp_path)
@@ -86,7 +105,10 @@ def test_new_never_overwrites_an_existing_record_without_force(kind, cli, minima
     before = path.read_bytes()
     again = cli("new", kind, "--records", "records", *NEW_ARGS[kind], cwd=tmp_path)
     assert (again.exit_code, again.stdout, again.stderr) == (
-        2, "", f"perfdocs: error: {rel} already exists; not overwriting it (use --force to replace it)\n")
+        2,
+        "",
+        f"perfdocs: error: {rel} already exists; not overwriting it (use --force to replace it)\n",
+    )
     assert path.read_bytes() == before
 
 
@@ -127,23 +149,36 @@ def test_new_leaves_no_lock_or_temporary_file_behind(cli, minimal, tmp_path):
 
 def test_two_new_commands_racing_for_one_file_never_clobber_each_other(minimal, tmp_path):
     env = {**os.environ, "PERFDOCS_TODAY": "2026-11-24", "PERFDOCS_LOCK_TIMEOUT": "30"}
-    procs = [subprocess.Popen([*PERFDOCS, "new", "evidence", "--records", "records", *NEW_ARGS["evidence"],
-                               "--link", f"tiny/api#{n}"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for n in (1, 2)]
+    procs = [
+        subprocess.Popen(
+            [*PERFDOCS, "new", "evidence", "--records", "records", *NEW_ARGS["evidence"], "--link", f"tiny/api#{n}"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in (1, 2)
+    ]
     results = sorted((p.wait(30), p.stdout.read(), p.stderr.read()) for p in procs)
     rel = "records/people/ann/evidence/2026-06-01-retry-budget.md"
     assert results[0][:2] == (0, rel + "\n")
-    assert results[1] == (2, "", f"perfdocs: error: {rel} already exists; not overwriting it "
-                                 "(use --force to replace it)\n")
+    assert results[1] == (
+        2,
+        "",
+        f"perfdocs: error: {rel} already exists; not overwriting it (use --force to replace it)\n",
+    )
 
 
 # --- writers take turns: the lock ---------------------------------------------------------------
 
+
 def test_a_writer_stops_with_a_clear_error_while_another_holds_the_records_lock(minimal, tmp_path):
     holder = Holder(records_lock_path(minimal))
     try:
-        run = perfdocs("new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path,
-                       env={"PERFDOCS_LOCK_TIMEOUT": "0.3"})
+        run = perfdocs(
+            "new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path, env={"PERFDOCS_LOCK_TIMEOUT": "0.3"}
+        )
     finally:
         holder.release()
     assert (run.exit_code, run.stdout) == (2, ""), run.transcript()
@@ -156,9 +191,14 @@ def test_a_writer_stops_with_a_clear_error_while_another_holds_the_records_lock(
 
 def test_a_writer_waits_for_the_lock_and_then_does_its_work(minimal, tmp_path):
     holder = Holder(records_lock_path(minimal))
-    proc = subprocess.Popen([*PERFDOCS, "new", "team", "--records", "records", *NEW_ARGS["team"]], cwd=tmp_path,
-                            env={**os.environ, "PERFDOCS_LOCK_TIMEOUT": "20"}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*PERFDOCS, "new", "team", "--records", "records", *NEW_ARGS["team"]],
+        cwd=tmp_path,
+        env={**os.environ, "PERFDOCS_LOCK_TIMEOUT": "20"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(0.5)
     assert proc.poll() is None  # still waiting
     assert not (minimal / "teams/edge.yaml").exists()
@@ -172,8 +212,9 @@ def test_a_lock_dies_with_its_holder_even_when_killed(minimal, tmp_path):
     holder = Holder(records_lock_path(minimal))
     holder.kill()
     assert (minimal / RECORDS_LOCK).exists()  # the file stays, the lock does not
-    run = perfdocs("new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path,
-                   env={"PERFDOCS_LOCK_TIMEOUT": "0"})
+    run = perfdocs(
+        "new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path, env={"PERFDOCS_LOCK_TIMEOUT": "0"}
+    )
     assert run.exit_code == 0, run.transcript()
     assert not (minimal / RECORDS_LOCK).exists()
 
@@ -183,23 +224,35 @@ def test_the_lock_nests_within_one_process_and_is_exclusive_across_processes(tmp
     with exclusive(lock, "x"):
         with exclusive(lock, "x", timeout=0):  # the same process: no deadlock
             assert lock.read_text(encoding="utf-8").splitlines()[0] == str(os.getpid())
-        probe = subprocess.run([sys.executable, "-c", (
-            "import sys; from pathlib import Path; from perfdocs.lock import exclusive\n"
-            "with exclusive(Path(sys.argv[1]), 'the thing', timeout=0): pass\n"), str(lock)],
-            capture_output=True, text=True)
+        probe = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import sys; from pathlib import Path; from perfdocs.lock import exclusive\n"
+                    "with exclusive(Path(sys.argv[1]), 'the thing', timeout=0): pass\n"
+                ),
+                str(lock),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert probe.returncode == 1 and "another perfdocs command is writing the thing" in probe.stderr
         assert lock.exists()
     assert not lock.exists()
 
 
 def test_a_bad_lock_timeout_is_a_usage_error(minimal, tmp_path):
-    run = perfdocs("new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path,
-                   env={"PERFDOCS_LOCK_TIMEOUT": "soon"})
-    assert run.transcript() == ("exit 2\n--- stdout\n--- stderr\n"
-                                "perfdocs: error: PERFDOCS_LOCK_TIMEOUT='soon' is not a number of seconds\n")
+    run = perfdocs(
+        "new", "team", "--records", "records", *NEW_ARGS["team"], cwd=tmp_path, env={"PERFDOCS_LOCK_TIMEOUT": "soon"}
+    )
+    assert run.transcript() == (
+        "exit 2\n--- stdout\n--- stderr\nperfdocs: error: PERFDOCS_LOCK_TIMEOUT='soon' is not a number of seconds\n"
+    )
 
 
 # --- the site: replaced whole, only after a complete build ----------------------------------------
+
 
 def _building(parent: Path, name: str = "site") -> list[Path]:
     return sorted(parent.glob(f".{name}.building-*"))
@@ -221,11 +274,16 @@ def test_a_build_killed_mid_way_leaves_the_previous_site_intact(minimal, tmp_pat
         old = site(tmp_path / "site")
         target = 1 - sites.index(old)
         org = minimal / "org.yaml"
-        org.write_text(re.sub(r"(?m)^name: .*$", f"name: {names[target]}", org.read_text(encoding="utf-8")),
-                       encoding="utf-8")
-        proc = subprocess.Popen([*PERFDOCS, "build", "--records", "records", "--out", "site"], cwd=tmp_path,
-                                env={**os.environ, "PERFDOCS_TODAY": "2026-11-24"},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        org.write_text(
+            re.sub(r"(?m)^name: .*$", f"name: {names[target]}", org.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+        proc = subprocess.Popen(
+            [*PERFDOCS, "build", "--records", "records", "--out", "site"],
+            cwd=tmp_path,
+            env={**os.environ, "PERFDOCS_TODAY": "2026-11-24"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while not _building(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.001)
@@ -263,9 +321,17 @@ def test_two_builds_at_once_take_turns_and_leave_one_complete_site(minimal, tmp_
     expected = site(tmp_path / "expected")
     env = {**os.environ, "PERFDOCS_TODAY": "2026-11-24", "PERFDOCS_LOCK_TIMEOUT": "30"}
     for _ in range(3):
-        procs = [subprocess.Popen([*PERFDOCS, "build", "--records", "records", "--out", "site"], cwd=tmp_path,
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                [*PERFDOCS, "build", "--records", "records", "--out", "site"],
+                cwd=tmp_path,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         for proc in procs:
             assert proc.wait(60) == 0, proc.stderr.read()
             assert "Traceback" not in proc.stderr.read()
@@ -276,8 +342,9 @@ def test_two_builds_at_once_take_turns_and_leave_one_complete_site(minimal, tmp_
 def test_a_build_gives_a_clear_error_when_another_build_holds_the_folder_too_long(minimal, tmp_path):
     holder = Holder(output_lock_path(tmp_path / "site"))
     try:
-        run = perfdocs("build", "--records", "records", "--out", "site", cwd=tmp_path,
-                       env={"PERFDOCS_LOCK_TIMEOUT": "0.2"})
+        run = perfdocs(
+            "build", "--records", "records", "--out", "site", cwd=tmp_path, env={"PERFDOCS_LOCK_TIMEOUT": "0.2"}
+        )
     finally:
         holder.release()
     busy = LOCK_BUSY.fullmatch(run.stderr)
@@ -286,8 +353,9 @@ def test_a_build_gives_a_clear_error_when_another_build_holds_the_folder_too_lon
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("rel", ["../escape.html", "/tmp/escape.html", "a/../../escape.html", "a\\..\\escape.html",
-                                 "", ".", "a\0b.html"])
+@pytest.mark.parametrize(
+    "rel", ["../escape.html", "/tmp/escape.html", "a/../../escape.html", "a\\..\\escape.html", "", ".", "a\0b.html"]
+)
 def test_the_site_writer_never_writes_outside_its_folder(rel, tmp_path):
     from perfdocs.errors import PerfdocsError
     from perfdocs.site.writer import SiteWriter
@@ -322,8 +390,11 @@ def test_packet_draft_never_replaces_a_packet(cli, minimal, tmp_path):
     before = path.read_bytes()
     again = cli("packet", "draft", "ann", "--target", "l3", "--records", "records", cwd=tmp_path)
     assert (again.exit_code, again.stdout, again.stderr) == (
-        2, "", "perfdocs: error: people/ann/packets/2026-l3.md already exists; a draft never replaces a packet "
-               "(choose another name with --slug)\n")
+        2,
+        "",
+        "perfdocs: error: people/ann/packets/2026-l3.md already exists; a draft never replaces a packet "
+        "(choose another name with --slug)\n",
+    )
     assert path.read_bytes() == before
 
 
@@ -332,15 +403,18 @@ def test_review_draft_never_replaces_a_review(cli, minimal, tmp_path):
     before = path.read_bytes()
     res = cli("review", "draft", "ann", "--period", "2026-Q1", "--records", "records", cwd=tmp_path)
     assert (res.exit_code, res.stdout, res.stderr) == (
-        2, "", "perfdocs: error: ann already has a review for 2026-Q1: people/ann/reviews/2026-Q1.md; "
-               "a draft never replaces a review\n")
+        2,
+        "",
+        "perfdocs: error: ann already has a review for 2026-Q1: people/ann/reviews/2026-Q1.md; "
+        "a draft never replaces a review\n",
+    )
     assert path.read_bytes() == before
 
 
 from test_init import isolated_git  # noqa: E402,F401  (git with a private configuration; its fixture)
 
 
-def test_init_force_replaces_files_by_renaming_complete_ones_never_in_place(cli, tmp_path, isolated_git):  # noqa: F811
+def test_init_force_replaces_files_by_renaming_complete_ones_never_in_place(cli, tmp_path, isolated_git):
     dest = tmp_path / "existing"
     dest.mkdir()
     (dest / "README.md").write_text("mine, by hand\n", encoding="utf-8")
@@ -408,7 +482,7 @@ annotations:
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
-def test_kpi_dora_write_keeps_every_untouched_line_byte_for_byte(org, cli, newline):  # noqa: F811
+def test_kpi_dora_write_keeps_every_untouched_line_byte_for_byte(org, cli, newline):
     root, _, _ = org
     path = root / "kpis/core/core-lead-time.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -416,8 +490,20 @@ def test_kpi_dora_write_keeps_every_untouched_line_byte_for_byte(org, cli, newli
     path.write_bytes(old)
     witness = root.parent / "witness.yaml"
     os.link(path, witness)
-    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28", "--write",
-              "--records", "records", cwd=root.parent)
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-02-28",
+        "--write",
+        "--records",
+        "records",
+        cwd=root.parent,
+    )
     assert res.exit_code == 0, res
     new = path.read_bytes()
     assert witness.read_bytes() == old and path.stat().st_ino != witness.stat().st_ino
@@ -432,18 +518,30 @@ WRITERS = {
     "packet draft": ["packet", "draft", "ann", "--target", "l3", "--records", "records"],
     "links resolve --write": ["links", "resolve", "--write", "--records", "records"],
     "review draft": ["review", "draft", "ann", "--period", "2026-Q2", "--records", "records"],
-    "kpi dora --write": ["kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28",
-                         "--write", "--records", "records"],
+    "kpi dora --write": [
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-02-28",
+        "--write",
+        "--records",
+        "records",
+    ],
 }
 
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
-def test_every_command_that_writes_records_takes_turns_through_the_lock(writer, org, tmp_path):  # noqa: F811
+def test_every_command_that_writes_records_takes_turns_through_the_lock(writer, org, tmp_path):
     root, _, _ = org
     goal = (root / "people/ann/goals/2026-Q1-latency.yaml").read_text(encoding="utf-8")
     (root / "people/ann/goals/2026-Q2-latency.yaml").write_text(  # something for a review draft to rate
         goal.replace("period: 2026-Q1", "period: 2026-Q2").replace("due: 2026-03-31", "due: 2026-06-30"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     before = tree(root)
     holder = Holder(records_lock_path(root))
     try:
@@ -475,73 +573,116 @@ def plant(root: Path) -> None:
     ev = (root / ANN_EV).read_text(encoding="utf-8")
     (root / "people/ann/evidence/2026-06-01-zzprivslug.md").write_text(
         ev.replace("date: 2026-03-01", "date: 2026-06-01")
-          .replace("title: Redesigned payment retries", f"title: {PRIVATE}TITLE retries\nvisibility: private")
-          .replace("  - tiny/api#12", f"  - https://{PRIVATE.lower()}link.example/pip")
-          .replace("Replaced ad-hoc", f"{PRIVATE}BODY Replaced ad-hoc"), encoding="utf-8")
+        .replace("title: Redesigned payment retries", f"title: {PRIVATE}TITLE retries\nvisibility: private")
+        .replace("  - tiny/api#12", f"  - https://{PRIVATE.lower()}link.example/pip")
+        .replace("Replaced ad-hoc", f"{PRIVATE}BODY Replaced ad-hoc"),
+        encoding="utf-8",
+    )
     review = root / "people/ann/reviews/2026-Q1.md"
-    review.write_text(review.read_text(encoding="utf-8")
-                      .replace("quote: The retry", f"quote: {PRIVATE}QUOTE The retry")
-                      .replace("Ann had a strong quarter.", f"{PRIVATE}REVIEW Ann had a strong quarter."),
-                      encoding="utf-8")
+    review.write_text(
+        review.read_text(encoding="utf-8")
+        .replace("quote: The retry", f"quote: {PRIVATE}QUOTE The retry")
+        .replace("Ann had a strong quarter.", f"{PRIVATE}REVIEW Ann had a strong quarter."),
+        encoding="utf-8",
+    )
     goal = root / "people/ann/goals/2026-Q1-latency.yaml"
-    goal.write_text(goal.read_text(encoding="utf-8")
-                    .replace("objective: Make retries cheaper", f"objective: {PRIVATE}GOAL cheaper retries")
-                    .replace("description: Retries per payment", f"description: {PRIVATE}KR retries"),
-                    encoding="utf-8")
+    goal.write_text(
+        goal.read_text(encoding="utf-8")
+        .replace("objective: Make retries cheaper", f"objective: {PRIVATE}GOAL cheaper retries")
+        .replace("description: Retries per payment", f"description: {PRIVATE}KR retries"),
+        encoding="utf-8",
+    )
     person = root / "people/ann/person.yaml"
-    person.write_text(person.read_text(encoding="utf-8").replace("name: Ann Example", f"name: {PRIVATE}NAME Ann"),
-                      encoding="utf-8")
+    person.write_text(
+        person.read_text(encoding="utf-8").replace("name: Ann Example", f"name: {PRIVATE}NAME Ann"), encoding="utf-8"
+    )
     packet = root / "people/ann/packets/2026-senior.md"
-    packet.write_text(packet.read_text(encoding="utf-8") + f"\n{PRIVATE}PACKET notes for the committee.\n",
-                      encoding="utf-8")
+    packet.write_text(
+        packet.read_text(encoding="utf-8") + f"\n{PRIVATE}PACKET notes for the committee.\n", encoding="utf-8"
+    )
     metric = (root / "metrics/api-latency.yaml").read_text(encoding="utf-8")
     (root / "metrics/zz-internal.yaml").write_text(
         metric.replace("id: api-latency", "id: zzint-metric")
-              .replace("name: API latency", f"name: {INTERNAL}NAME latency")
-              .replace("purpose: Know", f"purpose: {INTERNAL}PURPOSE Know") + "visibility: internal\n",
-        encoding="utf-8")
+        .replace("name: API latency", f"name: {INTERNAL}NAME latency")
+        .replace("purpose: Know", f"purpose: {INTERNAL}PURPOSE Know")
+        + "visibility: internal\n",
+        encoding="utf-8",
+    )
     pm = (root / "postmortems/pm-1.md").read_text(encoding="utf-8")
     (root / "postmortems/pm-zzint.md").write_text(
-        pm.replace("id: pm-1", "id: pm-zzint").replace("title: API outage", f"title: {INTERNAL}PM outage")
-          .replace("severity: sev2", "severity: sev2\nvisibility: internal")
-          .replace("The API was down", f"{INTERNAL}PMBODY The API was down"), encoding="utf-8")
+        pm.replace("id: pm-1", "id: pm-zzint")
+        .replace("title: API outage", f"title: {INTERNAL}PM outage")
+        .replace("severity: sev2", "severity: sev2\nvisibility: internal")
+        .replace("The API was down", f"{INTERNAL}PMBODY The API was down"),
+        encoding="utf-8",
+    )
 
 
 def everything_in(folder: Path) -> str:
-    return "\n".join(f"{p.relative_to(folder)}\n" + p.read_bytes().decode("utf-8", "replace")
-                     for p in sorted(folder.rglob("*")) if p.is_file())
+    return "\n".join(
+        f"{p.relative_to(folder)}\n" + p.read_bytes().decode("utf-8", "replace")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    )
 
 
-def test_private_and_internal_markers_never_reach_an_output_for_an_audience_that_may_not_see_them(
-        minimal, tmp_path):
+def test_private_and_internal_markers_never_reach_an_output_for_an_audience_that_may_not_see_them(minimal, tmp_path):
     plant(minimal)
     planted = set(re.findall(MARKER, everything_in(minimal)))
-    assert planted == {"ZZPRIVTITLE", "zzprivlink", "zzprivslug", "ZZPRIVBODY", "ZZPRIVQUOTE", "ZZPRIVREVIEW",
-                       "ZZPRIVGOAL", "ZZPRIVKR", "ZZPRIVNAME", "ZZPRIVPACKET", "ZZINTNAME", "ZZINTPURPOSE",
-                       "ZZINTPM", "ZZINTPMBODY"}, planted
+    assert planted == {
+        "ZZPRIVTITLE",
+        "zzprivlink",
+        "zzprivslug",
+        "ZZPRIVBODY",
+        "ZZPRIVQUOTE",
+        "ZZPRIVREVIEW",
+        "ZZPRIVGOAL",
+        "ZZPRIVKR",
+        "ZZPRIVNAME",
+        "ZZPRIVPACKET",
+        "ZZINTNAME",
+        "ZZINTPURPOSE",
+        "ZZINTPM",
+        "ZZINTPMBODY",
+    }, planted
     check = perfdocs("validate", "records", cwd=tmp_path)
     assert check.exit_code == 0, check.transcript()
     outputs: dict[str, dict[str, str]] = {"public": {}, "internal": {}}
     for audience in outputs:
-        site = perfdocs("build", "--records", "records", "--out", f"site-{audience}", "--audience", audience,
-                        cwd=tmp_path)
+        site = perfdocs(
+            "build", "--records", "records", "--out", f"site-{audience}", "--audience", audience, cwd=tmp_path
+        )
         assert site.exit_code == 0, site.transcript()
         outputs[audience]["site (every file: pages, search index, sitemap, assets)"] = everything_in(
-            tmp_path / f"site-{audience}")
+            tmp_path / f"site-{audience}"
+        )
         outputs[audience]["build messages"] = site.stdout + site.stderr
         for fmt in ("json", "csv"):
-            export = perfdocs("export", "--records", "records", "--audience", audience, "--format", fmt,
-                              cwd=tmp_path)
+            export = perfdocs("export", "--records", "records", "--audience", audience, "--format", fmt, cwd=tmp_path)
             assert export.exit_code == 0, export.transcript()
             outputs[audience][f"export {fmt}"] = export.stdout + export.stderr
     for fmt in ("markdown", "html"):
-        cal = perfdocs("calibrate", "--records", "records", "--audience", "internal", "--period", "2026-Q1",
-                       "--format", fmt, cwd=tmp_path)
+        cal = perfdocs(
+            "calibrate",
+            "--records",
+            "records",
+            "--audience",
+            "internal",
+            "--period",
+            "2026-Q1",
+            "--format",
+            fmt,
+            cwd=tmp_path,
+        )
         assert cal.exit_code == 0, cal.transcript()
         outputs["internal"][f"calibrate {fmt}"] = cal.stdout + cal.stderr
-    leaks = [(audience, name, marker) for audience, named in outputs.items() for name, text in named.items()
-             for marker in re.findall(MARKER, text)
-             if marker.upper().startswith(PRIVATE) or (audience == "public" and marker.startswith(INTERNAL))]
+    leaks = [
+        (audience, name, marker)
+        for audience, named in outputs.items()
+        for name, text in named.items()
+        for marker in re.findall(MARKER, text)
+        if marker.upper().startswith(PRIVATE) or (audience == "public" and marker.startswith(INTERNAL))
+    ]
     assert leaks == []
     # The internal outputs do carry the internal records: the markers are really in the records.
     assert f"{INTERNAL}PM" in outputs["internal"]["site (every file: pages, search index, sitemap, assets)"]
@@ -572,23 +713,35 @@ def test_compensation_fields_are_rejected_in_every_kind_at_any_depth(kind, cli, 
     field = new.splitlines()[-1].split(":")[0]
     line = 3 if rel.endswith(".md") else 2
     res = cli("validate", "records", cwd=tmp_path)
-    expected = [f"records/{rel}:{line}:1: compensation field '{field}' is not allowed in any record: "
-                "development is kept apart from pay [policy/compensation]"]
-    assert (res.exit_code, [l for l in res.stdout.splitlines() if "policy/compensation" in l]) == (1, expected), res
+    expected = [
+        f"records/{rel}:{line}:1: compensation field '{field}' is not allowed in any record: "
+        "development is kept apart from pay [policy/compensation]"
+    ]
+    assert (res.exit_code, [line for line in res.stdout.splitlines() if "policy/compensation" in line]) == (
+        1,
+        expected,
+    ), res
     # Nested, inside a list of mappings, the same.
     (minimal / "teams/nested.yaml").write_text(
         "kind: team\nid: nested\nname: Nested\nmanager: bob\nmembers: []\nslos:\n"
-        "  - id: x\n    service: api\n    objective: Up.\n    target: 99\n    salary: 1\n", encoding="utf-8")
+        "  - id: x\n    service: api\n    objective: Up.\n    target: 99\n    salary: 1\n",
+        encoding="utf-8",
+    )
     res = cli("validate", "records", cwd=tmp_path)
-    assert ("records/teams/nested.yaml:11:5: compensation field 'salary' is not allowed in any record: "
-            "development is kept apart from pay [policy/compensation]") in res.stdout.splitlines(), res
+    assert (
+        "records/teams/nested.yaml:11:5: compensation field 'salary' is not allowed in any record: "
+        "development is kept apart from pay [policy/compensation]"
+    ) in res.stdout.splitlines(), res
     # Names that carry a pay word are caught too, however they are written.
-    edit(minimal / "teams/nested.yaml", "    salary: 1\n", "    baseSalary: 1\n    equity-grant: 2\n    on call pay: 3\n")
+    edit(
+        minimal / "teams/nested.yaml", "    salary: 1\n", "    baseSalary: 1\n    equity-grant: 2\n    on call pay: 3\n"
+    )
     res = cli("validate", "records", cwd=tmp_path)
     assert [line for line in res.stdout.splitlines() if line.startswith("records/teams/nested.yaml")] == [
         f"records/teams/nested.yaml:{n}:5: compensation field '{name}' is not allowed in any record: "
         "development is kept apart from pay [policy/compensation]"
-        for n, name in ((11, "baseSalary"), (12, "equity-grant"), (13, "on call pay"))], res
+        for n, name in ((11, "baseSalary"), (12, "equity-grant"), (13, "on call pay"))
+    ], res
     # And an output command refuses to run from such records.
     build = cli("build", "--records", "records", "--out", tmp_path / "site", cwd=tmp_path)
     assert build.exit_code == 1 and not (tmp_path / "site").exists(), build

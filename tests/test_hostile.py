@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -80,8 +81,14 @@ def perfdocs(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: 
         full_env["PERFDOCS_TEST_PEAK"] = str(peak)
     start = time.monotonic()
     with open(out, "wb") as fo, open(err, "wb") as fe:
-        proc = subprocess.Popen([sys.executable, "-c", MEASURED, *args] if measured else [*PERFDOCS, *args],
-                                cwd=cwd, env=full_env, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", MEASURED, *args] if measured else [*PERFDOCS, *args],
+            cwd=cwd,
+            env=full_env,
+            stdout=fo,
+            stderr=fe,
+            stdin=subprocess.DEVNULL,
+        )
     killer = threading.Timer(timeout, proc.kill)
     killer.start()
     try:
@@ -100,14 +107,20 @@ def perfdocs(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: 
 
 # --- generated cases -----------------------------------------------------------------------
 
+
 def alias_bomb(tmp: Path) -> None:
     """'Billion laughs': ten levels of ten aliases would expand to 10**10 values; and a
     'quadratic' bomb: one 500 KB string referenced 50,000 times (25 GB once expanded)."""
     lines = ["kind: team", "id: bomb", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
     (tmp / "records/teams/bomb.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    wide = ("kind: team\nid: wide\nname: &big " + "x" * 500_000 + "\nmanager: bob\nmembers: ["
-            + ", ".join(["*big"] * 50_000) + "]\n")
+    wide = (
+        "kind: team\nid: wide\nname: &big "
+        + "x" * 500_000
+        + "\nmanager: bob\nmembers: ["
+        + ", ".join(["*big"] * 50_000)
+        + "]\n"
+    )
     (tmp / "records/teams/wide.yaml").write_text(wide, encoding="utf-8")
 
 
@@ -122,16 +135,21 @@ def file_50mb(tmp: Path) -> None:
 def deep_nesting_flow(tmp: Path) -> None:
     depth = 100_000
     (tmp / "records/teams/deep-list.yaml").write_text(
-        "kind: team\nid: deep-list\nname: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+        "kind: team\nid: deep-list\nname: " + "[" * depth + "]" * depth + "\n", encoding="utf-8"
+    )
     (tmp / "records/teams/deep-map.yaml").write_text(
-        "kind: team\nid: deep-map\nname: " + "{a: " * depth + "1" + "}" * depth + "\n", encoding="utf-8")
+        "kind: team\nid: deep-map\nname: " + "{a: " * depth + "1" + "}" * depth + "\n", encoding="utf-8"
+    )
     (tmp / "records/teams/unbalanced.yaml").write_text(
-        "kind: team\nid: unbalanced\nname: " + "[" * depth + "\n", encoding="utf-8")
+        "kind: team\nid: unbalanced\nname: " + "[" * depth + "\n", encoding="utf-8"
+    )
 
 
 def markdown_100k_lines(tmp: Path) -> None:
-    front = ("---\nkind: evidence\ndate: 2026-03-02\nauthor: ann\ntype: on-call\ntitle: A very long log\n"
-             "competencies:\n  - operations\n---\n")
+    front = (
+        "---\nkind: evidence\ndate: 2026-03-02\nauthor: ann\ntype: on-call\ntitle: A very long log\n"
+        "competencies:\n  - operations\n---\n"
+    )
     body = "".join(f"{i:06d} paged at 03:12, retried the payment queue, all green again.\n" for i in range(100_000))
     (tmp / EV / "2026-03-02-long-log.md").write_text(front + body, encoding="utf-8")
 
@@ -143,8 +161,9 @@ def case_collision(tmp: Path) -> None:
     src = tmp / "records/goals/2026-q1-fast-api.yaml"
     shutil.copy(src, src.with_name("2026-Q1-FAST-API.yaml"))
     text = src.with_name("2026-Q1-FAST-API.yaml").read_text(encoding="utf-8")
-    src.with_name("2026-Q1-FAST-API.yaml").write_text(text.replace("id: 2026-q1-fast-api", "id: 2026-Q1-fast-api"),
-                                                       encoding="utf-8")
+    src.with_name("2026-Q1-FAST-API.yaml").write_text(
+        text.replace("id: 2026-q1-fast-api", "id: 2026-Q1-fast-api"), encoding="utf-8"
+    )
 
 
 def symlinks(tmp: Path) -> None:
@@ -175,11 +194,14 @@ def yaml_at_the_limits(tmp: Path) -> None:
     """The most values the YAML size limit lets in (its node tree is the memory peak), and
     YAML just over the limit, in a .yaml file and in front matter."""
     (tmp / "records/teams/flat.yaml").write_text(
-        "kind: team\nid: flat\nmembers: [" + "a," * 499_980 + "a]\n", encoding="utf-8")
+        "kind: team\nid: flat\nmembers: [" + "a," * 499_980 + "a]\n", encoding="utf-8"
+    )
     (tmp / "records/teams/over.yaml").write_text(
-        "kind: team\nid: over\nname: Over\n" + "# padding\n" * 110_000, encoding="utf-8")
+        "kind: team\nid: over\nname: Over\n" + "# padding\n" * 110_000, encoding="utf-8"
+    )
     (tmp / EV / "2026-03-02-over.md").write_text(
-        "---\nkind: evidence\n" + "# padding\n" * 110_000 + "---\nBody.\n", encoding="utf-8")
+        "---\nkind: evidence\n" + "# padding\n" * 110_000 + "---\nBody.\n", encoding="utf-8"
+    )
 
 
 GENERATORS = {
@@ -248,7 +270,8 @@ def test_an_unreadable_folder_inside_the_records_is_reported(tmp_path):
     finally:
         locked.chmod(0o755)
     assert run.stdout.startswith(
-        "records/people/bob:1:1: cannot read the folder: Permission denied [file/unreadable]\n"), run.transcript()
+        "records/people/bob:1:1: cannot read the folder: Permission denied [file/unreadable]\n"
+    ), run.transcript()
     assert run.exit_code == 1
 
 
@@ -262,8 +285,8 @@ def test_an_unreadable_records_folder_is_a_one_line_error(tmp_path):
     finally:
         (tmp_path / "records").chmod(0o755)
     assert run.transcript() == (
-        "exit 2\n--- stdout\n--- stderr\n"
-        "perfdocs: error: records folder records cannot be read (permission denied)\n")
+        "exit 2\n--- stdout\n--- stderr\nperfdocs: error: records folder records cannot be read (permission denied)\n"
+    )
 
 
 def _open_files_under(pid: int, folder: Path) -> bool:
@@ -290,8 +313,14 @@ def test_files_deleted_while_validate_runs_are_reported_not_a_crash(tmp_path):
     for name in names:
         (folder / name).write_text(template, encoding="utf-8")
     env = {**os.environ, "PERFDOCS_TODAY": "2026-11-24"}
-    proc = subprocess.Popen([*PERFDOCS, "validate", "records"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*PERFDOCS, "validate", "records"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + TIME_LIMIT
     while not _open_files_under(proc.pid, folder) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.001)
@@ -302,7 +331,8 @@ def test_files_deleted_while_validate_runs_are_reported_not_a_crash(tmp_path):
     assert proc.returncode == 1, (stdout, stderr)
     lines = stdout.splitlines()
     assert all(DIAGNOSTIC.match(line) for line in lines), stdout
-    vanished = [line for line in lines if line.endswith(
-        ": the file disappeared while it was being read [file/unreadable]")]
+    vanished = [
+        line for line in lines if line.endswith(": the file disappeared while it was being read [file/unreadable]")
+    ]
     assert vanished and len(vanished) == len(lines), stdout
     assert stderr.startswith("3016 files checked: ") and stderr.endswith(" (invalid)\n"), stderr

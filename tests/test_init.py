@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import GIT_ENV, REPO
 
 MINIMAL_FILES = [
@@ -30,8 +31,11 @@ MINIMAL_FILES = [
 def isolated_git(tmp_path, monkeypatch):
     """git with a private global configuration (user Ann), for perfdocs' own git calls."""
     config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Ann Example\n\temail = ann@example.com\n"
-                      "[commit]\n\tgpgsign = false\n[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    config.write_text(
+        "[user]\n\tname = Ann Example\n\temail = ann@example.com\n"
+        "[commit]\n\tgpgsign = false\n[init]\n\tdefaultBranch = main\n",
+        encoding="utf-8",
+    )
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
@@ -44,8 +48,11 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def files_under(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
-            if p.is_file() and ".git" not in p.relative_to(folder).parts}
+    return {
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(folder).parts
+    }
 
 
 def test_init_writes_a_minimal_organisation_into_a_new_git_repository(cli, tmp_path, isolated_git):
@@ -56,7 +63,8 @@ def test_init_writes_a_minimal_organisation_into_a_new_git_repository(cli, tmp_p
         f"created my-records, a new git repository, with {len(MINIMAL_FILES)} files:\n"
         + "".join(f"  {rel}\n" for rel in MINIMAL_FILES)
         + "\nnext:\n  cd my-records\n  perfdocs validate\n  perfdocs build\n"
-          "  perfdocs new evidence --title \"What you did\"\n")
+        '  perfdocs new evidence --title "What you did"\n'
+    )
     assert res.stderr == ""
     assert files_under(dest) == set(MINIMAL_FILES)
     assert git(dest, "rev-parse", "--is-inside-work-tree") == "true"
@@ -71,8 +79,19 @@ def test_init_writes_a_minimal_organisation_into_a_new_git_repository(cli, tmp_p
 
 
 def test_init_takes_the_org_name_and_the_first_person_from_options(cli, tmp_path, isolated_git):
-    res = cli("init", "acme-perf", "--org", "Acme Corp", "--handle", "bo", "--name", "Bo Li",
-              "--email", "bo@acme.example", cwd=tmp_path)
+    res = cli(
+        "init",
+        "acme-perf",
+        "--org",
+        "Acme Corp",
+        "--handle",
+        "bo",
+        "--name",
+        "Bo Li",
+        "--email",
+        "bo@acme.example",
+        cwd=tmp_path,
+    )
     assert res.exit_code == 0, res
     dest = tmp_path / "acme-perf"
     person = yaml.safe_load((dest / "records/people/bo/person.yaml").read_text())
@@ -88,8 +107,9 @@ def test_init_takes_the_org_name_and_the_first_person_from_options(cli, tmp_path
 def test_init_rejects_a_handle_that_is_not_an_id(cli, tmp_path, isolated_git):
     res = cli("init", "x", "--handle", "Ann Example", cwd=tmp_path)
     assert (res.exit_code, res.stdout) == (2, "")
-    assert res.stderr == ("perfdocs: error: --handle 'Ann Example' is not a valid id "
-                          "(ASCII letters, digits, '.', '_', '-')\n")
+    assert res.stderr == (
+        "perfdocs: error: --handle 'Ann Example' is not a valid id (ASCII letters, digits, '.', '_', '-')\n"
+    )
     assert not (tmp_path / "x").exists()
 
 
@@ -110,8 +130,10 @@ def test_init_refuses_to_overwrite_and_then_writes_nothing(cli, tmp_path, isolat
     (dest / "CODEOWNERS").write_text("* @someone\n")
     res = cli("init", dest, cwd=tmp_path)
     assert (res.exit_code, res.stdout) == (2, "")
-    assert res.stderr == ("perfdocs: error: existing already has README.md, CODEOWNERS; "
-                          "not overwriting (use --force to replace these files)\n")
+    assert res.stderr == (
+        "perfdocs: error: existing already has README.md, CODEOWNERS; "
+        "not overwriting (use --force to replace these files)\n"
+    )
     assert files_under(dest) == {"README.md", "CODEOWNERS"}
     assert not (dest / ".git").exists()
 
@@ -141,8 +163,9 @@ def test_init_example_copies_the_full_example_organisation(cli, tmp_path, isolat
     res = cli("init", "demo", "--example", cwd=tmp_path)
     assert res.exit_code == 0, res
     dest = tmp_path / "demo"
-    records = {rel for rel in files_under(REPO / "records")
-               if not any(part.startswith((".", "_")) for part in rel.split("/"))}
+    records = {
+        rel for rel in files_under(REPO / "records") if not any(part.startswith((".", "_")) for part in rel.split("/"))
+    }
     assert files_under(dest / "records") == records
     for rel in records:
         assert (dest / "records" / rel).read_bytes() == (REPO / "records" / rel).read_bytes(), rel
@@ -153,7 +176,7 @@ def test_init_example_copies_the_full_example_organisation(cli, tmp_path, isolat
 
 def test_written_files_are_atomic_and_leave_no_temporary_files(cli, tmp_path, isolated_git):
     assert cli("init", "r", cwd=tmp_path).exit_code == 0
-    leftovers = [p for p in (tmp_path / "r").rglob(".*.tmp")]
+    leftovers = list((tmp_path / "r").rglob(".*.tmp"))
     assert leftovers == []
 
 
@@ -161,8 +184,14 @@ def test_three_commands_from_nothing_to_a_built_site(tmp_path, isolated_git):
     """The README's getting started, run as a user would: the installed `perfdocs` script."""
     env = {**os.environ, "PATH": f"{REPO / '.venv/bin'}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(["perfdocs", "init", "my-records"], cwd=tmp_path, env=env, check=True, capture_output=True)
-    done = subprocess.run("cd my-records && perfdocs validate && perfdocs build", shell=True, cwd=tmp_path,
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        "cd my-records && perfdocs validate && perfdocs build",
+        shell=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "my-records/site/index.html").is_file()
 
@@ -172,8 +201,9 @@ def test_init_into_the_current_folder_names_the_org_after_it(cli, tmp_path, isol
     here.mkdir()
     res = cli("init", ".", cwd=here)
     assert res.exit_code == 0, res
-    assert res.stdout.endswith("\nnext:\n  perfdocs validate\n  perfdocs build\n"
-                               "  perfdocs new evidence --title \"What you did\"\n")
+    assert res.stdout.endswith(
+        '\nnext:\n  perfdocs validate\n  perfdocs build\n  perfdocs new evidence --title "What you did"\n'
+    )
     assert yaml.safe_load((here / "records/org.yaml").read_text())["id"] == "people-records"
     assert cli("validate", cwd=here).exit_code == 0
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, edit
 from test_init import isolated_git  # noqa: F401  (fixture)
 
 from perfdocs import __version__
+
+from conftest import REPO, edit
 
 EVIDENCE = "records/people/ann/evidence/2026-11-20-retry-redesign.md"
 
@@ -37,8 +38,19 @@ def pull_request(cli, tmp_path, isolated_git):  # noqa: F811
     ok(tmp_path, "git clone -q upstream work")
     work = tmp_path / "work"
     ok(work, "git switch -q -c evidence/retries")
-    res = cli("new", "evidence", "--title", "Retry redesign", "--type", "pr", "--date", "2026-11-20",
-              "--competency", "system-design", cwd=work)
+    res = cli(
+        "new",
+        "evidence",
+        "--title",
+        "Retry redesign",
+        "--type",
+        "pr",
+        "--date",
+        "2026-11-20",
+        "--competency",
+        "system-design",
+        cwd=work,
+    )
     assert res.exit_code == 0, res
     ok(work, "git add . && git commit -q -m 'Evidence: retry redesign'")
     return work
@@ -107,7 +119,8 @@ def test_the_github_workflow_annotates_only_what_the_pull_request_broke(pull_req
     assert out.returncode == 1
     assert out.stdout == (
         f"::error file={EVIDENCE},line=10,col=5,title=ref/unknown-competency::unknown competency "
-        "'system-desing' for track engineering; did you mean 'system-design'?\n")
+        "'system-desing' for track engineering; did you mean 'system-design'?\n"
+    )
     assert out.stderr == "note: reporting the 1 record file changed since origin/main\n"
 
 
@@ -118,8 +131,12 @@ def test_the_gitlab_pipeline_validates_merge_requests_and_publishes_pages(pull_r
     assert ci["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert ci["pages"]["artifacts"]["paths"] == ["public"]
     assert ci["default"]["before_script"] == [f'pip install "perfdocs=={__version__}"']
-    env = {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "CI_DEFAULT_BRANCH": "main",
-           "CI_COMMIT_BRANCH": "main", "CI_PIPELINE_SOURCE": "merge_request_event"}
+    env = {
+        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+        "CI_DEFAULT_BRANCH": "main",
+        "CI_COMMIT_BRANCH": "main",
+        "CI_PIPELINE_SOURCE": "merge_request_event",
+    }
     for job in ("validate", "pages"):
         for command in ci[job]["script"]:
             assert command.split()[0] in ("git", "perfdocs"), command
@@ -129,6 +146,7 @@ def test_the_gitlab_pipeline_validates_merge_requests_and_publishes_pages(pull_r
 
 
 # --- validate --changed-since ----------------------------------------------------------
+
 
 def test_changed_since_reports_committed_staged_unstaged_and_untracked_changes_only(cli, pull_request):
     work = pull_request
@@ -149,8 +167,12 @@ def test_changed_since_reports_committed_staged_unstaged_and_untracked_changes_o
     assert res.exit_code == 1
     rules = [line.split(":")[0] for line in res.stdout.splitlines()]
     reported = set(rules)
-    assert reported == {EVIDENCE, "records/people/ann/goals/2026-Q4-x.yaml", "records/teams/core.yaml",
-                        "records/tracks/engineering.yaml"}
+    assert reported == {
+        EVIDENCE,
+        "records/people/ann/goals/2026-Q4-x.yaml",
+        "records/teams/core.yaml",
+        "records/tracks/engineering.yaml",
+    }
     assert res.stderr.startswith("note: reporting the 4 record files changed since origin/main\n")
 
 
@@ -159,22 +181,26 @@ def test_changed_since_with_paths_reports_the_changed_files_among_them(cli, pull
     edit(pull_request / EVIDENCE, "type: pr", "type: prr")
     res = cli("validate", "records/teams", "--changed-since", "origin/main", cwd=pull_request)
     assert res.exit_code == 1
-    assert res.stdout == ("records/teams/core.yaml:5:1: unknown field 'mision'; did you mean 'mission'? "
-                          "[schema/unknown-field]\n")
+    assert res.stdout == (
+        "records/teams/core.yaml:5:1: unknown field 'mision'; did you mean 'mission'? [schema/unknown-field]\n"
+    )
 
 
 def test_changed_since_without_changes_reports_nothing_and_passes(cli, pull_request):
     res = cli("validate", "--changed-since", "HEAD", cwd=pull_request)
     assert (res.exit_code, res.stdout) == (0, "")
-    assert res.stderr == ("note: reporting the 0 record files changed since HEAD\n"
-                          "6 files checked: 0 errors, 0 warnings (ok)\n")
+    assert res.stderr == (
+        "note: reporting the 0 record files changed since HEAD\n6 files checked: 0 errors, 0 warnings (ok)\n"
+    )
 
 
 def test_changed_since_an_unknown_ref_is_a_usage_error(cli, pull_request):
     res = cli("validate", "--changed-since", "origin/nope", cwd=pull_request)
     assert (res.exit_code, res.stdout) == (2, "")
-    assert res.stderr == ("perfdocs: error: --changed-since: unknown git ref 'origin/nope' (in CI, fetch "
-                          "it first, e.g. git fetch origin main, or check out with fetch-depth: 0)\n")
+    assert res.stderr == (
+        "perfdocs: error: --changed-since: unknown git ref 'origin/nope' (in CI, fetch "
+        "it first, e.g. git fetch origin main, or check out with fetch-depth: 0)\n"
+    )
 
 
 def test_changed_since_outside_a_git_repository_is_a_usage_error(cli, minimal, tmp_path, isolated_git):  # noqa: F811

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, edit
 from test_init import isolated_git  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.skipif(shutil.which("pre-commit", path=str(REPO / ".venv/bin")) is None
-                                and shutil.which("pre-commit") is None,
-                                reason="pre-commit is not installed (pip install -e '.[test]')")
+from conftest import REPO, edit
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pre-commit", path=str(REPO / ".venv/bin")) is None and shutil.which("pre-commit") is None,
+    reason="pre-commit is not installed (pip install -e '.[test]')",
+)
 
 EVIDENCE = "records/people/ann/evidence/2026-11-24-retry-redesign.md"
 
@@ -30,16 +32,30 @@ def run(cwd: Path, *args: str, env: dict, check: bool = True) -> subprocess.Comp
 @pytest.fixture
 def env(tmp_path, isolated_git):  # noqa: F811
     """The environment a user has: perfdocs and pre-commit on PATH, a private pre-commit cache."""
-    return {**os.environ, "PATH": f"{REPO / '.venv/bin'}{os.pathsep}{os.environ['PATH']}",
-            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
+    return {
+        **os.environ,
+        "PATH": f"{REPO / '.venv/bin'}{os.pathsep}{os.environ['PATH']}",
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),
+    }
 
 
 def test_from_init_to_a_commit_rejected_by_the_pre_commit_hook(cli, tmp_path, env):
     assert cli("init", "my-records", cwd=tmp_path).exit_code == 0
     repo = tmp_path / "my-records"
 
-    res = cli("new", "evidence", "--title", "Retry redesign", "--type", "pr",
-              "--competency", "system-design", "--link", "acme/payments#412", cwd=repo)
+    res = cli(
+        "new",
+        "evidence",
+        "--title",
+        "Retry redesign",
+        "--type",
+        "pr",
+        "--competency",
+        "system-design",
+        "--link",
+        "acme/payments#412",
+        cwd=repo,
+    )
     assert (res.exit_code, res.stdout) == (0, EVIDENCE + "\n"), res
     run(repo, "git", "add", ".", env=env)
     run(repo, "git", "commit", "-q", "-m", "Start our records", env=env)
@@ -55,8 +71,7 @@ def test_from_init_to_a_commit_rejected_by_the_pre_commit_hook(cli, tmp_path, en
     head = run(repo, "git", "rev-parse", "HEAD", env=env).stdout
     rejected = run(repo, "git", "commit", "-m", "Typo", env=env, check=False)
     assert rejected.returncode != 0
-    line = next(i for i, text in enumerate((repo / EVIDENCE).read_text().splitlines(), 1)
-                if "system-desing" in text)
+    line = next(i for i, text in enumerate((repo / EVIDENCE).read_text().splitlines(), 1) if "system-desing" in text)
     assert rejected.stderr == (
         "perfdocs validate........................................................Failed\n"
         "- hook id: perfdocs-validate\n"
@@ -65,7 +80,8 @@ def test_from_init_to_a_commit_rejected_by_the_pre_commit_hook(cli, tmp_path, en
         f"{EVIDENCE}:{line}:5: unknown competency 'system-desing' for track engineering; "
         "did you mean 'system-design'? [ref/unknown-competency]\n"
         "6 files checked: 1 error, 0 warnings (invalid)\n"
-        "\n")
+        "\n"
+    )
     assert run(repo, "git", "rev-parse", "HEAD", env=env).stdout == head
 
     edit(repo / EVIDENCE, "  - system-desing\n", "  - system-design\n  - mentoring\n")
@@ -100,7 +116,8 @@ def test_the_hook_reports_only_the_staged_records(cli, tmp_path, env):
         "records/people/ann/person.yaml:9:8: level 'l9' is not in track engineering (levels: l1, l2, l3, l4) "
         "[ref/unknown-level]\n"
         "5 files checked: 1 error, 0 warnings (invalid)\n"
-        "\n")
+        "\n"
+    )
 
 
 def test_the_hook_definition_matches_the_hook_init_ships():
@@ -126,10 +143,21 @@ def test_the_published_hook_installs_and_runs_through_pre_commit_try_repo(cli, t
     run(repo, "git", "add", ".", env=env)
     run(repo, "git", "commit", "-q", "-m", "init", env=env)
     edit(repo / "records/people/ann/person.yaml", "level: l2", "level: l9")
-    out = run(repo, "pre-commit", "try-repo", str(REPO), "perfdocs-validate", "--files",
-              "records/people/ann/person.yaml", env=env, check=False)
+    out = run(
+        repo,
+        "pre-commit",
+        "try-repo",
+        str(REPO),
+        "perfdocs-validate",
+        "--files",
+        "records/people/ann/person.yaml",
+        env=env,
+        check=False,
+    )
     if "Could not find a version" in out.stdout + out.stderr or "Network is unreachable" in out.stdout:
         pytest.skip("no package index to install perfdocs' dependencies from")
     assert out.returncode == 1, out.stdout + out.stderr
-    assert ("records/people/ann/person.yaml:9:8: level 'l9' is not in track engineering (levels: l1, l2, l3, l4) "
-            "[ref/unknown-level]") in out.stdout
+    assert (
+        "records/people/ann/person.yaml:9:8: level 'l9' is not in track engineering (levels: l1, l2, l3, l4) "
+        "[ref/unknown-level]"
+    ) in out.stdout

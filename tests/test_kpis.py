@@ -7,10 +7,11 @@ import json
 import textwrap
 
 import pytest
-from conftest import edit
 from test_dora import org, tag  # noqa: F401  (the shared repository story and its fixture)
 
 from perfdocs.metrics import kpis
+
+from conftest import edit
 
 RANGE = ("--since", "2026-01-01", "--until", "2026-02-28")
 
@@ -86,7 +87,8 @@ def test_writing_again_changes_nothing(org, cli):  # noqa: F811
     res = write(cli, root)
     assert res.exit_code == 0, res
     assert res.stderr.splitlines()[1] == (
-        "records/kpis/core/core-lead-time.yaml: up to date, 0 added, 0 updated, 2 unchanged [kpi core-lead-time]")
+        "records/kpis/core/core-lead-time.yaml: up to date, 0 added, 0 updated, 2 unchanged [kpi core-lead-time]"
+    )
     assert {p: p.read_bytes() for p in (root / "kpis/core").iterdir()} == before
 
 
@@ -134,11 +136,15 @@ def test_hand_entered_values_and_comments_survive_and_new_periods_go_in_order(or
     (root / "kpis/core/lead.yaml").write_text(textwrap.dedent(SERIES))
     res = write(cli, root)
     assert res.exit_code == 0, res
-    assert ("records/kpis/core/lead.yaml: wrote, 1 added, 0 updated, 0 unchanged, 1 hand-entered kept "
-            "(2026-01; --force replaces them) [kpi core-lead]\n") in res.stderr
+    assert (
+        "records/kpis/core/lead.yaml: wrote, 1 added, 0 updated, 0 unchanged, 1 hand-entered kept "
+        "(2026-01; --force replaces them) [kpi core-lead]\n"
+    ) in res.stderr
     feb = f"{shas['c6'][:12]}..{shas['c10'][:12]}"
     expected = textwrap.dedent(SERIES).replace("    text: New deploy pipeline.\n", "    text: New deploy pipeline.\n")
-    expected = expected.replace("hand-entered before the repositories were connected\n", textwrap.dedent(f"""\
+    expected = expected.replace(
+        "hand-entered before the repositories were connected\n",
+        textwrap.dedent(f"""\
         hand-entered before the repositories were connected
           - period: 2026-02
             value: 24
@@ -150,7 +156,8 @@ def test_hand_entered_values_and_comments_survive_and_new_periods_go_in_order(or
               sample: 4
               p90: 72
               computed_at: '2026-11-24'
-        """))
+        """),
+    )
     assert (root / "kpis/core/lead.yaml").read_text() == expected
     res = write(cli, root, "--force")
     assert "records/kpis/core/lead.yaml: wrote, 0 added, 1 updated, 1 unchanged [kpi core-lead]\n" in res.stderr
@@ -164,46 +171,61 @@ def test_hand_entered_values_and_comments_survive_and_new_periods_go_in_order(or
 
 def test_a_series_kept_by_another_granularity_is_not_written(org, cli):  # noqa: F811
     root, _, _ = org
-    (root / "kpis/core/lead.yaml").write_text(textwrap.dedent(SERIES).replace("granularity: month", "granularity: week"))
+    (root / "kpis/core/lead.yaml").write_text(
+        textwrap.dedent(SERIES).replace("granularity: month", "granularity: week")
+    )
     res = write(cli, root)
     assert res.exit_code == 2
-    assert res.stderr == ("perfdocs: error: records/kpis/core/lead.yaml: series 'core-lead' is by week; "
-                          "run with --granularity week to write it\n")
+    assert res.stderr == (
+        "perfdocs: error: records/kpis/core/lead.yaml: series 'core-lead' is by week; "
+        "run with --granularity week to write it\n"
+    )
 
 
 def test_upsert_into_an_empty_flow_list():
     text = "kind: kpi\nid: x\nteam: t\nmetric: m\nvalues: []\nvisibility: public\n"
     out = kpis.upsert_values(text, [{"period": "2026-01", "value": 2, "provenance": {"source": "git"}}])
-    assert out == ("kind: kpi\nid: x\nteam: t\nmetric: m\nvalues:\n  - period: 2026-01\n    value: 2\n"
-                   "    provenance:\n      source: git\nvisibility: public\n")
+    assert out == (
+        "kind: kpi\nid: x\nteam: t\nmetric: m\nvalues:\n  - period: 2026-01\n    value: 2\n"
+        "    provenance:\n      source: git\nvisibility: public\n"
+    )
 
 
 # --- trends ------------------------------------------------------------------------------
+
 
 def series(*values: float) -> list[tuple[str, float]]:
     return [(f"2026-{i + 1:02d}", v) for i, v in enumerate(values)]
 
 
-@pytest.mark.parametrize(("values", "lower_better", "runs"), [
-    # one bad point, then recovery: a run of one move, never flagged
-    ((20, 35, 21, 22, 21), True, []),
-    # a fall, then three rises in a row (21 -> 27 -> 31 -> 35) when lower is better: 2026-02 to 2026-05
-    ((22, 21, 27, 31, 35), True, [(1, 4)]),
-    # the same values when higher is better are improving
-    ((21, 22, 27, 31, 35), False, []),
-    # a flat period ends a run: 2 moves, then 2 moves
-    ((10, 9, 8, 8, 7, 6), False, []),
-    ((10, 9, 8, 7, 8, 7, 6, 5), False, [(0, 3), (4, 7)]),
-])
+@pytest.mark.parametrize(
+    ("values", "lower_better", "runs"),
+    [
+        # one bad point, then recovery: a run of one move, never flagged
+        ((20, 35, 21, 22, 21), True, []),
+        # a fall, then three rises in a row (21 -> 27 -> 31 -> 35) when lower is better: 2026-02 to 2026-05
+        ((22, 21, 27, 31, 35), True, [(1, 4)]),
+        # the same values when higher is better are improving
+        ((21, 22, 27, 31, 35), False, []),
+        # a flat period ends a run: 2 moves, then 2 moves
+        ((10, 9, 8, 8, 7, 6), False, []),
+        ((10, 9, 8, 7, 8, 7, 6, 5), False, [(0, 3), (4, 7)]),
+    ],
+)
 def test_only_n_consecutive_moves_against_the_target_make_a_trend(values, lower_better, runs):
     assert kpis.sustained(series(*values), lower_better, 3) == runs
 
 
 def test_kpi_trends_flags_the_sustained_slide_and_the_core_count(minimal, tmp_path, cli):
     path = minimal / "kpis/core/api-latency.yaml"
-    edit(path, "  - period: 2026-02\n    value: 320\n", "".join(
-        f"  - period: 2026-{m:02d}\n    value: {v}\n" for m, v in [(2, 320), (3, 500), (4, 310), (5, 330), (6, 360),
-                                                                    (7, 400)]))
+    edit(
+        path,
+        "  - period: 2026-02\n    value: 320\n",
+        "".join(
+            f"  - period: 2026-{m:02d}\n    value: {v}\n"
+            for m, v in [(2, 320), (3, 500), (4, 310), (5, 330), (6, 360), (7, 400)]
+        ),
+    )
     res = cli("kpi", "trends", "--records", "records", cwd=tmp_path)
     assert res.exit_code == 0, res
     # 320 -> 500 is a single bad point (then 310); 310 -> 330 -> 360 -> 400 is three rises in a row.
@@ -227,16 +249,30 @@ def test_kpi_trends_flags_the_sustained_slide_and_the_core_count(minimal, tmp_pa
 
 
 def test_kpi_trends_as_json_names_the_settings_and_each_trend(minimal, tmp_path, cli):
-    edit(minimal / "kpis/core/api-latency.yaml", "  - period: 2026-02\n    value: 320\n",
-         "  - period: 2026-02\n    value: 320\n  - period: 2026-03\n    value: 330\n"
-         "  - period: 2026-04\n    value: 340\n  - period: 2026-05\n    value: 350\n")
+    edit(
+        minimal / "kpis/core/api-latency.yaml",
+        "  - period: 2026-02\n    value: 320\n",
+        "  - period: 2026-02\n    value: 320\n  - period: 2026-03\n    value: 330\n"
+        "  - period: 2026-04\n    value: 340\n  - period: 2026-05\n    value: 350\n",
+    )
     res = cli("kpi", "trends", "--format", "json", "--records", "records", cwd=tmp_path)
     assert res.exit_code == 0, res
     assert json.loads(res.stdout) == {
-        "sustained_trend_periods": 3, "core_kpis": {"min": 5, "max": 7},
-        "trends": [{"kpi": "core-api-latency", "team": "core", "metric": "api-latency", "start": "2026-02",
-                    "end": "2026-05", "moves": 3, "values": [320, 330, 340, 350], "ongoing": True,
-                    "direction": "lower-is-better"}],
+        "sustained_trend_periods": 3,
+        "core_kpis": {"min": 5, "max": 7},
+        "trends": [
+            {
+                "kpi": "core-api-latency",
+                "team": "core",
+                "metric": "api-latency",
+                "start": "2026-02",
+                "end": "2026-05",
+                "moves": 3,
+                "values": [320, 330, 340, 350],
+                "ongoing": True,
+                "direction": "lower-is-better",
+            }
+        ],
         "core_counts": {"core": 1},
         "warnings": ["team 'core' tracks 1 core KPI; fewer than 5 leaves blind spots"],
     }

@@ -11,10 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import GitRepo, build_tree, edit
 
 from perfdocs.links import check as links
 from perfdocs.links import refs
+
+from conftest import GitRepo, build_tree, edit
 
 ANN = ("Ann Example", "ann@tiny.example")
 BOB = ("Bob Example", "bob@tiny.example")
@@ -52,44 +53,71 @@ def build_api(repo: GitRepo) -> dict[str, str]:
     _branch(repo, "ann/retries")
     shas["12a"] = repo.commit("Retry policy", {"retry.py": "policy\n"}, "2026-02-20T10:00:00+00:00", ANN)
     repo.commit("Retry tests", {"test_retry.py": "tests\n"}, "2026-02-22T10:00:00+00:00", ANN)
-    shas["12"] = _merge(repo, "ann/retries", "Merge pull request #12 from ann/retries\n\nRedesign retries",
-                        "2026-02-25T10:00:00+00:00")
+    shas["12"] = _merge(
+        repo, "ann/retries", "Merge pull request #12 from ann/retries\n\nRedesign retries", "2026-02-25T10:00:00+00:00"
+    )
     repo.git("tag", "deploy-2026-02-25.1", date="2026-02-25T11:00:00+00:00")
     # 13: a squash merge by GitHub on Ann's behalf
-    shas["13"] = repo.commit("Jittered backoff (#13)", {"backoff.py": "jitter\n"}, "2026-03-03T10:00:00+00:00",
-                             ANN, committer=GITHUB)
+    shas["13"] = repo.commit(
+        "Jittered backoff (#13)", {"backoff.py": "jitter\n"}, "2026-03-03T10:00:00+00:00", ANN, committer=GITHUB
+    )
     # 14: a GitLab-style merge of Bob's work
     _branch(repo, "bob/ledger")
     repo.commit("Fix ledger rounding", {"ledger.py": "round\n"}, "2026-03-08T10:00:00+00:00", BOB)
-    shas["14"] = _merge(repo, "bob/ledger",
-                        "Merge branch 'bob/ledger' into 'main'\n\nFix ledger rounding\n\n"
-                        "See merge request tiny/api!14", "2026-03-10T10:00:00+00:00")
+    shas["14"] = _merge(
+        repo,
+        "bob/ledger",
+        "Merge branch 'bob/ledger' into 'main'\n\nFix ledger rounding\n\nSee merge request tiny/api!14",
+        "2026-03-10T10:00:00+00:00",
+    )
     # 15: rebased onto main, each commit carrying a trailer (two trailer spellings)
-    shas["15a"] = repo.commit("Idempotency keys: storage\n\nPull-Request: tiny/api#15",
-                              {"idem.py": "store\n"}, "2026-03-12T10:00:00+00:00", ANN, committer=BOB)
-    shas["15b"] = repo.commit("Idempotency keys: middleware\n\nSigned-off-by: Ann <ann@tiny.example>\nPR: #15",
-                              {"idem_mw.py": "mw\n"}, "2026-03-12T11:00:00+00:00", ANN, committer=BOB)
+    shas["15a"] = repo.commit(
+        "Idempotency keys: storage\n\nPull-Request: tiny/api#15",
+        {"idem.py": "store\n"},
+        "2026-03-12T10:00:00+00:00",
+        ANN,
+        committer=BOB,
+    )
+    shas["15b"] = repo.commit(
+        "Idempotency keys: middleware\n\nSigned-off-by: Ann <ann@tiny.example>\nPR: #15",
+        {"idem_mw.py": "mw\n"},
+        "2026-03-12T11:00:00+00:00",
+        ANN,
+        committer=BOB,
+    )
     # 16: Bob's commit with Ann as co-author, linked with a Reviewed-on trailer
-    shas["16"] = repo.commit("Webhook signatures\n\nCo-authored-by: Ann Example <ann@tiny.example>\n"
-                             "Reviewed-on: https://github.com/tiny/api/pull/16",
-                             {"hooks.py": "sign\n"}, "2026-03-20T10:00:00+00:00", BOB)
+    shas["16"] = repo.commit(
+        "Webhook signatures\n\nCo-authored-by: Ann Example <ann@tiny.example>\n"
+        "Reviewed-on: https://github.com/tiny/api/pull/16",
+        {"hooks.py": "sign\n"},
+        "2026-03-20T10:00:00+00:00",
+        BOB,
+    )
     # 17: Bob's squash merge; 18: Bob's commit cherry-picked (committed) by Ann
-    shas["17"] = repo.commit("Rate limits (#17)", {"limits.py": "limit\n"}, "2026-03-25T10:00:00+00:00", BOB,
-                             committer=GITHUB)
-    shas["18"] = repo.commit("Cache warmup (#18)", {"warm.py": "warm\n"}, "2026-03-26T10:00:00+00:00", BOB,
-                             committer=ANN)
+    shas["17"] = repo.commit(
+        "Rate limits (#17)", {"limits.py": "limit\n"}, "2026-03-25T10:00:00+00:00", BOB, committer=GITHUB
+    )
+    shas["18"] = repo.commit(
+        "Cache warmup (#18)", {"warm.py": "warm\n"}, "2026-03-26T10:00:00+00:00", BOB, committer=ANN
+    )
     # 19: Ann pressed "merge" on Bob's branch: merging is not authoring
     _branch(repo, "bob/metrics")
     repo.commit("Metrics endpoint", {"metrics.py": "m\n"}, "2026-03-27T10:00:00+00:00", BOB)
-    shas["19"] = _merge(repo, "bob/metrics", "Merge pull request #19 from bob/metrics",
-                        "2026-03-28T10:00:00+00:00", who=ANN)
+    shas["19"] = _merge(
+        repo, "bob/metrics", "Merge pull request #19 from bob/metrics", "2026-03-28T10:00:00+00:00", who=ANN
+    )
     # 99: on a branch that never merged
     _branch(repo, "abandoned")
     shas["99"] = repo.commit("Experiment (#99)", {"x.py": "x\n"}, "2026-03-29T10:00:00+00:00", ANN)
     repo.git("checkout", "-q", "main")
     # a revert of a squash merge is its own PR, not a second merge of #13
-    shas["20"] = repo.commit('Revert "Jittered backoff (#13)" (#20)', {"backoff.py": "none\n"},
-                             "2026-04-01T10:00:00+00:00", BOB, committer=GITHUB)
+    shas["20"] = repo.commit(
+        'Revert "Jittered backoff (#13)" (#20)',
+        {"backoff.py": "none\n"},
+        "2026-04-01T10:00:00+00:00",
+        BOB,
+        committer=GITHUB,
+    )
     repo.git("tag", "hotfix-2026-04-01.1", date="2026-04-01T11:00:00+00:00")
     return shas
 
@@ -100,9 +128,17 @@ def build_proj(repo: GitRepo) -> dict[str, str]:
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit("Faster search", {"s.txt": "s\n"}, "2026-02-01T10:00:00+00:00", ANN)
     repo.git("checkout", "-q", "trunk")
-    repo.git("merge", "-q", "--no-ff", "feature", "-m",
-             "Merge branch 'feature' into 'trunk'\n\nSee merge request grp/sub/proj!7",
-             date="2026-02-02T10:00:00+00:00", author=BOB, committer=BOB)
+    repo.git(
+        "merge",
+        "-q",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge branch 'feature' into 'trunk'\n\nSee merge request grp/sub/proj!7",
+        date="2026-02-02T10:00:00+00:00",
+        author=BOB,
+        committer=BOB,
+    )
     shas["7"] = repo.git("rev-parse", "HEAD")
     return shas
 
@@ -115,36 +151,62 @@ def world(minimal, git_repo, tmp_path, monkeypatch):
         fh.write(textwrap.dedent(REPOS))
     api = git_repo("api")
     proj = git_repo("proj", branch="trunk")
-    return {"root": minimal, "api": api, "proj": proj, "shas": build_api(api) | {
-        f"proj-{k}": v for k, v in build_proj(proj).items()}}
+    return {
+        "root": minimal,
+        "api": api,
+        "proj": proj,
+        "shas": build_api(api) | {f"proj-{k}": v for k, v in build_proj(proj).items()},
+    }
 
 
-def evidence(root: Path, name: str, links_: list[str], type_: str = "pr", date: str = "2026-04-02",
-             author: str = "ann", extra: str = "") -> str:
+def evidence(
+    root: Path,
+    name: str,
+    links_: list[str],
+    type_: str = "pr",
+    date: str = "2026-04-02",
+    author: str = "ann",
+    extra: str = "",
+) -> str:
     rel = f"people/{author}/evidence/{date}-{name}.md"
     items = "".join(f"  - {link}\n" for link in links_)
-    build_tree(root, {rel: f"---\nkind: evidence\ndate: {date}\nauthor: {author}\ntype: {type_}\n"
-                           f"title: {name}\nlinks:\n{items}competencies:\n  - design\n{extra}---\nDone.\n"})
+    build_tree(
+        root,
+        {
+            rel: f"---\nkind: evidence\ndate: {date}\nauthor: {author}\ntype: {type_}\n"
+            f"title: {name}\nlinks:\n{items}competencies:\n  - design\n{extra}---\nDone.\n"
+        },
+    )
     return f"records/{rel}"
 
 
 # --- link forms -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("acme/payments#412", {"kind": "pr", "repo": "acme/payments", "number": 412}),
-    ("https://github.com/acme/payments/pull/412", {"kind": "pr", "repo": "acme/payments", "number": 412,
-                                                       "web": "https://github.com"}),
-    ("https://gitlab.com/g/sub/p/-/merge_requests/9/diffs", {"kind": "pr", "repo": "g/sub/p", "number": 9,
-                                                                 "web": "https://gitlab.com"}),
-    ("g/sub/p!9", {"kind": "pr", "repo": "g/sub/p", "number": 9}),
-    ("acme/platform@3F9C2AB1", {"kind": "commit", "repo": "acme/platform", "sha": "3f9c2ab1"}),
-    ("https://github.com/acme/web/commit/" + "a" * 40, {"kind": "commit", "repo": "acme/web", "sha": "a" * 40,
-                                                           "web": "https://github.com"}),
-    ("postmortem:pm-2026-007", {"kind": "postmortem", "postmortem": "pm-2026-007"}),
-    ("https://wiki.acme.example/rfc/42", {"kind": "url", "web": "https://wiki.acme.example"}),
-    ("see the wiki", {"kind": "unknown"}),
-    ("acme/payments@xyz", {"kind": "unknown"}),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("acme/payments#412", {"kind": "pr", "repo": "acme/payments", "number": 412}),
+        (
+            "https://github.com/acme/payments/pull/412",
+            {"kind": "pr", "repo": "acme/payments", "number": 412, "web": "https://github.com"},
+        ),
+        (
+            "https://gitlab.com/g/sub/p/-/merge_requests/9/diffs",
+            {"kind": "pr", "repo": "g/sub/p", "number": 9, "web": "https://gitlab.com"},
+        ),
+        ("g/sub/p!9", {"kind": "pr", "repo": "g/sub/p", "number": 9}),
+        ("acme/platform@3F9C2AB1", {"kind": "commit", "repo": "acme/platform", "sha": "3f9c2ab1"}),
+        (
+            "https://github.com/acme/web/commit/" + "a" * 40,
+            {"kind": "commit", "repo": "acme/web", "sha": "a" * 40, "web": "https://github.com"},
+        ),
+        ("postmortem:pm-2026-007", {"kind": "postmortem", "postmortem": "pm-2026-007"}),
+        ("https://wiki.acme.example/rfc/42", {"kind": "url", "web": "https://wiki.acme.example"}),
+        ("see the wiki", {"kind": "unknown"}),
+        ("acme/payments@xyz", {"kind": "unknown"}),
+    ],
+)
 def test_link_forms_parse_to_what_they_point_at(text, expected):
     ref = refs.parse(text)
     assert {k: getattr(ref, k) for k in expected} == expected
@@ -152,14 +214,28 @@ def test_link_forms_parse_to_what_they_point_at(text, expected):
 
 # --- resolution paths ---------------------------------------------------------------------
 
+
 def test_every_merge_style_resolves_to_the_commits_that_merged_it(world):
     root, s = world["root"], world["shas"]
-    evidence(root, "all", [
-        "tiny/api#12", "https://github.com/tiny/api/pull/13", "tiny/api#14", "tiny/api#15", "tiny/api#16",
-        "grp/sub/proj!7", "https://gitlab.com/grp/sub/proj/-/merge_requests/7",
-        f"tiny/api@{s['12a'][:7]}", f"https://github.com/tiny/api/commit/{s['13']}",
-        "https://wiki.tiny.example/retries", "postmortem:pm-1",
-    ], date="2026-03-25", extra="collaborators:\n  - bob\n")
+    evidence(
+        root,
+        "all",
+        [
+            "tiny/api#12",
+            "https://github.com/tiny/api/pull/13",
+            "tiny/api#14",
+            "tiny/api#15",
+            "tiny/api#16",
+            "grp/sub/proj!7",
+            "https://gitlab.com/grp/sub/proj/-/merge_requests/7",
+            f"tiny/api@{s['12a'][:7]}",
+            f"https://github.com/tiny/api/commit/{s['13']}",
+            "https://wiki.tiny.example/retries",
+            "postmortem:pm-1",
+        ],
+        date="2026-03-25",
+        extra="collaborators:\n  - bob\n",
+    )
     org, _ = _org(root)
     report = links.check(org, root)
     assert report.diagnostics == []
@@ -215,13 +291,21 @@ def _commit_with_prefix(repo: GitRepo, prefix_of: str, n: int, message: str) -> 
     stamp = "1775000000 +0000"
     for i in range(10_000_000):
         msg = f"{message} {i}\n"
-        body = (f"tree {tree}\nparent {parent}\nauthor {ANN[0]} <{ANN[1]}> {stamp}\n"
-                f"committer {ANN[0]} <{ANN[1]}> {stamp}\n\n{msg}").encode()
+        body = (
+            f"tree {tree}\nparent {parent}\nauthor {ANN[0]} <{ANN[1]}> {stamp}\n"
+            f"committer {ANN[0]} <{ANN[1]}> {stamp}\n\n{msg}"
+        ).encode()
         sha = hashlib.sha1(b"commit %d\0" % len(body) + body).hexdigest()
         if sha[:n] == prefix_of[:n]:
             break
-    env = {"GIT_AUTHOR_NAME": ANN[0], "GIT_AUTHOR_EMAIL": ANN[1], "GIT_COMMITTER_NAME": ANN[0],
-           "GIT_COMMITTER_EMAIL": ANN[1], "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    env = {
+        "GIT_AUTHOR_NAME": ANN[0],
+        "GIT_AUTHOR_EMAIL": ANN[1],
+        "GIT_COMMITTER_NAME": ANN[0],
+        "GIT_COMMITTER_EMAIL": ANN[1],
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+    }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
@@ -238,12 +322,11 @@ def test_an_ambiguous_short_sha_is_an_error_listing_the_candidates(cli, world, t
     api = world["api"]
     first = world["shas"]["20"]
     twin = _commit_with_prefix(api, first, 4, "Tidy")
-    path = evidence(world["root"], "short", [f"tiny/api@{first[:4]}", f"tiny/api@{first[:12]}"],
-                    type_="code-review")
+    path = evidence(world["root"], "short", [f"tiny/api@{first[:4]}", f"tiny/api@{first[:12]}"], type_="code-review")
     tidy = api.git("log", "-1", "--format=%s", twin)
     res = cli("links", "check", path, cwd=tmp_path)
     assert res.exit_code == 1, res
-    pair = sorted([(first, "2026-04-01", "Revert \"Jittered backoff (#13)\" (#20)"), (twin, "2026-03-31", tidy)])
+    pair = sorted([(first, "2026-04-01", 'Revert "Jittered backoff (#13)" (#20)'), (twin, "2026-03-31", tidy)])
     shown = ", ".join(f"{sha[:12]} ({day} {subject!r})" for sha, day, subject in pair)
     assert res.stdout == (
         f"{path}:8:5: tiny/api@{first[:4]}: the short sha {first[:4]} matches 2 commits: {shown} "
@@ -253,13 +336,16 @@ def test_an_ambiguous_short_sha_is_an_error_listing_the_candidates(cli, world, t
 
 # --- authorship ---------------------------------------------------------------------------
 
+
 def test_work_by_someone_else_is_not_the_evidence_authors(cli, world, tmp_path):
     s = world["shas"]
     path = evidence(world["root"], "theirs", ["tiny/api#14", "tiny/api#19", f"tiny/api@{s['17'][:10]}"])
     res = cli("links", "check", path, cwd=tmp_path)
     assert res.exit_code == 1, res
-    hint = ("(add the author's email to their person record, list the real author under 'collaborators', "
-            "or use a type that does not claim authorship (e.g. code-review)) [link/not-author]\n")
+    hint = (
+        "(add the author's email to their person record, list the real author under 'collaborators', "
+        "or use a type that does not claim authorship (e.g. code-review)) [link/not-author]\n"
+    )
     assert res.stdout == (
         f"{path}:8:5: tiny/api#14 was not authored by the evidence's author ann (ann@tiny.example): "
         f"its commits are by bob@tiny.example {hint}"
@@ -296,6 +382,7 @@ def test_authorship_types_can_be_configured_in_the_org(cli, world, tmp_path):
 
 # --- dates --------------------------------------------------------------------------------
 
+
 def test_evidence_dated_long_before_the_merge_is_a_warning(cli, world, tmp_path):
     path = evidence(world["root"], "early", ["tiny/api#13", "tiny/api#15"], date="2026-02-20")
     res = cli("links", "check", path, cwd=tmp_path)
@@ -309,6 +396,7 @@ def test_evidence_dated_long_before_the_merge_is_a_warning(cli, world, tmp_path)
 
 
 # --- postmortems, configuration, malformed links -------------------------------------------
+
 
 def test_a_postmortem_link_needs_the_author_among_participants_or_owners(cli, world, tmp_path):
     root = world["root"]
@@ -325,8 +413,9 @@ def test_a_postmortem_link_needs_the_author_among_participants_or_owners(cli, wo
 
 
 def test_a_link_into_an_unconfigured_repository_names_the_fix(cli, world, tmp_path):
-    path = evidence(world["root"], "elsewhere", ["tiny/apl#12", "https://github.com/torvalds/linux/pull/1",
-                                                  "see the API docs"])
+    path = evidence(
+        world["root"], "elsewhere", ["tiny/apl#12", "https://github.com/torvalds/linux/pull/1", "see the API docs"]
+    )
     res = cli("links", "check", path, cwd=tmp_path)
     assert res.exit_code == 1
     assert res.stdout == (
@@ -377,6 +466,7 @@ def test_a_missing_default_branch_is_a_configuration_error(cli, world, tmp_path)
 
 # --- output formats -------------------------------------------------------------------------
 
+
 def test_json_and_github_formats_carry_the_same_findings(cli, world, tmp_path):
     path = evidence(world["root"], "bad", ["tiny/api#99"])
     res = cli("links", "check", path, "--format", "json", cwd=tmp_path)
@@ -384,12 +474,14 @@ def test_json_and_github_formats_carry_the_same_findings(cli, world, tmp_path):
     doc = json.loads(res.stdout)
     assert doc["summary"] == {"errors": 1, "warnings": 0, "links": 1, "resolved": 0}
     assert [(d["path"], d["line"], d["col"], d["rule"]) for d in doc["diagnostics"]] == [
-        (path, 8, 5, "link/unresolved")]
+        (path, 8, 5, "link/unresolved")
+    ]
     res = cli("links", "check", path, "--format", "github", cwd=tmp_path)
     assert res.stdout.startswith(f"::error file={path},line=8,col=5,title=link/unresolved::tiny/api#99: no commit")
 
 
 # --- validate -----------------------------------------------------------------------------
+
 
 def test_validate_checks_links_when_the_clones_are_present(cli, world, tmp_path):
     path = evidence(world["root"], "bad", ["tiny/api#99"])
@@ -418,11 +510,13 @@ def test_validate_says_which_repositories_it_did_not_check(cli, world, tmp_path)
 
 # --- the index: built once per repository per run, cached by head --------------------------
 
+
 def test_the_index_is_built_once_for_many_links_and_not_at_all_when_cached(world, tmp_path):
     root, api = world["root"], world["api"]
     for i in range(30):
-        evidence(root, f"e{i}", ["tiny/api#12", "tiny/api#15", f"tiny/api@{world['shas']['12a'][:8]}"],
-                 date="2026-03-20")
+        evidence(
+            root, f"e{i}", ["tiny/api#12", "tiny/api#15", f"tiny/api@{world['shas']['12a'][:8]}"], date="2026-03-20"
+        )
     org, _ = _org(root)
     before = links.log_walks
     assert links.check(org, root).diagnostics == []
@@ -485,7 +579,9 @@ def test_resolve_write_records_resolutions_and_keeps_everything_else(cli, world,
     res = cli("links", "resolve", "--write", path, cwd=tmp_path)
     assert res.exit_code == 0, res
     assert res.stderr.endswith(f"wrote 1 evidence file: records/{EV}/2026-04-02-write.md\n")
-    assert path.read_text(encoding="utf-8") == f"""\
+    assert (
+        path.read_text(encoding="utf-8")
+        == f"""\
 ---
 # the retry work
 kind: evidence
@@ -500,7 +596,7 @@ links:
       repo: tiny/api
       pr: 12
       commits:
-        - {s['12']}
+        - {s["12"]}
       style: merge
       merged_at: '2026-02-25T10:00:00+00:00'
       files_changed: 2
@@ -511,8 +607,8 @@ links:
       repo: tiny/api
       pr: 15
       commits:
-        - {s['15a']}
-        - {s['15b']}
+        - {s["15a"]}
+        - {s["15b"]}
       style: trailer
       merged_at: '2026-03-12T11:00:00+00:00'
       files_changed: 2
@@ -523,7 +619,7 @@ links:
       repo: tiny/api
       pr: 13
       commits:
-        - {s['13']}
+        - {s["13"]}
       style: squash
       merged_at: '2026-03-03T10:00:00+00:00'
       files_changed: 1
@@ -534,6 +630,7 @@ competencies:
 ---
 Body with links: tiny/api#12 stays as written.
 """
+    )
     assert cli("validate", "records", cwd=tmp_path).exit_code == 0
 
 
@@ -552,7 +649,8 @@ def test_resolve_write_is_idempotent_and_refreshes_a_stale_resolution(cli, world
         b"      style: squash\n      merged_at: '2026-03-03T10:00:00+00:00'\n      files_changed: 1\n"
         b"      url: https://github.com/tiny/api/pull/13\n      verified_at: '2026-11-24'",
         b"      style: squash\n      merged_at: '2026-03-03T10:00:00+00:00'\n      files_changed: 1\n"
-        b"      url: https://github.com/tiny/api/pull/13\n      verified_at: '2026-11-30'")
+        b"      url: https://github.com/tiny/api/pull/13\n      verified_at: '2026-11-30'",
+    )
 
 
 def test_a_recorded_resolution_that_disagrees_with_git_is_reported(cli, world, tmp_path):
@@ -573,14 +671,18 @@ def test_a_recorded_resolution_that_disagrees_with_git_is_reported(cli, world, t
 def test_resolve_write_keeps_crlf_line_endings_and_flow_lists(cli, world, tmp_path):
     s = world["shas"]
     path = world["root"] / EV / "2026-04-02-crlf.md"
-    text = ("---\r\nkind: evidence\r\ndate: 2026-04-02\r\nauthor: ann\r\ntype: pr\r\ntitle: CRLF\r\n"
-            "links: [tiny/api#13, https://x.example]\r\ncompetencies: [design]\r\n---\r\nBody.\r\n")
+    text = (
+        "---\r\nkind: evidence\r\ndate: 2026-04-02\r\nauthor: ann\r\ntype: pr\r\ntitle: CRLF\r\n"
+        "links: [tiny/api#13, https://x.example]\r\ncompetencies: [design]\r\n---\r\nBody.\r\n"
+    )
     path.write_bytes(text.encode())
     assert cli("links", "resolve", "--write", path, cwd=tmp_path).exit_code == 0
     assert path.read_bytes().decode() == text.replace(
-        "[tiny/api#13,", "[{ref: tiny/api#13, resolved: {repo: tiny/api, pr: 13, commits: "
+        "[tiny/api#13,",
+        "[{ref: tiny/api#13, resolved: {repo: tiny/api, pr: 13, commits: "
         f"[{s['13']}], style: squash, merged_at: '2026-03-03T10:00:00+00:00', files_changed: 1, "
-        "url: https://github.com/tiny/api/pull/13, verified_at: '2026-11-24'}},")
+        "url: https://github.com/tiny/api/pull/13, verified_at: '2026-11-24'}},",
+    )
     assert cli("validate", "records", cwd=tmp_path).exit_code == 0
 
 
@@ -600,6 +702,7 @@ def test_resolve_without_write_shows_resolutions_and_changes_nothing(cli, world,
 
 
 # --- a large history ------------------------------------------------------------------------
+
 
 def _large_history(path: Path, commits: int) -> None:
     """`commits` squash merges '(#N)' on main by Ann, written by git fast-import."""
@@ -635,8 +738,12 @@ def test_a_thousand_links_into_fifty_thousand_commits_walk_the_log_once(minimal,
     shas = shas.git("rev-list", "main").split()[::-1]  # oldest first: shas[n - 1] merged #n
     for i in range(250):  # 250 entries x 4 links: PRs across the history, abbreviated shas, a URL
         n = 1 + (i * 199) % 49_990
-        evidence(minimal, f"e{i}", [f"tiny/api#{n}", f"tiny/api#{n + 2}", f"tiny/api@{shas[n][:10]}",
-                                    "https://docs.example/x"], date=dt_of(n + 2))
+        evidence(
+            minimal,
+            f"e{i}",
+            [f"tiny/api#{n}", f"tiny/api#{n + 2}", f"tiny/api@{shas[n][:10]}", "https://docs.example/x"],
+            date=dt_of(n + 2),
+        )
     org, _ = _org(minimal)
     before = links.log_walks
     t0 = time.perf_counter()
@@ -649,8 +756,10 @@ def test_a_thousand_links_into_fifty_thousand_commits_walk_the_log_once(minimal,
     assert cold.diagnostics == warm.diagnostics == []
     assert len(cold.resolutions) == 751  # 750 + the fixture's tiny/api#12
     with capsys.disabled():
-        print(f"\n  links check: {cold.links} links, 50,000 commits: {t1 - t0:.2f} s cold "
-              f"(one log walk), {t2 - t1:.2f} s with the index cached")
+        print(
+            f"\n  links check: {cold.links} links, 50,000 commits: {t1 - t0:.2f} s cold "
+            f"(one log walk), {t2 - t1:.2f} s with the index cached"
+        )
 
 
 def dt_of(n: int) -> str:
@@ -662,13 +771,27 @@ def dt_of(n: int) -> str:
 def test_links_render_to_web_addresses_without_the_clones(world):
     org, _ = _org(world["root"])
     sha = "0123456789abcdef0123456789abcdef01234567"
-    assert [links.href(org, text) for text in [
-        "tiny/api#12", f"tiny/api@{sha[:10]}", "grp/sub/proj!7", f"grp/sub/proj@{sha}",
-        "https://github.com/other/repo/pull/3", "https://wiki.tiny.example/x", "postmortem:pm-1", "other/repo#1",
-    ]] == [
-        "https://github.com/tiny/api/pull/12", f"https://github.com/tiny/api/commit/{sha[:10]}",
-        "https://gitlab.com/grp/sub/proj/-/merge_requests/7", f"https://gitlab.com/grp/sub/proj/-/commit/{sha}",
-        "https://github.com/other/repo/pull/3", "https://wiki.tiny.example/x", None, None,
+    assert [
+        links.href(org, text)
+        for text in [
+            "tiny/api#12",
+            f"tiny/api@{sha[:10]}",
+            "grp/sub/proj!7",
+            f"grp/sub/proj@{sha}",
+            "https://github.com/other/repo/pull/3",
+            "https://wiki.tiny.example/x",
+            "postmortem:pm-1",
+            "other/repo#1",
+        ]
+    ] == [
+        "https://github.com/tiny/api/pull/12",
+        f"https://github.com/tiny/api/commit/{sha[:10]}",
+        "https://gitlab.com/grp/sub/proj/-/merge_requests/7",
+        f"https://gitlab.com/grp/sub/proj/-/commit/{sha}",
+        "https://github.com/other/repo/pull/3",
+        "https://wiki.tiny.example/x",
+        None,
+        None,
     ]
 
 
@@ -694,8 +817,16 @@ def test_an_index_not_written_with_the_local_key_is_never_read(world, tmp_path):
     assert links.check(org, root).diagnostics == []
     path = tmp_path / "cache" / "links-tiny_api.marshal"
     data = marshal.loads(path.read_bytes()[32:])
-    forged = marshal.dumps({**data, **{k: type(v)() for k, v in data.items()
-                                       if isinstance(v, (dict, list)) and k not in ("version", "head", "branch")}})
+    forged = marshal.dumps(
+        {
+            **data,
+            **{
+                k: type(v)()
+                for k, v in data.items()
+                if isinstance(v, (dict, list)) and k not in ("version", "head", "branch")
+            },
+        }
+    )
     path.write_bytes(hmac.new(b"another key" * 3, forged, hashlib.sha256).digest() + forged)
     before = links.log_walks
     assert links.check(org, root).diagnostics == []  # walked again: the forged index was ignored

@@ -11,8 +11,11 @@ import pytest
 
 from perfdocs.example import repos as examples
 
-ENV = {"acme/payments": "PERFDOCS_REPO_ACME_PAYMENTS", "acme/platform": "PERFDOCS_REPO_ACME_PLATFORM",
-       "acme/web": "PERFDOCS_REPO_ACME_WEB"}
+ENV = {
+    "acme/payments": "PERFDOCS_REPO_ACME_PAYMENTS",
+    "acme/platform": "PERFDOCS_REPO_ACME_PLATFORM",
+    "acme/web": "PERFDOCS_REPO_ACME_WEB",
+}
 
 
 def git(path: Path, *args: str) -> str:
@@ -61,8 +64,9 @@ def test_every_example_link_resolves_to_its_authors_work(cli, example, with_repo
     res = cli("links", "check", "records", cwd=tmp_path)
     assert res.exit_code == 0, res
     assert res.stdout == ""
-    summary = re.fullmatch(r"(\d+) links checked, (\d+) resolved against git: 0 errors, 0 warnings \(ok\)\n",
-                           res.stderr)
+    summary = re.fullmatch(
+        r"(\d+) links checked, (\d+) resolved against git: 0 errors, 0 warnings \(ok\)\n", res.stderr
+    )
     assert summary and int(summary[2]) >= 30, res.stderr
 
 
@@ -81,16 +85,19 @@ def test_validate_verifies_every_example_link_when_cloned(cli, example, with_rep
     assert res.exit_code == 0, res
     assert "link/" not in res.stdout
     notes = [line for line in res.stderr.splitlines() if line.startswith("note:")]
-    assert notes == ["note: 35 evidence links verified against git "
-                     "(of 68 links; web addresses and postmortems are not git links)"]
+    assert notes == [
+        "note: 35 evidence links verified against git (of 68 links; web addresses and postmortems are not git links)"
+    ]
 
 
 def test_the_example_ships_the_resolutions_of_its_links_and_they_are_current(cli, example, with_repos, tmp_path):
     """The example's evidence carries `resolved:` blocks (written by `links resolve --write`),
     so packets show verified links; the generated repositories give the same shas every
     time, so resolving again changes nothing."""
-    shipped = sum(text.count("    resolved:\n") for text in
-                  (p.read_text(encoding="utf-8") for p in (example / "people").rglob("*.md")))
+    shipped = sum(
+        text.count("    resolved:\n")
+        for text in (p.read_text(encoding="utf-8") for p in (example / "people").rglob("*.md"))
+    )
     assert shipped >= 35
     again = cli("links", "resolve", "--write", "records", cwd=tmp_path)
     assert again.exit_code == 0 and again.stderr.endswith("wrote 0 evidence files (all up to date)\n"), again
@@ -101,7 +108,7 @@ def test_the_example_ships_the_resolutions_of_its_links_and_they_are_current(cli
 def test_each_repository_has_a_year_of_deploys_reverts_and_hotfixes(repos, name):
     path = repos / name
     tags = git(path, "tag", "--list", "deploy-*").split()
-    months = {t[len("deploy-"):len("deploy-2026-01")] for t in tags}
+    months = {t[len("deploy-") : len("deploy-2026-01")] for t in tags}
     assert {f"2026-{m:02d}" for m in range(1, 11)} <= months
     assert len(tags) / 43 >= 2  # 43 weeks from January to October: a few deploys a week
     assert git(path, "cat-file", "-t", tags[0]).strip() == "tag"  # annotated, dated by the release bot
@@ -126,8 +133,10 @@ def test_regeneration_never_replaces_a_folder_it_did_not_create(tmp_path):
 def test_examples_repos_command_creates_them_beside_the_records(cli, example, tmp_path):
     res = cli("examples", "repos", "--records", "records", cwd=tmp_path)
     assert res.exit_code == 0, res
-    assert res.stdout == ("created example-repos/acme/payments (acme/payments)\n"
-                          "created example-repos/acme/platform (acme/platform)\n"
-                          "created example-repos/acme/web (acme/web)\n")
+    assert res.stdout == (
+        "created example-repos/acme/payments (acme/payments)\n"
+        "created example-repos/acme/platform (acme/platform)\n"
+        "created example-repos/acme/web (acme/web)\n"
+    )
     res = cli("links", "check", "records", cwd=tmp_path)
     assert (res.exit_code, res.stdout) == (0, ""), res

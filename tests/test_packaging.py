@@ -11,9 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import GIT_ENV, REPO
 
 from perfdocs import __version__
+
+from conftest import GIT_ENV, REPO
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +29,7 @@ def run(*args: str | Path, cwd: Path, env: dict | None = None) -> subprocess.Com
 def wheel(tmp_path_factory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     # hatchling is in the test extra, so the wheel builds without the package index
-    run(sys.executable, "-m", "pip", "wheel", REPO, "--no-deps", "--no-build-isolation", "-q", "-w", dist,
-        cwd=dist)
+    run(sys.executable, "-m", "pip", "wheel", REPO, "--no-deps", "--no-build-isolation", "-q", "-w", dist, cwd=dist)
     (built,) = dist.glob("perfdocs-*.whl")
     return built
 
@@ -58,8 +58,13 @@ def test_the_wheel_carries_schemas_templates_and_example_records(wheel):
 
 
 def test_the_installed_wheel_works_away_from_the_source_tree(venv, tmp_path):
-    env = {**os.environ, **GIT_ENV, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
-           "PERFDOCS_TODAY": "2026-11-24", "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}
+    env = {
+        **os.environ,
+        **GIT_ENV,
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "PERFDOCS_TODAY": "2026-11-24",
+        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
+    }
     (tmp_path / "gitconfig").write_text("[user]\n\tname = Ann\n\temail = ann@example.com\n")
     where = run(venv / "bin/python", "-c", "import perfdocs; print(perfdocs.__file__)", cwd=tmp_path, env=env)
     assert Path(where.stdout.strip()).is_relative_to(venv)
@@ -75,7 +80,8 @@ def test_the_installed_wheel_works_away_from_the_source_tree(venv, tmp_path):
 
     run(perfdocs, "schema", "export", "schemas", cwd=tmp_path, env=env)
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(
-        p.name for p in (REPO / "schemas").glob("*.schema.json"))
+        p.name for p in (REPO / "schemas").glob("*.schema.json")
+    )
 
     run(perfdocs, "init", "my-records", cwd=tmp_path, env=env)
     repo = tmp_path / "my-records"

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import build_tree, edit
 
 ORG = """\
@@ -173,7 +174,8 @@ def redate(root: Path, rel: str, day: str) -> str:
     text = old.read_text(encoding="utf-8")
     old.unlink()
     (old.parent / f"{day}{old.stem[10:]}.md").write_text(
-        text.replace(f"date: {old_id[4:14]}", f"date: {day}"), encoding="utf-8")
+        text.replace(f"date: {old_id[4:14]}", f"date: {day}"), encoding="utf-8"
+    )
     edit(root / PACKET, old_id, new_id)
     return new_id
 
@@ -188,8 +190,11 @@ def findings(report: dict) -> list[tuple[str, str]]:
     return [(f["rule"], f["message"]) for f in report["findings"]]
 
 
-UNVERIFIED_BOTH = ("readiness/unverified", "2 of 2 counted evidence entries have no verified link (run "
-                   "`perfdocs links resolve --write`): cat/2026-02-10-rfc, cat/2026-05-10-mentoring")
+UNVERIFIED_BOTH = (
+    "readiness/unverified",
+    "2 of 2 counted evidence entries have no verified link (run "
+    "`perfdocs links resolve --write`): cat/2026-02-10-rfc, cat/2026-05-10-mentoring",
+)
 
 
 def test_the_hand_built_packet_is_ready_with_only_the_unverified_note(cli, tiny):
@@ -206,7 +211,9 @@ def test_the_hand_built_packet_is_ready_with_only_the_unverified_note(cli, tiny)
 def test_the_text_report_shows_every_competency_claim_and_evidence(cli, tiny):
     res = cli("packet", "check", tiny / PACKET)
     assert res.exit_code == 0, res
-    assert res.stdout == """\
+    assert (
+        res.stdout
+        == """\
 Promotion readiness: cat l2 -> l3 (Senior Engineer)
 
 Ready: every competency of l3 is supported by cat's own evidence inside the window, and nothing is missing.
@@ -257,23 +264,33 @@ the competency it is cited for
 
 Advisory: this checks the records against the published rules; people decide promotions.
 """
+    )
 
 
 def test_a_competency_without_a_claim_is_a_missing_piece(cli, tiny):
-    edit(tiny / PACKET, """\
+    edit(
+        tiny / PACKET,
+        """\
   - competency: mentoring
     claim: Grows joiners.
     evidence: [cat/2026-05-10-mentoring]
-""", "")
+""",
+        "",
+    )
     report = check(cli, tiny)
     # Only the RFC is counted now: one quarter (Q1), so consistency fails too.
     assert report["verdict"] == "not yet"
     assert findings(report) == [
         ("readiness/no-claim", 'no claim for mentoring (collaboration): l3 expects "Grows engineers."'),
-        ("readiness/consistency", "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show "
-                                  "it is sustained"),
-        ("readiness/unverified", "1 of 1 counted evidence entry has no verified link (run "
-                                 "`perfdocs links resolve --write`): cat/2026-02-10-rfc"),
+        (
+            "readiness/consistency",
+            "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show it is sustained",
+        ),
+        (
+            "readiness/unverified",
+            "1 of 1 counted evidence entry has no verified link (run "
+            "`perfdocs links resolve --write`): cat/2026-02-10-rfc",
+        ),
     ]
 
 
@@ -284,23 +301,30 @@ def test_a_claim_without_evidence_is_disqualifying(cli, tiny):
     assert findings(report) == [
         ("readiness/claim-without-evidence", "the claim for mentoring cites no evidence: support it or remove it"),
         ("readiness/too-little-evidence", "mentoring has 0 counted evidence entries; at least 1 needed"),
-        ("readiness/consistency", "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show "
-                                  "it is sustained"),
-        ("readiness/unverified", "1 of 1 counted evidence entry has no verified link (run "
-                                 "`perfdocs links resolve --write`): cat/2026-02-10-rfc"),
+        (
+            "readiness/consistency",
+            "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show it is sustained",
+        ),
+        (
+            "readiness/unverified",
+            "1 of 1 counted evidence entry has no verified link (run "
+            "`perfdocs links resolve --write`): cat/2026-02-10-rfc",
+        ),
     ]
     assert [f["disqualifying"] for f in report["findings"]] == [True, False, False, False]
 
 
 def test_someone_elses_evidence_is_disqualifying_and_the_check_still_runs(cli, tiny):
-    edit(tiny / PACKET, "evidence: [cat/2026-05-10-mentoring]",
-         "evidence: [cat/2026-05-10-mentoring, max/2026-03-01-review]")
+    edit(
+        tiny / PACKET,
+        "evidence: [cat/2026-05-10-mentoring]",
+        "evidence: [cat/2026-05-10-mentoring, max/2026-03-01-review]",
+    )
     # validate reports it as an error; the readiness check shows it as a finding instead.
     assert cli("validate", tiny).exit_code == 1
     report = check(cli, tiny)
     assert report["verdict"] == "not yet"
-    assert findings(report)[0] == ("readiness/foreign-evidence", "max/2026-03-01-review is max's evidence, "
-                                                                 "not cat's")
+    assert findings(report)[0] == ("readiness/foreign-evidence", "max/2026-03-01-review is max's evidence, not cat's")
     assert report["competencies"][1]["counted"] == ["cat/2026-05-10-mentoring"]
     assert [f["rule"] for f in report["findings"]] == ["readiness/foreign-evidence", "readiness/unverified"]
 
@@ -317,11 +341,15 @@ def test_evidence_outside_the_window_is_disqualifying_and_does_not_count(cli, ti
     redate(tiny, MENTORING, "2026-07-10")
     report = check(cli, tiny)
     assert findings(report)[:3] == [
-        ("readiness/outside-window", "cat/2026-07-10-mentoring is dated 2026-07-10, outside the window "
-                                     "2026-01-01 to 2026-06-30"),
+        (
+            "readiness/outside-window",
+            "cat/2026-07-10-mentoring is dated 2026-07-10, outside the window 2026-01-01 to 2026-06-30",
+        ),
         ("readiness/too-little-evidence", "mentoring has 0 counted evidence entries; at least 1 needed"),
-        ("readiness/consistency", "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show "
-                                  "it is sustained"),
+        (
+            "readiness/consistency",
+            "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show it is sustained",
+        ),
     ]
     assert report["findings"][0]["disqualifying"] is True
 
@@ -333,21 +361,30 @@ def test_a_window_longer_than_the_org_allows_is_shortened(cli, tiny):
     report = check(cli, tiny)
     assert report["window"] == ["2025-06-30", "2026-06-30"]
     assert report["window_clipped"] is True
-    assert findings(report)[0] == ("readiness/outside-window", "cat/2025-05-10-rfc is dated 2025-05-10, outside "
-                                                               "the window 2025-06-30 to 2026-06-30")
+    assert findings(report)[0] == (
+        "readiness/outside-window",
+        "cat/2025-05-10-rfc is dated 2025-05-10, outside the window 2025-06-30 to 2026-06-30",
+    )
 
 
 def test_evidence_that_does_not_name_the_competency_does_not_count_for_it(cli, tiny):
     edit(tiny / PACKET, "evidence: [cat/2026-05-10-mentoring]", "evidence: [cat/2026-02-10-rfc]")
     report = check(cli, tiny)
     assert findings(report) == [
-        ("readiness/off-competency", "cat/2026-02-10-rfc does not name mentoring among its competencies, so it "
-                                     "does not count for it"),
+        (
+            "readiness/off-competency",
+            "cat/2026-02-10-rfc does not name mentoring among its competencies, so it does not count for it",
+        ),
         ("readiness/too-little-evidence", "mentoring has 0 counted evidence entries; at least 1 needed"),
-        ("readiness/consistency", "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show "
-                                  "it is sustained"),
-        ("readiness/unverified", "1 of 1 counted evidence entry has no verified link (run "
-                                 "`perfdocs links resolve --write`): cat/2026-02-10-rfc"),
+        (
+            "readiness/consistency",
+            "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show it is sustained",
+        ),
+        (
+            "readiness/unverified",
+            "1 of 1 counted evidence entry has no verified link (run "
+            "`perfdocs links resolve --write`): cat/2026-02-10-rfc",
+        ),
     ]
 
 
@@ -355,18 +392,25 @@ def test_one_burst_of_evidence_is_not_consistency(cli, tiny):
     redate(tiny, MENTORING, "2026-03-20")
     report = check(cli, tiny)
     assert findings(report) == [
-        ("readiness/consistency", "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show "
-                                  "it is sustained"),
-        ("readiness/unverified", "2 of 2 counted evidence entries have no verified link (run "
-                                 "`perfdocs links resolve --write`): cat/2026-02-10-rfc, cat/2026-03-20-mentoring"),
+        (
+            "readiness/consistency",
+            "the counted evidence spans 1 quarter (2026-Q1); at least 2 needed to show it is sustained",
+        ),
+        (
+            "readiness/unverified",
+            "2 of 2 counted evidence entries have no verified link (run "
+            "`perfdocs links resolve --write`): cat/2026-02-10-rfc, cat/2026-03-20-mentoring",
+        ),
     ]
 
 
 def test_the_quarters_needed_come_from_the_org(cli, tiny):
     edit(tiny / "org.yaml", "min_quarters: 2", "min_quarters: 3")
     report = check(cli, tiny)
-    assert findings(report)[0] == ("readiness/consistency", "the counted evidence spans 2 quarters (2026-Q1, "
-                                                            "2026-Q2); at least 3 needed to show it is sustained")
+    assert findings(report)[0] == (
+        "readiness/consistency",
+        "the counted evidence spans 2 quarters (2026-Q1, 2026-Q2); at least 3 needed to show it is sustained",
+    )
 
 
 def test_evidence_below_the_target_levels_scope_is_a_missing_piece(cli, tiny):
@@ -414,8 +458,11 @@ def test_links_verified_by_links_resolve_count_as_verified(cli, tiny):
     report = check(cli, tiny)
     assert report["competencies"][0]["evidence"][0]["verified"] is True
     assert findings(report) == [
-        ("readiness/unverified", "1 of 2 counted evidence entries has no verified link (run "
-                                 "`perfdocs links resolve --write`): cat/2026-05-10-mentoring"),
+        (
+            "readiness/unverified",
+            "1 of 2 counted evidence entries has no verified link (run "
+            "`perfdocs links resolve --write`): cat/2026-05-10-mentoring",
+        ),
     ]
     assert report["verdict"] == "ready"
 
@@ -443,15 +490,22 @@ The queue backed up for half an hour.
 def test_a_link_to_an_existing_postmortem_record_counts_as_verified(cli, tiny):
     (tiny / "postmortems").mkdir()
     (tiny / "postmortems/pm-7.md").write_text(POSTMORTEM, encoding="utf-8")
-    edit(tiny / MENTORING, "competencies:", "links: ['postmortem:pm-7', 'https://wiki.tiny.example/on-call']\n"
-                                            "competencies:")
+    edit(
+        tiny / MENTORING,
+        "competencies:",
+        "links: ['postmortem:pm-7', 'https://wiki.tiny.example/on-call']\ncompetencies:",
+    )
     report = check(cli, tiny)
-    mentoring = next(ev for comp in report["competencies"] for ev in comp["evidence"]
-                     if ev["id"] == "cat/2026-05-10-mentoring")
+    mentoring = next(
+        ev for comp in report["competencies"] for ev in comp["evidence"] if ev["id"] == "cat/2026-05-10-mentoring"
+    )
     assert (mentoring["verified"], mentoring["links_verified"], mentoring["links"]) == (True, 1, 2)
     assert findings(report) == [
-        ("readiness/unverified", "1 of 2 counted evidence entries has no verified link (run "
-                                 "`perfdocs links resolve --write`): cat/2026-02-10-rfc"),
+        (
+            "readiness/unverified",
+            "1 of 2 counted evidence entries has no verified link (run "
+            "`perfdocs links resolve --write`): cat/2026-02-10-rfc",
+        ),
     ]
 
 
@@ -469,10 +523,13 @@ def test_the_markdown_report_is_a_pull_request_comment(cli, tiny):
     assert res.exit_code == 0, res
     assert res.stdout.startswith(
         "## Promotion readiness: Cat (cat), l2 → l3 Senior Engineer\n\n"
-        "**Not yet: 1 disqualifying finding and 2 missing pieces.**\n")
-    assert ("### Disqualifying findings\n\n"
-            "- the claim for mentoring cites no evidence: support it or remove it "
-            "`readiness/claim-without-evidence`\n") in res.stdout
+        "**Not yet: 1 disqualifying finding and 2 missing pieces.**\n"
+    )
+    assert (
+        "### Disqualifying findings\n\n"
+        "- the claim for mentoring cites no evidence: support it or remove it "
+        "`readiness/claim-without-evidence`\n"
+    ) in res.stdout
     assert "| Mentoring | collaboration | 1 | 0 | - | - | gap |\n" in res.stdout
 
 
@@ -494,12 +551,21 @@ def test_checking_a_file_that_is_not_a_packet_is_a_usage_error(cli, tiny):
     assert res.stderr.endswith("is not a packet record (kind: packet)\n")
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("by_level: {l2: team, l3: multi-team}", "by_level: {l2: team, l4: multi-team}",
-     "org.yaml:20:26: no track has a level 'l4' [readiness/config]"),
-    ("evidence_types: [rfc]", "evidence_types: [rfcs]",
-     "org.yaml:23:22: unknown evidence type 'rfcs'; did you mean 'rfc'? [readiness/config]"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "by_level: {l2: team, l3: multi-team}",
+            "by_level: {l2: team, l4: multi-team}",
+            "org.yaml:20:26: no track has a level 'l4' [readiness/config]",
+        ),
+        (
+            "evidence_types: [rfc]",
+            "evidence_types: [rfcs]",
+            "org.yaml:23:22: unknown evidence type 'rfcs'; did you mean 'rfc'? [readiness/config]",
+        ),
+    ],
+)
 def test_readiness_settings_that_name_nothing_real_are_reported_in_org_yaml(cli, tiny, old, new, message):
     edit(tiny / "org.yaml", old, new)
     res = cli("packet", "check", tiny / PACKET)

@@ -12,12 +12,15 @@ TESTS = REPO / "tests"
 def _section(title: str) -> str:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     start = readme.index(f"\n## {title}\n")
-    return readme[start:readme.index("\n## ", start + 1)]
+    return readme[start : readme.index("\n## ", start + 1)]
 
 
 def test_every_guarantee_names_tests_that_exist():
-    rows = [line for line in _section("Guarantees").splitlines()
-            if line.startswith("| ") and not line.startswith(("| Guarantee", "|---"))]
+    rows = [
+        line
+        for line in _section("Guarantees").splitlines()
+        if line.startswith("| ") and not line.startswith(("| Guarantee", "|---"))
+    ]
     assert len(rows) >= 15
     for row in rows:
         cited = re.findall(r"`([^`]+)`", row.rsplit(" | ", 1)[1])

@@ -6,21 +6,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_tree
 
 from perfdocs.people import reviews
 from perfdocs.validation import validate
 
+from conftest import REPO, build_tree
+
 
 def person(handle: str, team: str, level: str, manager: str | None) -> str:
-    return (f"kind: person\nhandle: {handle}\nname: {handle.title()}\nemails: [{handle}@tiny.example]\n"
-            f"track: eng\nlevel: {level}\nteam: {team}\n" + (f"manager: {manager}\n" if manager else "")
-            + "start_date: 2024-01-01\n")
+    return (
+        f"kind: person\nhandle: {handle}\nname: {handle.title()}\nemails: [{handle}@tiny.example]\n"
+        f"track: eng\nlevel: {level}\nteam: {team}\n"
+        + (f"manager: {manager}\n" if manager else "")
+        + "start_date: 2024-01-01\n"
+    )
 
 
 def evidence(day: str, comps: str, collaborators: str = "[]", etype: str = "pr") -> str:
-    return (f"---\nkind: evidence\ndate: {day}\nauthor: dev\ntype: {etype}\ntitle: Work of {day}\n"
-            f"competencies: {comps}\ncollaborators: {collaborators}\nscope: team\n---\nWhat happened.\n")
+    return (
+        f"---\nkind: evidence\ndate: {day}\nauthor: dev\ntype: {etype}\ntitle: Work of {day}\n"
+        f"competencies: {comps}\ncollaborators: {collaborators}\nscope: team\n---\nWhat happened.\n"
+    )
 
 
 FILES = {
@@ -85,22 +91,26 @@ def tiny(tmp_path) -> Path:
     return build_tree(tmp_path / "tiny", FILES)
 
 
-@pytest.mark.parametrize("baseline, target, current, expected", [
-    (40, 100, 100, 100.0),   # met exactly
-    (12, 0, 1, 91.7),        # lower is better: 11 of the 12 to go
-    (180, 15, 12, 100.0),    # beaten: 101.8 capped to 100
-    (10, 20, 5, 0.0),        # worse than the baseline: capped to 0
-    (0, 10, 8, 80.0),
-    (5, 5, 5, 100.0),        # nothing to move: met when current is the target
-    (5, 5, 4, 0.0),
-])
+@pytest.mark.parametrize(
+    "baseline, target, current, expected",
+    [
+        (40, 100, 100, 100.0),  # met exactly
+        (12, 0, 1, 91.7),  # lower is better: 11 of the 12 to go
+        (180, 15, 12, 100.0),  # beaten: 101.8 capped to 100
+        (10, 20, 5, 0.0),  # worse than the baseline: capped to 0
+        (0, 10, 8, 80.0),
+        (5, 5, 5, 100.0),  # nothing to move: met when current is the target
+        (5, 5, 4, 0.0),
+    ],
+)
 def test_key_result_completion_is_the_share_of_the_way_from_baseline_to_target(baseline, target, current, expected):
     kr = {"baseline": baseline, "target": target, "current": current}
     assert reviews.kr_completion(kr) == expected
 
 
-@pytest.mark.parametrize("completion, rating", [(100, "exceeds"), (99.9, "meets"), (80, "meets"),
-                                                (79.9, "below"), (0, "below")])
+@pytest.mark.parametrize(
+    "completion, rating", [(100, "exceeds"), (99.9, "meets"), (80, "meets"), (79.9, "below"), (0, "below")]
+)
 def test_the_rating_is_the_first_whose_minimum_the_completion_reaches(tiny, completion, rating):
     org = validate(tiny).org
     assert reviews.rating_for(org, completion)["id"] == rating
@@ -110,7 +120,9 @@ def test_the_review_draft_is_prefilled_and_valid(cli, tiny):
     res = cli("review", "draft", "dev", "--period", "2026-Q3", "--records", tiny)
     assert res.exit_code == 0, res
     assert res.stdout == f"{tiny / 'people/dev/reviews/2026-q3.md'}\n"
-    assert (tiny / "people/dev/reviews/2026-q3.md").read_text(encoding="utf-8") == """\
+    assert (
+        (tiny / "people/dev/reviews/2026-q3.md").read_text(encoding="utf-8")
+        == """\
 ---
 kind: review
 person: dev
@@ -193,6 +205,7 @@ Overall completion 76.7 %: **Below** (Fewer met.)
 
 What went well, what to grow, each point tied to the evidence above.
 """
+    )
     assert cli("validate", tiny).exit_code == 0
 
 
@@ -200,16 +213,24 @@ def test_a_review_draft_never_replaces_the_periods_review(cli, tiny):
     assert cli("review", "draft", "dev", "--period", "2026-Q3", "--records", tiny).exit_code == 0
     res = cli("review", "draft", "dev", "--period", "2026-Q3", "--records", tiny)
     assert res.exit_code == 2, res
-    assert res.stderr == ("perfdocs: error: dev already has a review for 2026-Q3: people/dev/reviews/2026-q3.md; "
-                          "a draft never replaces a review\n")
+    assert res.stderr == (
+        "perfdocs: error: dev already has a review for 2026-Q3: people/dev/reviews/2026-q3.md; "
+        "a draft never replaces a review\n"
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (("dev", "--period", "2026-Q2"), "dev has no individual key results for 2026-Q2: the org's rules rate key-result "
-                                     "completion, so there is nothing to rate yet (add the period's goals)"),
-    (("lead", "--period", "2026-Q3"), "lead has no manager on record: name the reviewer with --reviewer HANDLE"),
-    (("dev", "--period", "2026-3"), "period '2026-3' is not a quarter like 2026-Q3"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ("dev", "--period", "2026-Q2"),
+            "dev has no individual key results for 2026-Q2: the org's rules rate key-result "
+            "completion, so there is nothing to rate yet (add the period's goals)",
+        ),
+        (("lead", "--period", "2026-Q3"), "lead has no manager on record: name the reviewer with --reviewer HANDLE"),
+        (("dev", "--period", "2026-3"), "period '2026-3' is not a quarter like 2026-Q3"),
+    ],
+)
 def test_review_draft_refuses_what_it_cannot_fill_in(cli, tiny, args, message):
     res = cli("review", "draft", *args, "--records", tiny)
     assert res.exit_code == 2, res
@@ -222,8 +243,7 @@ def test_alices_q2_review_draft_uses_her_goals_and_the_published_rules(cli, exam
     text = (example / "people/alice/reviews/2026-q2.md").read_text(encoding="utf-8")
     # idempotent-endpoints: (100-40)/(100-40) = 100; duplicate-attempts: (1-12)/(0-12) = 91.7.
     # Mean 95.85 of the rounded figures, 95.8 as a float rounds: 'meets' (80 to 99).
-    assert ("    key_result: idempotent-endpoints\n    completion: 100.0  # 40 -> 100 of target 100 percent\n"
-            in text)
+    assert "    key_result: idempotent-endpoints\n    completion: 100.0  # 40 -> 100 of target 100 percent\n" in text
     assert "    key_result: duplicate-attempts\n    completion: 91.7  # 12 -> 1 of target 0 per 100k retries\n" in text
     assert "completion: 95.8\n" in text
     assert "rating: meets\n" in text

@@ -11,9 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import edit
 
 from perfdocs.rules import RULES
+
+from conftest import edit
 
 CASES = Path(__file__).parent / "cases"
 EV = "people/ann/evidence/2026-03-01-retry-redesign.md"
@@ -30,6 +31,7 @@ def _append(rel: str, text: str):
     def apply(root: Path) -> None:
         with open(root / rel, "a", encoding="utf-8") as fh:
             fh.write(text)
+
     return apply
 
 
@@ -42,6 +44,7 @@ def _write(rel: str, text: str | bytes):
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         (path.write_bytes if isinstance(text, bytes) else path.write_text)(text)
+
     return apply
 
 
@@ -49,6 +52,7 @@ def _copy(src: str, dest: str):
     def apply(root: Path) -> None:
         (root / dest).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(root / src, root / dest)
+
     return apply
 
 
@@ -56,6 +60,7 @@ def _both(*steps):
     def apply(root: Path) -> None:
         for step in steps:
             step(root)
+
     return apply
 
 
@@ -84,8 +89,10 @@ MUTATIONS = {
     # identity
     "id-duplicate": _copy("metrics/api-latency.yaml", "metrics/copy.yaml"),
     "id-collision-case": _copy(EV, "people/ann/evidence/2026-03-01-Retry-Redesign.md"),
-    "id-collision-homoglyph": _both(_copy("metrics/api-latency.yaml", "metrics/copy.yaml"),
-                                    _edit("metrics/copy.yaml", "id: api-latency", "id: \u0430pi-latency")),
+    "id-collision-homoglyph": _both(
+        _copy("metrics/api-latency.yaml", "metrics/copy.yaml"),
+        _edit("metrics/copy.yaml", "id: api-latency", "id: \u0430pi-latency"),
+    ),
     "id-invalid": _copy(EV, "people/ann/evidence/2026-03-01-caf\u00e9.md"),
     "id-mismatch": _edit(EV, "author: ann", "author: bob"),
     "id-location": _copy(EV, "misc/retry.md"),
@@ -100,12 +107,16 @@ MUTATIONS = {
     "ref-unknown-goal": _edit(EV, "ann/2026-Q1-latency", "ann/2026-Q1-latncy"),
     "ref-unknown-key-result": _edit(REVIEW, "key_result: retries", "key_result: retry"),
     "ref-unknown-evidence": _edit(PACKET, "ann/2026-05-10-mentoring", "ann/2026-05-11-mentoring"),
-    "ref-unknown-postmortem": _edit("people/ann/evidence/2026-05-10-mentoring.md", "postmortem:pm-1", "postmortem:pm-9"),
+    "ref-unknown-postmortem": _edit(
+        "people/ann/evidence/2026-05-10-mentoring.md", "postmortem:pm-1", "postmortem:pm-9"
+    ),
     "ref-unknown-metric": _edit("kpis/core/api-latency.yaml", "metric: api-latency", "metric: api-latncy"),
     "ref-unknown-rating": _edit(REVIEW, "rating: exceeds", "rating: great"),
     "ref-manager-cycle": _edit(BOB, "team: core\n", "team: core\nmanager: ann\n"),
-    "ref-missing-matrix": _both(_copy("tracks/backend.yaml", "tracks/frontend.yaml"),
-                                _edit("tracks/frontend.yaml", "id: backend", "id: frontend")),
+    "ref-missing-matrix": _both(
+        _copy("tracks/backend.yaml", "tracks/frontend.yaml"),
+        _edit("tracks/frontend.yaml", "id: backend", "id: frontend"),
+    ),
     "ref-missing-org": _edit("org.yaml", "kind: org", "kind: team"),
     # dates
     "date-future": _edit(ANN, "start_date: 2024-01-15", "start_date: 2027-01-15"),
@@ -123,8 +134,9 @@ MUTATIONS = {
     "packet-target-level-unknown": _edit(PACKET, "target_level: l3", "target_level: l4"),
     "packet-foreign-evidence": _edit(PACKET, "ann/2026-05-10-mentoring", "bob/2026-04-02-rotation"),
     "packet-current-level": _edit(PACKET, "current_level: l2", "current_level: l1"),
-    "evidence-no-competency": _edit("people/bob/evidence/2026-04-02-rotation.md",
-                                    "competencies:\n  - operations\n", "competencies: []\n"),
+    "evidence-no-competency": _edit(
+        "people/bob/evidence/2026-04-02-rotation.md", "competencies:\n  - operations\n", "competencies: []\n"
+    ),
     "team-membership": _edit("teams/core.yaml", "  - ann\n", ""),
 }
 
@@ -152,12 +164,30 @@ def test_every_rule_in_the_catalogue_has_a_case():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.endswith("]") and "[" in line:
                 covered.add(line.rsplit("[", 1)[1][:-1])
-    untested = {r for r in RULES if r not in covered and "*" not in r and r.split("/")[0] in {
-        "yaml", "file", "schema", "id", "ref", "date", "rubric", "org", "policy", "metric", "packet",
-        "evidence", "team"}}
+    untested = {
+        r
+        for r in RULES
+        if r not in covered
+        and "*" not in r
+        and r.split("/")[0]
+        in {
+            "yaml",
+            "file",
+            "schema",
+            "id",
+            "ref",
+            "date",
+            "rubric",
+            "org",
+            "policy",
+            "metric",
+            "packet",
+            "evidence",
+            "team",
+        }
+    }
     # Limits and rare I/O faults are exercised by the hostile corpus (tests/test_source.py).
-    untested -= {"yaml/too-deep", "yaml/too-many-nodes", "yaml/complex-key", "file/too-large",
-                 "file/unreadable"}
+    untested -= {"yaml/too-deep", "yaml/too-many-nodes", "yaml/complex-key", "file/too-large", "file/unreadable"}
     assert not untested, f"rules without a case in tests/cases: {sorted(untested)}"
 
 

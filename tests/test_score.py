@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import build_tree, edit
 
 FILES = {
@@ -151,26 +152,35 @@ def score(cli, root: Path, *args: str) -> dict:
 
 
 def contributions(result: dict) -> dict[str, tuple[float, float, float]]:
-    return {i["key"]: (round(i["weight"], 3), round(i["subscore"], 3), round(i["contribution"], 3))
-            for i in result["inputs"]}
+    return {
+        i["key"]: (round(i["weight"], 3), round(i["subscore"], 3), round(i["contribution"], 3))
+        for i in result["inputs"]
+    }
 
 
 def test_the_composite_is_the_weighted_mean_worked_out_by_hand(cli, tiny):
     result = score(cli, tiny, "--period", "2026-Q3")
     assert contributions(result) == {
-        "delivery": (0.4, 5.0, 2.0), "reliability": (0.2, 2.5, 0.5), "collaboration": (0.2, 2.5, 0.5),
-        "scope": (0.2, 3.5, 0.7)}
+        "delivery": (0.4, 5.0, 2.0),
+        "reliability": (0.2, 2.5, 0.5),
+        "collaboration": (0.2, 2.5, 0.5),
+        "scope": (0.2, 3.5, 0.7),
+    }
     assert result["composite"] == 3.7
     assert result["advisory"] is True
     assert [e["id"] for e in result["inputs"][0]["evidence"]] == ["dev/2026-07-01-e1", "dev/2026-08-01-e2"]
     assert [(e["id"], e["points"]) for e in result["inputs"][3]["evidence"]] == [
-        ("dev/2026-07-01-e1", 2.0), ("dev/2026-08-01-e2", 5.0)]
+        ("dev/2026-07-01-e1", 2.0),
+        ("dev/2026-08-01-e2", 5.0),
+    ]
 
 
 def test_the_text_output_traces_every_number_and_says_advisory(cli, tiny):
     res = cli("score", "dev", "--records", tiny, "--period", "2026-Q3")
     assert res.exit_code == 0, res
-    assert res.stdout == """\
+    assert (
+        res.stdout
+        == """\
 Advisory score for dev, 2026-Q3: 3.70 (bounds 0-5)
 advisory: a prompt for a conversation, never a rating; every number below comes from a record or from \
 org.yaml scoring
@@ -202,24 +212,39 @@ What would change it:
   - scope: evidence benefiting multi-team or wider (4 points) would raise the scope mean above 3.50
   - reliability gate: 1 overdue action item; at 2 the score would be capped at 2
 """
+    )
 
 
 def test_repeated_harm_caps_the_score_whatever_the_output(cli, tiny):
-    edit(tiny / PM, "{title: Fix the retry, owner: dev, status: done,", "{title: Fix the retry, owner: dev, "
-                                                                      "status: in-progress,")
+    edit(
+        tiny / PM,
+        "{title: Fix the retry, owner: dev, status: done,",
+        "{title: Fix the retry, owner: dev, status: in-progress,",
+    )
     result = score(cli, tiny, "--period", "2026-Q3")
     assert result["uncapped"] == 3.7
     assert result["composite"] == 2.0
-    assert result["gate"] == {"enabled": True, "min_harm": 2, "lookback_quarters": 2, "cap": 2.0, "harm": 2,
-                              "applied": True}
+    assert result["gate"] == {
+        "enabled": True,
+        "min_harm": 2,
+        "lookback_quarters": 2,
+        "cap": 2.0,
+        "harm": 2,
+        "applied": True,
+    }
     assert [h["title"] for h in result["harm"]] == ["Add an alert", "Fix the retry"]
-    assert result["changes"][-1] == ("reliability gate: the score is capped at 2 (without the cap: 3.70); it lifts "
-                                     "when fewer than 2 owned action items are overdue")
+    assert result["changes"][-1] == (
+        "reliability gate: the score is capped at 2 (without the cap: 3.70); it lifts "
+        "when fewer than 2 owned action items are overdue"
+    )
 
 
 def test_the_gate_can_be_turned_off(cli, tiny):
-    edit(tiny / PM, "{title: Fix the retry, owner: dev, status: done,", "{title: Fix the retry, owner: dev, "
-                                                                      "status: open,")
+    edit(
+        tiny / PM,
+        "{title: Fix the retry, owner: dev, status: done,",
+        "{title: Fix the retry, owner: dev, status: open,",
+    )
     edit(tiny / "org.yaml", "enabled: true", "enabled: false")
     result = score(cli, tiny, "--period", "2026-Q3")
     assert (result["composite"], result["gate"]["harm"], result["gate"]["applied"]) == (3.7, 2, False)
@@ -228,16 +253,19 @@ def test_the_gate_can_be_turned_off(cli, tiny):
 def test_participating_and_owning_a_legacy_system_is_not_harm(cli, tiny):
     # dev took part in the incident on a service dev's team owns, and has an open item not yet
     # due (2026-12-15) and one overdue before the 2-quarter lookback (2025-10-01): none is harm.
-    edit(tiny / PM, "{title: Add an alert, owner: dev, status: open,", "{title: Add an alert, owner: dev, "
-                                                                     "status: done,")
+    edit(
+        tiny / PM, "{title: Add an alert, owner: dev, status: open,", "{title: Add an alert, owner: dev, status: done,"
+    )
     result = score(cli, tiny, "--period", "2026-Q3")
     assert result["harm"] == []
     assert result["composite"] == 3.7
 
 
 def test_team_level_metrics_never_feed_an_individual_score(cli, tiny):
-    build_tree(tiny, {
-        "metrics/deploys.yaml": """\
+    build_tree(
+        tiny,
+        {
+            "metrics/deploys.yaml": """\
             kind: metric
             id: deploys
             name: Deployment frequency
@@ -253,7 +281,7 @@ def test_team_level_metrics_never_feed_an_individual_score(cli, tiny):
             direction: higher-is-better
             review: {cadence_days: 90, last_reviewed: 2026-10-01}
             """,
-        "kpis/core/deploys.yaml": """\
+            "kpis/core/deploys.yaml": """\
             kind: kpi
             id: core-deploys
             team: core
@@ -266,13 +294,15 @@ def test_team_level_metrics_never_feed_an_individual_score(cli, tiny):
               - {period: 2026-07, value: 1}
               - {period: 2026-08, value: 30}
             """,
-    })
+        },
+    )
     assert cli("validate", tiny).exit_code == 0
     result = score(cli, tiny, "--period", "2026-Q3")
     assert result["composite"] == 3.7
     assert result["excluded"][:2] == [
         "team-level metrics (deploys): they describe a team's system, never one person",
-        "team KPIs (1): team signals, not individual inputs"]
+        "team KPIs (1): team signals, not individual inputs",
+    ]
 
 
 def test_without_weights_every_dimension_and_scope_weigh_the_same(cli, tiny):
@@ -290,13 +320,19 @@ def test_the_bounds_come_from_the_org(cli, tiny):
     # delivery 1 + 2 * 2/2 = 3; reliability and collaboration 1 + 2 * 1/2 = 2; scope mean 3.5 kept at 3.
     # 0.4 * 3 + 0.2 * 2 + 0.2 * 2 + 0.2 * 3 = 2.6
     assert contributions(result) == {
-        "delivery": (0.4, 3.0, 1.2), "reliability": (0.2, 2.0, 0.4), "collaboration": (0.2, 2.0, 0.4),
-        "scope": (0.2, 3.0, 0.6)}
+        "delivery": (0.4, 3.0, 1.2),
+        "reliability": (0.2, 2.0, 0.4),
+        "collaboration": (0.2, 2.0, 0.4),
+        "scope": (0.2, 3.0, 0.6),
+    }
     assert (result["low"], result["high"], result["composite"]) == (1.0, 3.0, 2.6)
 
 
 def test_the_period_defaults_to_the_latest_with_records(cli, tiny):
-    build_tree(tiny, {"people/dev/evidence/2026-10-05-e4.md": """\
+    build_tree(
+        tiny,
+        {
+            "people/dev/evidence/2026-10-05-e4.md": """\
         ---
         kind: evidence
         date: 2026-10-05
@@ -307,21 +343,32 @@ def test_the_period_defaults_to_the_latest_with_records(cli, tiny):
         scope: team
         ---
         e4
-        """})
+        """
+        },
+    )
     result = score(cli, tiny)
     # 2026-Q4: reliability 1 of 2 -> 2.5 x 0.2 = 0.5; scope team 2 x 0.2 = 0.4.
     assert result["period"] == "2026-Q4"
     assert result["composite"] == 0.9
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("weights: {delivery: 2,", "weights: {delivry: 2,",
-     "org.yaml:16:13: 'delivry' is neither a dimension nor 'scope'; did you mean 'delivery'? [scoring/config]"),
-    ("cap: 2", "cap: 7", "org.yaml:22:10: the gate's cap 7 is outside the bounds 0-5 [scoring/config]"),
-    ("bounds: {min: 0, max: 5}", "bounds: {min: 5, max: 5}",
-     "org.yaml:15:11: the bounds are empty: min 5 is not below max 5 [scoring/config]\n"
-     "org.yaml:22:10: the gate's cap 2 is outside the bounds 5-5 [scoring/config]"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "weights: {delivery: 2,",
+            "weights: {delivry: 2,",
+            "org.yaml:16:13: 'delivry' is neither a dimension nor 'scope'; did you mean 'delivery'? [scoring/config]",
+        ),
+        ("cap: 2", "cap: 7", "org.yaml:22:10: the gate's cap 7 is outside the bounds 0-5 [scoring/config]"),
+        (
+            "bounds: {min: 0, max: 5}",
+            "bounds: {min: 5, max: 5}",
+            "org.yaml:15:11: the bounds are empty: min 5 is not below max 5 [scoring/config]\n"
+            "org.yaml:22:10: the gate's cap 2 is outside the bounds 5-5 [scoring/config]",
+        ),
+    ],
+)
 def test_unusable_scoring_settings_are_reported_in_org_yaml(cli, tiny, old, new, message):
     edit(tiny / "org.yaml", old, new)
     res = cli("score", "dev", "--records", tiny)
@@ -329,10 +376,13 @@ def test_unusable_scoring_settings_are_reported_in_org_yaml(cli, tiny, old, new,
     assert res.stdout == "".join(f"{tiny / line}\n" for line in message.split("\n"))
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--period", "2026-Q5"), "period '2026-Q5' is not a quarter like 2026-Q3"),
-    (("nobody",), "unknown person 'nobody'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--period", "2026-Q5"), "period '2026-Q5' is not a quarter like 2026-Q3"),
+        (("nobody",), "unknown person 'nobody'"),
+    ],
+)
 def test_bad_people_and_periods_are_usage_errors(cli, tiny, args, message):
     argv = ("score", *args) if args[0] == "nobody" else ("score", "dev", *args)
     res = cli(*argv, "--records", tiny)
@@ -341,9 +391,9 @@ def test_bad_people_and_periods_are_usage_errors(cli, tiny, args, message):
 
 
 def test_every_number_in_alices_score_comes_from_a_record_or_org_yaml(cli):
-    from conftest import REPO
-
     from perfdocs.validation import validate
+
+    from conftest import REPO
 
     org = validate(REPO / "records").org
     res = cli("score", "alice", "--period", "2026-Q3", "--records", REPO / "records", "--format", "json")

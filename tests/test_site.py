@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit
 
 from perfdocs.site.reuse import MANIFEST
 from perfdocs.site.writer import MARKER
+
+from conftest import REPO, edit
 from tests.support.linkcheck import broken_links
 
 
@@ -35,8 +36,11 @@ def publish(records: Path, rel: str) -> None:
 def shared(minimal) -> Path:
     """The minimal org with Ann's person record, one evidence entry and her packet public;
     her mentoring entry (cited by the packet) stays private."""
-    for rel in ("people/ann/person.yaml", "people/ann/evidence/2026-03-01-retry-redesign.md",
-                "people/ann/packets/2026-senior.md"):
+    for rel in (
+        "people/ann/person.yaml",
+        "people/ann/evidence/2026-03-01-retry-redesign.md",
+        "people/ann/packets/2026-senior.md",
+    ):
         publish(minimal, rel)
     return minimal
 
@@ -45,8 +49,11 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
     res = cli("build", "--records", shared, "--out", tmp_path / "site")
     assert res.exit_code == 0, res
     assert res.stdout == ""
-    assert re.fullmatch(r"built 18 pages \(18 rendered, 0 unchanged and reused; 21 files\) for the public "
-                        r"audience in .*site/ in \d+\.\ds\n", res.stderr), res.stderr
+    assert re.fullmatch(
+        r"built 18 pages \(18 rendered, 0 unchanged and reused; 21 files\) for the public "
+        r"audience in .*site/ in \d+\.\ds\n",
+        res.stderr,
+    ), res.stderr
     assert site_files(tmp_path / "site") == [
         MANIFEST,
         MARKER,
@@ -101,11 +108,17 @@ def test_packet_links_public_evidence_and_marks_the_rest_not_public(cli, shared,
 def readiness_of(page: str) -> dict:
     return {
         "verdict": re.search(r'<p class="verdict [^"]+"><strong>([^<]+)</strong>', page).group(1),
-        "checks": re.findall(r'<li class="(ok|missing|note)"><span class="mark" aria-hidden="true">.</span> '
-                             r"([^<]+?) <", page),
+        "checks": re.findall(
+            r'<li class="(ok|missing|note)"><span class="mark" aria-hidden="true">.</span> '
+            r"([^<]+?) <",
+            page,
+        ),
         "findings": re.findall(r"<li>(?:<[^>]+>[^<]*</[^>]+> )?([^<]+) <code class=\"small\">([^<]+)</code>", page),
-        "rows": re.findall(r'<tr class="(ok|missing)"><th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td>'
-                           r"<td>(\d+)</td><td>(\d+)", page),
+        "rows": re.findall(
+            r'<tr class="(ok|missing)"><th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td>'
+            r"<td>(\d+)</td><td>(\d+)",
+            page,
+        ),
     }
 
 
@@ -115,8 +128,13 @@ def test_readiness_checklist_comes_from_the_packet_check(cli, shared, tmp_path):
     assert readiness_of(page) == {
         "verdict": "Not yet",
         "checks": [
-            ("ok", ("evidence counts when it is the candidate&#39;s own, dated inside the window (at most 12 "
-                   "months), and names the competency it is cited for")),
+            (
+                "ok",
+                (
+                    "evidence counts when it is the candidate&#39;s own, dated inside the window (at most 12 "
+                    "months), and names the competency it is cited for"
+                ),
+            ),
             ("missing", "at least 1 counted evidence entry for every competency of the target level"),
             ("ok", "consistency: counted evidence spread over at least 2 quarters"),
             ("ok", "scope: no scope is required at l3"),
@@ -126,13 +144,23 @@ def test_readiness_checklist_comes_from_the_packet_check(cli, shared, tmp_path):
         # The packet cites a private entry: only the rules' generic meanings are published.
         "findings": [
             ("A competency of the target level has no claim in the packet.", "readiness/no-claim"),
-            ("Too little counted evidence of the types that show complexity (readiness.complexity).",
-             "readiness/complexity"),
-            (("Counted evidence with no link verified by &#39;perfdocs links resolve --write&#39; (blocks only if "
-             "required)."), "readiness/unverified"),
+            (
+                "Too little counted evidence of the types that show complexity (readiness.complexity).",
+                "readiness/complexity",
+            ),
+            (
+                (
+                    "Counted evidence with no link verified by &#39;perfdocs links resolve --write&#39; (blocks only if "
+                    "required)."
+                ),
+                "readiness/unverified",
+            ),
         ],
-        "rows": [("ok", "Design", "1", "1", "1", "1"), ("missing", "Operations", "0", "0", "0", "0"),
-                 ("ok", "Mentoring", "1", "1", "1", "1")],
+        "rows": [
+            ("ok", "Design", "1", "1", "1", "1"),
+            ("missing", "Operations", "0", "0", "0", "0"),
+            ("ok", "Mentoring", "1", "1", "1", "1"),
+        ],
     }
     assert "Coverage per competency: 2 of 3 met" in page
 
@@ -142,7 +170,9 @@ def test_readiness_details_are_shown_when_everything_cited_is_visible(cli, share
     assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
     page = (tmp_path / "site/packets/ann/2026-senior.html").read_text(encoding="utf-8")
     assert readiness_of(page)["findings"][0] == (
-        "no claim for operations (reliability): l3 expects &#34;Handles on-call alone.&#34;", "readiness/no-claim")
+        "no claim for operations (reliability): l3 expects &#34;Handles on-call alone.&#34;",
+        "readiness/no-claim",
+    )
 
 
 def test_level_page_highlights_what_is_new_changed_and_unchanged(cli, minimal, tmp_path):
@@ -160,18 +190,27 @@ def test_level_page_highlights_what_is_new_changed_and_unchanged(cli, minimal, t
     assert 'follows <a href="../../rubric/backend/l2.html">Engineer II (l2)</a>' in m3
     assert '<p class="below">At l2: Handles on-call alone.</p>' in m3
     l2 = (tmp_path / "site/rubric/backend/l2.html").read_text(encoding="utf-8")
-    assert ('Next: <a href="../../rubric/backend/l3.html">Senior Engineer (l3)</a> · '
-            '<a href="../../rubric/backend/m3.html">Engineering Manager (m3)</a>') in l2
+    assert (
+        'Next: <a href="../../rubric/backend/l3.html">Senior Engineer (l3)</a> · '
+        '<a href="../../rubric/backend/m3.html">Engineering Manager (m3)</a>'
+    ) in l2
 
 
 def test_rubric_table_has_competencies_down_and_levels_across(cli, minimal, tmp_path):
     assert cli("build", "--records", minimal, "--out", tmp_path / "site").exit_code == 0
     page = (tmp_path / "site/rubric/index.html").read_text(encoding="utf-8")
     head = re.findall(r'<th scope="col"><a href="([^"]+)">(\w+)</a>', page)
-    assert head == [("../rubric/backend/l1.html", "l1"), ("../rubric/backend/l2.html", "l2"),
-                    ("../rubric/backend/l3.html", "l3"), ("../rubric/backend/m3.html", "m3")]
+    assert head == [
+        ("../rubric/backend/l1.html", "l1"),
+        ("../rubric/backend/l2.html", "l2"),
+        ("../rubric/backend/l3.html", "l3"),
+        ("../rubric/backend/m3.html", "m3"),
+    ]
     assert re.findall(r'<th scope="row">([^<]+)<span class="dimension">([^<]+)</span>', page) == [
-        ("Design", "Delivery"), ("Operations", "Reliability"), ("Mentoring", "Collaboration")]
+        ("Design", "Delivery"),
+        ("Operations", "Reliability"),
+        ("Mentoring", "Collaboration"),
+    ]
 
 
 def test_metric_review_overdue_and_team_only_scope(cli, minimal, tmp_path):
@@ -237,14 +276,18 @@ def plant_markers(records: Path) -> None:
     (alice / "evidence/2026-06-01-secret.md").write_text(
         "---\nkind: evidence\ndate: 2026-06-01\nauthor: " + handle + "\ntype: other\n"
         f"title: Secret {MARKERS['private']}\ncompetencies: []\nvisibility: private\n---\n"
-        f"Body {MARKERS['private']}.\n", encoding="utf-8")
+        f"Body {MARKERS['private']}.\n",
+        encoding="utf-8",
+    )
     (records / "metrics").mkdir(exist_ok=True)
     (records / "metrics/zz-internal.yaml").write_text(
         "kind: metric\nid: zz-internal\nname: Internal " + MARKERS["internal"] + "\nowner: " + handle + "\n"
         f"purpose: P {MARKERS['internal']}\ncalculation: C\nlimitations: [L]\nanti_gaming: [A]\n"
         "scope: team\ntype: result\npriority: aspirational\nunit: widgets\n"
         "thresholds: [{label: " + MARKERS["internal"] + "-band, min: 1}]\n"
-        "review: {cadence_days: 90, last_reviewed: 2026-10-01}\nvisibility: internal\n", encoding="utf-8")
+        "review: {cadence_days: 90, last_reviewed: 2026-10-01}\nvisibility: internal\n",
+        encoding="utf-8",
+    )
 
 
 @pytest.mark.parametrize("org", ["minimal", "example"])
@@ -270,10 +313,12 @@ def test_privacy_markers_never_reach_an_audience_that_may_not_see_them(cli, requ
 
 HOSTILE = {
     "title": 'Retries <script>alert("t")</script><img src=x onerror=alert(1)>',
-    "body": ('Hello <script>alert("b")</script> and <b onclick="x()">bold</b>\n\n'
-             '[click](javascript:alert(1)) [data](data:text/html,hi) [vb](vbscript:x) '
-             '[ok](https://example.com/a) [mail](mailto:a@example.com) [rel](../x.html)\n\n'
-             '<iframe src="https://evil.example"></iframe>\n'),
+    "body": (
+        'Hello <script>alert("b")</script> and <b onclick="x()">bold</b>\n\n'
+        "[click](javascript:alert(1)) [data](data:text/html,hi) [vb](vbscript:x) "
+        "[ok](https://example.com/a) [mail](mailto:a@example.com) [rel](../x.html)\n\n"
+        '<iframe src="https://evil.example"></iframe>\n'
+    ),
 }
 
 
@@ -282,9 +327,12 @@ def test_hostile_markdown_and_fields_come_out_inert(cli, shared, tmp_path):
     edit(path, "title: Redesigned payment retries", f"title: '{HOSTILE['title']}'")
     edit(path, "links:\n  - tiny/api#12", "links:\n  - tiny/api#12\n  - javascript:alert(2)")
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[:text.rindex("---\n") + 4] + HOSTILE["body"], encoding="utf-8")
-    edit(shared / "people/ann/packets/2026-senior.md", "claim: Mentors new joiners.",
-         "claim: '<script>alert(3)</script> [x](javascript:alert(4))'")
+    path.write_text(text[: text.rindex("---\n") + 4] + HOSTILE["body"], encoding="utf-8")
+    edit(
+        shared / "people/ann/packets/2026-senior.md",
+        "claim: Mentors new joiners.",
+        "claim: '<script>alert(3)</script> [x](javascript:alert(4))'",
+    )
     with open(shared / "kpis/core/api-latency.yaml", "a", encoding="utf-8") as fh:
         fh.write("annotations:\n  - period: 2026-02\n    text: '<script>alert(5)</script> dip'\n")
     edit(shared / "metrics/api-latency.yaml", "name: API latency", "name: 'API <b>latency</b>'")
@@ -301,7 +349,10 @@ def test_hostile_markdown_and_fields_come_out_inert(cli, shared, tmp_path):
     assert 'href="data:' not in everything and 'href="vbscript:' not in everything
     page = (site / "evidence/ann/2026-03-01-retry-redesign.html").read_text(encoding="utf-8")
     assert "<h1>Retries &lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;</h1>" in page
-    assert "<p>Hello &lt;script&gt;alert(&quot;b&quot;)&lt;/script&gt; and &lt;b onclick=&quot;x()&quot;&gt;bold&lt;/b&gt;</p>" in page
+    assert (
+        "<p>Hello &lt;script&gt;alert(&quot;b&quot;)&lt;/script&gt; and &lt;b onclick=&quot;x()&quot;&gt;bold&lt;/b&gt;</p>"
+        in page
+    )
     assert "[click](javascript:alert(1))" in page
     assert '<a href="https://example.com/a">ok</a>' in page
     assert '<a href="mailto:a@example.com">mail</a>' in page
@@ -339,10 +390,14 @@ def test_a_failing_build_leaves_the_previous_site_intact(cli, minimal, tmp_path)
     from perfdocs.site.render import template_dir
 
     shutil.copytree(template_dir(), templates)
-    (templates / "goals.html.j2").write_text("{% extends 'base.html.j2' %}{% block main %}{{ nope.x }}"
-                                             "{% endblock %}", encoding="utf-8")
-    with pytest.raises(PerfdocsError, match=r"template goals.html.j2 failed for goals/index.html: "
-                                            r"'nope' is undefined"):
+    (templates / "goals.html.j2").write_text(
+        "{% extends 'base.html.j2' %}{% block main %}{{ nope.x }}{% endblock %}", encoding="utf-8"
+    )
+    with pytest.raises(
+        PerfdocsError,
+        match=r"template goals.html.j2 failed for goals/index.html: "
+        r"'nope' is undefined",
+    ):
         build(minimal, out, "public", templates)
     assert {p: (out / p).read_bytes() for p in site_files(out)} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "site", "templates"]
@@ -364,8 +419,9 @@ def test_refuses_to_replace_a_folder_it_did_not_build(cli, minimal, tmp_path):
     (out / "thesis.txt").write_text("precious", encoding="utf-8")
     res = cli("build", "--records", minimal, "--out", out)
     assert res.exit_code == 2
-    assert res.stderr == (f"perfdocs: error: {out} is not empty and was not built by perfdocs "
-                          f"(no {MARKER} file); not replacing it\n")
+    assert res.stderr == (
+        f"perfdocs: error: {out} is not empty and was not built by perfdocs (no {MARKER} file); not replacing it\n"
+    )
     assert (out / "thesis.txt").read_text(encoding="utf-8") == "precious"
 
 
@@ -378,24 +434,42 @@ def test_refuses_an_output_folder_inside_the_records(cli, minimal):
 
 def test_rubric_history_lists_every_change_of_the_matrix_with_its_commit(cli, git_repo, tmp_path):
     repo = git_repo("org")
-    files = {p.relative_to(REPO / "tests/fixtures/minimal").as_posix(): p.read_text(encoding="utf-8")
-             for p in (REPO / "tests/fixtures/minimal").rglob("*") if p.is_file()}
+    files = {
+        p.relative_to(REPO / "tests/fixtures/minimal").as_posix(): p.read_text(encoding="utf-8")
+        for p in (REPO / "tests/fixtures/minimal").rglob("*")
+        if p.is_file()
+    }
     repo.commit("Initial records", {f"records/{k}": v for k, v in files.items()}, date="2026-01-05T10:00:00+00:00")
     matrix = files["matrices/backend.yaml"]
-    repo.commit("Raise the bar for senior design", {"records/matrices/backend.yaml": matrix.replace(
-        "l3: Designs systems several teams build on.", "l3: Designs systems several teams build on, and writes them down.")},
-        date="2026-03-02T10:00:00+00:00")
-    repo.commit("Unrelated", {"records/teams/core.yaml": files["teams/core.yaml"] + "mission: Keep the API up.\n"},
-                date="2026-04-01T10:00:00+00:00")
+    repo.commit(
+        "Raise the bar for senior design",
+        {
+            "records/matrices/backend.yaml": matrix.replace(
+                "l3: Designs systems several teams build on.",
+                "l3: Designs systems several teams build on, and writes them down.",
+            )
+        },
+        date="2026-03-02T10:00:00+00:00",
+    )
+    repo.commit(
+        "Unrelated",
+        {"records/teams/core.yaml": files["teams/core.yaml"] + "mission: Keep the API up.\n"},
+        date="2026-04-01T10:00:00+00:00",
+    )
     res = cli("build", "--records", repo.path / "records", "--out", tmp_path / "site")
     assert res.exit_code == 0, res
     page = (tmp_path / "site/rubric/history.html").read_text(encoding="utf-8")
     heads = re.findall(r'<time datetime="([^"]+)">[^<]+</time> · <strong>([^<]+)</strong>', page)
     assert heads == [("2026-03-02", "Raise the bar for senior design"), ("2026-01-05", "Initial records")]
     assert re.findall(r'<p class="history-file small">([^<]+)</p>', page) == [
-        "Backend competency matrix", "Backend competency matrix", "Backend levels"]
-    assert ("<li>design at l3: \u201cDesigns systems several teams build on.\u201d became "
-            "\u201cDesigns systems several teams build on, and writes them down.\u201d</li>") in page
+        "Backend competency matrix",
+        "Backend competency matrix",
+        "Backend levels",
+    ]
+    assert (
+        "<li>design at l3: \u201cDesigns systems several teams build on.\u201d became "
+        "\u201cDesigns systems several teams build on, and writes them down.\u201d</li>"
+    ) in page
 
 
 def test_rubric_history_without_git_says_so(cli, minimal, tmp_path):
@@ -408,17 +482,21 @@ def test_search_index_holds_competencies_with_their_descriptors(cli, minimal, tm
     assert cli("build", "--records", minimal, "--out", tmp_path / "site").exit_code == 0
     index = (tmp_path / "site/static/search-index.js").read_text(encoding="utf-8")
     assert index.startswith("window.PERFDOCS_SEARCH=[")
-    assert ('["rubric/index.html#backend-operations","Operations (Backend)","Competency",'
-            '"Joins the on-call rotation with a buddy. Handles on-call alone. Keeps the rotation humane."]') in index
+    assert (
+        '["rubric/index.html#backend-operations","Operations (Backend)","Competency",'
+        '"Joins the on-call rotation with a buddy. Handles on-call alone. Keeps the rotation humane."]'
+    ) in index
 
 
 def test_link_check_reports_broken_links(tmp_path):
     site = tmp_path / "s"
     (site / "a").mkdir(parents=True)
-    (site / "index.html").write_text('<a href="a/x.html#here">x</a><a href="a/x.html#gone">y</a>'
-                                     '<a href="missing.html">z</a><a href="https://e.example">ok</a>'
-                                     '<a href="javascript:1">j</a><a href="/abs.html">a</a><a href="a">d</a>',
-                                     encoding="utf-8")
+    (site / "index.html").write_text(
+        '<a href="a/x.html#here">x</a><a href="a/x.html#gone">y</a>'
+        '<a href="missing.html">z</a><a href="https://e.example">ok</a>'
+        '<a href="javascript:1">j</a><a href="/abs.html">a</a><a href="a">d</a>',
+        encoding="utf-8",
+    )
     (site / "a/x.html").write_text('<h1 id="here">x</h1><a href="../index.html">up</a>', encoding="utf-8")
     assert broken_links(site) == [
         "index.html: a/x.html#gone (no element with id 'gone')",
@@ -439,26 +517,31 @@ def test_example_org_builds_for_both_audiences_with_no_broken_link(cli, example,
 
 def test_home_publishes_the_readiness_thresholds_and_score_weights_of_the_org(cli, minimal, tmp_path):
     with open(minimal / "org.yaml", "a", encoding="utf-8") as fh:
-        fh.write("readiness:\n  description: Advice for the sponsor.\n  min_evidence_per_competency: 2\n"
-                 "  scope: {by_level: {l3: team}, min_evidence: 3}\n"
-                 "scoring:\n  description: Advisory only.\n  weights: {delivery: 0.5, reliability: 0.3, "
-                 "collaboration: 0.2}\n")
+        fh.write(
+            "readiness:\n  description: Advice for the sponsor.\n  min_evidence_per_competency: 2\n"
+            "  scope: {by_level: {l3: team}, min_evidence: 3}\n"
+            "scoring:\n  description: Advisory only.\n  weights: {delivery: 0.5, reliability: 0.3, "
+            "collaboration: 0.2}\n"
+        )
     res = cli("build", "--records", minimal, "--out", tmp_path / "site")
     assert res.exit_code == 0, res
     page = (tmp_path / "site/index.html").read_text(encoding="utf-8")
     assert "<p>Advice for the sponsor.</p>" in page
     assert "<li>at least 2 counted evidence entries for every competency of the target level</li>" in page
-    assert ("<li>scope: at least 3 counted evidence entries benefiting, by target level: l3 team (or wider)</li>"
-            in page)
+    assert "<li>scope: at least 3 counted evidence entries benefiting, by target level: l3 team (or wider)</li>" in page
     assert "<p>Advisory only.</p>" in page
     assert re.findall(r'<tr><th scope="row">(\w+)</th><td>([\d.]+)</td></tr>', page) == [
-        ("Delivery", "0.5"), ("Reliability", "0.3"), ("Collaboration", "0.2")]
+        ("Delivery", "0.5"),
+        ("Reliability", "0.3"),
+        ("Collaboration", "0.2"),
+    ]
     assert "every quarter." in page
 
 
 def test_a_team_and_a_person_called_index_do_not_replace_the_index_pages(cli, shared, tmp_path):
-    (shared / "teams/index.yaml").write_text("kind: team\nid: index\nname: Index team\nmanager: bob\n"
-                                             "members: [bob]\nvisibility: public\n", encoding="utf-8")
+    (shared / "teams/index.yaml").write_text(
+        "kind: team\nid: index\nname: Index team\nmanager: bob\nmembers: [bob]\nvisibility: public\n", encoding="utf-8"
+    )
     res = cli("validate", shared)
     assert res.exit_code == 0, res
     assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
@@ -502,8 +585,9 @@ def test_a_progress_bar_is_given_every_page_and_their_exact_number(minimal, tmp_
 
     result = build(minimal, tmp_path / "site", "public", progress=passthrough)
     assert seen["expected"] == result.pages == len(seen["pages"])
-    assert sorted(seen["pages"]) == sorted(p.relative_to(tmp_path / "site").as_posix()
-                                           for p in (tmp_path / "site").rglob("*.html"))
+    assert sorted(seen["pages"]) == sorted(
+        p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.html")
+    )
 
 
 def test_quiet_build_prints_nothing_and_verbose_names_the_records(cli, minimal, tmp_path):

@@ -13,7 +13,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-from conftest import edit
 from markupsafe import Markup
 from test_site import MARKERS, plant_markers
 
@@ -22,6 +21,8 @@ from perfdocs.site.charts import fmt
 from perfdocs.site.pages import Page
 from perfdocs.site.render import template_dir
 from perfdocs.site.reuse import MANIFEST, Fingerprints
+
+from conftest import edit
 
 CHEN_EV = "people/chen/evidence/2026-08-12-checkout-a11y-fixes.md"
 
@@ -40,8 +41,11 @@ def tree(site: Path) -> dict[str, bytes]:
 def counts(res) -> tuple[int, int, int]:
     """(pages, rendered, reused) from the build's summary line."""
     assert res.exit_code == 0, res
-    found = re.fullmatch(r"built (\d+) pages \((\d+) rendered, (\d+) unchanged and reused; \d+ files\) "
-                         r"for the \w+ audience in .*/ in \d+\.\ds\n", res.stderr)
+    found = re.fullmatch(
+        r"built (\d+) pages \((\d+) rendered, (\d+) unchanged and reused; \d+ files\) "
+        r"for the \w+ audience in .*/ in \d+\.\ds\n",
+        res.stderr,
+    )
     assert found, res.stderr
     pages, rendered, reused = map(int, found.groups())
     assert rendered + reused == pages
@@ -101,7 +105,8 @@ SMALL_EDITS = {
 @pytest.mark.parametrize("audience", ["public", "internal"])
 @pytest.mark.parametrize("change", SMALL_EDITS)
 def test_after_a_small_edit_a_rebuild_renders_a_few_pages_and_equals_a_cold_build(
-        cli, example, tmp_path, change, audience):
+    cli, example, tmp_path, change, audience
+):
     site, cold = tmp_path / "site", tmp_path / "cold"
     counts(cli("build", "--records", example, "--out", site, "--audience", audience))
     SMALL_EDITS[change](example)
@@ -188,8 +193,7 @@ def test_a_manifest_that_was_not_signed_here_is_never_trusted(cli, example, tmp_
 
 
 @pytest.mark.parametrize("org", ["minimal", "example"])
-def test_no_internal_or_private_record_reaches_a_public_rebuild_over_an_internal_site(
-        cli, request, org, tmp_path):
+def test_no_internal_or_private_record_reaches_a_public_rebuild_over_an_internal_site(cli, request, org, tmp_path):
     records = request.getfixturevalue(org)
     plant_markers(records)
     site, cold = tmp_path / "site", tmp_path / "cold"
@@ -227,8 +231,13 @@ def _rebuilds(records: str, folder: str) -> dict:
 
 def test_parallel_and_single_process_rebuilds_reuse_the_same_pages_and_write_the_same_bytes(example, tmp_path):
     code = "import json, sys, test_site_incremental as t; print(json.dumps(t._rebuilds(*sys.argv[1:])))"
-    run = subprocess.run([sys.executable, "-c", code, str(example), str(tmp_path)], cwd=Path(__file__).parent,
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(example), str(tmp_path)],
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     done = json.loads(run.stdout)
     pages = done["cold 1"][0]
@@ -252,10 +261,44 @@ def _print_of(value, key: bytes = b"k" * 32) -> bytes | None:
 
 
 def test_values_that_may_render_differently_never_share_a_fingerprint():
-    values = [1, 1.0, -0.0, True, "1", "True", Markup("1"), None, "None", [1], (1,), {1}, frozenset({1}),
-              {"a": 1, "b": 2}, {"b": 2, "a": 1}, {"a": "1"}, "x" * 40, "x" * 41, "x" * 41 + "\0",
-              "a\0b", "a", "b", ["a", "b"], ["a\0b"], "\udcff" * 50, dt.date(2026, 1, 1), "2026-01-01",
-              Markup("<b>x</b>"), "<b>x</b>", Path("/a/b"), "/a/b", fmt, [[]], [[], []], [{}], ""]
+    values = [
+        1,
+        1.0,
+        -0.0,
+        True,
+        "1",
+        "True",
+        Markup("1"),
+        None,
+        "None",
+        [1],
+        (1,),
+        {1},
+        frozenset({1}),
+        {"a": 1, "b": 2},
+        {"b": 2, "a": 1},
+        {"a": "1"},
+        "x" * 40,
+        "x" * 41,
+        "x" * 41 + "\0",
+        "a\0b",
+        "a",
+        "b",
+        ["a", "b"],
+        ["a\0b"],
+        "\udcff" * 50,
+        dt.date(2026, 1, 1),
+        "2026-01-01",
+        Markup("<b>x</b>"),
+        "<b>x</b>",
+        Path("/a/b"),
+        "/a/b",
+        fmt,
+        [[]],
+        [[], []],
+        [{}],
+        "",
+    ]
     prints = [_print_of(v) for v in values]
     assert None not in prints
     assert len(set(prints)) == len(values)
@@ -263,7 +306,8 @@ def test_values_that_may_render_differently_never_share_a_fingerprint():
     assert _print_of(1, key=b"j" * 32) != _print_of(1)
 
 
-@pytest.mark.parametrize("value", [object(), lambda: 1, type("Text", (str,), {})("x"), {"a": [open]},
-                                   MappingProxyType({})])
+@pytest.mark.parametrize(
+    "value", [object(), lambda: 1, type("Text", (str,), {})("x"), {"a": [open]}, MappingProxyType({})]
+)
 def test_a_page_holding_what_cannot_be_serialised_exactly_has_no_fingerprint(value):
     assert _print_of(value) is None  # so it is always rendered

@@ -8,9 +8,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import edit
 
 from perfdocs.site.serve import SNIPPET, Server
+
+from conftest import edit
 
 
 def get(url: str) -> tuple[int, bytes]:

@@ -15,7 +15,8 @@ def messages(text: str, path: Path = P) -> list[str]:
 
 def test_nesting_beyond_the_limit_is_refused_before_parsing_it():
     assert messages("a: " + "[" * 10_000 + "]" * 10_000 + "\n") == [
-        "r.yaml:1:1: nesting deeper than 50 levels [yaml/too-deep]"]
+        "r.yaml:1:1: nesting deeper than 50 levels [yaml/too-deep]"
+    ]
 
 
 def test_block_nesting_beyond_the_limit_is_refused():
@@ -33,12 +34,14 @@ def test_an_alias_bomb_is_refused_at_the_limit():
 
 def test_a_mapping_used_as_a_key_is_refused():
     assert messages("? [a, b]\n: 1\n") == [
-        "r.yaml:1:3: keys must be plain text, not lists or mappings [yaml/complex-key]"]
+        "r.yaml:1:3: keys must be plain text, not lists or mappings [yaml/complex-key]"
+    ]
 
 
 def test_merge_keys_are_refused():
     assert messages("base: &b {x: 1}\nother:\n  <<: *b\n") == [
-        "r.yaml:3:3: merge keys ('<<') are not supported in records [yaml/tag]"]
+        "r.yaml:3:3: merge keys ('<<') are not supported in records [yaml/tag]"
+    ]
 
 
 def test_yaml_keys_stay_text_even_when_they_look_like_booleans():
@@ -60,7 +63,8 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
     big.write_bytes(b"a: " + b"x" * (MAX_FILE_BYTES + 10) + b"\n")
     assert [d.text() for d in load_file(big, "big.yaml").diagnostics] == [
         f"big.yaml:1:1: the file is larger than {MAX_FILE_BYTES:,} bytes; records are refused beyond that "
-        "[file/too-large]"]
+        "[file/too-large]"
+    ]
 
 
 def test_a_missing_file_is_a_diagnostic(tmp_path):
@@ -71,7 +75,8 @@ def test_utf16_with_a_bom_is_named(tmp_path):
     path = tmp_path / "u16.yaml"
     path.write_bytes("kind: team\n".encode("utf-16"))
     assert [d.text() for d in load_file(path, "u16.yaml").diagnostics] == [
-        "u16.yaml:1:1: the file is UTF-16 encoded; records must be UTF-8 [file/encoding]"]
+        "u16.yaml:1:1: the file is UTF-16 encoded; records must be UTF-8 [file/encoding]"
+    ]
 
 
 def test_positions_point_into_front_matter_lines():

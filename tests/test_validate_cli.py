@@ -17,15 +17,22 @@ def test_json_format_lists_every_diagnostic_with_its_position(cli, minimal, tmp_
     assert doc["summary"] == {"errors": 1, "warnings": 0, "files": 16}
     [diag] = doc["diagnostics"]
     assert (diag["path"], diag["line"], diag["col"], diag["rule"], diag["severity"]) == (
-        f"records/{EV}", 5, 7, "schema/enum", "error")
+        f"records/{EV}",
+        5,
+        7,
+        "schema/enum",
+        "error",
+    )
 
 
 def test_github_format_is_workflow_annotations(cli, minimal, tmp_path):
     edit(minimal / "people/ann/person.yaml", "manager: bob", "manager: bobb")
     res = cli("validate", "records", "--format", "github", cwd=tmp_path)
     assert res.exit_code == 1
-    assert res.stdout == ("::error file=records/people/ann/person.yaml,line=9,col=10,title=ref/unknown-person::"
-                          "unknown person 'bobb'; did you mean 'bob'?\n")
+    assert res.stdout == (
+        "::error file=records/people/ann/person.yaml,line=9,col=10,title=ref/unknown-person::"
+        "unknown person 'bobb'; did you mean 'bob'?\n"
+    )
 
 
 def test_paths_limit_the_report_but_references_still_resolve(cli, minimal, tmp_path):
@@ -56,13 +63,29 @@ def test_a_path_outside_any_records_folder_is_a_usage_error(cli, tmp_path):
 
 
 def test_new_evidence_is_valid_and_lands_in_the_authors_folder(cli, minimal, tmp_path):
-    res = cli("new", "evidence", "--records", "records", "--author", "ann", "--kind", "pr",
-              "--title", "Cut p99: 'retries' & more", "--competency", "design", "--link", "tiny/api#99",
-              "--date", "2026-06-01", cwd=tmp_path)
+    res = cli(
+        "new",
+        "evidence",
+        "--records",
+        "records",
+        "--author",
+        "ann",
+        "--kind",
+        "pr",
+        "--title",
+        "Cut p99: 'retries' & more",
+        "--competency",
+        "design",
+        "--link",
+        "tiny/api#99",
+        "--date",
+        "2026-06-01",
+        cwd=tmp_path,
+    )
     assert res.exit_code == 0, res
     assert res.stdout == "records/people/ann/evidence/2026-06-01-cut-p99-retries-more.md\n"
     text = (minimal / "people/ann/evidence/2026-06-01-cut-p99-retries-more.md").read_text()
-    assert 'title: "Cut p99: \'retries\' & more"' in text
+    assert "title: \"Cut p99: 'retries' & more\"" in text
     assert cli("validate", "records", cwd=tmp_path).exit_code == 0
 
 
@@ -83,13 +106,42 @@ def test_new_takes_the_author_from_git_config(cli, minimal, tmp_path, git_repo):
     assert res.stdout == (
         "people/ann/evidence/2026-06-02-from-git.md\n"
         "people/ann/evidence/2026-06-02-from-git.md:9:15: warning: this evidence names no competency, "
-        "so no claim can cite it [evidence/no-competency]\n")
+        "so no claim can cite it [evidence/no-competency]\n"
+    )
 
 
 def test_new_goal_and_postmortem_validate(cli, minimal, tmp_path):
-    assert cli("new", "goal", "--records", "records", "--author", "ann", "--title", "Ship it",
-               "--period", "2026-Q3", cwd=tmp_path).exit_code == 0
-    assert cli("new", "postmortem", "--records", "records", "--author", "ann", "--title", "Outage",
-               "--date", "2026-07-01", cwd=tmp_path).exit_code == 0
+    assert (
+        cli(
+            "new",
+            "goal",
+            "--records",
+            "records",
+            "--author",
+            "ann",
+            "--title",
+            "Ship it",
+            "--period",
+            "2026-Q3",
+            cwd=tmp_path,
+        ).exit_code
+        == 0
+    )
+    assert (
+        cli(
+            "new",
+            "postmortem",
+            "--records",
+            "records",
+            "--author",
+            "ann",
+            "--title",
+            "Outage",
+            "--date",
+            "2026-07-01",
+            cwd=tmp_path,
+        ).exit_code
+        == 0
+    )
     res = cli("validate", "records", cwd=tmp_path)
     assert res.exit_code == 0, res

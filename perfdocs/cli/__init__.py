@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 import click
 
@@ -22,9 +23,14 @@ from perfdocs.validation import InvalidRecords, Report
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 records_option = click.option(
-    "--records", "records", type=click.Path(file_okay=False), default=None, metavar="DIR",
+    "--records",
+    "records",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
     help="The records folder (default: $PERFDOCS_RECORDS, the folder holding org.yaml above the "
-         "working folder, or the bundled example organisation).")
+    "working folder, or the bundled example organisation).",
+)
 
 
 T = TypeVar("T")
@@ -108,8 +114,11 @@ def print_report(report: Report, fmt: str = "text", quiet: bool = False) -> None
     if fmt == "text" and not quiet:
         errors, warnings = report.errors, report.warnings
         status = "ok" if not errors else "invalid"
-        click.echo(f"{report.files} files checked: {errors} error{'s' * (errors != 1)}, "
-                   f"{warnings} warning{'s' * (warnings != 1)} ({status})", err=True)
+        click.echo(
+            f"{report.files} files checked: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)} ({status})",
+            err=True,
+        )
 
 
 def report_written(root, path) -> None:
@@ -147,8 +156,11 @@ class Group(click.Group):
             if ctx.obj and ctx.obj.get("traceback"):
                 traceback.print_exc()
             else:
-                click.echo(f"perfdocs: internal error: {type(err).__name__}: {err} "
-                           "(run with --traceback for details, and please report it)", err=True)
+                click.echo(
+                    f"perfdocs: internal error: {type(err).__name__}: {err} "
+                    "(run with --traceback for details, and please report it)",
+                    err=True,
+                )
             ctx.exit(2)
 
 

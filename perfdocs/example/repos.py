@@ -43,8 +43,14 @@ BOT = ("Acme Release Bot", "release-bot@acme.example")
 RENOVATE = ("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com")
 
 PEOPLE = {
-    "alice": "Alice Nakamura", "bora": "Bora Kim", "chen": "Chen Wei", "dana": "Dana Okafor",
-    "emeka": "Emeka Eze", "farah": "Farah Haddad", "gustavo": "Gustavo Pereira", "hana": "Hana Sato",
+    "alice": "Alice Nakamura",
+    "bora": "Bora Kim",
+    "chen": "Chen Wei",
+    "dana": "Dana Okafor",
+    "emeka": "Emeka Eze",
+    "farah": "Farah Haddad",
+    "gustavo": "Gustavo Pereira",
+    "hana": "Hana Sato",
 }
 
 
@@ -58,12 +64,27 @@ class Repo:
 
 
 REPOS = [
-    Repo("acme/payments", "github", ["alice", "bora", "gustavo"], {"merge": 0.6, "squash": 0.4},
-         ["payments-api", "ledger", "webhooks-dispatcher", "docs"]),
-    Repo("acme/platform", "gitlab", ["dana", "emeka", "hana"], {"gitlab": 0.8, "trailer": 0.2},
-         ["deploy-pipeline", "terraform", "observability", "ingress"]),
-    Repo("acme/web", "github", ["chen", "farah"], {"squash": 0.7, "trailer": 0.2, "merge": 0.1},
-         ["checkout-web", "design-system", "e2e", "ci"]),
+    Repo(
+        "acme/payments",
+        "github",
+        ["alice", "bora", "gustavo"],
+        {"merge": 0.6, "squash": 0.4},
+        ["payments-api", "ledger", "webhooks-dispatcher", "docs"],
+    ),
+    Repo(
+        "acme/platform",
+        "gitlab",
+        ["dana", "emeka", "hana"],
+        {"gitlab": 0.8, "trailer": 0.2},
+        ["deploy-pipeline", "terraform", "observability", "ingress"],
+    ),
+    Repo(
+        "acme/web",
+        "github",
+        ["chen", "farah"],
+        {"squash": 0.7, "trailer": 0.2, "merge": 0.1},
+        ["checkout-web", "design-system", "e2e", "ci"],
+    ),
 ]
 
 
@@ -86,52 +107,238 @@ class Cited:
 CITED = [
     # acme/payments (GitHub)
     Cited("acme/payments", 118, "bora", "2026-01-09T16:10", "squash", "Send Retry-After on refund webhook retries"),
-    Cited("acme/payments", 203, "bora", "2026-01-28T14:20", "merge", "Ledger: split journal entries into debit and credit legs", commits=3),
-    Cited("acme/payments", 207, "bora", "2026-02-03T11:05", "merge", "Ledger: enforce balanced entries at write time", commits=2),
-    Cited("acme/payments", 219, "bora", "2026-02-09T15:40", "merge", "Ledger: backfill legs for historical entries", commits=2),
-    Cited("acme/payments", 236, "bora", "2026-02-17T13:30", "merge", "Constant-time webhook signature verification", commits=2),
-    Cited("acme/payments", 318, "alice", "2026-04-13T10:45", "trailer", "Idempotency middleware for mutating endpoints", commits=3),
-    Cited("acme/payments", 344, "alice", "2026-04-30T17:00", "merge", "Design: retry budgets, jittered backoff and Retry-After"),
-    Cited("acme/payments", 402, "alice", "2026-06-10T12:15", "squash", "Consumer-driven contract test harness", ("farah",)),
-    Cited("acme/payments", 498, "bora", "2026-07-20T15:50", "merge", "Webhook retries with a dead-letter queue and replay", ("alice",), commits=3),
-    Cited("acme/payments", 517, "alice", "2026-07-29T11:30", "squash", "Streaming reconciliation consumer for ledger events"),
-    Cited("acme/payments", 522, "alice", "2026-08-04T16:20", "trailer", "Retire the nightly reconciliation batch", commits=2),
-    Cited("acme/payments", None, "bora", "2026-08-18T10:05", "commit", "Fix off-by-one in the webhook retry schedule",
-          evidence="bora/2026-08-19-retry-schedule-off-by-one"),
+    Cited(
+        "acme/payments",
+        203,
+        "bora",
+        "2026-01-28T14:20",
+        "merge",
+        "Ledger: split journal entries into debit and credit legs",
+        commits=3,
+    ),
+    Cited(
+        "acme/payments",
+        207,
+        "bora",
+        "2026-02-03T11:05",
+        "merge",
+        "Ledger: enforce balanced entries at write time",
+        commits=2,
+    ),
+    Cited(
+        "acme/payments",
+        219,
+        "bora",
+        "2026-02-09T15:40",
+        "merge",
+        "Ledger: backfill legs for historical entries",
+        commits=2,
+    ),
+    Cited(
+        "acme/payments",
+        236,
+        "bora",
+        "2026-02-17T13:30",
+        "merge",
+        "Constant-time webhook signature verification",
+        commits=2,
+    ),
+    Cited(
+        "acme/payments",
+        318,
+        "alice",
+        "2026-04-13T10:45",
+        "trailer",
+        "Idempotency middleware for mutating endpoints",
+        commits=3,
+    ),
+    Cited(
+        "acme/payments",
+        344,
+        "alice",
+        "2026-04-30T17:00",
+        "merge",
+        "Design: retry budgets, jittered backoff and Retry-After",
+    ),
+    Cited(
+        "acme/payments", 402, "alice", "2026-06-10T12:15", "squash", "Consumer-driven contract test harness", ("farah",)
+    ),
+    Cited(
+        "acme/payments",
+        498,
+        "bora",
+        "2026-07-20T15:50",
+        "merge",
+        "Webhook retries with a dead-letter queue and replay",
+        ("alice",),
+        commits=3,
+    ),
+    Cited(
+        "acme/payments",
+        517,
+        "alice",
+        "2026-07-29T11:30",
+        "squash",
+        "Streaming reconciliation consumer for ledger events",
+    ),
+    Cited(
+        "acme/payments",
+        522,
+        "alice",
+        "2026-08-04T16:20",
+        "trailer",
+        "Retire the nightly reconciliation batch",
+        commits=2,
+    ),
+    Cited(
+        "acme/payments",
+        None,
+        "bora",
+        "2026-08-18T10:05",
+        "commit",
+        "Fix off-by-one in the webhook retry schedule",
+        evidence="bora/2026-08-19-retry-schedule-off-by-one",
+    ),
     Cited("acme/payments", 531, "alice", "2026-08-26T09:40", "squash", "Tune ledger lag alerts and link the runbook"),
-    Cited("acme/payments", None, "alice", "2026-09-29T18:25", "commit", "Fix race between ledger batch close and late writes",
-          evidence="alice/2026-09-30-ledger-batch-race-fix"),
+    Cited(
+        "acme/payments",
+        None,
+        "alice",
+        "2026-09-29T18:25",
+        "commit",
+        "Fix race between ledger batch close and late writes",
+        evidence="alice/2026-09-30-ledger-batch-race-fix",
+    ),
     # acme/platform (GitLab)
-    Cited("acme/platform", 118, "dana", "2026-01-26T15:00", "gitlab", "Cache build layers in the deploy pipeline", commits=2),
-    Cited("acme/platform", None, "hana", "2026-03-18T16:30", "commit", "Alert on database connection-pool saturation above 80%",
-          evidence="hana/2026-03-18-retry-storm-database"),
-    Cited("acme/platform", 224, "dana", "2026-04-15T14:10", "gitlab", "Automated rollback on failed health checks for tier-1 services", commits=3),
-    Cited("acme/platform", None, "hana", "2026-06-17T11:20", "commit", "Ingress outage review: timeline and contributing factors",
-          evidence="hana/2026-06-18-ingress-postmortem"),
-    Cited("acme/platform", 301, "dana", "2026-07-01T13:45", "gitlab", "Canary stage for configuration rollouts", commits=2),
-    Cited("acme/platform", 352, "dana", "2026-08-10T10:30", "trailer", "Alert hygiene: delete or fix every alert nobody acted on", commits=2),
-    Cited("acme/platform", 402, "emeka", "2026-10-05T15:15", "gitlab", "Terraform: network module for the second EU region", commits=2),
-    Cited("acme/platform", 407, "emeka", "2026-10-08T12:00", "gitlab", "Terraform: database and cache modules for the second EU region", commits=2),
+    Cited(
+        "acme/platform",
+        118,
+        "dana",
+        "2026-01-26T15:00",
+        "gitlab",
+        "Cache build layers in the deploy pipeline",
+        commits=2,
+    ),
+    Cited(
+        "acme/platform",
+        None,
+        "hana",
+        "2026-03-18T16:30",
+        "commit",
+        "Alert on database connection-pool saturation above 80%",
+        evidence="hana/2026-03-18-retry-storm-database",
+    ),
+    Cited(
+        "acme/platform",
+        224,
+        "dana",
+        "2026-04-15T14:10",
+        "gitlab",
+        "Automated rollback on failed health checks for tier-1 services",
+        commits=3,
+    ),
+    Cited(
+        "acme/platform",
+        None,
+        "hana",
+        "2026-06-17T11:20",
+        "commit",
+        "Ingress outage review: timeline and contributing factors",
+        evidence="hana/2026-06-18-ingress-postmortem",
+    ),
+    Cited(
+        "acme/platform", 301, "dana", "2026-07-01T13:45", "gitlab", "Canary stage for configuration rollouts", commits=2
+    ),
+    Cited(
+        "acme/platform",
+        352,
+        "dana",
+        "2026-08-10T10:30",
+        "trailer",
+        "Alert hygiene: delete or fix every alert nobody acted on",
+        commits=2,
+    ),
+    Cited(
+        "acme/platform",
+        402,
+        "emeka",
+        "2026-10-05T15:15",
+        "gitlab",
+        "Terraform: network module for the second EU region",
+        commits=2,
+    ),
+    Cited(
+        "acme/platform",
+        407,
+        "emeka",
+        "2026-10-08T12:00",
+        "gitlab",
+        "Terraform: database and cache modules for the second EU region",
+        commits=2,
+    ),
     # acme/web (GitHub)
     Cited("acme/web", 214, "farah", "2026-03-11T14:30", "squash", "Visual regression tests for the design system"),
     Cited("acme/web", 287, "chen", "2026-04-21T16:00", "squash", "Unit tests for the checkout address and card forms"),
-    Cited("acme/web", 301, "farah", "2026-05-05T11:10", "trailer", "Visual diff report in every pull request", commits=2),
-    Cited("acme/web", 350, "farah", "2026-06-09T10:52", "squash", "hotfix: static fallback page when checkout's upstream fails"),
-    Cited("acme/web", 342, "farah", "2026-06-10T15:25", "merge", "Publish checkout-web's contracts with payments-api", ("alice",), commits=2),
+    Cited(
+        "acme/web", 301, "farah", "2026-05-05T11:10", "trailer", "Visual diff report in every pull request", commits=2
+    ),
+    Cited(
+        "acme/web",
+        350,
+        "farah",
+        "2026-06-09T10:52",
+        "squash",
+        "hotfix: static fallback page when checkout's upstream fails",
+    ),
+    Cited(
+        "acme/web",
+        342,
+        "farah",
+        "2026-06-10T15:25",
+        "merge",
+        "Publish checkout-web's contracts with payments-api",
+        ("alice",),
+        commits=2,
+    ),
     Cited("acme/web", 512, "chen", "2026-07-13T13:40", "squash", "Lazy-load 3-D Secure and wallet SDKs in checkout"),
-    Cited("acme/web", 540, "farah", "2026-07-28T10:20", "squash", "Accessibility: labels and error announcements in checkout"),
+    Cited(
+        "acme/web",
+        540,
+        "farah",
+        "2026-07-28T10:20",
+        "squash",
+        "Accessibility: labels and error announcements in checkout",
+    ),
     Cited("acme/web", 544, "farah", "2026-07-30T15:05", "squash", "Accessibility: focus order in the payment step"),
     Cited("acme/web", 549, "farah", "2026-08-03T12:45", "squash", "Accessibility: colour contrast of form states"),
     Cited("acme/web", 561, "chen", "2026-08-11T17:10", "squash", "Fix 28 axe violations in the checkout form"),
     Cited("acme/web", 588, "chen", "2026-08-25T11:35", "trailer", "Bundle-size budget check in CI", commits=2),
-    Cited("acme/web", 602, "chen", "2026-09-23T14:50", "squash", "Cache-Control: no-cache on index.html, immutable on hashed assets"),
+    Cited(
+        "acme/web",
+        602,
+        "chen",
+        "2026-09-23T14:50",
+        "squash",
+        "Cache-Control: no-cache on index.html, immutable on hashed assets",
+    ),
     Cited("acme/web", 611, "chen", "2026-10-01T16:30", "squash", "Post-deploy smoke test checks served bundle hashes"),
 ]
 
-_WORK = ["Refactor {x} handler", "Add metrics to {x}", "Fix flaky test in {x}", "Document {x} configuration",
-         "Tighten input validation in {x}", "Remove dead code from {x}", "Speed up {x} startup",
-         "Add structured logging to {x}", "Handle timeouts in {x} client", "Upgrade {x} dependencies",
-         "Improve error messages in {x}", "Add integration test for {x}", "Simplify {x} retry logic"]
+_WORK = [
+    "Refactor {x} handler",
+    "Add metrics to {x}",
+    "Fix flaky test in {x}",
+    "Document {x} configuration",
+    "Tighten input validation in {x}",
+    "Remove dead code from {x}",
+    "Speed up {x} startup",
+    "Add structured logging to {x}",
+    "Handle timeouts in {x} client",
+    "Upgrade {x} dependencies",
+    "Improve error messages in {x}",
+    "Add integration test for {x}",
+    "Simplify {x} retry logic",
+]
 
 
 def _who(handle_or_pair) -> tuple[str, str]:
@@ -163,15 +370,26 @@ class Stream:
         raw = text.encode()
         return b"data %d\n" % len(raw) + raw + b"\n"
 
-    def commit(self, message: str, author, when: dt.datetime, changes: dict[str, str | None],
-               parent: int | None, merge: int | None = None, committer=None, committed: dt.datetime | None = None,
-               ref: str = "refs/heads/main") -> int:
+    def commit(
+        self,
+        message: str,
+        author,
+        when: dt.datetime,
+        changes: dict[str, str | None],
+        parent: int | None,
+        merge: int | None = None,
+        committer=None,
+        committed: dt.datetime | None = None,
+        ref: str = "refs/heads/main",
+    ) -> int:
         self.mark += 1
         a, c = _who(author), _who(committer or author)
-        out = [f"commit {ref}\nmark :{self.mark}\n".encode(),
-               f"author {a[0]} <{a[1]}> {_stamp(when)}\n".encode(),
-               f"committer {c[0]} <{c[1]}> {_stamp(committed or when)}\n".encode(),
-               self.data(message)]
+        out = [
+            f"commit {ref}\nmark :{self.mark}\n".encode(),
+            f"author {a[0]} <{a[1]}> {_stamp(when)}\n".encode(),
+            f"committer {c[0]} <{c[1]}> {_stamp(committed or when)}\n".encode(),
+            self.data(message),
+        ]
         if parent:
             out.append(f"from :{parent}\n".encode())
         if merge:
@@ -185,13 +403,21 @@ class Stream:
         return self.mark
 
     def tag(self, name: str, target: int, when: dt.datetime, message: str) -> None:
-        self.parts.append(f"tag {name}\nfrom :{target}\ntagger {BOT[0]} <{BOT[1]}> {_stamp(when)}\n".encode()
-                          + self.data(message))
+        self.parts.append(
+            f"tag {name}\nfrom :{target}\ntagger {BOT[0]} <{BOT[1]}> {_stamp(when)}\n".encode() + self.data(message)
+        )
 
     def flush(self) -> None:
         marks = self.path / ".git" / "perfdocs-marks"
-        _git(self.path, "fast-import", "--quiet", "--force", f"--import-marks-if-exists={marks}",
-             f"--export-marks={marks}", input=b"".join(self.parts))
+        _git(
+            self.path,
+            "fast-import",
+            "--quiet",
+            "--force",
+            f"--import-marks-if-exists={marks}",
+            f"--export-marks={marks}",
+            input=b"".join(self.parts),
+        )
         self.parts = []
         for line in marks.read_text().splitlines():
             mark, sha = line.split()
@@ -210,8 +436,9 @@ def _git(path: Path, *args: str, input: bytes | None = None) -> str:
     except FileNotFoundError:
         raise PerfdocsError("git is not installed (needed to create the example repositories)") from None
     except subprocess.CalledProcessError as err:
-        raise PerfdocsError(f"git {args[0]} failed in {display_path(path)}: "
-                            f"{err.stderr.decode(errors='replace').strip()}") from None
+        raise PerfdocsError(
+            f"git {args[0]} failed in {display_path(path)}: {err.stderr.decode(errors='replace').strip()}"
+        ) from None
     return out.stdout.decode().strip()
 
 
@@ -277,29 +504,41 @@ class History:
         if pull.style in ("squash", "commit"):
             message = self._message(pull, pull.title + (f" (#{num})" if num else ""))
             committer = GITHUB if (pull.style == "squash" and repo.host == "github") else None
-            self.head = self.s.commit(message, pull.author, steps[0][2], branch_files, self.head,
-                                      committer=committer, committed=pull.merged)
+            self.head = self.s.commit(
+                message, pull.author, steps[0][2], branch_files, self.head, committer=committer, committed=pull.merged
+            )
         elif pull.style == "trailer":
-            keys = [f"Pull-Request: {n_ref}", f"PR: #{num}"] if repo.host == "github" else \
-                [f"Merge-Request: {n_ref}", f"Reviewed-on: https://gitlab.com/{repo.name}/-/merge_requests/{num}"]
+            keys = (
+                [f"Pull-Request: {n_ref}", f"PR: #{num}"]
+                if repo.host == "github"
+                else [f"Merge-Request: {n_ref}", f"Reviewed-on: https://gitlab.com/{repo.name}/-/merge_requests/{num}"]
+            )
             for i, (subject, changes, when) in enumerate(steps):
-                self.head = self.s.commit(self._message(pull, subject, keys[i % 2]), pull.author, when, changes,
-                                          self.head, committer=GITHUB if repo.host == "github" else merger,
-                                          committed=pull.merged - dt.timedelta(minutes=len(steps) - i - 1))
+                self.head = self.s.commit(
+                    self._message(pull, subject, keys[i % 2]),
+                    pull.author,
+                    when,
+                    changes,
+                    self.head,
+                    committer=GITHUB if repo.host == "github" else merger,
+                    committed=pull.merged - dt.timedelta(minutes=len(steps) - i - 1),
+                )
         else:  # merge or gitlab: a side branch, then a merge commit on main
             tip = base
             for subject, changes, when in steps:
-                tip = self.s.commit(self._message(pull, subject), pull.author, when, changes, tip,
-                                    ref="refs/heads/wip")
+                tip = self.s.commit(self._message(pull, subject), pull.author, when, changes, tip, ref="refs/heads/wip")
             if pull.style == "merge":
                 message = f"Merge pull request #{num} from {pull.author}/{_slug(pull.title)}\n\n{pull.title}\n"
                 who = (GITHUB, _who(merger))
             else:
-                message = (f"Merge branch '{pull.author}/{_slug(pull.title)}' into 'main'\n\n{pull.title}\n\n"
-                           f"See merge request {repo.name}!{num}\n")
+                message = (
+                    f"Merge branch '{pull.author}/{_slug(pull.title)}' into 'main'\n\n{pull.title}\n\n"
+                    f"See merge request {repo.name}!{num}\n"
+                )
                 who = (_who(merger), _who(merger))
-            self.head = self.s.commit(message, who[1], pull.merged, branch_files, self.head, merge=tip,
-                                      committer=who[0])
+            self.head = self.s.commit(
+                message, who[1], pull.merged, branch_files, self.head, merge=tip, committer=who[0]
+            )
         pull.merge_mark = self.head
         self.s.files.update(branch_files)
 
@@ -312,8 +551,7 @@ class History:
 
     def revert(self, pull: Pull, author: str, when: dt.datetime) -> None:
         """What `git revert` writes, pushed straight to main by whoever was on call."""
-        message = (f'Revert "{pull.title} (#{pull.number})"\n\n'
-                   f"This reverts commit {self.s.sha(pull.merge_mark)}.\n")
+        message = f'Revert "{pull.title} (#{pull.number})"\n\nThis reverts commit {self.s.sha(pull.merge_mark)}.\n'
         self.head = self.s.commit(message, author, when, pull.before, self.head)
         self.s.files.update({k: v for k, v in pull.before.items() if v is not None})
         for k in [k for k, v in pull.before.items() if v is None]:
@@ -339,8 +577,10 @@ def _plan(repo: Repo, rng: random.Random) -> list[Pull]:
     cited = [c for c in CITED if c.repo == repo.name]
     pulls = [Pull(c.number, c.author, _at(c.merged), c.style, c.title, c.coauthors, c.commits, c) for c in cited]
     used = {c.number for c in cited if c.number}
-    anchors = sorted([(_at("2026-01-02T00:00"), 90), (_at("2026-11-01T00:00"), max(used) + 150)]
-                     + [(p.merged, p.number) for p in pulls if p.number])
+    anchors = sorted(
+        [(_at("2026-01-02T00:00"), 90), (_at("2026-11-01T00:00"), max(used) + 150)]
+        + [(p.merged, p.number) for p in pulls if p.number]
+    )
     day = START
     while day <= END:
         if day.weekday() < 5:
@@ -406,9 +646,11 @@ def build(repo: Repo, path: Path) -> dict[str, str]:
                 h.deploy(when + dt.timedelta(hours=3, minutes=30))
             elif ordinary % 17 == 0:
                 h.deploy(when + dt.timedelta(minutes=20))
-                h.direct(f"hotfix: guard {rng.choice(repo.folders)} against the regression from #{pull.number}",
-                         pull.author,
-                         when + dt.timedelta(hours=2))
+                h.direct(
+                    f"hotfix: guard {rng.choice(repo.folders)} against the regression from #{pull.number}",
+                    pull.author,
+                    when + dt.timedelta(hours=2),
+                )
                 h.deploy(when + dt.timedelta(hours=2, minutes=20), " (hotfix)")
     h.s.flush()
     if _git(path, "branch", "--list", "wip"):
@@ -425,8 +667,7 @@ def generate(out: Path) -> dict[str, dict[str, str]]:
         path = out / repo.name
         if path.exists():
             if not (path / ".git" / MARKER).is_file():
-                raise PerfdocsError(f"{display_path(path)} exists and was not generated by perfdocs; "
-                                    "not replacing it")
+                raise PerfdocsError(f"{display_path(path)} exists and was not generated by perfdocs; not replacing it")
             shutil.rmtree(path)
         results[repo.name] = build(repo, path)
     return results
@@ -442,8 +683,11 @@ def pin_evidence(records: Path, pinned: dict[str, dict[str, str]]) -> list[Path]
             if not path.is_file():
                 continue
             text = path.read_text(encoding="utf-8")
-            new = re.sub(rf"(?<![\w/.-]){re.escape(repo)}@([0-9a-f]{{4,40}})\b",
-                         lambda m, repo=repo, sha=sha: f"{repo}@{sha[:len(m[1])]}", text)
+            new = re.sub(
+                rf"(?<![\w/.-]){re.escape(repo)}@([0-9a-f]{{4,40}})\b",
+                lambda m, repo=repo, sha=sha: f"{repo}@{sha[: len(m[1])]}",
+                text,
+            )
             if new != text:
                 from perfdocs.fsutil import atomic_write
 

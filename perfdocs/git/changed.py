@@ -43,13 +43,18 @@ def changed_since(root: Path, ref: str) -> list[Path]:
         raise PerfdocsError(f"--changed-since {ref!r} is not a git ref")
     known = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if known.returncode != 0:
-        hint = " (in CI, fetch it first, e.g. git fetch origin main, or check out with fetch-depth: 0)" \
-            if "/" in ref else ""
+        hint = (
+            " (in CI, fetch it first, e.g. git fetch origin main, or check out with fetch-depth: 0)"
+            if "/" in ref
+            else ""
+        )
         raise PerfdocsError(f"--changed-since: unknown git ref '{ref}'{hint}")
     names: set[str] = set()
-    for args in (("diff", "--name-only", "-z", "--no-renames", f"{ref}...HEAD"),
-                 ("diff", "--name-only", "-z", "--no-renames", "HEAD"),
-                 ("ls-files", "-z", "--others", "--exclude-standard")):
+    for args in (
+        ("diff", "--name-only", "-z", "--no-renames", f"{ref}...HEAD"),
+        ("diff", "--name-only", "-z", "--no-renames", "HEAD"),
+        ("ls-files", "-z", "--others", "--exclude-standard"),
+    ):
         out = _git(top, *args)
         if out.returncode != 0:
             raise PerfdocsError(f"git {' '.join(args[:2])} failed: {out.stderr.strip() or out.returncode}")

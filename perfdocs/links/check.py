@@ -64,6 +64,7 @@ log_walks = 0
 
 # --- configuration -----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class RepoConfig:
     """One entry of org.yaml `repositories`."""
@@ -153,6 +154,7 @@ def href(org: Organisation, text: str) -> str | None:
 
 # --- the index ---------------------------------------------------------------------------
 
+
 @dataclass
 class Commit:
     sha: str
@@ -221,7 +223,9 @@ class RepoIndex:
         a value per commit (none of the fields can hold a newline)."""
         cs = list(self.commits.values())
         return {
-            "version": INDEX_VERSION, "head": self.head, "branch": self.branch,
+            "version": INDEX_VERSION,
+            "head": self.head,
+            "branch": self.branch,
             "sha": "\n".join(c.sha for c in cs),
             "parents": "\n".join(" ".join(c.parents) for c in cs),
             "author": "\n".join(c.author_email for c in cs),
@@ -235,10 +239,13 @@ class RepoIndex:
 
     @classmethod
     def from_data(cls, data: dict) -> RepoIndex:
-        columns = [data[k].split("\n") for k in ("sha", "parents", "author", "committer", "date", "subject",
-                                                  "coauthors")]
-        commits = {sha: Commit(sha, parents.split(), author, committer, date, subject, coauthors.split())
-                   for sha, parents, author, committer, date, subject, coauthors in zip(*columns, strict=True)}
+        columns = [
+            data[k].split("\n") for k in ("sha", "parents", "author", "committer", "date", "subject", "coauthors")
+        ]
+        commits = {
+            sha: Commit(sha, parents.split(), author, committer, date, subject, coauthors.split())
+            for sha, parents, author, committer, date, subject, coauthors in zip(*columns, strict=True)
+        }
         prs: dict[int, list[tuple[str, str]]] = {}
         for number, sha, style in data["prs"]:
             prs.setdefault(number, []).append((sha, style))
@@ -279,9 +286,12 @@ def _open(conf: RepoConfig, records_root: Path):
     try:
         return git.Repo(where), None
     except (git.exc.NoSuchPathError, git.exc.InvalidGitRepositoryError):
-        how = ("set by " + source) if source.startswith("$") else f"from org.yaml; set ${conf.env_var} to use another clone"
-        return None, (f"repository {conf.name} is not cloned: no git repository at "
-                      f"{display_path(where)} ({how})")
+        how = (
+            ("set by " + source)
+            if source.startswith("$")
+            else f"from org.yaml; set ${conf.env_var} to use another clone"
+        )
+        return None, (f"repository {conf.name} is not cloned: no git repository at {display_path(where)} ({how})")
 
 
 def _head(repo, conf: RepoConfig) -> tuple[str, str] | str:
@@ -313,8 +323,7 @@ def build_index(repo, conf: RepoConfig, branch: str, head: str) -> RepoIndex:
             continue
         sha, parents, _name, author, committer, date, message = entry.split(_FIELD, 6)
         subject = message.split("\n", 1)[0].strip()
-        commits[sha] = Commit(sha, parents.split(), author, committer, date, subject,
-                              _COAUTHOR.findall(message))
+        commits[sha] = Commit(sha, parents.split(), author, committer, date, subject, _COAUTHOR.findall(message))
         messages[sha] = message
     mainline: list[str] = []
     sha: str | None = head
@@ -367,8 +376,12 @@ def load_index(repo, conf: RepoConfig, records_root: Path, branch: str, head: st
         # a committed or crafted index could otherwise vouch for links that do not resolve.
         blob = cache.unseal(path.read_bytes())
         data = marshal.loads(blob) if blob is not None else None
-        if isinstance(data, dict) and data.get("version") == INDEX_VERSION and data.get("head") == head \
-                and data.get("branch") == branch:
+        if (
+            isinstance(data, dict)
+            and data.get("version") == INDEX_VERSION
+            and data.get("head") == head
+            and data.get("branch") == branch
+        ):
             return RepoIndex.from_data(data)
     except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         pass  # no cache, or a damaged one: walk again
@@ -383,6 +396,7 @@ def load_index(repo, conf: RepoConfig, records_root: Path, branch: str, head: st
 
 
 # --- resolution --------------------------------------------------------------------------
+
 
 @dataclass
 class Resolution:
@@ -449,8 +463,9 @@ class LinkReport:
 class Checker:
     """Resolves the links of evidence entries; one index per repository per run."""
 
-    def __init__(self, org: Organisation, records_root: Path, tolerance_days: int | None = None,
-                 strict_clones: bool = True) -> None:
+    def __init__(
+        self, org: Organisation, records_root: Path, tolerance_days: int | None = None, strict_clones: bool = True
+    ) -> None:
         self.org = org
         self.root = records_root
         self.configs = repositories(org)
@@ -490,8 +505,13 @@ class Checker:
         path = ("repositories", conf.name)
         if org is None:
             return Diagnostic(display_path(self.root / "org.yaml"), 1, 1, "link/repo-missing", message)
-        return org.diag("link/repo-missing", message, path, key=True,
-                        hint="clone it there, or point the path or the environment variable at a clone")
+        return org.diag(
+            "link/repo-missing",
+            message,
+            path,
+            key=True,
+            hint="clone it there, or point the path or the environment variable at a clone",
+        )
 
     # evidence
     def check(self, evidence: Iterable[Record]) -> LinkReport:
@@ -511,9 +531,13 @@ class Checker:
     def check_link(self, record: Record, i: int, text: str, path: tuple) -> Iterable[Diagnostic]:
         ref = refs.parse(text)
         if ref.kind == refs.UNKNOWN:
-            yield record.diag("link/malformed", f"{text!r} is not a link perfdocs understands", path,
-                              severity=WARNING, hint="use owner/repo#123, a PR or MR URL, owner/repo@<sha>, "
-                              "postmortem:<id> or an http(s) URL")
+            yield record.diag(
+                "link/malformed",
+                f"{text!r} is not a link perfdocs understands",
+                path,
+                severity=WARNING,
+                hint="use owner/repo#123, a PR or MR URL, owner/repo@<sha>, postmortem:<id> or an http(s) URL",
+            )
             return
         if ref.kind == refs.POSTMORTEM:
             yield from self.check_postmortem(record, ref, path)
@@ -527,8 +551,10 @@ class Checker:
             yield record.diag(
                 "link/repo-not-configured",
                 f"{text}: repository {name} is not in org.yaml 'repositories'{did_you_mean(ref.repo, known)}",
-                path, severity=WARNING if ref.web else ERROR,
-                hint=None if ref.web else "add it under 'repositories' with the path of a local clone")
+                path,
+                severity=WARNING if ref.web else ERROR,
+                hint=None if ref.web else "add it under 'repositories' with the path of a local clone",
+            )
             return
         entry = self.repository(conf)
         if entry.index is None:
@@ -551,30 +577,43 @@ class Checker:
                 yield record.diag(
                     "link/unresolved",
                     f"{text}: no commit on {index.branch} of {conf.name} merged pull request #{ref.number}",
-                    path, hint=f"looked for 'Merge pull request #{ref.number}', '(#{ref.number})', "
-                    f"'See merge request ...!{ref.number}' and PR trailers")
+                    path,
+                    hint=f"looked for 'Merge pull request #{ref.number}', '(#{ref.number})', "
+                    f"'See merge request ...!{ref.number}' and PR trailers",
+                )
                 return None
             shas = [sha for sha, _ in found]
             styles = sorted({style for _, style in found})
-            return Resolution(conf.name, ref, shas, "+".join(styles), index.commits[shas[-1]].date,
-                              index.emails(shas), conf.web_url(ref))
+            return Resolution(
+                conf.name,
+                ref,
+                shas,
+                "+".join(styles),
+                index.commits[shas[-1]].date,
+                index.emails(shas),
+                conf.web_url(ref),
+            )
         matches = index.by_prefix(ref.sha)
         if not matches:
-            yield record.diag("link/unresolved",
-                              f"{text}: no commit {ref.sha} on {index.branch} of {conf.name}", path)
+            yield record.diag("link/unresolved", f"{text}: no commit {ref.sha} on {index.branch} of {conf.name}", path)
             return None
         if len(matches) > 1:
-            shown = ", ".join(f"{s[:12]} ({index.commits[s].date[:10]} {index.commits[s].subject!r})"
-                              for s in matches[:10])
+            shown = ", ".join(
+                f"{s[:12]} ({index.commits[s].date[:10]} {index.commits[s].subject!r})" for s in matches[:10]
+            )
             more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
-            yield record.diag("link/ambiguous-sha",
-                              f"{text}: the short sha {ref.sha} matches {len(matches)} commits: {shown}{more}",
-                              path, hint="write more digits of the sha")
+            yield record.diag(
+                "link/ambiguous-sha",
+                f"{text}: the short sha {ref.sha} matches {len(matches)} commits: {shown}{more}",
+                path,
+                hint="write more digits of the sha",
+            )
             return None
         sha = matches[0]
         full = refs.LinkRef(text, refs.COMMIT, ref.repo, sha=sha, web=ref.web)
-        return Resolution(conf.name, ref, [sha], "commit", index.commits[sha].date,
-                          index.emails([sha]), conf.web_url(full))
+        return Resolution(
+            conf.name, ref, [sha], "commit", index.commits[sha].date, index.emails([sha]), conf.web_url(full)
+        )
 
     def _emails(self, handle: Any) -> set[str]:
         person = self.org.people.get(handle) if isinstance(handle, str) else None
@@ -597,8 +636,10 @@ class Checker:
             "link/not-author",
             f"{res.ref.text} was not authored by the evidence's author {author} "
             f"({', '.join(sorted(mine)) or 'no emails on record'}): its commits are by {by}",
-            path, hint="add the author's email to their person record, list the real author under "
-            "'collaborators', or use a type that does not claim authorship (e.g. code-review)")
+            path,
+            hint="add the author's email to their person record, list the real author under "
+            "'collaborators', or use a type that does not claim authorship (e.g. code-review)",
+        )
 
     def check_date(self, record: Record, res: Resolution, path: tuple) -> Iterable[Diagnostic]:
         day = dates.parse_date(record.get("date"))
@@ -611,7 +652,10 @@ class Checker:
                 "link/date-mismatch",
                 f"the evidence is dated {day.isoformat()} but {res.ref.text} merged on "
                 f"{merged.date().isoformat()}, {gap} days later (tolerance {self.tolerance} days)",
-                path, severity=WARNING, hint="date the evidence when the work landed")
+                path,
+                severity=WARNING,
+                hint="date the evidence when the work landed",
+            )
 
     def check_recorded(self, record: Record, res: Resolution, recorded: dict, path: tuple) -> Iterable[Diagnostic]:
         """A `resolved:` block must say what git says: it is what the site and packets show
@@ -619,12 +663,15 @@ class Checker:
         claimed = (recorded.get("repo"), recorded.get("commits"), recorded.get("merged_at"))
         actual = (res.repo, res.commits, res.merged_at)
         if claimed != actual:
-            differs = [name for name, a, b in zip(("repo", "commits", "merged_at"), claimed, actual, strict=True)
-                       if a != b]
+            differs = [
+                name for name, a, b in zip(("repo", "commits", "merged_at"), claimed, actual, strict=True) if a != b
+            ]
             yield record.diag(
                 "link/stale-resolution",
                 f"the recorded resolution of {res.ref.text} disagrees with git ({', '.join(differs)})",
-                path, hint="run 'perfdocs links resolve --write' to record what git says")
+                path,
+                hint="run 'perfdocs links resolve --write' to record what git says",
+            )
 
     def check_postmortem(self, record: Record, ref: refs.LinkRef, path: tuple) -> Iterable[Diagnostic]:
         pm = self.org.postmortems.get(ref.postmortem)
@@ -640,7 +687,9 @@ class Checker:
             yield record.diag(
                 "link/postmortem-not-participant",
                 f"{author} is neither a participant nor an action-item owner of postmortem {ref.postmortem}",
-                path, hint=f"add {author} to {pm.display}'s participants, or link something else")
+                path,
+                hint=f"add {author} to {pm.display}'s participants, or link something else",
+            )
 
 
 def evidence_in(org: Organisation, only: Iterable[str | os.PathLike] | None) -> list[Record]:
@@ -656,8 +705,13 @@ def evidence_in(org: Organisation, only: Iterable[str | os.PathLike] | None) -> 
     return out
 
 
-def check(org: Organisation, records_root: Path, only: Iterable[str | os.PathLike] | None = None,
-          tolerance_days: int | None = None, strict_clones: bool = True) -> LinkReport:
+def check(
+    org: Organisation,
+    records_root: Path,
+    only: Iterable[str | os.PathLike] | None = None,
+    tolerance_days: int | None = None,
+    strict_clones: bool = True,
+) -> LinkReport:
     """Every link problem of the evidence (in `only`, when given). With strict_clones=False
     (what `validate` uses), repositories that are not cloned are skipped and listed in
     `skipped` instead of being reported as errors."""
@@ -675,5 +729,14 @@ def resolutions_for_writing(org: Organisation, report: LinkReport) -> dict[str, 
     return out
 
 
-__all__ = ["AUTHORSHIP_TYPES", "Checker", "LinkReport", "RepoConfig", "Resolution", "check", "href",
-           "repositories", "resolutions_for_writing"]
+__all__ = [
+    "AUTHORSHIP_TYPES",
+    "Checker",
+    "LinkReport",
+    "RepoConfig",
+    "Resolution",
+    "check",
+    "href",
+    "repositories",
+    "resolutions_for_writing",
+]

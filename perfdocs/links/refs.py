@@ -88,7 +88,11 @@ def pr_numbers_in_trailer(value: str, repo_names: frozenset[str]) -> int | None:
     if m:
         return int(m[1])
     ref = parse(v)
-    if ref.kind == PR and ref.repo and ref.number is not None and (
-            ref.repo.lower() in repo_names or (ref.web and f"{ref.web}/{ref.repo}".lower() in repo_names)):
+    if (
+        ref.kind == PR
+        and ref.repo
+        and ref.number is not None
+        and (ref.repo.lower() in repo_names or (ref.web and f"{ref.web}/{ref.repo}".lower() in repo_names))
+    ):
         return ref.number
     return None

@@ -91,14 +91,17 @@ def _yaml_span(text: str, markdown: bool) -> tuple[int, int]:
 def _unchanged(old: Any, new: dict) -> bool:
     if not isinstance(old, dict):
         return False
-    strip = lambda d: {k: v for k, v in d.items() if k != "verified_at"}
+
+    def strip(d):
+        return {k: v for k, v in d.items() if k != "verified_at"}
+
     return strip(old) == strip(new)
 
 
 def rewrite(text: str, resolutions: dict[int, dict], markdown: bool = True) -> str:
     """The text with each `links[i]` carrying `resolved: resolutions[i]`."""
     bom = _BOM if text.startswith(_BOM) else ""
-    body = text[len(bom):]
+    body = text[len(bom) :]
     nl = "\r\n" if "\r\n" in body else "\n"
     start, stop = _yaml_span(body, markdown)
     yaml_text = body[start:stop]
@@ -130,9 +133,14 @@ def rewrite(text: str, resolutions: dict[int, dict], markdown: bool = True) -> s
             ref_node = next((v for k, v in item.value if k.value == "ref"), None)
             old = next(((k, v) for k, v in item.value if k.value == "resolved"), None)
             if item.flow_style or links.flow_style:
-                ref = yaml_text[ref_node.start_mark.index:ref_node.end_mark.index] if ref_node else "''"
-                edits.append((item.start_mark.index, item.end_mark.index,
-                              "{ref: " + ref + ", resolved: " + _flow(resolved) + "}"))
+                ref = yaml_text[ref_node.start_mark.index : ref_node.end_mark.index] if ref_node else "''"
+                edits.append(
+                    (
+                        item.start_mark.index,
+                        item.end_mark.index,
+                        "{ref: " + ref + ", resolved: " + _flow(resolved) + "}",
+                    )
+                )
                 continue
             col = item.value[0][0].start_mark.column
             new = f"resolved:{nl}{_block(resolved, col + 2, nl)}"

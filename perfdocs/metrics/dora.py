@@ -38,14 +38,19 @@ NAMES = {
     "change-failure-rate": "Change failure rate",
     "time-to-restore": "Time to restore service",
 }
-UNITS = {"deployment-frequency": "deploys/week", "lead-time": "hours", "change-failure-rate": "%",
-         "time-to-restore": "hours"}
+UNITS = {
+    "deployment-frequency": "deploys/week",
+    "lead-time": "hours",
+    "change-failure-rate": "%",
+    "time-to-restore": "hours",
+}
 GRANULARITIES = ("week", "month", "quarter")
 BANDS = ("elite", "high", "medium", "low")
 _REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
 
 
 # --- configuration ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Config:
@@ -78,13 +83,17 @@ class Config:
         if key == "lead-time":
             return {**deploys, "lead_time_start": self.lead_time_start}
         if key == "change-failure-rate":
-            return {**deploys, "failure_window_hours": self.failure_window_hours,
-                    "hotfix_tag_pattern": self.hotfix_tag_pattern,
-                    "hotfix_message_pattern": self.hotfix_message_pattern}
+            return {
+                **deploys,
+                "failure_window_hours": self.failure_window_hours,
+                "hotfix_tag_pattern": self.hotfix_tag_pattern,
+                "hotfix_message_pattern": self.hotfix_message_pattern,
+            }
         return {}
 
 
 # --- periods ---------------------------------------------------------------------------
+
 
 def period_of(day: dt.date, granularity: str) -> str:
     """The period a UTC day falls in: 2026-W03, 2026-01 or 2026-Q1."""
@@ -126,6 +135,7 @@ def periods_between(since: dt.date, until: dt.date, granularity: str) -> list[st
 
 # --- statistics ------------------------------------------------------------------------
 
+
 def median(values: list[float]) -> float:
     return float(statistics.median(values))
 
@@ -155,6 +165,7 @@ def _round(value: float) -> float | int:
 
 
 # --- git -------------------------------------------------------------------------------
+
 
 def git(repo: Path, *args: str) -> str:
     """Run a read-only git command in a repository; failures are one-line errors."""
@@ -230,30 +241,38 @@ def read_history(path: Path, name: str | None = None) -> History:
     if starts:
         for chunk in _log(path, starts).split("\x1e")[1:]:
             sha, parents, authored, committed, message = chunk.split("\0", 4)
-            commits[sha] = Commit(sha, tuple(parents.split()), _stamp(authored), _stamp(committed),
-                                  message.strip("\n"))
+            commits[sha] = Commit(sha, tuple(parents.split()), _stamp(authored), _stamp(committed), message.strip("\n"))
     return History(name or path.name, path, tags, commits, head)
 
 
 def _head(path: Path) -> str | None:
     """HEAD's commit, or None in a repository without commits."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    out = subprocess.run(["git", "-C", str(path), "rev-parse", "--verify", "-q", "HEAD^{commit}"],
-                         capture_output=True, env=env, check=False)
+    out = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "--verify", "-q", "HEAD^{commit}"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
     return out.stdout.decode().strip() or None if out.returncode == 0 else None
 
 
 def _log(path: Path, starts: list[str]) -> str:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    out = subprocess.run(["git", "-C", str(path), "log", "--format=%x1e%H%x00%P%x00%at%x00%ct%x00%B", "--stdin"],
-                         input="\n".join(starts).encode(), capture_output=True, env=env, check=False)
+    out = subprocess.run(
+        ["git", "-C", str(path), "log", "--format=%x1e%H%x00%P%x00%at%x00%ct%x00%B", "--stdin"],
+        input="\n".join(starts).encode(),
+        capture_output=True,
+        env=env,
+        check=False,
+    )
     if out.returncode != 0:
-        raise PerfdocsError(f"git log failed in {display_path(path)}: "
-                            f"{out.stderr.decode('utf-8', 'replace').strip()}")
+        raise PerfdocsError(f"git log failed in {display_path(path)}: {out.stderr.decode('utf-8', 'replace').strip()}")
     return out.stdout.decode("utf-8", "replace")
 
 
 # --- deploys and failures --------------------------------------------------------------
+
 
 @dataclass
 class Deploy:
@@ -279,8 +298,9 @@ def deploys(history: History, config: Config) -> list[Deploy]:
     The graph is walked once: each deploy marks the commits it reaches that no earlier
     deploy reached, and stops at marked ones (the marked set is closed under ancestry).
     """
-    chosen = [t for t in history.tags if fnmatch.fnmatchcase(t.name, config.deploy_tag_pattern)
-              and t.sha in history.commits]
+    chosen = [
+        t for t in history.tags if fnmatch.fnmatchcase(t.name, config.deploy_tag_pattern) and t.sha in history.commits
+    ]
     chosen.sort(key=lambda t: (t.time, t.name))
     hotfix_re = re.compile(config.hotfix_message_pattern) if config.hotfix_message_pattern else None
     shipped: set[str] = set()
@@ -298,8 +318,9 @@ def deploys(history: History, config: Config) -> list[Deploy]:
             if len(commit.parents) < 2:
                 deploy.commits.append(commit)
             stack.extend(commit.parents)
-        deploy.hotfix = bool(config.hotfix_tag_pattern and fnmatch.fnmatchcase(tag.name, config.hotfix_tag_pattern)) \
-            or bool(hotfix_re and any(hotfix_re.search(c.subject) for c in deploy.commits))
+        deploy.hotfix = bool(
+            config.hotfix_tag_pattern and fnmatch.fnmatchcase(tag.name, config.hotfix_tag_pattern)
+        ) or bool(hotfix_re and any(hotfix_re.search(c.subject) for c in deploy.commits))
         out.append(deploy)
         previous = tag.sha
     return out
@@ -323,13 +344,20 @@ def incidents_for(postmortems: Iterable[Any], team: str, services: Iterable[str]
         named = pm.get("services") if isinstance(pm.get("services"), list) else []
         if pm.get("team") != team and not services.intersection(s for s in named if isinstance(s, str)):
             continue
-        out.append(Incident(pm.id, dates.parse_datetime(pm.get("started")),
-                            dates.parse_datetime(pm.get("detected")), dates.parse_datetime(pm.get("restored"))))
+        out.append(
+            Incident(
+                pm.id,
+                dates.parse_datetime(pm.get("started")),
+                dates.parse_datetime(pm.get("detected")),
+                dates.parse_datetime(pm.get("restored")),
+            )
+        )
     return sorted(out, key=lambda i: (i.started or i.detected or dt.datetime.max.replace(tzinfo=UTC), i.id))
 
 
-def mark_failures(timeline: list[Deploy], histories: dict[str, History], incidents: list[Incident],
-                  config: Config) -> None:
+def mark_failures(
+    timeline: list[Deploy], histories: dict[str, History], incidents: list[Incident], config: Config
+) -> None:
     """Attribute every failure to one deploy, which fails if the failure came within the window.
 
     - a revert: to the deploy that first shipped the reverted commit (else the latest
@@ -375,7 +403,7 @@ def mark_failures(timeline: list[Deploy], histories: dict[str, History], inciden
             else:  # a revert that names no commit we know: the latest deploy before it
                 suspect = latest_before(by_repo[repo], commit.committed) if repo in by_repo else None
             blame(suspect, commit.committed, f"revert {commit.sha[:12]}")
-    for repo, repo_deploys in by_repo.items():
+    for repo_deploys in by_repo.values():
         for i, d in enumerate(repo_deploys):
             if d.hotfix and i > 0:
                 blame(repo_deploys[i - 1], d.time, f"hotfix {d.tag}")
@@ -386,6 +414,7 @@ def mark_failures(timeline: list[Deploy], histories: dict[str, History], inciden
 
 
 # --- figures ---------------------------------------------------------------------------
+
 
 @dataclass
 class Figure:
@@ -433,24 +462,32 @@ class TeamDora:
 
 def formula(key: str, config: Config, repositories: list[str], services: list[str]) -> str:
     repos = ", ".join(repositories) or "the team's repositories"
-    deploy = (f"a deploy is a tag matching '{config.deploy_tag_pattern}' in {repos}, dated by its tagger date "
-              "(the commit date for lightweight tags), in UTC")
+    deploy = (
+        f"a deploy is a tag matching '{config.deploy_tag_pattern}' in {repos}, dated by its tagger date "
+        "(the commit date for lightweight tags), in UTC"
+    )
     if key == "deployment-frequency":
         return f"deploys in the period / (days of the period in range / 7); {deploy}"
     if key == "lead-time":
         start = "author date" if config.lead_time_start == "author-date" else "commit date"
-        return (f"median (and nearest-rank p90) over the commits first deployed in the period, merges excluded, of "
-                f"hours from the commit's {start} to the first deploy containing it; {deploy}")
+        return (
+            f"median (and nearest-rank p90) over the commits first deployed in the period, merges excluded, of "
+            f"hours from the commit's {start} to the first deploy containing it; {deploy}"
+        )
     if key == "change-failure-rate":
         hours = _round(config.failure_window_hours)
-        return (f"failed deploys / deploys in the period x 100; a deploy failed when within {hours} h after it "
-                f"a commit it shipped was reverted, a hotfix deploy followed (tag matching "
-                f"'{config.hotfix_tag_pattern}' or a commit subject matching /{config.hotfix_message_pattern}/), "
-                f"or a postmortem of the team or naming {', '.join(services) or 'its services'} started; each "
-                f"failure counts against the latest deploy before it (a revert against the deploy that shipped "
-                f"the reverted commit); {deploy}")
-    return (f"median over the postmortems detected in the period (of the team, or naming "
-            f"{', '.join(services) or 'its services'}) of hours from detected to restored")
+        return (
+            f"failed deploys / deploys in the period x 100; a deploy failed when within {hours} h after it "
+            f"a commit it shipped was reverted, a hotfix deploy followed (tag matching "
+            f"'{config.hotfix_tag_pattern}' or a commit subject matching /{config.hotfix_message_pattern}/), "
+            f"or a postmortem of the team or naming {', '.join(services) or 'its services'} started; each "
+            f"failure counts against the latest deploy before it (a revert against the deploy that shipped "
+            f"the reverted commit); {deploy}"
+        )
+    return (
+        f"median over the postmortems detected in the period (of the team, or naming "
+        f"{', '.join(services) or 'its services'}) of hours from detected to restored"
+    )
 
 
 def _provenance(period_deploys: list[Deploy], computed_at: dt.date, **more: Any) -> dict[str, Any]:
@@ -470,10 +507,19 @@ def _provenance(period_deploys: list[Deploy], computed_at: dt.date, **more: Any)
     return out
 
 
-def compute(histories: dict[str, History], incidents: list[Incident], since: dt.date, until: dt.date,
-            granularity: str, configs: dict[str, Config], thresholds: dict[str, list[dict]] | None = None,
-            services: list[str] | None = None, metric_ids: dict[str, str] | None = None,
-            sources: dict[str, str] | None = None, only: Iterable[str] = KEYS) -> list[MetricResult]:
+def compute(
+    histories: dict[str, History],
+    incidents: list[Incident],
+    since: dt.date,
+    until: dt.date,
+    granularity: str,
+    configs: dict[str, Config],
+    thresholds: dict[str, list[dict]] | None = None,
+    services: list[str] | None = None,
+    metric_ids: dict[str, str] | None = None,
+    sources: dict[str, str] | None = None,
+    only: Iterable[str] = KEYS,
+) -> list[MetricResult]:
     """The DORA metrics per period of [since, until] (UTC days, both included)."""
     if granularity not in GRANULARITIES:
         raise PerfdocsError(f"granularity must be one of {', '.join(GRANULARITIES)}, not {granularity!r}")
@@ -529,37 +575,80 @@ def compute(histories: dict[str, History], incidents: list[Incident], since: dt.
                 ds = per[period]
                 weeks = (hi - lo).days / 7
                 value = _round(len(ds) / weeks) if weeks else None
-                figures.append(Figure(period, value, band(value, limits), len(ds), complete,
-                                      provenance=_provenance(ds, computed_at, sample=len(ds))))
+                figures.append(
+                    Figure(
+                        period,
+                        value,
+                        band(value, limits),
+                        len(ds),
+                        complete,
+                        provenance=_provenance(ds, computed_at, sample=len(ds)),
+                    )
+                )
             elif key == "lead-time":
                 ds = per[period]
-                start_of = (lambda c: c.authored) if config.lead_time_start == "author-date" else (lambda c: c.committed)
+                start_of = (
+                    (lambda c: c.authored) if config.lead_time_start == "author-date" else (lambda c: c.committed)
+                )
                 hours = [max(0.0, (d.time - start_of(c)).total_seconds() / 3600) for d in ds for c in d.commits]
                 value = _round(median(hours)) if hours else None
                 extra = {"p90": _round(p90(hours))} if hours else {}
-                figures.append(Figure(period, value, band(value, limits), len(hours), complete, extra,
-                                      _provenance(ds, computed_at, sample=len(hours), **extra)))
+                figures.append(
+                    Figure(
+                        period,
+                        value,
+                        band(value, limits),
+                        len(hours),
+                        complete,
+                        extra,
+                        _provenance(ds, computed_at, sample=len(hours), **extra),
+                    )
+                )
             elif key == "change-failure-rate":
                 ds = per[period]
                 failed = [d for d in ds if d.failures]
                 value = _round(100 * len(failed) / len(ds)) if ds else None
                 extra = {"failed": len(failed), "failures": {d.tag: d.failures for d in failed}}
-                figures.append(Figure(period, value, band(value, limits), len(ds), complete, extra,
-                                      _provenance(ds, computed_at, sample=len(ds), failed=len(failed))))
+                figures.append(
+                    Figure(
+                        period,
+                        value,
+                        band(value, limits),
+                        len(ds),
+                        complete,
+                        extra,
+                        _provenance(ds, computed_at, sample=len(ds), failed=len(failed)),
+                    )
+                )
             else:
                 incs = [i for i in bucket(incidents, lambda i: i.detected)[period] if i.restored]
                 hours = [max(0.0, (i.restored - i.detected).total_seconds() / 3600) for i in incs]
                 value = _round(median(hours)) if hours else None
-                prov = {"source": "postmortems", "postmortems": [i.id for i in incs], "sample": len(hours),
-                        "computed_at": computed_at.isoformat()}
+                prov = {
+                    "source": "postmortems",
+                    "postmortems": [i.id for i in incs],
+                    "sample": len(hours),
+                    "computed_at": computed_at.isoformat(),
+                }
                 figures.append(Figure(period, value, band(value, limits), len(hours), complete, provenance=prov))
-        results.append(MetricResult(key, NAMES[key], UNITS[key], (metric_ids or {}).get(key),
-                                    (sources or {}).get(key), formula(key, config, repo_names, services),
-                                    config.describe(key), limits, figures))
+        results.append(
+            MetricResult(
+                key,
+                NAMES[key],
+                UNITS[key],
+                (metric_ids or {}).get(key),
+                (sources or {}).get(key),
+                formula(key, config, repo_names, services),
+                config.describe(key),
+                limits,
+                figures,
+            )
+        )
     return results
 
 
 # --- the organisation ------------------------------------------------------------------
+
 
 def repository_path(org: Any, root: Path, name: str) -> Path:
     """Where a repository named in org.yaml `repositories` is cloned: its environment
@@ -604,31 +693,49 @@ def explain(org: Any, metric: Any, team: Any | None = None) -> dict[str, Any] | 
     return {"key": key, "formula": formula(key, config, sorted(repos), services), "config": config.describe(key)}
 
 
-def team_dora(org: Any, root: Path, team: str, since: dt.date | None = None, until: dt.date | None = None,
-              granularity: str = "month") -> TeamDora:
+def team_dora(
+    org: Any,
+    root: Path,
+    team: str,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    granularity: str = "month",
+) -> TeamDora:
     """A team's DORA metrics from its repositories (org.yaml) and postmortems."""
     record = org.teams.get(team)
     if record is None:
         from perfdocs.text import did_you_mean
+
         raise PerfdocsError(f"no team {team!r}{did_you_mean(team, list(org.teams))}")
     names = [r for r in record.get("repositories", []) or [] if isinstance(r, str)]
     services = [s for s in record.get("services", []) or [] if isinstance(s, str)]
     if not names:
-        raise PerfdocsError(f"team {team!r} lists no repositories ({record.display}: 'repositories'); "
-                            "DORA metrics need the history its deploys are tagged in")
+        raise PerfdocsError(
+            f"team {team!r} lists no repositories ({record.display}: 'repositories'); "
+            "DORA metrics need the history its deploys are tagged in"
+        )
     histories = {name: read_history(repository_path(org, root, name), name) for name in names}
     org_config = org.setting("dora", {})
     metrics = dora_metrics(org)
     configs = {k: Config.merged(org_config, metrics[k].get("definition") if k in metrics else None) for k in KEYS}
-    thresholds = {k: [t for t in (metrics[k].get("thresholds") or []) if isinstance(t, dict)]
-                  for k in metrics}
+    thresholds = {k: [t for t in (metrics[k].get("thresholds") or []) if isinstance(t, dict)] for k in metrics}
     until = until or dates.today()
     if since is None:
         firsts = [d.time.date() for h in histories.values() for d in deploys(h, configs["deployment-frequency"])]
         since = period_bounds(period_of(min(firsts), granularity))[0] if firsts else until
     incidents = incidents_for(org.postmortems.values(), team, services)
-    results = compute(histories, incidents, since, until, granularity, configs, thresholds, services,
-                      {k: m.id for k, m in metrics.items()}, {k: m.display for k, m in metrics.items()})
+    results = compute(
+        histories,
+        incidents,
+        since,
+        until,
+        granularity,
+        configs,
+        thresholds,
+        services,
+        {k: m.id for k, m in metrics.items()},
+        {k: m.display for k, m in metrics.items()},
+    )
     return TeamDora(team, names, since, until, granularity, results)
 
 
@@ -638,5 +745,12 @@ def quarter_dora(repo: Path, quarter: str, config: Config | None = None) -> list
     start, end = period_bounds(quarter)
     history = read_history(Path(repo))
     config = config or Config()
-    return compute({history.name: history}, [], start, end - dt.timedelta(days=1), "quarter",
-                   {k: config for k in KEYS}, only=KEYS[:3])
+    return compute(
+        {history.name: history},
+        [],
+        start,
+        end - dt.timedelta(days=1),
+        "quarter",
+        dict.fromkeys(KEYS, config),
+        only=KEYS[:3],
+    )

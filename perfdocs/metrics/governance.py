@@ -68,8 +68,14 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         d = self.diagnostic
-        return {"rule": self.rule, "subject": self.subject, "message": self.message,
-                "path": d.path, "line": d.line, "col": d.col}
+        return {
+            "rule": self.rule,
+            "subject": self.subject,
+            "message": self.message,
+            "path": d.path,
+            "line": d.line,
+            "col": d.col,
+        }
 
 
 def review(org: Any, today: dt.date | None = None) -> list[Finding]:
@@ -83,23 +89,48 @@ def review(org: Any, today: dt.date | None = None) -> list[Finding]:
         if when is not None and when[0] < today:
             last = metric.get("review")["last_reviewed"]
             late = (today - when[0]).days
-            message = (f"review overdue: last reviewed {last}, every {when[1]} days, due {when[0]} "
-                       f"({late} day{'s' * (late != 1)} ago)")
-            overdue.append(Finding(OVERDUE, metric.id, message, metric.diag(
-                OVERDUE, f"metric '{metric.id}': {message}", ("review", "last_reviewed"), severity=level,
-                hint="review the definition with its owner and set review.last_reviewed")))
+            message = (
+                f"review overdue: last reviewed {last}, every {when[1]} days, due {when[0]} "
+                f"({late} day{'s' * (late != 1)} ago)"
+            )
+            overdue.append(
+                Finding(
+                    OVERDUE,
+                    metric.id,
+                    message,
+                    metric.diag(
+                        OVERDUE,
+                        f"metric '{metric.id}': {message}",
+                        ("review", "last_reviewed"),
+                        severity=level,
+                        hint="review the definition with its owner and set review.last_reviewed",
+                    ),
+                )
+            )
         gaps = missing(metric)
         if gaps:
             names = ", ".join(dict.fromkeys(name for name, _ in gaps))
             message = f"definition incomplete: no real {names}"
-            incomplete.append(Finding(INCOMPLETE, metric.id, message, metric.diag(
-                INCOMPLETE, f"metric '{metric.id}': {message} (a placeholder such as 'TBD' does not count)",
-                gaps[0][1], severity=level)))
+            incomplete.append(
+                Finding(
+                    INCOMPLETE,
+                    metric.id,
+                    message,
+                    metric.diag(
+                        INCOMPLETE,
+                        f"metric '{metric.id}': {message} (a placeholder such as 'TBD' does not count)",
+                        gaps[0][1],
+                        severity=level,
+                    ),
+                )
+            )
     for goal, i, metric in team_only_targets(org):
         krs = goal.get("key_results")
         kr_id = krs[i].get("id") if isinstance(krs[i].get("id"), str) else f"#{i + 1}"
-        message = (f"key result {kr_id} targets team-only metric '{metric.id}': a team signal, "
-                   "never an individual's target")
-        individual.append(Finding(INDIVIDUAL, goal.id, message, goal.diag(
-            INDIVIDUAL, message, ("key_results", i, "metric"))))
+        message = (
+            f"key result {kr_id} targets team-only metric '{metric.id}': a team signal, never an individual's target"
+        )
+        individual.append(
+            Finding(INDIVIDUAL, goal.id, message, goal.diag(INDIVIDUAL, message, ("key_results", i, "metric")))
+        )
     return overdue + incomplete + individual

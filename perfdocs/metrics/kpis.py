@@ -31,6 +31,7 @@ CORE_MIN, CORE_MAX = 5, 7
 
 # --- settings --------------------------------------------------------------------------
 
+
 def settings(org: Any) -> tuple[int, int, int]:
     """(sustained trend length, fewest core KPIs, most core KPIs) from org.yaml `kpi_rules`."""
     rules = org.setting("kpi_rules", {})
@@ -44,12 +45,17 @@ def settings(org: Any) -> tuple[int, int, int]:
 
 # --- series and trends -----------------------------------------------------------------
 
+
 def points(kpi: Any) -> list[tuple[str, float]]:
     """(period, value) of a series, in period order, skipping malformed entries."""
     out = []
     for item in kpi.get("values") or []:
-        if isinstance(item, dict) and isinstance(item.get("period"), str) \
-                and isinstance(item.get("value"), (int, float)) and not isinstance(item.get("value"), bool):
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("period"), str)
+            and isinstance(item.get("value"), (int, float))
+            and not isinstance(item.get("value"), bool)
+        ):
             out.append((item["period"], float(item["value"])))
     return sorted(out)
 
@@ -84,8 +90,10 @@ class Trend:
     def describe(self) -> str:
         worse = "rising" if self.direction == "lower-is-better" else "falling"
         span = " -> ".join(_num(v) for v in self.values)
-        return (f"{self.moves} consecutive periods {worse} against the target, {self.start} to {self.end} "
-                f"({span}){' and still going' if self.ongoing else ''}")
+        return (
+            f"{self.moves} consecutive periods {worse} against the target, {self.start} to {self.end} "
+            f"({span}){' and still going' if self.ongoing else ''}"
+        )
 
 
 def _num(value: float) -> str:
@@ -101,8 +109,9 @@ def sustained(series: list[tuple[str, float]], lower_better: bool, n: int) -> li
     """
     runs, start = [], 0
     for i in range(1, len(series) + 1):
-        worse = i < len(series) and ((series[i][1] > series[i - 1][1]) if lower_better
-                                     else (series[i][1] < series[i - 1][1]))
+        worse = i < len(series) and (
+            (series[i][1] > series[i - 1][1]) if lower_better else (series[i][1] < series[i - 1][1])
+        )
         if not worse:
             if i - 1 - start >= n:
                 runs.append((start, i - 1))
@@ -118,10 +127,20 @@ def kpi_trends(org: Any, kpi: Any) -> list[Trend]:
     if lower is None:
         return []
     series = points(kpi)
-    return [Trend(kpi.id, str(kpi.get("team")), str(kpi.get("metric")), series[a][0], series[b][0], b - a,
-                  [v for _, v in series[a:b + 1]], b == len(series) - 1,
-                  "lower-is-better" if lower else "higher-is-better")
-            for a, b in sustained(series, lower, n)]
+    return [
+        Trend(
+            kpi.id,
+            str(kpi.get("team")),
+            str(kpi.get("metric")),
+            series[a][0],
+            series[b][0],
+            b - a,
+            [v for _, v in series[a : b + 1]],
+            b == len(series) - 1,
+            "lower-is-better" if lower else "higher-is-better",
+        )
+        for a, b in sustained(series, lower, n)
+    ]
 
 
 def trends(org: Any, team: str | None = None) -> list[Trend]:
@@ -134,8 +153,7 @@ def trends(org: Any, team: str | None = None) -> list[Trend]:
 
 
 def core_kpis(org: Any, team: str) -> list[Any]:
-    return sorted((k for k in org.kpis.values() if k.get("team") == team and k.get("core") is True),
-                  key=lambda k: k.id)
+    return sorted((k for k in org.kpis.values() if k.get("team") == team and k.get("core") is True), key=lambda k: k.id)
 
 
 def core_count_problem(org: Any, team: str) -> str | None:
@@ -150,6 +168,7 @@ def core_count_problem(org: Any, team: str) -> str | None:
 
 
 # --- writing computed values -----------------------------------------------------------
+
 
 @dataclass
 class SeriesChange:
@@ -227,18 +246,26 @@ def upsert_values(text: str, items: list[dict], force: bool = False, change: Ser
         if values is None:
             return "".join(lines) + "values:\n" + "".join(rendered)
         line = values.start_mark.line
-        head = lines[line][:values.start_mark.column].rstrip() + "\n"
-        tail = lines[line][values.end_mark.column:] if values.end_mark.line == line else ""
-        return "".join(lines[:line] + [head] + rendered + ([tail] if tail.strip() else []) + lines[line + 1:])
+        head = lines[line][: values.start_mark.column].rstrip() + "\n"
+        tail = lines[line][values.end_mark.column :] if values.end_mark.line == line else ""
+        return "".join(lines[:line] + [head] + rendered + ([tail] if tail.strip() else []) + lines[line + 1 :])
     if not isinstance(values, yaml.SequenceNode) or values.flow_style:
-        raise PerfdocsError("cannot add values to a series whose 'values' is not a block list "
-                            "('- period: ...' items); rewrite it in that style first")
+        raise PerfdocsError(
+            "cannot add values to a series whose 'values' is not a block list "
+            "('- period: ...' items); rewrite it in that style first"
+        )
     existing: list[tuple[str, int, int, Any]] = []  # period, first line, last line, data
     old_items = data.get("values") if isinstance(data, dict) and isinstance(data.get("values"), list) else []
     for i, node in enumerate(values.value):
         period = _key_node(node, "period")
-        existing.append((period.value if isinstance(period, yaml.ScalarNode) else "", node.start_mark.line,
-                         _last_line(node), old_items[i] if i < len(old_items) else None))
+        existing.append(
+            (
+                period.value if isinstance(period, yaml.ScalarNode) else "",
+                node.start_mark.line,
+                _last_line(node),
+                old_items[i] if i < len(old_items) else None,
+            )
+        )
     dash = max(0, values.value[0].start_mark.column - 2) if values.value else 2
     edits: list[tuple[int, int, list[str]]] = []  # replace lines [a, b) with new lines
     for item in sorted(items, key=lambda i: i["period"]):
@@ -270,8 +297,10 @@ def _series_for(org: Any, team: str, metric: str, granularity: str) -> Any | Non
         return min(same, key=lambda k: k.id)
     if found:
         other = found[0]
-        raise PerfdocsError(f"{other.display}: series '{other.id}' is by {other.get('granularity', 'month')}; "
-                            f"run with --granularity {other.get('granularity', 'month')} to write it")
+        raise PerfdocsError(
+            f"{other.display}: series '{other.id}' is by {other.get('granularity', 'month')}; "
+            f"run with --granularity {other.get('granularity', 'month')} to write it"
+        )
     return None
 
 
@@ -298,8 +327,9 @@ def write_dora(org: Any, root: Path, result: Any, force: bool = False) -> list[S
         else:
             kpi_id = f"{result.team}-{m.metric}"
             path = inside(root, Path(root) / "kpis" / result.team / f"{kpi_id}.yaml")
-            text = (f"kind: kpi\nid: {kpi_id}\nteam: {result.team}\nmetric: {m.metric}\n"
-                    f"granularity: {result.granularity}\n")
+            text = (
+                f"kind: kpi\nid: {kpi_id}\nteam: {result.team}\nmetric: {m.metric}\ngranularity: {result.granularity}\n"
+            )
             created, newline = True, "\n"
         change = SeriesChange(display_path(path), kpi_id, created)
         new = upsert_values(text, items, force, change)

@@ -22,8 +22,7 @@ from perfdocs.records import visibility
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 
-DEFAULT_INVISIBLE = ["mentoring", "code-review", "interviewing", "onboarding", "documentation", "on-call",
-                     "feedback"]
+DEFAULT_INVISIBLE = ["mentoring", "code-review", "interviewing", "onboarding", "documentation", "on-call", "feedback"]
 DEFAULT_OUTLIER_DISTANCE = 1.5
 DONE = ("final", "delivered")
 
@@ -82,11 +81,16 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
     scale = [str(r.get("id")) for r in org.setting("rating_scale", []) or [] if isinstance(r, dict)]
     cal = Calibration(period, audience, scale)
     people = {h: p for h, p in org.people.items() if sees(p)}
-    reviews = sorted((r for r in org.reviews.values() if r.get("period") == period and sees(r)
-                      and r.get("person") in people), key=lambda r: r.id)
+    reviews = sorted(
+        (r for r in org.reviews.values() if r.get("period") == period and sees(r) and r.get("person") in people),
+        key=lambda r: r.id,
+    )
     cal.reviews = len(reviews)
-    dist: dict[str, dict[str, Counter]] = {"team": defaultdict(Counter), "track": defaultdict(Counter),
-                                           "level": defaultdict(Counter)}
+    dist: dict[str, dict[str, Counter]] = {
+        "team": defaultdict(Counter),
+        "track": defaultdict(Counter),
+        "level": defaultdict(Counter),
+    }
     per_reviewer: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for review in reviews:
         person = people[review.get("person")]
@@ -98,19 +102,42 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         per_reviewer[reviewer][0] += 1
         for kr in review.get("key_results") or []:
             goal = org.goals.get(kr.get("goal")) if isinstance(kr, dict) else None
-            spec = next((k for k in (goal.get("key_results") or []) if isinstance(k, dict)
-                         and k.get("id") == kr.get("key_result")), None) if goal is not None else None
+            spec = (
+                next(
+                    (
+                        k
+                        for k in (goal.get("key_results") or [])
+                        if isinstance(k, dict) and k.get("id") == kr.get("key_result")
+                    ),
+                    None,
+                )
+                if goal is not None
+                else None
+            )
             computed = kr_completion(spec) if spec is not None else None
             recorded = kr.get("completion")
-            if computed is not None and isinstance(recorded, (int, float)) \
-                    and abs(min(100.0, float(recorded)) - computed) > 0.5:
-                cal.kr_mismatches.append((str(review.get("person")), reviewer,
-                                          f"{goal.id}#{kr.get('key_result')}", float(recorded), computed))
+            if (
+                computed is not None
+                and isinstance(recorded, (int, float))
+                and abs(min(100.0, float(recorded)) - computed) > 0.5
+            ):
+                cal.kr_mismatches.append(
+                    (
+                        str(review.get("person")),
+                        reviewer,
+                        f"{goal.id}#{kr.get('key_result')}",
+                        float(recorded),
+                        computed,
+                    )
+                )
         completion, rule = rule_rating(org, review)
         if rule is not None and rule.get("id") != rating and rating in scale:
             direction = "above" if scale.index(rating) < scale.index(str(rule.get("id"))) else "below"
-            cal.departures.append(Departure(str(review.get("person")), reviewer, completion or 0.0, rating,
-                                            str(rule.get("id")), direction))
+            cal.departures.append(
+                Departure(
+                    str(review.get("person")), reviewer, completion or 0.0, rating, str(rule.get("id")), direction
+                )
+            )
             per_reviewer[reviewer][1] += 1
     cal.distribution = {k: dict(sorted(v.items())) for k, v in dist.items()}
     cal.by_reviewer = {k: (v[0], v[1]) for k, v in sorted(per_reviewer.items())}
@@ -131,8 +158,11 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         begun = parse_date(person.get("start_date"))
         if begun and begun > end:
             continue
-        own = [ev for ev in org.evidence_by_author.get(handle, []) if sees(ev)
-               and (day := parse_date(ev.get("date"))) and start <= day <= end]
+        own = [
+            ev
+            for ev in org.evidence_by_author.get(handle, [])
+            if sees(ev) and (day := parse_date(ev.get("date"))) and start <= day <= end
+        ]
         if not any(ev.get("type") in invisible for ev in own):
             cal.no_invisible_work.append(handle)
 
@@ -148,14 +178,17 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         cal.median_score = round(statistics.median(s.composite for s in scores.values()), 2)
         for handle, s in scores.items():
             if abs(s.composite - cal.median_score) >= cal.outlier_distance:
-                reasons[handle].append(f"{'above' if s.composite > cal.median_score else 'below'} the median "
-                                       f"{cal.median_score:.2f} by {abs(s.composite - cal.median_score):.2f}")
+                reasons[handle].append(
+                    f"{'above' if s.composite > cal.median_score else 'below'} the median "
+                    f"{cal.median_score:.2f} by {abs(s.composite - cal.median_score):.2f}"
+                )
             if s.gate["applied"]:
                 reasons[handle].append(f"reliability gate applied ({s.gate['harm']} overdue action items)")
     for d in cal.departures:
         reasons[d.person].append(f"rated {d.recorded}, {d.direction} the {d.rule} the rules give")
-    cal.outliers = [(h, scores[h].composite if h in scores else None, "; ".join(why))
-                    for h, why in sorted(reasons.items())]
+    cal.outliers = [
+        (h, scores[h].composite if h in scores else None, "; ".join(why)) for h, why in sorted(reasons.items())
+    ]
 
     cal.completion_by_cycle = _cycles(org, people, sees, period)
     now = today()
@@ -178,8 +211,9 @@ def _cycles(org: Organisation, people: dict[str, Record], sees, period: str) -> 
     out = []
     for p in sorted(x for x in periods if PERIOD.match(x)):
         _, end = quarter_bounds(p)
-        expected = [h for h, person in people.items()
-                    if (begun := parse_date(person.get("start_date"))) is None or begun <= end]
+        expected = [
+            h for h, person in people.items() if (begun := parse_date(person.get("start_date"))) is None or begun <= end
+        ]
         done = draft = 0
         for r in org.reviews.values():
             if r.get("period") == p and sees(r) and r.get("person") in expected:
@@ -196,52 +230,84 @@ def _md(text: object) -> str:
 
 
 def to_markdown(cal: Calibration) -> str:
-    out = [f"# Calibration {cal.period}", "",
-           f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {cal.period}. "
-           "Advisory: a starting point for the calibration conversation, not its outcome.", ""]
+    out = [
+        f"# Calibration {cal.period}",
+        "",
+        f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {cal.period}. "
+        "Advisory: a starting point for the calibration conversation, not its outcome.",
+        "",
+    ]
     if cal.audience is not None:
-        out += [f"Only records visible to the {cal.audience} audience are used here; private records (the "
-                "people, their managers and reviewers only) are not. `perfdocs calibrate`, run by someone "
-                "with access to the records, gives the full view.", ""]
+        out += [
+            f"Only records visible to the {cal.audience} audience are used here; private records (the "
+            "people, their managers and reviewers only) are not. `perfdocs calibrate`, run by someone "
+            "with access to the records, gives the full view.",
+            "",
+        ]
     out += ["## Rating distribution", ""]
     for key, title in (("team", "Team"), ("track", "Track"), ("level", "Level")):
         groups = cal.distribution.get(key) or {}
-        out += [f"| {title} | " + " | ".join(cal.scale) + " | total |",
-                "|---|" + "---|" * (len(cal.scale) + 1)]
+        out += [f"| {title} | " + " | ".join(cal.scale) + " | total |", "|---|" + "---|" * (len(cal.scale) + 1)]
         for group, counts in groups.items():
-            out.append(f"| {_md(group)} | " + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
-                       + f" | {sum(counts.values())} |")
+            out.append(
+                f"| {_md(group)} | "
+                + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
+                + f" | {sum(counts.values())} |"
+            )
         if not groups:
             out.append("| none |" + " |" * (len(cal.scale) + 1))
         out.append("")
     out += ["## Ratings that depart from the published completion rules", ""]
     if cal.departures:
         out += ["| Person | Reviewer | Completion | Rated | Rules give | |", "|---|---|---|---|---|---|"]
-        out += [f"| {d.person} | {d.reviewer} | {d.completion:g} % | {d.recorded} | {d.rule} | {d.direction} |"
-                for d in cal.departures]
+        out += [
+            f"| {d.person} | {d.reviewer} | {d.completion:g} % | {d.recorded} | {d.rule} | {d.direction} |"
+            for d in cal.departures
+        ]
     else:
         out.append("None: every rating is the one the rules give for its completion.")
     if cal.kr_mismatches:
-        out += ["", "Key-result completion recorded in a review that differs from the goal's own numbers "
-                "(baseline, target, current):", "",
-                "| Person | Reviewer | Key result | Recorded | Goal's numbers give |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            "Key-result completion recorded in a review that differs from the goal's own numbers "
+            "(baseline, target, current):",
+            "",
+            "| Person | Reviewer | Key result | Recorded | Goal's numbers give |",
+            "|---|---|---|---|---|",
+        ]
         out += [f"| {p} | {r} | {k} | {rec:g} % | {comp:g} % |" for p, r, k, rec, comp in cal.kr_mismatches]
     out += ["", "| Reviewer | Reviews | Departures |", "|---|---|---|"]
     out += [f"| {r} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
     out += ["", "## Claims without evidence", ""]
     out += [f"- `{p}` {c}: {_md(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
     seen = f"visible to the {cal.audience} audience " if cal.audience else ""
-    out += ["", "## No invisible work recorded", "",
-            f"People with no evidence {seen}in {cal.period} of type {', '.join(cal.invisible_types)}:", ""]
+    out += [
+        "",
+        "## No invisible work recorded",
+        "",
+        f"People with no evidence {seen}in {cal.period} of type {', '.join(cal.invisible_types)}:",
+        "",
+    ]
     out += [f"- {h}" for h in cal.no_invisible_work] or ["None."]
-    out += ["", "## Outliers to discuss", "",
-            f"Advisory scores {cal.outlier_distance:g} or more from the median"
-            + (f" ({cal.median_score:.2f})" if cal.median_score is not None else "")
-            + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).", ""]
-    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {_md(why)}" for h, s, why in cal.outliers] \
-        or ["None."]
-    out += ["", "## Process health", "", "### Review completion per cycle", "",
-            "| Cycle | People | Final or delivered | Draft | Rate |", "|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Outliers to discuss",
+        "",
+        f"Advisory scores {cal.outlier_distance:g} or more from the median"
+        + (f" ({cal.median_score:.2f})" if cal.median_score is not None else "")
+        + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).",
+        "",
+    ]
+    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {_md(why)}" for h, s, why in cal.outliers] or ["None."]
+    out += [
+        "",
+        "## Process health",
+        "",
+        "### Review completion per cycle",
+        "",
+        "| Cycle | People | Final or delivered | Draft | Rate |",
+        "|---|---|---|---|---|",
+    ]
     for p, expected, done, draft in cal.completion_by_cycle:
         rate = f"{done / expected * 100:.0f} %" if expected else "-"
         out.append(f"| {p} | {expected} | {done} | {draft} | {rate} |")
@@ -251,8 +317,10 @@ def to_markdown(cal: Calibration) -> str:
     if cal.packets_by_level:
         statuses = sorted({s for c in cal.packets_by_level.values() for s in c})
         out += ["| Target level | " + " | ".join(statuses) + " |", "|---|" + "---|" * len(statuses)]
-        out += [f"| {lv} | " + " | ".join(str(c.get(s, 0)) for s in statuses) + " |"
-                for lv, c in cal.packets_by_level.items()]
+        out += [
+            f"| {lv} | " + " | ".join(str(c.get(s, 0)) for s in statuses) + " |"
+            for lv, c in cal.packets_by_level.items()
+        ]
     else:
         out.append("No packets.")
     return "\n".join(out) + "\n"
@@ -263,8 +331,9 @@ def render_markdown(org: Organisation, period: str | None = None, audience: str 
     return to_markdown(calibrate(org, _period(org, period), audience))
 
 
-def render_html(org: Organisation, period: str | None = None, audience: str | None = None,
-                standalone: bool = False) -> str:
+def render_html(
+    org: Organisation, period: str | None = None, audience: str | None = None, standalone: bool = False
+) -> str:
     """The calibration view as HTML (a fragment, or a whole page with `standalone`);
     Markdown is rendered with raw HTML off, so record text cannot inject markup."""
     from markdown_it import MarkdownIt
@@ -275,10 +344,12 @@ def render_html(org: Organisation, period: str | None = None, audience: str | No
     if not standalone:
         return body
     title = escape(f"Calibration {_period(org, period)}")
-    return (f"<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n"
-            "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}</style>\n"
-            f"</head>\n<body>\n{body}</body>\n</html>\n")
+    return (
+        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}</style>\n"
+        f"</head>\n<body>\n{body}</body>\n</html>\n"
+    )
 
 
 def _period(org: Organisation, period: str | None) -> str:

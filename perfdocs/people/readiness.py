@@ -76,8 +76,9 @@ class ReadinessRules:
 
         return cls(
             evidence_window_months=int(cfg.get("evidence_window_months", DEFAULTS["evidence_window_months"])),
-            min_evidence_per_competency=int(cfg.get("min_evidence_per_competency",
-                                                    DEFAULTS["min_evidence_per_competency"])),
+            min_evidence_per_competency=int(
+                cfg.get("min_evidence_per_competency", DEFAULTS["min_evidence_per_competency"])
+            ),
             min_quarters=int(sub("consistency", "min_quarters")),
             scope_by_level=dict(sub("scope", "by_level")),
             min_scope_evidence=int(sub("scope", "min_evidence")),
@@ -95,13 +96,15 @@ class ReadinessRules:
             f"at least {self.min_evidence_per_competency} counted evidence "
             f"{_entries(self.min_evidence_per_competency)} for every competency of the target level",
             f"consistency: counted evidence spread over at least {self.min_quarters} quarters",
-            (f"scope: at least {self.min_scope_evidence} counted evidence "
-             f"{_entries(self.min_scope_evidence)} benefiting {scope} or wider"
-             if scope else f"scope: no scope is required at {target}"),
+            (
+                f"scope: at least {self.min_scope_evidence} counted evidence "
+                f"{_entries(self.min_scope_evidence)} benefiting {scope} or wider"
+                if scope
+                else f"scope: no scope is required at {target}"
+            ),
             f"complexity: at least {self.min_complexity_evidence} counted evidence "
             f"{_entries(self.min_complexity_evidence)} of type " + ", ".join(self.complexity_types),
-            "verified links: " + ("required" if self.require_verified_links else
-                                  "reported, not required"),
+            "verified links: " + ("required" if self.require_verified_links else "reported, not required"),
         ]
 
 
@@ -121,15 +124,25 @@ def config_problems(org: Organisation) -> list[Diagnostic]:
     by_level = (cfg.get("scope") or {}).get("by_level") if isinstance(cfg.get("scope"), dict) else None
     for level in by_level or {}:
         if level not in levels:
-            out.append(org.org.diag("readiness/config", f"no track has a level '{level}'"
-                                    f"{did_you_mean(level, sorted(levels))}",
-                                    ("readiness", "scope", "by_level", level), key=True))
+            out.append(
+                org.org.diag(
+                    "readiness/config",
+                    f"no track has a level '{level}'{did_you_mean(level, sorted(levels))}",
+                    ("readiness", "scope", "by_level", level),
+                    key=True,
+                )
+            )
     types = evidence_types()
     complexity = cfg.get("complexity") if isinstance(cfg.get("complexity"), dict) else {}
     for i, etype in enumerate(complexity.get("evidence_types") or []):
         if etype not in types:
-            out.append(org.org.diag("readiness/config", f"unknown evidence type '{etype}'"
-                                    f"{did_you_mean(etype, types)}", ("readiness", "complexity", "evidence_types", i)))
+            out.append(
+                org.org.diag(
+                    "readiness/config",
+                    f"unknown evidence type '{etype}'{did_you_mean(etype, types)}",
+                    ("readiness", "complexity", "evidence_types", i),
+                )
+            )
     return out
 
 
@@ -153,8 +166,14 @@ def verified_links(evidence: Record, org: Organisation) -> tuple[int, int]:
     that exists (`postmortem:<id>`); any other plain link is unverified."""
     links = evidence.get("links")
     links = links if isinstance(links, list) else []
-    done = sum(1 for link in links if isinstance(link, dict) and isinstance(link.get("resolved"), dict)
-               and link["resolved"] or _cites_postmortem(link_ref(link), org))
+    done = sum(
+        1
+        for link in links
+        if isinstance(link, dict)
+        and isinstance(link.get("resolved"), dict)
+        and link["resolved"]
+        or _cites_postmortem(link_ref(link), org)
+    )
     return done, len(links)
 
 
@@ -313,8 +332,9 @@ def target_competencies(org: Organisation, track: str, level: str) -> list[tuple
     return [(cid, comp, desc) for _, _, cid, comp, desc in sorted(found, key=lambda t: (t[0], t[1]))]
 
 
-def cite(org: Organisation, ev_id: str, candidate: str, competency: str,
-         start: dt.date, end: dt.date) -> CitedEvidence | None:
+def cite(
+    org: Organisation, ev_id: str, candidate: str, competency: str, start: dt.date, end: dt.date
+) -> CitedEvidence | None:
     record = org.evidence.get(ev_id)
     if record is None:
         return None
@@ -322,12 +342,18 @@ def cite(org: Organisation, ev_id: str, candidate: str, competency: str,
     comps = record.get("competencies") if isinstance(record.get("competencies"), list) else []
     done, total = verified_links(record, org)
     return CitedEvidence(
-        id=ev_id, title=str(record.get("title", "")), date=day.isoformat() if day else "",
-        quarter=quarter_of(day) if day else "", type=str(record.get("type", "")),
+        id=ev_id,
+        title=str(record.get("title", "")),
+        date=day.isoformat() if day else "",
+        quarter=quarter_of(day) if day else "",
+        type=str(record.get("type", "")),
         scope=record.get("scope") if record.get("scope") in SCOPES else None,
         own=record.owner == candidate and record.get("author") == candidate,
         in_window=day is not None and start <= day <= end,
-        names_competency=competency in comps, links_verified=done, links=total)
+        names_competency=competency in comps,
+        links_verified=done,
+        links=total,
+    )
 
 
 def check(org: Organisation, packet: Record) -> Readiness:
@@ -339,8 +365,10 @@ def check(org: Organisation, packet: Record) -> Readiness:
     target = str(packet.get("target_level"))
     start, end, clipped = window_of(packet, rules)
     level = org.level(track, target) or {}
-    comps = {cid: CompetencyReadiness(cid, str(comp.get("name", cid)), str(comp.get("dimension", "")), desc)
-             for cid, comp, desc in target_competencies(org, track, target)}
+    comps = {
+        cid: CompetencyReadiness(cid, str(comp.get("name", cid)), str(comp.get("dimension", "")), desc)
+        for cid, comp, desc in target_competencies(org, track, target)
+    }
     findings: list[Finding] = []
     claims = [c for c in packet.get("claims") or [] if isinstance(c, dict)]
     for claim in claims:
@@ -350,9 +378,14 @@ def check(org: Organisation, packet: Record) -> Readiness:
         if comp is not None:
             comp.claims.append(str(claim.get("claim", "")))
         if not refs:
-            findings.append(Finding("readiness/claim-without-evidence",
-                                    f"the claim for {cid} cites no evidence: support it or remove it",
-                                    cid, disqualifying=True))
+            findings.append(
+                Finding(
+                    "readiness/claim-without-evidence",
+                    f"the claim for {cid} cites no evidence: support it or remove it",
+                    cid,
+                    disqualifying=True,
+                )
+            )
         for ref in refs:
             cited = cite(org, ref, candidate, str(cid), start, end)
             if cited is None:
@@ -361,69 +394,123 @@ def check(org: Organisation, packet: Record) -> Readiness:
                 comp.evidence.append(cited)
             if not cited.own:
                 owner = org.evidence[ref].owner
-                findings.append(Finding("readiness/foreign-evidence",
-                                        f"{ref} is {owner}'s evidence, not {candidate}'s", cid, disqualifying=True))
+                findings.append(
+                    Finding(
+                        "readiness/foreign-evidence",
+                        f"{ref} is {owner}'s evidence, not {candidate}'s",
+                        cid,
+                        disqualifying=True,
+                    )
+                )
             if not cited.in_window:
-                findings.append(Finding("readiness/outside-window",
-                                        f"{ref} is dated {cited.date}, outside the window {start} to {end}",
-                                        cid, disqualifying=True))
+                findings.append(
+                    Finding(
+                        "readiness/outside-window",
+                        f"{ref} is dated {cited.date}, outside the window {start} to {end}",
+                        cid,
+                        disqualifying=True,
+                    )
+                )
             if not cited.names_competency:
-                findings.append(Finding("readiness/off-competency",
-                                        f"{ref} does not name {cid} among its competencies, so it does not "
-                                        f"count for it", cid))
+                findings.append(
+                    Finding(
+                        "readiness/off-competency",
+                        f"{ref} does not name {cid} among its competencies, so it does not count for it",
+                        cid,
+                    )
+                )
     for comp in comps.values():
         if not comp.claims:
-            findings.append(Finding("readiness/no-claim", f"no claim for {comp.id} ({comp.dimension}): "
-                                    f"{target} expects \"{comp.descriptor}\"", comp.id))
+            findings.append(
+                Finding(
+                    "readiness/no-claim",
+                    f'no claim for {comp.id} ({comp.dimension}): {target} expects "{comp.descriptor}"',
+                    comp.id,
+                )
+            )
         elif len(comp.counted) < rules.min_evidence_per_competency:
-            findings.append(Finding("readiness/too-little-evidence",
-                                    f"{comp.id} has {len(comp.counted)} counted evidence entr"
-                                    f"{'y' if len(comp.counted) == 1 else 'ies'}; at least "
-                                    f"{rules.min_evidence_per_competency} needed", comp.id))
+            findings.append(
+                Finding(
+                    "readiness/too-little-evidence",
+                    f"{comp.id} has {len(comp.counted)} counted evidence entr"
+                    f"{'y' if len(comp.counted) == 1 else 'ies'}; at least "
+                    f"{rules.min_evidence_per_competency} needed",
+                    comp.id,
+                )
+            )
     counted: dict[str, CitedEvidence] = {}
     for comp in comps.values():
         for ev in comp.counted:
             counted.setdefault(ev.id, ev)
     quarters = sorted({ev.quarter for ev in counted.values()})
     if len(quarters) < rules.min_quarters:
-        findings.append(Finding("readiness/consistency",
-                                f"the counted evidence spans {len(quarters)} quarter"
-                                f"{'s' * (len(quarters) != 1)} ({', '.join(quarters) or 'none'}); "
-                                f"at least {rules.min_quarters} needed to show it is sustained"))
+        findings.append(
+            Finding(
+                "readiness/consistency",
+                f"the counted evidence spans {len(quarters)} quarter"
+                f"{'s' * (len(quarters) != 1)} ({', '.join(quarters) or 'none'}); "
+                f"at least {rules.min_quarters} needed to show it is sustained",
+            )
+        )
     required = rules.scope_by_level.get(target)
     at_scope = sorted(ev.id for ev in counted.values() if required and scope_rank(ev.scope) >= scope_rank(required))
     if required and len(at_scope) < rules.min_scope_evidence:
-        findings.append(Finding("readiness/scope",
-                                f"{len(at_scope)} counted evidence {_entries(len(at_scope))} "
-                                f"benefit{'s' * (len(at_scope) == 1)} {required} or wider; at least {rules.min_scope_evidence} needed "
-                                f"at {target}"))
+        findings.append(
+            Finding(
+                "readiness/scope",
+                f"{len(at_scope)} counted evidence {_entries(len(at_scope))} "
+                f"benefit{'s' * (len(at_scope) == 1)} {required} or wider; at least {rules.min_scope_evidence} needed "
+                f"at {target}",
+            )
+        )
     complex_ev = sorted(ev.id for ev in counted.values() if ev.type in rules.complexity_types)
     if len(complex_ev) < rules.min_complexity_evidence:
-        findings.append(Finding("readiness/complexity",
-                                f"{len(complex_ev)} counted evidence {_entries(len(complex_ev))} of type "
-                                f"{', '.join(rules.complexity_types)}; at least {rules.min_complexity_evidence} "
-                                "needed"))
+        findings.append(
+            Finding(
+                "readiness/complexity",
+                f"{len(complex_ev)} counted evidence {_entries(len(complex_ev))} of type "
+                f"{', '.join(rules.complexity_types)}; at least {rules.min_complexity_evidence} "
+                "needed",
+            )
+        )
     unverified = sorted(ev.id for ev in counted.values() if not ev.verified)
     if unverified:
-        findings.append(Finding(
-            "readiness/unverified",
-            f"{len(unverified)} of {len(counted)} counted evidence {_entries(len(counted))} "
-            f"{'has' if len(unverified) == 1 else 'have'} no verified link "
-            "(run `perfdocs links resolve --write`)"
-            + (": " + ", ".join(unverified) if len(unverified) <= 5 else "; each is marked with its evidence"),
-            blocking=rules.require_verified_links))
+        findings.append(
+            Finding(
+                "readiness/unverified",
+                f"{len(unverified)} of {len(counted)} counted evidence {_entries(len(counted))} "
+                f"{'has' if len(unverified) == 1 else 'have'} no verified link "
+                "(run `perfdocs links resolve --write`)"
+                + (": " + ", ".join(unverified) if len(unverified) <= 5 else "; each is marked with its evidence"),
+                blocking=rules.require_verified_links,
+            )
+        )
     return Readiness(
-        packet=packet.id, path=packet.rel, candidate=candidate,
-        name=str(person.get("name", candidate)) if person else candidate, track=track,
-        current_level=str(packet.get("current_level")), target_level=target,
-        target_title=str(level.get("title", target)), sponsor=str(packet.get("sponsor")),
-        status=str(packet.get("status")), window=(start.isoformat(), end.isoformat()), window_clipped=clipped,
-        competencies=list(comps.values()), findings=findings, rules=rules.lines(target), quarters=quarters,
-        scope_required=required, scope_evidence=at_scope, complexity_evidence=complex_ev,
-        expectations={k: str(level[k]) for k in ("scope", "complexity", "consistency") if k in level})
+        packet=packet.id,
+        path=packet.rel,
+        candidate=candidate,
+        name=str(person.get("name", candidate)) if person else candidate,
+        track=track,
+        current_level=str(packet.get("current_level")),
+        target_level=target,
+        target_title=str(level.get("title", target)),
+        sponsor=str(packet.get("sponsor")),
+        status=str(packet.get("status")),
+        window=(start.isoformat(), end.isoformat()),
+        window_clipped=clipped,
+        competencies=list(comps.values()),
+        findings=findings,
+        rules=rules.lines(target),
+        quarters=quarters,
+        scope_required=required,
+        scope_evidence=at_scope,
+        complexity_evidence=complex_ev,
+        expectations={k: str(level[k]) for k in ("scope", "complexity", "consistency") if k in level},
+    )
 
 
 # --- reports ------------------------------------------------------------------------------
+
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
@@ -436,8 +523,10 @@ def _md(text: object) -> str:
 
 def _verdict(r: Readiness) -> str:
     if r.ready:
-        return (f"Ready: every competency of {r.target_level} is supported by {r.candidate}'s own evidence "
-                "inside the window, and nothing is missing.")
+        return (
+            f"Ready: every competency of {r.target_level} is supported by {r.candidate}'s own evidence "
+            "inside the window, and nothing is missing."
+        )
     parts = []
     if r.disqualifying:
         parts.append(_plural(len(r.disqualifying), "disqualifying finding"))
@@ -463,8 +552,11 @@ def _summary_rows(r: Readiness) -> list[tuple[str, str]]:
     q = ", ".join(r.quarters) or "none"
     window = f"{r.window[0]} to {r.window[1]}" + (" (shortened to the org's maximum)" if r.window_clipped else "")
     n = len(r.scope_evidence)
-    scope = (f"{_plural(n, 'entry', 'entries')} benefit{'s' * (n == 1)} {r.scope_required} or wider"
-             if r.scope_required else "no scope required")
+    scope = (
+        f"{_plural(n, 'entry', 'entries')} benefit{'s' * (n == 1)} {r.scope_required} or wider"
+        if r.scope_required
+        else "no scope required"
+    )
     return [
         ("Packet", f"{r.path} ({r.status})"),
         ("Candidate", f"{r.name} ({r.candidate}), {r.track} {r.current_level} -> {r.target_level} {r.target_title}"),
@@ -482,8 +574,12 @@ def _status(r: Readiness, comp: CompetencyReadiness) -> str:
 
 
 def render_text(r: Readiness) -> str:
-    out = [f"Promotion readiness: {r.candidate} {r.current_level} -> {r.target_level} ({r.target_title})",
-           "", _verdict(r), ""]
+    out = [
+        f"Promotion readiness: {r.candidate} {r.current_level} -> {r.target_level} ({r.target_title})",
+        "",
+        _verdict(r),
+        "",
+    ]
     width = max(len(k) for k, _ in _summary_rows(r))
     out += [f"  {k + ':':<{width + 1}} {v}" for k, v in _summary_rows(r)]
     dimension = None
@@ -491,19 +587,26 @@ def render_text(r: Readiness) -> str:
         if comp.dimension != dimension:
             dimension = comp.dimension
             out += ["", f"{dimension}"]
-        out.append(f"  {comp.id} [{_status(r, comp)}]: {r.target_level} expects \"{comp.descriptor}\"")
+        out.append(f'  {comp.id} [{_status(r, comp)}]: {r.target_level} expects "{comp.descriptor}"')
         if not comp.claims:
             out.append("    no claim")
         for claim in comp.claims:
             out.append(f"    claim: {claim}")
         for ev in comp.evidence:
-            out.append(f"      {ev.id} ({ev.date}, {ev.quarter}, {ev.type}, scope {ev.scope or 'not stated'}): "
-                       f"{_evidence_flags(ev)}")
+            out.append(
+                f"      {ev.id} ({ev.date}, {ev.quarter}, {ev.type}, scope {ev.scope or 'not stated'}): "
+                f"{_evidence_flags(ev)}"
+            )
         if comp.claims:
-            out.append(f"    counted: {len(comp.counted)}; widest scope: {comp.widest_scope or 'not stated'}; "
-                       f"quarters: {', '.join(comp.quarters) or 'none'}")
-    for title, items in (("Disqualifying findings", r.disqualifying), ("Missing pieces", r.missing),
-                         ("Notes", r.notes)):
+            out.append(
+                f"    counted: {len(comp.counted)}; widest scope: {comp.widest_scope or 'not stated'}; "
+                f"quarters: {', '.join(comp.quarters) or 'none'}"
+            )
+    for title, items in (
+        ("Disqualifying findings", r.disqualifying),
+        ("Missing pieces", r.missing),
+        ("Notes", r.notes),
+    ):
         out += ["", f"{title}:"]
         out += [f"  - {f.message} [{f.rule}]" for f in items] or ["  none"]
     if r.expectations:
@@ -515,16 +618,31 @@ def render_text(r: Readiness) -> str:
 
 
 def render_markdown(r: Readiness) -> str:
-    out = [f"## Promotion readiness: {_md(r.name)} ({r.candidate}), {r.current_level} → {r.target_level} "
-           f"{_md(r.target_title)}", "", f"**{_verdict(r)}**", "", "| | |", "|---|---|"]
+    out = [
+        f"## Promotion readiness: {_md(r.name)} ({r.candidate}), {r.current_level} → {r.target_level} "
+        f"{_md(r.target_title)}",
+        "",
+        f"**{_verdict(r)}**",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
     out += [f"| {k} | {_md(v).replace(' -&gt; ', ' → ')} |" for k, v in _summary_rows(r)]
-    out += ["", "| Competency | Dimension | Claims | Counted evidence | Widest scope | Quarters | Status |",
-            "|---|---|---|---|---|---|---|"]
+    out += [
+        "",
+        "| Competency | Dimension | Claims | Counted evidence | Widest scope | Quarters | Status |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for comp in r.competencies:
-        out.append(f"| {_md(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | "
-                   f"{comp.widest_scope or '-'} | {', '.join(comp.quarters) or '-'} | {_status(r, comp)} |")
-    for title, items in (("Disqualifying findings", r.disqualifying), ("Missing pieces", r.missing),
-                         ("Notes", r.notes)):
+        out.append(
+            f"| {_md(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | "
+            f"{comp.widest_scope or '-'} | {', '.join(comp.quarters) or '-'} | {_status(r, comp)} |"
+        )
+    for title, items in (
+        ("Disqualifying findings", r.disqualifying),
+        ("Missing pieces", r.missing),
+        ("Notes", r.notes),
+    ):
         out += ["", f"### {title}", ""]
         out += [f"- {_md(f.message)} `{f.rule}`" for f in items] or ["None."]
     out += ["", "<details><summary>Claims and the evidence they cite</summary>", ""]
@@ -534,8 +652,11 @@ def render_markdown(r: Readiness) -> str:
             out += ["- no claim", ""]
             continue
         out += [f"- Claim: {_md(claim)}" for claim in comp.claims]
-        out += [f"  - `{ev.id}` {ev.date} ({ev.quarter}), {ev.type}, scope {ev.scope or 'not stated'}: "
-                f"{_evidence_flags(ev)}" for ev in comp.evidence]
+        out += [
+            f"  - `{ev.id}` {ev.date} ({ev.quarter}), {ev.type}, scope {ev.scope or 'not stated'}: "
+            f"{_evidence_flags(ev)}"
+            for ev in comp.evidence
+        ]
         out.append("")
     out += ["</details>", ""]
     if r.expectations:
@@ -544,15 +665,21 @@ def render_markdown(r: Readiness) -> str:
         out += ["", "</details>", ""]
     out += ["<details><summary>Rules applied (org.yaml <code>readiness:</code>)</summary>", ""]
     out += [f"- {_md(line)}" for line in r.rules]
-    out += ["", "</details>", "",
-            "_Advisory: this checks the records against the published rules; people decide promotions._"]
+    out += [
+        "",
+        "</details>",
+        "",
+        "_Advisory: this checks the records against the published rules; people decide promotions._",
+    ]
     return "\n".join(out) + "\n"
 
 
 # --- drafts -------------------------------------------------------------------------------
 
-def plan_draft(org: Organisation, root: Path, handle: str, target: str, slug: str | None = None,
-               sponsor: str | None = None) -> tuple[Path, str]:
+
+def plan_draft(
+    org: Organisation, root: Path, handle: str, target: str, slug: str | None = None, sponsor: str | None = None
+) -> tuple[Path, str]:
     """(path, text) of a draft packet for `handle` at `target`, from their evidence."""
     person = org.people.get(handle)
     if person is None:
@@ -569,41 +696,69 @@ def plan_draft(org: Organisation, root: Path, handle: str, target: str, slug: st
     rules = ReadinessRules.of(org)
     end = today()
     start = months_before(end, rules.evidence_window_months)
-    own = [ev for ev in org.evidence_by_author.get(handle, [])
-           if (day := parse_date(ev.get("date"))) is not None and start <= day <= end]
+    own = [
+        ev
+        for ev in org.evidence_by_author.get(handle, [])
+        if (day := parse_date(ev.get("date"))) is not None and start <= day <= end
+    ]
     names = {d.get("id"): str(d.get("name", d.get("id"))) for d in org.dimensions}
     groups: list[dict] = []
     claims = 0
     for cid, comp, descriptor in target_competencies(org, track, target):
-        evidence = [{"id": ev.id, "date": str(ev.get("date")), "type": ev.get("type"), "scope": ev.get("scope"),
-                     "title": str(ev.get("title", ""))}
-                    for ev in own if cid in (ev.get("competencies") or [])]
+        evidence = [
+            {
+                "id": ev.id,
+                "date": str(ev.get("date")),
+                "type": ev.get("type"),
+                "scope": ev.get("scope"),
+                "title": str(ev.get("title", "")),
+            }
+            for ev in own
+            if cid in (ev.get("competencies") or [])
+        ]
         claims += bool(evidence)
         dim = comp.get("dimension")
         if not groups or groups[-1]["id"] != dim:
             groups.append({"id": dim, "name": names.get(dim, str(dim)), "competencies": []})
-        groups[-1]["competencies"].append({"id": cid, "name": str(comp.get("name", cid)),
-                                           "descriptor": descriptor, "evidence": evidence})
+        groups[-1]["competencies"].append(
+            {"id": cid, "name": str(comp.get("name", cid)), "descriptor": descriptor, "evidence": evidence}
+        )
     level = org.level(track, target) or {}
     title = str(level.get("title", target))
     slug = slug or f"{end.year}-{target}"
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", slug):
         raise PerfdocsError(f"--slug {slug!r} is not a valid id (ASCII letters, digits, '.', '_' and '-')")
     rel = f"people/{handle}/packets/{slug}.md"
-    text = text_env("drafts").get_template("packet.md.j2").render(
-        candidate=handle, name=str(person.get("name", handle)), current=current, target=target,
-        target_title=title, sponsor=sponsor, window_from=start.isoformat(), window_to=end.isoformat(),
-        today=end.isoformat(), groups=groups, claims=claims,
-        expectations={k: str(level[k]) for k in ("scope", "complexity", "consistency") if k in level},
-        summary=f"Draft: the case for {handle} at {target} ({title}); replace with two or three sentences.")
+    text = (
+        text_env("drafts")
+        .get_template("packet.md.j2")
+        .render(
+            candidate=handle,
+            name=str(person.get("name", handle)),
+            current=current,
+            target=target,
+            target_title=title,
+            sponsor=sponsor,
+            window_from=start.isoformat(),
+            window_to=end.isoformat(),
+            today=end.isoformat(),
+            groups=groups,
+            claims=claims,
+            expectations={k: str(level[k]) for k in ("scope", "complexity", "consistency") if k in level},
+            summary=f"Draft: the case for {handle} at {target} ({title}); replace with two or three sentences.",
+        )
+    )
     return inside(root, root / rel), text
 
 
-def write_draft(org: Organisation, root: Path, handle: str, target: str, slug: str | None = None,
-                sponsor: str | None = None) -> Path:
+def write_draft(
+    org: Organisation, root: Path, handle: str, target: str, slug: str | None = None, sponsor: str | None = None
+) -> Path:
     path, text = plan_draft(org, root, handle, target, slug, sponsor)
     if path.exists():
-        raise PerfdocsError(f"{path.relative_to(root.resolve()).as_posix()} already exists; a draft never "
-                            "replaces a packet (choose another name with --slug)")
+        raise PerfdocsError(
+            f"{path.relative_to(root.resolve()).as_posix()} already exists; a draft never "
+            "replaces a packet (choose another name with --slug)"
+        )
     atomic_write(path, text)
     return path

@@ -61,8 +61,18 @@ def key_results(org: Organisation, handle: str, period: str) -> list[KeyResult]:
         for kr in goal.get("key_results") or []:
             done = kr_completion(kr) if isinstance(kr, dict) else None
             if done is not None:
-                found.append(KeyResult(goal.id, str(kr.get("id")), str(kr.get("description", "")),
-                                       kr["baseline"], kr["target"], kr["current"], str(kr.get("unit", "")), done))
+                found.append(
+                    KeyResult(
+                        goal.id,
+                        str(kr.get("id")),
+                        str(kr.get("description", "")),
+                        kr["baseline"],
+                        kr["target"],
+                        kr["current"],
+                        str(kr.get("unit", "")),
+                        done,
+                    )
+                )
     return found
 
 
@@ -83,8 +93,11 @@ def rule_rating(org: Organisation, review: Record) -> tuple[float | None, dict |
 
 def period_evidence(org: Organisation, handle: str, period: str) -> list[Record]:
     start, end = quarter_bounds(period)
-    return [ev for ev in org.evidence_by_author.get(handle, [])
-            if (day := parse_date(ev.get("date"))) and start <= day <= end]
+    return [
+        ev
+        for ev in org.evidence_by_author.get(handle, [])
+        if (day := parse_date(ev.get("date"))) and start <= day <= end
+    ]
 
 
 def evidence_by_dimension(org: Organisation, handle: str, evidence: list[Record]) -> list[dict]:
@@ -96,8 +109,15 @@ def evidence_by_dimension(org: Organisation, handle: str, evidence: list[Record]
         for ev in evidence:
             names = [c for c in ev.get("competencies") or [] if comps.get(c, {}).get("dimension") == dim.get("id")]
             if names:
-                items.append({"id": ev.id, "date": str(ev.get("date")), "title": str(ev.get("title", "")),
-                              "competencies": names, "scope": ev.get("scope")})
+                items.append(
+                    {
+                        "id": ev.id,
+                        "date": str(ev.get("date")),
+                        "title": str(ev.get("title", "")),
+                        "competencies": names,
+                        "scope": ev.get("scope"),
+                    }
+                )
         groups.append({"id": dim.get("id"), "name": str(dim.get("name", dim.get("id"))), "evidence": items})
     return groups
 
@@ -117,8 +137,11 @@ def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> l
     goal_level = next_level(org, track, level) or level
     start, _ = quarter_bounds(shift_quarter(period, -3))
     _, end = quarter_bounds(period)
-    recent = [ev for ev in org.evidence_by_author.get(handle, [])
-              if (day := parse_date(ev.get("date"))) and start <= day <= end]
+    recent = [
+        ev
+        for ev in org.evidence_by_author.get(handle, [])
+        if (day := parse_date(ev.get("date"))) and start <= day <= end
+    ]
     counts = []
     for i, (cid, comp) in enumerate(org.competencies(track).items()):
         descriptor = org.descriptor(track, cid, goal_level)
@@ -127,11 +150,18 @@ def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> l
             counts.append((n, i, cid, comp, descriptor))
     counts.sort(key=lambda t: (t[0], t[1]))
     nxt = shift_quarter(period, 1)
-    return [{"skill": f"{comp.get('name', cid)}: {descriptor}", "competency": cid, "evidence": n,
-             "level": goal_level, "timeline": f"{nxt} to {shift_quarter(period, 2)}",
-             "measure": f"Evidence naming {cid} that shows the {goal_level} descriptor, by the end of "
-                        f"{shift_quarter(period, 2)}"}
-            for n, _, cid, comp, descriptor in counts[:limit]]
+    return [
+        {
+            "skill": f"{comp.get('name', cid)}: {descriptor}",
+            "competency": cid,
+            "evidence": n,
+            "level": goal_level,
+            "timeline": f"{nxt} to {shift_quarter(period, 2)}",
+            "measure": f"Evidence naming {cid} that shows the {goal_level} descriptor, by the end of "
+            f"{shift_quarter(period, 2)}",
+        }
+        for n, _, cid, comp, descriptor in counts[:limit]
+    ]
 
 
 def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> list[dict]:
@@ -149,37 +179,55 @@ def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> li
     return sorted(slots.values(), key=lambda s: (s["relation"] != "peer", s["from"]))
 
 
-def plan_draft(org: Organisation, root: Path, handle: str, period: str,
-               reviewer: str | None = None) -> tuple[Path, str]:
+def plan_draft(
+    org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None
+) -> tuple[Path, str]:
     person = org.people.get(handle)
     if person is None:
         raise PerfdocsError(f"unknown person '{handle}'")
     quarter_bounds(period)
     existing = [r for r in org.reviews.values() if r.owner == handle and r.get("period") == period]
     if existing:
-        raise PerfdocsError(f"{handle} already has a review for {period}: {existing[0].rel}; a draft never "
-                            "replaces a review")
+        raise PerfdocsError(
+            f"{handle} already has a review for {period}: {existing[0].rel}; a draft never replaces a review"
+        )
     reviewer = reviewer or person.get("manager")
     if not isinstance(reviewer, str) or reviewer not in org.people:
         raise PerfdocsError(f"{handle} has no manager on record: name the reviewer with --reviewer HANDLE")
     krs = key_results(org, handle, period)
     completion = review_completion(krs)
     if completion is None:
-        raise PerfdocsError(f"{handle} has no individual key results for {period}: the org's rules rate "
-                            "key-result completion, so there is nothing to rate yet (add the period's goals)")
+        raise PerfdocsError(
+            f"{handle} has no individual key results for {period}: the org's rules rate "
+            "key-result completion, so there is nothing to rate yet (add the period's goals)"
+        )
     rating = rating_for(org, completion)
     if rating is None:
         raise PerfdocsError(f"the org's rating scale rates no completion of {completion:g}%")
     evidence = period_evidence(org, handle, period)
     start, end = quarter_bounds(period)
-    text = text_env("drafts").get_template("review.md.j2").render(
-        person=handle, name=str(person.get("name", handle)), period=period, reviewer=reviewer,
-        key_results=krs, completion=completion, rating=rating,
-        scale=[r for r in org.setting("rating_scale", []) if isinstance(r, dict)],
-        groups=evidence_by_dimension(org, handle, evidence), evidence=evidence,
-        slots=feedback_slots(org, handle, evidence), plan=plan_items(org, handle, period),
-        start=start.isoformat(), end=end.isoformat(), today=today().isoformat(),
-        example=evidence[0].id if evidence else f"{handle}/YYYY-MM-DD-slug")
+    text = (
+        text_env("drafts")
+        .get_template("review.md.j2")
+        .render(
+            person=handle,
+            name=str(person.get("name", handle)),
+            period=period,
+            reviewer=reviewer,
+            key_results=krs,
+            completion=completion,
+            rating=rating,
+            scale=[r for r in org.setting("rating_scale", []) if isinstance(r, dict)],
+            groups=evidence_by_dimension(org, handle, evidence),
+            evidence=evidence,
+            slots=feedback_slots(org, handle, evidence),
+            plan=plan_items(org, handle, period),
+            start=start.isoformat(),
+            end=end.isoformat(),
+            today=today().isoformat(),
+            example=evidence[0].id if evidence else f"{handle}/YYYY-MM-DD-slug",
+        )
+    )
     rel = f"people/{handle}/reviews/{period.lower()}.md"
     return inside(root, root / rel), text
 

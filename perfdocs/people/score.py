@@ -41,8 +41,13 @@ DEFAULTS: dict[str, Any] = {
     "weights": {},  # default: every dimension and scope weigh the same
     "full_marks_evidence": 3,
     "scope_points": {"self": 1, "team": 2, "multi-team": 4, "org": 5},
-    "reliability_gate": {"enabled": True, "min_harm": 2, "lookback_quarters": 4, "cap": 2.5,
-                         "harm_statuses": ["open", "in-progress"]},
+    "reliability_gate": {
+        "enabled": True,
+        "min_harm": 2,
+        "lookback_quarters": 4,
+        "cap": 2.5,
+        "harm_statuses": ["open", "in-progress"],
+    },
 }
 PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -69,12 +74,18 @@ class ScoringRules:
         keys = [d["id"] for d in org.dimensions if isinstance(d.get("id"), str)] + ["scope"]
         given = cfg.get("weights") or {}
         weights = {k: float(given.get(k, 0 if given else 1)) for k in keys}
-        return cls(low=float(bounds["min"]), high=float(bounds["max"]), weights=weights,
-                   full_marks_evidence=int(cfg.get("full_marks_evidence", DEFAULTS["full_marks_evidence"])),
-                   scope_points={**DEFAULTS["scope_points"], **(cfg.get("scope_points") or {})},
-                   gate_enabled=bool(gate["enabled"]), min_harm=int(gate["min_harm"]),
-                   lookback_quarters=int(gate["lookback_quarters"]), cap=float(gate["cap"]),
-                   harm_statuses=tuple(gate["harm_statuses"]))
+        return cls(
+            low=float(bounds["min"]),
+            high=float(bounds["max"]),
+            weights=weights,
+            full_marks_evidence=int(cfg.get("full_marks_evidence", DEFAULTS["full_marks_evidence"])),
+            scope_points={**DEFAULTS["scope_points"], **(cfg.get("scope_points") or {})},
+            gate_enabled=bool(gate["enabled"]),
+            min_harm=int(gate["min_harm"]),
+            lookback_quarters=int(gate["lookback_quarters"]),
+            cap=float(gate["cap"]),
+            harm_statuses=tuple(gate["harm_statuses"]),
+        )
 
 
 def config_problems(org: Organisation) -> list[Diagnostic]:
@@ -88,23 +99,42 @@ def config_problems(org: Organisation) -> list[Diagnostic]:
     keys = [d.get("id") for d in org.dimensions] + ["scope"]
     for key in cfg.get("weights") or {}:
         if key not in keys:
-            out.append(org.org.diag("scoring/config", f"'{key}' is neither a dimension nor 'scope'"
-                                    f"{did_you_mean(key, keys)}", ("scoring", "weights", key), key=True))
+            out.append(
+                org.org.diag(
+                    "scoring/config",
+                    f"'{key}' is neither a dimension nor 'scope'{did_you_mean(key, keys)}",
+                    ("scoring", "weights", key),
+                    key=True,
+                )
+            )
     bounds = cfg.get("bounds") if isinstance(cfg.get("bounds"), dict) else {}
     low, high = bounds.get("min", DEFAULTS["bounds"]["min"]), bounds.get("max", DEFAULTS["bounds"]["max"])
     if low >= high:
-        out.append(org.org.diag("scoring/config", f"the bounds are empty: min {low:g} is not below max {high:g}",
-                                ("scoring", "bounds")))
+        out.append(
+            org.org.diag(
+                "scoring/config", f"the bounds are empty: min {low:g} is not below max {high:g}", ("scoring", "bounds")
+            )
+        )
     gate = cfg.get("reliability_gate") if isinstance(cfg.get("reliability_gate"), dict) else {}
     cap = gate.get("cap")
     if isinstance(cap, (int, float)) and not low <= cap <= high:
-        out.append(org.org.diag("scoring/config", f"the gate's cap {cap:g} is outside the bounds {low:g}-{high:g}",
-                                ("scoring", "reliability_gate", "cap")))
+        out.append(
+            org.org.diag(
+                "scoring/config",
+                f"the gate's cap {cap:g} is outside the bounds {low:g}-{high:g}",
+                ("scoring", "reliability_gate", "cap"),
+            )
+        )
     types = evidence_types()
     for i, etype in enumerate(cfg.get("invisible_work_types") or []):
         if etype not in types:
-            out.append(org.org.diag("scoring/config", f"unknown evidence type '{etype}'{did_you_mean(etype, types)}",
-                                    ("scoring", "invisible_work_types", i)))
+            out.append(
+                org.org.diag(
+                    "scoring/config",
+                    f"unknown evidence type '{etype}'{did_you_mean(etype, types)}",
+                    ("scoring", "invisible_work_types", i),
+                )
+            )
     return out
 
 
@@ -189,8 +219,13 @@ class Score:
         return {"advisory": True, **asdict(self)}
 
 
-def harm_for(org: Organisation, handle: str, period: str, rules: ScoringRules,
-             visible: Callable[[Record], bool] = lambda record: True) -> list[Harm]:
+def harm_for(
+    org: Organisation,
+    handle: str,
+    period: str,
+    rules: ScoringRules,
+    visible: Callable[[Record], bool] = lambda record: True,
+) -> list[Harm]:
     """Overdue postmortem action items the person owns, in the gate's lookback."""
     first, _ = quarter_bounds(shift_quarter(period, -(rules.lookback_quarters - 1)))
     _, last = quarter_bounds(period)
@@ -214,8 +249,9 @@ def _dimension_of(org: Organisation, track: str) -> dict[str, str]:
     return {cid: str(c.get("dimension")) for cid, c in org.competencies(track).items()}
 
 
-def score(org: Organisation, handle: str, period: str | None = None,
-          visible: Callable[[Record], bool] = lambda record: True) -> Score:
+def score(
+    org: Organisation, handle: str, period: str | None = None, visible: Callable[[Record], bool] = lambda record: True
+) -> Score:
     """The advisory score; `visible` limits the records used (e.g. to an audience's)."""
     person = org.people.get(handle)
     if person is None:
@@ -231,9 +267,11 @@ def score(org: Organisation, handle: str, period: str | None = None,
     if total <= 0:
         raise PerfdocsError("org.yaml scoring.weights are all zero: nothing to score")
     dims = _dimension_of(org, str(person.get("track")))
-    evidence = [ev for ev in org.evidence_by_author.get(handle, [])
-                if (day := parse_date(ev.get("date"))) and start <= day <= end and ev.get("author") == handle
-                and visible(ev)]
+    evidence = [
+        ev
+        for ev in org.evidence_by_author.get(handle, [])
+        if (day := parse_date(ev.get("date"))) and start <= day <= end and ev.get("author") == handle and visible(ev)
+    ]
     inputs: list[Input] = []
     span = rules.high - rules.low
     for dim in [d["id"] for d in org.dimensions if isinstance(d.get("id"), str)]:
@@ -245,82 +283,136 @@ def score(org: Organisation, handle: str, period: str | None = None,
         n = len(backing)
         sub = rules.low + span * min(1.0, n / rules.full_marks_evidence) if rules.full_marks_evidence else rules.high
         weight = rules.weights[dim] / total
-        inputs.append(Input(dim, weight, sub, weight * sub, backing,
-                            f"{n} evidence entr{'y' if n == 1 else 'ies'} naming a {dim} competency; "
-                            f"{rules.full_marks_evidence} earn {rules.high:g}"))
+        inputs.append(
+            Input(
+                dim,
+                weight,
+                sub,
+                weight * sub,
+                backing,
+                f"{n} evidence entr{'y' if n == 1 else 'ies'} naming a {dim} competency; "
+                f"{rules.full_marks_evidence} earn {rules.high:g}",
+            )
+        )
     scoped = [ev for ev in evidence if ev.get("scope") in rules.scope_points]
-    points = [{"id": ev.id, "detail": str(ev.get("scope")), "points": float(rules.scope_points[ev.get("scope")])}
-              for ev in scoped]
+    points = [
+        {"id": ev.id, "detail": str(ev.get("scope")), "points": float(rules.scope_points[ev.get("scope")])}
+        for ev in scoped
+    ]
     mean = sum(p["points"] for p in points) / len(points) if points else rules.low
     sub = max(rules.low, min(rules.high, mean))
     weight = rules.weights["scope"] / total
     unscoped = len(evidence) - len(scoped)
-    inputs.append(Input("scope", weight, sub, weight * sub, points,
-                        f"mean scope points of {len(points)} entr{'y' if len(points) == 1 else 'ies'}"
-                        + (f" ({unscoped} without a scope not counted)" if unscoped else "")))
+    inputs.append(
+        Input(
+            "scope",
+            weight,
+            sub,
+            weight * sub,
+            points,
+            f"mean scope points of {len(points)} entr{'y' if len(points) == 1 else 'ies'}"
+            + (f" ({unscoped} without a scope not counted)" if unscoped else ""),
+        )
+    )
     uncapped = max(rules.low, min(rules.high, sum(i.contribution for i in inputs)))
     harm = harm_for(org, handle, period, rules, visible)
     applied = rules.gate_enabled and len(harm) >= rules.min_harm
     composite = min(uncapped, rules.cap) if applied else uncapped
-    gate = {"enabled": rules.gate_enabled, "min_harm": rules.min_harm, "lookback_quarters": rules.lookback_quarters,
-            "cap": rules.cap, "harm": len(harm), "applied": applied}
+    gate = {
+        "enabled": rules.gate_enabled,
+        "min_harm": rules.min_harm,
+        "lookback_quarters": rules.lookback_quarters,
+        "cap": rules.cap,
+        "harm": len(harm),
+        "applied": applied,
+    }
     team_metrics = sorted(m.id for m in org.metrics.values() if m.get("scope") == "team")
     excluded = []
     if team_metrics:
-        excluded.append("team-level metrics (" + ", ".join(team_metrics) + "): they describe a team's system, "
-                        "never one person")
+        excluded.append(
+            "team-level metrics (" + ", ".join(team_metrics) + "): they describe a team's system, never one person"
+        )
     if org.kpis:
         excluded.append(f"team KPIs ({len(org.kpis)}): team signals, not individual inputs")
     excluded.append("goals and review ratings: see `perfdocs review draft`")
     changes = _changes(inputs, rules, harm, applied, uncapped, composite)
-    return Score(handle, period, rules.low, rules.high, round(composite, 2), round(uncapped, 2), inputs, harm,
-                 gate, excluded, changes)
+    return Score(
+        handle,
+        period,
+        rules.low,
+        rules.high,
+        round(composite, 2),
+        round(uncapped, 2),
+        inputs,
+        harm,
+        gate,
+        excluded,
+        changes,
+    )
 
 
-def _changes(inputs: list[Input], rules: ScoringRules, harm: list[Harm], applied: bool,
-             uncapped: float, composite: float) -> list[str]:
+def _changes(
+    inputs: list[Input], rules: ScoringRules, harm: list[Harm], applied: bool, uncapped: float, composite: float
+) -> list[str]:
     out = []
     step = (rules.high - rules.low) / rules.full_marks_evidence if rules.full_marks_evidence else 0
     for inp in inputs:
         if inp.key == "scope":
             better = [s for s in SCOPES if rules.scope_points.get(s, 0) > inp.subscore]
             if better and inp.weight:
-                out.append(f"scope: evidence benefiting {better[0]} or wider ({rules.scope_points[better[0]]:g} "
-                           f"points) would raise the scope mean above {inp.subscore:.2f}")
+                out.append(
+                    f"scope: evidence benefiting {better[0]} or wider ({rules.scope_points[better[0]]:g} "
+                    f"points) would raise the scope mean above {inp.subscore:.2f}"
+                )
             continue
         if inp.subscore < rules.high and inp.weight:
             missing = rules.full_marks_evidence - len(inp.evidence)
-            out.append(f"{inp.key}: each further entry naming a {inp.key} competency adds "
-                       f"{inp.weight * step:.2f} (up to {missing} more)")
+            out.append(
+                f"{inp.key}: each further entry naming a {inp.key} competency adds "
+                f"{inp.weight * step:.2f} (up to {missing} more)"
+            )
     if applied:
-        out.append(f"reliability gate: the score is capped at {rules.cap:g} (without the cap: {uncapped:.2f}); "
-                   f"it lifts when fewer than {rules.min_harm} owned action items are overdue")
+        out.append(
+            f"reliability gate: the score is capped at {rules.cap:g} (without the cap: {uncapped:.2f}); "
+            f"it lifts when fewer than {rules.min_harm} owned action items are overdue"
+        )
     elif rules.gate_enabled and harm:
-        out.append(f"reliability gate: {len(harm)} overdue action item{'s' * (len(harm) != 1)}; at "
-                   f"{rules.min_harm} the score would be capped at {rules.cap:g}")
+        out.append(
+            f"reliability gate: {len(harm)} overdue action item{'s' * (len(harm) != 1)}; at "
+            f"{rules.min_harm} the score would be capped at {rules.cap:g}"
+        )
     if not out:
         out.append("nothing: every input is at its maximum")
     return out
 
 
 def render_text(s: Score) -> str:
-    out = [f"Advisory score for {s.person}, {s.period}: {s.composite:.2f} (bounds {s.low:g}-{s.high:g})",
-           "advisory: a prompt for a conversation, never a rating; every number below comes from a record "
-           "or from org.yaml scoring", "", "Inputs (weight x sub-score = contribution):"]
+    out = [
+        f"Advisory score for {s.person}, {s.period}: {s.composite:.2f} (bounds {s.low:g}-{s.high:g})",
+        "advisory: a prompt for a conversation, never a rating; every number below comes from a record "
+        "or from org.yaml scoring",
+        "",
+        "Inputs (weight x sub-score = contribution):",
+    ]
     for inp in s.inputs:
-        out.append(f"  {inp.key:<14} {inp.weight:.2f} x {inp.subscore:.2f} = {inp.contribution:.2f}   "
-                   f"{inp.explanation}")
+        out.append(
+            f"  {inp.key:<14} {inp.weight:.2f} x {inp.subscore:.2f} = {inp.contribution:.2f}   {inp.explanation}"
+        )
         for ev in inp.evidence:
             pts = f" = {ev['points']:g}" if inp.key == "scope" else ""
             out.append(f"    {ev['id']} ({ev['detail']}{pts})")
     total = sum(i.contribution for i in s.inputs)
-    out.append(f"  {'sum':<14} {total:.2f}" + (f", kept within {s.low:g}-{s.high:g}: {s.uncapped:.2f}"
-                                               if round(total, 2) != s.uncapped else ""))
+    out.append(
+        f"  {'sum':<14} {total:.2f}"
+        + (f", kept within {s.low:g}-{s.high:g}: {s.uncapped:.2f}" if round(total, 2) != s.uncapped else "")
+    )
     g = s.gate
-    out += ["", f"Reliability gate ({'on' if g['enabled'] else 'off'}): harm = postmortem action items "
-            f"{s.person} owns that are overdue, over {g['lookback_quarters']} quarters; caps at {g['cap']:g} "
-            f"from {g['min_harm']}; {g['harm']} found, "
-            + ("applied" if g["applied"] else "not applied")]
+    out += [
+        "",
+        f"Reliability gate ({'on' if g['enabled'] else 'off'}): harm = postmortem action items "
+        f"{s.person} owns that are overdue, over {g['lookback_quarters']} quarters; caps at {g['cap']:g} "
+        f"from {g['min_harm']}; {g['harm']} found, " + ("applied" if g["applied"] else "not applied"),
+    ]
     out += [f"    {h.postmortem}: {h.title} ({h.status}, due {h.due})" for h in s.harm]
     out += ["  Participating in incidents or owning complex or legacy services is not harm."]
     out += ["", "Not used:"] + [f"  - {e}" for e in s.excluded]

@@ -251,9 +251,16 @@ class RecordCache:
                 self.changed = True
         self.hits += 1
         _, _, data, offset, body_line, problems, ok = entry
-        doc = CachedDocument(path, display, data, CachedDocument._UNREAD, offset,
-                             CachedDocument._UNREAD if data is not None else None, body_line,
-                             [Diagnostic(display, *p) for p in problems])
+        doc = CachedDocument(
+            path,
+            display,
+            data,
+            CachedDocument._UNREAD,
+            offset,
+            CachedDocument._UNREAD if data is not None else None,
+            body_line,
+            [Diagnostic(display, *p) for p in problems],
+        )
         return doc, ok
 
     def store(self, rel: str, sig: Signature, content: bytes, doc: Document, ok: bool) -> None:

@@ -11,9 +11,10 @@ import gc
 import multiprocessing
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from perfdocs.diagnostics import ERROR, Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
@@ -56,8 +57,15 @@ class Record:
     def get(self, key: str, default: Any = None) -> Any:
         return self.doc.data.get(key, default)
 
-    def diag(self, rule: str, message: str, path: tuple = (), key: bool = False,
-             severity: str = ERROR, hint: str | None = None) -> Diagnostic:
+    def diag(
+        self,
+        rule: str,
+        message: str,
+        path: tuple = (),
+        key: bool = False,
+        severity: str = ERROR,
+        hint: str | None = None,
+    ) -> Diagnostic:
         line, col = self.doc.at(path, key)
         return Diagnostic(self.display, line, col, rule, message, severity, hint)
 
@@ -138,13 +146,25 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
     data = doc.data
     kind = data.get("kind")
     if kind is None:
-        return None, [Diagnostic(doc.display, *doc.at(()), "schema/missing-kind",
-                                 "the record does not say what it is: add 'kind:'",
-                                 hint=f"one of {', '.join(KINDS)}")]
+        return None, [
+            Diagnostic(
+                doc.display,
+                *doc.at(()),
+                "schema/missing-kind",
+                "the record does not say what it is: add 'kind:'",
+                hint=f"one of {', '.join(KINDS)}",
+            )
+        ]
     if kind not in KINDS:
-        return None, [Diagnostic(doc.display, *doc.at(("kind",)), "schema/unknown-kind",
-                                 f"unknown kind {kind!r}{did_you_mean(kind, KINDS)}",
-                                 hint=f"one of {', '.join(KINDS)}")]
+        return None, [
+            Diagnostic(
+                doc.display,
+                *doc.at(("kind",)),
+                "schema/unknown-kind",
+                f"unknown kind {kind!r}{did_you_mean(kind, KINDS)}",
+                hint=f"one of {', '.join(KINDS)}",
+            )
+        ]
     parts = rel.split("/")
     owner = None
     problems: list[Diagnostic] = []
@@ -153,28 +173,46 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
         if len(parts) == 3 and parts[0] == "people" and parts[2] in ("person.yaml", "person.yml"):
             owner = parts[1]
             if rid != owner and isinstance(rid, str):
-                problems.append(Diagnostic(doc.display, *doc.at(("handle",)), "id/mismatch",
-                                           f"handle {rid!r} does not match its folder 'people/{owner}/'"))
+                problems.append(
+                    Diagnostic(
+                        doc.display,
+                        *doc.at(("handle",)),
+                        "id/mismatch",
+                        f"handle {rid!r} does not match its folder 'people/{owner}/'",
+                    )
+                )
         else:
-            problems.append(Diagnostic(doc.display, 1, 1, "id/location",
-                                       "a person lives in people/<handle>/person.yaml"))
+            problems.append(
+                Diagnostic(doc.display, 1, 1, "id/location", "a person lives in people/<handle>/person.yaml")
+            )
     elif len(parts) >= 3 and parts[0] == "people" and kind in PERSON_KINDS:
         owner = parts[1]
         stem = parts[-1].rsplit(".", 1)[0]
         rid = f"{owner}/{stem}"
         if "id" in data:
-            problems.append(Diagnostic(doc.display, *doc.at(("id",), True), "id/from-path",
-                                       f"records in a person's folder take their id from the path ({rid}); "
-                                       "remove 'id'"))
+            problems.append(
+                Diagnostic(
+                    doc.display,
+                    *doc.at(("id",), True),
+                    "id/from-path",
+                    f"records in a person's folder take their id from the path ({rid}); remove 'id'",
+                )
+            )
     elif kind in ("evidence", "review", "packet"):
         rid = rel.rsplit(".", 1)[0]
-        problems.append(Diagnostic(doc.display, 1, 1, "id/location",
-                                   f"{kind} records live in people/<handle>/, where their id comes from the path"))
+        problems.append(
+            Diagnostic(
+                doc.display,
+                1,
+                1,
+                "id/location",
+                f"{kind} records live in people/<handle>/, where their id comes from the path",
+            )
+        )
     else:
         rid = data.get("id")
         if rid is None:
-            problems.append(Diagnostic(doc.display, *doc.at(()), "schema/required",
-                                       "missing required field 'id'"))
+            problems.append(Diagnostic(doc.display, *doc.at(()), "schema/required", "missing required field 'id'"))
     if not isinstance(rid, str):
         rid = rel.rsplit(".", 1)[0]
     return Record(doc, rel, kind, rid, owner), problems
@@ -219,19 +257,24 @@ def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> li
 _PARENT_FIELDS = frozenset({"path", "display", "positions"})
 
 
-def _parse_all(files: list[tuple[Path, str]], fast: bool, workers: int | None,
-               hashing: bool = False) -> Iterator[tuple[Document, bool, tuple | None]]:
+def _parse_all(
+    files: list[tuple[Path, str]], fast: bool, workers: int | None, hashing: bool = False
+) -> Iterator[tuple[Document, bool, tuple | None]]:
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods() \
-            or threading.active_count() > 1:  # never fork a threaded process (perfdocs serve)
+    if (
+        workers < 2
+        or len(files) < PARALLEL_MIN_FILES
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+    ):  # never fork a threaded process (perfdocs serve)
         for path, display in files:
             yield _parse(path, display, fast, hashing)
         return
     if fast:
         schemas._fast_validators()  # compiled once, inherited by the workers
     size = -(-len(files) // workers)
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
     work = functools.partial(_parse_chunk, fast=fast, hashing=hashing)
     with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
         pending = pool.map_async(work, chunks[1:], chunksize=1)
@@ -258,8 +301,9 @@ def _displayer(base: Path):
     return lambda rel: f"{prefix}/{rel}"
 
 
-def _parsed(root: Path, files: list[tuple[Path, str]], rels: list[str], fast: bool,
-            workers: int | None) -> list[tuple[Document, bool]]:
+def _parsed(
+    root: Path, files: list[tuple[Path, str]], rels: list[str], fast: bool, workers: int | None
+) -> list[tuple[Document, bool]]:
     """(Document, schema_ok) of every file, in order: from the cache where the content is
     unchanged (see perfdocs.cache), parsed otherwise."""
     store = cache.RecordCache(root) if fast and cache.wanted(len(files)) else None
@@ -277,8 +321,9 @@ def _parsed(root: Path, files: list[tuple[Path, str]], rels: list[str], fast: bo
     return out
 
 
-def load_records(root: Path, display_root: Path | None = None, fast: bool = True,
-                 workers: int | None = None) -> LoadResult:
+def load_records(
+    root: Path, display_root: Path | None = None, fast: bool = True, workers: int | None = None
+) -> LoadResult:
     """Parse every record under `root`. Bad files become Diagnostics, never exceptions.
 
     With `fast`, each record is also checked by the compiled schema validator

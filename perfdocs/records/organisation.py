@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records import visibility
 from perfdocs.records.load import Record
 
 _PLURAL = {
-    "org": "orgs", "track": "tracks", "competency-matrix": "matrices", "team": "teams",
-    "person": "people", "goal": "goals", "evidence": "evidence", "postmortem": "postmortems",
-    "review": "reviews", "packet": "packets", "metric": "metrics", "kpi": "kpis",
+    "org": "orgs",
+    "track": "tracks",
+    "competency-matrix": "matrices",
+    "team": "teams",
+    "person": "people",
+    "goal": "goals",
+    "evidence": "evidence",
+    "postmortem": "postmortems",
+    "review": "reviews",
+    "packet": "packets",
+    "metric": "metrics",
+    "kpi": "kpis",
 }
 
 
@@ -117,9 +127,13 @@ def build(records: Iterable[Record], unloaded: Iterable[str] = ()) -> tuple[Orga
         index = graph.of_kind(record.kind)
         first = index.get(record.id)
         if first is not None:
-            problems.append(record.diag(
-                "id/duplicate", f"{record.kind} id '{record.id}' is already used by {first.display}",
-                ("handle",) if record.kind == "person" else ("id",)))
+            problems.append(
+                record.diag(
+                    "id/duplicate",
+                    f"{record.kind} id '{record.id}' is already used by {first.display}",
+                    ("handle",) if record.kind == "person" else ("id",),
+                )
+            )
             continue
         index[record.id] = record
     if graph.orgs:
@@ -130,9 +144,13 @@ def build(records: Iterable[Record], unloaded: Iterable[str] = ()) -> tuple[Orga
         track = matrix.get("track")
         if isinstance(track, str):
             if track in graph._matrix_by_track:
-                problems.append(matrix.diag(
-                    "id/duplicate", f"track '{track}' already has a competency matrix in "
-                    f"{graph._matrix_by_track[track].display}", ("track",)))
+                problems.append(
+                    matrix.diag(
+                        "id/duplicate",
+                        f"track '{track}' already has a competency matrix in {graph._matrix_by_track[track].display}",
+                        ("track",),
+                    )
+                )
             else:
                 graph._matrix_by_track[track] = matrix
     for ev in graph.evidence.values():

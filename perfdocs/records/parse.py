@@ -88,8 +88,9 @@ class _FastLoader(_Loader):
     def ascend_resolver(self) -> None:
         pass
 
+
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
-_DEEP_INDENT = re.compile(r"\n {%d,}\S" % MAX_DEPTH)
+_DEEP_INDENT = re.compile(rf"\n {{{MAX_DEPTH},}}\S")
 
 
 @dataclass
@@ -211,8 +212,12 @@ class _Builder:
             try:
                 return _constructor.construct_object(node, deep=False)
             except ValueError:  # Python refuses to convert integers of more than 4,300 digits
-                raise _Limit("yaml/syntax", f"the number {node.value[:20]}... ({len(node.value):,} characters) "
-                             "is too long to be a number; quote it if it is text", node) from None
+                raise _Limit(
+                    "yaml/syntax",
+                    f"the number {node.value[:20]}... ({len(node.value):,} characters) "
+                    "is too long to be a number; quote it if it is text",
+                    node,
+                ) from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 raise _Limit("yaml/tag", _tag_message(node.tag), node)
@@ -243,8 +248,13 @@ class _Builder:
                 self.build(value_node, depth + 1)
                 continue
             first_line[key] = key_node.start_mark.line + 1 + self.offset
-            if value_node.tag == _STR and type(value_node) is yaml.ScalarNode and depth < MAX_DEPTH \
-                    and self.nodes < MAX_NODES and self.chars + len(value_node.value) <= MAX_EXPANDED_CHARS:
+            if (
+                value_node.tag == _STR
+                and type(value_node) is yaml.ScalarNode
+                and depth < MAX_DEPTH
+                and self.nodes < MAX_NODES
+                and self.chars + len(value_node.value) <= MAX_EXPANDED_CHARS
+            ):
                 # The common case, inlined: text within every limit (see the top of build).
                 self.nodes += 1
                 self.chars += len(value_node.value)
@@ -267,8 +277,13 @@ def _yaml_diag(display: str, err: yaml.YAMLError, offset: int, text: str) -> Dia
     if isinstance(err, yaml.reader.ReaderError):  # a control character; its str() spans two lines
         line, col = _line_col(text, max(0, min(err.position, len(text))))
         char = err.character if isinstance(err.character, str) else chr(err.character)
-        return Diagnostic(display, line + offset, col, "yaml/syntax",
-                          f"invalid YAML: control character U+{ord(char):04X} is not allowed in a record")
+        return Diagnostic(
+            display,
+            line + offset,
+            col,
+            "yaml/syntax",
+            f"invalid YAML: control character U+{ord(char):04X} is not allowed in a record",
+        )
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line, col = 1 + offset, 1
     if mark is not None:  # from the index: libyaml puts an error at the very end one line too far
@@ -278,7 +293,10 @@ def _yaml_diag(display: str, err: yaml.YAMLError, offset: int, text: str) -> Dia
     context = getattr(err, "context", None)
     if isinstance(err, yaml.composer.ComposerError) and "single document" in (context or ""):
         return Diagnostic(
-            display, line, col, "yaml/multiple-documents",
+            display,
+            line,
+            col,
+            "yaml/multiple-documents",
             "more than one YAML document in the file ('---' separator); a record is one document",
         )
     index = getattr(mark, "index", -1) if mark else -1
@@ -317,15 +335,18 @@ def decode(raw: bytes, display: str) -> str | Diagnostic:
     if nul >= 0:
         return Diagnostic(display, 1, 1, "file/binary", "binary file (it contains NUL bytes), not a text record")
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        head = raw[:err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # lines as load_text counts them
+        head = raw[: err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # lines as load_text counts them
         line = head.count(b"\n") + 1
         col = len(head) - (head.rfind(b"\n") + 1) + 1
         return Diagnostic(
-            display, line, col, "file/encoding",
+            display,
+            line,
+            col,
+            "file/encoding",
             f"invalid UTF-8 (byte 0x{raw[err.start]:02x}); records must be UTF-8 text",
         )
 
@@ -335,12 +356,18 @@ def split_front_matter(text: str, display: str) -> tuple[str, int, str | None, i
     first_end = text.find("\n")
     if (text if first_end < 0 else text[:first_end]).rstrip() != "---":
         return Diagnostic(
-            display, 1, 1, "file/no-front-matter",
+            display,
+            1,
+            1,
+            "file/no-front-matter",
             "a Markdown record starts with YAML front matter between '---' lines",
         )
     if first_end < 0:
         return Diagnostic(
-            display, 1, 1, "file/front-matter-unclosed",
+            display,
+            1,
+            1,
+            "file/front-matter-unclosed",
             "the front matter opened on line 1 is never closed with a '---' line",
         )
     start = first_end + 1
@@ -350,12 +377,15 @@ def split_front_matter(text: str, display: str) -> tuple[str, int, str | None, i
         line = text[pos:] if end < 0 else text[pos:end]
         if line.rstrip() in ("---", "..."):
             yaml_text = text[start:pos]
-            body = "" if end < 0 else text[end + 1:]
+            body = "" if end < 0 else text[end + 1 :]
             body_line = yaml_text.count("\n") + 3
             return yaml_text, 1, body, body_line
         if end < 0:
             return Diagnostic(
-                display, 1, 1, "file/front-matter-unclosed",
+                display,
+                1,
+                1,
+                "file/front-matter-unclosed",
                 "the front matter opened on line 1 is never closed with a '---' line",
             )
         pos = end + 1
@@ -381,24 +411,37 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
         doc.diagnostics.append(Diagnostic(display, 1, 1, "yaml/empty", "the record is empty"))
         return doc
     if len(yaml_text) > MAX_YAML_CHARS:
-        doc.diagnostics.append(Diagnostic(
-            display, 1, 1, "file/too-large",
-            f"the {'front matter' if markdown else 'YAML'} is longer than {MAX_YAML_CHARS:,} characters; "
-            "records are refused beyond that"))
+        doc.diagnostics.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                "file/too-large",
+                f"the {'front matter' if markdown else 'YAML'} is longer than {MAX_YAML_CHARS:,} characters; "
+                "records are refused beyond that",
+            )
+        )
         return doc
     odd = _ODD_BREAK.search(yaml_text)
     if odd:  # YAML 1.1 breaks lines there, editors do not: every later position would be wrong
         line, col = _line_col(yaml_text, odd.start())
-        doc.diagnostics.append(Diagnostic(
-            display, line + offset, col, "yaml/syntax",
-            f"invalid YAML: U+{ord(odd.group()):04X} is a line break to YAML but not to editors; "
-            f"delete it, or write it as \\u{ord(odd.group()):04X} inside double quotes"))
+        doc.diagnostics.append(
+            Diagnostic(
+                display,
+                line + offset,
+                col,
+                "yaml/syntax",
+                f"invalid YAML: U+{ord(odd.group()):04X} is a line break to YAML but not to editors; "
+                f"delete it, or write it as \\u{ord(odd.group()):04X} inside double quotes",
+            )
+        )
         return doc
     try:
         # Cheap signals first: only a file that could nest deeply is walked event by event,
         # so that libyaml's recursive composer never sees a pathological document.
-        if (yaml_text.count("[") + yaml_text.count("{") > MAX_DEPTH or _DEEP_INDENT.search(yaml_text)) \
-                and _nesting_depth(yaml_text) > MAX_DEPTH:
+        if (
+            yaml_text.count("[") + yaml_text.count("{") > MAX_DEPTH or _DEEP_INDENT.search(yaml_text)
+        ) and _nesting_depth(yaml_text) > MAX_DEPTH:
             doc.diagnostics.append(
                 Diagnostic(display, 1 + offset, 1, "yaml/too-deep", f"nesting deeper than {MAX_DEPTH} levels")
             )
@@ -429,8 +472,13 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
         line, col = _line_col(yaml_text, min(root.start_mark.index, len(yaml_text)))
         line += offset
         doc.diagnostics.append(
-            Diagnostic(display, line, col, "yaml/not-a-mapping",
-                       f"a record is a mapping of fields, not a {type(data).__name__ if data is not None else 'null'}")
+            Diagnostic(
+                display,
+                line,
+                col,
+                "yaml/not-a-mapping",
+                f"a record is a mapping of fields, not a {type(data).__name__ if data is not None else 'null'}",
+            )
         )
         return doc
     doc.data = data
@@ -446,9 +494,23 @@ def load_file(path: Path, display: str | None = None) -> Document:
             info = os.fstat(fh.fileno())
             mode = info.st_mode
             if not stat.S_ISREG(mode):
-                return Document(path, display, None, "", diagnostics=[Diagnostic(
-                    display, 1, 1, "file/unreadable", "expected a file, found a folder" if stat.S_ISDIR(mode)
-                    else "not a regular file (a pipe, socket or device)")])
+                return Document(
+                    path,
+                    display,
+                    None,
+                    "",
+                    diagnostics=[
+                        Diagnostic(
+                            display,
+                            1,
+                            1,
+                            "file/unreadable",
+                            "expected a file, found a folder"
+                            if stat.S_ISDIR(mode)
+                            else "not a regular file (a pipe, socket or device)",
+                        )
+                    ],
+                )
             # Read the size fstat reports (asking for MAX_FILE_BYTES would allocate 10 MB per
             # file, which costs more than parsing it), then whatever the file grew by since.
             raw = fh.read(min(info.st_size, MAX_FILE_BYTES) + 1)
@@ -457,18 +519,45 @@ def load_file(path: Path, display: str | None = None) -> Document:
                 if more:
                     raw += more
     except FileNotFoundError:
-        return Document(path, display, None, "", diagnostics=[
-            Diagnostic(display, 1, 1, "file/unreadable", "the file disappeared while it was being read")])
+        return Document(
+            path,
+            display,
+            None,
+            "",
+            diagnostics=[Diagnostic(display, 1, 1, "file/unreadable", "the file disappeared while it was being read")],
+        )
     except IsADirectoryError:
-        return Document(path, display, None, "", diagnostics=[
-            Diagnostic(display, 1, 1, "file/unreadable", "expected a file, found a folder")])
+        return Document(
+            path,
+            display,
+            None,
+            "",
+            diagnostics=[Diagnostic(display, 1, 1, "file/unreadable", "expected a file, found a folder")],
+        )
     except OSError as err:
-        return Document(path, display, None, "", diagnostics=[
-            Diagnostic(display, 1, 1, "file/unreadable", f"cannot read the file: {err.strerror or err}")])
+        return Document(
+            path,
+            display,
+            None,
+            "",
+            diagnostics=[Diagnostic(display, 1, 1, "file/unreadable", f"cannot read the file: {err.strerror or err}")],
+        )
     if len(raw) > MAX_FILE_BYTES:
-        return Document(path, display, None, "", diagnostics=[
-            Diagnostic(display, 1, 1, "file/too-large",
-                       f"the file is larger than {MAX_FILE_BYTES:,} bytes; records are refused beyond that")])
+        return Document(
+            path,
+            display,
+            None,
+            "",
+            diagnostics=[
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "file/too-large",
+                    f"the file is larger than {MAX_FILE_BYTES:,} bytes; records are refused beyond that",
+                )
+            ],
+        )
     text = decode(raw, display)
     if isinstance(text, Diagnostic):
         return Document(path, display, None, "", diagnostics=[text])

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
-from typing import Any, Iterator
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
@@ -23,8 +24,18 @@ from perfdocs.text import did_you_mean
 
 SCHEMA_BASE = "https://perfdocs.dev/schemas/v1/"
 KINDS = (
-    "org", "track", "competency-matrix", "team", "person", "goal", "evidence",
-    "postmortem", "review", "packet", "metric", "kpi",
+    "org",
+    "track",
+    "competency-matrix",
+    "team",
+    "person",
+    "goal",
+    "evidence",
+    "postmortem",
+    "review",
+    "packet",
+    "metric",
+    "kpi",
 )
 
 
@@ -114,8 +125,9 @@ def _fast_validators() -> dict[str, Any] | None:
     for kind in KINDS:
         doc = docs.get(f"{kind}.schema.json")
         if doc is not None:
-            out[kind] = jsonschema_rs.validator_for(doc, registry=registry, formats=custom,
-                                                    validate_formats=True).is_valid
+            out[kind] = jsonschema_rs.validator_for(
+                doc, registry=registry, formats=custom, validate_formats=True
+            ).is_valid
     return out
 
 
@@ -127,7 +139,7 @@ def fast_valid(kind: str, data: Any) -> bool:
         return False
     try:
         return is_valid(data)
-    except Exception:  # noqa: BLE001 - a value the compiled validator cannot take (a huge int)
+    except Exception:
         return False
 
 
@@ -137,9 +149,9 @@ def properties(kind: str) -> dict[str, Any]:
 
 # --- errors ------------------------------------------------------------------------------
 
+
 def _kebab(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
-
 
 
 def _field(path: tuple) -> str:
@@ -149,14 +161,26 @@ def _field(path: tuple) -> str:
 
 def _type_name(value: Any) -> str:
     return {
-        bool: "a boolean", int: "a number", float: "a number", str: "text",
-        list: "a list", dict: "a mapping", type(None): "empty (null)",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "empty (null)",
     }.get(type(value), type(value).__name__)
 
 
 def _expected(schema_type: Any) -> str:
-    names = {"string": "text", "integer": "a whole number", "number": "a number",
-             "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "null"}
+    names = {
+        "string": "text",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+        "array": "a list",
+        "object": "a mapping",
+        "null": "null",
+    }
     if isinstance(schema_type, list):
         return " or ".join(names.get(t, t) for t in schema_type)
     return names.get(schema_type, str(schema_type))
@@ -183,8 +207,13 @@ def explain(error: ValidationError) -> Iterator[tuple[str, tuple, bool, str, str
         allowed = list(error.schema.get("properties", {}))
         extras = [k for k in value if k not in error.schema.get("properties", {})]
         for extra in extras:
-            yield ("schema/unknown-field", path + (extra,), True,
-                   f"unknown field '{extra}'{did_you_mean(extra, allowed)}", None)
+            yield (
+                "schema/unknown-field",
+                path + (extra,),
+                True,
+                f"unknown field '{extra}'{did_you_mean(extra, allowed)}",
+                None,
+            )
         return
     if keyword == "required":
         missing = re.match(r"'(.+)' is a required property", error.message)
@@ -192,29 +221,51 @@ def explain(error: ValidationError) -> Iterator[tuple[str, tuple, bool, str, str
         yield "schema/required", path, True, f"missing required field '{name}'", None
         return
     if keyword == "type":
-        yield ("schema/type", path, False,
-               f"{_field(path)} must be {_expected(error.validator_value)}, not {_type_name(value)}", None)
+        yield (
+            "schema/type",
+            path,
+            False,
+            f"{_field(path)} must be {_expected(error.validator_value)}, not {_type_name(value)}",
+            None,
+        )
         return
     if keyword in ("enum", "const"):
         choices = error.validator_value if keyword == "enum" else [error.validator_value]
         shown = ", ".join(f"'{c}'" for c in choices)
-        yield ("schema/enum", path, False,
-               f"{value!r} is not allowed for {_field(path)}{did_you_mean(value, choices)}",
-               f"expected one of: {shown}")
+        yield (
+            "schema/enum",
+            path,
+            False,
+            f"{value!r} is not allowed for {_field(path)}{did_you_mean(value, choices)}",
+            f"expected one of: {shown}",
+        )
         return
     if keyword == "format":
-        yield ("schema/format", path, False,
-               f"{value!r} is not a valid {error.validator_value} for {_field(path)}", None)
+        yield (
+            "schema/format",
+            path,
+            False,
+            f"{value!r} is not a valid {error.validator_value} for {_field(path)}",
+            None,
+        )
         return
     if keyword == "pattern":
         if "A-Za-z0-9" in error.validator_value:
-            yield ("schema/id", path, False,
-                   f"{value!r} is not a valid id for {_field(path)}",
-                   "ids are ASCII letters, digits, '.', '_' and '-'")
+            yield (
+                "schema/id",
+                path,
+                False,
+                f"{value!r} is not a valid id for {_field(path)}",
+                "ids are ASCII letters, digits, '.', '_' and '-'",
+            )
         else:
-            yield ("schema/pattern", path, False,
-                   f"{value!r} does not have the expected form for {_field(path)}",
-                   f"pattern {error.validator_value}")
+            yield (
+                "schema/pattern",
+                path,
+                False,
+                f"{value!r} does not have the expected form for {_field(path)}",
+                f"pattern {error.validator_value}",
+            )
         return
     if keyword == "propertyNames":
         yield f"schema/{_kebab(keyword)}", path, True, f"invalid key in {_field(path)}: {error.message}", None

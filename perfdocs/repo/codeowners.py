@@ -84,11 +84,13 @@ def rules(org: Organisation, root: Path) -> list[Rule]:
 
 def generated(org: Organisation, root: Path) -> str:
     """The generated part of the file, from the marker line on."""
-    lines = [MARKER,
-             "# Each person's folder is owned by their manager and by themselves, so pull requests",
-             "# adding evidence, reviews or packets ask the right people. Regenerate after changing",
-             "# a manager, a team or a person:  perfdocs codeowners",
-             *(rule.line for rule in rules(org, root))]
+    lines = [
+        MARKER,
+        "# Each person's folder is owned by their manager and by themselves, so pull requests",
+        "# adding evidence, reviews or packets ask the right people. Regenerate after changing",
+        "# a manager, a team or a person:  perfdocs codeowners",
+        *(rule.line for rule in rules(org, root)),
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from perfdocs.records import visibility
 from perfdocs.records.load import Record
@@ -33,8 +34,7 @@ def selected(org: Organisation, audience: str, kinds: Iterable[str] = ()) -> lis
     if audience not in visibility.AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     kinds = set(kinds)
-    chosen = [r for r in org.records
-              if visibility.visible(r.visibility, audience) and (not kinds or r.kind in kinds)]
+    chosen = [r for r in org.records if visibility.visible(r.visibility, audience) and (not kinds or r.kind in kinds)]
     return sorted(chosen, key=lambda r: (r.kind, r.id))
 
 
@@ -44,8 +44,13 @@ def rows(org: Organisation, audience: str, kinds: Iterable[str] = ()) -> list[di
     out = []
     for record in selected(org, audience, kinds):
         fields = {k: v for k, v in _scrub(record.data, banned).items() if k not in ("kind", "id", "visibility")}
-        row = {"kind": record.kind, "id": record.id, "path": record.rel, "visibility": record.visibility,
-               "fields": fields}
+        row = {
+            "kind": record.kind,
+            "id": record.id,
+            "path": record.rel,
+            "visibility": record.visibility,
+            "fields": fields,
+        }
         if record.body is not None:
             row["body"] = record.body
         out.append(row)

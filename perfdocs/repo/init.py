@@ -53,8 +53,15 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
 
 def _env() -> jinja2.Environment:
     # Square-bracket delimiters: the CI files are full of ${{ ... }} expressions.
-    return text_env("init", block_start_string="[%", block_end_string="%]", variable_start_string="[[",
-                    variable_end_string="]]", comment_start_string="[#", comment_end_string="#]")
+    return text_env(
+        "init",
+        block_start_string="[%",
+        block_end_string="%]",
+        variable_start_string="[[",
+        variable_end_string="]]",
+        comment_start_string="[#",
+        comment_end_string="#]",
+    )
 
 
 def _target(rel: str, ctx: dict) -> str:
@@ -73,12 +80,17 @@ def defaults(dest: Path) -> dict[str, str]:
         found[key] = out.stdout.strip() if out is not None and out.returncode == 0 else ""
     email = found["user.email"]
     handle = slugify(email.split("@")[0]) if email else slugify(os.environ.get("USER", "") or "me")
-    return {"handle": handle, "name": found["user.name"] or handle,
-            "email": email or f"{handle}@example.com"}
+    return {"handle": handle, "name": found["user.name"] or handle, "email": email or f"{handle}@example.com"}
 
 
-def plan(dest: Path, example: bool = False, org_name: str | None = None, handle: str | None = None,
-         name: str | None = None, email: str | None = None) -> Plan:
+def plan(
+    dest: Path,
+    example: bool = False,
+    org_name: str | None = None,
+    handle: str | None = None,
+    name: str | None = None,
+    email: str | None = None,
+) -> Plan:
     who = defaults(dest)
     handle = handle or who["handle"]
     if not ID.match(handle):
@@ -88,11 +100,15 @@ def plan(dest: Path, example: bool = False, org_name: str | None = None, handle:
     folder_name = dest.resolve().name
     requirement = "perfdocs" if "+" in __version__ else f"perfdocs=={__version__}"
     ctx = {
-        "org_id": slugify(org_name or folder_name, 40), "org_name": org_name or folder_name,
+        "org_id": slugify(org_name or folder_name, 40),
+        "org_name": org_name or folder_name,
         # git's name and email describe the person only when the handle came from them
-        "handle": handle, "name": name or (who["name"] if handle == who["handle"] else handle),
+        "handle": handle,
+        "name": name or (who["name"] if handle == who["handle"] else handle),
         "email": email or (who["email"] if handle == who["handle"] else f"{handle}@example.com"),
-        "team": "core", "today": today().isoformat(), "schema_base": SCHEMA_BASE,
+        "team": "core",
+        "today": today().isoformat(),
+        "schema_base": SCHEMA_BASE,
         "requirement": requirement,
     }
     env = _env()
@@ -137,8 +153,10 @@ def init(dest: Path, example: bool = False, force: bool = False, **who: str | No
     if not force:
         existing = [rel for rel, path in targets.items() if path.exists()]
         if existing:
-            raise PerfdocsError(f"{display_path(dest)} already has {', '.join(existing)}; "
-                                "not overwriting (use --force to replace these files)")
+            raise PerfdocsError(
+                f"{display_path(dest)} already has {', '.join(existing)}; "
+                "not overwriting (use --force to replace these files)"
+            )
     dest.mkdir(parents=True, exist_ok=True)
     notes = []
     git_initialised = False
@@ -150,8 +168,10 @@ def init(dest: Path, example: bool = False, force: bool = False, **who: str | No
         if made is None or made.returncode != 0:
             made = _git(dest, "init", "-q")  # git before 2.28 has no --initial-branch
         if made is None or made.returncode != 0:
-            raise PerfdocsError(f"git init failed in {display_path(dest)}: "
-                                f"{made.stderr.strip() if made is not None else 'git did not run'}")
+            raise PerfdocsError(
+                f"git init failed in {display_path(dest)}: "
+                f"{made.stderr.strip() if made is not None else 'git did not run'}"
+            )
         git_initialised = True
     for rel, text in planned.files.items():
         atomic_write(inside(dest, dest / rel), text, overwrite=force)

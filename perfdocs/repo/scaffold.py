@@ -33,7 +33,10 @@ def text_env(folder: str, **syntax: str) -> jinja2.Environment:
     that quotes any text safely (json.dumps of a string is a valid YAML scalar)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_dir("templates") / folder)),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False, **syntax,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        **syntax,
     )
     env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
     return env
@@ -56,8 +59,10 @@ def author_for(org: Organisation, root: Path, author: str | None) -> str:
     for handle, person in org.people.items():
         if email and email.lower() in [str(e).lower() for e in person.get("emails", [])]:
             return handle
-    raise PerfdocsError("--author is needed: " + (f"git's user.email {email} is not any person's email"
-                                                  if email else "git has no user.email"))
+    raise PerfdocsError(
+        "--author is needed: "
+        + (f"git's user.email {email} is not any person's email" if email else "git has no user.email")
+    )
 
 
 def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, str]:
@@ -83,9 +88,16 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, st
         etype = opts.get("type") or "other"
         if etype not in types:
             raise PerfdocsError(f"unknown evidence type '{etype}'; choose from: {', '.join(types)}")
-        ctx.update(author=author, type=etype, title=title, links=list(opts.get("links") or ()),
-                   competencies=list(opts.get("competencies") or ()), all_competencies=comps, track=track,
-                   visibility=opts.get("visibility") or "private")
+        ctx.update(
+            author=author,
+            type=etype,
+            title=title,
+            links=list(opts.get("links") or ()),
+            competencies=list(opts.get("competencies") or ()),
+            all_competencies=comps,
+            track=track,
+            visibility=opts.get("visibility") or "private",
+        )
         rel = f"people/{author}/evidence/{day}-{slugify(title)}.md"
         template = "evidence.md.j2"
     elif kind == "goal":
@@ -99,8 +111,15 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, st
         slug = f"{period.lower()}-{slugify(title, 40)}"
         year, q = int(period[:4]), int(period[-1])
         due = (dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)).isoformat()
-        ctx.update(id=None if owner else slug, period=period, level=level,
-                   owner=owner or opts.get("team"), objective=title, parent=opts.get("parent"), due=due)
+        ctx.update(
+            id=None if owner else slug,
+            period=period,
+            level=level,
+            owner=owner or opts.get("team"),
+            objective=title,
+            parent=opts.get("parent"),
+            due=due,
+        )
         rel = f"people/{owner}/goals/{slug}.yaml" if owner else f"goals/{slug}.yaml"
         template = "goal.yaml.j2"
     elif kind == "person":
@@ -114,9 +133,15 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, st
         levels = [lv["id"] for lv in org.levels(track)] if track else []
         if not levels:
             raise PerfdocsError("--track must name a track with levels")
-        ctx.update(handle=handle, name=title or handle, email=opts.get("email") or f"{handle}@example.com",
-                   track=track, level=opts.get("level") or levels[0], team=team,
-                   manager=org.teams[team].get("manager"))
+        ctx.update(
+            handle=handle,
+            name=title or handle,
+            email=opts.get("email") or f"{handle}@example.com",
+            track=track,
+            level=opts.get("level") or levels[0],
+            team=team,
+            manager=org.teams[team].get("manager"),
+        )
         rel = f"people/{handle}/person.yaml"
         template = "person.yaml.j2"
     elif kind == "postmortem":
@@ -125,9 +150,17 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, st
             raise PerfdocsError("--title is needed for a postmortem")
         pid = opts.get("id") or f"pm-{day[:4]}-{slugify(title, 30)}"
         team = org.people[author].get("team")
-        services = (org.teams[team].get("services") or ["unknown-service"]) if team in org.teams else ["unknown-service"]
-        ctx.update(id=pid, title=title, severity="sev3", team=team if team in org.teams else None,
-                   services=services[:1], author=author)
+        services = (
+            (org.teams[team].get("services") or ["unknown-service"]) if team in org.teams else ["unknown-service"]
+        )
+        ctx.update(
+            id=pid,
+            title=title,
+            severity="sev3",
+            team=team if team in org.teams else None,
+            services=services[:1],
+            author=author,
+        )
         rel = f"postmortems/{pid}.md"
         template = "postmortem.md.j2"
     elif kind in ("metric", "team"):

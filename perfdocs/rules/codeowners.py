@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from perfdocs.diagnostics import WARNING, Diagnostic, display_path
 from perfdocs.records.organisation import Organisation
@@ -27,9 +27,20 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
     for rule in missing:
         person = org.people[rule.handle]
         where = ("manager",) if "manager" in person.data else ("handle",)
-        yield person.diag("codeowners/stale", f"{shown} does not route {rule.pattern} to "
-                          f"{' '.join(rule.owners)}", where, severity=WARNING, hint=HINT)
+        yield person.diag(
+            "codeowners/stale",
+            f"{shown} does not route {rule.pattern} to {' '.join(rule.owners)}",
+            where,
+            severity=WARNING,
+            hint=HINT,
+        )
     for line_no, line in extra:
-        yield Diagnostic(shown, line_no, 1, "codeowners/stale",
-                         f"'{line}' is not what perfdocs would generate from the records",
-                         WARNING, HINT)
+        yield Diagnostic(
+            shown,
+            line_no,
+            1,
+            "codeowners/stale",
+            f"'{line}' is not what perfdocs would generate from the records",
+            WARNING,
+            HINT,
+        )

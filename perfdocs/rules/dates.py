@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from perfdocs.dates import parse_date, parse_datetime, today
 from perfdocs.diagnostics import Diagnostic
@@ -38,8 +38,7 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
             restored = parse_datetime(record.get("restored"))
             started = parse_datetime(record.get("started"))
             if detected and restored and restored < detected:
-                yield record.diag("date/order", "service was restored before the incident was detected",
-                                  ("restored",))
+                yield record.diag("date/order", "service was restored before the incident was detected", ("restored",))
             if started and detected and detected < started:
                 yield record.diag("date/order", "the incident was detected before it started", ("detected",))
         elif record.kind == "packet":

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.rules._util import dicts
 
-COMPENSATION_FIELDS = frozenset({
-    "salary", "bonus", "equity", "compensation", "comp", "stock", "stock_options", "rsu", "rsus",
-    "pay", "pay_band", "pay_grade", "raise", "pay_raise", "merit_increase", "base_pay", "wage",
-    "total_comp", "total_compensation", "payout",
-})
+COMPENSATION_FIELDS = frozenset(
+    {
+        "salary",
+        "bonus",
+        "equity",
+        "compensation",
+        "comp",
+        "stock",
+        "stock_options",
+        "rsu",
+        "rsus",
+        "pay",
+        "pay_band",
+        "pay_grade",
+        "raise",
+        "pay_raise",
+        "merit_increase",
+        "base_pay",
+        "wage",
+        "total_comp",
+        "total_compensation",
+        "payout",
+    }
+)
 
 
 def normalise(key: str) -> str:
@@ -32,14 +52,20 @@ class _PayNames(frozenset):
     def __contains__(self, key: object) -> bool:
         if frozenset.__contains__(self, key):
             return True
-        return isinstance(key, str) and key != "compensation_fields" and (any(word in key for word in _PAY_WORDS)
-                                         or not _PAY_TOKENS.isdisjoint(key.split("_")))
+        return (
+            isinstance(key, str)
+            and key != "compensation_fields"
+            and (any(word in key for word in _PAY_WORDS) or not _PAY_TOKENS.isdisjoint(key.split("_")))
+        )
 
 
 def compensation_fields(org: Organisation) -> frozenset[str]:
     extra = org.setting("compensation_fields", [])
-    return _PayNames(COMPENSATION_FIELDS | {normalise(k) for k in extra if isinstance(k, str)}
-                     if isinstance(extra, list) else COMPENSATION_FIELDS)
+    return _PayNames(
+        COMPENSATION_FIELDS | {normalise(k) for k in extra if isinstance(k, str)}
+        if isinstance(extra, list)
+        else COMPENSATION_FIELDS
+    )
 
 
 def _walk_keys(value: Any, path: tuple) -> Iterator[tuple[str, tuple]]:
@@ -79,8 +105,12 @@ def compensation_problems(record: Record, fields: frozenset[str]) -> Iterator[Di
         return
     for key, path in _walk_keys(record.data, ()):
         if normalise(key) in fields:
-            yield record.diag("policy/compensation", f"compensation field '{key}' is not allowed in any record: "
-                              "development is kept apart from pay", path, key=True)
+            yield record.diag(
+                "policy/compensation",
+                f"compensation field '{key}' is not allowed in any record: development is kept apart from pay",
+                path,
+                key=True,
+            )
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
@@ -88,8 +118,11 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
     for record in org.records:
         yield from compensation_problems(record, fields)
     for goal, i, metric in team_only_targets(org):
-        yield goal.diag("metric/team-only-target", f"'{metric.id}' is a team-level metric: it is a signal of "
-                        "a team's health, never an individual's target", ("key_results", i, "metric"))
+        yield goal.diag(
+            "metric/team-only-target",
+            f"'{metric.id}' is a team-level metric: it is a signal of a team's health, never an individual's target",
+            ("key_results", i, "metric"),
+        )
 
 
 def team_only_targets(org: Organisation) -> Iterator[tuple[Record, int, Record]]:

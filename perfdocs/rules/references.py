@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from perfdocs.diagnostics import WARNING, Diagnostic
 from perfdocs.records.load import Record
@@ -11,8 +11,9 @@ from perfdocs.rules._util import dicts, strings
 from perfdocs.text import did_you_mean
 
 
-def _ref(record: Record, org: Organisation, value: object, index: dict, rule: str, what: str,
-         path: tuple) -> Iterator[Diagnostic]:
+def _ref(
+    record: Record, org: Organisation, value: object, index: dict, rule: str, what: str, path: tuple
+) -> Iterator[Diagnostic]:
     """A reference that must resolve; ids that a broken file probably defines are not reported."""
     if isinstance(value, str) and value not in index and value not in org.unloaded:
         yield record.diag(rule, f"unknown {what} '{value}'{did_you_mean(value, index)}", path)
@@ -27,18 +28,26 @@ def _competency(record: Record, org: Organisation, track: object, value: object,
         return
     comps = org.competencies(track)
     if value not in comps:
-        yield record.diag("ref/unknown-competency",
-                          f"unknown competency '{value}' for track {track}{did_you_mean(value, comps)}", path)
+        yield record.diag(
+            "ref/unknown-competency",
+            f"unknown competency '{value}' for track {track}{did_you_mean(value, comps)}",
+            path,
+        )
 
 
-def _level(record: Record, org: Organisation, track: object, value: object, path: tuple,
-           rule: str = "ref/unknown-level") -> Iterator[Diagnostic]:
+def _level(
+    record: Record, org: Organisation, track: object, value: object, path: tuple, rule: str = "ref/unknown-level"
+) -> Iterator[Diagnostic]:
     if not isinstance(value, str) or not isinstance(track, str) or track not in org.tracks:
         return
     ids = [lv["id"] for lv in org.levels(track)]
     if value not in ids:
-        yield record.diag(rule, f"level '{value}' is not in track {track}{did_you_mean(value, ids)}",
-                          path, hint=f"levels: {', '.join(ids)}")
+        yield record.diag(
+            rule,
+            f"level '{value}' is not in track {track}{did_you_mean(value, ids)}",
+            path,
+            hint=f"levels: {', '.join(ids)}",
+        )
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
@@ -47,8 +56,9 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
     yield from _manager_cycles(org)
     for track in org.tracks.values():
         if org.matrix_for(track.id) is None:
-            yield track.diag("ref/missing-matrix", f"track '{track.id}' has no competency matrix",
-                             ("id",), severity=WARNING)
+            yield track.diag(
+                "ref/missing-matrix", f"track '{track.id}' has no competency matrix", ("id",), severity=WARNING
+            )
 
 
 def _track(record: Record, org: Organisation) -> Iterator[Diagnostic]:
@@ -59,8 +69,11 @@ def _track(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             yield record.diag("id/duplicate", f"level '{lid}' is listed twice", ("levels", i, "id"))
         follows = level.get("follows")
         if isinstance(follows, str) and follows not in earlier:
-            yield record.diag("ref/unknown-level", f"level '{lid}' follows '{follows}', which is not a level listed "
-                              "before it", ("levels", i, "follows"))
+            yield record.diag(
+                "ref/unknown-level",
+                f"level '{lid}' follows '{follows}', which is not a level listed before it",
+                ("levels", i, "follows"),
+            )
         if isinstance(lid, str):
             earlier.add(lid)
 
@@ -71,9 +84,12 @@ def _matrix(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     for i, comp in dicts(record.get("competencies")):
         dim = comp.get("dimension")
         if isinstance(dim, str) and org.org is not None and dim not in dims:
-            yield record.diag("ref/unknown-dimension",
-                              f"unknown dimension '{dim}'{did_you_mean(dim, dims)}",
-                              ("competencies", i, "dimension"), hint=f"the org defines: {', '.join(map(str, dims))}")
+            yield record.diag(
+                "ref/unknown-dimension",
+                f"unknown dimension '{dim}'{did_you_mean(dim, dims)}",
+                ("competencies", i, "dimension"),
+                hint=f"the org defines: {', '.join(map(str, dims))}",
+            )
 
 
 def _team(record: Record, org: Organisation) -> Iterator[Diagnostic]:
@@ -82,8 +98,12 @@ def _team(record: Record, org: Organisation) -> Iterator[Diagnostic]:
         yield from _person(record, org, member, ("members", i))
         person = org.people.get(member)
         if person is not None and isinstance(person.get("team"), str) and person.get("team") != record.id:
-            yield record.diag("team/membership", f"'{member}' is listed as a member, but their team is "
-                              f"'{person.get('team')}'", ("members", i), severity=WARNING)
+            yield record.diag(
+                "team/membership",
+                f"'{member}' is listed as a member, but their team is '{person.get('team')}'",
+                ("members", i),
+                severity=WARNING,
+            )
 
 
 def _person_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
@@ -95,8 +115,12 @@ def _person_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     yield from _person(record, org, record.get("manager"), ("manager",))
     members = org.teams[team].get("members") if isinstance(team, str) and team in org.teams else None
     if isinstance(members, list) and record.id not in members:
-        yield record.diag("team/membership", f"team '{team}' does not list '{record.id}' among its members",
-                          ("team",), severity=WARNING)
+        yield record.diag(
+            "team/membership",
+            f"team '{team}' does not list '{record.id}' among its members",
+            ("team",),
+            severity=WARNING,
+        )
 
 
 def _goal(record: Record, org: Organisation) -> Iterator[Diagnostic]:
@@ -106,16 +130,18 @@ def _goal(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     elif level == "individual":
         yield from _person(record, org, owner, ("owner",))
         if record.owner is not None and isinstance(owner, str) and owner != record.owner:
-            yield record.diag("id/mismatch", f"owner '{owner}' does not match the folder 'people/{record.owner}/'",
-                              ("owner",))
+            yield record.diag(
+                "id/mismatch", f"owner '{owner}' does not match the folder 'people/{record.owner}/'", ("owner",)
+            )
     parent = record.get("parent")
     if isinstance(parent, str):
         yield from _ref(record, org, parent, org.goals, "ref/unknown-goal", "goal", ("parent",))
         if parent == record.id:
             yield record.diag("ref/unknown-goal", "a goal cannot be its own parent", ("parent",))
     for i, kr in dicts(record.get("key_results")):
-        yield from _ref(record, org, kr.get("metric"), org.metrics, "ref/unknown-metric", "metric",
-                        ("key_results", i, "metric"))
+        yield from _ref(
+            record, org, kr.get("metric"), org.metrics, "ref/unknown-metric", "metric", ("key_results", i, "metric")
+        )
 
 
 def _evidence(record: Record, org: Organisation) -> Iterator[Diagnostic]:
@@ -126,8 +152,12 @@ def _evidence(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     for i, comp in strings(comps):
         yield from _competency(record, org, track, comp, ("competencies", i))
     if comps is not None and isinstance(comps, list) and not comps:
-        yield record.diag("evidence/no-competency", "this evidence names no competency, so no claim can cite it",
-                          ("competencies",), severity=WARNING)
+        yield record.diag(
+            "evidence/no-competency",
+            "this evidence names no competency, so no claim can cite it",
+            ("competencies",),
+            severity=WARNING,
+        )
     for i, goal in strings(record.get("goals")):
         yield from _ref(record, org, goal, org.goals, "ref/unknown-goal", "goal", ("goals", i))
     for i, person in strings(record.get("collaborators")):
@@ -135,8 +165,9 @@ def _evidence(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     for i, link in enumerate(record.get("links") or [] if isinstance(record.get("links"), list) else []):
         ref = link.get("ref") if isinstance(link, dict) else link
         if isinstance(ref, str) and ref.startswith("postmortem:"):
-            yield from _ref(record, org, ref.split(":", 1)[1], org.postmortems, "ref/unknown-postmortem",
-                            "postmortem", ("links", i))
+            yield from _ref(
+                record, org, ref.split(":", 1)[1], org.postmortems, "ref/unknown-postmortem", "postmortem", ("links", i)
+            )
 
 
 def _postmortem(record: Record, org: Organisation) -> Iterator[Diagnostic]:
@@ -151,28 +182,36 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     person = record.get("person")
     yield from _person(record, org, person, ("person",))
     if record.owner is not None and isinstance(person, str) and person != record.owner:
-        yield record.diag("id/mismatch", f"person '{person}' does not match the folder 'people/{record.owner}/'",
-                          ("person",))
+        yield record.diag(
+            "id/mismatch", f"person '{person}' does not match the folder 'people/{record.owner}/'", ("person",)
+        )
     yield from _person(record, org, record.get("reviewer"), ("reviewer",))
     scale = [r.get("id") for _, r in dicts(org.setting("rating_scale", []))]  # even if it is not a list
     rating = record.get("rating")
     if isinstance(rating, str) and isinstance(org.setting("rating_scale"), list) and rating not in scale:
-        yield record.diag("ref/unknown-rating", f"unknown rating '{rating}'{did_you_mean(rating, scale)}",
-                          ("rating",), hint=f"the scale: {', '.join(map(str, scale))}")
+        yield record.diag(
+            "ref/unknown-rating",
+            f"unknown rating '{rating}'{did_you_mean(rating, scale)}",
+            ("rating",),
+            hint=f"the scale: {', '.join(map(str, scale))}",
+        )
     for i, kr in dicts(record.get("key_results")):
         goal = org.goals.get(kr.get("goal")) if isinstance(kr.get("goal"), str) else None
         yield from _ref(record, org, kr.get("goal"), org.goals, "ref/unknown-goal", "goal", ("key_results", i, "goal"))
         if goal is not None and isinstance(kr.get("key_result"), str):
             krs = [k.get("id") for _, k in dicts(goal.get("key_results"))]
             if kr["key_result"] not in krs:
-                yield record.diag("ref/unknown-key-result", f"goal '{goal.id}' has no key result "
-                                  f"'{kr['key_result']}'{did_you_mean(kr['key_result'], krs)}",
-                                  ("key_results", i, "key_result"))
+                yield record.diag(
+                    "ref/unknown-key-result",
+                    f"goal '{goal.id}' has no key result '{kr['key_result']}'{did_you_mean(kr['key_result'], krs)}",
+                    ("key_results", i, "key_result"),
+                )
     for i, fb in dicts(record.get("feedback")):
         yield from _person(record, org, fb.get("from"), ("feedback", i, "from"))
         for j, ev in strings(fb.get("evidence")):
-            yield from _ref(record, org, ev, org.evidence, "ref/unknown-evidence", "evidence",
-                            ("feedback", i, "evidence", j))
+            yield from _ref(
+                record, org, ev, org.evidence, "ref/unknown-evidence", "evidence", ("feedback", i, "evidence", j)
+            )
     track = org.person_track(person) if isinstance(person, str) else None
     for i, item in dicts(record.get("development_plan")):
         yield from _competency(record, org, track, item.get("competency"), ("development_plan", i, "competency"))
@@ -182,23 +221,40 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     candidate = record.get("candidate")
     yield from _person(record, org, candidate, ("candidate",))
     if record.owner is not None and isinstance(candidate, str) and candidate != record.owner:
-        yield record.diag("id/mismatch", f"candidate '{candidate}' does not match the folder "
-                          f"'people/{record.owner}/'", ("candidate",))
+        yield record.diag(
+            "id/mismatch", f"candidate '{candidate}' does not match the folder 'people/{record.owner}/'", ("candidate",)
+        )
     yield from _person(record, org, record.get("sponsor"), ("sponsor",))
     person = org.people.get(candidate) if isinstance(candidate, str) else None
     track = person.get("track") if person else None
     current, target = record.get("current_level"), record.get("target_level")
     yield from _level(record, org, track, current, ("current_level",))
     yield from _level(record, org, track, target, ("target_level",), rule="packet/target-level")
-    if person is not None and isinstance(current, str) and current != person.get("level") \
-            and org.level(track, person.get("level")) is not None:
-        yield record.diag("packet/current-level", f"current level '{current}' differs from {candidate}'s "
-                          f"recorded level '{person.get('level')}'", ("current_level",), severity=WARNING)
-    if isinstance(track, str) and isinstance(target, str) and isinstance(current, str) \
-            and org.level(track, target) and org.level(track, current):
+    if (
+        person is not None
+        and isinstance(current, str)
+        and current != person.get("level")
+        and org.level(track, person.get("level")) is not None
+    ):
+        yield record.diag(
+            "packet/current-level",
+            f"current level '{current}' differs from {candidate}'s recorded level '{person.get('level')}'",
+            ("current_level",),
+            severity=WARNING,
+        )
+    if (
+        isinstance(track, str)
+        and isinstance(target, str)
+        and isinstance(current, str)
+        and org.level(track, target)
+        and org.level(track, current)
+    ):
         if not org.is_above(track, target, current):
-            yield record.diag("packet/target-level", f"target level '{target}' is not above the current level "
-                              f"'{current}' in track {track}", ("target_level",))
+            yield record.diag(
+                "packet/target-level",
+                f"target level '{target}' is not above the current level '{current}' in track {track}",
+                ("target_level",),
+            )
     for i, claim in dicts(record.get("claims")):
         yield from _competency(record, org, track, claim.get("competency"), ("claims", i, "competency"))
         for j, ev in strings(claim.get("evidence")):
@@ -207,8 +263,12 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             if evidence is None:
                 yield from _ref(record, org, ev, org.evidence, "ref/unknown-evidence", "evidence", path)
             elif isinstance(candidate, str) and evidence.owner != candidate:
-                yield record.diag("packet/foreign-evidence", f"'{ev}' is {evidence.owner}'s evidence, not "
-                                  f"{candidate}'s: a packet cites the candidate's own work", path)
+                yield record.diag(
+                    "packet/foreign-evidence",
+                    f"'{ev}' is {evidence.owner}'s evidence, not "
+                    f"{candidate}'s: a packet cites the candidate's own work",
+                    path,
+                )
 
 
 def _metric(record: Record, org: Organisation) -> Iterator[Diagnostic]:
@@ -229,12 +289,19 @@ def _manager_cycles(org: Organisation) -> Iterator[Diagnostic]:
             current = org.people[current].get("manager")
         if current == handle and handle not in reported:
             reported.update(chain)
-            yield person.diag("ref/manager-cycle", "management loop: " + " -> ".join(chain + [handle]),
-                              ("manager",))
+            yield person.diag("ref/manager-cycle", "management loop: " + " -> ".join(chain + [handle]), ("manager",))
 
 
 CHECKS = {
-    "track": _track, "competency-matrix": _matrix, "team": _team, "person": _person_record,
-    "goal": _goal, "evidence": _evidence, "postmortem": _postmortem, "review": _review,
-    "packet": _packet, "metric": _metric, "kpi": _kpi,
+    "track": _track,
+    "competency-matrix": _matrix,
+    "team": _team,
+    "person": _person_record,
+    "goal": _goal,
+    "evidence": _evidence,
+    "postmortem": _postmortem,
+    "review": _review,
+    "packet": _packet,
+    "metric": _metric,
+    "kpi": _kpi,
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from perfdocs.diagnostics import WARNING, Diagnostic
 from perfdocs.records.organisation import Organisation
@@ -30,10 +30,14 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
             base = ("competencies", i, "descriptors")
             missing = [lv for lv in level_ids if lv not in descriptors]
             if missing:
-                yield matrix.diag("rubric/missing-descriptor",
-                                  f"competency '{cid}' has no descriptor for level{'s' if len(missing) > 1 else ''} "
-                                  f"{', '.join(missing)}", base, key=True,
-                                  hint="write what good looks like, or {unchanged: true} with a note")
+                yield matrix.diag(
+                    "rubric/missing-descriptor",
+                    f"competency '{cid}' has no descriptor for level{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(missing)}",
+                    base,
+                    key=True,
+                    hint="write what good looks like, or {unchanged: true} with a note",
+                )
             for level, value in descriptors.items():
                 path = base + (level,)
                 if level not in level_ids:
@@ -41,19 +45,31 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
                     continue
                 below = org.level_below(track, level)
                 if isinstance(value, dict) and value.get("unchanged") and below is None:
-                    yield matrix.diag("rubric/bad-unchanged", f"'{level}' is the lowest level: there is nothing "
-                                      "below it to keep unchanged", path, key=True)
+                    yield matrix.diag(
+                        "rubric/bad-unchanged",
+                        f"'{level}' is the lowest level: there is nothing below it to keep unchanged",
+                        path,
+                        key=True,
+                    )
                 if not isinstance(value, str):
                     continue
                 lower = descriptors.get(below) if below else None
                 if isinstance(lower, str) and _norm(lower) == _norm(value):
-                    yield matrix.diag("rubric/no-step-up", f"competency '{cid}' says the same at {level} as at "
-                                      f"{below}: no visible step up", path, severity=WARNING,
-                                      hint="if that is deliberate, write {unchanged: true, note: ...}")
+                    yield matrix.diag(
+                        "rubric/no-step-up",
+                        f"competency '{cid}' says the same at {level} as at {below}: no visible step up",
+                        path,
+                        severity=WARNING,
+                        hint="if that is deliberate, write {unchanged: true, note: ...}",
+                    )
                 key = _norm(value)
                 if key in used and used[key] != cid:
-                    yield matrix.diag("rubric/duplicate-descriptor", f"this descriptor of '{cid}' at {level} is the "
-                                      f"same text as one of '{used[key]}'", path, severity=WARNING)
+                    yield matrix.diag(
+                        "rubric/duplicate-descriptor",
+                        f"this descriptor of '{cid}' at {level} is the same text as one of '{used[key]}'",
+                        path,
+                        severity=WARNING,
+                    )
                 used.setdefault(key, cid)
 
 
@@ -66,10 +82,16 @@ def _rating_scale(org: Organisation) -> Iterator[Diagnostic]:
         return
     for (i, v), (_, prev) in zip(thresholds[1:], thresholds):
         if v >= prev:
-            yield org.org.diag("org/rating-scale", "ratings are listed from highest to lowest: this threshold "
-                               f"({v} %) is not below the one before it ({prev} %)",
-                               ("rating_scale", i, "min_completion"))
+            yield org.org.diag(
+                "org/rating-scale",
+                "ratings are listed from highest to lowest: this threshold "
+                f"({v} %) is not below the one before it ({prev} %)",
+                ("rating_scale", i, "min_completion"),
+            )
     if values[-1] > 0:
         i = thresholds[-1][0]
-        yield org.org.diag("org/rating-scale", f"completions below {values[-1]} % would have no rating: the "
-                           "lowest rating starts at 0", ("rating_scale", i, "min_completion"))
+        yield org.org.diag(
+            "org/rating-scale",
+            f"completions below {values[-1]} % would have no rating: the lowest rating starts at 0",
+            ("rating_scale", i, "min_completion"),
+        )

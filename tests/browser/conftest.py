@@ -18,13 +18,22 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES, REPO, TODAY
 
 CHROMIUM = Path(os.environ.get("PERFDOCS_CHROMIUM", "/usr/bin/chromium"))
 CACHE = Path(os.environ.get("PERFDOCS_TEST_CACHE", Path.home() / ".cache" / "perfdocs-tests"))
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _run(*cmd: str, timeout: int = 900, cwd: Path | None = None) -> tuple[bool, str]:
@@ -39,8 +48,9 @@ def _chromium() -> Path:
     if CHROMIUM.is_file():
         return CHROMIUM
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip(f"{CHROMIUM} is missing and apt-get cannot install it here (not root); "
-                    "install Debian's 'chromium' package")
+        pytest.skip(
+            f"{CHROMIUM} is missing and apt-get cannot install it here (not root); install Debian's 'chromium' package"
+        )
     env_ok, log = _run("apt-get", "update")
     ok, log = _run("apt-get", "install", "-y", "--no-install-recommends", "chromium") if env_ok else (False, log)
     if not ok or not CHROMIUM.is_file():

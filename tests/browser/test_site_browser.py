@@ -130,8 +130,15 @@ def test_axe_finds_no_serious_or_critical_violation(browser, sites, axe_script, 
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         for v in result["violations"]:
             if v["impact"] in ("serious", "critical"):
-                problems.append({"page": rel, "id": v["id"], "impact": v["impact"], "help": v["help"],
-                                 "nodes": [n["target"] for n in v["nodes"][:3]]})
+                problems.append(
+                    {
+                        "page": rel,
+                        "id": v["id"],
+                        "impact": v["impact"],
+                        "help": v["help"],
+                        "nodes": [n["target"] for n in v["nodes"][:3]],
+                    }
+                )
     context.close()
     assert problems == [], json.dumps(problems, indent=1)
 
@@ -139,9 +146,9 @@ def test_axe_finds_no_serious_or_critical_violation(browser, sites, axe_script, 
 def test_serve_reloads_the_open_page_after_a_record_changes(browser, tmp_path):
     import shutil
 
-    from conftest import FIXTURES, edit
-
     from perfdocs.site.serve import Server
+
+    from conftest import FIXTURES, edit
 
     records = tmp_path / "records"
     shutil.copytree(FIXTURES / "minimal", records)
@@ -154,8 +161,9 @@ def test_serve_reloads_the_open_page_after_a_record_changes(browser, tmp_path):
         page.goto(server.url + "rubric/index.html")
         assert "Asks good questions." in page.locator("table.matrix").inner_text()
         edit(records / "matrices/backend.yaml", "Asks good questions.", "Asks sharp questions.")
-        page.wait_for_function("document.querySelector('table.matrix').innerText.includes('Asks sharp questions.')",
-                               timeout=15000)
+        page.wait_for_function(
+            "document.querySelector('table.matrix').innerText.includes('Asks sharp questions.')", timeout=15000
+        )
         context.close()
     finally:
         server.close()

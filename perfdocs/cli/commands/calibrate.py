@@ -10,8 +10,11 @@ from perfdocs.cli import records_option
 @click.command()
 @click.option("--period", metavar="QUARTER", help="e.g. 2026-Q3; default: the latest period with reviews.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
-@click.option("--audience", type=click.Choice(["internal"]),
-              help="Use only the records this audience may see (as the internal site does); default: all.")
+@click.option(
+    "--audience",
+    type=click.Choice(["internal"]),
+    help="Use only the records this audience may see (as the internal site does); default: all.",
+)
 @records_option
 def calibrate(period: str | None, fmt: str, audience: str | None, records: str | None) -> None:
     """The calibration view of a period, across teams and managers.

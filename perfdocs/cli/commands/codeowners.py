@@ -9,8 +9,9 @@ from perfdocs.cli import records_option
 
 @click.command("codeowners")
 @records_option
-@click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 when the committed file differs from what would be generated.")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 when the committed file differs from what would be generated."
+)
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the file instead of writing it.")
 def codeowners_command(records: str | None, check: bool, to_stdout: bool) -> None:
     """Generate CODEOWNERS so that each records/people/<handle>/ folder is owned by the
@@ -44,8 +45,10 @@ def codeowners_command(records: str | None, check: bool, to_stdout: bool) -> Non
         if existing == text:
             click.echo(f"{shown} is up to date", err=True)
             return
-        click.echo(f"{shown} is {'missing' if existing is None else 'out of date'}: "
-                   "run 'perfdocs codeowners' and commit it", err=True)
+        click.echo(
+            f"{shown} is {'missing' if existing is None else 'out of date'}: run 'perfdocs codeowners' and commit it",
+            err=True,
+        )
         raise SystemExit(1)
     if existing == text:
         click.echo(f"{shown} is up to date", err=True)

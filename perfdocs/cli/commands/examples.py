@@ -19,12 +19,20 @@ def examples_group() -> None:
 
 @examples_group.command("repos")
 @records_option
-@click.option("--out", type=click.Path(file_okay=False), default=None, metavar="DIR",
-              help="Where to create acme/payments, acme/platform and acme/web "
-                   "(default: example-repos/ beside the records folder, where org.yaml expects them).")
-@click.option("--pin-evidence", is_flag=True,
-              help="Rewrite the example evidence's 'repo@sha' links to the generated commits "
-                   "(done once when the history changes; the shas are reproducible).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Where to create acme/payments, acme/platform and acme/web "
+    "(default: example-repos/ beside the records folder, where org.yaml expects them).",
+)
+@click.option(
+    "--pin-evidence",
+    is_flag=True,
+    help="Rewrite the example evidence's 'repo@sha' links to the generated commits "
+    "(done once when the history changes; the shas are reproducible).",
+)
 def repos_command(records: str | None, out: str | None, pin_evidence: bool) -> None:
     """Create the example organisation's repositories: real git history (2026-01 to
     2026-10) in which every pull request and commit the example evidence cites is

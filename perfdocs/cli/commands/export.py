@@ -9,17 +9,37 @@ from perfdocs.cli import records_option
 
 @click.command("export")
 @records_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-              help="json keeps nested fields; csv has one row per record and a column per field.")
-@click.option("--audience", type=click.Choice(["public", "internal"]), default="internal", show_default=True,
-              help="public: only public records; internal: public and internal ones. Private records "
-                   "are never exported.")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
-              help="Only records of KIND (repeatable), e.g. --kind evidence --kind goal.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Write FILE (atomically) instead of printing.")
-def export_command(records: str | None, fmt: str, audience: str, kinds: tuple[str, ...],
-                   output: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json keeps nested fields; csv has one row per record and a column per field.",
+)
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "internal"]),
+    default="internal",
+    show_default=True,
+    help="public: only public records; internal: public and internal ones. Private records are never exported.",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help="Only records of KIND (repeatable), e.g. --kind evidence --kind goal.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Write FILE (atomically) instead of printing.",
+)
+def export_command(records: str | None, fmt: str, audience: str, kinds: tuple[str, ...], output: str | None) -> None:
     """Export records for a spreadsheet or another system.
 
     Each record is exported with its kind, id, path, visibility, fields and Markdown

@@ -7,16 +7,19 @@ import click
 
 @click.command("init")
 @click.argument("dest", metavar="DIR", type=click.Path(file_okay=False))
-@click.option("--example", is_flag=True,
-              help="Copy the full example organisation (tracks, teams, people, evidence, packets) "
-                   "instead of the minimal one.")
+@click.option(
+    "--example",
+    is_flag=True,
+    help="Copy the full example organisation (tracks, teams, people, evidence, packets) instead of the minimal one.",
+)
 @click.option("--org", "org_name", metavar="NAME", help="The organisation's name (default: the folder's name).")
 @click.option("--handle", help="Your handle, the first person (default: from git's user.email).")
 @click.option("--name", help="Your name (default: git's user.name).")
 @click.option("--email", help="Your email, which matches you to your commits (default: git's user.email).")
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
-def init_command(dest: str, example: bool, org_name: str | None, handle: str | None, name: str | None,
-                 email: str | None, force: bool) -> None:
+def init_command(
+    dest: str, example: bool, org_name: str | None, handle: str | None, name: str | None, email: str | None, force: bool
+) -> None:
     """Create a records repository in DIR: a minimal organisation under records/ (an org,
     a track with levels, its competency matrix, a team and you), the GitHub Actions and
     GitLab CI workflows, a pre-commit configuration, CODEOWNERS and a README.
@@ -37,8 +40,9 @@ def init_command(dest: str, example: bool, org_name: str | None, handle: str | N
     from perfdocs.repo import init
     from perfdocs.validation import validate
 
-    result = init.init(Path(dest), example=example, force=force, org_name=org_name,
-                            handle=handle, name=name, email=email)
+    result = init.init(
+        Path(dest), example=example, force=force, org_name=org_name, handle=handle, name=name, email=email
+    )
     shown = display_path(result.dest)
     git = ", a new git repository" if result.git_initialised else ""
     click.echo(f"created {shown}{git}, with {len(result.written)} files:")
@@ -51,10 +55,9 @@ def init_command(dest: str, example: bool, org_name: str | None, handle: str | N
         print_report(report, "text")
         raise SystemExit(1 if report.errors else 0)
     cd = "" if result.dest.resolve() == Path.cwd().resolve() else f"  cd {shown}\n"
-    click.echo("\nnext:\n" + cd +
-               "  perfdocs validate\n"
-               "  perfdocs build\n"
-               "  perfdocs new evidence --title \"What you did\"")
+    click.echo(
+        "\nnext:\n" + cd + '  perfdocs validate\n  perfdocs build\n  perfdocs new evidence --title "What you did"'
+    )
 
 
 COMMANDS = [init_command]

@@ -55,8 +55,10 @@ def bands_text(thresholds: list[dict]) -> str:
 
 
 def render_text(result) -> str:
-    title = (f"DORA metrics of team {result.team}, {result.since} to {result.until} by {result.granularity} "
-             f"(repositories: {', '.join(result.repositories) or 'none'})")
+    title = (
+        f"DORA metrics of team {result.team}, {result.since} to {result.until} by {result.granularity} "
+        f"(repositories: {', '.join(result.repositories) or 'none'})"
+    )
     lines = [title]
     for m in result.metrics:
         source = f"metric {m.metric}, {m.source}" if m.metric else "no metric definition record: defaults, no bands"
@@ -74,16 +76,27 @@ def render_text(result) -> str:
 
 @kpi.command("dora")
 @click.option("--team", required=True, help="The team (its repositories and services come from the records).")
-@click.option("--since", type=_DATE, default=None, metavar="YYYY-MM-DD", help="First day (default: the start of the period of the first deploy).")
+@click.option(
+    "--since",
+    type=_DATE,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="First day (default: the start of the period of the first deploy).",
+)
 @click.option("--until", type=_DATE, default=None, metavar="YYYY-MM-DD", help="Last day, included (default: today).")
 @click.option("--granularity", type=click.Choice(["week", "month", "quarter"]), default="month", show_default=True)
-@click.option("--write", is_flag=True, help="Add the complete periods to the team's KPI series records, with "
-              "their provenance; re-running updates computed values in place and never duplicates them.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Add the complete periods to the team's KPI series records, with "
+    "their provenance; re-running updates computed values in place and never duplicates them.",
+)
 @click.option("--force", is_flag=True, help="With --write: also replace hand-entered values of the same periods.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @records_option
-def dora_command(team: str, since, until, granularity: str, write: bool, force: bool, fmt: str,
-                 records: str | None) -> None:
+def dora_command(
+    team: str, since, until, granularity: str, write: bool, force: bool, fmt: str, records: str | None
+) -> None:
     """Compute a team's four DORA metrics from its repositories and postmortems.
 
     \b
@@ -111,8 +124,9 @@ def dora_command(team: str, since, until, granularity: str, write: bool, force: 
     # With --write, read, compute and write as one step (perfdocs/lock.py).
     with records_lock(root) if write else nullcontext():
         report = load_valid(root)
-        result = dora.team_dora(report.org, root, team, since.date() if since else None,
-                                until.date() if until else None, granularity)
+        result = dora.team_dora(
+            report.org, root, team, since.date() if since else None, until.date() if until else None, granularity
+        )
         changes = kpis.write_dora(report.org, root, result, force=force) if write else []
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, default=str))
@@ -152,12 +166,23 @@ def trends_command(team: str | None, fmt: str, records: str | None) -> None:
     counts = {t: len(kpis.core_kpis(org, t)) for t in teams}
     problems = {t: p for t in teams if (p := kpis.core_count_problem(org, t))}
     if fmt == "json":
-        click.echo(json.dumps({"sustained_trend_periods": n, "core_kpis": {"min": lo, "max": hi},
-                               "trends": [vars(t) for t in flagged], "core_counts": counts,
-                               "warnings": list(problems.values())}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "sustained_trend_periods": n,
+                    "core_kpis": {"min": lo, "max": hi},
+                    "trends": [vars(t) for t in flagged],
+                    "core_counts": counts,
+                    "warnings": list(problems.values()),
+                },
+                indent=2,
+            )
+        )
         return
-    click.echo(f"Sustained trends ({n} or more consecutive periods moving against the target; "
-               "single bad points are not flagged):")
+    click.echo(
+        f"Sustained trends ({n} or more consecutive periods moving against the target; "
+        "single bad points are not flagged):"
+    )
     for t in flagged:
         click.echo(f"  {t.kpi} ({t.metric}, {t.direction.replace('-', ' ')}): {t.describe()}")
     if not flagged:

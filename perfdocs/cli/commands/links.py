@@ -8,12 +8,22 @@ from perfdocs.cli import records_option
 from perfdocs.diagnostics import FORMATS
 
 _format_option = click.option(
-    "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
-    help="text for people, json for tools, github for pull-request annotations.")
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for pull-request annotations.",
+)
 _tolerance_option = click.option(
-    "--date-tolerance", "tolerance", type=click.IntRange(min=0), default=None, metavar="DAYS",
+    "--date-tolerance",
+    "tolerance",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="DAYS",
     help="Warn when evidence is dated more than DAYS before its linked work merged "
-         "(default: org.yaml links.date_tolerance_days, else 14).")
+    "(default: org.yaml links.date_tolerance_days, else 14).",
+)
 
 
 @click.group("links")
@@ -50,9 +60,12 @@ def _summary(report, fmt: str, quiet: bool) -> None:
     click.echo(FORMATS[fmt](diags), nl=False)
     if fmt == "text" and not quiet:
         errors, warnings = count(diags)
-        click.echo(f"{report.links} link{'s' * (report.links != 1)} checked, {len(report.resolutions)} "
-                   f"resolved against git: {errors} error{'s' * (errors != 1)}, "
-                   f"{warnings} warning{'s' * (warnings != 1)} ({'ok' if not errors else 'invalid'})", err=True)
+        click.echo(
+            f"{report.links} link{'s' * (report.links != 1)} checked, {len(report.resolutions)} "
+            f"resolved against git: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)} ({'ok' if not errors else 'invalid'})",
+            err=True,
+        )
 
 
 @links_group.command("check")
@@ -62,8 +75,9 @@ def _summary(report, fmt: str, quiet: bool) -> None:
 @_tolerance_option
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-def check_command(paths: tuple[str, ...], records: str | None, fmt: str, tolerance: int | None,
-                  strict: bool, quiet: bool) -> None:
+def check_command(
+    paths: tuple[str, ...], records: str | None, fmt: str, tolerance: int | None, strict: bool, quiet: bool
+) -> None:
     """Check that every evidence link resolves and belongs to its author.
 
     PRs resolve to the commits that merged them on the default branch (merge commits,
@@ -94,11 +108,15 @@ def check_command(paths: tuple[str, ...], records: str | None, fmt: str, toleran
 @records_option
 @_format_option
 @_tolerance_option
-@click.option("--write", is_flag=True,
-              help="Record each resolution (commits, merge date, files changed) in the evidence's front matter.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Record each resolution (commits, merge date, files changed) in the evidence's front matter.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-def resolve_command(paths: tuple[str, ...], records: str | None, fmt: str, tolerance: int | None,
-                    write: bool, quiet: bool) -> None:
+def resolve_command(
+    paths: tuple[str, ...], records: str | None, fmt: str, tolerance: int | None, write: bool, quiet: bool
+) -> None:
     """Show what each evidence link resolves to; with --write, record it in the evidence.
 
     --write turns a link such as '- acme/payments#412' into '- ref: acme/payments#412'
@@ -129,9 +147,11 @@ def resolve_command(paths: tuple[str, ...], records: str | None, fmt: str, toler
             record = org.evidence[rid]
             where = ("links", i, "ref") if isinstance(record.get("links")[i], dict) else ("links", i)
             line, col = record.doc.at(where)
-            click.echo(f"{record.display}:{line}:{col}: {res.ref.text} -> {res.style} "
-                       f"{' '.join(s[:12] for s in res.commits)}, "
-                       f"{'committed' if res.style == 'commit' else 'merged'} {res.merged_at[:10]}")
+            click.echo(
+                f"{record.display}:{line}:{col}: {res.ref.text} -> {res.style} "
+                f"{' '.join(s[:12] for s in res.commits)}, "
+                f"{'committed' if res.style == 'commit' else 'merged'} {res.merged_at[:10]}"
+            )
     changed = []
     if write:
         for path, resolutions in links.resolutions_for_writing(org, report).items():
@@ -139,8 +159,11 @@ def resolve_command(paths: tuple[str, ...], records: str | None, fmt: str, toler
                 changed.append(display_path(Path(path)))
     _summary(report, fmt, quiet)
     if write and not quiet:
-        click.echo(f"wrote {len(changed)} evidence file{'s' * (len(changed) != 1)}"
-                   + (": " + ", ".join(changed) if changed else " (all up to date)"), err=True)
+        click.echo(
+            f"wrote {len(changed)} evidence file{'s' * (len(changed) != 1)}"
+            + (": " + ", ".join(changed) if changed else " (all up to date)"),
+            err=True,
+        )
     errors = sum(d.severity == "error" for d in report.diagnostics)
     raise SystemExit(1 if errors else 0)
 

@@ -52,8 +52,12 @@ def review_command(records: str | None, fmt: str, check: bool) -> None:
     today = dates.today()
     findings = governance.review(org, today)
     if fmt == "json":
-        click.echo(json.dumps({"today": today.isoformat(), "metrics": len(org.metrics),
-                               "findings": [f.to_dict() for f in findings]}, indent=2))
+        click.echo(
+            json.dumps(
+                {"today": today.isoformat(), "metrics": len(org.metrics), "findings": [f.to_dict() for f in findings]},
+                indent=2,
+            )
+        )
     else:
         click.echo(f"Metric governance on {today}: {len(org.metrics)} metric{'s' * (len(org.metrics) != 1)}")
         for rule, title in SECTIONS:

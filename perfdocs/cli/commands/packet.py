@@ -56,8 +56,14 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
 
 @packet.command()
 @click.argument("packet_ref", metavar="PACKET")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="markdown for a pull-request comment, json for tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown for a pull-request comment, json for tools.",
+)
 @records_option
 def check(packet_ref: str, fmt: str, records: str | None) -> None:
     """Promotion readiness of PACKET (a packet file, or an id like alice/2026-h2-principal).
@@ -84,8 +90,12 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     report = validate(root)
     org = report.org
     record = record(org)
-    blocking = [d for d in report.diagnostics if d.severity == "error"
-                and not (d.rule in TOLERATED and record is not None and _same(d.path, root, record.rel))]
+    blocking = [
+        d
+        for d in report.diagnostics
+        if d.severity == "error"
+        and not (d.rule in TOLERATED and record is not None and _same(d.path, root, record.rel))
+    ]
     if blocking:
         report.diagnostics = blocking + [d for d in report.diagnostics if d.severity != "error"]
         raise InvalidRecords(report)
@@ -124,14 +134,17 @@ def _locate(ref: str, records: str | None):
             if found is None:
                 raise PerfdocsError(f"{ref} is not a packet record (kind: packet)")
             return found
+
         return root, by_path
     root = resolve_root(records)
 
     def by_id(org):
         if ref not in org.packets:
             from perfdocs.text import did_you_mean
+
             raise PerfdocsError(f"unknown packet '{ref}'{did_you_mean(ref, list(org.packets))}")
         return org.packets[ref]
+
     return root, by_id
 
 

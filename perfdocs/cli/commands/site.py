@@ -7,12 +7,22 @@ import click
 from perfdocs.cli import records_option
 
 audience_option = click.option(
-    "--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True,
-    help="public: only public records; internal: public and internal ones. Private records are never published.")
+    "--audience",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="public: only public records; internal: public and internal ones. Private records are never published.",
+)
 out_option = click.option(
-    "--out", "out", type=click.Path(file_okay=False), default="site", show_default=True, metavar="DIR",
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default="site",
+    show_default=True,
+    metavar="DIR",
     help="The output folder; replaced as a whole, and only after a complete build "
-         "(pages whose inputs did not change are reused from it).")
+    "(pages whose inputs did not change are reused from it).",
+)
 
 
 @click.command()
@@ -42,16 +52,23 @@ def build(records: str | None, out: str, audience: str) -> None:
     detail(f"records folder: {display_path(root)}")
     bar = (lambda pages, n: progress(pages, "rendering", length=n)) if sys.stderr.isatty() and not is_quiet() else None
     result = run(root, Path(out), audience, progress=bar)
-    info(f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged and reused; "
-         f"{result.files} files) for the {audience} audience in {display_path(result.out)}/ in {result.seconds:.1f}s")
+    info(
+        f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged and reused; "
+        f"{result.files} files) for the {audience} audience in {display_path(result.out)}/ in {result.seconds:.1f}s"
+    )
 
 
 @click.command()
 @records_option
 @out_option
 @audience_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on localhost (0: any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on localhost (0: any free port).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def serve(records: str | None, out: str, audience: str, port: int, host: str) -> None:
     """Build the site, serve it on localhost, and rebuild when records or templates change.

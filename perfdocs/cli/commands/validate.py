@@ -11,17 +11,38 @@ from perfdocs.diagnostics import FORMATS
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @records_option
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
-              help="text for people, json for tools, github for pull-request annotations.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for pull-request annotations.",
+)
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-@click.option("--no-links", "no_links", is_flag=True,
-              help="Do not check evidence links against the git clones configured in org.yaml.")
-@click.option("--changed-since", "changed_since", metavar="REF",
-              help="Report only record files changed since the git ref REF (committed since the branch "
-                   "forked from it, plus uncommitted and untracked ones), e.g. origin/main in CI.")
-def validate(paths: tuple[str, ...], records: str | None, fmt: str, strict: bool, quiet: bool,
-             no_links: bool, changed_since: str | None) -> None:
+@click.option(
+    "--no-links",
+    "no_links",
+    is_flag=True,
+    help="Do not check evidence links against the git clones configured in org.yaml.",
+)
+@click.option(
+    "--changed-since",
+    "changed_since",
+    metavar="REF",
+    help="Report only record files changed since the git ref REF (committed since the branch "
+    "forked from it, plus uncommitted and untracked ones), e.g. origin/main in CI.",
+)
+def validate(
+    paths: tuple[str, ...],
+    records: str | None,
+    fmt: str,
+    strict: bool,
+    quiet: bool,
+    no_links: bool,
+    changed_since: str | None,
+) -> None:
     """Check records: schemas, cross-references, rubric lint and policy rules.
 
     With PATHS (files or folders), only problems in those are reported, while
@@ -49,11 +70,14 @@ def validate(paths: tuple[str, ...], records: str | None, fmt: str, strict: bool
         from perfdocs.git.changed import changed_since as changed
 
         within = [Path(p).resolve() for p in paths]
-        only = [p for p in changed(root, changed_since)
-                if not within or any(p == w or p.is_relative_to(w) for w in within)]
+        only = [
+            p for p in changed(root, changed_since) if not within or any(p == w or p.is_relative_to(w) for w in within)
+        ]
         if not quiet:
-            click.echo(f"note: reporting the {len(only)} record file{'s' * (len(only) != 1)} changed "
-                       f"since {changed_since}", err=True)
+            click.echo(
+                f"note: reporting the {len(only)} record file{'s' * (len(only) != 1)} changed since {changed_since}",
+                err=True,
+            )
     report = run(root, only=only, links=not no_links)
     print_report(report, fmt, quiet)
     for note in report.notes:
