@@ -3,14 +3,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: help setup example example-repos example-kpis validate site serve test test-fast regen-cases fuzz clean bench
+.PHONY: help setup lint format example example-repos example-kpis validate site serve test test-fast regen-cases fuzz clean bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(BIN)/perfdocs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,lint]'
 	@touch $@
 
 setup: $(BIN)/perfdocs  ## Create .venv and install perfdocs with its test tools
@@ -35,6 +35,19 @@ example-kpis: example-repos  ## Recompute the example teams' DORA series from ex
 
 validate: setup  ## Validate records/
 	$(BIN)/perfdocs validate records
+
+lint: setup  ## ruff (lint and format), mypy, the import contracts, and: only perfdocs/git starts git
+	$(BIN)/ruff check perfdocs tests bench
+	$(BIN)/ruff format --check perfdocs tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	@# only perfdocs/git starts git: no ("git", ...) or ["git", ...] command line anywhere else
+	@! grep -rnE --include='*.py' "[[(][[:space:]]*['\"]git['\"][[:space:]]*," perfdocs | grep -v '^perfdocs/git/' \
+	    || { echo "make lint: git is started outside perfdocs/git (above)"; exit 1; }
+
+format: setup  ## Format the code and apply ruff's safe fixes
+	$(BIN)/ruff check --fix perfdocs tests bench
+	$(BIN)/ruff format perfdocs tests bench
 
 test: setup  ## Run the whole test suite (browser tests included)
 	$(BIN)/python -m pytest

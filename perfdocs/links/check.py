@@ -28,18 +28,16 @@ from __future__ import annotations
 import marshal
 import os
 import re
-import tempfile
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfdocs import dates
+from perfdocs import dates, store
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.links import refs
-from perfdocs.records import cache
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.text import did_you_mean
@@ -341,40 +339,18 @@ def build_index(repo, conf: RepoConfig, branch: str, head: str) -> RepoIndex:
     return RepoIndex(head, branch, commits, mainline, prs)
 
 
-def cache_dir(records_root: Path) -> Path | None:
-    """Where indexes are kept: $PERFDOCS_CACHE_DIR, else .perfdocs-cache beside the records
-    folder (outside it, so that copying or packaging the records never carries an index
-    along); safe to delete at any time. None with PERFDOCS_CACHE=0."""
-    if os.environ.get("PERFDOCS_CACHE", "").strip().lower() in ("0", "off", "no", "false"):
-        return None
-    override = os.environ.get("PERFDOCS_CACHE_DIR")
-    return Path(override) if override else records_root.resolve().parent / ".perfdocs-cache"
-
-
-def _write_cache(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)  # readers see the old index or the new one, never half of one
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def load_index(repo, conf: RepoConfig, records_root: Path, branch: str, head: str) -> RepoIndex:
     """The cached index when the branch head is unchanged, else a fresh walk (then cached)."""
-    folder = cache_dir(records_root)
+    folder = store.cache_dir(records_root)
     if folder is None:
         return build_index(repo, conf, branch, head)
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", conf.name)
     path = folder / f"links-{slug}.marshal"
     try:
         # marshal: several times faster to load than JSON. The folder may sit in a checkout,
-        # so a file is read only when it carries the MAC of the local key (perfdocs.cache):
+        # so a file is read only when it carries the MAC of the local key (perfdocs.store):
         # a committed or crafted index could otherwise vouch for links that do not resolve.
-        blob = cache.unseal(path.read_bytes())
+        blob = store.unseal(path.read_bytes())
         data = marshal.loads(blob) if blob is not None else None
         if (
             isinstance(data, dict)
@@ -386,10 +362,10 @@ def load_index(repo, conf: RepoConfig, records_root: Path, branch: str, head: st
     except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         pass  # no cache, or a damaged one: walk again
     index = build_index(repo, conf, branch, head)
-    sealed = cache.seal(marshal.dumps(index.to_data()))
+    sealed = store.seal(marshal.dumps(index.to_data()))
     try:
         if sealed is not None:
-            _write_cache(path, sealed)
+            store.write_bytes(path, sealed)
     except OSError:
         pass  # a read-only place: the cache is only an optimisation
     return index

@@ -17,7 +17,7 @@ in the same clock tick would look unchanged: git calls this the 'racy' case).
 Text (the YAML, the Markdown body) is not stored: a cached Document reads it back from
 its file if something asks, e.g. for the position of a problem.
 
-Where: the folder `perfdocs.links.cache_dir` names (`$PERFDOCS_CACHE_DIR`, else
+Where: the folder `perfdocs.store.cache_dir` names (`$PERFDOCS_CACHE_DIR`, else
 `.perfdocs-cache/` beside the records folder), one file per records folder. It is safe to
 delete at any time; the next run is cold. It is only used for large folders (see `wanted`).
 
@@ -31,20 +31,19 @@ unmarshalled.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import marshal
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from perfdocs import store
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.parse import MAX_FILE_BYTES, Document, decode, load_file, split_front_matter
 
 FORMAT = 3
-MAC_BYTES = 32
+MAC_BYTES = store.MAC_BYTES
 RACY_NS = 2_000_000_000
 AUTO_MIN_FILES = 2000
 """With PERFDOCS_CACHE unset (auto), folders with fewer files are not cached: they parse
@@ -56,12 +55,8 @@ Signature = tuple[int, int, int, int]
 def wanted(files: int) -> bool:
     """Whether to use the cache: PERFDOCS_CACHE=0 never, =1 always, unset (auto) for large
     folders (the same variable turns the links index cache off)."""
-    setting = os.environ.get("PERFDOCS_CACHE", "auto").strip().lower()
-    if setting in ("0", "off", "no", "false"):
-        return False
-    if setting in ("1", "on", "yes", "true"):
-        return True
-    return files >= AUTO_MIN_FILES
+    setting = store.setting()
+    return setting == "on" or (setting == "auto" and files >= AUTO_MIN_FILES)
 
 
 def signature(info: os.stat_result) -> Signature:
@@ -102,59 +97,11 @@ def _code_key() -> bytes:
 
 def location(root: Path) -> Path | None:
     """The cache file for a records folder (None: caching is off)."""
-    from perfdocs.links.check import cache_dir
-
-    folder = cache_dir(root)
+    folder = store.cache_dir(root)
     if folder is None:
         return None
     slug = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
     return folder / f"records-{slug}.marshal"
-
-
-def _key() -> bytes | None:
-    """The local secret that authenticates cache files, created on first use."""
-    override = os.environ.get("PERFDOCS_CACHE_DIR")
-    if override:
-        path = Path(override) / "key"
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        path = Path(base) / "perfdocs" / "key"
-    try:
-        key = path.read_bytes()
-        if len(key) == 32:
-            return key
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".key.", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(os.urandom(32))
-        os.replace(tmp, path)  # two runs racing: both keys are valid, the last one stays
-        key = path.read_bytes()
-    except OSError:
-        return None
-    return key if len(key) == 32 else None
-
-
-def _mac(key: bytes, blob: bytes) -> bytes:
-    return hmac.new(key, blob, hashlib.sha256).digest()
-
-
-def seal(blob: bytes) -> bytes | None:
-    """`blob` behind its MAC under the local key, for a cache file; None without a key."""
-    key = _key()
-    return None if key is None else _mac(key, blob) + blob
-
-
-def unseal(raw: bytes) -> bytes | None:
-    """What `seal` sealed, or None when the MAC is not the local key's (a cache file that
-    was committed, crafted or damaged): it must not be unmarshalled."""
-    key = _key()
-    blob = raw[MAC_BYTES:]
-    if key is None or len(raw) < MAC_BYTES or not hmac.compare_digest(raw[:MAC_BYTES], _mac(key, blob)):
-        return None
-    return blob
 
 
 class CachedDocument(Document):
@@ -210,7 +157,7 @@ class RecordCache:
     def __init__(self, root: Path, path: Path | None = None) -> None:
         self.path = path if path is not None else location(root)
         self.key = _code_key()
-        self.secret = _key() if self.path is not None else None
+        self.secret = store.key() if self.path is not None else None
         self.entries: dict[str, tuple] = {}
         self.written_ns = 0
         self.changed = False
@@ -221,8 +168,8 @@ class RecordCache:
             raw = self.path.read_bytes()
         except OSError:
             return
-        blob = raw[MAC_BYTES:]
-        if not hmac.compare_digest(raw[:MAC_BYTES], _mac(self.secret, blob)):
+        blob = store.unseal(raw, self.secret)
+        if blob is None:
             return  # not written by us (or damaged): never unmarshalled
         try:
             stored = marshal.loads(blob)
@@ -285,17 +232,11 @@ class RecordCache:
             blob = marshal.dumps((self.key, time.time_ns(), self.entries))
         except ValueError:  # a value marshal cannot write; do without the cache
             return
+        sealed = store.seal(blob, self.secret)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(_mac(self.secret, blob))
-                    fh.write(blob)
-                os.replace(tmp, self.path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            if sealed is None:
+                return
+            store.write_bytes(self.path, sealed)
         except OSError:
             return
         self.changed = False

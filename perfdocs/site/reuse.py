@@ -52,9 +52,9 @@ _LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdurl", "PyYAML")
 
 def secret() -> bytes | None:
     """The local key (the record cache's), or None when none can be had."""
-    from perfdocs.records.cache import _key
+    from perfdocs import store
 
-    return _key()
+    return store.key()
 
 
 def code_key(templates: Path) -> bytes:

@@ -1,0 +1,138 @@
+"""The one door to git: every git command perfdocs runs goes through `run`.
+
+It runs through GitPython's command wrapper (`git.Git`), which finds the executable and
+sets a C locale, with a fixed environment added (no terminal prompts, no pager), a
+timeout, and one error policy: git missing, a folder that is not a repository, a command
+that fails or hangs, each becomes a `GitError` (a PerfdocsError: one line, exit code 2).
+A caller that expects a command to fail (a ref that may not exist) passes `check=False`
+and reads `Output.returncode`.
+
+The timeout is enforced here with `communicate(timeout=...)` rather than GitPython's own
+`kill_after_timeout`, which starts a watchdog thread: perfdocs never forks a threaded
+process (the loader and the site build fork workers), so running git must leave no
+thread behind.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from perfdocs.diagnostics import display_path
+from perfdocs.errors import PerfdocsError
+
+TIMEOUT = 120.0
+"""Seconds one git command may take (a log walk of a 100,000-commit history takes ~2 s)."""
+
+ENV = {
+    "GIT_TERMINAL_PROMPT": "0",  # never wait for a password
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_ASKPASS": "",
+    "SSH_ASKPASS": "",
+    "LC_ALL": "C",
+    "LANGUAGE": "C",
+}
+
+
+class GitError(PerfdocsError):
+    """git is missing, the folder is not a repository, or a git command failed."""
+
+
+@dataclass(frozen=True)
+class Output:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+    @property
+    def text(self) -> str:
+        """stdout as text (git writes what commits hold byte for byte: invalid UTF-8 is replaced)."""
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def error(self) -> str:
+        """The last line git wrote on stderr (its message), or a note that it wrote none."""
+        lines = self.stderr.decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else f"exit status {self.returncode}"
+
+
+def _wrapper(folder: Path):  # -> git.Git
+    # GitPython checks for a git executable when it is imported and refuses to import
+    # without one; 'quiet' defers that to the first command, where it becomes a GitError.
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    import git
+
+    return git, git.Git(str(folder))
+
+
+def run(
+    folder: Path | str,
+    *args: str,
+    input: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = TIMEOUT,
+    check: bool = True,
+) -> Output:
+    """Run `git ARGS` in `folder`. With `check`, a non-zero exit is a GitError naming the
+    command, the folder and git's message."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise GitError(f"{display_path(folder)} is not a folder (git {args[0] if args else ''})")
+    gitpython, wrapper = _wrapper(folder)
+    command = [gitpython.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args]
+    try:
+        # Keep the wrapper's handle alive until the end: dropping it terminates the process.
+        handle = wrapper.execute(
+            command,
+            as_process=True,
+            istream=subprocess.PIPE if input is not None else None,
+            env={**ENV, **(env or {})},
+        )
+    except gitpython.exc.GitCommandNotFound:
+        raise GitError("git is not installed (or not on PATH); perfdocs needs it for this command") from None
+    process = handle.proc
+    try:
+        stdout, stderr = process.communicate(input=input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise GitError(f"git {args[0]} took longer than {timeout:g} s in {display_path(folder)}; stopped") from None
+    out = Output(process.returncode, stdout or b"", stderr or b"")
+    del handle
+    if check and not out.ok:
+        if b"not a git repository" in out.stderr:
+            raise GitError(f"{display_path(folder)} is not in a git repository (git {args[0]})")
+        raise GitError(f"git {args[0]} failed in {display_path(folder)}: {out.error}")
+    return out
+
+
+def text(folder: Path | str, *args: str, **options) -> str:
+    """stdout of `run(folder, *args)` as text."""
+    return run(folder, *args, **options).text
+
+
+def toplevel(folder: Path | str) -> Path | None:
+    """The working tree holding `folder`, or None when it is not in a git repository (or
+    git is not installed: a records folder outside git simply has no history)."""
+    try:
+        out = run(folder, "rev-parse", "--show-toplevel", check=False)
+    except GitError:
+        return None
+    top = out.text.strip()
+    return Path(top) if out.ok and top else None
+
+
+def resolve(folder: Path | str, ref: str = "HEAD") -> str | None:
+    """The commit `ref` names, or None (no such ref, or a repository without commits)."""
+    if ref.startswith("-"):
+        return None
+    out = run(folder, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
+    return out.text.strip() or None if out.ok else None
