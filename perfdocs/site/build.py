@@ -23,9 +23,10 @@ from perfdocs import dates
 from perfdocs.errors import PerfdocsError
 from perfdocs.lock import output_lock
 from perfdocs.site import reuse, search
-from perfdocs.site.pages import NOT_SHOWN, Page, View, all_pages
+from perfdocs.site.pages import Page, all_pages
 from perfdocs.site.render import Renderer
 from perfdocs.site.rubric_history import rubric_history
+from perfdocs.site.view import NOT_SHOWN, View
 from perfdocs.site.writer import MARKER, SiteWriter, check_target, recover
 from perfdocs.validation import load_valid
 
