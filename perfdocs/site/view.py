@@ -9,7 +9,7 @@ site root.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from perfdocs.records import visibility
 from perfdocs.records.load import Record
@@ -73,7 +73,7 @@ class View:
         self.audience = audience
         self.not_shown = NOT_SHOWN[audience]
 
-    def sees(self, record: Record | None) -> bool:
+    def sees(self, record: Record | None) -> TypeGuard[Record]:
         return record is not None and visibility.visible(record.visibility, self.audience)
 
     def shown(self, index: dict[str, Record]) -> list[Record]:
@@ -111,7 +111,7 @@ class View:
         matrix = self.org.matrix_for(track)
         return matrix if self.sees(matrix) else None
 
-    def competencies(self, track: str) -> dict[str, dict]:
+    def competencies(self, track: str) -> dict[str, dict[str, Any]]:
         """A track's competencies, or none when its matrix may not be seen."""
         return self.org.competencies(track) if self.matrix(track) is not None else {}
 
@@ -125,7 +125,7 @@ class View:
         return self.org.setting(key, default) if self.sees(self.org.org) else default
 
     @property
-    def dimensions(self) -> list[dict]:
+    def dimensions(self) -> list[dict[str, Any]]:
         return self.org.dimensions if self.sees(self.org.org) else []
 
     def dimension_name(self, did: Any) -> str:

@@ -4,6 +4,7 @@ goals, competencies and the packets that cite it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from perfdocs.site import search
 from perfdocs.site.pages.page import Page
@@ -12,7 +13,7 @@ from perfdocs.site.view import View, author_url, evidence_url, packet_url
 
 def evidence_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]:
     org = view.org
-    authors = []
+    authors: list[dict[str, Any]] = []
     for handle in sorted(org.evidence_by_author):
         entries = [e for e in org.evidence_by_author[handle] if view.sees(e)]
         if not entries:

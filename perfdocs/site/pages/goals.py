@@ -56,7 +56,7 @@ def goals_page(view: View) -> Page:
         ]
         return {"g": g, "anchor": anchor("goal", g.id), "owner": owner_name, "krs": krs, "children": kids}
 
-    periods: dict[str, list] = defaultdict(list)
+    periods: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in sorted(roots, key=lambda r: (order.get(r.get("level"), 3), r.id)):
         periods[str(g.get("period"))].append(node(g, frozenset()))
     tree = sorted(periods.items(), reverse=True)

@@ -35,7 +35,8 @@ def home_page(view: View) -> Page:
     readiness = readiness if isinstance(readiness, dict) else {}
     scoring = view.setting("scoring")
     scoring = scoring if isinstance(scoring, dict) else {}
-    weights = scoring.get("weights") if isinstance(scoring.get("weights"), dict) else {}
+    weights = scoring.get("weights")
+    weights = weights if isinstance(weights, dict) else {}
     names = {d.get("id"): d.get("name") for d in view.dimensions}
     rules = None
     if readiness:

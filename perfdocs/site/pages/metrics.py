@@ -17,13 +17,13 @@ from perfdocs.site.view import View, anchor, team_url
 
 def metrics_page(view: View, today: dt.date) -> Page:
     org = view.org
-    users: dict[str, list] = defaultdict(list)
+    users: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for kpi in view.shown(org.kpis):
         if view.sees(org.teams.get(kpi.get("team"))):
             users[str(kpi.get("metric"))].append(
                 {"name": view.team_name(kpi.get("team")), "url": team_url(kpi.get("team"))}
             )
-    metrics = []
+    metrics: list[dict[str, Any]] = []
     for m in sorted(view.shown(org.metrics), key=lambda r: str(r.get("name", r.id)).lower()):
         review = m.get("review") or {}
         last = dates.parse_date(str(review.get("last_reviewed", "")))

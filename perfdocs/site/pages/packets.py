@@ -134,11 +134,11 @@ def packet_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]:
                     {
                         "id": eid,
                         "url": url,
-                        "title": ev.get("title") if url else None,
-                        "date": ev.get("date") if url else None,
+                        "title": ev.get("title") if url and ev else None,
+                        "date": ev.get("date") if url and ev else None,
                     }
                 )
-            cid = claim.get("competency")
+            cid: Any = claim.get("competency")
             claims.append(
                 {
                     "competency": (comps.get(cid) or {}).get("name", cid),

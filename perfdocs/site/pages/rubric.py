@@ -32,7 +32,7 @@ def word_diff(old: str | None, new: str) -> Markup:
     return Markup(" ".join(out))
 
 
-def cell(org: Organisation, track: str, comp: dict, level: str) -> dict[str, Any]:
+def cell(org: Organisation, track: str, comp: dict[str, Any], level: str) -> dict[str, Any]:
     """A competency at a level: its text in force and how it differs from the level below."""
     raw = (comp.get("descriptors") or {}).get(level)
     text = org.descriptor(track, comp["id"], level)
@@ -51,7 +51,7 @@ def cell(org: Organisation, track: str, comp: dict, level: str) -> dict[str, Any
         state = "changed"
     else:
         state = "same"
-    marked = word_diff(below_text, text) if state == "changed" else Markup(escape(text or ""))
+    marked = word_diff(below_text, text) if state == "changed" and text is not None else Markup(escape(text or ""))
     return {
         "level": level,
         "below": below,
@@ -136,11 +136,11 @@ def rubric_pages(view: View) -> Iterator[Page]:
                 }
                 for name in ("scope", "complexity", "consistency")
             ]
-            by_dim: dict[str, list] = defaultdict(list)
+            by_dim: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for row in table["rows"]:
                 c = next(c for c in row["cells"] if c["level"] == lv["id"])
                 by_dim[row["dimension"]].append({**row, "cell": c})
-            counts = defaultdict(int)
+            counts: defaultdict[str, int] = defaultdict(int)
             for rows in by_dim.values():
                 for r in rows:
                     counts[r["cell"]["state"]] += 1

@@ -19,7 +19,7 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
     metric = org.metrics.get(kpi.get("metric"))
     metric = metric if view.sees(metric) else None
     values = [v for v in kpi.get("values") or [] if isinstance(v, dict)]
-    points = [(str(v.get("period")), v.get("value")) for v in values if isinstance(v.get("value"), (int, float))]
+    points = [(str(v.get("period")), v["value"]) for v in values if isinstance(v.get("value"), (int, float))]
     target = (kpi.get("target") or {}).get("value")
     baseline = (kpi.get("baseline") or {}).get("value")
     bands = [
@@ -71,7 +71,7 @@ def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) ->
     latest = next((v for v in reversed(kpis_values(kpi)) if isinstance(v.get("value"), (int, float))), None)
     provenance = latest.get("provenance") if latest and isinstance(latest.get("provenance"), dict) else None
     return {
-        "band": dora.band(current, metric.get("thresholds")) if explained else None,
+        "band": dora.band(current, metric.get("thresholds")) if explained and metric else None,
         "trends": [t.describe() for t in kpis.kpi_trends(view.org, kpi)],
         "formula": explained["formula"] if explained else (metric.get("calculation") if metric else None),
         "config": explained["config"] if explained else {},
@@ -79,12 +79,12 @@ def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) ->
     }
 
 
-def kpis_values(kpi: Record) -> list[dict]:
+def kpis_values(kpi: Record) -> list[dict[str, Any]]:
     values = [v for v in kpi.get("values") or [] if isinstance(v, dict)]
     return sorted(values, key=lambda v: str(v.get("period")))
 
 
-def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[dict]]) -> dict[str, Any]:
+def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The org roll-up: each team's latest value and band of each DORA metric, and its flagged trends."""
     from perfdocs.metrics import dora
 
