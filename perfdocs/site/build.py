@@ -50,8 +50,9 @@ Progress = Callable[[Iterable[Page], int], AbstractContextManager[Iterable[Page]
 Pass one only when it will be shown: the count costs a dry run of the pages."""
 
 
-def build(root: Path, out: Path, audience: str = "public", templates: Path | None = None,
-          progress: Progress | None = None) -> BuildResult:
+def build(
+    root: Path, out: Path, audience: str = "public", templates: Path | None = None, progress: Progress | None = None
+) -> BuildResult:
     """Build the site for `audience` into `out`, replacing it only if everything succeeded.
 
     Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
@@ -66,8 +67,7 @@ def build(root: Path, out: Path, audience: str = "public", templates: Path | Non
         return _build(root, out, audience, templates, progress)
 
 
-def _build(root: Path, out: Path, audience: str, templates: Path | None,
-           progress: Progress | None) -> BuildResult:
+def _build(root: Path, out: Path, audience: str, templates: Path | None, progress: Progress | None) -> BuildResult:
     started = time.perf_counter()
     report = load_valid(root)
     check_target(out, root)
@@ -76,15 +76,25 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
     rels = [t.rel for t in report.org.tracks.values()] + [m.rel for m in report.org.matrices.values()]
     history = rubric_history(root, rels)
     org_name = str(view.setting("name", "Engineering"))
-    base = {"org_name": org_name, "audience": audience, "not_shown": NOT_SHOWN[audience],
-            "nav": NAV, "today": dates.today()}
+    base = {
+        "org_name": org_name,
+        "audience": audience,
+        "not_shown": NOT_SHOWN[audience],
+        "nav": NAV,
+        "today": dates.today(),
+    }
     key = reuse.secret()
     # The site being replaced, if it is ours (check_target refused anything else).
     previous = reuse.read_manifest(out, key) if key and (out / MARKER).is_file() else {}
     writer = SiteWriter(out)
     try:
-        maker = _Maker(renderer, base, writer, previous,
-                       reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None)
+        maker = _Maker(
+            renderer,
+            base,
+            writer,
+            previous,
+            reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None,
+        )
         entries: list[search.Entry] = []
         made: list[tuple[str, reuse.Made]] = []  # paths, not pages: a page is let go once written
         pending = all_pages(view, history, dates.today())
@@ -97,8 +107,9 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
                 entries.extend(page.search)
             pending, progress = [], None
         if progress:  # counting a generator's pages costs a dry run of the pages, without rendering
-            count = len(pending) if isinstance(pending, list) else \
-                sum(1 for _ in all_pages(view, history, dates.today()))
+            count = (
+                len(pending) if isinstance(pending, list) else sum(1 for _ in all_pages(view, history, dates.today()))
+            )
         with progress(pending, count) if progress else nullcontext(pending) as rendering:
             for page in rendering:
                 made.append((page.path, maker.make(page)))
@@ -116,8 +127,9 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None,
         writer.abandon()
         raise
     rendered = sum(1 for _, (_, _, fresh) in made if fresh)
-    return BuildResult(out, audience, len(made), writer.files, time.perf_counter() - started,
-                       rendered, len(made) - rendered)
+    return BuildResult(
+        out, audience, len(made), writer.files, time.perf_counter() - started, rendered, len(made) - rendered
+    )
 
 
 @dataclass
@@ -135,8 +147,12 @@ class _Maker:
     def make(self, page: Page) -> reuse.Made:
         fp = self.prints.page(page) if self.prints is not None else None
         old = self.previous.get(page.path)
-        if fp is not None and old is not None and old[0] == fp and \
-                self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == old[1]):
+        if (
+            fp is not None
+            and old is not None
+            and old[0] == fp
+            and self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == old[1])
+        ):
             return fp, old[1], False
         data = _render(self.renderer, self.base, page).encode("utf-8")
         self.writer.write(page.path, data)
@@ -187,8 +203,9 @@ def _make_share(k: int, progress: Progress | None = None) -> tuple[int, int, int
     return maker.writer.files, maker.writer.bytes, -1, None, made
 
 
-def _make_parallel(pages: list[Page], maker: _Maker, workers: int,
-                   progress: Progress | None = None) -> list[reuse.Made]:
+def _make_parallel(
+    pages: list[Page], maker: _Maker, workers: int, progress: Progress | None = None
+) -> list[reuse.Made]:
     """Make every page over `workers` processes, fingerprinting and reusing included: what
     was made of each, in page order. The first page that fails (in page order, as a
     single process would find it) is raised."""

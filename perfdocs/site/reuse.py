@@ -231,8 +231,12 @@ class Fingerprints:
     def _function(self, fn: types.FunctionType, out: list[str]) -> None:
         """A perfdocs module-level function: its code is part of the code key."""
         module = sys.modules.get(fn.__module__ or "")
-        if (module is None or not fn.__module__.startswith("perfdocs.") or "<" in fn.__qualname__
-                or getattr(module, fn.__qualname__, None) is not fn):
+        if (
+            module is None
+            or not fn.__module__.startswith("perfdocs.")
+            or "<" in fn.__qualname__
+            or getattr(module, fn.__qualname__, None) is not fn
+        ):
             raise Opaque(repr(fn))
         out.append(f"f{fn.__module__}:{fn.__qualname__}")
         self._encode(fn.__defaults__, out)  # the only state a function carries with it
@@ -240,11 +244,21 @@ class Fingerprints:
 
 
 _ENCODERS: dict[type, Any] = {
-    str: Fingerprints._str, int: Fingerprints._plain, float: Fingerprints._plain, bool: Fingerprints._plain,
-    type(None): Fingerprints._plain, dt.date: Fingerprints._plain, dt.datetime: Fingerprints._plain,
-    dt.timedelta: Fingerprints._plain, dict: Fingerprints._dict, list: Fingerprints._list,
-    tuple: Fingerprints._tuple, Markup: Fingerprints._markup, set: Fingerprints._set,
-    frozenset: Fingerprints._set, Record: Fingerprints._record,
+    str: Fingerprints._str,
+    int: Fingerprints._plain,
+    float: Fingerprints._plain,
+    bool: Fingerprints._plain,
+    type(None): Fingerprints._plain,
+    dt.date: Fingerprints._plain,
+    dt.datetime: Fingerprints._plain,
+    dt.timedelta: Fingerprints._plain,
+    dict: Fingerprints._dict,
+    list: Fingerprints._list,
+    tuple: Fingerprints._tuple,
+    Markup: Fingerprints._markup,
+    set: Fingerprints._set,
+    frozenset: Fingerprints._set,
+    Record: Fingerprints._record,
 }
 """Exact types (never subclasses, whose repr or behaviour may differ) and how each is written."""
 
@@ -256,8 +270,14 @@ bytes, whether it was rendered rather than reused)."""
 
 
 def manifest_bytes(pages: dict[str, Entry], key: bytes) -> bytes:
-    body = json.dumps({"format": FORMAT, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
-                      ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+    body = (
+        json.dumps(
+            {"format": FORMAT, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
+            ensure_ascii=True,
+            separators=(",", ":"),
+        ).encode()
+        + b"\n"
+    )
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
 
 
@@ -270,7 +290,8 @@ def read_manifest(site: Path, key: bytes) -> dict[str, Entry]:
         return {}
     mac, _, body = raw.partition(b"\n")
     if len(raw) > MAX_MANIFEST_BYTES or not hmac.compare_digest(
-            mac, hmac.new(key, body, hashlib.sha256).hexdigest().encode()):
+        mac, hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    ):
         return {}
     try:
         stored = json.loads(body)

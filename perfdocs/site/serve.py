@@ -88,9 +88,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class Server:
-    def __init__(self, root: Path, out: Path, audience: str, host: str = "127.0.0.1", port: int = 8000,
-                 log: Callable[[str], None] = print, interval: float = 0.5,
-                 templates: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        out: Path,
+        audience: str,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        log: Callable[[str], None] = print,
+        interval: float = 0.5,
+        templates: Path | None = None,
+    ) -> None:
         self.root, self.out, self.audience = root, out, audience
         self.templates = templates or template_dir()
         self.log = log
@@ -133,8 +141,10 @@ class Server:
             self.log(f"rebuild failed: {err}; still serving the last good site")
             return False
         self.build_id += 1
-        self.log(f"rebuilt {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged) "
-                 f"in {result.seconds:.1f}s")
+        self.log(
+            f"rebuilt {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged) "
+            f"in {result.seconds:.1f}s"
+        )
         return True
 
     def _watch(self) -> None:
