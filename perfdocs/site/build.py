@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -97,15 +98,15 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None, progres
         )
         entries: list[search.Entry] = []
         made: list[tuple[str, reuse.Made]] = []  # paths, not pages: a page is let go once written
-        pending = all_pages(view, history, dates.today())
+        pending: Iterable[Page] = all_pages(view, history, dates.today())
         workers = _workers()
         if workers > 1:
-            pending = list(pending)
-        if workers > 1 and len(pending) >= PARALLEL_MIN_PAGES:
-            made = list(zip((page.path for page in pending), _make_parallel(pending, maker, workers, progress)))
-            for page in pending:
-                entries.extend(page.search)
-            pending, progress = [], None
+            pending = listed = list(pending)
+            if len(listed) >= PARALLEL_MIN_PAGES:
+                made = list(zip((page.path for page in listed), _make_parallel(listed, maker, workers, progress)))
+                for page in listed:
+                    entries.extend(page.search)
+                pending, progress = [], None
         if progress:  # counting a generator's pages costs a dry run of the pages, without rendering
             count = (
                 len(pending) if isinstance(pending, list) else sum(1 for _ in all_pages(view, history, dates.today()))
@@ -139,7 +140,7 @@ class _Maker:
     else rendered."""
 
     renderer: Renderer
-    base: dict
+    base: dict[str, Any]
     writer: SiteWriter
     previous: dict[str, reuse.Entry]
     prints: reuse.Fingerprints | None
@@ -164,7 +165,7 @@ PARALLEL_MIN_PAGES = 400
 ~40 ms; a page ~0.5 ms)."""
 
 
-def _render(renderer: Renderer, base: dict, page: Page) -> str:
+def _render(renderer: Renderer, base: dict[str, Any], page: Page) -> str:
     context = {**base, **page.context, "page": page, "root": "../" * page.path.count("/")}
     try:
         return renderer.render(page.template, context)
@@ -181,7 +182,7 @@ def _workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-_SHARE: tuple | None = None
+_SHARE: tuple[list[Page], _Maker, int] | None = None
 """What forked workers make: set just before the fork, never sent through a pipe."""
 
 
@@ -190,10 +191,11 @@ def _make_share(k: int, progress: Progress | None = None) -> tuple[int, int, int
     the failing page or -1, its error, what it made of each page). The parent's share
     (k = 0) drives the progress bar, if any: the shares are the same size and interleaved,
     so it stands for the whole build."""
+    assert _SHARE is not None  # set by _make_parallel before the fork
     pages, maker, n = _SHARE
     indices = range(k, len(pages), n)
     share = [pages[i] for i in indices]
-    made = []
+    made: list[reuse.Made] = []
     with progress(share, len(share)) if progress else nullcontext(share) as making:
         for i, page in zip(indices, making):
             try:
@@ -224,7 +226,7 @@ def _make_parallel(
     failed = [(r[2], r[3]) for r in results if r[2] >= 0]
     if failed:
         raise PerfdocsError(min(failed)[1])
-    made: list = [None] * len(pages)
+    made: list[Any] = [None] * len(pages)  # every slot is filled: share k holds pages k, k+n, ...
     for k, r in enumerate(results):
         made[k::workers] = r[4]
     return made

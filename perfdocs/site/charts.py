@@ -146,10 +146,10 @@ def trend_chart(chart: Chart) -> Markup:
             )
     index = {label: i for i, (label, _) in enumerate(pts)}
     for n, (period, text) in enumerate(chart.annotations, 1):
-        i = index.get(str(period))
-        if i is None:
+        at = index.get(str(period))
+        if at is None:
             continue
-        cx = x(i)
+        cx = x(at)
         out.append(
             f'<g class="chart-note"><line x1="{cx:.1f}" x2="{cx:.1f}" y1="{top}" '
             f'y2="{top + ph}"/><circle cx="{cx:.1f}" cy="{top + 9}" r="8"/>'

@@ -142,7 +142,7 @@ class Fingerprints:
         # Long texts (bodies) as they are, after their length: repr would escape them.
         out.append(f"s{len(v)}:{v}" if len(v) > 40 else repr(v))
 
-    def _dict(self, v: dict, out: list[str]) -> None:
+    def _dict(self, v: dict[Any, Any], out: list[str]) -> None:
         try:  # plain data all through (a record's, most of a page's): written in C
             out.append("B" + marshal.dumps(v, 2).hex())
             return
@@ -162,7 +162,7 @@ class Fingerprints:
                 encode(x, out)
         out.append("}")
 
-    def _list(self, v: list, out: list[str]) -> None:
+    def _list(self, v: list[Any], out: list[str]) -> None:
         try:
             out.append("B" + marshal.dumps(v, 2).hex())
             return
@@ -183,7 +183,7 @@ class Fingerprints:
             encode(x, out)
         out.append("]")
 
-    def _tuple(self, v: tuple, out: list[str]) -> None:
+    def _tuple(self, v: tuple[Any, ...], out: list[str]) -> None:
         out.append("(")
         for x in v:
             self._encode(x, out)
@@ -192,7 +192,7 @@ class Fingerprints:
     def _markup(self, v: Markup, out: list[str]) -> None:
         out.append("M" + str.__repr__(v))
 
-    def _set(self, v: set | frozenset, out: list[str]) -> None:
+    def _set(self, v: set[Any] | frozenset[Any], out: list[str]) -> None:
         items = []
         for x in v:
             one: list[str] = []

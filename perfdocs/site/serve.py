@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from perfdocs.diagnostics import FORMATS
@@ -56,7 +57,7 @@ def snapshot(*folders: Path) -> frozenset[tuple[str, int, int]]:
 class Handler(http.server.SimpleHTTPRequestHandler):
     server_ref: Server
 
-    def log_message(self, format: str, *args) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def end_headers(self) -> None:
@@ -107,8 +108,8 @@ class Server:
         self.failures = 0
         self._stop = threading.Event()
         self._serving = False
-        handler = type("BoundHandler", (Handler,), {"server_ref": self})
-        handler = functools.partial(handler, directory=str(out))
+        bound = type("BoundHandler", (Handler,), {"server_ref": self})
+        handler = functools.partial(bound, directory=str(out))
         try:
             self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
         except OSError as err:
@@ -119,7 +120,7 @@ class Server:
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
+        host, port = cast("tuple[str, int]", self.httpd.server_address[:2])  # an IP server: (host, port)
         return f"http://{host}:{port}/"
 
     def first_build(self) -> None:

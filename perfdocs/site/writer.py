@@ -160,7 +160,7 @@ class SiteWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _read_regular(path: str) -> bytes | None:
+def _read_regular(path: str | Path) -> bytes | None:
     """A regular file's bytes, never through a symbolic link (nor blocking on a FIFO)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
