@@ -18,10 +18,10 @@ unchanged takes the previous file (hard-linked into the new build) once its byte
 checked against that hash, so a page edited in the published folder is rendered again.
 Rendering being a function of those inputs, the result is the cold build's, byte for byte.
 
-The manifest carries an HMAC, and the fingerprints are keyed, under the local secret of
-the record cache (perfdocs.cache): a manifest committed with a site folder, or crafted,
-is never trusted (the build is then cold), and a published fingerprint tells nothing
-about the records. Without that secret nothing is reused.
+The manifest carries an HMAC, and the fingerprints are keyed, under the local key that
+also seals the record cache (perfdocs/store.py): a manifest committed with a site
+folder, or crafted, is never trusted (the build is then cold), and a published
+fingerprint tells nothing about the records. Without that key nothing is reused.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ _LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdurl", "PyYAML")
 
 
 def secret() -> bytes | None:
-    """The local key (the record cache's), or None when none can be had."""
+    """The local key (perfdocs.store, shared with the record cache), or None when none can be had."""
     from perfdocs import store
 
     return store.key()
