@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 @dataclass(frozen=True)
 class Band:
     """A horizontal threshold band; `low`/`high` of None reach the edge of the chart."""
+
     label: str
     low: float | None = None
     high: float | None = None
@@ -83,8 +84,12 @@ def trend_chart(chart: Chart) -> Markup:
         return left + (pw / 2 if len(pts) == 1 else i * pw / (len(pts) - 1))
 
     title = escape(chart.title)
-    out = [(f'<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-            f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg">')]
+    out = [
+        (
+            f'<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+            f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg">'
+        )
+    ]
     if chart.title:
         out.append(f"<title>{title}</title>")
     for i, band in enumerate(chart.bands):
@@ -93,46 +98,63 @@ def trend_chart(chart: Chart) -> Markup:
         if b_hi <= b_lo:
             continue
         tall = y(b_lo) - y(b_hi)
-        label = (f'<text x="{left + pw - 4}" y="{y(b_hi) + 12:.1f}" text-anchor="end">'
-                 f"{escape(band.label)}</text>") if tall >= 16 else ""
-        out.append(f'<g class="chart-band chart-band-{i % 4}"><rect x="{left}" y="{y(b_hi):.1f}" '
-                   f'width="{pw}" height="{tall:.1f}"><title>{escape(band.label)}</title></rect>{label}</g>')
+        label = (
+            (f'<text x="{left + pw - 4}" y="{y(b_hi) + 12:.1f}" text-anchor="end">{escape(band.label)}</text>')
+            if tall >= 16
+            else ""
+        )
+        out.append(
+            f'<g class="chart-band chart-band-{i % 4}"><rect x="{left}" y="{y(b_hi):.1f}" '
+            f'width="{pw}" height="{tall:.1f}"><title>{escape(band.label)}</title></rect>{label}</g>'
+        )
     for t in ticks:
-        out.append(f'<g class="chart-grid"><line x1="{left}" x2="{left + pw}" y1="{y(t):.1f}" '
-                   f'y2="{y(t):.1f}"/><text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">'
-                   f"{escape(fmt(t))}</text></g>")
+        out.append(
+            f'<g class="chart-grid"><line x1="{left}" x2="{left + pw}" y1="{y(t):.1f}" '
+            f'y2="{y(t):.1f}"/><text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">'
+            f"{escape(fmt(t))}</text></g>"
+        )
     step = max(1, math.ceil(len(pts) / 8))
     last = len(pts) - 1
     for i, (label, _) in enumerate(pts):
         if i == last or (i % step == 0 and last - i >= max(step, 2)):
             edge = "start" if i == 0 and len(pts) > 1 else "end" if i == len(pts) - 1 and i else "middle"
-            out.append(f'<text class="chart-axis" x="{x(i):.1f}" y="{h - bottom + 18}" '
-                       f'text-anchor="{edge}">{escape(label)}</text>')
+            out.append(
+                f'<text class="chart-axis" x="{x(i):.1f}" y="{h - bottom + 18}" '
+                f'text-anchor="{edge}">{escape(label)}</text>'
+            )
     if chart.baseline is not None:
-        out.append(f'<g class="chart-baseline"><line x1="{left}" x2="{left + pw}" '
-                   f'y1="{y(chart.baseline):.1f}" y2="{y(chart.baseline):.1f}"/>'
-                   f'<text x="{left + 4}" y="{y(chart.baseline) - 4:.1f}">baseline '
-                   f"{escape(fmt(chart.baseline))}</text></g>")
+        out.append(
+            f'<g class="chart-baseline"><line x1="{left}" x2="{left + pw}" '
+            f'y1="{y(chart.baseline):.1f}" y2="{y(chart.baseline):.1f}"/>'
+            f'<text x="{left + 4}" y="{y(chart.baseline) - 4:.1f}">baseline '
+            f"{escape(fmt(chart.baseline))}</text></g>"
+        )
     if chart.target is not None:
-        out.append(f'<g class="chart-target"><line x1="{left}" x2="{left + pw}" '
-                   f'y1="{y(chart.target):.1f}" y2="{y(chart.target):.1f}"/>'
-                   f'<text x="{left + 4}" y="{y(chart.target) - 4:.1f}">target '
-                   f"{escape(fmt(chart.target))}</text></g>")
+        out.append(
+            f'<g class="chart-target"><line x1="{left}" x2="{left + pw}" '
+            f'y1="{y(chart.target):.1f}" y2="{y(chart.target):.1f}"/>'
+            f'<text x="{left + 4}" y="{y(chart.target) - 4:.1f}">target '
+            f"{escape(fmt(chart.target))}</text></g>"
+        )
     if pts:
         path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(pts))
         out.append(f'<path class="chart-line" d="{path}"/>')
         for i, (label, v) in enumerate(pts):
-            out.append(f'<circle class="chart-point" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3">'
-                       f"<title>{escape(label)}: {escape(fmt(v))} {escape(chart.unit)}</title></circle>")
+            out.append(
+                f'<circle class="chart-point" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3">'
+                f"<title>{escape(label)}: {escape(fmt(v))} {escape(chart.unit)}</title></circle>"
+            )
     index = {label: i for i, (label, _) in enumerate(pts)}
     for n, (period, text) in enumerate(chart.annotations, 1):
-        i = index.get(str(period))
-        if i is None:
+        at = index.get(str(period))
+        if at is None:
             continue
-        cx = x(i)
-        out.append(f'<g class="chart-note"><line x1="{cx:.1f}" x2="{cx:.1f}" y1="{top}" '
-                   f'y2="{top + ph}"/><circle cx="{cx:.1f}" cy="{top + 9}" r="8"/>'
-                   f'<text x="{cx:.1f}" y="{top + 13}" text-anchor="middle">{n}</text>'
-                   f"<title>{escape(period)}: {escape(text)}</title></g>")
+        cx = x(at)
+        out.append(
+            f'<g class="chart-note"><line x1="{cx:.1f}" x2="{cx:.1f}" y1="{top}" '
+            f'y2="{top + ph}"/><circle cx="{cx:.1f}" cy="{top + 9}" r="8"/>'
+            f'<text x="{cx:.1f}" y="{top + 13}" text-anchor="middle">{n}</text>'
+            f"<title>{escape(period)}: {escape(text)}</title></g>"
+        )
     out.append("</svg>")
     return Markup("".join(out))

@@ -8,7 +8,6 @@ through Markdown with raw HTML turned off and only safe link schemes (bodies).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +52,7 @@ class Renderer:
             auto_reload=False,
         )
         self.md = MarkdownIt("commonmark", {"html": False})
-        self.md.validateLink = safe_link
+        self.md.validateLink = safe_link  # type: ignore[method-assign]  # markdown-it's hook for vetting link targets
         self.env.filters["markdown"] = self.markdown
         self._cache: dict[str, jinja2.Template] = {}
 
@@ -62,7 +61,7 @@ class Renderer:
             return Markup("")
         return Markup(self.md.render(text))
 
-    def add_globals(self, **values: Callable | Any) -> None:
+    def add_globals(self, **values: Any) -> None:
         self.env.globals.update(values)
 
     def render(self, template: str, context: dict[str, Any]) -> str:

@@ -18,10 +18,10 @@ unchanged takes the previous file (hard-linked into the new build) once its byte
 checked against that hash, so a page edited in the published folder is rendered again.
 Rendering being a function of those inputs, the result is the cold build's, byte for byte.
 
-The manifest carries an HMAC, and the fingerprints are keyed, under the local secret of
-the record cache (perfdocs.cache): a manifest committed with a site folder, or crafted,
-is never trusted (the build is then cold), and a published fingerprint tells nothing
-about the records. Without that secret nothing is reused.
+The manifest carries an HMAC, and the fingerprints are keyed, under the local key that
+also seals the record cache (perfdocs/store.py): a manifest committed with a site
+folder, or crafted, is never trusted (the build is then cold), and a published
+fingerprint tells nothing about the records. Without that key nothing is reused.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ _LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdurl", "PyYAML")
 
 
 def secret() -> bytes | None:
-    """The local key (the record cache's), or None when none can be had."""
+    """The local key (perfdocs.store, shared with the record cache), or None when none can be had."""
     from perfdocs import store
 
     return store.key()
@@ -142,7 +142,7 @@ class Fingerprints:
         # Long texts (bodies) as they are, after their length: repr would escape them.
         out.append(f"s{len(v)}:{v}" if len(v) > 40 else repr(v))
 
-    def _dict(self, v: dict, out: list[str]) -> None:
+    def _dict(self, v: dict[Any, Any], out: list[str]) -> None:
         try:  # plain data all through (a record's, most of a page's): written in C
             out.append("B" + marshal.dumps(v, 2).hex())
             return
@@ -162,7 +162,7 @@ class Fingerprints:
                 encode(x, out)
         out.append("}")
 
-    def _list(self, v: list, out: list[str]) -> None:
+    def _list(self, v: list[Any], out: list[str]) -> None:
         try:
             out.append("B" + marshal.dumps(v, 2).hex())
             return
@@ -183,7 +183,7 @@ class Fingerprints:
             encode(x, out)
         out.append("]")
 
-    def _tuple(self, v: tuple, out: list[str]) -> None:
+    def _tuple(self, v: tuple[Any, ...], out: list[str]) -> None:
         out.append("(")
         for x in v:
             self._encode(x, out)
@@ -192,7 +192,7 @@ class Fingerprints:
     def _markup(self, v: Markup, out: list[str]) -> None:
         out.append("M" + str.__repr__(v))
 
-    def _set(self, v: set | frozenset, out: list[str]) -> None:
+    def _set(self, v: set[Any] | frozenset[Any], out: list[str]) -> None:
         items = []
         for x in v:
             one: list[str] = []
@@ -231,8 +231,12 @@ class Fingerprints:
     def _function(self, fn: types.FunctionType, out: list[str]) -> None:
         """A perfdocs module-level function: its code is part of the code key."""
         module = sys.modules.get(fn.__module__ or "")
-        if (module is None or not fn.__module__.startswith("perfdocs.") or "<" in fn.__qualname__
-                or getattr(module, fn.__qualname__, None) is not fn):
+        if (
+            module is None
+            or not fn.__module__.startswith("perfdocs.")
+            or "<" in fn.__qualname__
+            or getattr(module, fn.__qualname__, None) is not fn
+        ):
             raise Opaque(repr(fn))
         out.append(f"f{fn.__module__}:{fn.__qualname__}")
         self._encode(fn.__defaults__, out)  # the only state a function carries with it
@@ -240,11 +244,21 @@ class Fingerprints:
 
 
 _ENCODERS: dict[type, Any] = {
-    str: Fingerprints._str, int: Fingerprints._plain, float: Fingerprints._plain, bool: Fingerprints._plain,
-    type(None): Fingerprints._plain, dt.date: Fingerprints._plain, dt.datetime: Fingerprints._plain,
-    dt.timedelta: Fingerprints._plain, dict: Fingerprints._dict, list: Fingerprints._list,
-    tuple: Fingerprints._tuple, Markup: Fingerprints._markup, set: Fingerprints._set,
-    frozenset: Fingerprints._set, Record: Fingerprints._record,
+    str: Fingerprints._str,
+    int: Fingerprints._plain,
+    float: Fingerprints._plain,
+    bool: Fingerprints._plain,
+    type(None): Fingerprints._plain,
+    dt.date: Fingerprints._plain,
+    dt.datetime: Fingerprints._plain,
+    dt.timedelta: Fingerprints._plain,
+    dict: Fingerprints._dict,
+    list: Fingerprints._list,
+    tuple: Fingerprints._tuple,
+    Markup: Fingerprints._markup,
+    set: Fingerprints._set,
+    frozenset: Fingerprints._set,
+    Record: Fingerprints._record,
 }
 """Exact types (never subclasses, whose repr or behaviour may differ) and how each is written."""
 
@@ -256,8 +270,14 @@ bytes, whether it was rendered rather than reused)."""
 
 
 def manifest_bytes(pages: dict[str, Entry], key: bytes) -> bytes:
-    body = json.dumps({"format": FORMAT, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
-                      ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+    body = (
+        json.dumps(
+            {"format": FORMAT, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
+            ensure_ascii=True,
+            separators=(",", ":"),
+        ).encode()
+        + b"\n"
+    )
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
 
 
@@ -270,7 +290,8 @@ def read_manifest(site: Path, key: bytes) -> dict[str, Entry]:
         return {}
     mac, _, body = raw.partition(b"\n")
     if len(raw) > MAX_MANIFEST_BYTES or not hmac.compare_digest(
-            mac, hmac.new(key, body, hashlib.sha256).hexdigest().encode()):
+        mac, hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    ):
         return {}
     try:
         stored = json.loads(body)

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from perfdocs.diagnostics import FORMATS
@@ -56,7 +57,7 @@ def snapshot(*folders: Path) -> frozenset[tuple[str, int, int]]:
 class Handler(http.server.SimpleHTTPRequestHandler):
     server_ref: Server
 
-    def log_message(self, format: str, *args) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def end_headers(self) -> None:
@@ -88,9 +89,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class Server:
-    def __init__(self, root: Path, out: Path, audience: str, host: str = "127.0.0.1", port: int = 8000,
-                 log: Callable[[str], None] = print, interval: float = 0.5,
-                 templates: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        out: Path,
+        audience: str,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        log: Callable[[str], None] = print,
+        interval: float = 0.5,
+        templates: Path | None = None,
+    ) -> None:
         self.root, self.out, self.audience = root, out, audience
         self.templates = templates or template_dir()
         self.log = log
@@ -99,8 +108,8 @@ class Server:
         self.failures = 0
         self._stop = threading.Event()
         self._serving = False
-        handler = type("BoundHandler", (Handler,), {"server_ref": self})
-        handler = functools.partial(handler, directory=str(out))
+        bound = type("BoundHandler", (Handler,), {"server_ref": self})
+        handler = functools.partial(bound, directory=str(out))
         try:
             self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
         except OSError as err:
@@ -111,7 +120,7 @@ class Server:
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
+        host, port = cast("tuple[str, int]", self.httpd.server_address[:2])  # an IP server: (host, port)
         return f"http://{host}:{port}/"
 
     def first_build(self) -> None:
@@ -133,8 +142,10 @@ class Server:
             self.log(f"rebuild failed: {err}; still serving the last good site")
             return False
         self.build_id += 1
-        self.log(f"rebuilt {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged) "
-                 f"in {result.seconds:.1f}s")
+        self.log(
+            f"rebuilt {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged) "
+            f"in {result.seconds:.1f}s"
+        )
         return True
 
     def _watch(self) -> None:

@@ -27,14 +27,16 @@ def check_target(out: Path, records: Path) -> None:
     """Refuse output folders that are not ours to replace."""
     out_abs, rec_abs = out.resolve(), records.resolve()
     if out_abs == rec_abs or rec_abs.is_relative_to(out_abs) or out_abs.is_relative_to(rec_abs):
-        raise PerfdocsError(f"the output folder {display_path(out)} must be outside the records folder "
-                            f"{display_path(records)}")
+        raise PerfdocsError(
+            f"the output folder {display_path(out)} must be outside the records folder {display_path(records)}"
+        )
     if out.exists() or out.is_symlink():
         if out.is_symlink() or not out.is_dir():
             raise PerfdocsError(f"{display_path(out)} exists and is not a folder; not replacing it")
         if any(out.iterdir()) and not (out / MARKER).is_file():
-            raise PerfdocsError(f"{display_path(out)} is not empty and was not built by perfdocs "
-                                f"(no {MARKER} file); not replacing it")
+            raise PerfdocsError(
+                f"{display_path(out)} is not empty and was not built by perfdocs (no {MARKER} file); not replacing it"
+            )
 
 
 def recover(out: Path) -> None:
@@ -107,8 +109,9 @@ class SiteWriter:
         inside = self._old_dirs.get(parent)
         if inside is None:  # a folder of the old site swapped for a link to elsewhere: not ours
             real = os.path.realpath(self.out)
-            inside = self._old_dirs[parent] = os.path.realpath(os.path.join(self.out, parent)) == \
-                os.path.normpath(os.path.join(real, parent))
+            inside = self._old_dirs[parent] = os.path.realpath(os.path.join(self.out, parent)) == os.path.normpath(
+                os.path.join(real, parent)
+            )
         if not inside:
             return False
         src = os.path.join(self.out, rel)
@@ -137,8 +140,7 @@ class SiteWriter:
 
     def commit(self) -> None:
         """Replace the old site with the new one: two renames, the old one removed last."""
-        (self.tmp / MARKER).write_text("built by perfdocs; this folder is replaced on every build\n",
-                                       encoding="utf-8")
+        (self.tmp / MARKER).write_text("built by perfdocs; this folder is replaced on every build\n", encoding="utf-8")
         os.chmod(self.tmp, 0o755)  # mkdtemp makes it 0700; a static host must read it
         old = None
         if self.out.exists():
@@ -158,7 +160,7 @@ class SiteWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _read_regular(path: str) -> bytes | None:
+def _read_regular(path: str | Path) -> bytes | None:
     """A regular file's bytes, never through a symbolic link (nor blocking on a FIFO)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))

@@ -1,0 +1,245 @@
+"""Building the site: lock, load the valid records, make the pages, reuse or render, swap.
+
+`build` is the one code path: `perfdocs build` calls it once, `perfdocs serve`
+calls it again whenever the records or templates change. A page whose inputs are
+those of the site being replaced is taken from it rather than rendered again
+(perfdocs/site/reuse.py); the output is the same as a cold build's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from perfdocs import dates
+from perfdocs.errors import PerfdocsError
+from perfdocs.lock import output_lock
+from perfdocs.site import reuse, search
+from perfdocs.site.pages import Page, all_pages
+from perfdocs.site.render import Renderer
+from perfdocs.site.rubric_history import rubric_history
+from perfdocs.site.view import NOT_SHOWN, View
+from perfdocs.site.writer import MARKER, SiteWriter, check_target, recover
+from perfdocs.validation import load_valid
+
+__all__ = ["BuildResult", "build"]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    audience: str
+    pages: int
+    files: int
+    seconds: float
+    rendered: int = 0
+    """Pages rendered by this build; the others were reused from the site it replaced."""
+    reused: int = 0
+
+
+Progress = Callable[[Iterable[Page], int], AbstractContextManager[Iterable[Page]]]
+"""Wraps the pages as they are rendered, given how many there will be: the CLI's progress bar.
+Pass one only when it will be shown: the count costs a dry run of the pages."""
+
+
+def build(
+    root: Path, out: Path, audience: str = "public", templates: Path | None = None, progress: Progress | None = None
+) -> BuildResult:
+    """Build the site for `audience` into `out`, replacing it only if everything succeeded.
+
+    Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
+    Two builds into one folder take turns (perfdocs/lock.py).
+    """
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside `out`
+    except OSError as err:
+        raise PerfdocsError(f"cannot create the folder for {out}: {err.strerror or err}") from None
+    with output_lock(out):
+        recover(out)
+        return _build(root, out, audience, templates, progress)
+
+
+def _build(root: Path, out: Path, audience: str, templates: Path | None, progress: Progress | None) -> BuildResult:
+    started = time.perf_counter()
+    report = load_valid(root)
+    check_target(out, root)
+    view = View(report.org, audience)
+    renderer = Renderer(templates)
+    rels = [t.rel for t in report.org.tracks.values()] + [m.rel for m in report.org.matrices.values()]
+    history = rubric_history(root, rels)
+    org_name = str(view.setting("name", "Engineering"))
+    base = {
+        "org_name": org_name,
+        "audience": audience,
+        "not_shown": NOT_SHOWN[audience],
+        "nav": NAV,
+        "today": dates.today(),
+    }
+    key = reuse.secret()
+    # The site being replaced, if it is ours (check_target refused anything else).
+    previous = reuse.read_manifest(out, key) if key and (out / MARKER).is_file() else {}
+    writer = SiteWriter(out)
+    try:
+        maker = _Maker(
+            renderer,
+            base,
+            writer,
+            previous,
+            reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None,
+        )
+        entries: list[search.Entry] = []
+        made: list[tuple[str, reuse.Made]] = []  # paths, not pages: a page is let go once written
+        pending: Iterable[Page] = all_pages(view, history, dates.today())
+        workers = _workers()
+        if workers > 1:
+            pending = listed = list(pending)
+            if len(listed) >= PARALLEL_MIN_PAGES:
+                made = list(zip((page.path for page in listed), _make_parallel(listed, maker, workers, progress)))
+                for page in listed:
+                    entries.extend(page.search)
+                pending, progress = [], None
+        if progress:  # counting a generator's pages costs a dry run of the pages, without rendering
+            count = (
+                len(pending) if isinstance(pending, list) else sum(1 for _ in all_pages(view, history, dates.today()))
+            )
+        with progress(pending, count) if progress else nullcontext(pending) as rendering:
+            for page in rendering:
+                made.append((page.path, maker.make(page)))
+                entries.extend(page.search)
+        writer.write("static/search-index.js", search.index_script(entries))
+        static = renderer.templates / "static"
+        for src in sorted(static.rglob("*")) if static.is_dir() else ():
+            if src.is_file() and not src.name.startswith("."):
+                writer.copy(src, "static/" + src.relative_to(static).as_posix())
+        if key:
+            manifest = {path: (fp, digest) for path, (fp, digest, _) in made if fp is not None}
+            writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key))
+        writer.commit()
+    except BaseException:
+        writer.abandon()
+        raise
+    rendered = sum(1 for _, (_, _, fresh) in made if fresh)
+    return BuildResult(
+        out, audience, len(made), writer.files, time.perf_counter() - started, rendered, len(made) - rendered
+    )
+
+
+@dataclass
+class _Maker:
+    """Puts each page into the new site: taken from the site it replaces when its inputs
+    are those it was rendered from there (and the file still holds what was rendered),
+    else rendered."""
+
+    renderer: Renderer
+    base: dict[str, Any]
+    writer: SiteWriter
+    previous: dict[str, reuse.Entry]
+    prints: reuse.Fingerprints | None
+
+    def make(self, page: Page) -> reuse.Made:
+        fp = self.prints.page(page) if self.prints is not None else None
+        old = self.previous.get(page.path)
+        if (
+            fp is not None
+            and old is not None
+            and old[0] == fp
+            and self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == old[1])
+        ):
+            return fp, old[1], False
+        data = _render(self.renderer, self.base, page).encode("utf-8")
+        self.writer.write(page.path, data)
+        return fp, reuse.output_digest(data), True
+
+
+PARALLEL_MIN_PAGES = 400
+"""From this many pages on, rendering is spread over the CPU cores (forking a worker costs
+~40 ms; a page ~0.5 ms)."""
+
+
+def _render(renderer: Renderer, base: dict[str, Any], page: Page) -> str:
+    context = {**base, **page.context, "page": page, "root": "../" * page.path.count("/")}
+    try:
+        return renderer.render(page.template, context)
+    except jinja2.TemplateError as err:
+        where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
+        raise PerfdocsError(f"template {page.template} failed for {page.path}: {where}{err}") from err
+
+
+def _workers() -> int:
+    """Processes to render with: one per core, but never by forking a threaded process
+    (`perfdocs serve` runs its server in a thread)."""
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+_SHARE: tuple[list[Page], _Maker, int] | None = None
+"""What forked workers make: set just before the fork, never sent through a pipe."""
+
+
+def _make_share(k: int, progress: Progress | None = None) -> tuple[int, int, int, str | None, list[reuse.Made]]:
+    """Worker k makes pages k, k+n, k+2n, ... until one fails: (files, bytes, index of
+    the failing page or -1, its error, what it made of each page). The parent's share
+    (k = 0) drives the progress bar, if any: the shares are the same size and interleaved,
+    so it stands for the whole build."""
+    assert _SHARE is not None  # set by _make_parallel before the fork
+    pages, maker, n = _SHARE
+    indices = range(k, len(pages), n)
+    share = [pages[i] for i in indices]
+    made: list[reuse.Made] = []
+    with progress(share, len(share)) if progress else nullcontext(share) as making:
+        for i, page in zip(indices, making):
+            try:
+                made.append(maker.make(page))
+            except PerfdocsError as err:
+                return maker.writer.files, maker.writer.bytes, i, str(err), made
+    return maker.writer.files, maker.writer.bytes, -1, None, made
+
+
+def _make_parallel(
+    pages: list[Page], maker: _Maker, workers: int, progress: Progress | None = None
+) -> list[reuse.Made]:
+    """Make every page over `workers` processes, fingerprinting and reusing included: what
+    was made of each, in page order. The first page that fails (in page order, as a
+    single process would find it) is raised."""
+    global _SHARE
+    writer = maker.writer
+    files, size = writer.files, writer.bytes
+    _SHARE = (pages, maker, workers)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            others = pool.map_async(_make_share, range(1, workers))
+            results = [_make_share(0, progress), *others.get()]
+    finally:
+        _SHARE = None
+    writer.files = files + sum(r[0] - files for r in results)
+    writer.bytes = size + sum(r[1] - size for r in results)
+    failed = [(r[2], r[3]) for r in results if r[2] >= 0]
+    if failed:
+        raise PerfdocsError(min(failed)[1])
+    made: list[Any] = [None] * len(pages)  # every slot is filled: share k holds pages k, k+n, ...
+    for k, r in enumerate(results):
+        made[k::workers] = r[4]
+    return made
+
+
+NAV = [
+    ("home", "Home", "index.html"),
+    ("rubric", "Rubric", "rubric/index.html"),
+    ("history", "History", "rubric/history.html"),
+    ("packets", "Packets", "packets/index.html"),
+    ("evidence", "Evidence", "evidence/index.html"),
+    ("metrics", "Metrics", "metrics/index.html"),
+    ("teams", "Dashboards", "teams/index.html"),
+    ("goals", "Goals", "goals/index.html"),
+    ("search", "Search", "search.html"),
+]

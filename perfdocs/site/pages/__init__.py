@@ -1,0 +1,66 @@
+"""Pages: the organisation, as one audience may see it, turned into the site's pages.
+
+Each family of pages has its module (home, rubric, packets, evidence, postmortems,
+metrics, teams, goals, calibration), which turns the `View` (perfdocs/site/view.py)
+into `Page`s of plain view data for the templates: a record the audience may not see
+is neither rendered nor linked to. `all_pages` lists them in the site's order. Pages
+are produced lazily, one at a time, so a site of any size is built in constant memory
+per page; no page lists the whole site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+from perfdocs.site.pages.calibration import calibration_pages
+from perfdocs.site.pages.evidence import evidence_pages
+from perfdocs.site.pages.goals import goals_page
+from perfdocs.site.pages.home import home_page
+from perfdocs.site.pages.metrics import metrics_page
+from perfdocs.site.pages.packets import packet_pages
+from perfdocs.site.pages.page import Page
+from perfdocs.site.pages.postmortems import postmortem_pages
+from perfdocs.site.pages.rubric import history_page, rubric_pages
+from perfdocs.site.pages.teams import team_pages
+from perfdocs.site.rubric_history import Change
+from perfdocs.site.view import NOT_SHOWN, View
+
+__all__ = [
+    "NOT_SHOWN",
+    "Page",
+    "View",
+    "all_pages",
+    "calibration_pages",
+    "evidence_pages",
+    "goals_page",
+    "history_page",
+    "home_page",
+    "metrics_page",
+    "packet_pages",
+    "postmortem_pages",
+    "rubric_pages",
+    "team_pages",
+]
+
+
+def all_pages(view: View, history: list[Change] | None, today: dt.date) -> Iterator[Page]:
+    """Every page of the site, in a stable order."""
+    cited_by: dict[str, list[str]] = defaultdict(list)
+    for p in view.org.packets.values():
+        for claim in p.get("claims") or []:
+            for eid in (claim.get("evidence") or []) if isinstance(claim, dict) else []:
+                if isinstance(eid, str) and p.id not in cited_by[eid]:
+                    cited_by[eid].append(p.id)
+    yield home_page(view)
+    yield from rubric_pages(view)
+    yield history_page(view, history)
+    yield from packet_pages(view, cited_by)
+    yield from evidence_pages(view, cited_by)
+    yield from postmortem_pages(view)
+    yield metrics_page(view, today)
+    yield from team_pages(view)
+    yield goals_page(view)
+    yield from calibration_pages(view)
+    yield Page("search.html", "search.html.j2", "Search", "search", {}, [])

@@ -1,0 +1,173 @@
+"""The team dashboards: the DORA roll-up of every team, and each team's page with a panel
+per KPI (trend chart, target, band, flagged trends and the formula behind the figures)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from perfdocs.records.load import Record
+from perfdocs.site import search
+from perfdocs.site.charts import Band, Chart, fmt, trend_chart
+from perfdocs.site.pages.page import Page
+from perfdocs.site.view import View, anchor, team_url
+
+
+def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
+    org = view.org
+    metric = org.metrics.get(kpi.get("metric"))
+    metric = metric if view.sees(metric) else None
+    values = [v for v in kpi.get("values") or [] if isinstance(v, dict)]
+    points = [(str(v.get("period")), v["value"]) for v in values if isinstance(v.get("value"), (int, float))]
+    target = (kpi.get("target") or {}).get("value")
+    baseline = (kpi.get("baseline") or {}).get("value")
+    bands = [
+        Band(str(t.get("label")), t.get("min"), t.get("max"))
+        for t in (metric.get("thresholds") or [] if metric else [])
+        if isinstance(t, dict)
+    ]
+    notes = [(str(a.get("period")), str(a.get("text"))) for a in kpi.get("annotations") or [] if isinstance(a, dict)]
+    name = str(metric.get("name")) if metric else str(kpi.get("metric"))
+    unit = str(metric.get("unit", "")) if metric else ""
+    direction = metric.get("direction") if metric else None
+    current = points[-1][1] if points else None
+    on_target = None
+    if current is not None and target is not None and direction in ("higher-is-better", "lower-is-better"):
+        on_target = current >= target if direction == "higher-is-better" else current <= target
+    chart = trend_chart(
+        Chart(
+            points, title=f"{name}: trend", unit=unit, target=target, baseline=baseline, bands=bands, annotations=notes
+        )
+    )
+    return {
+        "kpi": kpi,
+        "name": name,
+        "unit": unit,
+        "metric_url": view.link("metric", kpi.get("metric")),
+        "direction": direction,
+        "current": current,
+        "current_period": points[-1][0] if points else None,
+        "target": target,
+        "target_by": (kpi.get("target") or {}).get("by"),
+        "baseline": baseline,
+        "on_target": on_target,
+        "chart": chart,
+        "points": points,
+        "notes": notes,
+        "fmt": fmt,
+        "core": bool(kpi.get("core")),
+        "anchor": anchor("kpi", kpi.id),
+        **kpi_signals(view, kpi, metric, current),
+    }
+
+
+def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) -> dict[str, Any]:
+    """The DORA band, flagged trends, and the formula (with its configuration and where the
+    latest value came from) shown beside a KPI's figures."""
+    from perfdocs.metrics import dora, kpis
+
+    explained = dora.explain(view.org, metric, view.org.teams.get(kpi.get("team"))) if metric else None
+    latest = next((v for v in reversed(kpis_values(kpi)) if isinstance(v.get("value"), (int, float))), None)
+    provenance = latest.get("provenance") if latest and isinstance(latest.get("provenance"), dict) else None
+    return {
+        "band": dora.band(current, metric.get("thresholds")) if explained and metric else None,
+        "trends": [t.describe() for t in kpis.kpi_trends(view.org, kpi)],
+        "formula": explained["formula"] if explained else (metric.get("calculation") if metric else None),
+        "config": explained["config"] if explained else {},
+        "provenance": provenance,
+    }
+
+
+def kpis_values(kpi: Record) -> list[dict[str, Any]]:
+    values = [v for v in kpi.get("values") or [] if isinstance(v, dict)]
+    return sorted(values, key=lambda v: str(v.get("period")))
+
+
+def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The org roll-up: each team's latest value and band of each DORA metric, and its flagged trends."""
+    from perfdocs.metrics import dora
+
+    metrics = dora.dora_metrics(view.org)
+    columns = [
+        {"key": k, "name": dora.NAMES[k], "id": metrics[k].id, "unit": str(metrics[k].get("unit", ""))}
+        for k in dora.KEYS
+        if k in metrics and view.sees(metrics[k])
+    ]
+    rows = []
+    for t in teams:
+        cells = []
+        for c in columns:
+            panel = next((p for p in panels_by_team.get(t.id, []) if p["kpi"].get("metric") == c["id"]), None)
+            cells.append(
+                {
+                    "value": panel["current"],
+                    "period": panel["current_period"],
+                    "band": panel["band"],
+                    "url": f"{team_url(t.id)}#{panel['anchor']}",
+                }
+                if panel and panel["current"] is not None
+                else None
+            )
+        trends = sum(len(p["trends"]) for p in panels_by_team.get(t.id, []))
+        rows.append({"name": t.get("name", t.id), "url": team_url(t.id), "cells": cells, "trends": trends})
+    flagged = [
+        {"team": t.get("name", t.id), "kpi": p["name"], "url": f"{team_url(t.id)}#{p['anchor']}", "text": text}
+        for t in teams
+        for p in panels_by_team.get(t.id, [])
+        for text in p["trends"]
+    ]
+    return {"columns": columns, "rows": rows, "fmt": fmt, "flagged": flagged}
+
+
+def team_pages(view: View) -> Iterator[Page]:
+    org = view.org
+    teams = sorted(view.shown(org.teams), key=lambda r: str(r.get("name", r.id)).lower())
+    kpis_by_team: dict[str, list[Record]] = defaultdict(list)
+    for kpi in view.shown(org.kpis):
+        kpis_by_team[str(kpi.get("team"))].append(kpi)
+    listing = [
+        {
+            "id": t.id,
+            "name": t.get("name", t.id),
+            "url": team_url(t.id),
+            "mission": t.get("mission"),
+            "kpis": len(kpis_by_team.get(t.id, [])),
+        }
+        for t in teams
+    ]
+    panels_by_team = {
+        t.id: [kpi_panel(view, k) for k in sorted(kpis_by_team.get(t.id, []), key=lambda k: (not k.get("core"), k.id))]
+        for t in teams
+    }
+    yield Page(
+        "teams/index.html",
+        "teams.html.j2",
+        "Team dashboards",
+        "teams",
+        {"teams": listing, "rollup": dora_rollup(view, teams, panels_by_team)},
+        [search.entry("teams/index.html", "Team dashboards", "Teams")],
+    )
+    for t in teams:
+        panels = panels_by_team[t.id]
+        yield Page(
+            team_url(t.id),
+            "team.html.j2",
+            f"{t.get('name', t.id)} dashboard",
+            "teams",
+            {
+                "team": t,
+                "members": [view.person(h) for h in t.get("members") or []],
+                "manager": view.person(t.get("manager")) if t.get("manager") else None,
+                "panels": panels,
+            },
+            [
+                search.entry(
+                    team_url(t.id),
+                    f"{t.get('name', t.id)} dashboard",
+                    "Team",
+                    t.get("mission"),
+                    *(p["name"] for p in panels),
+                )
+            ],
+        )
