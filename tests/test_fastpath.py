@@ -9,7 +9,6 @@ positions included, and so must the parallel loader.
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import shutil
@@ -198,9 +197,8 @@ def _tree(folder) -> dict:
 
 def _build(records: str, out: str, workers: str, templates: str = "") -> dict:
     """Builds the site rendering over `workers` processes: its counts, or the error."""
+    import perfdocs.site.builder as site
     from perfdocs.errors import PerfdocsError
-
-    site = importlib.import_module("perfdocs.site.build")  # the module: perfdocs.site.build is the function
 
     assert threading.active_count() == 1
     site.PARALLEL_MIN_PAGES = 1
@@ -241,7 +239,7 @@ def _build_with_progress(records: str, out: str) -> dict:
     """A parallel build given a progress bar: what the bar was told and shown."""
     from contextlib import contextmanager
 
-    site = importlib.import_module("perfdocs.site.build")  # the module: perfdocs.site.build is the function
+    import perfdocs.site.builder as site
 
     assert threading.active_count() == 1
     site.PARALLEL_MIN_PAGES = 1

@@ -210,10 +210,9 @@ def test_no_internal_or_private_record_reaches_a_public_rebuild_over_an_internal
 
 def _rebuilds(records: str, folder: str) -> dict:
     """Builds over 2 processes and over 1, cold then after an edit: what each rendered."""
-    import importlib
     import threading
 
-    site = importlib.import_module("perfdocs.site.build")  # the module: perfdocs.site.build is the function
+    import perfdocs.site.builder as site
 
     assert threading.active_count() == 1  # else the build would not fork, and this compares nothing
     root, out = Path(records), Path(folder)

@@ -2,7 +2,7 @@
 
 The pipeline, in the order a build runs it:
 
-- `build.py`: the one code path (`build`): lock the output folder, load the valid
+- `builder.py`: the one code path (`build`): lock the output folder, load the valid
   organisation, make the pages, reuse or render each one, write, swap.
 - `view.py`: `View`, the organisation as one audience may see it, and where each page goes.
 - `pages/`: the pages themselves, one module per family, as plain view data.
@@ -14,6 +14,6 @@ The pipeline, in the order a build runs it:
 
 from __future__ import annotations
 
-from perfdocs.site.build import BuildResult, build
+from perfdocs.site.builder import BuildResult, build
 
 __all__ = ["BuildResult", "build"]

@@ -1,6 +1,6 @@
 """A page of the site: where it goes, the template that renders it, its view data and
 its search entries. The page families (the modules beside this one) make pages; the
-build (perfdocs/site/build.py) fingerprints, renders and writes them."""
+build (perfdocs/site/builder.py) fingerprints, renders and writes them."""
 
 from __future__ import annotations
 
