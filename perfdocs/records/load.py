@@ -1,7 +1,9 @@
-"""Records: walk a records folder, parse every file, and give each record its kind and id.
+"""Loading: walk a records folder, parse every file, and give each record its kind and id.
 
-A record knows its source file and can point at any of its keys or values, so every
-later stage reports problems at an exact `path:line:col`.
+Files are parsed by `perfdocs.records.parse` (in parallel for a large folder), or taken
+from `perfdocs.records.cache` when their content is unchanged. Each becomes a
+`perfdocs.records.model.Record`, which knows its source file and can point at any of its
+keys or values, so every later stage reports problems at an exact `path:line:col`.
 """
 
 from __future__ import annotations
@@ -14,60 +16,19 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from perfdocs.diagnostics import ERROR, Diagnostic, display_path
+from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
-from perfdocs.records.parse import RECORD_SUFFIXES, Document, load_file
+from perfdocs.records.model import Document
+from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
+from perfdocs.records.parse import RECORD_SUFFIXES, load_file
 from perfdocs.records.schemas import KINDS
 from perfdocs.text import did_you_mean
 
 PERSON_KINDS = ("evidence", "goal", "review", "packet")
 """Kinds that may live in a person's folder, where their id comes from their path."""
 IGNORED_NAMES = {"README.md", "CODEOWNERS"}
-
-
-@dataclass
-class Record:
-    doc: Document
-    rel: str
-    """Path relative to the records root, with '/' separators."""
-    kind: str
-    id: str
-    owner: str | None = None
-    """The handle whose folder (people/<handle>/) holds the record."""
-    visibility: str = "private"
-    """Effective visibility, filled in by the organisation graph."""
-    schema_ok: bool = False
-    """True when the compiled validator passed the record, so jsonschema need not explain it."""
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self.doc.data
-
-    @property
-    def body(self) -> str | None:
-        return self.doc.body
-
-    @property
-    def display(self) -> str:
-        return self.doc.display
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.doc.data.get(key, default)
-
-    def diag(
-        self,
-        rule: str,
-        message: str,
-        path: tuple = (),
-        key: bool = False,
-        severity: str = ERROR,
-        hint: str | None = None,
-    ) -> Diagnostic:
-        line, col = self.doc.at(path, key)
-        return Diagnostic(self.display, line, col, rule, message, severity, hint)
 
 
 @dataclass
@@ -305,7 +266,7 @@ def _parsed(
     root: Path, files: list[tuple[Path, str]], rels: list[str], fast: bool, workers: int | None
 ) -> list[tuple[Document, bool]]:
     """(Document, schema_ok) of every file, in order: from the cache where the content is
-    unchanged (see perfdocs.cache), parsed otherwise."""
+    unchanged (see perfdocs.records.cache), parsed otherwise."""
     store = cache.RecordCache(root) if fast and cache.wanted(len(files)) else None
     if store is None:
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
