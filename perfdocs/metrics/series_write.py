@@ -15,15 +15,10 @@ from typing import Any
 
 import yaml
 
-from perfdocs.diagnostics import display_path
+from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
-from perfdocs.records.parse import load_text
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+from perfdocs.records.parse import compose, load_text
 
 
 @dataclass
@@ -89,7 +84,9 @@ def upsert_values(text: str, items: list[dict], force: bool = False, change: Ser
     changed; a hand-entered value is kept unless `force`.
     """
     change = change or SeriesChange("", "")
-    root = yaml.compose(text, Loader=_Loader)
+    root = compose(text, change.path or "series.yaml", marks="line")
+    if isinstance(root, Diagnostic):  # beyond the loader's limits, or not YAML: never expanded
+        raise PerfdocsError(f"{root.text()}; the series was not written")
     data = load_text(text, Path("series.yaml"), markdown=False).data
     values = _key_node(root, "values")
     lines = text.splitlines(keepends=True)

@@ -312,7 +312,9 @@ def _expansion_limit(root: yaml.Node) -> _Limit | None:
     return None
 
 
-def compose(text: str, display: str, *, marks: Literal["char", "line"] = "line") -> yaml.Node | None | Diagnostic:
+def compose(
+    text: str, display: str, *, marks: Literal["char", "line"] = "line", line_offset: int = 0
+) -> yaml.Node | None | Diagnostic:
     """The node tree of a YAML text, with the position of every node, for the writers that
     edit a file's text in place (link resolutions, KPI values); None for an empty text.
 
@@ -324,12 +326,13 @@ def compose(text: str, display: str, *, marks: Literal["char", "line"] = "line")
 
     `marks="char"`: mark indexes count characters, for edits by offset into `text`
     (pure-Python composer). `marks="line"`: only lines and columns are used (libyaml's
-    composer, ten times faster).
+    composer, ten times faster). `line_offset`: lines of the file before `text` (1 for a
+    Markdown file's front matter), for the Diagnostic's line; the marks count from `text`.
     """
     if len(text) > MAX_YAML_CHARS:
         return Diagnostic(
             display,
-            1,
+            1 + line_offset,
             1,
             "file/too-large",
             f"the YAML is longer than {MAX_YAML_CHARS:,} characters; records are refused beyond that",
@@ -338,19 +341,19 @@ def compose(text: str, display: str, *, marks: Literal["char", "line"] = "line")
         # Every text is walked event by event (not only those _too_deep suspects): the
         # pure-Python composer recurses once per level and would overflow on '- - - ...'.
         if _nesting_depth(text) > MAX_DEPTH:
-            return Diagnostic(display, 1, 1, "yaml/too-deep", _TOO_DEEP)
+            return Diagnostic(display, 1 + line_offset, 1, "yaml/too-deep", _TOO_DEEP)
         loader = (_CharLoader if marks == "char" else _FastLoader)(text)
         try:
             root: yaml.Node | None = loader.get_single_node()
         finally:
             loader.dispose()
     except yaml.YAMLError as err:
-        return _yaml_diag(display, err, 0, text)
+        return _yaml_diag(display, err, line_offset, text)
     if root is None:
         return None
     limit = _expansion_limit(root)
     if limit is not None:
-        return _Builder(display, 0).diag(limit.node, limit.rule, limit.message)
+        return _Builder(display, line_offset).diag(limit.node, limit.rule, limit.message)
     return root
 
 
