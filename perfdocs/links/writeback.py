@@ -40,7 +40,7 @@ def _scalar(value: Any) -> str:
     return text.removesuffix("\n").removesuffix("\n...").rstrip("\n")
 
 
-def _block(mapping: dict, indent: int, nl: str) -> str:
+def _block(mapping: dict[str, Any], indent: int, nl: str) -> str:
     """`mapping` as block YAML lines (no trailing newline), each indented `indent` spaces."""
     pad = " " * indent
     lines = []
@@ -91,17 +91,18 @@ def _yaml_span(text: str, markdown: bool) -> tuple[int, int]:
         pos = end + 1
 
 
-def _unchanged(old: Any, new: dict) -> bool:
+def _unchanged(old: Any, new: dict[str, Any]) -> bool:
     if not isinstance(old, dict):
         return False
 
-    def strip(d):
+    def strip(d: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in d.items() if k != "verified_at"}
 
-    return strip(old) == strip(new)
+    same: bool = strip(old) == strip(new)
+    return same
 
 
-def rewrite(text: str, resolutions: dict[int, dict], markdown: bool = True, display: str = "evidence") -> str:
+def rewrite(text: str, resolutions: dict[int, dict[str, Any]], markdown: bool = True, display: str = "evidence") -> str:
     """The text with each `links[i]` carrying `resolved: resolutions[i]`. A text beyond the
     loader's limits (or not YAML) is refused with a PerfdocsError naming `display`."""
     bom = _BOM if text.startswith(_BOM) else ""
@@ -163,7 +164,7 @@ def rewrite(text: str, resolutions: dict[int, dict], markdown: bool = True, disp
     return bom + body[:start] + yaml_text + body[stop:]
 
 
-def write(path: Path, resolutions: dict[int, dict]) -> bool:
+def write(path: Path, resolutions: dict[int, dict[str, Any]]) -> bool:
     """Record the resolutions in an evidence file; True if the file changed."""
     text = path.read_bytes().decode("utf-8")
     new = rewrite(text, resolutions, markdown=path.suffix == ".md", display=display_path(path))

@@ -13,9 +13,10 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
@@ -194,7 +195,11 @@ PARALLEL_MIN_FILES = 2000
 ~40 ms to start and its results must be sent back, so a small folder is parsed in-process)."""
 
 
-def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, tuple | None]:
+Found = tuple[cache.Signature, bytes] | None
+"""A file's signature and content hash (cache.fingerprint), when the cache wants them."""
+
+
+def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
     found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
     doc = load_file(path, display)
     data = doc.data
@@ -203,7 +208,7 @@ def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Documen
     return doc, ok, found
 
 
-def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple]:
+def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
     """A worker's share: the parsed fields of each Document (the parent knows the paths)."""
     gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
     out = []
@@ -220,7 +225,7 @@ _PARENT_FIELDS = frozenset({"path", "display", "positions"})
 
 def _parse_all(
     files: list[tuple[Path, str]], fast: bool, workers: int | None, hashing: bool = False
-) -> Iterator[tuple[Document, bool, tuple | None]]:
+) -> Iterator[tuple[Document, bool, Found]]:
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if (
@@ -247,7 +252,7 @@ def _parse_all(
             yield doc, ok, found
 
 
-def _displayer(base: Path):
+def _displayer(base: Path) -> Callable[[str], str]:
     """display_path(base / rel) as a function of rel, without a path computation per file
     when the folder is below the working folder (rel is plain names joined by '/')."""
     prefix = display_path(base)
@@ -270,7 +275,7 @@ def _parsed(
     store = cache.RecordCache(root) if fast and cache.wanted(len(files)) else None
     if store is None:
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
-    out: list = [store.lookup(rel, path, display) for rel, (path, display) in zip(rels, files)]
+    out: list[Any] = [store.lookup(rel, path, display) for rel, (path, display) in zip(rels, files)]
     missing = [i for i, hit in enumerate(out) if hit is None]
     parsed = _parse_all([files[i] for i in missing], fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):

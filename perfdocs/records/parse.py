@@ -35,9 +35,9 @@ from perfdocs.records.model import Document as Document  # re-exported: its impo
 from perfdocs.records.model import Positions as Positions  # re-exported: its importers predate model.py
 
 try:  # libyaml's C parser; the pure-Python one is ten times slower but equivalent
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 10_000_000
 """A file larger than this is refused unread (the largest real record is a few KB; a
@@ -82,7 +82,7 @@ class _FastLoader(_Loader):
                 return _STR
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
-                tag = _Loader.resolve(self, kind, value, implicit)
+                tag = _Loader.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]  # untyped in the stubs
                 if len(value) <= 64 and len(_PLAIN_TAGS) < 50_000:
                     _PLAIN_TAGS[value] = tag
             return tag
