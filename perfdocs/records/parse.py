@@ -11,10 +11,10 @@ Positions are not kept for every value: a record that needs one (because it has 
 problem to report) composes its YAML again, lazily, through `Document.positions`
 (the data model, Document and Positions, is in `perfdocs.records.model`).
 
-This is the only module that reads YAML. Besides records (`load_text`, `load_file`,
-used by `perfdocs.records.load`, and by the rubric history for past versions), it
-gives the writers that edit a file's text in place the node tree they need
-(`compose`), after the same limits.
+This is the only module that reads YAML (tests/unit/test_one_yaml_reader.py holds it):
+`load_file` and `load_text` for a record's file or text, wherever the text comes from
+(a file, or a past version of one in git), and `compose` for the writers that edit a
+file's text in place and need its node tree, after the same limits.
 """
 
 from __future__ import annotations
