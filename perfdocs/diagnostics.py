@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def sort_key(d: Diagnostic) -> tuple:
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
     return (d.path, d.line, d.col, d.rule, d.message)
 
 
@@ -92,4 +92,4 @@ def format_github(diagnostics: list[Diagnostic]) -> str:
     return "".join(out)
 
 
-FORMATS = {"text": format_text, "json": format_json, "github": format_github}
+FORMATS: dict[str, Callable[..., str]] = {"text": format_text, "json": format_json, "github": format_github}

@@ -23,7 +23,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from perfdocs.diagnostics import display_path
@@ -136,11 +136,11 @@ def exclusive(path: Path, what: str, timeout: float | None = None) -> Iterator[P
         os.close(fd)
 
 
-def records_lock(root: Path, timeout: float | None = None):
+def records_lock(root: Path, timeout: float | None = None) -> AbstractContextManager[Path]:
     """The lock of a records folder, held by commands that write records."""
     return exclusive(records_lock_path(root), f"records in {display_path(root)}", timeout)
 
 
-def output_lock(out: Path, timeout: float | None = None):
+def output_lock(out: Path, timeout: float | None = None) -> AbstractContextManager[Path]:
     """The lock of an output folder, held while it is built and swapped in."""
     return exclusive(output_lock_path(out), f"the output folder {display_path(out)}", timeout)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from perfdocs import resources, rules
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
-from perfdocs.errors import PerfdocsError
+from perfdocs.errors import InvalidRecords, PerfdocsError
 from perfdocs.records import organisation, schemas
 from perfdocs.records.load import Record, find_root, load_records
 from perfdocs.records.organisation import Organisation
@@ -174,14 +174,6 @@ def load_valid(root: Path) -> Report:
     if report.errors:
         raise InvalidRecords(report)
     return report
-
-
-class InvalidRecords(Exception):
-    """Raised by `load_valid`; the CLI prints the diagnostics and exits 1."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"{report.errors} error(s) in the records")
-        self.report = report
 
 
 __all__ = ["ERROR", "InvalidRecords", "Report", "load_valid", "resolve_root", "validate"]

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from test_dora import org, tag  # noqa: F401  (the shared repository story and its fixture)
 
-from perfdocs.metrics import kpis
+from perfdocs.metrics import kpis, series_write
 
 from conftest import edit
 
@@ -184,7 +184,7 @@ def test_a_series_kept_by_another_granularity_is_not_written(org, cli):  # noqa:
 
 def test_upsert_into_an_empty_flow_list():
     text = "kind: kpi\nid: x\nteam: t\nmetric: m\nvalues: []\nvisibility: public\n"
-    out = kpis.upsert_values(text, [{"period": "2026-01", "value": 2, "provenance": {"source": "git"}}])
+    out = series_write.upsert_values(text, [{"period": "2026-01", "value": 2, "provenance": {"source": "git"}}])
     assert out == (
         "kind: kpi\nid: x\nteam: t\nmetric: m\nvalues:\n  - period: 2026-01\n    value: 2\n"
         "    provenance:\n      source: git\nvisibility: public\n"

@@ -11,7 +11,9 @@ by editing the file's text at the positions the YAML parser reports, never by
 dumping the data again: comments, quoting, key order, the Markdown body and line
 endings all stay exactly as they were. Writing is atomic, and a link whose recorded
 resolution is unchanged (apart from when it was verified) is left alone, so running
-it twice changes nothing.
+it twice changes nothing. The positions come from `perfdocs.records.parse.compose`,
+which holds the file to the loader's limits first: a file beyond them is refused and
+left as it was.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from typing import Any
 
 import yaml
 
+from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write
-from perfdocs.records.parse import load_text
+from perfdocs.records.parse import compose, load_text
 
 _BOM = "\ufeff"
 
@@ -37,7 +40,7 @@ def _scalar(value: Any) -> str:
     return text.removesuffix("\n").removesuffix("\n...").rstrip("\n")
 
 
-def _block(mapping: dict, indent: int, nl: str) -> str:
+def _block(mapping: dict[str, Any], indent: int, nl: str) -> str:
     """`mapping` as block YAML lines (no trailing newline), each indented `indent` spaces."""
     pad = " " * indent
     lines = []
@@ -88,24 +91,29 @@ def _yaml_span(text: str, markdown: bool) -> tuple[int, int]:
         pos = end + 1
 
 
-def _unchanged(old: Any, new: dict) -> bool:
+def _unchanged(old: Any, new: dict[str, Any]) -> bool:
     if not isinstance(old, dict):
         return False
 
-    def strip(d):
+    def strip(d: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in d.items() if k != "verified_at"}
 
-    return strip(old) == strip(new)
+    same: bool = strip(old) == strip(new)
+    return same
 
 
-def rewrite(text: str, resolutions: dict[int, dict], markdown: bool = True) -> str:
-    """The text with each `links[i]` carrying `resolved: resolutions[i]`."""
+def rewrite(text: str, resolutions: dict[int, dict[str, Any]], markdown: bool = True, display: str = "evidence") -> str:
+    """The text with each `links[i]` carrying `resolved: resolutions[i]`. A text beyond the
+    loader's limits (or not YAML) is refused with a PerfdocsError naming `display`."""
     bom = _BOM if text.startswith(_BOM) else ""
     body = text[len(bom) :]
     nl = "\r\n" if "\r\n" in body else "\n"
     start, stop = _yaml_span(body, markdown)
     yaml_text = body[start:stop]
-    root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)  # pure Python: marks count characters
+    # Character marks: the edits below are offsets into yaml_text.
+    root = compose(yaml_text, display, marks="char", line_offset=body.count("\n", 0, start))
+    if isinstance(root, Diagnostic):  # never expanded, never written
+        raise PerfdocsError(f"{root.text()}; the evidence was not written")
     links = None
     if isinstance(root, yaml.MappingNode):
         links = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "links"), None)
@@ -156,10 +164,10 @@ def rewrite(text: str, resolutions: dict[int, dict], markdown: bool = True) -> s
     return bom + body[:start] + yaml_text + body[stop:]
 
 
-def write(path: Path, resolutions: dict[int, dict]) -> bool:
+def write(path: Path, resolutions: dict[int, dict[str, Any]]) -> bool:
     """Record the resolutions in an evidence file; True if the file changed."""
     text = path.read_bytes().decode("utf-8")
-    new = rewrite(text, resolutions, markdown=path.suffix == ".md")
+    new = rewrite(text, resolutions, markdown=path.suffix == ".md", display=display_path(path))
     if new == text:
         return False
     atomic_write(path, new, overwrite=True)

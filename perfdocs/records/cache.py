@@ -36,11 +36,12 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from perfdocs import store
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.records.parse import MAX_FILE_BYTES, Document, decode, load_file, split_front_matter
+from perfdocs.records.model import Document
+from perfdocs.records.parse import MAX_FILE_BYTES, decode, load_file, split_front_matter
 
 FORMAT = 3
 MAC_BYTES = store.MAC_BYTES
@@ -88,7 +89,7 @@ def _code_key() -> bytes:
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}:{__version__}".encode())
     for module in (parse, schemas):
-        h.update(Path(module.__file__).read_bytes())
+        h.update(Path(cast(str, module.__file__)).read_bytes())
     for name, doc in sorted(schemas.schema_documents().items()):
         h.update(name.encode())
         h.update(repr(doc).encode())
@@ -108,9 +109,11 @@ class CachedDocument(Document):
     """A Document rebuilt from the cache: its YAML text and body are read back from the
     file when first asked for (the file's content is the one the cache recorded)."""
 
-    _UNREAD = object()
+    _UNREAD: Any = object()
+    _yaml_text: str
+    _body: str | None
 
-    @property  # type: ignore[override]
+    @property
     def yaml_text(self) -> str:
         if self._yaml_text is self._UNREAD:
             self._read_back()
@@ -120,7 +123,7 @@ class CachedDocument(Document):
     def yaml_text(self, value: Any) -> None:
         self._yaml_text = value
 
-    @property  # type: ignore[override]
+    @property
     def body(self) -> str | None:
         if self._body is self._UNREAD:
             self._read_back()
@@ -158,7 +161,7 @@ class RecordCache:
         self.path = path if path is not None else location(root)
         self.key = _code_key()
         self.secret = store.key() if self.path is not None else None
-        self.entries: dict[str, tuple] = {}
+        self.entries: dict[str, tuple[Any, ...]] = {}
         self.written_ns = 0
         self.changed = False
         self.hits = 0

@@ -1,7 +1,9 @@
-"""Records: walk a records folder, parse every file, and give each record its kind and id.
+"""Loading: walk a records folder, parse every file, and give each record its kind and id.
 
-A record knows its source file and can point at any of its keys or values, so every
-later stage reports problems at an exact `path:line:col`.
+Files are parsed by `perfdocs.records.parse` (in parallel for a large folder), or taken
+from `perfdocs.records.cache` when their content is unchanged. Each becomes a
+`perfdocs.records.model.Record`, which knows its source file and can point at any of its
+keys or values, so every later stage reports problems at an exact `path:line:col`.
 """
 
 from __future__ import annotations
@@ -11,63 +13,23 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfdocs.diagnostics import ERROR, Diagnostic, display_path
+from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
-from perfdocs.records.parse import RECORD_SUFFIXES, Document, load_file
+from perfdocs.records.model import Document
+from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
+from perfdocs.records.parse import RECORD_SUFFIXES, load_file
 from perfdocs.records.schemas import KINDS
 from perfdocs.text import did_you_mean
 
 PERSON_KINDS = ("evidence", "goal", "review", "packet")
 """Kinds that may live in a person's folder, where their id comes from their path."""
 IGNORED_NAMES = {"README.md", "CODEOWNERS"}
-
-
-@dataclass
-class Record:
-    doc: Document
-    rel: str
-    """Path relative to the records root, with '/' separators."""
-    kind: str
-    id: str
-    owner: str | None = None
-    """The handle whose folder (people/<handle>/) holds the record."""
-    visibility: str = "private"
-    """Effective visibility, filled in by the organisation graph."""
-    schema_ok: bool = False
-    """True when the compiled validator passed the record, so jsonschema need not explain it."""
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self.doc.data
-
-    @property
-    def body(self) -> str | None:
-        return self.doc.body
-
-    @property
-    def display(self) -> str:
-        return self.doc.display
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.doc.data.get(key, default)
-
-    def diag(
-        self,
-        rule: str,
-        message: str,
-        path: tuple = (),
-        key: bool = False,
-        severity: str = ERROR,
-        hint: str | None = None,
-    ) -> Diagnostic:
-        line, col = self.doc.at(path, key)
-        return Diagnostic(self.display, line, col, rule, message, severity, hint)
 
 
 @dataclass
@@ -233,7 +195,11 @@ PARALLEL_MIN_FILES = 2000
 ~40 ms to start and its results must be sent back, so a small folder is parsed in-process)."""
 
 
-def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, tuple | None]:
+Found = tuple[cache.Signature, bytes] | None
+"""A file's signature and content hash (cache.fingerprint), when the cache wants them."""
+
+
+def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
     found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
     doc = load_file(path, display)
     data = doc.data
@@ -242,7 +208,7 @@ def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Documen
     return doc, ok, found
 
 
-def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple]:
+def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
     """A worker's share: the parsed fields of each Document (the parent knows the paths)."""
     gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
     out = []
@@ -259,7 +225,7 @@ _PARENT_FIELDS = frozenset({"path", "display", "positions"})
 
 def _parse_all(
     files: list[tuple[Path, str]], fast: bool, workers: int | None, hashing: bool = False
-) -> Iterator[tuple[Document, bool, tuple | None]]:
+) -> Iterator[tuple[Document, bool, Found]]:
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if (
@@ -286,7 +252,7 @@ def _parse_all(
             yield doc, ok, found
 
 
-def _displayer(base: Path):
+def _displayer(base: Path) -> Callable[[str], str]:
     """display_path(base / rel) as a function of rel, without a path computation per file
     when the folder is below the working folder (rel is plain names joined by '/')."""
     prefix = display_path(base)
@@ -305,11 +271,11 @@ def _parsed(
     root: Path, files: list[tuple[Path, str]], rels: list[str], fast: bool, workers: int | None
 ) -> list[tuple[Document, bool]]:
     """(Document, schema_ok) of every file, in order: from the cache where the content is
-    unchanged (see perfdocs.cache), parsed otherwise."""
+    unchanged (see perfdocs.records.cache), parsed otherwise."""
     store = cache.RecordCache(root) if fast and cache.wanted(len(files)) else None
     if store is None:
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
-    out: list = [store.lookup(rel, path, display) for rel, (path, display) in zip(rels, files)]
+    out: list[Any] = [store.lookup(rel, path, display) for rel, (path, display) in zip(rels, files)]
     missing = [i for i, hit in enumerate(out) if hit is None]
     parsed = _parse_all([files[i] for i in missing], fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):

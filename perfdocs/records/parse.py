@@ -8,7 +8,13 @@ the last one) and bounds nesting and alias expansion. Problems come back as
 Diagnostics, never as exceptions.
 
 Positions are not kept for every value: a record that needs one (because it has a
-problem to report) composes its YAML again, lazily, through `Document.positions`.
+problem to report) composes its YAML again, lazily, through `Document.positions`
+(the data model, Document and Positions, is in `perfdocs.records.model`).
+
+This is the only module that reads YAML (tests/unit/test_one_yaml_reader.py holds it):
+`load_file` and `load_text` for a record's file or text, wherever the text comes from
+(a file, or a past version of one in git), and `compose` for the writers that edit a
+file's text in place and need its node tree, after the same limits.
 """
 
 from __future__ import annotations
@@ -18,20 +24,20 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from yaml.constructor import SafeConstructor
 
 from perfdocs.diagnostics import Diagnostic, display_path
+from perfdocs.records.model import Document as Document  # re-exported: its importers predate model.py
+from perfdocs.records.model import Positions as Positions  # re-exported: its importers predate model.py
 
 try:  # libyaml's C parser; the pure-Python one is ten times slower but equivalent
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 10_000_000
 """A file larger than this is refused unread (the largest real record is a few KB; a
@@ -76,7 +82,7 @@ class _FastLoader(_Loader):
                 return _STR
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
-                tag = _Loader.resolve(self, kind, value, implicit)
+                tag = _Loader.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]  # untyped in the stubs
                 if len(value) <= 64 and len(_PLAIN_TAGS) < 50_000:
                     _PLAIN_TAGS[value] = tag
             return tag
@@ -93,73 +99,27 @@ _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _DEEP_INDENT = re.compile(rf"\n {{{MAX_DEPTH},}}\S")
 
 
-@dataclass
-class Document:
-    """One source file's YAML data and Markdown body."""
-
-    path: Path
-    display: str
-    data: Any
-    yaml_text: str
-    line_offset: int = 0
-    """Lines before the YAML text in the file (1 for front matter's opening '---')."""
-    body: str | None = None
-    body_line: int = 0
-    """Line of the file on which the body starts."""
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @cached_property
-    def positions(self) -> Positions:
-        return Positions.of(self.yaml_text, self.line_offset)
-
-    def at(self, path: tuple = (), key: bool = False) -> tuple[int, int]:
-        """(line, column), 1-based, of the value (or key) at a JSON path in this document."""
-        return self.positions.locate(path, key)
+def positions(text: str, line_offset: int) -> Positions:
+    """Where each value of a YAML text is (composed again, lazily, for a record that has a
+    problem to report). Composing shares aliased nodes, so no limit is needed to bound it;
+    a text that does not compose has its problem reported elsewhere, and points at line 1."""
+    loader = _FastLoader(text)
+    try:
+        return Positions(loader.get_single_node(), line_offset)
+    except yaml.YAMLError:
+        return Positions(None, line_offset)
+    finally:
+        loader.dispose()
 
 
-class Positions:
-    """Looks up the file position of a value by its path (keys and list indexes)."""
-
-    def __init__(self, root: yaml.Node | None, line_offset: int) -> None:
-        self.root = root
-        self.offset = line_offset
-
-    @classmethod
-    def of(cls, text: str, line_offset: int) -> Positions:
-        loader = _FastLoader(text)
-        try:
-            return cls(loader.get_single_node(), line_offset)
-        except yaml.YAMLError:
-            return cls(None, line_offset)
-        finally:
-            loader.dispose()
-
-    def _mark(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
-
-    def locate(self, path: tuple = (), key: bool = False) -> tuple[int, int]:
-        node = self.root
-        if node is None:
-            return 1 + self.offset, 1
-        where = self._mark(node)
-        for i, part in enumerate(path):
-            last = i == len(path) - 1
-            if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    if isinstance(k, yaml.ScalarNode) and k.value == str(part):
-                        where = self._mark(k if (last and key) else v)
-                        node = v
-                        break
-                else:
-                    return where
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if not 0 <= part < len(node.value):
-                    return where
-                node = node.value[part]
-                where = self._mark(node)
-            else:
-                return where
-        return where
+_TOO_MANY_NODES = (
+    f"the document holds more than {MAX_NODES:,} values (aliases expanded); records are refused beyond that"
+)
+_TOO_MUCH_TEXT = (
+    f"the document expands to more than {MAX_EXPANDED_CHARS:,} characters of text "
+    "(an alias bomb?); records are refused beyond that"
+)
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 
 class _Limit(Exception):
@@ -185,23 +145,13 @@ class _Builder:
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _Limit(
-                "yaml/too-many-nodes",
-                f"the document holds more than {MAX_NODES:,} values (aliases expanded); "
-                "records are refused beyond that",
-                node,
-            )
+            raise _Limit("yaml/too-many-nodes", _TOO_MANY_NODES, node)
         if depth > MAX_DEPTH:
-            raise _Limit("yaml/too-deep", f"nesting deeper than {MAX_DEPTH} levels", node)
+            raise _Limit("yaml/too-deep", _TOO_DEEP, node)
         if isinstance(node, yaml.ScalarNode):
             self.chars += len(node.value)
             if self.chars > MAX_EXPANDED_CHARS:
-                raise _Limit(
-                    "yaml/too-many-nodes",
-                    f"the document expands to more than {MAX_EXPANDED_CHARS:,} characters of text "
-                    "(an alias bomb?); records are refused beyond that",
-                    node,
-                )
+                raise _Limit("yaml/too-many-nodes", _TOO_MUCH_TEXT, node)
             tag = node.tag
             if tag == _STR:
                 return node.value
@@ -325,6 +275,88 @@ def _nesting_depth(text: str) -> int:
     return deepest
 
 
+def _too_deep(text: str) -> bool:
+    """Whether the document nests deeper than MAX_DEPTH. Cheap signals first: only a text
+    that could nest deeply is walked event by event, so that libyaml's recursive composer
+    never sees a pathological document. Raises yaml.YAMLError on a syntax error."""
+    could = text.count("[") + text.count("{") > MAX_DEPTH or _DEEP_INDENT.search(text)
+    return bool(could) and _nesting_depth(text) > MAX_DEPTH
+
+
+class _CharLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python loader, for `compose(marks="char")`: its marks' `index` counts
+    characters of the text (libyaml's is its own offset into the UTF-8 it was given)."""
+
+
+def _expansion_limit(root: yaml.Node) -> _Limit | None:
+    """The first limit a node tree breaks once its aliases are expanded, counted as
+    `_Builder.build` counts (every value once per place it appears, keys not counted),
+    without building anything: at most MAX_NODES steps whatever the aliases multiply to."""
+    nodes = chars = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            return _Limit("yaml/too-many-nodes", _TOO_MANY_NODES, node)
+        if depth > MAX_DEPTH:
+            return _Limit("yaml/too-deep", _TOO_DEEP, node)
+        if isinstance(node, yaml.ScalarNode):
+            chars += len(node.value)
+            if chars > MAX_EXPANDED_CHARS:
+                return _Limit("yaml/too-many-nodes", _TOO_MUCH_TEXT, node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((value, depth + 1) for _, value in reversed(node.value))
+    return None
+
+
+def compose(
+    text: str, display: str, *, marks: Literal["char", "line"] = "line", line_offset: int = 0
+) -> yaml.Node | None | Diagnostic:
+    """The node tree of a YAML text, with the position of every node, for the writers that
+    edit a file's text in place (link resolutions, KPI values); None for an empty text.
+
+    The text is held to the limits `load_text` applies (length, nesting depth, values and
+    text once aliases are expanded) before anything is expanded: a text beyond one, or
+    one that is not YAML, comes back as the Diagnostic that says why, and the writer
+    refuses the file. Only the limits are checked here; what else `load_text` reports
+    (tags, duplicate keys) does not stop a writer.
+
+    `marks="char"`: mark indexes count characters, for edits by offset into `text`
+    (pure-Python composer). `marks="line"`: only lines and columns are used (libyaml's
+    composer, ten times faster). `line_offset`: lines of the file before `text` (1 for a
+    Markdown file's front matter), for the Diagnostic's line; the marks count from `text`.
+    """
+    if len(text) > MAX_YAML_CHARS:
+        return Diagnostic(
+            display,
+            1 + line_offset,
+            1,
+            "file/too-large",
+            f"the YAML is longer than {MAX_YAML_CHARS:,} characters; records are refused beyond that",
+        )
+    try:
+        # Every text is walked event by event (not only those _too_deep suspects): the
+        # pure-Python composer recurses once per level and would overflow on '- - - ...'.
+        if _nesting_depth(text) > MAX_DEPTH:
+            return Diagnostic(display, 1 + line_offset, 1, "yaml/too-deep", _TOO_DEEP)
+        loader = (_CharLoader if marks == "char" else _FastLoader)(text)
+        try:
+            root: yaml.Node | None = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as err:
+        return _yaml_diag(display, err, line_offset, text)
+    if root is None:
+        return None
+    limit = _expansion_limit(root)
+    if limit is not None:
+        return _Builder(display, line_offset).diag(limit.node, limit.rule, limit.message)
+    return root
+
+
 def decode(raw: bytes, display: str) -> str | Diagnostic:
     """Bytes to text, or the Diagnostic that says why they are not a UTF-8 record."""
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -437,14 +469,8 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
         )
         return doc
     try:
-        # Cheap signals first: only a file that could nest deeply is walked event by event,
-        # so that libyaml's recursive composer never sees a pathological document.
-        if (
-            yaml_text.count("[") + yaml_text.count("{") > MAX_DEPTH or _DEEP_INDENT.search(yaml_text)
-        ) and _nesting_depth(yaml_text) > MAX_DEPTH:
-            doc.diagnostics.append(
-                Diagnostic(display, 1 + offset, 1, "yaml/too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-            )
+        if _too_deep(yaml_text):
+            doc.diagnostics.append(Diagnostic(display, 1 + offset, 1, "yaml/too-deep", _TOO_DEEP))
             return doc
         loader = _FastLoader(yaml_text)
         try:

@@ -3,24 +3,30 @@
 Schemas are read once from `schemas/` (the repository's top-level folder, carried
 inside the package by the wheel), registered by their `$id` so that `$ref`s between
 them resolve offline, and each kind gets one reused Draft 2020-12 validator with a
-format checker (jsonschema does not check `format` without one).
+format checker (jsonschema does not check `format` without one). jsonschema and its
+compiled twin are imported when a validator is first needed, not with this module: the
+command line's `--help` imports it (through `new`) and must stay fast.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from perfdocs.errors import PerfdocsError
 from perfdocs.resources import data_dir
 from perfdocs.text import did_you_mean
+
+if TYPE_CHECKING:  # imported when a validator is first needed: `perfdocs --help` never loads them
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+    from referencing import Registry
+
+Explained = tuple[str, tuple[Any, ...], bool, str, str | None]
+"""(rule, path, at_key, message, hint) of one schema problem."""
 
 SCHEMA_BASE = "https://perfdocs.dev/schemas/v1/"
 KINDS = (
@@ -40,7 +46,7 @@ KINDS = (
 
 
 @cache
-def schema_documents() -> dict[str, dict]:
+def schema_documents() -> dict[str, dict[str, Any]]:
     """File name -> schema document, for every schema in the schemas folder."""
     out = {}
     for path in sorted(data_dir("schemas").glob("*.schema.json")):
@@ -50,12 +56,16 @@ def schema_documents() -> dict[str, dict]:
 
 @cache
 def registry() -> Registry:
+    from referencing import Registry, Resource
+
     resources = [(doc["$id"], Resource.from_contents(doc)) for doc in schema_documents().values()]
     return Registry().with_resources(resources)
 
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
     doc = schema_documents().get(f"{kind}.schema.json")
     if doc is None:
         raise PerfdocsError(f"no schema for kind '{kind}'")
@@ -83,7 +93,7 @@ def _python_checks(node: Any, formats: set[str], patterns: set[str]) -> Any:
         return [_python_checks(item, formats, patterns) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in node.items():
         if key in ("properties", "$defs", "patternProperties"):
             out[key] = {name: _python_checks(sub, formats, patterns) for name, sub in value.items()}
@@ -101,27 +111,29 @@ def _python_checks(node: Any, formats: set[str], patterns: set[str]) -> Any:
 
 
 @cache
-def _fast_validators() -> dict[str, Any] | None:
+def _fast_validators() -> dict[str, Callable[[Any], bool]] | None:
     try:
         import jsonschema_rs
     except ImportError:  # pragma: no cover - every record then takes the rich path
         return None
+    from jsonschema import FormatChecker
+
     formats: set[str] = set()
     patterns: set[str] = set()
     docs = {name: _python_checks(doc, formats, patterns) for name, doc in schema_documents().items()}
     checker = FormatChecker()
 
-    def conforms(name: str):
+    def conforms(name: str) -> Callable[[Any], bool]:
         return lambda value: checker.conforms(value, name)
 
-    def matches(pattern: str):
+    def matches(pattern: str) -> Callable[[Any], bool]:
         compiled = re.compile(pattern)
         return lambda value: compiled.search(value) is not None
 
     custom = {name: conforms(name) for name in formats}
     custom.update({_PATTERN + p: matches(p) for p in patterns})
     registry = jsonschema_rs.Registry([(doc["$id"], doc) for doc in docs.values()])
-    out = {}
+    out: dict[str, Callable[[Any], bool]] = {}
     for kind in KINDS:
         doc = docs.get(f"{kind}.schema.json")
         if doc is not None:
@@ -144,7 +156,8 @@ def fast_valid(kind: str, data: Any) -> bool:
 
 
 def properties(kind: str) -> dict[str, Any]:
-    return schema_documents()[f"{kind}.schema.json"].get("properties", {})
+    found: dict[str, Any] = schema_documents()[f"{kind}.schema.json"].get("properties", {})
+    return found
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -154,7 +167,7 @@ def _kebab(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
 
 
-def _field(path: tuple) -> str:
+def _field(path: tuple[Any, ...]) -> str:
     named = [p for p in path if isinstance(p, str)]
     return f"'{named[-1]}'" if named else "the record"
 
@@ -172,7 +185,7 @@ def _type_name(value: Any) -> str:
 
 
 def _expected(schema_type: Any) -> str:
-    names = {
+    names: dict[str, str] = {
         "string": "text",
         "integer": "a whole number",
         "number": "a number",
@@ -182,12 +195,15 @@ def _expected(schema_type: Any) -> str:
         "null": "null",
     }
     if isinstance(schema_type, list):
-        return " or ".join(names.get(t, t) for t in schema_type)
+        alternatives: list[str] = schema_type  # a schema's "type" list holds type names
+        return " or ".join(names.get(t, t) for t in alternatives)
     return names.get(schema_type, str(schema_type))
 
 
 def _leaf(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf, the error of the branch that matched best, as jsonschema ranks them."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         best = best_match(error.context)
         if best is None or best is error:
@@ -196,7 +212,7 @@ def _leaf(error: ValidationError) -> ValidationError:
     return error
 
 
-def explain(error: ValidationError) -> Iterator[tuple[str, tuple, bool, str, str | None]]:
+def explain(error: ValidationError) -> Iterator[Explained]:
     """(rule, path, at_key, message, hint) for one jsonschema error."""
     top = error
     error = _leaf(error)
@@ -276,7 +292,7 @@ def explain(error: ValidationError) -> Iterator[tuple[str, tuple, bool, str, str
     yield f"schema/{_kebab(keyword)}", path, False, f"{_field(path)}: {error.message}", None
 
 
-def check(kind: str, data: dict) -> Iterator[tuple[str, tuple, bool, str, str | None]]:
+def check(kind: str, data: dict[str, Any]) -> Iterator[Explained]:
     """Every schema problem of a record, as (rule, path, at_key, message, hint)."""
     for error in validator(kind).iter_errors(data):
         yield from explain(error)

@@ -117,7 +117,7 @@ def dora_command(
     from contextlib import nullcontext
 
     from perfdocs.lock import records_lock
-    from perfdocs.metrics import dora, kpis
+    from perfdocs.metrics import dora, series_write
     from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
@@ -127,7 +127,7 @@ def dora_command(
         result = dora.team_dora(
             report.org, root, team, since.date() if since else None, until.date() if until else None, granularity
         )
-        changes = kpis.write_dora(report.org, root, result, force=force) if write else []
+        changes = series_write.write_dora(report.org, root, result, force=force) if write else []
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, default=str))
     else:

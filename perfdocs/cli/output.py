@@ -1,0 +1,120 @@
+"""What the command line prints: notes on stderr, progress bars, and reports of diagnostics.
+
+Only `perfdocs.cli` prints. The commands call these; the global options `--quiet` and
+`--verbose` (kept in the root context by `perfdocs.cli.main`) decide what is shown.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Sized
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+
+import click
+
+from perfdocs.diagnostics import FORMATS, Diagnostic, printable
+
+if TYPE_CHECKING:  # the pipeline is imported only by the commands that run it
+    from perfdocs.validation import Report
+
+T = TypeVar("T")
+
+
+def _setting(name: str) -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and isinstance(ctx.find_root().obj, dict) and ctx.find_root().obj.get(name))
+
+
+def is_quiet() -> bool:
+    """`perfdocs --quiet ...`: summaries, notes and progress bars are left out."""
+    return _setting("quiet")
+
+
+def is_verbose() -> bool:
+    """`perfdocs --verbose ...`: say more on stderr about what is being done."""
+    return _setting("verbose")
+
+
+def info(message: str) -> None:
+    """A note on stderr, unless --quiet."""
+    if not is_quiet():
+        click.echo(message, err=True)
+
+
+def detail(message: str) -> None:
+    """A note on stderr, only with --verbose."""
+    if is_verbose() and not is_quiet():
+        click.echo(message, err=True)
+
+
+def _tty(stream: IO[Any]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextmanager
+def progress(items: Iterable[T], label: str, length: int | None = None, threshold: int = 100) -> Iterator[Iterable[T]]:
+    """A progress bar on stderr for long operations (building, exporting thousands of records):
+    only on a terminal, never with --quiet, and only past `threshold` items. Otherwise the
+    items unchanged, so the calling code is the same either way:
+
+        with progress(pages, "rendering") as pages:
+            for page in pages: ...
+    """
+    total = length if length is not None else (len(cast(Sized, items)) if hasattr(items, "__len__") else None)
+    if is_quiet() or not _tty(sys.stderr) or (total is not None and total < threshold):
+        yield items
+        return
+    with click.progressbar(items, length=total, label=label, file=sys.stderr) as bar:
+        yield bar
+
+
+_SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
+
+
+def _coloured(report_diagnostics: Iterable[Diagnostic]) -> str:
+    """The text format with the position in bold and the severity in colour; click.echo
+    removes the colour when stdout is not a terminal or NO_COLOR is set."""
+    out = []
+    for d in report_diagnostics:
+        colour = _SEVERITY_COLOUR.get(d.severity, "yellow")
+        where = click.style(printable(f"{d.path}:{d.line}:{d.col}:"), bold=True)
+        prefix = "" if d.severity == "error" else click.style("warning: ", fg=colour, bold=True)
+        hint = f" ({d.hint})" if d.hint else ""
+        # printable: a key or value may hold a newline or a terminal escape sequence
+        out.append(f"{where} {prefix}{printable(d.message + hint)} {click.style(f'[{d.rule}]', fg=colour)}\n")
+    return "".join(out)
+
+
+def print_report(report: Report, fmt: str = "text", quiet: bool = False) -> None:
+    """Diagnostics on stdout; the one-line summary on stderr (text format)."""
+    quiet = quiet or is_quiet()
+    if fmt == "json":
+        click.echo(FORMATS["json"](report.diagnostics, files=report.files), nl=False)
+        return
+    click.echo(_coloured(report.diagnostics) if fmt == "text" else FORMATS[fmt](report.diagnostics), nl=False)
+    if fmt == "text" and not quiet:
+        errors, warnings = report.errors, report.warnings
+        status = "ok" if not errors else "invalid"
+        click.echo(
+            f"{report.files} files checked: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)} ({status})",
+            err=True,
+        )
+
+
+def report_written(root: Path, path: Path) -> None:
+    """After a command wrote a record: print its path, then any problem `validate` finds in
+    it (a scaffold or draft must be valid), and exit 1 if there are errors."""
+    from perfdocs.diagnostics import display_path
+    from perfdocs.validation import validate
+
+    click.echo(display_path(path))
+    check = validate(root, only=[path])
+    if check.diagnostics:
+        print_report(check, "text")
+        raise SystemExit(1 if check.errors else 0)
