@@ -35,7 +35,7 @@ from perfdocs.fsutil import atomic_write, inside
 from perfdocs.links import refs
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.repo.scaffold import text_env
+from perfdocs.resources import text_env
 from perfdocs.text import did_you_mean
 
 SCOPES = ("self", "team", "multi-team", "org")

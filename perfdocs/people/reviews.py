@@ -18,7 +18,7 @@ from perfdocs.fsutil import atomic_write, inside
 from perfdocs.people.score import quarter_bounds, shift_quarter
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.repo.scaffold import text_env
+from perfdocs.resources import text_env
 
 
 def kr_completion(kr: dict) -> float | None:
