@@ -14,6 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from perfdocs import settings
 from perfdocs.dates import parse_date, today
 from perfdocs.errors import PerfdocsError
 from perfdocs.people.reviews import kr_completion, rule_rating
@@ -21,9 +22,8 @@ from perfdocs.people.score import PERIOD, quarter_bounds, score
 from perfdocs.records import visibility
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
+from perfdocs.settings import ScoringSettings
 
-DEFAULT_INVISIBLE = ["mentoring", "code-review", "interviewing", "onboarding", "documentation", "on-call", "feedback"]
-DEFAULT_OUTLIER_DISTANCE = 1.5
 DONE = ("final", "delivered")
 
 
@@ -58,7 +58,7 @@ class Calibration:
     outliers: list[tuple[str, float | None, str]] = field(default_factory=list)
     """(person, score, why)"""
     median_score: float | None = None
-    outlier_distance: float = DEFAULT_OUTLIER_DISTANCE
+    outlier_distance: float = ScoringSettings().outlier_distance
     completion_by_cycle: list[tuple[str, int, int, int]] = field(default_factory=list)
     """(period, people expected, reviews done, reviews in draft)"""
     time_in_level: list[tuple[str, str, str, float | None]] = field(default_factory=list)
@@ -149,9 +149,8 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
             if isinstance(claim, dict) and not claim.get("evidence"):
                 cal.unsupported_claims.append((packet.id, str(claim.get("competency")), str(claim.get("claim"))))
 
-    cfg = org.setting("scoring") or {}
-    cfg = cfg if isinstance(cfg, dict) else {}
-    invisible = cfg.get("invisible_work_types") or DEFAULT_INVISIBLE
+    scoring = settings.of(org).scoring
+    invisible = scoring.invisible_work_types
     cal.invisible_types = list(invisible)
     start, end = quarter_bounds(period)
     for handle, person in sorted(people.items()):
@@ -166,7 +165,7 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         if not any(ev.get("type") in invisible for ev in own):
             cal.no_invisible_work.append(handle)
 
-    cal.outlier_distance = float(cfg.get("outlier_distance", DEFAULT_OUTLIER_DISTANCE))
+    cal.outlier_distance = scoring.outlier_distance
     scores = {}
     for handle in sorted(people):
         begun = parse_date(people[handle].get("start_date"))

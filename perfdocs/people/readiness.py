@@ -1,8 +1,8 @@
 """Promotion readiness: a packet's claims checked against the target level's competencies.
 
-Every threshold comes from the org's `readiness:` settings (org.yaml), which the site
-publishes; the defaults below apply only where the org leaves a setting out, and the
-report always prints the thresholds it used. The result is a set of findings a sponsor
+Every threshold comes from the org's `readiness:` settings (org.yaml, read through
+perfdocs.settings), which the site publishes; the defaults there apply only where the org
+leaves a setting out, and the report always prints the thresholds it used. The result is a set of findings a sponsor
 can act on, never a verdict: a packet is "ready" when nothing is missing, and "not yet"
 with the missing pieces listed otherwise.
 
@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
 
+from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
@@ -36,114 +36,83 @@ from perfdocs.links import refs
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.resources import text_env
+from perfdocs.settings import ReadinessSettings
 from perfdocs.text import did_you_mean
 
 SCOPES = ("self", "team", "multi-team", "org")
 """Who benefited, narrowest first (the evidence schema's `scope`)."""
 
-DEFAULTS: dict[str, Any] = {
-    "evidence_window_months": 12,
-    "min_evidence_per_competency": 1,
-    "consistency": {"min_quarters": 2},
-    "scope": {"by_level": {}, "min_evidence": 2},
-    "complexity": {"evidence_types": ["rfc", "design-doc", "incident", "postmortem"], "min_evidence": 1},
-    "require_verified_links": False,
-}
 
-
-@dataclass(frozen=True)
-class ReadinessRules:
-    """The org's readiness thresholds (org.yaml `readiness:`), defaults filled in."""
-
-    evidence_window_months: int
-    min_evidence_per_competency: int
-    min_quarters: int
-    scope_by_level: dict[str, str]
-    min_scope_evidence: int
-    complexity_types: tuple[str, ...]
-    min_complexity_evidence: int
-    require_verified_links: bool
+class ReadinessRules(ReadinessSettings):
+    """The readiness settings with the words the report prints (`ReadinessRules.of(org)`,
+    as perfdocs.site reads them)."""
 
     @classmethod
     def of(cls, org: Organisation) -> ReadinessRules:
-        cfg = org.setting("readiness") or {}
-        cfg = cfg if isinstance(cfg, dict) else {}
-
-        def sub(name: str, key: str) -> Any:
-            part = cfg.get(name)
-            value = part.get(key) if isinstance(part, dict) else None
-            return DEFAULTS[name][key] if value is None else value
-
-        return cls(
-            evidence_window_months=int(cfg.get("evidence_window_months", DEFAULTS["evidence_window_months"])),
-            min_evidence_per_competency=int(
-                cfg.get("min_evidence_per_competency", DEFAULTS["min_evidence_per_competency"])
-            ),
-            min_quarters=int(sub("consistency", "min_quarters")),
-            scope_by_level=dict(sub("scope", "by_level")),
-            min_scope_evidence=int(sub("scope", "min_evidence")),
-            complexity_types=tuple(sub("complexity", "evidence_types")),
-            min_complexity_evidence=int(sub("complexity", "min_evidence")),
-            require_verified_links=bool(cfg.get("require_verified_links", DEFAULTS["require_verified_links"])),
-        )
+        found = settings.of(org).readiness
+        return cls(**{f.name: getattr(found, f.name) for f in fields(found)})
 
     def lines(self, target: str) -> list[str]:
-        """The thresholds in words, as the report prints them."""
-        scope = self.scope_by_level.get(target)
-        return [
-            f"evidence counts when it is the candidate's own, dated inside the window (at most "
-            f"{self.evidence_window_months} months), and names the competency it is cited for",
-            f"at least {self.min_evidence_per_competency} counted evidence "
-            f"{_entries(self.min_evidence_per_competency)} for every competency of the target level",
-            f"consistency: counted evidence spread over at least {self.min_quarters} quarters",
-            (
-                f"scope: at least {self.min_scope_evidence} counted evidence "
-                f"{_entries(self.min_scope_evidence)} benefiting {scope} or wider"
-                if scope
-                else f"scope: no scope is required at {target}"
-            ),
-            f"complexity: at least {self.min_complexity_evidence} counted evidence "
-            f"{_entries(self.min_complexity_evidence)} of type " + ", ".join(self.complexity_types),
-            "verified links: " + ("required" if self.require_verified_links else "reported, not required"),
-        ]
+        return rule_lines(self, target)
 
 
-def evidence_types() -> list[str]:
-    from perfdocs.records.schemas import schema_documents
+def rule_lines(rules: ReadinessSettings, target: str) -> list[str]:
+    """The thresholds in words, as the report prints them."""
+    scope = rules.scope_by_level.get(target)
+    return [
+        f"evidence counts when it is the candidate's own, dated inside the window (at most "
+        f"{rules.evidence_window_months} months), and names the competency it is cited for",
+        f"at least {rules.min_evidence_per_competency} counted evidence "
+        f"{_entries(rules.min_evidence_per_competency)} for every competency of the target level",
+        f"consistency: counted evidence spread over at least {rules.min_quarters} quarters",
+        (
+            f"scope: at least {rules.min_scope_evidence} counted evidence "
+            f"{_entries(rules.min_scope_evidence)} benefiting {scope} or wider"
+            if scope
+            else f"scope: no scope is required at {target}"
+        ),
+        f"complexity: at least {rules.min_complexity_evidence} counted evidence "
+        f"{_entries(rules.min_complexity_evidence)} of type " + ", ".join(rules.complexity_types),
+        "verified links: " + ("required" if rules.require_verified_links else "reported, not required"),
+    ]
 
-    return list(schema_documents()["evidence.schema.json"]["properties"]["type"]["enum"])
+
+# --- which packet, and which errors a check tolerates ------------------------------------
+
+TOLERATED = frozenset({"packet/foreign-evidence"})
+"""Validation errors in the checked packet that the readiness report shows as
+disqualifying findings instead of refusing to run."""
 
 
-def config_problems(org: Organisation) -> list[Diagnostic]:
-    """Readiness settings the schema cannot judge: levels and evidence types that exist."""
-    cfg = org.setting("readiness")
-    if org.org is None or not isinstance(cfg, dict):
-        return []
-    out = []
-    levels = {lv["id"] for track in org.tracks for lv in org.levels(track)}
-    by_level = (cfg.get("scope") or {}).get("by_level") if isinstance(cfg.get("scope"), dict) else None
-    for level in by_level or {}:
-        if level not in levels:
-            out.append(
-                org.org.diag(
-                    "readiness/config",
-                    f"no track has a level '{level}'{did_you_mean(level, sorted(levels))}",
-                    ("readiness", "scope", "by_level", level),
-                    key=True,
-                )
-            )
-    types = evidence_types()
-    complexity = cfg.get("complexity") if isinstance(cfg.get("complexity"), dict) else {}
-    for i, etype in enumerate(complexity.get("evidence_types") or []):
-        if etype not in types:
-            out.append(
-                org.org.diag(
-                    "readiness/config",
-                    f"unknown evidence type '{etype}'{did_you_mean(etype, types)}",
-                    ("readiness", "complexity", "evidence_types", i),
-                )
-            )
-    return out
+def packet_file(ref: str) -> Path | None:
+    """The packet file `ref` names (a path to a .md file, or any existing path), or None
+    when it is an id like alice/2026-h2-principal."""
+    path = Path(ref)
+    if path.suffix == ".md" or path.exists():
+        if not path.is_file():
+            raise PerfdocsError(f"{ref} does not exist")
+        return path
+    return None
+
+
+def find_packet(org: Organisation, root: Path, ref: str) -> Record:
+    """The packet record `ref` names: a packet file under `root`, or a packet id."""
+    path = packet_file(ref)
+    if path is not None:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        found = next((r for r in org.packets.values() if r.rel == rel), None)
+        if found is None:
+            raise PerfdocsError(f"{ref} is not a packet record (kind: packet)")
+        return found
+    if ref not in org.packets:
+        raise PerfdocsError(f"unknown packet '{ref}'{did_you_mean(ref, list(org.packets))}")
+    return org.packets[ref]
+
+
+def tolerated(diagnostic: Diagnostic, packet: Record, root: Path) -> bool:
+    """Is this an error the check of `packet` reports as a finding (TOLERATED, in the packet
+    itself) rather than one that stops it?"""
+    return diagnostic.rule in TOLERATED and Path(diagnostic.path).resolve() == (root / packet.rel).resolve()
 
 
 def _entries(n: int) -> str:
@@ -182,7 +151,7 @@ def _cites_postmortem(text: str | None, org: Organisation) -> bool:
     return ref is not None and ref.kind == refs.POSTMORTEM and ref.postmortem in org.postmortems
 
 
-def window_of(packet: Record, rules: ReadinessRules) -> tuple[dt.date, dt.date, bool]:
+def window_of(packet: Record, rules: ReadinessSettings) -> tuple[dt.date, dt.date, bool]:
     """(from, to, clipped): the packet's window, at most `evidence_window_months` long;
     without a window, the months before today."""
     window = packet.get("window") if isinstance(packet.get("window"), dict) else {}
@@ -358,7 +327,7 @@ def cite(
 
 def check(org: Organisation, packet: Record) -> Readiness:
     """The readiness report of one packet (the records are assumed valid)."""
-    rules = ReadinessRules.of(org)
+    rules = settings.of(org).readiness
     candidate = str(packet.get("candidate"))
     person = org.people.get(candidate)
     track = str(person.get("track")) if person else ""
@@ -500,7 +469,7 @@ def check(org: Organisation, packet: Record) -> Readiness:
         window_clipped=clipped,
         competencies=list(comps.values()),
         findings=findings,
-        rules=rules.lines(target),
+        rules=rule_lines(rules, target),
         quarters=quarters,
         scope_required=required,
         scope_evidence=at_scope,
@@ -693,7 +662,7 @@ def plan_draft(
     sponsor = sponsor or person.get("manager")
     if not isinstance(sponsor, str) or sponsor not in org.people:
         raise PerfdocsError(f"{handle} has no manager on record: name the sponsor with --sponsor HANDLE")
-    rules = ReadinessRules.of(org)
+    rules = settings.of(org).readiness
     end = today()
     start = months_before(end, rules.evidence_window_months)
     own = [

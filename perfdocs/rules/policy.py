@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from perfdocs import settings
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
@@ -60,12 +61,8 @@ class _PayNames(frozenset):
 
 
 def compensation_fields(org: Organisation) -> frozenset[str]:
-    extra = org.setting("compensation_fields", [])
-    return _PayNames(
-        COMPENSATION_FIELDS | {normalise(k) for k in extra if isinstance(k, str)}
-        if isinstance(extra, list)
-        else COMPENSATION_FIELDS
-    )
+    """The built-in pay words and org.yaml `compensation_fields`, normalised."""
+    return _PayNames(COMPENSATION_FIELDS | {normalise(k) for k in settings.of(org).compensation_fields})
 
 
 def _walk_keys(value: Any, path: tuple) -> Iterator[tuple[str, tuple]]:

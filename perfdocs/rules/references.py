@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
-from perfdocs.diagnostics import WARNING, Diagnostic
+from perfdocs.diagnostics import WARNING, Diagnostic, display_path
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.rules._util import dicts, strings
@@ -47,6 +48,18 @@ def _level(
             f"level '{value}' is not in track {track}{did_you_mean(value, ids)}",
             path,
             hint=f"levels: {', '.join(ids)}",
+        )
+
+
+def missing_org(org: Organisation, root: Path) -> Iterator[Diagnostic]:
+    """ref/missing-org: every records folder has one org record, in its org.yaml."""
+    if org.org is None:
+        yield Diagnostic(
+            display_path(root / "org.yaml"),
+            1,
+            1,
+            "ref/missing-org",
+            "the records folder has no org record (org.yaml with kind: org)",
         )
 
 
