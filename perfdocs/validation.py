@@ -31,6 +31,8 @@ from perfdocs.records.organisation import Organisation
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import compensation_fields, normalise
 
+StrPath = str | os.PathLike[str]
+
 
 @dataclass
 class Report:
@@ -76,7 +78,7 @@ def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> list[Diag
     ]
 
 
-def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str | os.PathLike] = ()) -> Path:
+def resolve_root(records: StrPath | None = None, paths: Iterable[StrPath] = ()) -> Path:
     """Where the records are: --records, $PERFDOCS_RECORDS, the paths given, the working
     folder, and finally the example organisation bundled with perfdocs."""
     if records is None:
@@ -88,13 +90,13 @@ def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str |
         if not (root / "org.yaml").is_file():
             raise PerfdocsError(f"{display_path(root)} is not a records folder: it has no org.yaml")
         return root
-    paths = [Path(p) for p in paths]
-    for p in paths:
+    given = [Path(p) for p in paths]
+    for p in given:
         if not p.exists():
             raise PerfdocsError(f"{display_path(p)} does not exist")
-    if paths:
-        roots = {find_root(p) for p in paths}
-        for p in paths:  # find_root also looks in a 'records' folder beside; a path must be inside it
+    if given:
+        roots = {find_root(p) for p in given}
+        for p in given:  # find_root also looks in a 'records' folder beside; a path must be inside it
             if not any(p.resolve().is_relative_to(r) for r in roots):
                 raise PerfdocsError(f"{display_path(p)} is not inside a records folder (no org.yaml found above it)")
         if len(roots) > 1:
@@ -120,9 +122,7 @@ def _selected(diag: Diagnostic, only: list[Path]) -> bool:
     return any(target == p or target.is_relative_to(p) for p in only)
 
 
-def validate(
-    root: Path, only: Iterable[str | os.PathLike] | None = None, links: bool = False, fast: bool = True
-) -> Report:
+def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = False, fast: bool = True) -> Report:
     """Every problem in the records under `root`; with `only`, just those in these paths
     (cross-references are still resolved against the whole folder). With `links`, evidence
     links are checked too, against the repositories whose clones are present. `fast=False`

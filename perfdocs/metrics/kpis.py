@@ -61,7 +61,7 @@ def lower_is_better(kpi: Any, metric: Any | None) -> bool | None:
     """From the metric's `direction`; else from the target against the baseline."""
     direction = metric.get("direction") if metric is not None else None
     if direction in ("lower-is-better", "higher-is-better"):
-        return direction == "lower-is-better"
+        return bool(direction == "lower-is-better")
     target, baseline = kpi.get("target"), kpi.get("baseline")
     if isinstance(target, dict) and isinstance(baseline, dict):
         t, b = target.get("value"), baseline.get("value")
@@ -171,11 +171,12 @@ class SeriesChange:
         return f"{self.path}: {verb}, {', '.join(parts)} [kpi {self.kpi}]"
 
 
-def _key_node(mapping: yaml.Node, key: str) -> yaml.Node | None:
+def _key_node(mapping: yaml.Node | None, key: str) -> yaml.Node | None:
     if isinstance(mapping, yaml.MappingNode):
         for k, v in mapping.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
+                node: yaml.Node = v
+                return node
     return None
 
 
@@ -188,18 +189,18 @@ def _last_line(node: yaml.Node) -> int:
     return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
 
 
-def render_item(item: dict, dash: int) -> list[str]:
+def render_item(item: dict[str, Any], dash: int) -> list[str]:
     text = yaml.safe_dump(item, sort_keys=False, default_flow_style=False, allow_unicode=True, width=10_000)
     lines = text.splitlines()
     return [" " * dash + "- " + lines[0] + "\n"] + [" " * (dash + 2) + line + "\n" for line in lines[1:]]
 
 
-def _same(old: Any, new: dict) -> bool:
+def _same(old: Any, new: dict[str, Any]) -> bool:
     """Equal apart from when it was computed."""
     if not isinstance(old, dict):
         return False
 
-    def strip(item: dict) -> dict:
+    def strip(item: dict[str, Any]) -> dict[str, Any]:
         prov = item.get("provenance")
         prov = {k: v for k, v in prov.items() if k != "computed_at"} if isinstance(prov, dict) else prov
         return {**item, "provenance": prov}
@@ -207,7 +208,9 @@ def _same(old: Any, new: dict) -> bool:
     return strip(old) == strip(new)
 
 
-def upsert_values(text: str, items: list[dict], force: bool = False, change: SeriesChange | None = None) -> str:
+def upsert_values(
+    text: str, items: list[dict[str, Any]], force: bool = False, change: SeriesChange | None = None
+) -> str:
     """The series text with `items` (each with a period) merged into its `values` list.
 
     New periods are inserted in period order; a period that already holds a computed
@@ -237,7 +240,8 @@ def upsert_values(text: str, items: list[dict], force: bool = False, change: Ser
             "('- period: ...' items); rewrite it in that style first"
         )
     existing: list[tuple[str, int, int, Any]] = []  # period, first line, last line, data
-    old_items = data.get("values") if isinstance(data, dict) and isinstance(data.get("values"), list) else []
+    written = data.get("values") if isinstance(data, dict) else None
+    old_items: list[Any] = written if isinstance(written, list) else []
     for i, node in enumerate(values.value):
         period = _key_node(node, "period")
         existing.append(

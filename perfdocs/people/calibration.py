@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from perfdocs import settings
@@ -43,7 +44,7 @@ class Calibration:
     period: str
     audience: str | None
     scale: list[str]
-    distribution: dict[str, dict[str, Counter]] = field(default_factory=dict)
+    distribution: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
     """{'team'|'track'|'level': {group: Counter(rating -> count)}}"""
     reviews: int = 0
     departures: list[Departure] = field(default_factory=list)
@@ -63,7 +64,7 @@ class Calibration:
     """(period, people expected, reviews done, reviews in draft)"""
     time_in_level: list[tuple[str, str, str, float | None]] = field(default_factory=list)
     """(person, track, level, years in level or None)"""
-    packets_by_level: dict[str, Counter] = field(default_factory=dict)
+    packets_by_level: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 def latest_review_period(org: Organisation) -> str | None:
@@ -86,7 +87,7 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         key=lambda r: r.id,
     )
     cal.reviews = len(reviews)
-    dist: dict[str, dict[str, Counter]] = {
+    dist: dict[str, dict[str, Counter[str]]] = {
         "team": defaultdict(Counter),
         "track": defaultdict(Counter),
         "level": defaultdict(Counter),
@@ -101,7 +102,9 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         reviewer = str(review.get("reviewer"))
         per_reviewer[reviewer][0] += 1
         for kr in review.get("key_results") or []:
-            goal = org.goals.get(kr.get("goal")) if isinstance(kr, dict) else None
+            goal = (
+                org.goals.get(goal_id) if isinstance(kr, dict) and isinstance(goal_id := kr.get("goal"), str) else None
+            )
             spec = (
                 next(
                     (
@@ -117,7 +120,8 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
             computed = kr_completion(spec) if spec is not None else None
             recorded = kr.get("completion")
             if (
-                computed is not None
+                goal is not None
+                and computed is not None
                 and isinstance(recorded, (int, float))
                 and abs(min(100.0, float(recorded)) - computed) > 0.5
             ):
@@ -195,7 +199,7 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         since = parse_date(person.get("level_since"))
         years = round((now - since).days / 365.25, 1) if since else None
         cal.time_in_level.append((handle, str(person.get("track")), str(person.get("level")), years))
-    by_level: dict[str, Counter] = defaultdict(Counter)
+    by_level: dict[str, Counter[str]] = defaultdict(Counter)
     for packet in org.packets.values():
         if sees(packet):
             track = org.person_track(packet.get("candidate")) or "?"
@@ -204,7 +208,9 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
     return cal
 
 
-def _cycles(org: Organisation, people: dict[str, Record], sees, period: str) -> list[tuple[str, int, int, int]]:
+def _cycles(
+    org: Organisation, people: dict[str, Record], sees: Callable[[Record | None], bool], period: str
+) -> list[tuple[str, int, int, int]]:
     periods = {r.get("period") for r in org.reviews.values() if sees(r) and isinstance(r.get("period"), str)}
     periods.add(period)
     out = []
@@ -341,7 +347,7 @@ def render_html(
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     body = md.render(render_markdown(org, period, audience))
     if not standalone:
-        return body
+        return str(body)
     title = escape(f"Calibration {_period(org, period)}")
     return (
         f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'

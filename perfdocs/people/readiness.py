@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_of, today
@@ -275,7 +276,7 @@ class Readiness:
     def notes(self) -> list[Finding]:
         return [f for f in self.findings if not f.blocking]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
         doc["ready"] = self.ready
         doc["verdict"] = "ready" if self.ready else "not yet"
@@ -289,7 +290,7 @@ class Readiness:
         return doc
 
 
-def target_competencies(org: Organisation, track: str, level: str) -> list[tuple[str, dict, str]]:
+def target_competencies(org: Organisation, track: str, level: str) -> list[tuple[str, dict[str, Any], str]]:
     """(id, competency, descriptor) of every competency with a descriptor at `level`,
     grouped by the org's dimensions (in their order), then in matrix order."""
     order = {d.get("id"): i for i, d in enumerate(org.dimensions)}
@@ -342,7 +343,7 @@ def check(org: Organisation, packet: Record) -> Readiness:
     claims = [c for c in packet.get("claims") or [] if isinstance(c, dict)]
     for claim in claims:
         cid = claim.get("competency")
-        comp = comps.get(cid)
+        comp = comps.get(cid) if isinstance(cid, str) else None
         refs = [e for e in claim.get("evidence") or [] if isinstance(e, str)]
         if comp is not None:
             comp.claims.append(str(claim.get("claim", "")))
@@ -671,7 +672,7 @@ def plan_draft(
         if (day := parse_date(ev.get("date"))) is not None and start <= day <= end
     ]
     names = {d.get("id"): str(d.get("name", d.get("id"))) for d in org.dimensions}
-    groups: list[dict] = []
+    groups: list[dict[str, Any]] = []
     claims = 0
     for cid, comp, descriptor in target_competencies(org, track, target):
         evidence = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from perfdocs.dates import parse_date, today
 from perfdocs.errors import PerfdocsError
@@ -21,7 +22,7 @@ from perfdocs.records.organisation import Organisation
 from perfdocs.resources import text_env
 
 
-def kr_completion(kr: dict) -> float | None:
+def kr_completion(kr: dict[str, Any]) -> float | None:
     """Percent of the way from baseline to target, capped to 0-100; None if not numbers."""
     try:
         baseline, target, current = (float(kr[k]) for k in ("baseline", "target", "current"))
@@ -32,7 +33,7 @@ def kr_completion(kr: dict) -> float | None:
     return round(max(0.0, min(100.0, (current - baseline) / (target - baseline) * 100)), 1)
 
 
-def rating_for(org: Organisation, completion: float) -> dict | None:
+def rating_for(org: Organisation, completion: float) -> dict[str, Any] | None:
     """The first rating (highest first) whose min_completion the completion reaches."""
     for rating in org.setting("rating_scale", []) or []:
         if isinstance(rating, dict) and completion >= float(rating.get("min_completion", 0)):
@@ -80,11 +81,11 @@ def review_completion(krs: list[KeyResult]) -> float | None:
     return round(sum(k.completion for k in krs) / len(krs), 1) if krs else None
 
 
-def rule_rating(org: Organisation, review: Record) -> tuple[float | None, dict | None]:
+def rule_rating(org: Organisation, review: Record) -> tuple[float | None, dict[str, Any] | None]:
     """(completion, rating the rules give) for a recorded review: from its key results'
     completion as recorded, else its overall completion."""
-    krs = [kr.get("completion") for kr in review.get("key_results") or [] if isinstance(kr, dict)]
-    krs = [float(min(100.0, c)) for c in krs if isinstance(c, (int, float))]
+    recorded = [kr.get("completion") for kr in review.get("key_results") or [] if isinstance(kr, dict)]
+    krs = [float(min(100.0, c)) for c in recorded if isinstance(c, (int, float))]
     completion = round(sum(krs) / len(krs), 1) if krs else review.get("completion")
     if not isinstance(completion, (int, float)):
         return None, None
@@ -100,7 +101,7 @@ def period_evidence(org: Organisation, handle: str, period: str) -> list[Record]
     ]
 
 
-def evidence_by_dimension(org: Organisation, handle: str, evidence: list[Record]) -> list[dict]:
+def evidence_by_dimension(org: Organisation, handle: str, evidence: list[Record]) -> list[dict[str, Any]]:
     track = org.person_track(handle) or ""
     comps = org.competencies(track)
     groups = []
@@ -129,7 +130,7 @@ def next_level(org: Organisation, track: str, level: str) -> str | None:
     return above[0]["id"] if above else None
 
 
-def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> list[dict]:
+def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> list[dict[str, Any]]:
     """Development plan suggestions: the next level's competencies with the least evidence
     over the last four quarters (gaps first)."""
     person = org.people[handle]
@@ -164,11 +165,11 @@ def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> l
     ]
 
 
-def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> list[dict]:
+def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> list[dict[str, Any]]:
     """People who worked with the person on the period's evidence: peers on the same team,
     cross-functional otherwise; each with the evidence they saw."""
     team = org.people[handle].get("team")
-    slots: dict[str, dict] = {}
+    slots: dict[str, dict[str, Any]] = {}
     for ev in evidence:
         for other in ev.get("collaborators") or []:
             if other == handle or other not in org.people:

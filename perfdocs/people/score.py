@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_of, today
@@ -75,7 +76,7 @@ class Input:
     """Normalised (the weights sum to 1)."""
     subscore: float
     contribution: float
-    evidence: list[dict] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     """[{id, detail, points}] - the records behind the sub-score."""
     explanation: str = ""
 
@@ -98,11 +99,11 @@ class Score:
     uncapped: float
     inputs: list[Input]
     harm: list[Harm]
-    gate: dict
+    gate: dict[str, Any]
     excluded: list[str]
     changes: list[str]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"advisory": True, **asdict(self)}
 
 
@@ -182,11 +183,11 @@ def score(
             )
         )
     scoped = [ev for ev in evidence if ev.get("scope") in rules.scope_points]
-    points = [
+    points: list[dict[str, Any]] = [
         {"id": ev.id, "detail": str(ev.get("scope")), "points": float(rules.scope_points[ev.get("scope")])}
         for ev in scoped
     ]
-    mean = sum(p["points"] for p in points) / len(points) if points else rules.low
+    mean = sum(float(p["points"]) for p in points) / len(points) if points else rules.low
     sub = max(rules.low, min(rules.high, mean))
     weight = rules.weights["scope"] / total
     unscoped = len(evidence) - len(scoped)

@@ -8,6 +8,9 @@ from typing import Any
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.schemas import schema_documents
 
+KeyPath = tuple[Any, ...]
+"""Keys and indexes from a record's top to one of its values (what Record.diag points at)."""
+
 
 def items(value: Any) -> Iterator[tuple[int, Any]]:
     """(index, item) of a list; nothing for anything else."""
@@ -15,7 +18,7 @@ def items(value: Any) -> Iterator[tuple[int, Any]]:
         yield from enumerate(value)
 
 
-def dicts(value: Any) -> Iterator[tuple[int, dict]]:
+def dicts(value: Any) -> Iterator[tuple[int, dict[Any, Any]]]:
     for i, item in items(value):
         if isinstance(item, dict):
             yield i, item
