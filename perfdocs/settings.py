@@ -17,11 +17,12 @@ The sections:
   invisible work and outliers (`perfdocs score`, `perfdocs calibrate`).
 - kpi_rules: sustained trends and a team's number of core KPIs.
 - governance: how `validate` reports metric-governance findings.
+- links: how evidence links are judged (date tolerance, authorship).
 - dora: how DORA metrics are recognised in git (a metric's `definition` overrides it).
 - visibility_defaults: the visibility of records that do not declare one.
 - compensation_fields: more field names that are never allowed in a record.
 
-Not here: `repositories` (where clones are: perfdocs.git) and `links` (read by perfdocs.links).
+Not here: `repositories` (where the clones are: perfdocs.git).
 """
 
 from __future__ import annotations
@@ -137,6 +138,23 @@ class GovernanceSettings:
     definitions and KPI targets without a baseline."""
 
 
+# --- evidence links --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinksSettings:
+    """org.yaml `links:`: how `perfdocs links check` judges evidence links."""
+
+    date_tolerance_days: int = 14
+    """`links.date_tolerance_days`: evidence dated more than this many days before the linked
+    work merged is a warning."""
+    authorship_types: frozenset[str] = frozenset(
+        {"pr", "commit", "tooling", "documentation", "design-doc", "rfc", "other"}
+    )
+    """`links.authorship_types`: evidence types whose linked PRs and commits must be by the
+    author or a collaborator (an empty list: none)."""
+
+
 # --- DORA ------------------------------------------------------------------------------
 
 DORA_KEYS = ("deployment-frequency", "lead-time", "change-failure-rate", "time-to-restore")
@@ -205,6 +223,7 @@ class Settings:
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     kpi_rules: KpiSettings = field(default_factory=KpiSettings)
     governance: GovernanceSettings = field(default_factory=GovernanceSettings)
+    links: LinksSettings = field(default_factory=LinksSettings)
     dora: DoraSettings = field(default_factory=DoraSettings)
     """org.yaml `dora`, over the defaults (a pattern that is not a regular expression keeps the default)."""
     visibility_defaults: Mapping[str, str] = field(default_factory=dict)
@@ -230,6 +249,7 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
         governance=GovernanceSettings(
             severity="error" if _section(data, "governance").get("severity") == "error" else "warning"
         ),
+        links=_links(data),
         dora=_dora(data),
         visibility_defaults=visibility.defaults(data.get("visibility_defaults")),
         compensation_fields=tuple(v for v in data.get("compensation_fields") or [] if isinstance(v, str))
@@ -357,6 +377,18 @@ def _kpi_rules(data: Mapping[str, Any]) -> KpiSettings:
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return KpiSettings(configured=configured)
     return KpiSettings(configured, *values)
+
+
+def _links(data: Mapping[str, Any]) -> LinksSettings:
+    cfg = _section(data, "links")
+    d = LinksSettings()
+    types = cfg.get("authorship_types")
+    return LinksSettings(
+        date_tolerance_days=_int(cfg, "date_tolerance_days", d.date_tolerance_days),
+        authorship_types=frozenset(t for t in types if isinstance(t, str))
+        if isinstance(types, list)
+        else d.authorship_types,
+    )
 
 
 def _dora(data: Mapping[str, Any]) -> DoraSettings:

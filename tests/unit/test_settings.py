@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfdocs import settings
-from perfdocs.settings import DoraSettings, KpiSettings, ReadinessSettings, ScoringSettings, Settings
+from perfdocs.settings import DoraSettings, KpiSettings, LinksSettings, ReadinessSettings, ScoringSettings, Settings
 from perfdocs.validation import validate
 
 DIMENSIONS = [{"id": "delivery"}, {"id": "reliability"}]
@@ -17,6 +17,7 @@ def test_an_org_yaml_without_settings_gets_every_default():
     assert found.kpi_rules == KpiSettings()
     assert found.governance.severity == "warning"
     assert found.dora == DoraSettings()
+    assert found.links.date_tolerance_days == 14
 
 
 def test_given_settings_are_read_and_the_rest_keep_their_defaults():
@@ -27,6 +28,7 @@ def test_given_settings_are_read_and_the_rest_keep_their_defaults():
             "kpi_rules": {"core_kpis": {"min": 1, "max": 3}},
             "governance": {"severity": "error"},
             "dora": {"deploy_tag_pattern": "v*"},
+            "links": {"date_tolerance_days": 30, "authorship_types": []},
             "visibility_defaults": {"evidence": "internal"},
             "compensation_fields": ["perks"],
         },
@@ -40,6 +42,7 @@ def test_given_settings_are_read_and_the_rest_keep_their_defaults():
     assert found.kpi_rules == KpiSettings(configured=True, core_min=1, core_max=3)
     assert found.governance.severity == "error"
     assert found.dora == DoraSettings(deploy_tag_pattern="v*")
+    assert found.links == LinksSettings(date_tolerance_days=30, authorship_types=frozenset())  # none must be own work
     assert found.visibility_defaults == {"evidence": "internal"}
     assert found.compensation_fields == ("perks",)
 
