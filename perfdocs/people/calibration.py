@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from perfdocs import settings
 from perfdocs.dates import parse_date, today
 from perfdocs.errors import PerfdocsError
+from perfdocs.people import reports
 from perfdocs.people.reviews import kr_completion, rule_rating
 from perfdocs.people.score import PERIOD, quarter_bounds, score
 from perfdocs.records import visibility
@@ -230,105 +231,7 @@ def _cycles(
     return out
 
 
-def _md(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
-def to_markdown(cal: Calibration) -> str:
-    out = [
-        f"# Calibration {cal.period}",
-        "",
-        f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {cal.period}. "
-        "Advisory: a starting point for the calibration conversation, not its outcome.",
-        "",
-    ]
-    if cal.audience is not None:
-        out += [
-            f"Only records visible to the {cal.audience} audience are used here; private records (the "
-            "people, their managers and reviewers only) are not. `perfdocs calibrate`, run by someone "
-            "with access to the records, gives the full view.",
-            "",
-        ]
-    out += ["## Rating distribution", ""]
-    for key, title in (("team", "Team"), ("track", "Track"), ("level", "Level")):
-        groups = cal.distribution.get(key) or {}
-        out += [f"| {title} | " + " | ".join(cal.scale) + " | total |", "|---|" + "---|" * (len(cal.scale) + 1)]
-        for group, counts in groups.items():
-            out.append(
-                f"| {_md(group)} | "
-                + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
-                + f" | {sum(counts.values())} |"
-            )
-        if not groups:
-            out.append("| none |" + " |" * (len(cal.scale) + 1))
-        out.append("")
-    out += ["## Ratings that depart from the published completion rules", ""]
-    if cal.departures:
-        out += ["| Person | Reviewer | Completion | Rated | Rules give | |", "|---|---|---|---|---|---|"]
-        out += [
-            f"| {d.person} | {d.reviewer} | {d.completion:g} % | {d.recorded} | {d.rule} | {d.direction} |"
-            for d in cal.departures
-        ]
-    else:
-        out.append("None: every rating is the one the rules give for its completion.")
-    if cal.kr_mismatches:
-        out += [
-            "",
-            "Key-result completion recorded in a review that differs from the goal's own numbers "
-            "(baseline, target, current):",
-            "",
-            "| Person | Reviewer | Key result | Recorded | Goal's numbers give |",
-            "|---|---|---|---|---|",
-        ]
-        out += [f"| {p} | {r} | {k} | {rec:g} % | {comp:g} % |" for p, r, k, rec, comp in cal.kr_mismatches]
-    out += ["", "| Reviewer | Reviews | Departures |", "|---|---|---|"]
-    out += [f"| {r} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
-    out += ["", "## Claims without evidence", ""]
-    out += [f"- `{p}` {c}: {_md(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
-    seen = f"visible to the {cal.audience} audience " if cal.audience else ""
-    out += [
-        "",
-        "## No invisible work recorded",
-        "",
-        f"People with no evidence {seen}in {cal.period} of type {', '.join(cal.invisible_types)}:",
-        "",
-    ]
-    out += [f"- {h}" for h in cal.no_invisible_work] or ["None."]
-    out += [
-        "",
-        "## Outliers to discuss",
-        "",
-        f"Advisory scores {cal.outlier_distance:g} or more from the median"
-        + (f" ({cal.median_score:.2f})" if cal.median_score is not None else "")
-        + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).",
-        "",
-    ]
-    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {_md(why)}" for h, s, why in cal.outliers] or ["None."]
-    out += [
-        "",
-        "## Process health",
-        "",
-        "### Review completion per cycle",
-        "",
-        "| Cycle | People | Final or delivered | Draft | Rate |",
-        "|---|---|---|---|---|",
-    ]
-    for p, expected, done, draft in cal.completion_by_cycle:
-        rate = f"{done / expected * 100:.0f} %" if expected else "-"
-        out.append(f"| {p} | {expected} | {done} | {draft} | {rate} |")
-    out += ["", "### Time in level", "", "| Person | Track | Level | Years in level |", "|---|---|---|---|"]
-    out += [f"| {h} | {t} | {lv} | {'unknown' if y is None else f'{y:g}'} |" for h, t, lv, y in cal.time_in_level]
-    out += ["", "### Packets per level and outcome", ""]
-    if cal.packets_by_level:
-        statuses = sorted({s for c in cal.packets_by_level.values() for s in c})
-        out += ["| Target level | " + " | ".join(statuses) + " |", "|---|" + "---|" * len(statuses)]
-        out += [
-            f"| {lv} | " + " | ".join(str(c.get(s, 0)) for s in statuses) + " |"
-            for lv, c in cal.packets_by_level.items()
-        ]
-    else:
-        out.append("No packets.")
-    return "\n".join(out) + "\n"
+to_markdown = reports.calibration_markdown  # the report lives in perfdocs.people.reports
 
 
 def render_markdown(org: Organisation, period: str | None = None, audience: str | None = None) -> str:
@@ -339,22 +242,8 @@ def render_markdown(org: Organisation, period: str | None = None, audience: str 
 def render_html(
     org: Organisation, period: str | None = None, audience: str | None = None, standalone: bool = False
 ) -> str:
-    """The calibration view as HTML (a fragment, or a whole page with `standalone`);
-    Markdown is rendered with raw HTML off, so record text cannot inject markup."""
-    from markdown_it import MarkdownIt
-    from markupsafe import escape
-
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    body = md.render(render_markdown(org, period, audience))
-    if not standalone:
-        return str(body)
-    title = escape(f"Calibration {_period(org, period)}")
-    return (
-        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}</style>\n"
-        f"</head>\n<body>\n{body}</body>\n</html>\n"
-    )
+    """The calibration view as HTML (a fragment, or a whole page with `standalone`)."""
+    return reports.calibration_html(calibrate(org, _period(org, period), audience), standalone)
 
 
 def _period(org: Organisation, period: str | None) -> str:

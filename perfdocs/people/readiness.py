@@ -1,10 +1,13 @@
 """Promotion readiness: a packet's claims checked against the target level's competencies.
 
 Every threshold comes from the org's `readiness:` settings (org.yaml, read through
-perfdocs.settings), which the site publishes; the defaults there apply only where the org
-leaves a setting out, and the report always prints the thresholds it used. The result is a set of findings a sponsor
-can act on, never a verdict: a packet is "ready" when nothing is missing, and "not yet"
-with the missing pieces listed otherwise.
+perfdocs.settings), which the site publishes; the defaults there apply only where the
+org leaves a setting out, and the report always prints the thresholds it used. The
+result is a set of findings a sponsor can act on, never a verdict: a packet is "ready"
+when nothing is missing, and "not yet" with the missing pieces listed otherwise. Its
+text and Markdown are in perfdocs.people.reports; a packet draft, in perfdocs.people.drafts.
+This module also says which packet a `packet check` names, and which validation errors
+in it the check reports as findings instead of refusing to run (TOLERATED).
 
 Readiness rules (ids are in perfdocs.rules.RULES):
 - readiness/no-claim: a competency of the target level has no claim.
@@ -23,7 +26,6 @@ Readiness rules (ids are in perfdocs.rules.RULES):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -32,11 +34,10 @@ from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
-from perfdocs.fsutil import atomic_write, inside
 from perfdocs.links import refs
+from perfdocs.people import reports
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.resources import text_env
 from perfdocs.settings import ReadinessSettings
 from perfdocs.text import did_you_mean
 
@@ -479,256 +480,6 @@ def check(org: Organisation, packet: Record) -> Readiness:
     )
 
 
-# --- reports ------------------------------------------------------------------------------
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
-def _md(text: object) -> str:
-    """User text inside Markdown: no raw HTML, no table breaks."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
-def _verdict(r: Readiness) -> str:
-    if r.ready:
-        return (
-            f"Ready: every competency of {r.target_level} is supported by {r.candidate}'s own evidence "
-            "inside the window, and nothing is missing."
-        )
-    parts = []
-    if r.disqualifying:
-        parts.append(_plural(len(r.disqualifying), "disqualifying finding"))
-    if r.missing:
-        parts.append(_plural(len(r.missing), "missing piece"))
-    return "Not yet: " + " and ".join(parts) + "."
-
-
-def _evidence_flags(ev: CitedEvidence) -> str:
-    flags = ["own" if ev.own else "NOT the candidate's", "in window" if ev.in_window else "OUTSIDE the window"]
-    if not ev.names_competency:
-        flags.append("does not name this competency")
-    if ev.links == 0:
-        flags.append("unverified (no links)")
-    elif ev.verified:
-        flags.append(f"verified ({ev.links_verified} of {ev.links} links resolved)")
-    else:
-        flags.append(f"unverified (0 of {ev.links} links resolved)")
-    return ", ".join(flags)
-
-
-def _summary_rows(r: Readiness) -> list[tuple[str, str]]:
-    q = ", ".join(r.quarters) or "none"
-    window = f"{r.window[0]} to {r.window[1]}" + (" (shortened to the org's maximum)" if r.window_clipped else "")
-    n = len(r.scope_evidence)
-    scope = (
-        f"{_plural(n, 'entry', 'entries')} benefit{'s' * (n == 1)} {r.scope_required} or wider"
-        if r.scope_required
-        else "no scope required"
-    )
-    return [
-        ("Packet", f"{r.path} ({r.status})"),
-        ("Candidate", f"{r.name} ({r.candidate}), {r.track} {r.current_level} -> {r.target_level} {r.target_title}"),
-        ("Sponsor", r.sponsor),
-        ("Window", window),
-        ("Consistency", f"{_plural(len(r.quarters), 'quarter')}: {q}"),
-        ("Scope", scope),
-        ("Complexity", f"{_plural(len(r.complexity_evidence), 'entry', 'entries')} of a complexity type"),
-    ]
-
-
-def _status(r: Readiness, comp: CompetencyReadiness) -> str:
-    blocking = [f for f in r.findings if f.competency == comp.id and f.blocking]
-    return "gap" if blocking else "met"
-
-
-def render_text(r: Readiness) -> str:
-    out = [
-        f"Promotion readiness: {r.candidate} {r.current_level} -> {r.target_level} ({r.target_title})",
-        "",
-        _verdict(r),
-        "",
-    ]
-    width = max(len(k) for k, _ in _summary_rows(r))
-    out += [f"  {k + ':':<{width + 1}} {v}" for k, v in _summary_rows(r)]
-    dimension = None
-    for comp in r.competencies:
-        if comp.dimension != dimension:
-            dimension = comp.dimension
-            out += ["", f"{dimension}"]
-        out.append(f'  {comp.id} [{_status(r, comp)}]: {r.target_level} expects "{comp.descriptor}"')
-        if not comp.claims:
-            out.append("    no claim")
-        for claim in comp.claims:
-            out.append(f"    claim: {claim}")
-        for ev in comp.evidence:
-            out.append(
-                f"      {ev.id} ({ev.date}, {ev.quarter}, {ev.type}, scope {ev.scope or 'not stated'}): "
-                f"{_evidence_flags(ev)}"
-            )
-        if comp.claims:
-            out.append(
-                f"    counted: {len(comp.counted)}; widest scope: {comp.widest_scope or 'not stated'}; "
-                f"quarters: {', '.join(comp.quarters) or 'none'}"
-            )
-    for title, items in (
-        ("Disqualifying findings", r.disqualifying),
-        ("Missing pieces", r.missing),
-        ("Notes", r.notes),
-    ):
-        out += ["", f"{title}:"]
-        out += [f"  - {f.message} [{f.rule}]" for f in items] or ["  none"]
-    if r.expectations:
-        out += ["", f"What {r.target_level} expects overall (judge the complexity with these in mind):"]
-        out += [f"  - {k}: {v}" for k, v in r.expectations.items()]
-    out += ["", "Rules applied (org.yaml readiness):"] + [f"  - {line}" for line in r.rules]
-    out += ["", "Advisory: this checks the records against the published rules; people decide promotions."]
-    return "\n".join(out) + "\n"
-
-
-def render_markdown(r: Readiness) -> str:
-    out = [
-        f"## Promotion readiness: {_md(r.name)} ({r.candidate}), {r.current_level} → {r.target_level} "
-        f"{_md(r.target_title)}",
-        "",
-        f"**{_verdict(r)}**",
-        "",
-        "| | |",
-        "|---|---|",
-    ]
-    out += [f"| {k} | {_md(v).replace(' -&gt; ', ' → ')} |" for k, v in _summary_rows(r)]
-    out += [
-        "",
-        "| Competency | Dimension | Claims | Counted evidence | Widest scope | Quarters | Status |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for comp in r.competencies:
-        out.append(
-            f"| {_md(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | "
-            f"{comp.widest_scope or '-'} | {', '.join(comp.quarters) or '-'} | {_status(r, comp)} |"
-        )
-    for title, items in (
-        ("Disqualifying findings", r.disqualifying),
-        ("Missing pieces", r.missing),
-        ("Notes", r.notes),
-    ):
-        out += ["", f"### {title}", ""]
-        out += [f"- {_md(f.message)} `{f.rule}`" for f in items] or ["None."]
-    out += ["", "<details><summary>Claims and the evidence they cite</summary>", ""]
-    for comp in r.competencies:
-        out += [f"**{_md(comp.name)}** ({comp.dimension}). {r.target_level} expects: {_md(comp.descriptor)}", ""]
-        if not comp.claims:
-            out += ["- no claim", ""]
-            continue
-        out += [f"- Claim: {_md(claim)}" for claim in comp.claims]
-        out += [
-            f"  - `{ev.id}` {ev.date} ({ev.quarter}), {ev.type}, scope {ev.scope or 'not stated'}: "
-            f"{_evidence_flags(ev)}"
-            for ev in comp.evidence
-        ]
-        out.append("")
-    out += ["</details>", ""]
-    if r.expectations:
-        out += [f"<details><summary>What {r.target_level} expects overall</summary>", ""]
-        out += [f"- **{k.capitalize()}**: {_md(v)}" for k, v in r.expectations.items()]
-        out += ["", "</details>", ""]
-    out += ["<details><summary>Rules applied (org.yaml <code>readiness:</code>)</summary>", ""]
-    out += [f"- {_md(line)}" for line in r.rules]
-    out += [
-        "",
-        "</details>",
-        "",
-        "_Advisory: this checks the records against the published rules; people decide promotions._",
-    ]
-    return "\n".join(out) + "\n"
-
-
-# --- drafts -------------------------------------------------------------------------------
-
-
-def plan_draft(
-    org: Organisation, root: Path, handle: str, target: str, slug: str | None = None, sponsor: str | None = None
-) -> tuple[Path, str]:
-    """(path, text) of a draft packet for `handle` at `target`, from their evidence."""
-    person = org.people.get(handle)
-    if person is None:
-        raise PerfdocsError(f"unknown person '{handle}'")
-    track, current = str(person.get("track")), str(person.get("level"))
-    levels = [lv["id"] for lv in org.levels(track)]
-    if target not in levels:
-        raise PerfdocsError(f"--target {target!r} is not a level of track {track}; choose from: {', '.join(levels)}")
-    if not org.is_above(track, target, current):
-        raise PerfdocsError(f"--target {target} is not above {handle}'s level {current} in track {track}")
-    sponsor = sponsor or person.get("manager")
-    if not isinstance(sponsor, str) or sponsor not in org.people:
-        raise PerfdocsError(f"{handle} has no manager on record: name the sponsor with --sponsor HANDLE")
-    rules = settings.of(org).readiness
-    end = today()
-    start = months_before(end, rules.evidence_window_months)
-    own = [
-        ev
-        for ev in org.evidence_by_author.get(handle, [])
-        if (day := parse_date(ev.get("date"))) is not None and start <= day <= end
-    ]
-    names = {d.get("id"): str(d.get("name", d.get("id"))) for d in org.dimensions}
-    groups: list[dict[str, Any]] = []
-    claims = 0
-    for cid, comp, descriptor in target_competencies(org, track, target):
-        evidence = [
-            {
-                "id": ev.id,
-                "date": str(ev.get("date")),
-                "type": ev.get("type"),
-                "scope": ev.get("scope"),
-                "title": str(ev.get("title", "")),
-            }
-            for ev in own
-            if cid in (ev.get("competencies") or [])
-        ]
-        claims += bool(evidence)
-        dim = comp.get("dimension")
-        if not groups or groups[-1]["id"] != dim:
-            groups.append({"id": dim, "name": names.get(dim, str(dim)), "competencies": []})
-        groups[-1]["competencies"].append(
-            {"id": cid, "name": str(comp.get("name", cid)), "descriptor": descriptor, "evidence": evidence}
-        )
-    level = org.level(track, target) or {}
-    title = str(level.get("title", target))
-    slug = slug or f"{end.year}-{target}"
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", slug):
-        raise PerfdocsError(f"--slug {slug!r} is not a valid id (ASCII letters, digits, '.', '_' and '-')")
-    rel = f"people/{handle}/packets/{slug}.md"
-    text = (
-        text_env("drafts")
-        .get_template("packet.md.j2")
-        .render(
-            candidate=handle,
-            name=str(person.get("name", handle)),
-            current=current,
-            target=target,
-            target_title=title,
-            sponsor=sponsor,
-            window_from=start.isoformat(),
-            window_to=end.isoformat(),
-            today=end.isoformat(),
-            groups=groups,
-            claims=claims,
-            expectations={k: str(level[k]) for k in ("scope", "complexity", "consistency") if k in level},
-            summary=f"Draft: the case for {handle} at {target} ({title}); replace with two or three sentences.",
-        )
-    )
-    return inside(root, root / rel), text
-
-
-def write_draft(
-    org: Organisation, root: Path, handle: str, target: str, slug: str | None = None, sponsor: str | None = None
-) -> Path:
-    path, text = plan_draft(org, root, handle, target, slug, sponsor)
-    if path.exists():
-        raise PerfdocsError(
-            f"{path.relative_to(root.resolve()).as_posix()} already exists; a draft never "
-            "replaces a packet (choose another name with --slug)"
-        )
-    atomic_write(path, text)
-    return path
+# The reports of a readiness check live in perfdocs.people.reports; these names stay for their callers.
+render_text = reports.readiness_text
+render_markdown = reports.readiness_markdown

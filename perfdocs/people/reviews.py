@@ -1,4 +1,4 @@
-"""Review drafts, and the org's published completion rules that rate them.
+"""Reviews: key-result completion, and the org's published completion rules that rate it.
 
 Key-result completion is `(current - baseline) / (target - baseline)`, in percent and
 capped to 0-100, so it works for "lower is better" results too (the target is below the
@@ -10,16 +10,12 @@ give is the first entry of the org's `rating_scale` (highest first) whose
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from perfdocs.dates import parse_date, today
-from perfdocs.errors import PerfdocsError
-from perfdocs.fsutil import atomic_write, inside
+from perfdocs.dates import parse_date
 from perfdocs.people.score import quarter_bounds, shift_quarter
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.resources import text_env
 
 
 def kr_completion(kr: dict[str, Any]) -> float | None:
@@ -178,62 +174,3 @@ def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> li
             slot = slots.setdefault(other, {"from": other, "relation": relation, "evidence": []})
             slot["evidence"].append(ev.id)
     return sorted(slots.values(), key=lambda s: (s["relation"] != "peer", s["from"]))
-
-
-def plan_draft(
-    org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None
-) -> tuple[Path, str]:
-    person = org.people.get(handle)
-    if person is None:
-        raise PerfdocsError(f"unknown person '{handle}'")
-    quarter_bounds(period)
-    existing = [r for r in org.reviews.values() if r.owner == handle and r.get("period") == period]
-    if existing:
-        raise PerfdocsError(
-            f"{handle} already has a review for {period}: {existing[0].rel}; a draft never replaces a review"
-        )
-    reviewer = reviewer or person.get("manager")
-    if not isinstance(reviewer, str) or reviewer not in org.people:
-        raise PerfdocsError(f"{handle} has no manager on record: name the reviewer with --reviewer HANDLE")
-    krs = key_results(org, handle, period)
-    completion = review_completion(krs)
-    if completion is None:
-        raise PerfdocsError(
-            f"{handle} has no individual key results for {period}: the org's rules rate "
-            "key-result completion, so there is nothing to rate yet (add the period's goals)"
-        )
-    rating = rating_for(org, completion)
-    if rating is None:
-        raise PerfdocsError(f"the org's rating scale rates no completion of {completion:g}%")
-    evidence = period_evidence(org, handle, period)
-    start, end = quarter_bounds(period)
-    text = (
-        text_env("drafts")
-        .get_template("review.md.j2")
-        .render(
-            person=handle,
-            name=str(person.get("name", handle)),
-            period=period,
-            reviewer=reviewer,
-            key_results=krs,
-            completion=completion,
-            rating=rating,
-            scale=[r for r in org.setting("rating_scale", []) if isinstance(r, dict)],
-            groups=evidence_by_dimension(org, handle, evidence),
-            evidence=evidence,
-            slots=feedback_slots(org, handle, evidence),
-            plan=plan_items(org, handle, period),
-            start=start.isoformat(),
-            end=end.isoformat(),
-            today=today().isoformat(),
-            example=evidence[0].id if evidence else f"{handle}/YYYY-MM-DD-slug",
-        )
-    )
-    rel = f"people/{handle}/reviews/{period.lower()}.md"
-    return inside(root, root / rel), text
-
-
-def write_draft(org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None) -> Path:
-    path, text = plan_draft(org, root, handle, period, reviewer)
-    atomic_write(path, text)
-    return path

@@ -31,6 +31,7 @@ from typing import Any
 from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_of, today
 from perfdocs.errors import PerfdocsError
+from perfdocs.people import reports
 from perfdocs.people.readiness import SCOPES
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
@@ -274,35 +275,4 @@ def _changes(
     return out
 
 
-def render_text(s: Score) -> str:
-    out = [
-        f"Advisory score for {s.person}, {s.period}: {s.composite:.2f} (bounds {s.low:g}-{s.high:g})",
-        "advisory: a prompt for a conversation, never a rating; every number below comes from a record "
-        "or from org.yaml scoring",
-        "",
-        "Inputs (weight x sub-score = contribution):",
-    ]
-    for inp in s.inputs:
-        out.append(
-            f"  {inp.key:<14} {inp.weight:.2f} x {inp.subscore:.2f} = {inp.contribution:.2f}   {inp.explanation}"
-        )
-        for ev in inp.evidence:
-            pts = f" = {ev['points']:g}" if inp.key == "scope" else ""
-            out.append(f"    {ev['id']} ({ev['detail']}{pts})")
-    total = sum(i.contribution for i in s.inputs)
-    out.append(
-        f"  {'sum':<14} {total:.2f}"
-        + (f", kept within {s.low:g}-{s.high:g}: {s.uncapped:.2f}" if round(total, 2) != s.uncapped else "")
-    )
-    g = s.gate
-    out += [
-        "",
-        f"Reliability gate ({'on' if g['enabled'] else 'off'}): harm = postmortem action items "
-        f"{s.person} owns that are overdue, over {g['lookback_quarters']} quarters; caps at {g['cap']:g} "
-        f"from {g['min_harm']}; {g['harm']} found, " + ("applied" if g["applied"] else "not applied"),
-    ]
-    out += [f"    {h.postmortem}: {h.title} ({h.status}, due {h.due})" for h in s.harm]
-    out += ["  Participating in incidents or owning complex or legacy services is not harm."]
-    out += ["", "Not used:"] + [f"  - {e}" for e in s.excluded]
-    out += ["", "What would change it:"] + [f"  - {c}" for c in s.changes]
-    return "\n".join(out) + "\n"
+render_text = reports.score_text  # the report lives in perfdocs.people.reports

@@ -39,13 +39,13 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
     """
     from perfdocs.cli import report_written
     from perfdocs.lock import records_lock
-    from perfdocs.people import readiness
+    from perfdocs.people import drafts
     from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
     click.get_current_context().with_resource(records_lock(root))  # writers take turns (perfdocs/lock.py)
     org = load_valid(root).org
-    path = readiness.write_draft(org, root, person, target, slug, sponsor)
+    path = drafts.write_packet(org, root, person, target, slug, sponsor)
     report_written(root, path)
 
 
@@ -77,7 +77,7 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     Example:
       perfdocs packet check records/people/alice/packets/2026-h2-principal.md --format markdown
     """
-    from perfdocs.people import readiness
+    from perfdocs.people import readiness, reports
     from perfdocs.validation import load_org, refuse_errors, resolve_root
 
     file = readiness.packet_file(packet_ref)
@@ -89,9 +89,9 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        click.echo(readiness.render_markdown(result), nl=False)
+        click.echo(reports.readiness_markdown(result), nl=False)
     else:
-        click.echo(readiness.render_text(result), nl=False)
+        click.echo(reports.readiness_text(result), nl=False)
 
 
 COMMANDS = [packet]
