@@ -19,6 +19,7 @@ The sections:
 - governance: how `validate` reports metric-governance findings.
 - links: how evidence links are judged (date tolerance, authorship).
 - dora: how DORA metrics are recognised in git (a metric's `definition` overrides it).
+- rating_scale: the ratings reviews give, and the completion each needs.
 - visibility_defaults: the visibility of records that do not declare one.
 - compensation_fields: more field names that are never allowed in a record.
 
@@ -226,6 +227,9 @@ class Settings:
     links: LinksSettings = field(default_factory=LinksSettings)
     dora: DoraSettings = field(default_factory=DoraSettings)
     """org.yaml `dora`, over the defaults (a pattern that is not a regular expression keeps the default)."""
+    rating_scale: tuple[Mapping[str, Any], ...] = ()
+    """org.yaml `rating_scale`: the ratings, highest first, each with its `min_completion`
+    (entries that are not mappings are left out; the schema reports them)."""
     visibility_defaults: Mapping[str, str] = field(default_factory=dict)
     """org.yaml `visibility_defaults`: visibility by kind ('default' for any other kind)."""
     compensation_fields: tuple[str, ...] = ()
@@ -251,6 +255,9 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
         ),
         links=_links(data),
         dora=_dora(data),
+        rating_scale=tuple(r for r in data["rating_scale"] if isinstance(r, dict))
+        if isinstance(data.get("rating_scale"), list)
+        else (),
         visibility_defaults=visibility.defaults(data.get("visibility_defaults")),
         compensation_fields=tuple(v for v in data.get("compensation_fields") or [] if isinstance(v, str))
         if isinstance(data.get("compensation_fields"), list)

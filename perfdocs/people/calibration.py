@@ -80,7 +80,7 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
     def sees(record: Record | None) -> bool:
         return record is not None and (audience is None or visibility.visible(record.visibility, audience))
 
-    scale = [str(r.get("id")) for r in org.setting("rating_scale", []) or [] if isinstance(r, dict)]
+    scale = [str(r.get("id")) for r in settings.of(org).rating_scale]
     cal = Calibration(period, audience, scale)
     people = {h: p for h, p in org.people.items() if sees(p)}
     reviews = sorted(

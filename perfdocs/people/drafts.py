@@ -161,7 +161,7 @@ def plan_review(
             key_results=krs,
             completion=completion,
             rating=rating,
-            scale=[r for r in org.setting("rating_scale", []) if isinstance(r, dict)],
+            scale=list(settings.of(org).rating_scale),
             groups=evidence_by_dimension(org, handle, evidence),
             evidence=evidence,
             slots=feedback_slots(org, handle, evidence),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from perfdocs import settings
 from perfdocs.dates import parse_date
 from perfdocs.people.score import quarter_bounds, shift_quarter
 from perfdocs.records.load import Record
@@ -31,9 +32,9 @@ def kr_completion(kr: dict[str, Any]) -> float | None:
 
 def rating_for(org: Organisation, completion: float) -> dict[str, Any] | None:
     """The first rating (highest first) whose min_completion the completion reaches."""
-    for rating in org.setting("rating_scale", []) or []:
-        if isinstance(rating, dict) and completion >= float(rating.get("min_completion", 0)):
-            return rating
+    for rating in settings.of(org).rating_scale:
+        if completion >= float(rating.get("min_completion", 0)):
+            return dict(rating)
     return None
 
 

@@ -31,6 +31,7 @@ def test_given_settings_are_read_and_the_rest_keep_their_defaults():
             "links": {"date_tolerance_days": 30, "authorship_types": []},
             "visibility_defaults": {"evidence": "internal"},
             "compensation_fields": ["perks"],
+            "rating_scale": [{"id": "meets", "min_completion": 80}, "exceeds"],
         },
         DIMENSIONS,
     )
@@ -45,6 +46,7 @@ def test_given_settings_are_read_and_the_rest_keep_their_defaults():
     assert found.links == LinksSettings(date_tolerance_days=30, authorship_types=frozenset())  # none must be own work
     assert found.visibility_defaults == {"evidence": "internal"}
     assert found.compensation_fields == ("perks",)
+    assert found.rating_scale == ({"id": "meets", "min_completion": 80},)
 
 
 def test_a_value_of_the_wrong_type_keeps_its_default_and_never_raises():
