@@ -125,6 +125,7 @@ RULES: dict[str, str] = {
     "readiness/scope": "Too little counted evidence benefits the scope the target level expects (readiness.scope).",
     "readiness/complexity": "Too little counted evidence of the types that show complexity (readiness.complexity).",
     "readiness/unverified": "Counted evidence with no link verified by 'perfdocs links resolve --write' (blocks only if required).",
+    # org.yaml readiness and scoring settings (validate reports them; packet, score, review and calibrate refuse them)
     "readiness/config": "A readiness setting that names a level no track has, or an unknown evidence type.",
     "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
     # repository
