@@ -1,0 +1,415 @@
+"""Settings: org.yaml's sections, parsed once into typed values with their defaults.
+
+Every setting below has a type, a default and a sentence (its attribute docstring), the
+way MkDocs documents its configuration. `of(org)` reads the org record once per
+organisation and keeps the result on it; consumers read attributes
+(`settings.of(org).readiness.min_evidence_per_competency`) and never re-check types.
+
+A value of the wrong type is reported by the org schema (`schema/type`, ...) when the
+records are validated; here it falls back to its default, and nothing ever raises.
+Settings that the schema cannot judge (a level no track has, an unknown dimension) are
+reported by the rule families that check them where they are written
+(perfdocs.rules.readiness, perfdocs.rules.scoring, perfdocs.rules.governance).
+
+The sections:
+- readiness: the promotion-readiness thresholds (`perfdocs packet check`).
+- scoring: the advisory score's bounds, weights and reliability gate, and calibration's
+  invisible work and outliers (`perfdocs score`, `perfdocs calibrate`).
+- kpi_rules: sustained trends and a team's number of core KPIs.
+- governance: how `validate` reports metric-governance findings.
+- links: how evidence links are judged (date tolerance, authorship).
+- dora: how DORA metrics are recognised in git (a metric's `definition` overrides it).
+- rating_scale: the ratings reviews give, and the completion each needs.
+- visibility_defaults: the visibility of records that do not declare one.
+- compensation_fields: more field names that are never allowed in a record.
+
+Not here: `repositories` (where the clones are: perfdocs.git).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from perfdocs.errors import PerfdocsError
+from perfdocs.records import visibility
+from perfdocs.records.organisation import Organisation
+
+# --- readiness -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadinessSettings:
+    """org.yaml `readiness:`: what `perfdocs packet check` asks of a promotion packet."""
+
+    configured: bool = False
+    """True when org.yaml has a `readiness` section (the site then publishes the rules)."""
+    description: str | None = None
+    """`readiness.description`: the org's own words about its rules, for the site."""
+    evidence_window_months: int = 12
+    """`readiness.evidence_window_months`: evidence older than this many months before the
+    window's end does not count."""
+    min_evidence_per_competency: int = 1
+    """`readiness.min_evidence_per_competency`: counted evidence entries every competency of
+    the target level needs."""
+    min_quarters: int = 2
+    """`readiness.consistency.min_quarters`: distinct quarters the counted evidence spans."""
+    scope_by_level: Mapping[str, str] = field(default_factory=dict)
+    """`readiness.scope.by_level`: who must benefit (self, team, multi-team, org) at each target level."""
+    min_scope_evidence: int = 2
+    """`readiness.scope.min_evidence`: counted evidence entries that reach the target level's scope."""
+    complexity_types: tuple[str, ...] = ("rfc", "design-doc", "incident", "postmortem")
+    """`readiness.complexity.evidence_types`: evidence types that show complexity."""
+    min_complexity_evidence: int = 1
+    """`readiness.complexity.min_evidence`: counted evidence entries of those types a packet needs."""
+    require_verified_links: bool = False
+    """`readiness.require_verified_links`: counted evidence must have a verified link (else only reported)."""
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+DEFAULT_SCOPE_POINTS: Mapping[str, float] = {"self": 1.0, "team": 2.0, "multi-team": 4.0, "org": 5.0}
+DEFAULT_INVISIBLE = ("mentoring", "code-review", "interviewing", "onboarding", "documentation", "on-call", "feedback")
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    """org.yaml `scoring:`: the advisory score (`perfdocs score`) and calibration's lists."""
+
+    configured: bool = False
+    """True when org.yaml has a `scoring` section."""
+    description: str | None = None
+    """`scoring.description`: the org's own words about the score, for the site."""
+    low: float = 0.0
+    """`scoring.bounds.min`: the lowest score."""
+    high: float = 5.0
+    """`scoring.bounds.max`: the highest score."""
+    weights_given: Mapping[str, float] = field(default_factory=dict)
+    """`scoring.weights` as written: a weight for dimension ids and 'scope' (empty: all equal)."""
+    weights: Mapping[str, float] = field(default_factory=lambda: {"scope": 1.0})
+    """The weight of every dimension of the org and of 'scope': the given ones, 0 for the
+    others when some are given, 1 for all when none are (not normalised)."""
+    full_marks_evidence: int = 3
+    """`scoring.full_marks_evidence`: evidence entries in a dimension, in the period, that earn the maximum."""
+    scope_points: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SCOPE_POINTS))
+    """`scoring.scope_points`: points for each scope (self 1, team 2, multi-team 4, org 5)."""
+    gate_enabled: bool = True
+    """`scoring.reliability_gate.enabled`: repeated harm caps the score."""
+    min_harm: int = 2
+    """`scoring.reliability_gate.min_harm`: harm events (overdue owned action items) that trigger the gate."""
+    lookback_quarters: int = 4
+    """`scoring.reliability_gate.lookback_quarters`: quarters, ending with the period, in which harm counts."""
+    cap: float = 2.5
+    """`scoring.reliability_gate.cap`: the highest score while the gate applies."""
+    cap_given: bool = False
+    """True when org.yaml sets the cap (only a given cap is checked against the bounds)."""
+    harm_statuses: tuple[str, ...] = ("open", "in-progress")
+    """`scoring.reliability_gate.harm_statuses`: action-item statuses that count as not done."""
+    invisible_work_types: tuple[str, ...] = DEFAULT_INVISIBLE
+    """`scoring.invisible_work_types`: evidence types calibration counts as invisible work."""
+    outlier_distance: float = 1.5
+    """`scoring.outlier_distance`: calibration lists scores this far or further from the median."""
+
+
+# --- KPI rules and governance ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    """org.yaml `kpi_rules:`: when a KPI trend is sustained, how many core KPIs a team tracks."""
+
+    configured: bool = False
+    """True when org.yaml has a `kpi_rules` section: only then does validate check core counts."""
+    sustained_trend_periods: int = 3
+    """`kpi_rules.sustained_trend_periods`: consecutive moves against the target that make a trend."""
+    core_min: int = 5
+    """`kpi_rules.core_kpis.min`: the fewest core KPIs a team should track."""
+    core_max: int = 7
+    """`kpi_rules.core_kpis.max`: the most core KPIs a team should track."""
+
+
+@dataclass(frozen=True)
+class GovernanceSettings:
+    """org.yaml `governance:`: how validate reports metric-governance findings."""
+
+    severity: str = "warning"
+    """`governance.severity`: 'warning' or 'error', for overdue reviews, incomplete
+    definitions and KPI targets without a baseline."""
+
+
+# --- evidence links --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinksSettings:
+    """org.yaml `links:`: how `perfdocs links check` judges evidence links."""
+
+    date_tolerance_days: int = 14
+    """`links.date_tolerance_days`: evidence dated more than this many days before the linked
+    work merged is a warning."""
+    authorship_types: frozenset[str] = frozenset(
+        {"pr", "commit", "tooling", "documentation", "design-doc", "rfc", "other"}
+    )
+    """`links.authorship_types`: evidence types whose linked PRs and commits must be by the
+    author or a collaborator (an empty list: none)."""
+
+
+# --- DORA ------------------------------------------------------------------------------
+
+DORA_KEYS = ("deployment-frequency", "lead-time", "change-failure-rate", "time-to-restore")
+"""The four DORA metrics, as a metric record's `dora:` names them."""
+
+
+@dataclass(frozen=True)
+class DoraSettings:
+    """How deploys, failures and lead times are recognised. Defaults, overridden by
+    org.yaml `dora`, overridden by a metric record's `definition`."""
+
+    deploy_tag_pattern: str = "deploy-*"
+    """Glob matched against tag names: a matching tag is a production deploy."""
+    hotfix_tag_pattern: str = "*hotfix*"
+    """Glob: a deploy whose tag matches is a hotfix deploy (it marks the deploy before it as failed)."""
+    hotfix_message_pattern: str = r"^(hotfix|Hotfix|HOTFIX)\b"
+    """Regular expression searched in the subjects of the commits a deploy ships first."""
+    failure_window_hours: float = 48
+    """A revert, hotfix deploy or postmortem counts against a deploy only this many hours after it."""
+    lead_time_start: str = "author-date"
+    """Which commit time lead time starts from: author-date or commit-date."""
+
+    @classmethod
+    def merged(cls, *layers: Any) -> DoraSettings:
+        """The defaults overridden by each layer in turn (mappings; anything else is skipped).
+        Raises PerfdocsError for a hotfix_message_pattern that is not a regular expression."""
+        values: dict[str, Any] = {}
+        for layer in layers:
+            if isinstance(layer, dict):
+                values.update({k: v for k, v in layer.items() if k in cls.__dataclass_fields__ and v is not None})
+        try:
+            re.compile(values.get("hotfix_message_pattern", cls.hotfix_message_pattern))
+        except (re.error, TypeError) as err:
+            raise PerfdocsError(f"hotfix_message_pattern is not a regular expression: {err}") from None
+        return cls(**values)
+
+    def describe(self, key: str) -> dict[str, Any]:
+        """The settings a metric depends on (what is printed beside its figures)."""
+        deploys = {"deploy_tag_pattern": self.deploy_tag_pattern}
+        if key == "deployment-frequency":
+            return deploys
+        if key == "lead-time":
+            return {**deploys, "lead_time_start": self.lead_time_start}
+        if key == "change-failure-rate":
+            return {
+                **deploys,
+                "failure_window_hours": self.failure_window_hours,
+                "hotfix_tag_pattern": self.hotfix_tag_pattern,
+                "hotfix_message_pattern": self.hotfix_message_pattern,
+            }
+        return {}
+
+
+DORA_SETTINGS = tuple(f.name for f in fields(DoraSettings))
+"""The settings DORA metrics are computed with (org.yaml `dora`, a metric's `definition`)."""
+
+
+# --- all of them -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every org.yaml section perfdocs reads, with its defaults."""
+
+    readiness: ReadinessSettings = field(default_factory=ReadinessSettings)
+    scoring: ScoringSettings = field(default_factory=ScoringSettings)
+    kpi_rules: KpiSettings = field(default_factory=KpiSettings)
+    governance: GovernanceSettings = field(default_factory=GovernanceSettings)
+    links: LinksSettings = field(default_factory=LinksSettings)
+    dora: DoraSettings = field(default_factory=DoraSettings)
+    """org.yaml `dora`, over the defaults (a pattern that is not a regular expression keeps the default)."""
+    rating_scale: tuple[Mapping[str, Any], ...] = ()
+    """org.yaml `rating_scale`: the ratings, highest first, each with its `min_completion`
+    (entries that are not mappings are left out; the schema reports them)."""
+    visibility_defaults: Mapping[str, str] = field(default_factory=dict)
+    """org.yaml `visibility_defaults`: visibility by kind ('default' for any other kind)."""
+    compensation_fields: tuple[str, ...] = ()
+    """org.yaml `compensation_fields`: field names never allowed in a record, besides the built-in ones."""
+
+
+def of(org: Organisation) -> Settings:
+    """The organisation's settings, parsed on first use and kept with it."""
+    found = org.settings_cache
+    if not isinstance(found, Settings):
+        found = org.settings_cache = parse(org.org.data if org.org is not None else {}, org.dimensions)
+    return found
+
+
+def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings:
+    """Settings from an org record's data (`dimensions` give the score's weights their keys)."""
+    return Settings(
+        readiness=_readiness(data),
+        scoring=_scoring(data, [str(d["id"]) for d in dimensions if isinstance(d.get("id"), str)]),
+        kpi_rules=_kpi_rules(data),
+        governance=GovernanceSettings(
+            severity="error" if _section(data, "governance").get("severity") == "error" else "warning"
+        ),
+        links=_links(data),
+        dora=_dora(data),
+        rating_scale=tuple(r for r in data["rating_scale"] if isinstance(r, dict))
+        if isinstance(data.get("rating_scale"), list)
+        else (),
+        visibility_defaults=visibility.defaults(data.get("visibility_defaults")),
+        compensation_fields=tuple(v for v in data.get("compensation_fields") or [] if isinstance(v, str))
+        if isinstance(data.get("compensation_fields"), list)
+        else (),
+    )
+
+
+# --- tolerant reading (the schema reports wrong types; a setting then keeps its default) ----
+
+
+def _section(data: Mapping[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _int(section: Mapping[str, Any], key: str, default: int) -> int:
+    value = section.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _number(section: Mapping[str, Any], key: str, default: float) -> float:
+    value = section.get(key)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+
+
+def _bool(section: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = section.get(key)
+    return value if isinstance(value, bool) else default
+
+
+def _str(section: Mapping[str, Any], key: str, default: str | None) -> str | None:
+    value = section.get(key)
+    return value if isinstance(value, str) else default
+
+
+def _strings(section: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = section.get(key)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return default
+
+
+def _strings_by_key(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _numbers_by_key(value: Any) -> dict[str, float] | None:
+    """A mapping of names to numbers, or None if it is anything else."""
+    if not isinstance(value, dict):
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()):
+        return None
+    return {str(k): float(v) for k, v in value.items()}
+
+
+def _readiness(data: Mapping[str, Any]) -> ReadinessSettings:
+    cfg = _section(data, "readiness")
+    scope, complexity = _section(cfg, "scope"), _section(cfg, "complexity")
+    d = ReadinessSettings()
+    return ReadinessSettings(
+        configured=bool(cfg),
+        description=_str(cfg, "description", None),
+        evidence_window_months=_int(cfg, "evidence_window_months", d.evidence_window_months),
+        min_evidence_per_competency=_int(cfg, "min_evidence_per_competency", d.min_evidence_per_competency),
+        min_quarters=_int(_section(cfg, "consistency"), "min_quarters", d.min_quarters),
+        scope_by_level=_strings_by_key(scope.get("by_level")),
+        min_scope_evidence=_int(scope, "min_evidence", d.min_scope_evidence),
+        complexity_types=_strings(complexity, "evidence_types", d.complexity_types),
+        min_complexity_evidence=_int(complexity, "min_evidence", d.min_complexity_evidence),
+        require_verified_links=_bool(cfg, "require_verified_links", d.require_verified_links),
+    )
+
+
+def _scoring(data: Mapping[str, Any], dimensions: list[str]) -> ScoringSettings:
+    cfg = _section(data, "scoring")
+    bounds, gate = _section(cfg, "bounds"), _section(cfg, "reliability_gate")
+    d = ScoringSettings()
+    given = _numbers_by_key(cfg.get("weights")) or {}
+    keys = [*dimensions, "scope"]
+    points = _numbers_by_key(cfg.get("scope_points")) or {}
+    invisible = cfg.get("invisible_work_types")
+    return ScoringSettings(
+        configured=bool(cfg),
+        description=_str(cfg, "description", None),
+        low=_number(bounds, "min", d.low),
+        high=_number(bounds, "max", d.high),
+        weights_given=given,
+        weights={k: given.get(k, 0.0 if given else 1.0) for k in keys},
+        full_marks_evidence=_int(cfg, "full_marks_evidence", d.full_marks_evidence),
+        scope_points={**DEFAULT_SCOPE_POINTS, **points},
+        gate_enabled=_bool(gate, "enabled", d.gate_enabled),
+        min_harm=_int(gate, "min_harm", d.min_harm),
+        lookback_quarters=_int(gate, "lookback_quarters", d.lookback_quarters),
+        cap=_number(gate, "cap", d.cap),
+        cap_given=isinstance(gate.get("cap"), (int, float)),
+        harm_statuses=tuple(gate["harm_statuses"])
+        if isinstance(gate.get("harm_statuses"), list) and all(isinstance(s, str) for s in gate["harm_statuses"])
+        else d.harm_statuses,
+        # An empty list means the defaults, as it always has.
+        invisible_work_types=tuple(invisible)
+        if isinstance(invisible, list) and invisible and all(isinstance(t, str) for t in invisible)
+        else d.invisible_work_types,
+        outlier_distance=_number(cfg, "outlier_distance", d.outlier_distance),
+    )
+
+
+def _kpi_rules(data: Mapping[str, Any]) -> KpiSettings:
+    cfg = _section(data, "kpi_rules")
+    core = _section(cfg, "core_kpis")
+    d = KpiSettings()
+    configured = isinstance(data.get("kpi_rules"), dict)
+    values = [
+        where.get(key, default)
+        for where, key, default in (
+            (cfg, "sustained_trend_periods", d.sustained_trend_periods),
+            (core, "min", d.core_min),
+            (core, "max", d.core_max),
+        )
+    ]
+    # One wrong value and the three keep their defaults together (a trend length and bounds
+    # from two different sources would be nobody's rule).
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return KpiSettings(configured=configured)
+    return KpiSettings(configured, *values)
+
+
+def _links(data: Mapping[str, Any]) -> LinksSettings:
+    cfg = _section(data, "links")
+    d = LinksSettings()
+    types = cfg.get("authorship_types")
+    return LinksSettings(
+        date_tolerance_days=_int(cfg, "date_tolerance_days", d.date_tolerance_days),
+        authorship_types=frozenset(t for t in types if isinstance(t, str))
+        if isinstance(types, list)
+        else d.authorship_types,
+    )
+
+
+def _dora(data: Mapping[str, Any]) -> DoraSettings:
+    cfg = _section(data, "dora")
+    d = DoraSettings()
+    pattern = _str(cfg, "hotfix_message_pattern", d.hotfix_message_pattern) or d.hotfix_message_pattern
+    try:
+        re.compile(pattern)
+    except re.error:
+        pattern = d.hotfix_message_pattern  # validate reports it (metric/bad-setting)
+    return DoraSettings(
+        deploy_tag_pattern=_str(cfg, "deploy_tag_pattern", d.deploy_tag_pattern) or d.deploy_tag_pattern,
+        hotfix_tag_pattern=_str(cfg, "hotfix_tag_pattern", d.hotfix_tag_pattern) or d.hotfix_tag_pattern,
+        hotfix_message_pattern=pattern,
+        failure_window_hours=_number(cfg, "failure_window_hours", d.failure_window_hours),
+        lead_time_start=_str(cfg, "lead_time_start", d.lead_time_start) or d.lead_time_start,
+    )

@@ -1,14 +1,24 @@
-"""Validation: files -> records -> schema diagnostics -> organisation -> rule diagnostics.
+"""Validation: the one pipeline every command reads records through.
 
-This is the one pipeline every command reads records through: `validate` reports
-its diagnostics, and `build`, `packet`, `score` and the rest refuse to work from an
-organisation that has errors.
+The stages, in order:
+1. load: files -> records (perfdocs.records.load: file/* and yaml/* diagnostics).
+2. organisation: records indexed by kind and id (id/duplicate).
+3. schemas: each record against its kind's schema (schema/*, policy/compensation for fields).
+4. rules: every rule family on the organisation (perfdocs.rules.run: references, rubric,
+   dates, policy, governance, readiness and scoring settings, CODEOWNERS, ...).
+5. links (only when asked): evidence links against the clones that are present.
+
+The entry points: `validate` (the Report, for `perfdocs validate`), `load_valid` (the
+Report of records without errors, or InvalidRecords: what `build`, `packet`, `score`,
+`review`, `calibrate` and the rest work from) and `load_org` (the organisation with
+all its diagnostics and nothing raised, for commands that must work on a broken
+organisation: `metrics review`, `packet check` with its tolerated errors).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +28,10 @@ from perfdocs.errors import InvalidRecords, PerfdocsError
 from perfdocs.records import organisation, schemas
 from perfdocs.records.load import Record, find_root, load_records
 from perfdocs.records.organisation import Organisation
+from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import compensation_fields, normalise
+
+StrPath = str | os.PathLike[str]
 
 
 @dataclass
@@ -65,7 +78,7 @@ def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> list[Diag
     ]
 
 
-def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str | os.PathLike] = ()) -> Path:
+def resolve_root(records: StrPath | None = None, paths: Iterable[StrPath] = ()) -> Path:
     """Where the records are: --records, $PERFDOCS_RECORDS, the paths given, the working
     folder, and finally the example organisation bundled with perfdocs."""
     if records is None:
@@ -77,13 +90,13 @@ def resolve_root(records: str | os.PathLike | None = None, paths: Iterable[str |
         if not (root / "org.yaml").is_file():
             raise PerfdocsError(f"{display_path(root)} is not a records folder: it has no org.yaml")
         return root
-    paths = [Path(p) for p in paths]
-    for p in paths:
+    given = [Path(p) for p in paths]
+    for p in given:
         if not p.exists():
             raise PerfdocsError(f"{display_path(p)} does not exist")
-    if paths:
-        roots = {find_root(p) for p in paths}
-        for p in paths:  # find_root also looks in a 'records' folder beside; a path must be inside it
+    if given:
+        roots = {find_root(p) for p in given}
+        for p in given:  # find_root also looks in a 'records' folder beside; a path must be inside it
             if not any(p.resolve().is_relative_to(r) for r in roots):
                 raise PerfdocsError(f"{display_path(p)} is not inside a records folder (no org.yaml found above it)")
         if len(roots) > 1:
@@ -109,9 +122,7 @@ def _selected(diag: Diagnostic, only: list[Path]) -> bool:
     return any(target == p or target.is_relative_to(p) for p in only)
 
 
-def validate(
-    root: Path, only: Iterable[str | os.PathLike] | None = None, links: bool = False, fast: bool = True
-) -> Report:
+def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = False, fast: bool = True) -> Report:
     """Every problem in the records under `root`; with `only`, just those in these paths
     (cross-references are still resolved against the whole folder). With `links`, evidence
     links are checked too, against the repositories whose clones are present. `fast=False`
@@ -124,23 +135,27 @@ def validate(
     comp = compensation_fields(org)
     for record in loaded.records:
         diagnostics.extend(schema_diagnostics(record, comp))
-    diagnostics.extend(rules.run(org))
-    if org.org is None:
-        diagnostics.append(
-            Diagnostic(
-                display_path(root / "org.yaml"),
-                1,
-                1,
-                "ref/missing-org",
-                "the records folder has no org record (org.yaml with kind: org)",
-            )
-        )
+    diagnostics.extend(rules.run(org, rules.Inputs(root, _codeowners(org))))
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]
         diagnostics = [d for d in diagnostics if _selected(d, selected)]
     diagnostics = sorted(set(diagnostics), key=sort_key)
     return Report(root, org, diagnostics, loaded.files, notes)
+
+
+def _codeowners(org: Organisation) -> CodeownersFile | None:
+    """The committed CODEOWNERS of the repository around the org record's folder, for the
+    codeowners/stale rule; None without an org.yaml at the top, or a readable file."""
+    if org.org is None or org.org.rel not in ("org.yaml", "org.yml"):
+        return None
+    root = org.org.doc.path.parent
+    path = locate(root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return CodeownersFile(path, text, prefix(root))
 
 
 def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -> list[str]:
@@ -168,12 +183,30 @@ def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -
     return notes
 
 
+def load_org(root: Path) -> Report:
+    """The organisation with every diagnostic, nothing raised: for commands that must work
+    on a broken organisation (and decide themselves, with `refuse_errors`, what stops them)."""
+    return validate(root)
+
+
 def load_valid(root: Path) -> Report:
-    """The organisation, for commands that must not work from invalid records."""
-    report = validate(root)
-    if report.errors:
+    """The organisation, for commands that must not work from invalid records: raises
+    InvalidRecords (every diagnostic, for the CLI to print) when there is an error."""
+    return refuse_errors(load_org(root))
+
+
+def refuse_errors(report: Report, tolerated: Callable[[Diagnostic], bool] | None = None) -> Report:
+    """The report, unless it has errors (other than `tolerated` ones): then InvalidRecords,
+    with every diagnostic, or with `tolerated`, the errors that stop the command, then the warnings."""
+    if tolerated is None:
+        if report.errors:
+            raise InvalidRecords(report)
+        return report
+    blocking = [d for d in report.diagnostics if d.severity == ERROR and not tolerated(d)]
+    if blocking:
+        report.diagnostics = blocking + [d for d in report.diagnostics if d.severity != ERROR]
         raise InvalidRecords(report)
     return report
 
 
-__all__ = ["ERROR", "InvalidRecords", "Report", "load_valid", "resolve_root", "validate"]
+__all__ = ["ERROR", "InvalidRecords", "Report", "load_org", "load_valid", "refuse_errors", "resolve_root", "validate"]

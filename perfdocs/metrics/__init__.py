@@ -1,1 +1,1 @@
-"""Team signals: DORA metrics from git, KPI series and metric governance."""
+"""Team signals: DORA metrics from git and KPI series (metric governance is a rule family: perfdocs.rules.governance)."""

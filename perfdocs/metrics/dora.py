@@ -29,9 +29,10 @@ from typing import Any
 from perfdocs import dates
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
+from perfdocs.settings import DORA_KEYS as KEYS
+from perfdocs.settings import DoraSettings as Config  # org.yaml `dora`; the settings live in perfdocs.settings
 
 UTC = dt.UTC
-KEYS = ("deployment-frequency", "lead-time", "change-failure-rate", "time-to-restore")
 NAMES = {
     "deployment-frequency": "Deployment frequency",
     "lead-time": "Lead time for changes",
@@ -47,49 +48,6 @@ UNITS = {
 GRANULARITIES = ("week", "month", "quarter")
 BANDS = ("elite", "high", "medium", "low")
 _REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
-
-
-# --- configuration ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Config:
-    """How deploys, failures and lead times are recognised. Defaults, overridden by
-    org.yaml `dora`, overridden by a metric record's `definition`."""
-
-    deploy_tag_pattern: str = "deploy-*"
-    hotfix_tag_pattern: str = "*hotfix*"
-    hotfix_message_pattern: str = r"^(hotfix|Hotfix|HOTFIX)\b"
-    failure_window_hours: float = 48
-    lead_time_start: str = "author-date"
-
-    @classmethod
-    def merged(cls, *layers: Any) -> Config:
-        values: dict[str, Any] = {}
-        for layer in layers:
-            if isinstance(layer, dict):
-                values.update({k: v for k, v in layer.items() if k in cls.__dataclass_fields__ and v is not None})
-        try:
-            re.compile(values.get("hotfix_message_pattern", cls.hotfix_message_pattern))
-        except (re.error, TypeError) as err:
-            raise PerfdocsError(f"hotfix_message_pattern is not a regular expression: {err}") from None
-        return cls(**values)
-
-    def describe(self, key: str) -> dict[str, Any]:
-        """The settings a metric depends on (what is printed beside its figures)."""
-        deploys = {"deploy_tag_pattern": self.deploy_tag_pattern}
-        if key == "deployment-frequency":
-            return deploys
-        if key == "lead-time":
-            return {**deploys, "lead_time_start": self.lead_time_start}
-        if key == "change-failure-rate":
-            return {
-                **deploys,
-                "failure_window_hours": self.failure_window_hours,
-                "hotfix_tag_pattern": self.hotfix_tag_pattern,
-                "hotfix_message_pattern": self.hotfix_message_pattern,
-            }
-        return {}
 
 
 # --- periods ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""KPI series: their direction, sustained trends, and a team's core KPIs.
+"""KPI series: their direction, sustained trends, and a team's core KPIs (judged by perfdocs.rules.governance).
 
 A single bad point is noise; several consecutive periods moving against the target
 are a signal. Only the latter is flagged. Computed values are written into a series by
@@ -10,23 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-TREND_PERIODS = 3
-"""Consecutive moves against the target that make a sustained trend (org.yaml kpi_rules)."""
-CORE_MIN, CORE_MAX = 5, 7
+from perfdocs import settings as org_settings
+from perfdocs.records.organisation import Organisation
 
+# A team's core KPIs are judged by the governance rules; `perfdocs kpi trends` reads them here.
+from perfdocs.rules.governance import core_count_problem as core_count_problem
+from perfdocs.rules.governance import core_kpis as core_kpis
 
 # --- settings --------------------------------------------------------------------------
 
 
-def settings(org: Any) -> tuple[int, int, int]:
-    """(sustained trend length, fewest core KPIs, most core KPIs) from org.yaml `kpi_rules`."""
-    rules = org.setting("kpi_rules", {})
-    rules = rules if isinstance(rules, dict) else {}
-    core = rules.get("core_kpis") if isinstance(rules.get("core_kpis"), dict) else {}
-    n = rules.get("sustained_trend_periods", TREND_PERIODS)
-    lo, hi = core.get("min", CORE_MIN), core.get("max", CORE_MAX)
-    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (n, lo, hi))
-    return (n, lo, hi) if ints else (TREND_PERIODS, CORE_MIN, CORE_MAX)
+def settings(org: Organisation) -> tuple[int, int, int]:
+    """(sustained trend length, fewest core KPIs, most core KPIs): org.yaml `kpi_rules`, defaults filled in."""
+    rules = org_settings.of(org).kpi_rules
+    return rules.sustained_trend_periods, rules.core_min, rules.core_max
 
 
 # --- series and trends -----------------------------------------------------------------
@@ -50,7 +47,7 @@ def lower_is_better(kpi: Any, metric: Any | None) -> bool | None:
     """From the metric's `direction`; else from the target against the baseline."""
     direction = metric.get("direction") if metric is not None else None
     if direction in ("lower-is-better", "higher-is-better"):
-        return direction == "lower-is-better"
+        return bool(direction == "lower-is-better")
     target, baseline = kpi.get("target"), kpi.get("baseline")
     if isinstance(target, dict) and isinstance(baseline, dict):
         t, b = target.get("value"), baseline.get("value")
@@ -136,18 +133,3 @@ def trends(org: Any, team: str | None = None) -> list[Trend]:
         if team is None or kpi.get("team") == team:
             out.extend(kpi_trends(org, kpi))
     return out
-
-
-def core_kpis(org: Any, team: str) -> list[Any]:
-    return sorted((k for k in org.kpis.values() if k.get("team") == team and k.get("core") is True), key=lambda k: k.id)
-
-
-def core_count_problem(org: Any, team: str) -> str | None:
-    """Why a team's number of core KPIs is outside the org's bounds (default 5 to 7), or None."""
-    _, lo, hi = settings(org)
-    count = len(core_kpis(org, team))
-    if count < lo:
-        return f"team '{team}' tracks {count} core KPI{'s' * (count != 1)}; fewer than {lo} leaves blind spots"
-    if count > hi:
-        return f"team '{team}' tracks {count} core KPIs; more than {hi} and none of them gets attention"
-    return None

@@ -1,1 +1,2 @@
-"""The promotion and review process: readiness, reviews, the advisory score, calibration."""
+"""The promotion and review process: readiness, reviews, the advisory score, calibration;
+drafts of packets and reviews; the reports of each."""

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from perfdocs import settings
 from perfdocs.dates import parse_date, today
 from perfdocs.errors import PerfdocsError
+from perfdocs.people import reports
 from perfdocs.people.reviews import kr_completion, rule_rating
 from perfdocs.people.score import PERIOD, quarter_bounds, score
 from perfdocs.records import visibility
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
+from perfdocs.settings import ScoringSettings
 
-DEFAULT_INVISIBLE = ["mentoring", "code-review", "interviewing", "onboarding", "documentation", "on-call", "feedback"]
-DEFAULT_OUTLIER_DISTANCE = 1.5
 DONE = ("final", "delivered")
 
 
@@ -43,7 +45,7 @@ class Calibration:
     period: str
     audience: str | None
     scale: list[str]
-    distribution: dict[str, dict[str, Counter]] = field(default_factory=dict)
+    distribution: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
     """{'team'|'track'|'level': {group: Counter(rating -> count)}}"""
     reviews: int = 0
     departures: list[Departure] = field(default_factory=list)
@@ -58,12 +60,12 @@ class Calibration:
     outliers: list[tuple[str, float | None, str]] = field(default_factory=list)
     """(person, score, why)"""
     median_score: float | None = None
-    outlier_distance: float = DEFAULT_OUTLIER_DISTANCE
+    outlier_distance: float = ScoringSettings().outlier_distance
     completion_by_cycle: list[tuple[str, int, int, int]] = field(default_factory=list)
     """(period, people expected, reviews done, reviews in draft)"""
     time_in_level: list[tuple[str, str, str, float | None]] = field(default_factory=list)
     """(person, track, level, years in level or None)"""
-    packets_by_level: dict[str, Counter] = field(default_factory=dict)
+    packets_by_level: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 def latest_review_period(org: Organisation) -> str | None:
@@ -78,7 +80,7 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
     def sees(record: Record | None) -> bool:
         return record is not None and (audience is None or visibility.visible(record.visibility, audience))
 
-    scale = [str(r.get("id")) for r in org.setting("rating_scale", []) or [] if isinstance(r, dict)]
+    scale = [str(r.get("id")) for r in settings.of(org).rating_scale]
     cal = Calibration(period, audience, scale)
     people = {h: p for h, p in org.people.items() if sees(p)}
     reviews = sorted(
@@ -86,7 +88,7 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         key=lambda r: r.id,
     )
     cal.reviews = len(reviews)
-    dist: dict[str, dict[str, Counter]] = {
+    dist: dict[str, dict[str, Counter[str]]] = {
         "team": defaultdict(Counter),
         "track": defaultdict(Counter),
         "level": defaultdict(Counter),
@@ -101,7 +103,9 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         reviewer = str(review.get("reviewer"))
         per_reviewer[reviewer][0] += 1
         for kr in review.get("key_results") or []:
-            goal = org.goals.get(kr.get("goal")) if isinstance(kr, dict) else None
+            goal = (
+                org.goals.get(goal_id) if isinstance(kr, dict) and isinstance(goal_id := kr.get("goal"), str) else None
+            )
             spec = (
                 next(
                     (
@@ -117,7 +121,8 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
             computed = kr_completion(spec) if spec is not None else None
             recorded = kr.get("completion")
             if (
-                computed is not None
+                goal is not None
+                and computed is not None
                 and isinstance(recorded, (int, float))
                 and abs(min(100.0, float(recorded)) - computed) > 0.5
             ):
@@ -149,9 +154,8 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
             if isinstance(claim, dict) and not claim.get("evidence"):
                 cal.unsupported_claims.append((packet.id, str(claim.get("competency")), str(claim.get("claim"))))
 
-    cfg = org.setting("scoring") or {}
-    cfg = cfg if isinstance(cfg, dict) else {}
-    invisible = cfg.get("invisible_work_types") or DEFAULT_INVISIBLE
+    scoring = settings.of(org).scoring
+    invisible = scoring.invisible_work_types
     cal.invisible_types = list(invisible)
     start, end = quarter_bounds(period)
     for handle, person in sorted(people.items()):
@@ -166,7 +170,7 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         if not any(ev.get("type") in invisible for ev in own):
             cal.no_invisible_work.append(handle)
 
-    cal.outlier_distance = float(cfg.get("outlier_distance", DEFAULT_OUTLIER_DISTANCE))
+    cal.outlier_distance = scoring.outlier_distance
     scores = {}
     for handle in sorted(people):
         begun = parse_date(people[handle].get("start_date"))
@@ -196,7 +200,7 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
         since = parse_date(person.get("level_since"))
         years = round((now - since).days / 365.25, 1) if since else None
         cal.time_in_level.append((handle, str(person.get("track")), str(person.get("level")), years))
-    by_level: dict[str, Counter] = defaultdict(Counter)
+    by_level: dict[str, Counter[str]] = defaultdict(Counter)
     for packet in org.packets.values():
         if sees(packet):
             track = org.person_track(packet.get("candidate")) or "?"
@@ -205,7 +209,9 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
     return cal
 
 
-def _cycles(org: Organisation, people: dict[str, Record], sees, period: str) -> list[tuple[str, int, int, int]]:
+def _cycles(
+    org: Organisation, people: dict[str, Record], sees: Callable[[Record | None], bool], period: str
+) -> list[tuple[str, int, int, int]]:
     periods = {r.get("period") for r in org.reviews.values() if sees(r) and isinstance(r.get("period"), str)}
     periods.add(period)
     out = []
@@ -225,105 +231,7 @@ def _cycles(org: Organisation, people: dict[str, Record], sees, period: str) -> 
     return out
 
 
-def _md(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
-def to_markdown(cal: Calibration) -> str:
-    out = [
-        f"# Calibration {cal.period}",
-        "",
-        f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {cal.period}. "
-        "Advisory: a starting point for the calibration conversation, not its outcome.",
-        "",
-    ]
-    if cal.audience is not None:
-        out += [
-            f"Only records visible to the {cal.audience} audience are used here; private records (the "
-            "people, their managers and reviewers only) are not. `perfdocs calibrate`, run by someone "
-            "with access to the records, gives the full view.",
-            "",
-        ]
-    out += ["## Rating distribution", ""]
-    for key, title in (("team", "Team"), ("track", "Track"), ("level", "Level")):
-        groups = cal.distribution.get(key) or {}
-        out += [f"| {title} | " + " | ".join(cal.scale) + " | total |", "|---|" + "---|" * (len(cal.scale) + 1)]
-        for group, counts in groups.items():
-            out.append(
-                f"| {_md(group)} | "
-                + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
-                + f" | {sum(counts.values())} |"
-            )
-        if not groups:
-            out.append("| none |" + " |" * (len(cal.scale) + 1))
-        out.append("")
-    out += ["## Ratings that depart from the published completion rules", ""]
-    if cal.departures:
-        out += ["| Person | Reviewer | Completion | Rated | Rules give | |", "|---|---|---|---|---|---|"]
-        out += [
-            f"| {d.person} | {d.reviewer} | {d.completion:g} % | {d.recorded} | {d.rule} | {d.direction} |"
-            for d in cal.departures
-        ]
-    else:
-        out.append("None: every rating is the one the rules give for its completion.")
-    if cal.kr_mismatches:
-        out += [
-            "",
-            "Key-result completion recorded in a review that differs from the goal's own numbers "
-            "(baseline, target, current):",
-            "",
-            "| Person | Reviewer | Key result | Recorded | Goal's numbers give |",
-            "|---|---|---|---|---|",
-        ]
-        out += [f"| {p} | {r} | {k} | {rec:g} % | {comp:g} % |" for p, r, k, rec, comp in cal.kr_mismatches]
-    out += ["", "| Reviewer | Reviews | Departures |", "|---|---|---|"]
-    out += [f"| {r} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
-    out += ["", "## Claims without evidence", ""]
-    out += [f"- `{p}` {c}: {_md(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
-    seen = f"visible to the {cal.audience} audience " if cal.audience else ""
-    out += [
-        "",
-        "## No invisible work recorded",
-        "",
-        f"People with no evidence {seen}in {cal.period} of type {', '.join(cal.invisible_types)}:",
-        "",
-    ]
-    out += [f"- {h}" for h in cal.no_invisible_work] or ["None."]
-    out += [
-        "",
-        "## Outliers to discuss",
-        "",
-        f"Advisory scores {cal.outlier_distance:g} or more from the median"
-        + (f" ({cal.median_score:.2f})" if cal.median_score is not None else "")
-        + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).",
-        "",
-    ]
-    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {_md(why)}" for h, s, why in cal.outliers] or ["None."]
-    out += [
-        "",
-        "## Process health",
-        "",
-        "### Review completion per cycle",
-        "",
-        "| Cycle | People | Final or delivered | Draft | Rate |",
-        "|---|---|---|---|---|",
-    ]
-    for p, expected, done, draft in cal.completion_by_cycle:
-        rate = f"{done / expected * 100:.0f} %" if expected else "-"
-        out.append(f"| {p} | {expected} | {done} | {draft} | {rate} |")
-    out += ["", "### Time in level", "", "| Person | Track | Level | Years in level |", "|---|---|---|---|"]
-    out += [f"| {h} | {t} | {lv} | {'unknown' if y is None else f'{y:g}'} |" for h, t, lv, y in cal.time_in_level]
-    out += ["", "### Packets per level and outcome", ""]
-    if cal.packets_by_level:
-        statuses = sorted({s for c in cal.packets_by_level.values() for s in c})
-        out += ["| Target level | " + " | ".join(statuses) + " |", "|---|" + "---|" * len(statuses)]
-        out += [
-            f"| {lv} | " + " | ".join(str(c.get(s, 0)) for s in statuses) + " |"
-            for lv, c in cal.packets_by_level.items()
-        ]
-    else:
-        out.append("No packets.")
-    return "\n".join(out) + "\n"
+to_markdown = reports.calibration_markdown  # the report lives in perfdocs.people.reports
 
 
 def render_markdown(org: Organisation, period: str | None = None, audience: str | None = None) -> str:
@@ -334,22 +242,8 @@ def render_markdown(org: Organisation, period: str | None = None, audience: str 
 def render_html(
     org: Organisation, period: str | None = None, audience: str | None = None, standalone: bool = False
 ) -> str:
-    """The calibration view as HTML (a fragment, or a whole page with `standalone`);
-    Markdown is rendered with raw HTML off, so record text cannot inject markup."""
-    from markdown_it import MarkdownIt
-    from markupsafe import escape
-
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    body = md.render(render_markdown(org, period, audience))
-    if not standalone:
-        return body
-    title = escape(f"Calibration {_period(org, period)}")
-    return (
-        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}</style>\n"
-        f"</head>\n<body>\n{body}</body>\n</html>\n"
-    )
+    """The calibration view as HTML (a fragment, or a whole page with `standalone`)."""
+    return reports.calibration_html(calibrate(org, _period(org, period), audience), standalone)
 
 
 def _period(org: Organisation, period: str | None) -> str:

@@ -1,10 +1,13 @@
 """Promotion readiness: a packet's claims checked against the target level's competencies.
 
-Every threshold comes from the org's `readiness:` settings (org.yaml), which the site
-publishes; the defaults below apply only where the org leaves a setting out, and the
-report always prints the thresholds it used. The result is a set of findings a sponsor
-can act on, never a verdict: a packet is "ready" when nothing is missing, and "not yet"
-with the missing pieces listed otherwise.
+Every threshold comes from the org's `readiness:` settings (org.yaml, read through
+perfdocs.settings), which the site publishes; the defaults there apply only where the
+org leaves a setting out, and the report always prints the thresholds it used. The
+result is a set of findings a sponsor can act on, never a verdict: a packet is "ready"
+when nothing is missing, and "not yet" with the missing pieces listed otherwise. Its
+text and Markdown are in perfdocs.people.reports; a packet draft, in perfdocs.people.drafts.
+This module also says which packet a `packet check` names, and which validation errors
+in it the check reports as findings instead of refusing to run (TOLERATED).
 
 Readiness rules (ids are in perfdocs.rules.RULES):
 - readiness/no-claim: a competency of the target level has no claim.
@@ -23,127 +26,95 @@ Readiness rules (ids are in perfdocs.rules.RULES):
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
-from perfdocs.fsutil import atomic_write, inside
 from perfdocs.links import refs
+from perfdocs.people import reports
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.repo.scaffold import text_env
+from perfdocs.settings import ReadinessSettings
 from perfdocs.text import did_you_mean
 
 SCOPES = ("self", "team", "multi-team", "org")
 """Who benefited, narrowest first (the evidence schema's `scope`)."""
 
-DEFAULTS: dict[str, Any] = {
-    "evidence_window_months": 12,
-    "min_evidence_per_competency": 1,
-    "consistency": {"min_quarters": 2},
-    "scope": {"by_level": {}, "min_evidence": 2},
-    "complexity": {"evidence_types": ["rfc", "design-doc", "incident", "postmortem"], "min_evidence": 1},
-    "require_verified_links": False,
-}
 
-
-@dataclass(frozen=True)
-class ReadinessRules:
-    """The org's readiness thresholds (org.yaml `readiness:`), defaults filled in."""
-
-    evidence_window_months: int
-    min_evidence_per_competency: int
-    min_quarters: int
-    scope_by_level: dict[str, str]
-    min_scope_evidence: int
-    complexity_types: tuple[str, ...]
-    min_complexity_evidence: int
-    require_verified_links: bool
+class ReadinessRules(ReadinessSettings):
+    """The readiness settings with the words the report prints (`ReadinessRules.of(org)`,
+    as perfdocs.site reads them)."""
 
     @classmethod
     def of(cls, org: Organisation) -> ReadinessRules:
-        cfg = org.setting("readiness") or {}
-        cfg = cfg if isinstance(cfg, dict) else {}
-
-        def sub(name: str, key: str) -> Any:
-            part = cfg.get(name)
-            value = part.get(key) if isinstance(part, dict) else None
-            return DEFAULTS[name][key] if value is None else value
-
-        return cls(
-            evidence_window_months=int(cfg.get("evidence_window_months", DEFAULTS["evidence_window_months"])),
-            min_evidence_per_competency=int(
-                cfg.get("min_evidence_per_competency", DEFAULTS["min_evidence_per_competency"])
-            ),
-            min_quarters=int(sub("consistency", "min_quarters")),
-            scope_by_level=dict(sub("scope", "by_level")),
-            min_scope_evidence=int(sub("scope", "min_evidence")),
-            complexity_types=tuple(sub("complexity", "evidence_types")),
-            min_complexity_evidence=int(sub("complexity", "min_evidence")),
-            require_verified_links=bool(cfg.get("require_verified_links", DEFAULTS["require_verified_links"])),
-        )
+        found = settings.of(org).readiness
+        return cls(**{f.name: getattr(found, f.name) for f in fields(found)})
 
     def lines(self, target: str) -> list[str]:
-        """The thresholds in words, as the report prints them."""
-        scope = self.scope_by_level.get(target)
-        return [
-            f"evidence counts when it is the candidate's own, dated inside the window (at most "
-            f"{self.evidence_window_months} months), and names the competency it is cited for",
-            f"at least {self.min_evidence_per_competency} counted evidence "
-            f"{_entries(self.min_evidence_per_competency)} for every competency of the target level",
-            f"consistency: counted evidence spread over at least {self.min_quarters} quarters",
-            (
-                f"scope: at least {self.min_scope_evidence} counted evidence "
-                f"{_entries(self.min_scope_evidence)} benefiting {scope} or wider"
-                if scope
-                else f"scope: no scope is required at {target}"
-            ),
-            f"complexity: at least {self.min_complexity_evidence} counted evidence "
-            f"{_entries(self.min_complexity_evidence)} of type " + ", ".join(self.complexity_types),
-            "verified links: " + ("required" if self.require_verified_links else "reported, not required"),
-        ]
+        return rule_lines(self, target)
 
 
-def evidence_types() -> list[str]:
-    from perfdocs.records.schemas import schema_documents
+def rule_lines(rules: ReadinessSettings, target: str) -> list[str]:
+    """The thresholds in words, as the report prints them."""
+    scope = rules.scope_by_level.get(target)
+    return [
+        f"evidence counts when it is the candidate's own, dated inside the window (at most "
+        f"{rules.evidence_window_months} months), and names the competency it is cited for",
+        f"at least {rules.min_evidence_per_competency} counted evidence "
+        f"{_entries(rules.min_evidence_per_competency)} for every competency of the target level",
+        f"consistency: counted evidence spread over at least {rules.min_quarters} quarters",
+        (
+            f"scope: at least {rules.min_scope_evidence} counted evidence "
+            f"{_entries(rules.min_scope_evidence)} benefiting {scope} or wider"
+            if scope
+            else f"scope: no scope is required at {target}"
+        ),
+        f"complexity: at least {rules.min_complexity_evidence} counted evidence "
+        f"{_entries(rules.min_complexity_evidence)} of type " + ", ".join(rules.complexity_types),
+        "verified links: " + ("required" if rules.require_verified_links else "reported, not required"),
+    ]
 
-    return list(schema_documents()["evidence.schema.json"]["properties"]["type"]["enum"])
+
+# --- which packet, and which errors a check tolerates ------------------------------------
+
+TOLERATED = frozenset({"packet/foreign-evidence"})
+"""Validation errors in the checked packet that the readiness report shows as
+disqualifying findings instead of refusing to run."""
 
 
-def config_problems(org: Organisation) -> list[Diagnostic]:
-    """Readiness settings the schema cannot judge: levels and evidence types that exist."""
-    cfg = org.setting("readiness")
-    if org.org is None or not isinstance(cfg, dict):
-        return []
-    out = []
-    levels = {lv["id"] for track in org.tracks for lv in org.levels(track)}
-    by_level = (cfg.get("scope") or {}).get("by_level") if isinstance(cfg.get("scope"), dict) else None
-    for level in by_level or {}:
-        if level not in levels:
-            out.append(
-                org.org.diag(
-                    "readiness/config",
-                    f"no track has a level '{level}'{did_you_mean(level, sorted(levels))}",
-                    ("readiness", "scope", "by_level", level),
-                    key=True,
-                )
-            )
-    types = evidence_types()
-    complexity = cfg.get("complexity") if isinstance(cfg.get("complexity"), dict) else {}
-    for i, etype in enumerate(complexity.get("evidence_types") or []):
-        if etype not in types:
-            out.append(
-                org.org.diag(
-                    "readiness/config",
-                    f"unknown evidence type '{etype}'{did_you_mean(etype, types)}",
-                    ("readiness", "complexity", "evidence_types", i),
-                )
-            )
-    return out
+def packet_file(ref: str) -> Path | None:
+    """The packet file `ref` names (a path to a .md file, or any existing path), or None
+    when it is an id like alice/2026-h2-principal."""
+    path = Path(ref)
+    if path.suffix == ".md" or path.exists():
+        if not path.is_file():
+            raise PerfdocsError(f"{ref} does not exist")
+        return path
+    return None
+
+
+def find_packet(org: Organisation, root: Path, ref: str) -> Record:
+    """The packet record `ref` names: a packet file under `root`, or a packet id."""
+    path = packet_file(ref)
+    if path is not None:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        found = next((r for r in org.packets.values() if r.rel == rel), None)
+        if found is None:
+            raise PerfdocsError(f"{ref} is not a packet record (kind: packet)")
+        return found
+    if ref not in org.packets:
+        raise PerfdocsError(f"unknown packet '{ref}'{did_you_mean(ref, list(org.packets))}")
+    return org.packets[ref]
+
+
+def tolerated(diagnostic: Diagnostic, packet: Record, root: Path) -> bool:
+    """Is this an error the check of `packet` reports as a finding (TOLERATED, in the packet
+    itself) rather than one that stops it?"""
+    return diagnostic.rule in TOLERATED and Path(diagnostic.path).resolve() == (root / packet.rel).resolve()
 
 
 def _entries(n: int) -> str:
@@ -182,7 +153,7 @@ def _cites_postmortem(text: str | None, org: Organisation) -> bool:
     return ref is not None and ref.kind == refs.POSTMORTEM and ref.postmortem in org.postmortems
 
 
-def window_of(packet: Record, rules: ReadinessRules) -> tuple[dt.date, dt.date, bool]:
+def window_of(packet: Record, rules: ReadinessSettings) -> tuple[dt.date, dt.date, bool]:
     """(from, to, clipped): the packet's window, at most `evidence_window_months` long;
     without a window, the months before today."""
     window = packet.get("window") if isinstance(packet.get("window"), dict) else {}
@@ -306,7 +277,7 @@ class Readiness:
     def notes(self) -> list[Finding]:
         return [f for f in self.findings if not f.blocking]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
         doc["ready"] = self.ready
         doc["verdict"] = "ready" if self.ready else "not yet"
@@ -320,7 +291,7 @@ class Readiness:
         return doc
 
 
-def target_competencies(org: Organisation, track: str, level: str) -> list[tuple[str, dict, str]]:
+def target_competencies(org: Organisation, track: str, level: str) -> list[tuple[str, dict[str, Any], str]]:
     """(id, competency, descriptor) of every competency with a descriptor at `level`,
     grouped by the org's dimensions (in their order), then in matrix order."""
     order = {d.get("id"): i for i, d in enumerate(org.dimensions)}
@@ -358,7 +329,7 @@ def cite(
 
 def check(org: Organisation, packet: Record) -> Readiness:
     """The readiness report of one packet (the records are assumed valid)."""
-    rules = ReadinessRules.of(org)
+    rules = settings.of(org).readiness
     candidate = str(packet.get("candidate"))
     person = org.people.get(candidate)
     track = str(person.get("track")) if person else ""
@@ -373,7 +344,7 @@ def check(org: Organisation, packet: Record) -> Readiness:
     claims = [c for c in packet.get("claims") or [] if isinstance(c, dict)]
     for claim in claims:
         cid = claim.get("competency")
-        comp = comps.get(cid)
+        comp = comps.get(cid) if isinstance(cid, str) else None
         refs = [e for e in claim.get("evidence") or [] if isinstance(e, str)]
         if comp is not None:
             comp.claims.append(str(claim.get("claim", "")))
@@ -500,7 +471,7 @@ def check(org: Organisation, packet: Record) -> Readiness:
         window_clipped=clipped,
         competencies=list(comps.values()),
         findings=findings,
-        rules=rules.lines(target),
+        rules=rule_lines(rules, target),
         quarters=quarters,
         scope_required=required,
         scope_evidence=at_scope,
@@ -509,256 +480,6 @@ def check(org: Organisation, packet: Record) -> Readiness:
     )
 
 
-# --- reports ------------------------------------------------------------------------------
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
-def _md(text: object) -> str:
-    """User text inside Markdown: no raw HTML, no table breaks."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
-def _verdict(r: Readiness) -> str:
-    if r.ready:
-        return (
-            f"Ready: every competency of {r.target_level} is supported by {r.candidate}'s own evidence "
-            "inside the window, and nothing is missing."
-        )
-    parts = []
-    if r.disqualifying:
-        parts.append(_plural(len(r.disqualifying), "disqualifying finding"))
-    if r.missing:
-        parts.append(_plural(len(r.missing), "missing piece"))
-    return "Not yet: " + " and ".join(parts) + "."
-
-
-def _evidence_flags(ev: CitedEvidence) -> str:
-    flags = ["own" if ev.own else "NOT the candidate's", "in window" if ev.in_window else "OUTSIDE the window"]
-    if not ev.names_competency:
-        flags.append("does not name this competency")
-    if ev.links == 0:
-        flags.append("unverified (no links)")
-    elif ev.verified:
-        flags.append(f"verified ({ev.links_verified} of {ev.links} links resolved)")
-    else:
-        flags.append(f"unverified (0 of {ev.links} links resolved)")
-    return ", ".join(flags)
-
-
-def _summary_rows(r: Readiness) -> list[tuple[str, str]]:
-    q = ", ".join(r.quarters) or "none"
-    window = f"{r.window[0]} to {r.window[1]}" + (" (shortened to the org's maximum)" if r.window_clipped else "")
-    n = len(r.scope_evidence)
-    scope = (
-        f"{_plural(n, 'entry', 'entries')} benefit{'s' * (n == 1)} {r.scope_required} or wider"
-        if r.scope_required
-        else "no scope required"
-    )
-    return [
-        ("Packet", f"{r.path} ({r.status})"),
-        ("Candidate", f"{r.name} ({r.candidate}), {r.track} {r.current_level} -> {r.target_level} {r.target_title}"),
-        ("Sponsor", r.sponsor),
-        ("Window", window),
-        ("Consistency", f"{_plural(len(r.quarters), 'quarter')}: {q}"),
-        ("Scope", scope),
-        ("Complexity", f"{_plural(len(r.complexity_evidence), 'entry', 'entries')} of a complexity type"),
-    ]
-
-
-def _status(r: Readiness, comp: CompetencyReadiness) -> str:
-    blocking = [f for f in r.findings if f.competency == comp.id and f.blocking]
-    return "gap" if blocking else "met"
-
-
-def render_text(r: Readiness) -> str:
-    out = [
-        f"Promotion readiness: {r.candidate} {r.current_level} -> {r.target_level} ({r.target_title})",
-        "",
-        _verdict(r),
-        "",
-    ]
-    width = max(len(k) for k, _ in _summary_rows(r))
-    out += [f"  {k + ':':<{width + 1}} {v}" for k, v in _summary_rows(r)]
-    dimension = None
-    for comp in r.competencies:
-        if comp.dimension != dimension:
-            dimension = comp.dimension
-            out += ["", f"{dimension}"]
-        out.append(f'  {comp.id} [{_status(r, comp)}]: {r.target_level} expects "{comp.descriptor}"')
-        if not comp.claims:
-            out.append("    no claim")
-        for claim in comp.claims:
-            out.append(f"    claim: {claim}")
-        for ev in comp.evidence:
-            out.append(
-                f"      {ev.id} ({ev.date}, {ev.quarter}, {ev.type}, scope {ev.scope or 'not stated'}): "
-                f"{_evidence_flags(ev)}"
-            )
-        if comp.claims:
-            out.append(
-                f"    counted: {len(comp.counted)}; widest scope: {comp.widest_scope or 'not stated'}; "
-                f"quarters: {', '.join(comp.quarters) or 'none'}"
-            )
-    for title, items in (
-        ("Disqualifying findings", r.disqualifying),
-        ("Missing pieces", r.missing),
-        ("Notes", r.notes),
-    ):
-        out += ["", f"{title}:"]
-        out += [f"  - {f.message} [{f.rule}]" for f in items] or ["  none"]
-    if r.expectations:
-        out += ["", f"What {r.target_level} expects overall (judge the complexity with these in mind):"]
-        out += [f"  - {k}: {v}" for k, v in r.expectations.items()]
-    out += ["", "Rules applied (org.yaml readiness):"] + [f"  - {line}" for line in r.rules]
-    out += ["", "Advisory: this checks the records against the published rules; people decide promotions."]
-    return "\n".join(out) + "\n"
-
-
-def render_markdown(r: Readiness) -> str:
-    out = [
-        f"## Promotion readiness: {_md(r.name)} ({r.candidate}), {r.current_level} → {r.target_level} "
-        f"{_md(r.target_title)}",
-        "",
-        f"**{_verdict(r)}**",
-        "",
-        "| | |",
-        "|---|---|",
-    ]
-    out += [f"| {k} | {_md(v).replace(' -&gt; ', ' → ')} |" for k, v in _summary_rows(r)]
-    out += [
-        "",
-        "| Competency | Dimension | Claims | Counted evidence | Widest scope | Quarters | Status |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for comp in r.competencies:
-        out.append(
-            f"| {_md(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | "
-            f"{comp.widest_scope or '-'} | {', '.join(comp.quarters) or '-'} | {_status(r, comp)} |"
-        )
-    for title, items in (
-        ("Disqualifying findings", r.disqualifying),
-        ("Missing pieces", r.missing),
-        ("Notes", r.notes),
-    ):
-        out += ["", f"### {title}", ""]
-        out += [f"- {_md(f.message)} `{f.rule}`" for f in items] or ["None."]
-    out += ["", "<details><summary>Claims and the evidence they cite</summary>", ""]
-    for comp in r.competencies:
-        out += [f"**{_md(comp.name)}** ({comp.dimension}). {r.target_level} expects: {_md(comp.descriptor)}", ""]
-        if not comp.claims:
-            out += ["- no claim", ""]
-            continue
-        out += [f"- Claim: {_md(claim)}" for claim in comp.claims]
-        out += [
-            f"  - `{ev.id}` {ev.date} ({ev.quarter}), {ev.type}, scope {ev.scope or 'not stated'}: "
-            f"{_evidence_flags(ev)}"
-            for ev in comp.evidence
-        ]
-        out.append("")
-    out += ["</details>", ""]
-    if r.expectations:
-        out += [f"<details><summary>What {r.target_level} expects overall</summary>", ""]
-        out += [f"- **{k.capitalize()}**: {_md(v)}" for k, v in r.expectations.items()]
-        out += ["", "</details>", ""]
-    out += ["<details><summary>Rules applied (org.yaml <code>readiness:</code>)</summary>", ""]
-    out += [f"- {_md(line)}" for line in r.rules]
-    out += [
-        "",
-        "</details>",
-        "",
-        "_Advisory: this checks the records against the published rules; people decide promotions._",
-    ]
-    return "\n".join(out) + "\n"
-
-
-# --- drafts -------------------------------------------------------------------------------
-
-
-def plan_draft(
-    org: Organisation, root: Path, handle: str, target: str, slug: str | None = None, sponsor: str | None = None
-) -> tuple[Path, str]:
-    """(path, text) of a draft packet for `handle` at `target`, from their evidence."""
-    person = org.people.get(handle)
-    if person is None:
-        raise PerfdocsError(f"unknown person '{handle}'")
-    track, current = str(person.get("track")), str(person.get("level"))
-    levels = [lv["id"] for lv in org.levels(track)]
-    if target not in levels:
-        raise PerfdocsError(f"--target {target!r} is not a level of track {track}; choose from: {', '.join(levels)}")
-    if not org.is_above(track, target, current):
-        raise PerfdocsError(f"--target {target} is not above {handle}'s level {current} in track {track}")
-    sponsor = sponsor or person.get("manager")
-    if not isinstance(sponsor, str) or sponsor not in org.people:
-        raise PerfdocsError(f"{handle} has no manager on record: name the sponsor with --sponsor HANDLE")
-    rules = ReadinessRules.of(org)
-    end = today()
-    start = months_before(end, rules.evidence_window_months)
-    own = [
-        ev
-        for ev in org.evidence_by_author.get(handle, [])
-        if (day := parse_date(ev.get("date"))) is not None and start <= day <= end
-    ]
-    names = {d.get("id"): str(d.get("name", d.get("id"))) for d in org.dimensions}
-    groups: list[dict] = []
-    claims = 0
-    for cid, comp, descriptor in target_competencies(org, track, target):
-        evidence = [
-            {
-                "id": ev.id,
-                "date": str(ev.get("date")),
-                "type": ev.get("type"),
-                "scope": ev.get("scope"),
-                "title": str(ev.get("title", "")),
-            }
-            for ev in own
-            if cid in (ev.get("competencies") or [])
-        ]
-        claims += bool(evidence)
-        dim = comp.get("dimension")
-        if not groups or groups[-1]["id"] != dim:
-            groups.append({"id": dim, "name": names.get(dim, str(dim)), "competencies": []})
-        groups[-1]["competencies"].append(
-            {"id": cid, "name": str(comp.get("name", cid)), "descriptor": descriptor, "evidence": evidence}
-        )
-    level = org.level(track, target) or {}
-    title = str(level.get("title", target))
-    slug = slug or f"{end.year}-{target}"
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", slug):
-        raise PerfdocsError(f"--slug {slug!r} is not a valid id (ASCII letters, digits, '.', '_' and '-')")
-    rel = f"people/{handle}/packets/{slug}.md"
-    text = (
-        text_env("drafts")
-        .get_template("packet.md.j2")
-        .render(
-            candidate=handle,
-            name=str(person.get("name", handle)),
-            current=current,
-            target=target,
-            target_title=title,
-            sponsor=sponsor,
-            window_from=start.isoformat(),
-            window_to=end.isoformat(),
-            today=end.isoformat(),
-            groups=groups,
-            claims=claims,
-            expectations={k: str(level[k]) for k in ("scope", "complexity", "consistency") if k in level},
-            summary=f"Draft: the case for {handle} at {target} ({title}); replace with two or three sentences.",
-        )
-    )
-    return inside(root, root / rel), text
-
-
-def write_draft(
-    org: Organisation, root: Path, handle: str, target: str, slug: str | None = None, sponsor: str | None = None
-) -> Path:
-    path, text = plan_draft(org, root, handle, target, slug, sponsor)
-    if path.exists():
-        raise PerfdocsError(
-            f"{path.relative_to(root.resolve()).as_posix()} already exists; a draft never "
-            "replaces a packet (choose another name with --slug)"
-        )
-    atomic_write(path, text)
-    return path
+# The reports of a readiness check live in perfdocs.people.reports; these names stay for their callers.
+render_text = reports.readiness_text
+render_markdown = reports.readiness_markdown

@@ -1,4 +1,4 @@
-"""Review drafts, and the org's published completion rules that rate them.
+"""Reviews: key-result completion, and the org's published completion rules that rate it.
 
 Key-result completion is `(current - baseline) / (target - baseline)`, in percent and
 capped to 0-100, so it works for "lower is better" results too (the target is below the
@@ -10,18 +10,16 @@ give is the first entry of the org's `rating_scale` (highest first) whose
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-from perfdocs.dates import parse_date, today
-from perfdocs.errors import PerfdocsError
-from perfdocs.fsutil import atomic_write, inside
+from perfdocs import settings
+from perfdocs.dates import parse_date
 from perfdocs.people.score import quarter_bounds, shift_quarter
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.repo.scaffold import text_env
 
 
-def kr_completion(kr: dict) -> float | None:
+def kr_completion(kr: dict[str, Any]) -> float | None:
     """Percent of the way from baseline to target, capped to 0-100; None if not numbers."""
     try:
         baseline, target, current = (float(kr[k]) for k in ("baseline", "target", "current"))
@@ -32,11 +30,11 @@ def kr_completion(kr: dict) -> float | None:
     return round(max(0.0, min(100.0, (current - baseline) / (target - baseline) * 100)), 1)
 
 
-def rating_for(org: Organisation, completion: float) -> dict | None:
+def rating_for(org: Organisation, completion: float) -> dict[str, Any] | None:
     """The first rating (highest first) whose min_completion the completion reaches."""
-    for rating in org.setting("rating_scale", []) or []:
-        if isinstance(rating, dict) and completion >= float(rating.get("min_completion", 0)):
-            return rating
+    for rating in settings.of(org).rating_scale:
+        if completion >= float(rating.get("min_completion", 0)):
+            return dict(rating)
     return None
 
 
@@ -80,11 +78,11 @@ def review_completion(krs: list[KeyResult]) -> float | None:
     return round(sum(k.completion for k in krs) / len(krs), 1) if krs else None
 
 
-def rule_rating(org: Organisation, review: Record) -> tuple[float | None, dict | None]:
+def rule_rating(org: Organisation, review: Record) -> tuple[float | None, dict[str, Any] | None]:
     """(completion, rating the rules give) for a recorded review: from its key results'
     completion as recorded, else its overall completion."""
-    krs = [kr.get("completion") for kr in review.get("key_results") or [] if isinstance(kr, dict)]
-    krs = [float(min(100.0, c)) for c in krs if isinstance(c, (int, float))]
+    recorded = [kr.get("completion") for kr in review.get("key_results") or [] if isinstance(kr, dict)]
+    krs = [float(min(100.0, c)) for c in recorded if isinstance(c, (int, float))]
     completion = round(sum(krs) / len(krs), 1) if krs else review.get("completion")
     if not isinstance(completion, (int, float)):
         return None, None
@@ -100,7 +98,7 @@ def period_evidence(org: Organisation, handle: str, period: str) -> list[Record]
     ]
 
 
-def evidence_by_dimension(org: Organisation, handle: str, evidence: list[Record]) -> list[dict]:
+def evidence_by_dimension(org: Organisation, handle: str, evidence: list[Record]) -> list[dict[str, Any]]:
     track = org.person_track(handle) or ""
     comps = org.competencies(track)
     groups = []
@@ -129,7 +127,7 @@ def next_level(org: Organisation, track: str, level: str) -> str | None:
     return above[0]["id"] if above else None
 
 
-def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> list[dict]:
+def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> list[dict[str, Any]]:
     """Development plan suggestions: the next level's competencies with the least evidence
     over the last four quarters (gaps first)."""
     person = org.people[handle]
@@ -164,11 +162,11 @@ def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> l
     ]
 
 
-def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> list[dict]:
+def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> list[dict[str, Any]]:
     """People who worked with the person on the period's evidence: peers on the same team,
     cross-functional otherwise; each with the evidence they saw."""
     team = org.people[handle].get("team")
-    slots: dict[str, dict] = {}
+    slots: dict[str, dict[str, Any]] = {}
     for ev in evidence:
         for other in ev.get("collaborators") or []:
             if other == handle or other not in org.people:
@@ -177,62 +175,3 @@ def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> li
             slot = slots.setdefault(other, {"from": other, "relation": relation, "evidence": []})
             slot["evidence"].append(ev.id)
     return sorted(slots.values(), key=lambda s: (s["relation"] != "peer", s["from"]))
-
-
-def plan_draft(
-    org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None
-) -> tuple[Path, str]:
-    person = org.people.get(handle)
-    if person is None:
-        raise PerfdocsError(f"unknown person '{handle}'")
-    quarter_bounds(period)
-    existing = [r for r in org.reviews.values() if r.owner == handle and r.get("period") == period]
-    if existing:
-        raise PerfdocsError(
-            f"{handle} already has a review for {period}: {existing[0].rel}; a draft never replaces a review"
-        )
-    reviewer = reviewer or person.get("manager")
-    if not isinstance(reviewer, str) or reviewer not in org.people:
-        raise PerfdocsError(f"{handle} has no manager on record: name the reviewer with --reviewer HANDLE")
-    krs = key_results(org, handle, period)
-    completion = review_completion(krs)
-    if completion is None:
-        raise PerfdocsError(
-            f"{handle} has no individual key results for {period}: the org's rules rate "
-            "key-result completion, so there is nothing to rate yet (add the period's goals)"
-        )
-    rating = rating_for(org, completion)
-    if rating is None:
-        raise PerfdocsError(f"the org's rating scale rates no completion of {completion:g}%")
-    evidence = period_evidence(org, handle, period)
-    start, end = quarter_bounds(period)
-    text = (
-        text_env("drafts")
-        .get_template("review.md.j2")
-        .render(
-            person=handle,
-            name=str(person.get("name", handle)),
-            period=period,
-            reviewer=reviewer,
-            key_results=krs,
-            completion=completion,
-            rating=rating,
-            scale=[r for r in org.setting("rating_scale", []) if isinstance(r, dict)],
-            groups=evidence_by_dimension(org, handle, evidence),
-            evidence=evidence,
-            slots=feedback_slots(org, handle, evidence),
-            plan=plan_items(org, handle, period),
-            start=start.isoformat(),
-            end=end.isoformat(),
-            today=today().isoformat(),
-            example=evidence[0].id if evidence else f"{handle}/YYYY-MM-DD-slug",
-        )
-    )
-    rel = f"people/{handle}/reviews/{period.lower()}.md"
-    return inside(root, root / rel), text
-
-
-def write_draft(org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None) -> Path:
-    path, text = plan_draft(org, root, handle, period, reviewer)
-    atomic_write(path, text)
-    return path

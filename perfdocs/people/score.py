@@ -28,127 +28,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_of, today
-from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
+from perfdocs.people import reports
 from perfdocs.people.readiness import SCOPES
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.text import did_you_mean
+from perfdocs.settings import ScoringSettings
 
-DEFAULTS: dict[str, Any] = {
-    "bounds": {"min": 0, "max": 5},
-    "weights": {},  # default: every dimension and scope weigh the same
-    "full_marks_evidence": 3,
-    "scope_points": {"self": 1, "team": 2, "multi-team": 4, "org": 5},
-    "reliability_gate": {
-        "enabled": True,
-        "min_harm": 2,
-        "lookback_quarters": 4,
-        "cap": 2.5,
-        "harm_statuses": ["open", "in-progress"],
-    },
-}
 PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-@dataclass(frozen=True)
-class ScoringRules:
-    low: float
-    high: float
-    weights: dict[str, float]
-    full_marks_evidence: int
-    scope_points: dict[str, float]
-    gate_enabled: bool
-    min_harm: int
-    lookback_quarters: int
-    cap: float
-    harm_statuses: tuple[str, ...]
-
-    @classmethod
-    def of(cls, org: Organisation) -> ScoringRules:
-        cfg = org.setting("scoring") or {}
-        cfg = cfg if isinstance(cfg, dict) else {}
-        bounds = {**DEFAULTS["bounds"], **(cfg.get("bounds") or {})}
-        gate = {**DEFAULTS["reliability_gate"], **(cfg.get("reliability_gate") or {})}
-        keys = [d["id"] for d in org.dimensions if isinstance(d.get("id"), str)] + ["scope"]
-        given = cfg.get("weights") or {}
-        weights = {k: float(given.get(k, 0 if given else 1)) for k in keys}
-        return cls(
-            low=float(bounds["min"]),
-            high=float(bounds["max"]),
-            weights=weights,
-            full_marks_evidence=int(cfg.get("full_marks_evidence", DEFAULTS["full_marks_evidence"])),
-            scope_points={**DEFAULTS["scope_points"], **(cfg.get("scope_points") or {})},
-            gate_enabled=bool(gate["enabled"]),
-            min_harm=int(gate["min_harm"]),
-            lookback_quarters=int(gate["lookback_quarters"]),
-            cap=float(gate["cap"]),
-            harm_statuses=tuple(gate["harm_statuses"]),
-        )
-
-
-def config_problems(org: Organisation) -> list[Diagnostic]:
-    """Scoring settings the schema cannot judge: dimensions that exist, sensible bounds."""
-    from perfdocs.people.readiness import evidence_types
-
-    cfg = org.setting("scoring")
-    if org.org is None or not isinstance(cfg, dict):
-        return []
-    out = []
-    keys = [d.get("id") for d in org.dimensions] + ["scope"]
-    for key in cfg.get("weights") or {}:
-        if key not in keys:
-            out.append(
-                org.org.diag(
-                    "scoring/config",
-                    f"'{key}' is neither a dimension nor 'scope'{did_you_mean(key, keys)}",
-                    ("scoring", "weights", key),
-                    key=True,
-                )
-            )
-    bounds = cfg.get("bounds") if isinstance(cfg.get("bounds"), dict) else {}
-    low, high = bounds.get("min", DEFAULTS["bounds"]["min"]), bounds.get("max", DEFAULTS["bounds"]["max"])
-    if low >= high:
-        out.append(
-            org.org.diag(
-                "scoring/config", f"the bounds are empty: min {low:g} is not below max {high:g}", ("scoring", "bounds")
-            )
-        )
-    gate = cfg.get("reliability_gate") if isinstance(cfg.get("reliability_gate"), dict) else {}
-    cap = gate.get("cap")
-    if isinstance(cap, (int, float)) and not low <= cap <= high:
-        out.append(
-            org.org.diag(
-                "scoring/config",
-                f"the gate's cap {cap:g} is outside the bounds {low:g}-{high:g}",
-                ("scoring", "reliability_gate", "cap"),
-            )
-        )
-    types = evidence_types()
-    for i, etype in enumerate(cfg.get("invisible_work_types") or []):
-        if etype not in types:
-            out.append(
-                org.org.diag(
-                    "scoring/config",
-                    f"unknown evidence type '{etype}'{did_you_mean(etype, types)}",
-                    ("scoring", "invisible_work_types", i),
-                )
-            )
-    return out
-
-
-def checked(report):
-    """The report's organisation, or InvalidRecords if the readiness or scoring settings
-    are unusable (reported like any other problem in the records)."""
-    from perfdocs.people.readiness import config_problems as readiness_problems
-    from perfdocs.validation import InvalidRecords
-
-    problems = readiness_problems(report.org) + config_problems(report.org)
-    if problems:
-        report.diagnostics = sorted(problems)
-        raise InvalidRecords(report)
-    return report.org
 
 
 def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
@@ -188,7 +77,7 @@ class Input:
     """Normalised (the weights sum to 1)."""
     subscore: float
     contribution: float
-    evidence: list[dict] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     """[{id, detail, points}] - the records behind the sub-score."""
     explanation: str = ""
 
@@ -211,11 +100,11 @@ class Score:
     uncapped: float
     inputs: list[Input]
     harm: list[Harm]
-    gate: dict
+    gate: dict[str, Any]
     excluded: list[str]
     changes: list[str]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"advisory": True, **asdict(self)}
 
 
@@ -223,7 +112,7 @@ def harm_for(
     org: Organisation,
     handle: str,
     period: str,
-    rules: ScoringRules,
+    rules: ScoringSettings,
     visible: Callable[[Record], bool] = lambda record: True,
 ) -> list[Harm]:
     """Overdue postmortem action items the person owns, in the gate's lookback."""
@@ -262,7 +151,7 @@ def score(
             raise PerfdocsError(f"{handle} has no records in any period yet")
         period = periods[-1]
     start, end = quarter_bounds(period)
-    rules = ScoringRules.of(org)
+    rules = settings.of(org).scoring
     total = sum(rules.weights.values())
     if total <= 0:
         raise PerfdocsError("org.yaml scoring.weights are all zero: nothing to score")
@@ -295,11 +184,11 @@ def score(
             )
         )
     scoped = [ev for ev in evidence if ev.get("scope") in rules.scope_points]
-    points = [
+    points: list[dict[str, Any]] = [
         {"id": ev.id, "detail": str(ev.get("scope")), "points": float(rules.scope_points[ev.get("scope")])}
         for ev in scoped
     ]
-    mean = sum(p["points"] for p in points) / len(points) if points else rules.low
+    mean = sum(float(p["points"]) for p in points) / len(points) if points else rules.low
     sub = max(rules.low, min(rules.high, mean))
     weight = rules.weights["scope"] / total
     unscoped = len(evidence) - len(scoped)
@@ -352,7 +241,7 @@ def score(
 
 
 def _changes(
-    inputs: list[Input], rules: ScoringRules, harm: list[Harm], applied: bool, uncapped: float, composite: float
+    inputs: list[Input], rules: ScoringSettings, harm: list[Harm], applied: bool, uncapped: float, composite: float
 ) -> list[str]:
     out = []
     step = (rules.high - rules.low) / rules.full_marks_evidence if rules.full_marks_evidence else 0
@@ -386,35 +275,4 @@ def _changes(
     return out
 
 
-def render_text(s: Score) -> str:
-    out = [
-        f"Advisory score for {s.person}, {s.period}: {s.composite:.2f} (bounds {s.low:g}-{s.high:g})",
-        "advisory: a prompt for a conversation, never a rating; every number below comes from a record "
-        "or from org.yaml scoring",
-        "",
-        "Inputs (weight x sub-score = contribution):",
-    ]
-    for inp in s.inputs:
-        out.append(
-            f"  {inp.key:<14} {inp.weight:.2f} x {inp.subscore:.2f} = {inp.contribution:.2f}   {inp.explanation}"
-        )
-        for ev in inp.evidence:
-            pts = f" = {ev['points']:g}" if inp.key == "scope" else ""
-            out.append(f"    {ev['id']} ({ev['detail']}{pts})")
-    total = sum(i.contribution for i in s.inputs)
-    out.append(
-        f"  {'sum':<14} {total:.2f}"
-        + (f", kept within {s.low:g}-{s.high:g}: {s.uncapped:.2f}" if round(total, 2) != s.uncapped else "")
-    )
-    g = s.gate
-    out += [
-        "",
-        f"Reliability gate ({'on' if g['enabled'] else 'off'}): harm = postmortem action items "
-        f"{s.person} owns that are overdue, over {g['lookback_quarters']} quarters; caps at {g['cap']:g} "
-        f"from {g['min_harm']}; {g['harm']} found, " + ("applied" if g["applied"] else "not applied"),
-    ]
-    out += [f"    {h.postmortem}: {h.title} ({h.status}, due {h.due})" for h in s.harm]
-    out += ["  Participating in incidents or owning complex or legacy services is not harm."]
-    out += ["", "Not used:"] + [f"  - {e}" for e in s.excluded]
-    out += ["", "What would change it:"] + [f"  - {c}" for c in s.changes]
-    return "\n".join(out) + "\n"
+render_text = reports.score_text  # the report lives in perfdocs.people.reports

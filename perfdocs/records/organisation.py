@@ -48,6 +48,9 @@ class Organisation:
     _matrix_by_track: dict[str, Record] = field(default_factory=dict)
     unloaded: set[str] = field(default_factory=set)
     """Ids probably defined by files that could not be loaded (see loader.guess_ids)."""
+    settings_cache: object = field(default=None, repr=False, compare=False)
+    """Where `perfdocs.settings.of(org)` keeps org.yaml's parsed settings (the records
+    layer does not know their types: settings is the layer above it)."""
 
     # --- lookups -------------------------------------------------------------------------
     def of_kind(self, kind: str) -> dict[str, Record]:
@@ -157,8 +160,7 @@ def build(records: Iterable[Record], unloaded: Iterable[str] = ()) -> tuple[Orga
         graph.evidence_by_author[ev.owner or str(ev.get("author"))].append(ev)
     for ev_list in graph.evidence_by_author.values():
         ev_list.sort(key=lambda r: (str(r.get("date")), r.id))
-    defaults = graph.setting("visibility_defaults", {})
-    defaults = defaults if isinstance(defaults, dict) else {}
+    defaults = visibility.defaults(graph.org.get("visibility_defaults") if graph.org else None)
     for record in graph.records:
         record.visibility = visibility.effective(record, defaults)
     return graph, problems

@@ -17,6 +17,14 @@ LEVELS = ("public", "internal", "private")
 AUDIENCES = ("public", "internal")
 
 
+def defaults(value: object) -> dict[str, str]:
+    """org.yaml `visibility_defaults` (by kind, 'default' for any other kind); a value that is
+    not a visibility level counts as private (the schema reports it), never wider."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(kind): level if level in LEVELS else "private" for kind, level in value.items()}
+
+
 def effective(record: Record, defaults: dict[str, str]) -> str:
     declared = record.data.get("visibility")
     if declared in LEVELS:

@@ -22,8 +22,8 @@ from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.records.schemas import SCHEMA_BASE
-from perfdocs.repo.scaffold import slugify, text_env
-from perfdocs.resources import data_dir
+from perfdocs.repo.scaffold import slugify
+from perfdocs.resources import data_dir, text_env
 
 RECORDS = "records"
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

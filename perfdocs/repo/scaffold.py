@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import subprocess
 import unicodedata
 from pathlib import Path
-
-import jinja2
 
 from perfdocs.dates import quarter_of, today
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.schemas import SCHEMA_BASE, schema_documents
-from perfdocs.resources import data_dir
+from perfdocs.resources import text_env
 
 NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
 
@@ -25,21 +22,6 @@ def slugify(text: str, limit: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:limit].rstrip("-") or "entry"
-
-
-def text_env(folder: str, **syntax: str) -> jinja2.Environment:
-    """Jinja for the text files perfdocs writes (records, drafts, CI files) from
-    templates/<folder>/: no HTML escaping, undefined names are errors, and a `yaml` filter
-    that quotes any text safely (json.dumps of a string is a valid YAML scalar)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("templates") / folder)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,
-        **syntax,
-    )
-    env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
-    return env
 
 
 def git_email(cwd: Path) -> str | None:

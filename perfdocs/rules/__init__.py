@@ -1,14 +1,32 @@
-"""Semantic rules: cross-references, identity, rubric lint and policy.
+"""Semantic rules: the organisation -> diagnostics. Pure: no git, no files read, no output.
 
-Each family is a module with a `check(org)` generator of Diagnostics. `RULES` is the
-catalogue of every rule id perfdocs can report, with what it means; `perfdocs rules`
-prints it, and a test checks that every rule the code emits is listed here.
+The families, in the order `run` applies them (each a module with a `check` generator):
+- identity: ids are valid, agree with their paths and do not collide (id/*).
+- references: every reference names a record that exists, the org record exists, packets
+  and teams agree with the people they name (ref/*, packet/*, team/membership, ...).
+- rubric: descriptors step up from level to level; the rating scale is ordered (rubric/*, org/rating-scale).
+- dates: nothing in the future, nothing in the wrong order (date/*).
+- policy: no pay in development records; team signals are never individual targets
+  (policy/compensation, metric/team-only-target).
+- governance: metric reviews on cadence, complete definitions, DORA settings, KPI series (metric/*, kpi/*).
+- readiness: org.yaml `readiness:` names levels and evidence types that exist (readiness/config).
+- scoring: org.yaml `scoring:` weighs real dimensions within sane bounds (scoring/config).
+- codeowners: the committed CODEOWNERS still routes each folder to its manager (codeowners/stale).
+
+Files, YAML, schema and link diagnostics come from perfdocs.records and perfdocs.links;
+perfdocs.validation runs everything in one pipeline. `RULES` is the catalogue of every rule
+id perfdocs can report, with what it means; `perfdocs rules` prints it, and a test checks
+that every rule the code emits is listed here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.organisation import Organisation
+from perfdocs.rules.codeowners import CodeownersFile
 
 RULES: dict[str, str] = {
     # files and YAML
@@ -107,6 +125,7 @@ RULES: dict[str, str] = {
     "readiness/scope": "Too little counted evidence benefits the scope the target level expects (readiness.scope).",
     "readiness/complexity": "Too little counted evidence of the types that show complexity (readiness.complexity).",
     "readiness/unverified": "Counted evidence with no link verified by 'perfdocs links resolve --write' (blocks only if required).",
+    # org.yaml readiness and scoring settings (validate reports them; packet, score, review and calibrate refuse them)
     "readiness/config": "A readiness setting that names a level no track has, or an unknown evidence type.",
     "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
     # repository
@@ -114,10 +133,23 @@ RULES: dict[str, str] = {
 }
 
 
-def run(org: Organisation) -> list[Diagnostic]:
-    from perfdocs.rules import codeowners, dates, governance, identity, policy, references, rubric
+@dataclass(frozen=True)
+class Inputs:
+    """What some rules see besides the records, read for them by perfdocs.validation."""
+
+    root: Path
+    """The records folder (where org.yaml belongs, when it is missing)."""
+    codeowners: CodeownersFile | None = None
+    """The repository's committed CODEOWNERS, if there is one."""
+
+
+def run(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
+    """Every rule family's diagnostics for the organisation."""
+    from perfdocs.rules import codeowners, dates, governance, identity, policy, readiness, references, rubric, scoring
 
     out: list[Diagnostic] = []
-    for family in (identity, references, rubric, dates, policy, governance, codeowners):
+    for family in (identity, references, rubric, dates, policy, governance, readiness, scoring):
         out.extend(family.check(org))
+    out.extend(references.missing_org(org, inputs.root))
+    out.extend(codeowners.check(org, inputs.codeowners))
     return out

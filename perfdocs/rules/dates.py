@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from perfdocs.dates import parse_date, parse_datetime, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.organisation import Organisation
+from perfdocs.rules._util import KeyPath
 
 # Fields that record something that has happened, so cannot be after today.
-PAST_FIELDS = {
+PAST_FIELDS: dict[str, list[KeyPath]] = {
     "evidence": [("date",)],
     "postmortem": [("date",), ("started",), ("detected",), ("restored",)],
     "person": [("start_date",), ("level_since",)],
@@ -18,18 +20,19 @@ PAST_FIELDS = {
 }
 
 
-def _get(data: dict, path: tuple) -> object:
+def _get(data: dict[str, Any], path: KeyPath) -> object:
+    value: object = data
     for part in path:
-        if not isinstance(data, dict):
+        if not isinstance(value, dict):
             return None
-        data = data.get(part)
-    return data
+        value = value.get(part)
+    return value
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
     now = today()
     for record in org.records:
-        for path in PAST_FIELDS.get(record.kind, ()):
+        for path in PAST_FIELDS.get(record.kind, []):
             day = parse_date(_get(record.data, path))
             if day is not None and day > now:
                 yield record.diag("date/future", f"'{path[-1]}' is {day}, after today ({now})", path)

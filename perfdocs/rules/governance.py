@@ -1,34 +1,185 @@
 """Governance rules: metric reviews on cadence, complete definitions, KPI series hygiene.
 
-The findings are the ones `perfdocs metrics review` lists (perfdocs.governance); their
-severity is org.yaml `governance.severity` (warning unless set to error). A team-only
-metric used as an individual target is reported once, by the policy family.
+Every metric has an owner, a purpose, a calculation, known limitations and anti-gaming
+rules, is reviewed on its cadence, and a team-only metric is never anyone's individual
+target. `review(org)` lists what needs attention (what `perfdocs metrics review`
+prints); `check(org)` reports the same through `validate`, with the severity of org.yaml
+`governance.severity` (warning unless set to error). A team-only metric used as an
+individual target is reported once, by the policy family. A team tracks between
+`kpi_rules.core_kpis.min` and `max` core KPIs (`core_count_problem`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
+from perfdocs import dates, settings
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic
-from perfdocs.metrics import dora, governance, kpis
+from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.rules._util import dicts
+from perfdocs.rules._util import dicts, section
+from perfdocs.rules.policy import team_only_targets
+from perfdocs.settings import DORA_KEYS, DORA_SETTINGS
 from perfdocs.text import did_you_mean
 
-DORA_SETTINGS = tuple(dora.Config.__dataclass_fields__)
+FIELDS = ("owner", "purpose", "calculation", "limitations", "anti_gaming")
+PLACEHOLDERS = frozenset({"tbd", "tba", "todo", "fixme", "xxx", "n/a", "na", "none", "-", "?", "...", "later"})
+OVERDUE, INCOMPLETE, INDIVIDUAL = "metric/review-overdue", "metric/incomplete", "metric/team-only-target"
+
+
+def severity(org: Organisation) -> str:
+    """How validate reports governance findings: org.yaml `governance.severity` (default warning)."""
+    return ERROR if settings.of(org).governance.severity == "error" else WARNING
+
+
+# --- metric definitions and reviews ----------------------------------------------------
+
+
+def _placeholder(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().strip(".").lower() in PLACEHOLDERS | {""}
+
+
+def missing(metric: Record, present_only: bool = False) -> list[tuple[str, tuple[str | int, ...]]]:
+    """Governance fields that are absent, empty or a placeholder ('TBD'), with their paths;
+    with `present_only`, just the placeholders (the schema already reports absent fields)."""
+    out: list[tuple[str, tuple[str | int, ...]]] = []
+    for name in FIELDS:
+        value = metric.get(name)
+        if value is None and present_only:
+            continue
+        if value is None or value == [] or _placeholder(value):
+            out.append((name, (name,)))
+        elif isinstance(value, list):
+            out += [(name, (name, i)) for i, item in enumerate(value) if _placeholder(item)][:1]
+    return out
+
+
+def due(metric: Record) -> tuple[dt.date, int] | None:
+    """(the date the next review was due, its cadence) or None if the record cannot say."""
+    review = metric.get("review")
+    if not isinstance(review, dict):
+        return None
+    last, cadence = dates.parse_date(review.get("last_reviewed")), review.get("cadence_days")
+    if last is None or not isinstance(cadence, int) or isinstance(cadence, bool) or not 0 < cadence <= 36_500:
+        return None  # the schema reports a cadence outside 1..730 days
+    return last + dt.timedelta(days=cadence), cadence
+
+
+@dataclass
+class Finding:
+    rule: str
+    subject: str
+    """The metric id, or the goal id for an individual target."""
+    message: str
+    diagnostic: Diagnostic
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.diagnostic
+        return {
+            "rule": self.rule,
+            "subject": self.subject,
+            "message": self.message,
+            "path": d.path,
+            "line": d.line,
+            "col": d.col,
+        }
+
+
+def review(org: Organisation, today: dt.date | None = None) -> list[Finding]:
+    """Everything about the org's metrics that needs someone's attention, in a stable order:
+    overdue reviews, incomplete definitions, team-only metrics used as individual targets."""
+    today = today or dates.today()
+    level = severity(org)
+    overdue, incomplete, individual = [], [], []
+    for metric in sorted(org.metrics.values(), key=lambda m: m.id):
+        when = due(metric)
+        if when is not None and when[0] < today:
+            last = metric.get("review")["last_reviewed"]
+            late = (today - when[0]).days
+            message = (
+                f"review overdue: last reviewed {last}, every {when[1]} days, due {when[0]} "
+                f"({late} day{'s' * (late != 1)} ago)"
+            )
+            overdue.append(
+                Finding(
+                    OVERDUE,
+                    metric.id,
+                    message,
+                    metric.diag(
+                        OVERDUE,
+                        f"metric '{metric.id}': {message}",
+                        ("review", "last_reviewed"),
+                        severity=level,
+                        hint="review the definition with its owner and set review.last_reviewed",
+                    ),
+                )
+            )
+        gaps = missing(metric)
+        if gaps:
+            names = ", ".join(dict.fromkeys(name for name, _ in gaps))
+            message = f"definition incomplete: no real {names}"
+            incomplete.append(
+                Finding(
+                    INCOMPLETE,
+                    metric.id,
+                    message,
+                    metric.diag(
+                        INCOMPLETE,
+                        f"metric '{metric.id}': {message} (a placeholder such as 'TBD' does not count)",
+                        gaps[0][1],
+                        severity=level,
+                    ),
+                )
+            )
+    for goal, i, metric in team_only_targets(org):
+        krs = goal.get("key_results")
+        kr_id = krs[i].get("id") if isinstance(krs[i].get("id"), str) else f"#{i + 1}"
+        message = (
+            f"key result {kr_id} targets team-only metric '{metric.id}': a team signal, never an individual's target"
+        )
+        individual.append(
+            Finding(INDIVIDUAL, goal.id, message, goal.diag(INDIVIDUAL, message, ("key_results", i, "metric")))
+        )
+    return overdue + incomplete + individual
+
+
+# --- KPI series ------------------------------------------------------------------------
+
+
+def core_kpis(org: Organisation, team: str) -> list[Record]:
+    """A team's core KPI series, by id."""
+    return sorted((k for k in org.kpis.values() if k.get("team") == team and k.get("core") is True), key=lambda k: k.id)
+
+
+def core_count_problem(org: Organisation, team: str) -> str | None:
+    """Why a team's number of core KPIs is outside the org's bounds (default 5 to 7), or None."""
+    rules = settings.of(org).kpi_rules
+    lo, hi = rules.core_min, rules.core_max
+    count = len(core_kpis(org, team))
+    if count < lo:
+        return f"team '{team}' tracks {count} core KPI{'s' * (count != 1)}; fewer than {lo} leaves blind spots"
+    if count > hi:
+        return f"team '{team}' tracks {count} core KPIs; more than {hi} and none of them gets attention"
+    return None
+
+
+# --- the rule family -------------------------------------------------------------------
 
 
 def _metrics(org: Organisation, level: str) -> Iterator[Diagnostic]:
-    for finding in governance.review(org):
-        if finding.rule == governance.OVERDUE:
+    for finding in review(org):
+        if finding.rule == OVERDUE:
             yield finding.diagnostic
     for metric in sorted(org.metrics.values(), key=lambda m: m.id):
-        gaps = governance.missing(metric, present_only=True)
+        gaps = missing(metric, present_only=True)
         if gaps:
             names = ", ".join(dict.fromkeys(name for name, _ in gaps))
             yield metric.diag(
-                governance.INCOMPLETE,
+                INCOMPLETE,
                 f"metric '{metric.id}': no real {names} (a placeholder such as 'TBD' does not count)",
                 gaps[0][1],
                 severity=level,
@@ -36,7 +187,7 @@ def _metrics(org: Organisation, level: str) -> Iterator[Diagnostic]:
         definition = metric.get("definition")
         if isinstance(definition, dict):
             yield from _bad_pattern(metric, definition, ("definition",))
-        if metric.get("dora") in dora.KEYS and isinstance(definition, dict):
+        if metric.get("dora") in DORA_KEYS and isinstance(definition, dict):
             for key in definition:
                 if key not in DORA_SETTINGS:
                     yield metric.diag(
@@ -50,8 +201,8 @@ def _metrics(org: Organisation, level: str) -> Iterator[Diagnostic]:
                     )
 
 
-def _bad_pattern(record, settings: dict, path: tuple) -> Iterator[Diagnostic]:
-    pattern = settings.get("hotfix_message_pattern")
+def _bad_pattern(record: Record, written: dict[str, Any], path: tuple[str, ...]) -> Iterator[Diagnostic]:
+    pattern = written.get("hotfix_message_pattern")
     if isinstance(pattern, str):
         try:
             re.compile(pattern)
@@ -88,23 +239,24 @@ def _kpis(org: Organisation, level: str) -> Iterator[Diagnostic]:
                     )
                 else:
                     seen[period] = i
-    if isinstance(org.setting("kpi_rules"), dict):
+    rules = settings.of(org).kpi_rules
+    if rules.configured:
         for team in sorted(org.teams.values(), key=lambda t: t.id):
-            problem = kpis.core_count_problem(org, team.id)
+            problem = core_count_problem(org, team.id)
             if problem:
-                _, lo, hi = kpis.settings(org)
                 yield team.diag(
                     "kpi/core-count",
                     problem,
                     ("id",),
                     severity=WARNING,
-                    hint=f"mark the team's {lo} to {hi} most telling series 'core: true'",
+                    hint=f"mark the team's {rules.core_min} to {rules.core_max} most telling series 'core: true'",
                 )
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
-    level = governance.severity(org)
-    if org.org is not None and isinstance(org.setting("dora"), dict):
-        yield from _bad_pattern(org.org, org.setting("dora"), ("dora",))
+    level = severity(org)
+    if org.org is not None and isinstance(org.org.get("dora"), dict):
+        # The pattern as written (settings keep the default in its place).
+        yield from _bad_pattern(org.org, section(org, "dora"), ("dora",))
     yield from _metrics(org, level)
     yield from _kpis(org, level)

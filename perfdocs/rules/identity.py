@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from perfdocs.diagnostics import Diagnostic
+from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -83,7 +84,7 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
         if path_clash:
             yield record.diag(
                 "id/collision",
-                f"the path '{record.rel}' and '{other}' {_describe(record.rel, other)}; "
+                f"the path '{record.rel}' and '{other}' {_describe(record.rel, str(other))}; "
                 "they clash on macOS and Windows checkouts",
             )
         else:
@@ -112,7 +113,7 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
             yield from _evidence_identity(record)
 
 
-def _evidence_identity(record) -> Iterator[Diagnostic]:
+def _evidence_identity(record: Record) -> Iterator[Diagnostic]:
     author = record.get("author")
     if isinstance(author, str) and author != record.owner:
         yield record.diag(

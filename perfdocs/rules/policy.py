@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from perfdocs import settings
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.rules._util import dicts
+from perfdocs.rules._util import KeyPath, dicts
 
 COMPENSATION_FIELDS = frozenset(
     {
@@ -46,7 +47,7 @@ _PAY_TOKENS = frozenset({"pay", "payroll", "comp", "rsu", "rsus", "stock", "rais
 """As a whole word of a key ('on_call_pay', 'comp_ratio'), not inside one ('payment')."""
 
 
-class _PayNames(frozenset):
+class _PayNames(frozenset[str]):
     """The listed names, and any name that carries a pay word: `normalise(key) in fields`."""
 
     def __contains__(self, key: object) -> bool:
@@ -60,15 +61,11 @@ class _PayNames(frozenset):
 
 
 def compensation_fields(org: Organisation) -> frozenset[str]:
-    extra = org.setting("compensation_fields", [])
-    return _PayNames(
-        COMPENSATION_FIELDS | {normalise(k) for k in extra if isinstance(k, str)}
-        if isinstance(extra, list)
-        else COMPENSATION_FIELDS
-    )
+    """The built-in pay words and org.yaml `compensation_fields`, normalised."""
+    return _PayNames(COMPENSATION_FIELDS | {normalise(k) for k in settings.of(org).compensation_fields})
 
 
-def _walk_keys(value: Any, path: tuple) -> Iterator[tuple[str, tuple]]:
+def _walk_keys(value: Any, path: KeyPath) -> Iterator[tuple[str, KeyPath]]:
     if isinstance(value, dict):
         for key, child in value.items():
             yield key, path + (key,)
@@ -131,6 +128,7 @@ def team_only_targets(org: Organisation) -> Iterator[tuple[Record, int, Record]]
         if goal.get("level") != "individual":
             continue
         for i, kr in dicts(goal.get("key_results")):
-            metric = org.metrics.get(kr.get("metric")) if isinstance(kr.get("metric"), str) else None
+            name = kr.get("metric")
+            metric = org.metrics.get(name) if isinstance(name, str) else None
             if metric is not None and metric.get("scope") == "team":
                 yield goal, i, metric

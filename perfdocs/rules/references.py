@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
-from perfdocs.diagnostics import WARNING, Diagnostic
+from perfdocs.diagnostics import WARNING, Diagnostic, display_path
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.rules._util import dicts, strings
+from perfdocs.rules._util import KeyPath, dicts, strings
 from perfdocs.text import did_you_mean
 
 
 def _ref(
-    record: Record, org: Organisation, value: object, index: dict, rule: str, what: str, path: tuple
+    record: Record, org: Organisation, value: object, index: Mapping[str, object], rule: str, what: str, path: KeyPath
 ) -> Iterator[Diagnostic]:
     """A reference that must resolve; ids that a broken file probably defines are not reported."""
     if isinstance(value, str) and value not in index and value not in org.unloaded:
         yield record.diag(rule, f"unknown {what} '{value}'{did_you_mean(value, index)}", path)
 
 
-def _person(record: Record, org: Organisation, value: object, path: tuple) -> Iterator[Diagnostic]:
+def _person(record: Record, org: Organisation, value: object, path: KeyPath) -> Iterator[Diagnostic]:
     yield from _ref(record, org, value, org.people, "ref/unknown-person", "person", path)
 
 
-def _competency(record: Record, org: Organisation, track: object, value: object, path: tuple) -> Iterator[Diagnostic]:
+def _competency(record: Record, org: Organisation, track: object, value: object, path: KeyPath) -> Iterator[Diagnostic]:
     if not isinstance(value, str) or not isinstance(track, str) or org.matrix_for(track) is None:
         return
     comps = org.competencies(track)
@@ -36,7 +37,7 @@ def _competency(record: Record, org: Organisation, track: object, value: object,
 
 
 def _level(
-    record: Record, org: Organisation, track: object, value: object, path: tuple, rule: str = "ref/unknown-level"
+    record: Record, org: Organisation, track: object, value: object, path: KeyPath, rule: str = "ref/unknown-level"
 ) -> Iterator[Diagnostic]:
     if not isinstance(value, str) or not isinstance(track, str) or track not in org.tracks:
         return
@@ -47,6 +48,18 @@ def _level(
             f"level '{value}' is not in track {track}{did_you_mean(value, ids)}",
             path,
             hint=f"levels: {', '.join(ids)}",
+        )
+
+
+def missing_org(org: Organisation, root: Path) -> Iterator[Diagnostic]:
+    """ref/missing-org: every records folder has one org record, in its org.yaml."""
+    if org.org is None:
+        yield Diagnostic(
+            display_path(root / "org.yaml"),
+            1,
+            1,
+            "ref/missing-org",
+            "the records folder has no org record (org.yaml with kind: org)",
         )
 
 
@@ -196,7 +209,7 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             hint=f"the scale: {', '.join(map(str, scale))}",
         )
     for i, kr in dicts(record.get("key_results")):
-        goal = org.goals.get(kr.get("goal")) if isinstance(kr.get("goal"), str) else None
+        goal = org.goals.get(goal_id) if isinstance(goal_id := kr.get("goal"), str) else None
         yield from _ref(record, org, kr.get("goal"), org.goals, "ref/unknown-goal", "goal", ("key_results", i, "goal"))
         if goal is not None and isinstance(kr.get("key_result"), str):
             krs = [k.get("id") for _, k in dicts(goal.get("key_results"))]
@@ -234,7 +247,9 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
         person is not None
         and isinstance(current, str)
         and current != person.get("level")
-        and org.level(track, person.get("level")) is not None
+        and isinstance(track, str)
+        and isinstance(level := person.get("level"), str)
+        and org.level(track, level) is not None
     ):
         yield record.diag(
             "packet/current-level",

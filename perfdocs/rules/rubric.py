@@ -21,7 +21,7 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
         if not isinstance(track, str) or track not in org.tracks or org.matrix_for(track) is not matrix:
             continue
         level_ids = [lv["id"] for lv in org.levels(track)]
-        used: dict[str, str] = {}
+        used: dict[str, object] = {}
         for i, comp in dicts(matrix.get("competencies")):
             descriptors = comp.get("descriptors")
             if not isinstance(descriptors, dict):
@@ -81,7 +81,7 @@ def _rating_scale(org: Organisation) -> Iterator[Diagnostic]:
     if len(values) != len(thresholds) or not values:
         return
     for (i, v), (_, prev) in zip(thresholds[1:], thresholds):
-        if v >= prev:
+        if v is not None and prev is not None and v >= prev:  # every value is a number (checked above)
             yield org.org.diag(
                 "org/rating-scale",
                 "ratings are listed from highest to lowest: this threshold "

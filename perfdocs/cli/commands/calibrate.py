@@ -31,10 +31,9 @@ def calibrate(period: str | None, fmt: str, audience: str | None, records: str |
       perfdocs calibrate --period 2026-Q3 --format html > calibration.html
     """
     from perfdocs.people import calibration
-    from perfdocs.people.score import checked
     from perfdocs.validation import load_valid, resolve_root
 
-    org = checked(load_valid(resolve_root(records)))
+    org = load_valid(resolve_root(records)).org
     if fmt == "html":
         click.echo(calibration.render_html(org, period, audience, standalone=True), nl=False)
     else:

@@ -28,33 +28,24 @@ def codeowners_command(records: str | None, check: bool, to_stdout: bool) -> Non
       perfdocs codeowners --check
     """
     from perfdocs.diagnostics import display_path
-    from perfdocs.fsutil import atomic_write
     from perfdocs.repo import codeowners
     from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
-    report = load_valid(root)
-    path = codeowners.locate(root)
-    existing = path.read_text(encoding="utf-8") if path.is_file() else None
-    text = codeowners.render(report.org, root, existing)
-    shown = display_path(path)
+    update = codeowners.plan(load_valid(root).org, root)
     if to_stdout:
-        click.echo(text, nl=False)
+        click.echo(update.text, nl=False)
         return
-    if check:
-        if existing == text:
-            click.echo(f"{shown} is up to date", err=True)
-            return
-        click.echo(
-            f"{shown} is {'missing' if existing is None else 'out of date'}: run 'perfdocs codeowners' and commit it",
-            err=True,
-        )
-        raise SystemExit(1)
-    if existing == text:
+    shown = display_path(update.path)
+    if update.current:
         click.echo(f"{shown} is up to date", err=True)
         return
-    atomic_write(path, text, overwrite=True)
-    click.echo(f"wrote {shown} ({len(codeowners.rules(report.org, root))} people)", err=True)
+    if check:
+        state = "missing" if update.existing is None else "out of date"
+        click.echo(f"{shown} is {state}: run 'perfdocs codeowners' and commit it", err=True)
+        raise SystemExit(1)
+    codeowners.write(update)
+    click.echo(f"wrote {shown} ({update.people} people)", err=True)
 
 
 COMMANDS = [codeowners_command]

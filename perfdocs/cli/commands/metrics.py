@@ -44,11 +44,10 @@ def review_command(records: str | None, fmt: str, check: bool) -> None:
       perfdocs metrics review --check --format json
     """
     from perfdocs import dates
-    from perfdocs.metrics import governance
-    from perfdocs.validation import resolve_root, validate
+    from perfdocs.rules import governance
+    from perfdocs.validation import load_org, resolve_root
 
-    root = resolve_root(records)
-    org = validate(root).org
+    org = load_org(resolve_root(records)).org
     today = dates.today()
     findings = governance.review(org, today)
     if fmt == "json":

@@ -8,10 +8,6 @@ import click
 
 from perfdocs.cli import records_option
 
-TOLERATED = {"packet/foreign-evidence"}
-"""Validation errors in the checked packet that the readiness report shows as
-disqualifying findings instead of refusing to run."""
-
 
 @click.group()
 def packet() -> None:
@@ -43,14 +39,13 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
     """
     from perfdocs.cli import report_written
     from perfdocs.lock import records_lock
-    from perfdocs.people import readiness
-    from perfdocs.people.score import checked
+    from perfdocs.people import drafts
     from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
     click.get_current_context().with_resource(records_lock(root))  # writers take turns (perfdocs/lock.py)
-    org = checked(load_valid(root))
-    path = readiness.write_draft(org, root, person, target, slug, sponsor)
+    org = load_valid(root).org
+    path = drafts.write_packet(org, root, person, target, slug, sponsor)
     report_written(root, path)
 
 
@@ -82,70 +77,21 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     Example:
       perfdocs packet check records/people/alice/packets/2026-h2-principal.md --format markdown
     """
-    from perfdocs.people import readiness
-    from perfdocs.people.score import checked
-    from perfdocs.validation import InvalidRecords, validate
+    from perfdocs.people import readiness, reports
+    from perfdocs.validation import load_org, refuse_errors, resolve_root
 
-    root, record = _locate(packet_ref, records)
-    report = validate(root)
-    org = report.org
-    record = record(org)
-    blocking = [
-        d
-        for d in report.diagnostics
-        if d.severity == "error"
-        and not (d.rule in TOLERATED and record is not None and _same(d.path, root, record.rel))
-    ]
-    if blocking:
-        report.diagnostics = blocking + [d for d in report.diagnostics if d.severity != "error"]
-        raise InvalidRecords(report)
-    checked(report)
-    result = readiness.check(org, record)
+    file = readiness.packet_file(packet_ref)
+    root = resolve_root(records, [file] if file is not None else [])
+    report = load_org(root)
+    record = readiness.find_packet(report.org, root, packet_ref)
+    refuse_errors(report, lambda diagnostic: readiness.tolerated(diagnostic, record, root))
+    result = readiness.check(report.org, record)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        click.echo(readiness.render_markdown(result), nl=False)
+        click.echo(reports.readiness_markdown(result), nl=False)
     else:
-        click.echo(readiness.render_text(result), nl=False)
-
-
-def _same(diag_path: str, root, rel: str) -> bool:
-    from pathlib import Path
-
-    return Path(diag_path).resolve() == (Path(root) / rel).resolve()
-
-
-def _locate(ref: str, records: str | None):
-    """(records root, function org -> packet record) for a path or an id."""
-    from pathlib import Path
-
-    from perfdocs.errors import PerfdocsError
-    from perfdocs.validation import resolve_root
-
-    path = Path(ref)
-    if path.suffix == ".md" or path.exists():
-        if not path.is_file():
-            raise PerfdocsError(f"{ref} does not exist")
-        root = resolve_root(records, [path])
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
-
-        def by_path(org):
-            found = next((r for r in org.packets.values() if r.rel == rel), None)
-            if found is None:
-                raise PerfdocsError(f"{ref} is not a packet record (kind: packet)")
-            return found
-
-        return root, by_path
-    root = resolve_root(records)
-
-    def by_id(org):
-        if ref not in org.packets:
-            from perfdocs.text import did_you_mean
-
-            raise PerfdocsError(f"unknown packet '{ref}'{did_you_mean(ref, list(org.packets))}")
-        return org.packets[ref]
-
-    return root, by_id
+        click.echo(reports.readiness_text(result), nl=False)
 
 
 COMMANDS = [packet]

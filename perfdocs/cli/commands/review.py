@@ -36,14 +36,13 @@ def draft(person: str, period: str, reviewer: str | None, records: str | None) -
     """
     from perfdocs.cli import report_written
     from perfdocs.lock import records_lock
-    from perfdocs.people import reviews
-    from perfdocs.people.score import checked
+    from perfdocs.people import drafts
     from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
     click.get_current_context().with_resource(records_lock(root))  # writers take turns (perfdocs/lock.py)
-    org = checked(load_valid(root))
-    path = reviews.write_draft(org, root, person, period, reviewer)
+    org = load_valid(root).org
+    path = drafts.write_review(org, root, person, period, reviewer)
     report_written(root, path)
 
 

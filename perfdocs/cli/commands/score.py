@@ -27,15 +27,16 @@ def score(person: str, period: str | None, fmt: str, records: str | None) -> Non
     Example:
       perfdocs score alice --period 2026-Q3
     """
+    from perfdocs.people import reports
     from perfdocs.people import score as scoring
     from perfdocs.validation import load_valid, resolve_root
 
-    org = scoring.checked(load_valid(resolve_root(records)))
+    org = load_valid(resolve_root(records)).org
     result = scoring.score(org, person, period)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
-        click.echo(scoring.render_text(result), nl=False)
+        click.echo(reports.score_text(result), nl=False)
 
 
 COMMANDS = [score]

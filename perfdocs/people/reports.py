@@ -1,0 +1,339 @@
+"""Reports: the text, Markdown and HTML of a readiness check, an advisory score and a calibration.
+
+The computations (perfdocs.people.readiness, score, calibration) return plain values;
+this module only words them, so a report can change without touching a rule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from perfdocs.people.calibration import Calibration
+    from perfdocs.people.readiness import CitedEvidence, CompetencyReadiness, Readiness
+    from perfdocs.people.score import Score
+
+
+def _md(text: object) -> str:
+    """User text inside Markdown: no raw HTML, no table breaks."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+# --- promotion readiness (perfdocs packet check) -----------------------------------------
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _verdict(r: Readiness) -> str:
+    if r.ready:
+        return (
+            f"Ready: every competency of {r.target_level} is supported by {r.candidate}'s own evidence "
+            "inside the window, and nothing is missing."
+        )
+    parts = []
+    if r.disqualifying:
+        parts.append(_plural(len(r.disqualifying), "disqualifying finding"))
+    if r.missing:
+        parts.append(_plural(len(r.missing), "missing piece"))
+    return "Not yet: " + " and ".join(parts) + "."
+
+
+def _evidence_flags(ev: CitedEvidence) -> str:
+    flags = ["own" if ev.own else "NOT the candidate's", "in window" if ev.in_window else "OUTSIDE the window"]
+    if not ev.names_competency:
+        flags.append("does not name this competency")
+    if ev.links == 0:
+        flags.append("unverified (no links)")
+    elif ev.verified:
+        flags.append(f"verified ({ev.links_verified} of {ev.links} links resolved)")
+    else:
+        flags.append(f"unverified (0 of {ev.links} links resolved)")
+    return ", ".join(flags)
+
+
+def _summary_rows(r: Readiness) -> list[tuple[str, str]]:
+    q = ", ".join(r.quarters) or "none"
+    window = f"{r.window[0]} to {r.window[1]}" + (" (shortened to the org's maximum)" if r.window_clipped else "")
+    n = len(r.scope_evidence)
+    scope = (
+        f"{_plural(n, 'entry', 'entries')} benefit{'s' * (n == 1)} {r.scope_required} or wider"
+        if r.scope_required
+        else "no scope required"
+    )
+    return [
+        ("Packet", f"{r.path} ({r.status})"),
+        ("Candidate", f"{r.name} ({r.candidate}), {r.track} {r.current_level} -> {r.target_level} {r.target_title}"),
+        ("Sponsor", r.sponsor),
+        ("Window", window),
+        ("Consistency", f"{_plural(len(r.quarters), 'quarter')}: {q}"),
+        ("Scope", scope),
+        ("Complexity", f"{_plural(len(r.complexity_evidence), 'entry', 'entries')} of a complexity type"),
+    ]
+
+
+def _status(r: Readiness, comp: CompetencyReadiness) -> str:
+    blocking = [f for f in r.findings if f.competency == comp.id and f.blocking]
+    return "gap" if blocking else "met"
+
+
+def readiness_text(r: Readiness) -> str:
+    """The readiness report as `perfdocs packet check` prints it."""
+    out = [
+        f"Promotion readiness: {r.candidate} {r.current_level} -> {r.target_level} ({r.target_title})",
+        "",
+        _verdict(r),
+        "",
+    ]
+    width = max(len(k) for k, _ in _summary_rows(r))
+    out += [f"  {k + ':':<{width + 1}} {v}" for k, v in _summary_rows(r)]
+    dimension = None
+    for comp in r.competencies:
+        if comp.dimension != dimension:
+            dimension = comp.dimension
+            out += ["", f"{dimension}"]
+        out.append(f'  {comp.id} [{_status(r, comp)}]: {r.target_level} expects "{comp.descriptor}"')
+        if not comp.claims:
+            out.append("    no claim")
+        for claim in comp.claims:
+            out.append(f"    claim: {claim}")
+        for ev in comp.evidence:
+            out.append(
+                f"      {ev.id} ({ev.date}, {ev.quarter}, {ev.type}, scope {ev.scope or 'not stated'}): "
+                f"{_evidence_flags(ev)}"
+            )
+        if comp.claims:
+            out.append(
+                f"    counted: {len(comp.counted)}; widest scope: {comp.widest_scope or 'not stated'}; "
+                f"quarters: {', '.join(comp.quarters) or 'none'}"
+            )
+    for title, items in (
+        ("Disqualifying findings", r.disqualifying),
+        ("Missing pieces", r.missing),
+        ("Notes", r.notes),
+    ):
+        out += ["", f"{title}:"]
+        out += [f"  - {f.message} [{f.rule}]" for f in items] or ["  none"]
+    if r.expectations:
+        out += ["", f"What {r.target_level} expects overall (judge the complexity with these in mind):"]
+        out += [f"  - {k}: {v}" for k, v in r.expectations.items()]
+    out += ["", "Rules applied (org.yaml readiness):"] + [f"  - {line}" for line in r.rules]
+    out += ["", "Advisory: this checks the records against the published rules; people decide promotions."]
+    return "\n".join(out) + "\n"
+
+
+def readiness_markdown(r: Readiness) -> str:
+    """The readiness report as a pull-request comment."""
+    out = [
+        f"## Promotion readiness: {_md(r.name)} ({r.candidate}), {r.current_level} → {r.target_level} "
+        f"{_md(r.target_title)}",
+        "",
+        f"**{_verdict(r)}**",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    out += [f"| {k} | {_md(v).replace(' -&gt; ', ' → ')} |" for k, v in _summary_rows(r)]
+    out += [
+        "",
+        "| Competency | Dimension | Claims | Counted evidence | Widest scope | Quarters | Status |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for comp in r.competencies:
+        out.append(
+            f"| {_md(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | "
+            f"{comp.widest_scope or '-'} | {', '.join(comp.quarters) or '-'} | {_status(r, comp)} |"
+        )
+    for title, items in (
+        ("Disqualifying findings", r.disqualifying),
+        ("Missing pieces", r.missing),
+        ("Notes", r.notes),
+    ):
+        out += ["", f"### {title}", ""]
+        out += [f"- {_md(f.message)} `{f.rule}`" for f in items] or ["None."]
+    out += ["", "<details><summary>Claims and the evidence they cite</summary>", ""]
+    for comp in r.competencies:
+        out += [f"**{_md(comp.name)}** ({comp.dimension}). {r.target_level} expects: {_md(comp.descriptor)}", ""]
+        if not comp.claims:
+            out += ["- no claim", ""]
+            continue
+        out += [f"- Claim: {_md(claim)}" for claim in comp.claims]
+        out += [
+            f"  - `{ev.id}` {ev.date} ({ev.quarter}), {ev.type}, scope {ev.scope or 'not stated'}: "
+            f"{_evidence_flags(ev)}"
+            for ev in comp.evidence
+        ]
+        out.append("")
+    out += ["</details>", ""]
+    if r.expectations:
+        out += [f"<details><summary>What {r.target_level} expects overall</summary>", ""]
+        out += [f"- **{k.capitalize()}**: {_md(v)}" for k, v in r.expectations.items()]
+        out += ["", "</details>", ""]
+    out += ["<details><summary>Rules applied (org.yaml <code>readiness:</code>)</summary>", ""]
+    out += [f"- {_md(line)}" for line in r.rules]
+    out += [
+        "",
+        "</details>",
+        "",
+        "_Advisory: this checks the records against the published rules; people decide promotions._",
+    ]
+    return "\n".join(out) + "\n"
+
+
+# --- the advisory score (perfdocs score) ----------------------------------------------
+
+
+def score_text(s: Score) -> str:
+    """The advisory score as `perfdocs score` prints it: every input, the gate, what would change it."""
+    out = [
+        f"Advisory score for {s.person}, {s.period}: {s.composite:.2f} (bounds {s.low:g}-{s.high:g})",
+        "advisory: a prompt for a conversation, never a rating; every number below comes from a record "
+        "or from org.yaml scoring",
+        "",
+        "Inputs (weight x sub-score = contribution):",
+    ]
+    for inp in s.inputs:
+        out.append(
+            f"  {inp.key:<14} {inp.weight:.2f} x {inp.subscore:.2f} = {inp.contribution:.2f}   {inp.explanation}"
+        )
+        for ev in inp.evidence:
+            pts = f" = {ev['points']:g}" if inp.key == "scope" else ""
+            out.append(f"    {ev['id']} ({ev['detail']}{pts})")
+    total = sum(i.contribution for i in s.inputs)
+    out.append(
+        f"  {'sum':<14} {total:.2f}"
+        + (f", kept within {s.low:g}-{s.high:g}: {s.uncapped:.2f}" if round(total, 2) != s.uncapped else "")
+    )
+    g = s.gate
+    out += [
+        "",
+        f"Reliability gate ({'on' if g['enabled'] else 'off'}): harm = postmortem action items "
+        f"{s.person} owns that are overdue, over {g['lookback_quarters']} quarters; caps at {g['cap']:g} "
+        f"from {g['min_harm']}; {g['harm']} found, " + ("applied" if g["applied"] else "not applied"),
+    ]
+    out += [f"    {h.postmortem}: {h.title} ({h.status}, due {h.due})" for h in s.harm]
+    out += ["  Participating in incidents or owning complex or legacy services is not harm."]
+    out += ["", "Not used:"] + [f"  - {e}" for e in s.excluded]
+    out += ["", "What would change it:"] + [f"  - {c}" for c in s.changes]
+    return "\n".join(out) + "\n"
+
+
+# --- calibration (perfdocs calibrate, the internal site) --------------------------------
+
+
+def calibration_markdown(cal: Calibration) -> str:
+    """The calibration view as Markdown."""
+    out = [
+        f"# Calibration {cal.period}",
+        "",
+        f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {cal.period}. "
+        "Advisory: a starting point for the calibration conversation, not its outcome.",
+        "",
+    ]
+    if cal.audience is not None:
+        out += [
+            f"Only records visible to the {cal.audience} audience are used here; private records (the "
+            "people, their managers and reviewers only) are not. `perfdocs calibrate`, run by someone "
+            "with access to the records, gives the full view.",
+            "",
+        ]
+    out += ["## Rating distribution", ""]
+    for key, title in (("team", "Team"), ("track", "Track"), ("level", "Level")):
+        groups = cal.distribution.get(key) or {}
+        out += [f"| {title} | " + " | ".join(cal.scale) + " | total |", "|---|" + "---|" * (len(cal.scale) + 1)]
+        for group, counts in groups.items():
+            out.append(
+                f"| {_md(group)} | "
+                + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
+                + f" | {sum(counts.values())} |"
+            )
+        if not groups:
+            out.append("| none |" + " |" * (len(cal.scale) + 1))
+        out.append("")
+    out += ["## Ratings that depart from the published completion rules", ""]
+    if cal.departures:
+        out += ["| Person | Reviewer | Completion | Rated | Rules give | |", "|---|---|---|---|---|---|"]
+        out += [
+            f"| {d.person} | {d.reviewer} | {d.completion:g} % | {d.recorded} | {d.rule} | {d.direction} |"
+            for d in cal.departures
+        ]
+    else:
+        out.append("None: every rating is the one the rules give for its completion.")
+    if cal.kr_mismatches:
+        out += [
+            "",
+            "Key-result completion recorded in a review that differs from the goal's own numbers "
+            "(baseline, target, current):",
+            "",
+            "| Person | Reviewer | Key result | Recorded | Goal's numbers give |",
+            "|---|---|---|---|---|",
+        ]
+        out += [f"| {p} | {r} | {k} | {rec:g} % | {comp:g} % |" for p, r, k, rec, comp in cal.kr_mismatches]
+    out += ["", "| Reviewer | Reviews | Departures |", "|---|---|---|"]
+    out += [f"| {r} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
+    out += ["", "## Claims without evidence", ""]
+    out += [f"- `{p}` {c}: {_md(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
+    seen = f"visible to the {cal.audience} audience " if cal.audience else ""
+    out += [
+        "",
+        "## No invisible work recorded",
+        "",
+        f"People with no evidence {seen}in {cal.period} of type {', '.join(cal.invisible_types)}:",
+        "",
+    ]
+    out += [f"- {h}" for h in cal.no_invisible_work] or ["None."]
+    out += [
+        "",
+        "## Outliers to discuss",
+        "",
+        f"Advisory scores {cal.outlier_distance:g} or more from the median"
+        + (f" ({cal.median_score:.2f})" if cal.median_score is not None else "")
+        + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).",
+        "",
+    ]
+    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {_md(why)}" for h, s, why in cal.outliers] or ["None."]
+    out += [
+        "",
+        "## Process health",
+        "",
+        "### Review completion per cycle",
+        "",
+        "| Cycle | People | Final or delivered | Draft | Rate |",
+        "|---|---|---|---|---|",
+    ]
+    for p, expected, done, draft in cal.completion_by_cycle:
+        rate = f"{done / expected * 100:.0f} %" if expected else "-"
+        out.append(f"| {p} | {expected} | {done} | {draft} | {rate} |")
+    out += ["", "### Time in level", "", "| Person | Track | Level | Years in level |", "|---|---|---|---|"]
+    out += [f"| {h} | {t} | {lv} | {'unknown' if y is None else f'{y:g}'} |" for h, t, lv, y in cal.time_in_level]
+    out += ["", "### Packets per level and outcome", ""]
+    if cal.packets_by_level:
+        statuses = sorted({s for c in cal.packets_by_level.values() for s in c})
+        out += ["| Target level | " + " | ".join(statuses) + " |", "|---|" + "---|" * len(statuses)]
+        out += [
+            f"| {lv} | " + " | ".join(str(c.get(s, 0)) for s in statuses) + " |"
+            for lv, c in cal.packets_by_level.items()
+        ]
+    else:
+        out.append("No packets.")
+    return "\n".join(out) + "\n"
+
+
+def calibration_html(cal: Calibration, standalone: bool = False) -> str:
+    """The calibration view as HTML (a fragment, or a whole page with `standalone`);
+    Markdown is rendered with raw HTML off, so record text cannot inject markup."""
+    from markdown_it import MarkdownIt
+    from markupsafe import escape
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    body = md.render(calibration_markdown(cal))
+    if not standalone:
+        return str(body)
+    title = escape(f"Calibration {cal.period}")
+    return (
+        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}</style>\n"
+        f"</head>\n<body>\n{body}</body>\n</html>\n"
+    )
