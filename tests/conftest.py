@@ -90,5 +90,5 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--regen-cases",
         action="store_true",
-        help="rewrite tests/cases/*.txt from the current output (review the diff!)",
+        help="rewrite tests/cases/*.txt and tests/hostile/*/expected.txt from the current output (review the diff!)",
     )
