@@ -52,15 +52,16 @@ format: setup  ## Format the code and apply ruff's safe fixes
 test: setup  ## Run the whole test suite (browser tests included)
 	$(BIN)/python -m pytest
 
-test-fast: setup  ## Run the tests except the browser and slow ones
-	$(BIN)/python -m pytest -m "not browser and not slow"
+test-fast: setup  ## Run the unit tests (tests/unit: pure functions, no git, CLI or site; under a minute)
+	$(BIN)/python -m pytest tests/unit -q
 
 regen-cases: setup  ## Rewrite tests/cases/*.txt and tests/hostile/*/expected.txt from the current output (review the diff!)
-	$(BIN)/python -m pytest tests/test_rules.py tests/test_hostile.py --regen-cases -q
+	$(BIN)/python -m pytest tests/acceptance/test_rules.py tests/acceptance/test_governance.py \
+	    tests/acceptance/test_hostile.py --regen-cases -q
 
 FUZZ_SCALE ?= 20
 fuzz: setup  ## A long fuzzing run: the property tests with FUZZ_SCALE times more examples
-	PERFDOCS_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/python -m pytest tests/test_fuzz.py -q
+	PERFDOCS_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/python -m pytest tests/unit/test_fuzz.py -q
 
 BENCH_SIZE ?= 10000
 bench: setup  ## Benchmark validate/build against check-jsonschema, MkDocs, Hugo (BENCH_SIZE=10000)

@@ -1,0 +1,39 @@
+"""The calibration page is on the internal site and never on the public one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.files import REPO
+
+
+def all_text(site: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html")))
+
+
+def test_the_internal_site_has_the_calibration_page_and_the_public_site_does_not(cli, tmp_path):
+    records = REPO / "records"
+    internal = cli("build", "--records", records, "--out", tmp_path / "internal", "--audience", "internal")
+    assert internal.exit_code == 0, internal
+    page = (tmp_path / "internal/calibration/index.html").read_text(encoding="utf-8")
+    assert "<h1>Calibration 2026-Q3</h1>" in page
+    assert "never part of the public site" in page
+    assert "<h2>Process health</h2>" in page
+
+    public = cli("build", "--records", records, "--out", tmp_path / "public")
+    assert public.exit_code == 0, public
+    assert not (tmp_path / "public/calibration").exists()
+    text = all_text(tmp_path / "public")
+    assert "Calibration 2026-Q3" not in text
+    assert "calibration/index.html" not in text
+
+
+def test_the_internal_calibration_page_uses_no_private_review(cli, tmp_path):
+    # The example's reviews are private (visibility_defaults: review: private), so the internal
+    # page counts none of them, while `perfdocs calibrate` (all records) counts both.
+    records = REPO / "records"
+    assert cli("build", "--records", records, "--out", tmp_path / "internal", "--audience", "internal").exit_code == 0
+    page = (tmp_path / "internal/calibration/index.html").read_text(encoding="utf-8")
+    assert "<p>0 reviews in 2026-Q3." in page
+    full = cli("calibrate", "--period", "2026-Q3", "--records", records)
+    assert full.stdout.splitlines()[2].startswith("2 reviews in 2026-Q3.")

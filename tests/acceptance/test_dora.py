@@ -1,0 +1,397 @@
+"""DORA metrics from a real repository with deploy tags, a revert, a hotfix, a merge and
+postmortems, at chosen timestamps; every expected figure is worked out by hand in the payments
+story (tests/support/git.py, `payments_history`: the `org` fixture) or beside the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+
+from perfdocs.metrics import dora
+
+from tests.support.files import edit
+from tests.support.git import tag
+
+D = dt.date
+
+
+def figures(result: dora.TeamDora) -> dict[str, list[tuple]]:
+    return {m.key: [(f.period, f.value, f.band, f.sample) for f in m.figures] for m in result.metrics}
+
+
+def test_the_four_metrics_per_month_match_the_hand_computed_figures(org):
+    root, _, _ = org
+    from perfdocs.validation import load_valid
+
+    report = load_valid(root)
+    result = dora.team_dora(report.org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
+    assert figures(result) == {
+        # Jan: 5 deploys over 31 days = 5 / (31/7) = 1.129 -> 1.13 a week (high: 1 <= x < 7)
+        # Feb: 3 deploys over 28 days = 3 / 4 = 0.75 a week (medium: 0.25 <= x < 1)
+        "deployment-frequency": [("2026-01", 1.13, "high", 5), ("2026-02", 0.75, "medium", 3)],
+        # Jan: hours 24, 20, 24, 1, 2, 1 -> sorted 1 1 2 20 24 24, median (2 + 20) / 2 = 11 (elite: < 24)
+        # Feb: hours 24, 72, 24, 2 (the merge commit is left out) -> 2 24 24 72, median 24 (high: 24 <= x < 168)
+        "lead-time": [("2026-01", 11, "elite", 6), ("2026-02", 24, "high", 4)],
+        # Jan: D2 (reverted within 3 h) and D4 (hotfix 23 h later) failed: 2 / 5 = 40 % (medium: 30 <= x < 45)
+        # Feb: D6 (pm-api 23 h later) failed: 1 / 3 = 33.33 % (medium)
+        "change-failure-rate": [("2026-01", 40, "medium", 5), ("2026-02", 33.33, "medium", 3)],
+        # Jan: no incident of core (pm-other names another service)
+        # Feb: pm-api 09:30 -> 11:30 = 2 h, pm-db 10:00 -> 16:00 = 6 h; median 4 h (high: 1 <= x < 24)
+        "time-to-restore": [("2026-01", None, None, 0), ("2026-02", 4, "high", 2)],
+    }
+    lead = next(m for m in result.metrics if m.key == "lead-time")
+    # nearest-rank p90: ceil(0.9 * 6) = 6th of 1 1 2 20 24 24 = 24; ceil(0.9 * 4) = 4th of 2 24 24 72 = 72
+    assert [f.extra for f in lead.figures] == [{"p90": 24}, {"p90": 72}]
+    cfr = next(m for m in result.metrics if m.key == "change-failure-rate")
+    assert [f.extra["failures"] for f in cfr.figures] == [
+        {"deploy-2026-01-08.1": [f"revert {org[2]['c4'][:12]}"], "deploy-2026-01-20.1": ["hotfix deploy-2026-01-21.1"]},
+        {"deploy-2026-02-03.1": ["postmortem pm-api"]},
+    ]
+
+
+def test_each_figure_records_the_commit_range_it_summarises(org):
+    root, _, shas = org
+    from perfdocs.validation import load_valid
+
+    result = dora.team_dora(load_valid(root).org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
+    freq = result.metrics[0]
+    # January's range starts at the first deploy (no earlier one) and ends at D5 (c6);
+    # February's runs from D5 (exclusive) to D8 (c10).
+    assert [f.provenance["repositories"] for f in freq.figures] == [
+        [{"name": "acme/api", "range": shas["c6"][:12]}],
+        [{"name": "acme/api", "range": f"{shas['c6'][:12]}..{shas['c10'][:12]}"}],
+    ]
+    ttr = result.metrics[3]
+    assert ttr.figures[1].provenance == {
+        "source": "postmortems",
+        "postmortems": ["pm-api", "pm-db"],
+        "sample": 2,
+        "computed_at": "2026-11-24",
+    }
+
+
+def test_a_wider_failure_window_from_org_yaml_catches_a_late_revert(org):
+    root, _, _ = org
+    from perfdocs.validation import load_valid
+
+    edit(root / "metrics/change-failure-rate.yaml", "failure_window_hours: 24", "failure_window_hours: 336")
+    result = dora.team_dora(load_valid(root).org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
+    cfr = next(m for m in result.metrics if m.key == "change-failure-rate")
+    # With 14 days (336 h): Jan unchanged (40 %). Feb: D6 (pm-api) and D7, whose c8 was reverted
+    # 12 days later, failed; pm-db (7 days after D7) also lands on D7: 2 / 3 = 66.67 %.
+    assert [(f.period, f.value, f.extra["failed"]) for f in cfr.figures] == [("2026-01", 40, 2), ("2026-02", 66.67, 2)]
+    assert "within 336 h after it" in cfr.formula
+
+
+def test_quarters_and_weeks_bucket_the_same_deploys(org):
+    root, _, _ = org
+    from perfdocs.validation import load_valid
+
+    o = load_valid(root).org
+    quarter = dora.team_dora(o, root, "core", D(2026, 1, 1), D(2026, 3, 31), "quarter")
+    # Q1: 8 deploys over 90 days = 8 / (90/7) = 0.622 -> 0.62 a week
+    assert figures(quarter)["deployment-frequency"] == [("2026-Q1", 0.62, "medium", 8)]
+    # Q1 lead times: 1 1 2 2 20 24 24 24 24 72 -> median (20 + 24) / 2 = 22
+    assert figures(quarter)["lead-time"] == [("2026-Q1", 22, "elite", 10)]
+    weeks = dora.team_dora(o, root, "core", D(2026, 1, 5), D(2026, 1, 25), "week")
+    # ISO weeks 2 (Jan 5-11): D1 D2 D3; 3 (Jan 12-18): none; 4 (Jan 19-25): D4 D5
+    assert figures(weeks)["deployment-frequency"] == [
+        ("2026-W02", 3, "high", 3),
+        ("2026-W03", 0, "low", 0),
+        ("2026-W04", 2, "high", 2),
+    ]
+
+
+def test_the_cli_prints_the_formula_and_configuration_beside_every_figure(org, cli):
+    root, _, _ = org
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-02-28",
+        "--records",
+        "records",
+        cwd=root.parent,
+    )
+    assert res.exit_code == 0, res
+    services = "api"
+    assert res.stdout == textwrap.dedent(f"""\
+        DORA metrics of team core, 2026-01-01 to 2026-02-28 by month (repositories: acme/api)
+
+        Deployment frequency (deploys/week) - metric deployment-frequency, records/metrics/deployment-frequency.yaml
+          formula: deploys in the period / (days of the period in range / 7); a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
+          configuration: deploy_tag_pattern=deploy-*
+          bands: elite >= 7; high 1 to < 7; medium 0.25 to < 1; low < 0.25
+          period      value  band    sample
+          2026-01      1.13  high    5 deploys
+          2026-02      0.75  medium  3 deploys
+
+        Lead time for changes (hours) - metric lead-time, records/metrics/lead-time.yaml
+          formula: median (and nearest-rank p90) over the commits first deployed in the period, merges excluded, of hours from the commit's author date to the first deploy containing it; a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
+          configuration: deploy_tag_pattern=deploy-*, lead_time_start=author-date
+          bands: elite < 24; high 24 to < 168; medium 168 to < 720; low >= 720
+          period      value  band    sample
+          2026-01        11  elite   6 commits, p90 24
+          2026-02        24  high    4 commits, p90 72
+
+        Change failure rate (%) - metric change-failure-rate, records/metrics/change-failure-rate.yaml
+          formula: failed deploys / deploys in the period x 100; a deploy failed when within 24 h after it a commit it shipped was reverted, a hotfix deploy followed (tag matching '*hotfix*' or a commit subject matching /^(hotfix|Hotfix|HOTFIX)\\b/), or a postmortem of the team or naming {services} started; each failure counts against the latest deploy before it (a revert against the deploy that shipped the reverted commit); a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
+          configuration: deploy_tag_pattern=deploy-*, failure_window_hours=24, hotfix_tag_pattern=*hotfix*, hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b
+          bands: elite < 15; high 15 to < 30; medium 30 to < 45; low >= 45
+          period      value  band    sample
+          2026-01        40  medium  2 of 5 deploys failed
+          2026-02     33.33  medium  1 of 3 deploys failed
+
+        Time to restore service (hours) - metric time-to-restore, records/metrics/time-to-restore.yaml
+          formula: median over the postmortems detected in the period (of the team, or naming {services}) of hours from detected to restored
+          bands: elite < 1; high 1 to < 24; medium 24 to < 168; low >= 168
+          period      value  band    sample
+          2026-01         -  -       0 incidents
+          2026-02         4  high    2 incidents
+        """)
+
+
+def test_json_output_carries_the_formula_for_the_site(org, cli):
+    root, _, _ = org
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-01-31",
+        "--format",
+        "json",
+        "--records",
+        root,
+    )
+    assert res.exit_code == 0, res
+    data = json.loads(res.stdout)
+    assert [m["key"] for m in data["metrics"]] == list(dora.KEYS)
+    assert data["metrics"][2]["config"]["failure_window_hours"] == 24
+    assert data["metrics"][0]["figures"][0]["value"] == 1.13
+    assert data["metrics"][0]["formula"].startswith("deploys in the period / (days of the period in range / 7)")
+
+
+def test_an_unknown_team_and_a_missing_clone_are_one_line_errors(org, cli):
+    root, _, _ = org
+    res = cli("kpi", "dora", "--team", "cor", "--records", root)
+    assert (res.exit_code, res.stderr) == (2, "perfdocs: error: no team 'cor'; did you mean 'core'?\n")
+    edit(root / "org.yaml", "acme/api:\n    path: ", "acme/api:\n    env: API_CLONE\n    path: missing/")
+    res = cli("kpi", "dora", "--team", "core", "--records", root)
+    assert res.exit_code == 2, res
+    assert res.stderr.startswith("perfdocs: error: repository 'acme/api' is not cloned at ")
+    assert res.stderr.endswith(" (or set $API_CLONE)\n")
+
+
+def test_the_env_variable_points_at_the_clone_in_ci(org, cli, monkeypatch):
+    root, repo, _ = org
+    edit(root / "org.yaml", "acme/api:\n    path: ", "acme/api:\n    env: API_CLONE\n    path: missing/")
+    monkeypatch.setenv("API_CLONE", str(repo.path))
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31", "--records", root)
+    assert res.exit_code == 0, res
+    assert "2026-01      1.13  high    5 deploys" in res.stdout
+
+
+def test_lightweight_tags_are_dated_by_their_commit_and_a_period_without_deploys_is_zero(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("one", date="2026-03-02T08:00:00+00:00")
+    repo.git("tag", "deploy-1", c1)
+    c2 = repo.commit("two", date="2026-03-03T08:00:00+00:00")
+    repo.git("tag", "deploy-2", c2)
+    history = dora.read_history(repo.path, "svc")
+    results = dora.compute(
+        {"svc": history}, [], D(2026, 3, 1), D(2026, 4, 30), "month", {k: dora.Config() for k in dora.KEYS}
+    )
+    # Each lightweight tag is dated by its commit: lead time 0 h for both commits.
+    # March: 2 deploys / (31 / 7) = 0.4516 -> 0.45; April: 0 deploys.
+    assert [(f.period, f.value) for f in results[0].figures] == [("2026-03", 0.45), ("2026-04", 0)]
+    assert [(f.period, f.value) for f in results[1].figures] == [("2026-03", 0), ("2026-04", None)]
+
+
+def test_a_partial_period_is_marked_incomplete(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("one", date="2026-03-02T08:00:00+00:00")
+    repo.git("tag", "deploy-1", c1)
+    results = dora.compute(
+        {"svc": dora.read_history(repo.path)},
+        [],
+        D(2026, 3, 1),
+        D(2026, 3, 14),
+        "month",
+        {k: dora.Config() for k in dora.KEYS},
+    )
+    # Only 14 days of March are in range: 1 deploy / (14 / 7) = 0.5 a week, and the period is partial.
+    assert [(f.period, f.value, f.complete) for f in results[0].figures] == [("2026-03", 0.5, False)]
+
+
+def test_quarter_dora_needs_only_a_repository(git_repo):
+    repo = git_repo("svc")
+    for day in range(1, 11):
+        sha = repo.commit(f"change {day}", date=f"2026-07-{day:02d}T10:00:00+00:00")
+        tag(repo, f"deploy-2026-07-{day:02d}.1", sha, f"2026-07-{day:02d}T12:00:00+00:00")
+    results = dora.quarter_dora(repo.path, "2026-Q3")
+    # 10 deploys over the 92 days of Q3: 10 / (92/7) = 0.7609 -> 0.76; each commit waited 2 h.
+    assert [(r.key, r.figures[0].value) for r in results] == [
+        ("deployment-frequency", 0.76),
+        ("lead-time", 2),
+        ("change-failure-rate", 0),
+    ]
+
+
+def test_a_revert_naming_an_abbreviated_sha_counts_against_the_deploy_that_shipped_it(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("feat: a", date="2026-03-02T08:00:00+00:00")
+    tag(repo, "deploy-1", c1, "2026-03-02T09:00:00+00:00")
+    c2 = repo.commit("feat: b", date="2026-03-03T08:00:00+00:00")
+    tag(repo, "deploy-2", c2, "2026-03-03T09:00:00+00:00")
+    repo.commit(f'Revert "feat: a"\n\nThis reverts commit {c1[:10]}.', date="2026-03-03T10:00:00+00:00")
+    results = dora.compute(
+        {"svc": dora.read_history(repo.path)},
+        [],
+        D(2026, 3, 1),
+        D(2026, 3, 31),
+        "month",
+        {k: dora.Config() for k in dora.KEYS},
+        only=["change-failure-rate"],
+    )
+    # The revert (not deployed yet) names c1, shipped by deploy-1 25 h earlier, within the default 48 h,
+    # although deploy-2 is the latest deploy before it: 1 failed of 2 = 50 %.
+    assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
+        (50, {"deploy-1": [f"revert {repo.git('rev-parse', 'HEAD')[:12]}"]})
+    ]
+
+
+def test_a_range_that_ends_before_it_starts_and_a_team_without_repositories_are_usage_errors(org, cli):
+    root, _, _ = org
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-02-01",
+        "--until",
+        "2026-01-01",
+        "--records",
+        "records",
+        cwd=root.parent,
+    )
+    assert (res.exit_code, res.stderr) == (2, "perfdocs: error: --until 2026-01-01 is before --since 2026-02-01\n")
+    edit(root / "teams/core.yaml", "repositories:\n  - acme/api\n", "")
+    res = cli("kpi", "dora", "--team", "core", "--records", "records", cwd=root.parent)
+    assert (res.exit_code, res.stderr) == (
+        2,
+        (
+            "perfdocs: error: team 'core' lists no repositories "
+            "(records/teams/core.yaml: 'repositories'); DORA metrics need the "
+            "history its deploys are tagged in\n"
+        ),
+    )
+
+
+def test_records_with_errors_are_reported_instead_of_computed(org, cli):
+    root, _, _ = org
+    edit(root / "teams/core.yaml", "id: core", "id: core\nmanager2: bob")
+    res = cli("kpi", "dora", "--team", "core", "--records", "records", cwd=root.parent)
+    assert res.exit_code == 1
+    assert res.stdout.startswith("records/teams/core.yaml:3:1: unknown field 'manager2'")
+    assert res.stderr.endswith("perfdocs: stopped: the records have errors (see above)\n")
+
+
+def test_a_revert_without_a_sha_counts_against_the_latest_deploy_and_an_undeployed_revert_against_none(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("feat: a", date="2026-03-02T08:00:00+00:00")
+    tag(repo, "deploy-1", c1, "2026-03-02T09:00:00+00:00")
+    # A squash-merged revert names a pull request, not a sha: deploy-1 (1 h earlier) failed.
+    c2 = repo.commit('Revert "feat: a" (#12)\n\nReverts acme/svc#10', date="2026-03-02T10:00:00+00:00")
+    tag(repo, "deploy-2", c2, "2026-03-02T11:00:00+00:00")
+    # feat: b is reverted before any deploy shipped it: no deploy failed.
+    c3 = repo.commit("feat: b", date="2026-03-03T08:00:00+00:00")
+    c4 = repo.commit(f'Revert "feat: b"\n\nThis reverts commit {c3}.', date="2026-03-03T09:00:00+00:00")
+    tag(repo, "deploy-3", c4, "2026-03-03T10:00:00+00:00")
+    results = dora.compute(
+        {"svc": dora.read_history(repo.path)},
+        [],
+        D(2026, 3, 1),
+        D(2026, 3, 31),
+        "month",
+        {k: dora.Config() for k in dora.KEYS},
+        only=["change-failure-rate"],
+    )
+    # 1 failed of 3 deploys = 33.33 %
+    assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
+        (33.33, {"deploy-1": [f"revert {c2[:12]}"]})
+    ]
+
+
+def test_version_tags_and_commit_dates_are_configurable(git_repo):
+    repo = git_repo("svc")
+    # Authored on the 1st, rebased (committed) on the 3rd, released as v1.0 on the 3rd at 12:00.
+    repo.git(
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "feat: rebased",
+        "--date",
+        "2026-03-01T12:00:00+00:00",
+        date="2026-03-03T10:00:00+00:00",
+    )
+    tag(repo, "v1.0", repo.git("rev-parse", "HEAD"), "2026-03-03T12:00:00+00:00")
+    tag(repo, "deploy-staging-1", repo.git("rev-parse", "HEAD"), "2026-03-03T11:00:00+00:00")
+    history = dora.read_history(repo.path)
+
+    def lead(**settings):
+        config = dora.Config.merged({"deploy_tag_pattern": "v*"}, settings)
+        results = dora.compute(
+            {"svc": history},
+            [],
+            D(2026, 3, 1),
+            D(2026, 3, 31),
+            "month",
+            dict.fromkeys(dora.KEYS, config),
+            only=["deployment-frequency", "lead-time"],
+        )
+        return [(r.figures[0].value, r.figures[0].sample) for r in results]
+
+    # One deploy (v1.0; the staging tag does not match v*) over 31 days: 7/31 = 0.2258 -> 0.23 a week.
+    # From the author date: 2 days = 48 h; from the commit date: 2 h.
+    assert lead() == [(0.23, 1), (48, 1)]
+    assert lead(lead_time_start="commit-date") == [(0.23, 1), (2, 1)]
+
+
+def test_a_team_with_two_repositories_counts_both_and_records_each_range(git_repo):
+    api, web = git_repo("api"), git_repo("web")
+    a1 = api.commit("api: one", date="2026-03-02T08:00:00+00:00")
+    tag(api, "deploy-a1", a1, "2026-03-02T10:00:00+00:00")
+    w1 = web.commit("web: one", date="2026-03-03T08:00:00+00:00")
+    tag(web, "deploy-w1", w1, "2026-03-03T09:00:00+00:00")
+    w2 = web.commit("web: two", date="2026-03-04T08:00:00+00:00")
+    tag(web, "deploy-w2", w2, "2026-03-04T12:00:00+00:00")
+    histories = {"acme/api": dora.read_history(api.path), "acme/web": dora.read_history(web.path)}
+    # A postmortem starting on the 4th at 13:00 lands on the latest deploy of either repository: deploy-w2.
+    incident = dora.Incident(
+        "pm-x",
+        dt.datetime(2026, 3, 4, 13, tzinfo=dora.UTC),
+        dt.datetime(2026, 3, 4, 13, 30, tzinfo=dora.UTC),
+        dt.datetime(2026, 3, 4, 15, tzinfo=dora.UTC),
+    )
+    results = dora.compute(
+        histories, [incident], D(2026, 3, 1), D(2026, 3, 31), "month", {k: dora.Config() for k in dora.KEYS}
+    )
+    freq, lead, cfr, ttr = (r.figures[0] for r in results)
+    # 3 deploys over 31 days: 3 / (31/7) = 0.677 -> 0.68; lead times 2 h, 1 h, 4 h -> median 2
+    assert (freq.value, lead.value, cfr.value, ttr.value) == (0.68, 2, 33.33, 1.5)
+    assert cfr.extra["failures"] == {"deploy-w2": ["postmortem pm-x"]}
+    assert freq.provenance["repositories"] == [
+        {"name": "acme/api", "range": a1[:12]},
+        {"name": "acme/web", "range": w2[:12]},
+    ]

@@ -1,0 +1,136 @@
+"""Metric governance: overdue reviews, incomplete definitions, team-only metrics as individual
+targets, through `perfdocs metrics review` and through `validate` (warnings or errors)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from perfdocs.rules import RULES
+
+from tests.support.cases import appending, check_case, replacing
+from tests.support.files import CASES, edit
+
+METRIC = "metrics/api-latency.yaml"
+KPI = "kpis/core/api-latency.yaml"
+GOAL = "people/ann/goals/2026-Q1-latency.yaml"
+
+
+# Each case: a change to the (valid) minimal organisation and, in tests/cases/<name>.txt, the
+# whole `validate` output it must produce.
+MUTATIONS = {
+    # last reviewed 2026-05-01, every 90 days: due 2026-07-30, which is 117 days before 2026-11-24
+    "metric-review-overdue": replacing(METRIC, "last_reviewed: 2026-10-01", "last_reviewed: 2026-05-01"),
+    "metric-review-overdue-as-error": lambda root: (
+        replacing(METRIC, "last_reviewed: 2026-10-01", "last_reviewed: 2026-05-01")(root),
+        appending("org.yaml", "governance:\n  severity: error\n")(root),
+    ),
+    "metric-incomplete": replacing(
+        METRIC, "purpose: Know whether the API is fast enough for checkout.", "purpose: TBD"
+    ),
+    "metric-unknown-setting": appending(METRIC, "dora: lead-time\ndefinition:\n  failure_windw_hours: 24\n"),
+    "kpi-no-baseline": replacing(KPI, "baseline:\n  value: 450\n  period: 2026-01\n", ""),
+    "kpi-duplicate-period": appending(KPI, "  - period: 2026-01\n    value: 400\n"),
+    "kpi-core-count": appending("org.yaml", "kpi_rules:\n  core_kpis: {min: 2, max: 7}\n"),
+    "metric-bad-setting": appending("org.yaml", "dora:\n  hotfix_message_pattern: '^(hotfix'\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_governance_case_reports_exactly_the_expected_problems(name, minimal, tmp_path, cli, request):
+    check_case(name, MUTATIONS[name], minimal, tmp_path, cli, request)
+
+
+def test_every_governance_rule_is_catalogued_and_has_a_case():
+    ours = {
+        "metric/review-overdue",
+        "metric/incomplete",
+        "metric/unknown-setting",
+        "metric/bad-setting",
+        "kpi/no-baseline",
+        "kpi/duplicate-period",
+        "kpi/core-count",
+    }
+    assert ours <= set(RULES)
+    covered = {
+        line.rsplit("[", 1)[1][:-1]
+        for name in MUTATIONS
+        for line in (CASES / f"{name}.txt").read_text().splitlines()
+        if line.endswith("]")
+    }
+    assert ours <= covered
+
+
+def test_metrics_review_lists_overdue_incomplete_and_individual_targets(minimal, tmp_path, cli):
+    edit(minimal / METRIC, "last_reviewed: 2026-10-01", "last_reviewed: 2026-05-01")
+    edit(
+        minimal / METRIC,
+        "anti_gaming:\n  - Measured at the load balancer, not by the service.\n",
+        "anti_gaming:\n  - TODO\n",
+    )
+    edit(minimal / GOAL, "    baseline: 3\n", "    metric: api-latency\n    baseline: 3\n")
+    res = cli("metrics", "review", "--records", "records", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert res.stdout == textwrap.dedent("""\
+        Metric governance on 2026-11-24: 1 metric
+
+        Reviews overdue (1):
+          api-latency: review overdue: last reviewed 2026-05-01, every 90 days, due 2026-07-30 (117 days ago)
+            records/metrics/api-latency.yaml:18:18
+
+        Incomplete definitions (1):
+          api-latency: definition incomplete: no real anti_gaming
+            records/metrics/api-latency.yaml:10:5
+
+        Team-only metrics used as individual targets (1):
+          ann/2026-Q1-latency: key result retries targets team-only metric 'api-latency': a team signal, never an individual's target
+            records/people/ann/goals/2026-Q1-latency.yaml:11:13
+        """)
+    res = cli("metrics", "review", "--check", "--format", "json", "--records", "records", cwd=tmp_path)
+    assert res.exit_code == 1
+    assert [(f["rule"], f["subject"]) for f in json.loads(res.stdout)["findings"]] == [
+        ("metric/review-overdue", "api-latency"),
+        ("metric/incomplete", "api-latency"),
+        ("metric/team-only-target", "ann/2026-Q1-latency"),
+    ]
+
+
+def test_metrics_review_lists_a_missing_field_even_though_the_records_are_invalid(minimal, tmp_path, cli):
+    edit(minimal / METRIC, "calculation: p99 of request durations over a week.\n", "")
+    res = cli("metrics", "review", "--records", "records", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert "  api-latency: definition incomplete: no real calculation\n" in res.stdout
+    assert "Reviews overdue (0):\n  none\n" in res.stdout
+
+
+def test_a_healthy_organisation_has_nothing_to_review(minimal, tmp_path, cli):
+    res = cli("metrics", "review", "--check", "--records", "records", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    assert res.stdout == textwrap.dedent("""\
+        Metric governance on 2026-11-24: 1 metric
+
+        Reviews overdue (0):
+          none
+
+        Incomplete definitions (0):
+          none
+
+        Team-only metrics used as individual targets (0):
+          none
+        """)
+
+
+def test_a_review_due_today_is_not_overdue(minimal, tmp_path, cli):
+    # 2026-08-26 + 90 days = 2026-11-24: due today, not yet overdue
+    edit(minimal / METRIC, "last_reviewed: 2026-10-01", "last_reviewed: 2026-08-26")
+    res = cli("validate", "records", cwd=tmp_path)
+    assert (res.exit_code, res.stdout) == (0, "")
+
+
+def test_an_absurd_review_cadence_is_left_to_the_schema(minimal, tmp_path, cli):
+    edit(minimal / METRIC, "cadence_days: 90", "cadence_days: 99999999999")
+    res = cli("validate", "records", cwd=tmp_path)
+    assert res.exit_code == 1
+    assert "[schema/maximum]" in res.stdout and "review-overdue" not in res.stdout

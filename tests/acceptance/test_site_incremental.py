@@ -1,0 +1,252 @@
+"""Incremental `perfdocs build`: a rebuild renders only the pages whose inputs changed,
+and its output folder is byte for byte what a cold build writes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfdocs.site import build
+from perfdocs.site.render import template_dir
+from perfdocs.site.reuse import MANIFEST
+
+from tests.support.files import REPO, edit
+from tests.support.orgs import MARKERS, plant_markers
+
+CHEN_EV = "people/chen/evidence/2026-08-12-checkout-a11y-fixes.md"
+
+
+@pytest.fixture(autouse=True)
+def _own_key(monkeypatch, tmp_path):
+    """The local secret that signs manifests lives in the test's folder, not the user's."""
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    """Every file of a folder (the manifest and marker included) and its bytes."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def counts(res) -> tuple[int, int, int]:
+    """(pages, rendered, reused) from the build's summary line."""
+    assert res.exit_code == 0, res
+    found = re.fullmatch(
+        r"built (\d+) pages \((\d+) rendered, (\d+) unchanged and reused; \d+ files\) "
+        r"for the \w+ audience in .*/ in \d+\.\ds\n",
+        res.stderr,
+    )
+    assert found, res.stderr
+    pages, rendered, reused = map(int, found.groups())
+    assert rendered + reused == pages
+    return pages, rendered, reused
+
+
+def assert_same_tree(incremental: Path, cold: Path) -> None:
+    a, b = tree(incremental), tree(cold)
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_a_rebuild_with_nothing_changed_renders_no_page_and_changes_no_byte(cli, example, tmp_path):
+    site = tmp_path / "site"
+    pages, rendered, _ = counts(cli("build", "--records", example, "--out", site, "--audience", "internal"))
+    assert rendered == pages > 50
+    before = tree(site)
+    assert counts(cli("build", "--records", example, "--out", site, "--audience", "internal")) == (pages, 0, pages)
+    assert tree(site) == before
+
+
+def _evidence_title(records: Path) -> None:
+    edit(records / CHEN_EV, "title: Fixed 28 accessibility", "title: Fixed 29 accessibility")
+
+
+def _evidence_body(records: Path) -> None:
+    path = records / CHEN_EV
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+
+
+def _person_name(records: Path) -> None:
+    edit(records / "people/chen/person.yaml", "name: Chen Wei", "name: Chen Wu")
+
+
+def _descriptor(records: Path) -> None:
+    edit(records / "matrices/frontend.yaml", "asks before adding a new dependency", "asks before adding any dependency")
+
+
+def _kpi_value(records: Path) -> None:
+    edit(records / "kpis/web/web-lead-time.yaml", "value: 68.12", "value: 67.5")
+
+
+def _made_private(records: Path) -> None:
+    edit(records / CHEN_EV, "visibility: public", "visibility: private")
+
+
+SMALL_EDITS = {
+    "an evidence entry's title": _evidence_title,
+    "an evidence entry's body": _evidence_body,
+    "a person's name": _person_name,
+    "a competency descriptor": _descriptor,
+    "a KPI value": _kpi_value,
+    "a public record made private": _made_private,
+}
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+@pytest.mark.parametrize("change", SMALL_EDITS)
+def test_after_a_small_edit_a_rebuild_renders_a_few_pages_and_equals_a_cold_build(
+    cli, example, tmp_path, change, audience
+):
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    counts(cli("build", "--records", example, "--out", site, "--audience", audience))
+    SMALL_EDITS[change](example)
+    after, rendered, _ = counts(cli("build", "--records", example, "--out", site, "--audience", audience))
+    assert counts(cli("build", "--records", example, "--out", cold, "--audience", audience))[1] == after
+    assert_same_tree(site, cold)
+    assert rendered < after / 2, (rendered, after)
+    # The web team's KPIs are not public: the public site does not change at all.
+    assert rendered > 0 or (audience, change) == ("public", "a KPI value")
+
+
+def test_editing_one_evidence_entry_renders_only_the_pages_that_show_it(cli, example, tmp_path):
+    site = tmp_path / "site"
+    counts(cli("build", "--records", example, "--out", site))
+    inodes = {p: (site / p).stat().st_ino for p in tree(site) if p.endswith(".html")}
+    _evidence_title(example)
+    _, rendered, _ = counts(cli("build", "--records", example, "--out", site))
+    # A reused page is the previous file, hard-linked: a rendered one is a new file.
+    new = sorted(p for p, ino in inodes.items() if (site / p).stat().st_ino != ino)
+    own = "evidence/" + CHEN_EV.split("/", 1)[1].replace("/evidence/", "/").removesuffix(".md") + ".html"
+    # Its own page (not its author's other entries: their pages show only the author's
+    # name); the author's page and the evidence index, which list it; the packet that cites it.
+    assert new == sorted(["evidence/chen.html", "evidence/index.html", "packets/chen/2026-h2-l3.html", own])
+    assert rendered == len(new) == 4
+
+
+def test_a_changed_day_renders_every_page_again(cli, example, tmp_path, monkeypatch):
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    counts(cli("build", "--records", example, "--out", site))
+    monkeypatch.setenv("PERFDOCS_TODAY", "2026-12-01")
+    pages, rendered, _ = counts(cli("build", "--records", example, "--out", site))
+    assert rendered == pages
+    counts(cli("build", "--records", example, "--out", cold))
+    assert_same_tree(site, cold)
+
+
+def test_switching_the_audience_over_the_same_folder_equals_a_cold_build(cli, example, tmp_path):
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    counts(cli("build", "--records", example, "--out", site, "--audience", "internal"))
+    pages, rendered, _ = counts(cli("build", "--records", example, "--out", site))
+    assert rendered == pages  # the audience is printed on every page
+    counts(cli("build", "--records", example, "--out", cold))
+    assert_same_tree(site, cold)
+
+
+def test_a_changed_template_renders_again_and_equals_a_cold_build(example, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(template_dir(), templates)
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    first = build(example, site, "public", templates)
+    assert (first.rendered, first.reused) == (first.pages, 0)
+    edit(templates / "evidence.html.j2", "<h2>Links</h2>", "<h2>See also</h2>")
+    again = build(example, site, "public", templates)
+    assert again.rendered == again.pages
+    build(example, cold, "public", templates)
+    assert_same_tree(site, cold)
+    assert b"<h2>See also</h2>" in (site / "evidence/chen/2026-08-12-checkout-a11y-fixes.html").read_bytes()
+    assert build(example, site, "public", templates).rendered == 0
+
+
+def test_a_page_edited_in_the_published_folder_is_rendered_again(cli, example, tmp_path):
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    pages, _, _ = counts(cli("build", "--records", example, "--out", site))
+    page = site / "evidence/chen/2026-08-12-checkout-a11y-fixes.html"
+    page.write_bytes(page.read_bytes().replace(b"accessibility", b"DEFACED"))
+    (site / "index.html").unlink()
+    (site / "goals/index.html").unlink()
+    (site / "goals/index.html").symlink_to(site / "search.html")  # the right bytes, but a link
+    assert counts(cli("build", "--records", example, "--out", site)) == (pages, 3, pages - 3)
+    counts(cli("build", "--records", example, "--out", cold))
+    assert_same_tree(site, cold)
+    assert not (site / "goals/index.html").is_symlink()
+
+
+def test_a_manifest_that_was_not_signed_here_is_never_trusted(cli, example, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    pages, _, _ = counts(cli("build", "--records", example, "--out", site))
+    manifest = site / MANIFEST
+    mac, body = manifest.read_bytes().split(b"\n", 1)
+    manifest.write_bytes(mac + b"\n" + body.replace(b'"format":1', b'"format":1 '))
+    assert counts(cli("build", "--records", example, "--out", site))[1] == pages
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "another-machine"))  # another key
+    assert counts(cli("build", "--records", example, "--out", site))[1] == pages
+
+
+@pytest.mark.parametrize("org", ["minimal", "example"])
+def test_no_internal_or_private_record_reaches_a_public_rebuild_over_an_internal_site(cli, request, org, tmp_path):
+    records = request.getfixturevalue(org)
+    plant_markers(records)
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    counts(cli("build", "--records", records, "--out", site, "--audience", "internal"))
+    internal = b"".join(tree(site).values())
+    assert MARKERS["internal"].encode() in internal and MARKERS["private"].encode() not in internal
+    counts(cli("build", "--records", records, "--out", site))
+    public = b"".join(tree(site).values())
+    assert MARKERS["internal"].encode() not in public and b"zz-internal" not in public
+    assert MARKERS["private"].encode() not in public
+    counts(cli("build", "--records", records, "--out", cold))
+    assert_same_tree(site, cold)
+
+
+def _rebuilds(records: str, folder: str) -> dict:
+    """Builds over 2 processes and over 1, cold then after an edit: what each rendered."""
+    import threading
+
+    import perfdocs.site.builder as site
+
+    assert threading.active_count() == 1  # else the build would not fork, and this compares nothing
+    root, out = Path(records), Path(folder)
+    site.PARALLEL_MIN_PAGES = 1
+    done = {}
+    for step in ("cold", "edited"):
+        if step == "edited":
+            _evidence_title(root)
+        for workers in (2, 1):
+            site._workers = lambda n=workers: n
+            result = build(root, out / f"site-{workers}", "internal")
+            done[f"{step} {workers}"] = [result.pages, result.rendered, result.reused]
+    build(root, out / "cold", "internal")
+    return done
+
+
+def test_parallel_and_single_process_rebuilds_reuse_the_same_pages_and_write_the_same_bytes(example, tmp_path):
+    code = (
+        "import json, sys, tests.acceptance.test_site_incremental as t; print(json.dumps(t._rebuilds(*sys.argv[1:])))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(example), str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    done = json.loads(run.stdout)
+    pages = done["cold 1"][0]
+    assert done["cold 2"] == done["cold 1"] == [pages, pages, 0]
+    assert done["edited 2"] == done["edited 1"]
+    assert 0 < done["edited 1"][1] < pages / 2
+    assert_same_tree(tmp_path / "site-2", tmp_path / "cold")
+    assert_same_tree(tmp_path / "site-1", tmp_path / "cold")
+
+
+def test_a_rebuild_reading_records_from_the_record_cache_reuses_every_page(cli, example, tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFDOCS_CACHE", "1")  # the first build parses and fills it, the second reads it
+    site = tmp_path / "site"
+    pages, _, _ = counts(cli("build", "--records", example, "--out", site))
+    assert counts(cli("build", "--records", example, "--out", site)) == (pages, 0, pages)

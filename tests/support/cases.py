@@ -1,0 +1,167 @@
+"""The rule cases: each is a change to a copy of tests/fixtures/minimal (a valid organisation)
+and, in tests/cases/<name>.txt, the whole `perfdocs validate` output it must produce.
+
+MUTATIONS holds the rule cases by name (tests/acceptance/test_rules.py runs them; the cache
+and fast-path tests reuse them as a catalogue of broken organisations); `check_case` runs one.
+The mutation builders (`appending`, `replacing`, `writing`, `copying`, `both`) each return a
+function that applies the change to a records folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import Result
+from tests.support.files import CASES, edit
+
+Mutation = Callable[[Path], object]
+
+EV = "people/ann/evidence/2026-03-01-retry-redesign.md"
+ANN = "people/ann/person.yaml"
+BOB = "people/bob/person.yaml"
+MATRIX = "matrices/backend.yaml"
+PACKET = "people/ann/packets/2026-senior.md"
+REVIEW = "people/ann/reviews/2026-Q1.md"
+GOAL = "people/ann/goals/2026-Q1-latency.yaml"
+PM = "postmortems/pm-1.md"
+
+
+def appending(rel: str, text: str) -> Mutation:
+    def apply(root: Path) -> None:
+        with open(root / rel, "a", encoding="utf-8") as fh:
+            fh.write(text)
+
+    return apply
+
+
+def replacing(rel: str, old: str, new: str) -> Mutation:
+    return lambda root: edit(root / rel, old, new)
+
+
+def writing(rel: str, text: str | bytes) -> Mutation:
+    def apply(root: Path) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text)
+
+    return apply
+
+
+def copying(src: str, dest: str) -> Mutation:
+    def apply(root: Path) -> None:
+        (root / dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / src, root / dest)
+
+    return apply
+
+
+def both(*steps: Mutation) -> Mutation:
+    def apply(root: Path) -> None:
+        for step in steps:
+            step(root)
+
+    return apply
+
+
+MUTATIONS = {
+    # files and YAML
+    "yaml-duplicate-key": appending(ANN, "name: Ann Again\n"),
+    "yaml-syntax": replacing(ANN, "name: Ann Example", "name: [Ann"),
+    "yaml-tag": replacing(ANN, "name: Ann Example", "name: !!python/object:os.system Ann"),
+    "yaml-multiple-documents": appending(ANN, "---\nkind: person\n"),
+    "yaml-empty": writing("teams/empty.yaml", ""),
+    "yaml-not-a-mapping": writing("teams/list.yaml", "- kind: team\n"),
+    "file-binary": writing("teams/binary.yaml", b"kind: team\x00\x01\x02"),
+    "file-encoding": writing("teams/latin1.yaml", "kind: team\nname: Caf\xe9\n".encode("latin-1")),
+    "file-front-matter-unclosed": writing("postmortems/pm-2.md", "---\nkind: postmortem\nid: pm-2\n"),
+    "file-no-front-matter": writing("postmortems/pm-3.md", "# Just a heading\n"),
+    # schema
+    "schema-type": replacing(ANN, "level: l2", "level: 2"),
+    "schema-unknown-field": replacing(EV, "title: Redesigned", "titel: Redesigned"),
+    "schema-required": replacing(EV, "type: pr\n", ""),
+    "schema-enum": replacing(EV, "type: pr", "type: prr"),
+    "schema-format": replacing(ANN, "start_date: 2024-01-15", "start_date: 2024-02-30"),
+    "schema-id": replacing("teams/core.yaml", "id: core", "id: core team"),
+    "schema-pattern": replacing(GOAL, "period: 2026-Q1", "period: 2026-Q5"),
+    "schema-missing-kind": replacing("metrics/api-latency.yaml", "kind: metric\n", ""),
+    "schema-unknown-kind": replacing("metrics/api-latency.yaml", "kind: metric", "kind: metrik"),
+    # identity
+    "id-duplicate": copying("metrics/api-latency.yaml", "metrics/copy.yaml"),
+    "id-collision-case": copying(EV, "people/ann/evidence/2026-03-01-Retry-Redesign.md"),
+    "id-collision-homoglyph": both(
+        copying("metrics/api-latency.yaml", "metrics/copy.yaml"),
+        replacing("metrics/copy.yaml", "id: api-latency", "id: \u0430pi-latency"),
+    ),
+    "id-invalid": copying(EV, "people/ann/evidence/2026-03-01-caf\u00e9.md"),
+    "id-mismatch": replacing(EV, "author: ann", "author: bob"),
+    "id-location": copying(EV, "misc/retry.md"),
+    "id-from-path": replacing(GOAL, "kind: goal\n", "kind: goal\nid: latency\n"),
+    # references
+    "ref-unknown-person": replacing(ANN, "manager: bob", "manager: bobb"),
+    "ref-unknown-team": replacing(ANN, "team: core", "team: cor"),
+    "ref-unknown-track": replacing(ANN, "track: backend", "track: backnd"),
+    "ref-unknown-level": replacing(ANN, "level: l2", "level: l9"),
+    "ref-unknown-competency": replacing(EV, "  - design\n", "  - desing\n"),
+    "ref-unknown-dimension": replacing(MATRIX, "dimension: delivery", "dimension: delivry"),
+    "ref-unknown-goal": replacing(EV, "ann/2026-Q1-latency", "ann/2026-Q1-latncy"),
+    "ref-unknown-key-result": replacing(REVIEW, "key_result: retries", "key_result: retry"),
+    "ref-unknown-evidence": replacing(PACKET, "ann/2026-05-10-mentoring", "ann/2026-05-11-mentoring"),
+    "ref-unknown-postmortem": replacing(
+        "people/ann/evidence/2026-05-10-mentoring.md", "postmortem:pm-1", "postmortem:pm-9"
+    ),
+    "ref-unknown-metric": replacing("kpis/core/api-latency.yaml", "metric: api-latency", "metric: api-latncy"),
+    "ref-unknown-rating": replacing(REVIEW, "rating: exceeds", "rating: great"),
+    "ref-manager-cycle": replacing(BOB, "team: core\n", "team: core\nmanager: ann\n"),
+    "ref-missing-matrix": both(
+        copying("tracks/backend.yaml", "tracks/frontend.yaml"),
+        replacing("tracks/frontend.yaml", "id: backend", "id: frontend"),
+    ),
+    "ref-missing-org": replacing("org.yaml", "kind: org", "kind: team"),
+    # dates
+    "date-future": replacing(ANN, "start_date: 2024-01-15", "start_date: 2027-01-15"),
+    "date-order": replacing(PM, "restored: 2026-05-09T11:00:00Z", "restored: 2026-05-09T10:01:00Z"),
+    # rubric lint
+    "rubric-missing-descriptor": replacing(MATRIX, "      m3: Makes sure the team's designs get reviewed.\n", ""),
+    "rubric-no-step-up": replacing(MATRIX, "l3: Mentors engineers across the team.", "l3: Helps new joiners."),
+    "rubric-duplicate-descriptor": replacing(
+        MATRIX, "l1: Asks good questions.", "l1: Implements designs others wrote."
+    ),
+    "rubric-bad-unchanged": replacing(MATRIX, "l1: Asks good questions.", "l1: {unchanged: true, note: Nothing new.}"),
+    "org-rating-scale": replacing("org.yaml", "min_completion: 80", "min_completion: 100"),
+    # policy
+    "policy-compensation": replacing(REVIEW, "rating: exceeds\n", "rating: exceeds\nsalary: 120000\n"),
+    "metric-team-only-target": replacing(GOAL, "    baseline: 3\n", "    metric: api-latency\n    baseline: 3\n"),
+    "packet-target-level": replacing(PACKET, "target_level: l3", "target_level: l1"),
+    "packet-target-level-unknown": replacing(PACKET, "target_level: l3", "target_level: l4"),
+    "packet-foreign-evidence": replacing(PACKET, "ann/2026-05-10-mentoring", "bob/2026-04-02-rotation"),
+    "packet-current-level": replacing(PACKET, "current_level: l2", "current_level: l1"),
+    "evidence-no-competency": replacing(
+        "people/bob/evidence/2026-04-02-rotation.md", "competencies:\n  - operations\n", "competencies: []\n"
+    ),
+    "team-membership": replacing("teams/core.yaml", "  - ann\n", ""),
+}
+
+
+def check_case(
+    name: str,
+    mutate: Mutation,
+    minimal: Path,
+    tmp_path: Path,
+    cli: Callable[..., Result],
+    request: pytest.FixtureRequest,
+) -> None:
+    """Apply a case's change to the minimal organisation: `validate` must print exactly
+    tests/cases/<name>.txt (rewritten instead with --regen-cases)."""
+    mutate(minimal)
+    res = cli("validate", "records", cwd=tmp_path)
+    expected_file = CASES / f"{name}.txt"
+    actual = f"exit {res.exit_code}\n{res.stdout}"
+    if request.config.getoption("--regen-cases"):
+        expected_file.write_text(actual, encoding="utf-8")
+    assert actual == expected_file.read_text(encoding="utf-8"), res

@@ -1,0 +1,69 @@
+"""Calibration on a small hand-built organisation (tests/support/orgs.py, `calibration_org`),
+every figure worked out by hand.
+
+Team A (manager ma): a1, a2. Team B (manager mb): b1. 'late' joins after 2026-Q3.
+2026-Q3 reviews: a1 completes 100 % -> the rules give exceeds, rated exceeds;
+a2 completes (90 + 70) / 2 = 80 % -> meets, but rated exceeds (a departure, above);
+b1 completes 50 % -> below, rated below, still a draft.
+Scores (equal weights over delivery, collaboration and scope; 1 entry earns 5):
+a1 = (5 + 5 + 2) / 3 = 4.00, a2 = (5 + 0 + 5) / 3 = 3.33, b1 = ma = mb = 0: median 0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfdocs.people import calibration
+from perfdocs.validation import validate
+
+from tests.support.files import edit
+from tests.support.orgs import calibration_org
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    root = calibration_org(tmp_path / "tiny")
+    assert validate(root).errors == 0
+    return root
+
+
+def test_a_rating_below_the_rules_is_a_departure_below(tiny):
+    edit(tiny / "people/a1/reviews/2026-q3.md", "rating: exceeds", "rating: meets")
+    cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
+    assert [(d.person, d.recorded, d.rule, d.direction) for d in cal.departures] == [
+        ("a1", "meets", "exceeds", "below"),
+        ("a2", "exceeds", "meets", "above"),
+    ]
+    assert cal.by_reviewer == {"ma": (2, 2), "mb": (1, 0)}
+
+
+def test_the_internal_view_uses_no_private_record(tiny):
+    # Reviews are private in this org; a1's is shared internally.
+    edit(tiny / "people/a1/reviews/2026-q3.md", "status: final\n", "status: final\nvisibility: internal\n")
+    cal = calibration.calibrate(validate(tiny).org, "2026-Q3", audience="internal")
+    assert cal.reviews == 1
+    assert cal.distribution["team"] == {"a": {"exceeds": 1}}
+    assert cal.departures == []
+    assert cal.completion_by_cycle == [("2026-Q3", 5, 1, 0)]
+    text = calibration.render_markdown(validate(tiny).org, "2026-Q3", audience="internal")
+    assert "Only records visible to the internal audience are used here" in text
+
+
+def test_record_text_cannot_inject_html(tiny):
+    edit(tiny / "people/a2/packets/l3.md", "claim: Grows people.", "claim: '<script>alert(1)</script>'")
+    html = calibration.render_html(validate(tiny).org, "2026-Q3")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_review_recording_more_completion_than_the_goal_shows_is_listed(tiny):
+    # a2's goal says y is at 70 of 100 (70 %); the review records 95 %, so the review's mean is
+    # (90 + 95) / 2 = 92.5 -> meets, still not the 'exceeds' it was rated.
+    edit(tiny / "people/a2/reviews/2026-q3.md", "key_result: y, completion: 70", "key_result: y, completion: 95")
+    cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
+    assert cal.kr_mismatches == [("a2", "ma", "a2/2026-q3-goal#y", 95.0, 70.0)]
+    assert [(d.person, d.completion, d.rule) for d in cal.departures] == [("a2", 92.5, "meets")]
+    text = calibration.to_markdown(cal)
+    assert "| a2 | ma | a2/2026-q3-goal#y | 95 % | 70 % |\n" in text

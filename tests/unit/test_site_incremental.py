@@ -1,0 +1,72 @@
+"""Page fingerprints: values that may render differently never share one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from markupsafe import Markup
+
+from perfdocs.site.charts import fmt
+from perfdocs.site.pages import Page
+from perfdocs.site.reuse import Fingerprints
+
+
+def _print_of(value, key: bytes = b"k" * 32) -> bytes | None:
+    prints = Fingerprints(key, b"code", {"audience": "public", "today": dt.date(2026, 11, 24)})
+    return prints.page(Page("a/b.html", "evidence.html.j2", "T", "evidence", {"v": value}))
+
+
+def test_values_that_may_render_differently_never_share_a_fingerprint():
+    values = [
+        1,
+        1.0,
+        -0.0,
+        True,
+        "1",
+        "True",
+        Markup("1"),
+        None,
+        "None",
+        [1],
+        (1,),
+        {1},
+        frozenset({1}),
+        {"a": 1, "b": 2},
+        {"b": 2, "a": 1},
+        {"a": "1"},
+        "x" * 40,
+        "x" * 41,
+        "x" * 41 + "\0",
+        "a\0b",
+        "a",
+        "b",
+        ["a", "b"],
+        ["a\0b"],
+        "\udcff" * 50,
+        dt.date(2026, 1, 1),
+        "2026-01-01",
+        Markup("<b>x</b>"),
+        "<b>x</b>",
+        Path("/a/b"),
+        "/a/b",
+        fmt,
+        [[]],
+        [[], []],
+        [{}],
+        "",
+    ]
+    prints = [_print_of(v) for v in values]
+    assert None not in prints
+    assert len(set(prints)) == len(values)
+    assert _print_of({"a": [1, "x" * 50]}) == _print_of({"a": [1, "x" * 50]})  # equal values, equal prints
+    assert _print_of(1, key=b"j" * 32) != _print_of(1)
+
+
+@pytest.mark.parametrize(
+    "value", [object(), lambda: 1, type("Text", (str,), {})("x"), {"a": [open]}, MappingProxyType({})]
+)
+def test_a_page_holding_what_cannot_be_serialised_exactly_has_no_fingerprint(value):
+    assert _print_of(value) is None  # so it is always rendered
