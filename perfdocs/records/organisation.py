@@ -54,26 +54,27 @@ class Organisation:
 
     # --- lookups -------------------------------------------------------------------------
     def of_kind(self, kind: str) -> dict[str, Record]:
-        return getattr(self, _PLURAL[kind])
+        found: dict[str, Record] = getattr(self, _PLURAL[kind])
+        return found
 
     def setting(self, key: str, default: Any = None) -> Any:
         return self.org.get(key, default) if self.org else default
 
     @property
-    def dimensions(self) -> list[dict]:
+    def dimensions(self) -> list[dict[str, Any]]:
         dims = self.setting("dimensions", [])
         return [d for d in dims if isinstance(d, dict)] if isinstance(dims, list) else []
 
     def matrix_for(self, track: str) -> Record | None:
         return self._matrix_by_track.get(track)
 
-    def levels(self, track: str) -> list[dict]:
+    def levels(self, track: str) -> list[dict[str, Any]]:
         """A track's levels, lowest first (branches included, in file order)."""
         rec = self.tracks.get(track)
         levels = rec.get("levels", []) if rec else []
         return [lv for lv in levels if isinstance(lv, dict) and isinstance(lv.get("id"), str)]
 
-    def level(self, track: str, level_id: str) -> dict | None:
+    def level(self, track: str, level_id: str) -> dict[str, Any] | None:
         return next((lv for lv in self.levels(track) if lv["id"] == level_id), None)
 
     def level_below(self, track: str, level_id: str) -> str | None:
@@ -81,9 +82,11 @@ class Organisation:
         levels = self.levels(track)
         for i, lv in enumerate(levels):
             if lv["id"] == level_id:
-                if isinstance(lv.get("follows"), str):
-                    return lv["follows"]
-                return levels[i - 1]["id"] if i > 0 else None
+                follows = lv.get("follows")
+                if isinstance(follows, str):
+                    return follows
+                below: str | None = levels[i - 1]["id"] if i > 0 else None
+                return below
         return None
 
     def is_above(self, track: str, upper: str, lower: str) -> bool:
@@ -94,7 +97,7 @@ class Organisation:
             below = self.level_below(track, below)
         return below == lower
 
-    def competencies(self, track: str) -> dict[str, dict]:
+    def competencies(self, track: str) -> dict[str, dict[str, Any]]:
         matrix = self.matrix_for(track)
         comps = matrix.get("competencies", []) if matrix else []
         return {c["id"]: c for c in comps if isinstance(c, dict) and isinstance(c.get("id"), str)}
@@ -103,19 +106,21 @@ class Organisation:
         """The descriptor text in force at a level, following `unchanged` down the ladder."""
         comp = self.competencies(track).get(competency)
         seen: set[str] = set()
-        while comp and level_id and level_id not in seen:
-            seen.add(level_id)
-            value = (comp.get("descriptors") or {}).get(level_id)
+        at: str | None = level_id
+        while comp and at and at not in seen:
+            seen.add(at)
+            value = (comp.get("descriptors") or {}).get(at)
             if isinstance(value, str):
                 return value
             if not (isinstance(value, dict) and value.get("unchanged")):
                 return None
-            level_id = self.level_below(track, level_id)
+            at = self.level_below(track, at)
         return None
 
     def person_track(self, handle: str) -> str | None:
         person = self.people.get(handle)
-        return person.get("track") if person else None
+        track = person.get("track") if person else None
+        return track if isinstance(track, str) else None
 
     def visible(self, audience: str) -> list[Record]:
         return [r for r in self.records if visibility.visible(r.visibility, audience)]

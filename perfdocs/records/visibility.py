@@ -27,7 +27,7 @@ def defaults(value: object) -> dict[str, str]:
 
 def effective(record: Record, defaults: dict[str, str]) -> str:
     declared = record.data.get("visibility")
-    if declared in LEVELS:
+    if isinstance(declared, str) and declared in LEVELS:
         return declared
     if declared is not None:
         return "private"  # an invalid value never widens access

@@ -28,8 +28,15 @@ class Change:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(root), *args], check=False, capture_output=True, text=True,
-                             encoding="utf-8", errors="replace", timeout=60)
+        out = subprocess.run(
+            ["git", "-C", str(root), *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=60,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout if out.returncode == 0 else None
@@ -100,8 +107,16 @@ def rubric_history(root: Path, rels: list[str]) -> list[Change] | None:
     if top is None:
         return None
     prefix = (_git(root, "rev-parse", "--show-prefix") or "").strip()
-    log = _git(root, "log", f"--max-count={MAX_COMMITS}", "--format=%x1e%H%x1f%as%x1f%an%x1f%s",
-               "--name-only", "--no-renames", "--", *rels)
+    log = _git(
+        root,
+        "log",
+        f"--max-count={MAX_COMMITS}",
+        "--format=%x1e%H%x1f%as%x1f%an%x1f%s",
+        "--name-only",
+        "--no-renames",
+        "--",
+        *rels,
+    )
     if log is None:
         return []
     wanted = {prefix + rel: rel for rel in rels}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import Any
 
 import click
 
@@ -29,7 +31,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def _sample(key: str, figure) -> str:
+def _sample(key: str, figure: Any) -> str:
     if key == "deployment-frequency":
         text = _count(figure.sample, "deploy")
     elif key == "lead-time":
@@ -41,7 +43,7 @@ def _sample(key: str, figure) -> str:
     return text + ("" if figure.complete else " (partial period)")
 
 
-def bands_text(thresholds: list[dict]) -> str:
+def bands_text(thresholds: list[dict[str, Any]]) -> str:
     parts = []
     for t in thresholds:
         lo, hi = t.get("min"), t.get("max")
@@ -54,7 +56,7 @@ def bands_text(thresholds: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def render_text(result) -> str:
+def render_text(result: Any) -> str:
     title = (
         f"DORA metrics of team {result.team}, {result.since} to {result.until} by {result.granularity} "
         f"(repositories: {', '.join(result.repositories) or 'none'})"
@@ -95,7 +97,14 @@ def render_text(result) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @records_option
 def dora_command(
-    team: str, since, until, granularity: str, write: bool, force: bool, fmt: str, records: str | None
+    team: str,
+    since: datetime | None,
+    until: datetime | None,
+    granularity: str,
+    write: bool,
+    force: bool,
+    fmt: str,
+    records: str | None,
 ) -> None:
     """Compute a team's four DORA metrics from its repositories and postmortems.
 
@@ -188,8 +197,8 @@ def trends_command(team: str | None, fmt: str, records: str | None) -> None:
     if not flagged:
         click.echo("  none")
     click.echo(f"\nCore KPIs per team (the org asks for {lo} to {hi}):")
-    for t in teams:
-        click.echo(f"  {t}: {counts[t]}" + (f"  warning: {problems[t]}" if t in problems else ""))
+    for team in teams:
+        click.echo(f"  {team}: {counts[team]}" + (f"  warning: {problems[team]}" if team in problems else ""))
 
 
 COMMANDS = [kpi]

@@ -31,7 +31,7 @@ NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
 @click.option("--scope", type=click.Choice(["team", "individual"]), help="Metric scope.")
 @click.option("--visibility", type=click.Choice(["public", "internal", "private"]), help="Visibility.")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
-def new(kind: str, records: str | None, force: bool, rid: str | None, etype: str | None, **opts) -> None:
+def new(kind: str, records: str | None, force: bool, rid: str | None, etype: str | None, **opts: str | None) -> None:
     """Scaffold a valid record of KIND in the right place.
 
     \b

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from perfdocs.records.load import Record
+from perfdocs.settings import DORA_KEYS
 from perfdocs.site import search
 from perfdocs.site.charts import Band, Chart, fmt, trend_chart
 from perfdocs.site.pages.page import Page
@@ -91,7 +92,7 @@ def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[
     metrics = dora.dora_metrics(view.org)
     columns = [
         {"key": k, "name": dora.NAMES[k], "id": metrics[k].id, "unit": str(metrics[k].get("unit", ""))}
-        for k in dora.KEYS
+        for k in DORA_KEYS
         if k in metrics and view.sees(metrics[k])
     ]
     rows = []
