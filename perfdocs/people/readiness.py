@@ -32,7 +32,7 @@ from perfdocs.dates import parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
-from perfdocs.links import refs
+from perfdocs.records import linkforms as refs
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.repo.scaffold import text_env
