@@ -115,12 +115,14 @@ def commits(
     if paths:
         args += ["--", *paths]
     out = run(folder, *args, input="".join(r + "\n" for r in revs).encode() if revs else None).text
+    # [what precedes the first commit, its fields, what follows them (its files), the next fields, ...]
     parts = out.split("\0")
     found: list[Commit] = []
-    for i in range(1, len(parts) - 1, 2):
-        sha, parents, an, ae, ad, cn, ce, cd, message = parts[i].split("\n", _FIELDS - 1)
-        names = tuple(n for n in parts[i + 1].split("\n") if n) if files else ()
-        found.append(Commit(sha, tuple(parents.split()), an, ae, ad, cn, ce, cd, message.strip("\n"), names))
+    append = found.append  # this loop runs once per commit of a 50,000-commit history
+    for fields, after in zip(parts[1::2], parts[2::2]):
+        sha, parents, an, ae, ad, cn, ce, cd, message = fields.split("\n", _FIELDS - 1)
+        names = tuple(n for n in after.split("\n") if n) if files else ()
+        append(Commit(sha, tuple(parents.split()), an, ae, ad, cn, ce, cd, message.strip("\n"), names))
     return found
 
 
