@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
                 "index_cached": timed([PERFDOCS, "links", "check", "--records", records_dir], env=lenv, repeat=rep),
             }
             script = (
-                "import sys; from perfdocs import dora; "
+                "import sys; from perfdocs.metrics import dora; "
                 "r = dora.quarter_dora(sys.argv[1], '2026-Q2'); print(len(r), 'metrics')"
             )
             results["dora"] = {

@@ -16,7 +16,7 @@ evidence links resolve against and that DORA metrics are computed from:
 Everything is derived from fixed dates, people and a seeded random generator, and the
 repositories are written with `git fast-import`, so the shas are the same on every run
 and every machine: evidence can cite `acme/platform@<sha>`. The history is a plain
-stream of git commands; no GitPython here (perfdocs.links is the one reader of git).
+stream of git commands, run through perfdocs.git.run like every git command perfdocs runs.
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
+from perfdocs.git.run import run
 
 UTC = dt.UTC
 START, END = dt.date(2026, 1, 5), dt.date(2026, 10, 30)
@@ -341,10 +342,19 @@ _WORK = [
 ]
 
 
-def _who(handle_or_pair) -> tuple[str, str]:
+Who = str | tuple[str, str]
+"""A person's handle in the example organisation, or a (name, email) pair such as a bot's."""
+
+
+def _who(handle_or_pair: Who) -> tuple[str, str]:
     if isinstance(handle_or_pair, tuple):
         return handle_or_pair
     return PEOPLE[handle_or_pair], f"{handle_or_pair}@acme.example"
+
+
+def _abbreviated(repo: str, sha: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for `repo@<abbreviated sha>` that keeps the abbreviation's length."""
+    return lambda m: f"{repo}@{sha[: len(m[1])]}"
 
 
 def _stamp(when: dt.datetime) -> str:
@@ -373,12 +383,12 @@ class Stream:
     def commit(
         self,
         message: str,
-        author,
+        author: Who,
         when: dt.datetime,
-        changes: dict[str, str | None],
+        changes: Mapping[str, str | None],
         parent: int | None,
         merge: int | None = None,
-        committer=None,
+        committer: Who | None = None,
         committed: dt.datetime | None = None,
         ref: str = "refs/heads/main",
     ) -> int:
@@ -430,16 +440,14 @@ class Stream:
 
 
 def _git(path: Path, *args: str, input: bytes | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
-    try:
-        out = subprocess.run(["git", *args], cwd=path, env=env, input=input, capture_output=True, check=True)
-    except FileNotFoundError:
-        raise PerfdocsError("git is not installed (needed to create the example repositories)") from None
-    except subprocess.CalledProcessError as err:
+    # No global or system configuration: the repositories must come out the same everywhere.
+    env = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    out = run(path, *args, input=input, env=env, timeout=600, check=False)  # fast-import of a year: generous
+    if not out.ok:
         raise PerfdocsError(
-            f"git {args[0]} failed in {display_path(path)}: {err.stderr.decode(errors='replace').strip()}"
-        ) from None
-    return out.stdout.decode().strip()
+            f"git {args[0]} failed in {display_path(path)}: {out.stderr.decode(errors='replace').strip()}"
+        )
+    return out.text.strip()
 
 
 @dataclass
@@ -542,7 +550,7 @@ class History:
         pull.merge_mark = self.head
         self.s.files.update(branch_files)
 
-    def direct(self, subject: str, author, when: dt.datetime, folder: str | None = None) -> int:
+    def direct(self, subject: str, author: Who, when: dt.datetime, folder: str | None = None) -> int:
         path = self._path(folder)
         text = self.s.files.get(path, "") + f"{subject}\n"
         self.head = self.s.commit(f"{subject}\n", author, when, {path: text}, self.head)
@@ -551,6 +559,7 @@ class History:
 
     def revert(self, pull: Pull, author: str, when: dt.datetime) -> None:
         """What `git revert` writes, pushed straight to main by whoever was on call."""
+        assert pull.merge_mark is not None, "only a merged pull request is reverted"
         message = f'Revert "{pull.title} (#{pull.number})"\n\nThis reverts commit {self.s.sha(pull.merge_mark)}.\n'
         self.head = self.s.commit(message, author, when, pull.before, self.head)
         self.s.files.update({k: v for k, v in pull.before.items() if v is not None})
@@ -618,7 +627,7 @@ def build(repo: Repo, path: Path) -> dict[str, str]:
     pulls = _plan(repo, rng)
     pinned: dict[str, str] = {}
     ordinary = 0
-    events = [(p.merged, "pull", p) for p in pulls]
+    events: list[tuple[dt.datetime, str, Pull | None]] = [(p.merged, "pull", p) for p in pulls]
     day = START
     while day <= END:
         if day.weekday() < 5 and rng.random() < 0.6:
@@ -634,8 +643,10 @@ def build(repo: Repo, path: Path) -> dict[str, str]:
         if kind == "renovate":
             h.direct("chore(deps): update dependencies", RENOVATE, when, folder=repo.folders[0])
             continue
+        assert pull is not None, "a 'pull' event carries its pull request"
         h.pull(pull)
         if pull.cited and pull.cited.evidence:
+            assert h.head is not None, "a merged pull request is the head"
             pinned[pull.cited.evidence] = h.s.sha(h.head)
         if pull.cited is None:
             ordinary += 1
@@ -685,7 +696,7 @@ def pin_evidence(records: Path, pinned: dict[str, dict[str, str]]) -> list[Path]
             text = path.read_text(encoding="utf-8")
             new = re.sub(
                 rf"(?<![\w/.-]){re.escape(repo)}@([0-9a-f]{{4,40}})\b",
-                lambda m, repo=repo, sha=sha: f"{repo}@{sha[: len(m[1])]}",
+                _abbreviated(repo, sha),
                 text,
             )
             if new != text:

@@ -20,6 +20,7 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
@@ -64,7 +65,7 @@ class Output:
         return lines[-1] if lines else f"exit status {self.returncode}"
 
 
-def _wrapper(folder: Path):  # -> git.Git
+def _wrapper(folder: Path) -> tuple[Any, Any]:  # (the git module, a git.Git)
     # GitPython checks for a git executable when it is imported and refuses to import
     # without one; 'quiet' defers that to the first command, where it becomes a GitError.
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
@@ -114,7 +115,7 @@ def run(
     return out
 
 
-def text(folder: Path | str, *args: str, **options) -> str:
+def text(folder: Path | str, *args: str, **options: Any) -> str:
     """stdout of `run(folder, *args)` as text."""
     return run(folder, *args, **options).text
 

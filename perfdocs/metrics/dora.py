@@ -6,9 +6,9 @@ reverts and hotfix deploys that follow a deploy within a window, and restore tim
 come from postmortems. DORA definitions differ between tools, so every figure carries
 the exact formula and configuration it was computed with (`MetricResult.formula`).
 
-Git is read with two plumbing commands per repository (`git for-each-ref` for the
-tags, one `git log` for the history behind them) and the commit graph is walked in
-memory, once: a quarter of a 50,000-commit repository costs one log read.
+Git is read through perfdocs.git.log with two commands per repository (`git for-each-ref`
+for the tags, one `git log` for the history behind them) and the commit graph is walked
+in memory, once: a quarter of a 50,000-commit repository costs one log read.
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ import bisect
 import datetime as dt
 import fnmatch
 import math
-import os
 import re
 import statistics
-import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,10 @@ from typing import Any
 from perfdocs import dates
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
+from perfdocs.git import clones
+from perfdocs.git import log as gitlog
+from perfdocs.git.log import Commit, Tag
+from perfdocs.git.run import resolve
 from perfdocs.settings import DORA_KEYS as KEYS
 from perfdocs.settings import DoraSettings as Config  # org.yaml `dora`; the settings live in perfdocs.settings
 
@@ -47,7 +49,6 @@ UNITS = {
 }
 GRANULARITIES = ("week", "month", "quarter")
 BANDS = ("elite", "high", "medium", "low")
-_REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
 
 
 # --- periods ---------------------------------------------------------------------------
@@ -66,8 +67,8 @@ def period_of(day: dt.date, granularity: str) -> str:
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     """First day and the day after the last day of a period."""
     if "-W" in period:
-        year, week = period.split("-W")
-        start = dt.date.fromisocalendar(int(year), int(week), 1)
+        iso_year, week = period.split("-W")
+        start = dt.date.fromisocalendar(int(iso_year), int(week), 1)
         return start, start + dt.timedelta(days=7)
     if "-Q" in period:
         year, q = int(period[:4]), int(period[-1])
@@ -113,7 +114,7 @@ def band(value: float | None, thresholds: Any) -> str | None:
             continue
         lo, hi = t.get("min"), t.get("max")
         if (lo is None or value >= lo) and (hi is None or value < hi):
-            return t["label"]
+            return str(t["label"])
     return None
 
 
@@ -123,45 +124,6 @@ def _round(value: float) -> float | int:
 
 
 # --- git -------------------------------------------------------------------------------
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run a read-only git command in a repository; failures are one-line errors."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    try:
-        out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=env, check=False)
-    except FileNotFoundError:
-        raise PerfdocsError("git is not installed (or not on PATH)") from None
-    if out.returncode != 0:
-        message = out.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PerfdocsError(f"git {args[0]} failed in {display_path(repo)}: {message[-1] if message else 'no output'}")
-    return out.stdout.decode("utf-8", "replace")
-
-
-@dataclass
-class Commit:
-    sha: str
-    parents: tuple[str, ...]
-    authored: dt.datetime
-    committed: dt.datetime
-    message: str
-
-    @property
-    def subject(self) -> str:
-        return self.message.split("\n", 1)[0]
-
-    @property
-    def reverts(self) -> str | None:
-        """The (possibly abbreviated) sha this commit reverts, from git's revert message."""
-        found = _REVERTS.search(self.message)
-        return found.group(1) if found else None
-
-
-@dataclass
-class Tag:
-    name: str
-    sha: str
-    time: dt.datetime
 
 
 @dataclass
@@ -175,58 +137,17 @@ class History:
     head: str | None
 
 
-def _stamp(unix: str) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(unix), UTC)
-
-
 def read_history(path: Path, name: str | None = None) -> History:
     """Tags (peeled to commits, dated by the tagger date or, for lightweight tags, the
-    commit date) and every commit reachable from them or HEAD."""
+    commit date) and every commit reachable from them or HEAD (perfdocs.git.log)."""
     path = Path(path)
     if not (path / ".git").exists() and not (path / "HEAD").is_file():
         raise PerfdocsError(f"{display_path(path)} is not a git repository")
-    tags: list[Tag] = []
-    fmt = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(creatordate:unix)"
-    for line in git(path, "for-each-ref", "refs/tags", f"--format={fmt}").splitlines():
-        tag, kind, obj, peeled_kind, peeled, created = line.split("\0")
-        if kind == "commit":
-            tags.append(Tag(tag, obj, _stamp(created)))
-        elif kind == "tag" and peeled_kind == "commit":
-            tags.append(Tag(tag, peeled, _stamp(created)))
-    head = _head(path)
+    tags = gitlog.tags(path)
+    head = resolve(path, "HEAD")
     starts = sorted({t.sha for t in tags} | ({head} if head else set()))
-    commits: dict[str, Commit] = {}
-    if starts:
-        for chunk in _log(path, starts).split("\x1e")[1:]:
-            sha, parents, authored, committed, message = chunk.split("\0", 4)
-            commits[sha] = Commit(sha, tuple(parents.split()), _stamp(authored), _stamp(committed), message.strip("\n"))
+    commits = {c.sha: c for c in gitlog.commits(path, *starts)} if starts else {}
     return History(name or path.name, path, tags, commits, head)
-
-
-def _head(path: Path) -> str | None:
-    """HEAD's commit, or None in a repository without commits."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    out = subprocess.run(
-        ["git", "-C", str(path), "rev-parse", "--verify", "-q", "HEAD^{commit}"],
-        capture_output=True,
-        env=env,
-        check=False,
-    )
-    return out.stdout.decode().strip() or None if out.returncode == 0 else None
-
-
-def _log(path: Path, starts: list[str]) -> str:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    out = subprocess.run(
-        ["git", "-C", str(path), "log", "--format=%x1e%H%x00%P%x00%at%x00%ct%x00%B", "--stdin"],
-        input="\n".join(starts).encode(),
-        capture_output=True,
-        env=env,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise PerfdocsError(f"git log failed in {display_path(path)}: {out.stderr.decode('utf-8', 'replace').strip()}")
-    return out.stdout.decode("utf-8", "replace")
 
 
 # --- deploys and failures --------------------------------------------------------------
@@ -399,7 +320,7 @@ class MetricResult:
     """The definition record's file."""
     formula: str
     config: dict[str, Any]
-    thresholds: list[dict]
+    thresholds: list[dict[str, Any]]
     figures: list[Figure]
 
 
@@ -472,7 +393,7 @@ def compute(
     until: dt.date,
     granularity: str,
     configs: dict[str, Config],
-    thresholds: dict[str, list[dict]] | None = None,
+    thresholds: dict[str, list[dict[str, Any]]] | None = None,
     services: list[str] | None = None,
     metric_ids: dict[str, str] | None = None,
     sources: dict[str, str] | None = None,
@@ -489,7 +410,7 @@ def compute(
     histories = {name: h if h.name == name else replace(h, name=name) for name, h in histories.items()}
     periods = periods_between(since, until, granularity)
     computed_at = dates.today()
-    timelines: dict[tuple, list[Deploy]] = {}
+    timelines: dict[tuple[str, str, str], list[Deploy]] = {}
 
     def timeline(config: Config) -> list[Deploy]:
         key = (config.deploy_tag_pattern, config.hotfix_tag_pattern, config.hotfix_message_pattern)
@@ -503,7 +424,7 @@ def compute(
         lo, hi = max(start, since), min(end, until + dt.timedelta(days=1))
         return lo, hi, hi == end
 
-    def bucket(items: Iterable[Any], when) -> dict[str, list[Any]]:
+    def bucket(items: Iterable[Any], when: Callable[[Any], dt.datetime | None]) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {p: [] for p in periods}
         for item in items:
             stamp = when(item)
@@ -545,12 +466,12 @@ def compute(
                 )
             elif key == "lead-time":
                 ds = per[period]
-                start_of = (
+                start_of: Callable[[Commit], dt.datetime] = (
                     (lambda c: c.authored) if config.lead_time_start == "author-date" else (lambda c: c.committed)
                 )
                 hours = [max(0.0, (d.time - start_of(c)).total_seconds() / 3600) for d in ds for c in d.commits]
                 value = _round(median(hours)) if hours else None
-                extra = {"p90": _round(p90(hours))} if hours else {}
+                extra: dict[str, Any] = {"p90": _round(p90(hours))} if hours else {}
                 figures.append(
                     Figure(
                         period,
@@ -609,21 +530,10 @@ def compute(
 
 
 def repository_path(org: Any, root: Path, name: str) -> Path:
-    """Where a repository named in org.yaml `repositories` is cloned: its environment
-    variable if set (`env`, default PERFDOCS_REPO_<NAME>), else its `path` relative to
-    the records folder. The configuration is read by perfdocs.links, as for evidence links."""
-    from perfdocs.links.check import repositories
-
-    conf = repositories(org).get(name)
-    if conf is None:
-        raise PerfdocsError(f"repository {name!r} is not configured in org.yaml 'repositories'")
-    path, source = conf.location(Path(root))
-    if path is None:
-        raise PerfdocsError(f"repository {name!r} has no 'path' in org.yaml and ${conf.env_var} is not set")
-    if not path.exists():
-        how = f"set by {source}" if source.startswith("$") else f"or set ${conf.env_var}"
-        raise PerfdocsError(f"repository {name!r} is not cloned at {display_path(path)} ({how})")
-    return path
+    """Where a repository named in org.yaml `repositories` is cloned (perfdocs.git.clones,
+    as for evidence links): its environment variable if set (`env`, default
+    PERFDOCS_REPO_<NAME>), else its `path` relative to the records folder."""
+    return clones.repository_path(org.setting("repositories", {}), root, name)
 
 
 def dora_metrics(org: Any) -> dict[str, Any]:

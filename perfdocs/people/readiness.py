@@ -34,8 +34,8 @@ from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
-from perfdocs.links import refs
 from perfdocs.people import reports
+from perfdocs.records import linkforms
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.settings import ReadinessSettings
@@ -149,8 +149,8 @@ def verified_links(evidence: Record, org: Organisation) -> tuple[int, int]:
 
 
 def _cites_postmortem(text: str | None, org: Organisation) -> bool:
-    ref = refs.parse(text) if text else None
-    return ref is not None and ref.kind == refs.POSTMORTEM and ref.postmortem in org.postmortems
+    ref = linkforms.parse(text) if text else None
+    return ref is not None and ref.kind == linkforms.POSTMORTEM and ref.postmortem in org.postmortems
 
 
 def window_of(packet: Record, rules: ReadinessSettings) -> tuple[dt.date, dt.date, bool]:

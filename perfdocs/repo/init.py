@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from perfdocs.dates import today
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
+from perfdocs.git.run import GitError, Output, run
 from perfdocs.records.schemas import SCHEMA_BASE
 from perfdocs.repo.scaffold import slugify
 from perfdocs.resources import data_dir, text_env
@@ -44,10 +44,11 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
+def _git(folder: Path, *args: str) -> Output | None:
+    """git's answer, or None when git did not run (not installed, or it hung)."""
     try:
-        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
+        return run(folder, *args, check=False, timeout=60)
+    except GitError:
         return None
 
 
@@ -77,7 +78,7 @@ def defaults(dest: Path) -> dict[str, str]:
     found = {}
     for key in ("user.email", "user.name"):
         out = _git(folder, "config", key)
-        found[key] = out.stdout.strip() if out is not None and out.returncode == 0 else ""
+        found[key] = out.text.strip() if out is not None and out.ok else ""
     email = found["user.email"]
     handle = slugify(email.split("@")[0]) if email else slugify(os.environ.get("USER", "") or "me")
     return {"handle": handle, "name": found["user.name"] or handle, "email": email or f"{handle}@example.com"}
@@ -170,7 +171,7 @@ def init(dest: Path, example: bool = False, force: bool = False, **who: str | No
         if made is None or made.returncode != 0:
             raise PerfdocsError(
                 f"git init failed in {display_path(dest)}: "
-                f"{made.stderr.strip() if made is not None else 'git did not run'}"
+                f"{made.stderr.decode('utf-8', 'replace').strip() if made is not None else 'git did not run'}"
             )
         git_initialised = True
     for rel, text in planned.files.items():

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import unicodedata
 from pathlib import Path
 
 from perfdocs.dates import quarter_of, today
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
+from perfdocs.git.run import GitError, run
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.schemas import SCHEMA_BASE, schema_documents
 from perfdocs.resources import text_env
@@ -25,11 +25,12 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def git_email(cwd: Path) -> str | None:
+    """git's user.email, or None (none set, git not installed, or `cwd` not a folder)."""
     try:
-        out = subprocess.run(["git", "config", "user.email"], cwd=cwd, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
+        out = run(cwd, "config", "user.email", check=False, timeout=10)
+    except GitError:
         return None
-    return out.stdout.strip() or None
+    return out.text.strip() or None
 
 
 def author_for(org: Organisation, root: Path, author: str | None) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from perfdocs.links import check as links
+from perfdocs.links import index
 
 from tests.support.files import build_tree, edit
 from tests.support.git import ANN, EV, GitRepo
@@ -348,14 +349,14 @@ def test_the_index_is_built_once_for_many_links_and_not_at_all_when_cached(world
             root, f"e{i}", ["tiny/api#12", "tiny/api#15", f"tiny/api@{world['shas']['12a'][:8]}"], date="2026-03-20"
         )
     org, _ = _org(root)
-    before = links.log_walks
+    before = index.log_walks
     assert links.check(org, root).diagnostics == []
-    assert links.log_walks - before == 1  # tiny/api only: nothing links into grp/sub/proj
+    assert index.log_walks - before == 1  # tiny/api only: nothing links into grp/sub/proj
     assert links.check(org, root).diagnostics == []
-    assert links.log_walks - before == 1  # head unchanged: read from the cache
+    assert index.log_walks - before == 1  # head unchanged: read from the cache
     api.commit("Later work (#21)", {"later.py": "x\n"}, "2026-04-10T10:00:00+00:00", ANN)
     assert links.check(org, root).diagnostics == []
-    assert links.log_walks - before == 2  # a new head: walked again, once
+    assert index.log_walks - before == 2  # a new head: walked again, once
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["key", "links-tiny_api.marshal"]
 
 
@@ -365,19 +366,19 @@ def test_a_damaged_cache_is_rebuilt(world, tmp_path):
     org, _ = _org(root)
     links.check(org, root)
     (tmp_path / "cache" / "links-tiny_api.marshal").write_bytes(b"{not marshal")
-    before = links.log_walks
+    before = index.log_walks
     assert links.check(org, root).diagnostics == []
-    assert links.log_walks - before == 1
+    assert index.log_walks - before == 1
 
 
 def test_the_cache_can_be_turned_off(world, monkeypatch):
     root = world["root"]
     monkeypatch.setenv("PERFDOCS_CACHE", "0")
     org, _ = _org(root)
-    before = links.log_walks
+    before = index.log_walks
     links.check(org, root)
     links.check(org, root)
-    assert links.log_walks - before == 2
+    assert index.log_walks - before == 2
 
 
 # --- links resolve --write ----------------------------------------------------------------
@@ -575,13 +576,13 @@ def test_a_thousand_links_into_fifty_thousand_commits_walk_the_log_once(minimal,
             date=dt_of(n + 2),
         )
     org, _ = _org(minimal)
-    before = links.log_walks
+    before = index.log_walks
     t0 = time.perf_counter()
     cold = links.check(org, minimal)
     t1 = time.perf_counter()
     warm = links.check(org, minimal)
     t2 = time.perf_counter()
-    assert links.log_walks - before == 1
+    assert index.log_walks - before == 1
     assert cold.links == warm.links == 1002  # the minimal fixture's own two links included
     assert cold.diagnostics == warm.diagnostics == []
     assert len(cold.resolutions) == 751  # 750 + the fixture's tiny/api#12
@@ -658,8 +659,8 @@ def test_an_index_not_written_with_the_local_key_is_never_read(world, tmp_path):
         }
     )
     path.write_bytes(hmac.new(b"another key" * 3, forged, hashlib.sha256).digest() + forged)
-    before = links.log_walks
+    before = index.log_walks
     assert links.check(org, root).diagnostics == []  # walked again: the forged index was ignored
-    assert links.log_walks - before == 1
+    assert index.log_walks - before == 1
     assert links.check(org, root).diagnostics == []  # and the index it wrote is read back
-    assert links.log_walks - before == 1
+    assert index.log_walks - before == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfdocs.links import refs
+from perfdocs.records import linkforms
 
 
 @pytest.mark.parametrize(
@@ -32,5 +32,5 @@ from perfdocs.links import refs
     ],
 )
 def test_link_forms_parse_to_what_they_point_at(text, expected):
-    ref = refs.parse(text)
+    ref = linkforms.parse(text)
     assert {k: getattr(ref, k) for k in expected} == expected

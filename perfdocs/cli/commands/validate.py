@@ -68,10 +68,13 @@ def validate(
         from pathlib import Path
 
         from perfdocs.git.changed import changed_since as changed
+        from perfdocs.records.parse import RECORD_SUFFIXES
 
         within = [Path(p).resolve() for p in paths]
         only = [
-            p for p in changed(root, changed_since) if not within or any(p == w or p.is_relative_to(w) for w in within)
+            p
+            for p in changed(root, changed_since, RECORD_SUFFIXES)
+            if not within or any(p == w or p.is_relative_to(w) for w in within)
         ]
         if not quiet:
             click.echo(

@@ -186,7 +186,7 @@ def history_page(view: View, history: list[Change] | None) -> Page:
             continue
         if not commits or commits[-1]["sha"] != c.sha:
             commits.append({"sha": c.sha, "date": c.date, "subject": c.subject, "author": c.author, "files": []})
-        commits[-1]["files"].append({"label": shown_files[c.file], "changes": c.changes})
+        commits[-1]["files"].append({"label": shown_files[c.file], "changes": c.changes, "skipped": c.skipped})
     return Page(
         "rubric/history.html",
         "history.html.j2",

@@ -1,0 +1,221 @@
+"""The links index: one branch's history, as link resolution needs it, sealed on disk.
+
+For each configured repository one `git log` walk of its default branch
+(perfdocs.git.log) builds an index: pull request number -> the commits on the branch's
+first-parent line that merged it, every sha for prefix lookup, and who wrote each
+commit (authors, committers and co-authors). It is cached under the branch head's sha,
+sealed with the local key (perfdocs.store), so that an unchanged repository is not
+walked again.
+
+How a first-parent commit names the pull request it merged: a GitHub merge commit
+("Merge pull request #412 from ..."), a squash merge ("Title (#412)"), a GitLab merge
+("See merge request group/project!412"), or rebased commits carrying a trailer
+("PR: #412", "Pull-Request: acme/payments#412", "Reviewed-on: https://.../pull/412").
+"""
+
+from __future__ import annotations
+
+import marshal
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from perfdocs import store
+from perfdocs.git import log
+from perfdocs.git.clones import RepoConfig
+from perfdocs.records import linkforms
+
+INDEX_VERSION = 1
+_TRAILER_KEYS = {"pr", "pull-request", "pull-requests", "pr-url", "merge-request", "reviewed-on"}
+_MERGE_PR = re.compile(r"^Merge pull request #(\d+) from ")
+_SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
+_GITLAB_MR = re.compile(r"^See merge request (\S+?)!(\d+)\s*$", re.MULTILINE)
+_TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.+?)\s*$")
+
+log_walks = 0
+"""How many times this process walked a repository's log (the index cache makes it rare)."""
+
+
+@dataclass(slots=True)
+class IndexedCommit:
+    """What the index keeps of a commit (a perfdocs.git.log.Commit, slimmed for the cache)."""
+
+    sha: str
+    parents: Sequence[str]
+    author_email: str
+    committer_email: str
+    date: str
+    """Committer date, ISO 8601: when the commit landed."""
+    subject: str
+    coauthors: list[str]
+
+
+@dataclass
+class RepoIndex:
+    """Everything link resolution needs from one branch's history."""
+
+    head: str
+    branch: str
+    commits: dict[str, IndexedCommit]
+    mainline: list[str]
+    """The branch's first-parent line, newest first."""
+    prs: dict[int, list[tuple[str, str]]]
+    """PR number -> [(sha, merge style)] on the first-parent line, oldest first."""
+    _sorted: list[str] = field(default_factory=list)
+    _mainline_set: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self._sorted = sorted(self.commits)
+        self._mainline_set = frozenset(self.mainline)
+
+    def by_prefix(self, prefix: str) -> list[str]:
+        i = bisect_left(self._sorted, prefix)
+        out = []
+        while i < len(self._sorted) and self._sorted[i].startswith(prefix):
+            out.append(self._sorted[i])
+            i += 1
+        return out
+
+    def brought_in(self, sha: str, limit: int = 10_000) -> list[str]:
+        """The commits a merge brought to the first-parent line (its other parents' side)."""
+        commit = self.commits[sha]
+        out: list[str] = []
+        stack, seen = list(commit.parents[1:]), set()
+        while stack and len(out) < limit:
+            s = stack.pop()
+            if s in seen or s in self._mainline_set or s not in self.commits:
+                continue
+            seen.add(s)
+            out.append(s)
+            stack.extend(self.commits[s].parents)
+        return out
+
+    def emails(self, shas: Iterable[str]) -> set[str]:
+        """Who wrote these commits: authors, committers and co-authors, lower case."""
+        out: set[str] = set()
+        for sha in shas:
+            commit = self.commits[sha]
+            if len(commit.parents) > 1:
+                out |= self.emails(self.brought_in(sha))
+                continue
+            out |= {commit.author_email.lower(), commit.committer_email.lower()}
+            out |= {e.lower() for e in commit.coauthors}
+        return out
+
+    def to_data(self) -> dict[str, Any]:
+        """For the cache: one newline-joined column per field, which loads much faster than
+        a value per commit (none of the fields can hold a newline)."""
+        cs = list(self.commits.values())
+        return {
+            "version": INDEX_VERSION,
+            "head": self.head,
+            "branch": self.branch,
+            "sha": "\n".join(c.sha for c in cs),
+            "parents": "\n".join(" ".join(c.parents) for c in cs),
+            "author": "\n".join(c.author_email for c in cs),
+            "committer": "\n".join(c.committer_email for c in cs),
+            "date": "\n".join(c.date for c in cs),
+            "subject": "\n".join(c.subject for c in cs),
+            "coauthors": "\n".join(" ".join(c.coauthors) for c in cs),
+            "mainline": "\n".join(self.mainline),
+            "prs": [(n, sha, style) for n, found in self.prs.items() for sha, style in found],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> RepoIndex:
+        columns = [
+            data[k].split("\n") for k in ("sha", "parents", "author", "committer", "date", "subject", "coauthors")
+        ]
+        commits = {
+            sha: IndexedCommit(sha, parents.split(), author, committer, date, subject, coauthors.split())
+            for sha, parents, author, committer, date, subject, coauthors in zip(*columns, strict=True)
+        }
+        prs: dict[int, list[tuple[str, str]]] = {}
+        for number, sha, style in data["prs"]:
+            prs.setdefault(number, []).append((sha, style))
+        return cls(data["head"], data["branch"], commits, data["mainline"].split("\n"), prs)
+
+
+def _pr_of(message: str, subject: str, names: frozenset[str]) -> tuple[int, str] | None:
+    """The pull request a first-parent commit merged, and how, from its message."""
+    m = _MERGE_PR.match(subject)
+    if m:
+        return int(m[1]), "merge"
+    for m in _GITLAB_MR.finditer(message):
+        if m[1].lower() in names or any(n.endswith("/" + m[1].lower()) for n in names):
+            return int(m[2]), "gitlab"
+    m = _SQUASH_PR.search(subject)
+    if m:
+        return int(m[1]), "squash"
+    paragraphs = message.strip().split("\n\n")
+    if len(paragraphs) > 1:
+        for line in paragraphs[-1].splitlines():
+            t = _TRAILER.match(line)
+            if t and t[1].lower() in _TRAILER_KEYS:
+                number = linkforms.pr_numbers_in_trailer(t[2], names)
+                if number is not None:
+                    return number, "trailer"
+    return None
+
+
+def build_index(clone: Path, conf: RepoConfig, branch: str, head: str) -> RepoIndex:
+    """One `git log` walk of the branch, parsed (perfdocs.git.log)."""
+    global log_walks
+    log_walks += 1
+    commits: dict[str, IndexedCommit] = {}
+    messages: dict[str, str] = {}
+    for c in log.commits(clone, head):
+        subject = c.subject.strip()
+        commits[c.sha] = IndexedCommit(
+            c.sha, c.parents, c.author_email, c.committer_email, c.committer_date, subject, c.coauthors
+        )
+        messages[c.sha] = c.message
+    mainline: list[str] = []
+    sha: str | None = head
+    while sha and sha in commits:
+        mainline.append(sha)
+        parents = commits[sha].parents
+        sha = parents[0] if parents else None
+    names = conf.names()
+    prs: dict[int, list[tuple[str, str]]] = {}
+    for sha in reversed(mainline):
+        commit = commits[sha]
+        found = _pr_of(messages[sha], commit.subject, names)
+        if found:
+            prs.setdefault(found[0], []).append((sha, found[1]))
+    return RepoIndex(head, branch, commits, mainline, prs)
+
+
+def load_index(clone: Path, conf: RepoConfig, records_root: Path, branch: str, head: str) -> RepoIndex:
+    """The cached index when the branch head is unchanged, else a fresh walk (then cached)."""
+    folder = store.cache_dir(records_root)
+    if folder is None:
+        return build_index(clone, conf, branch, head)
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", conf.name)
+    path = folder / f"links-{slug}.marshal"
+    try:
+        # marshal: several times faster to load than JSON. The folder may sit in a checkout,
+        # so a file is read only when it carries the MAC of the local key (perfdocs.store):
+        # a committed or crafted index could otherwise vouch for links that do not resolve.
+        blob = store.unseal(path.read_bytes())
+        data = marshal.loads(blob) if blob is not None else None
+        if (
+            isinstance(data, dict)
+            and data.get("version") == INDEX_VERSION
+            and data.get("head") == head
+            and data.get("branch") == branch
+        ):
+            return RepoIndex.from_data(data)
+    except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
+        pass  # no cache, or a damaged one: walk again
+    index = build_index(clone, conf, branch, head)
+    sealed = store.seal(marshal.dumps(index.to_data()))
+    try:
+        if sealed is not None:
+            store.write_bytes(path, sealed)
+    except OSError:
+        pass  # a read-only place: the cache is only an optimisation
+    return index
