@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -21,6 +23,7 @@ from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.git.run import GitError, Output, run
+from perfdocs.lock import records_lock
 from perfdocs.records.schemas import SCHEMA_BASE
 from perfdocs.repo.scaffold import slugify
 from perfdocs.resources import data_dir, text_env
@@ -65,7 +68,7 @@ def _env() -> jinja2.Environment:
     )
 
 
-def _target(rel: str, ctx: dict) -> str:
+def _target(rel: str, ctx: dict[str, Any]) -> str:
     """Template path -> file path: 'dot-x' is '.x' (so the templates are not themselves
     dotfiles that tools would pick up), '__handle__' and '__team__' are filled in."""
     parts = [("." + p[4:]) if p.startswith("dot-") else p for p in rel.split("/")]
@@ -121,13 +124,13 @@ def plan(
     if example:
         source = data_dir("records")
         for path in sorted(source.rglob("*")):
-            rel = path.relative_to(source)
+            inner = path.relative_to(source)
             # what the loader ignores (caches, editor files) is not part of the example
-            if path.is_file() and not any(part.startswith((".", "_")) for part in rel.parts):
+            if path.is_file() and not any(part.startswith((".", "_")) for part in inner.parts):
                 try:
-                    out.files[f"{RECORDS}/{rel.as_posix()}"] = path.read_text(encoding="utf-8")
+                    out.files[f"{RECORDS}/{inner.as_posix()}"] = path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as err:
-                    raise PerfdocsError(f"cannot copy the example record {rel.as_posix()}: {err}") from None
+                    raise PerfdocsError(f"cannot copy the example record {inner.as_posix()}: {err}") from None
     return out
 
 
@@ -150,6 +153,14 @@ def init(dest: Path, example: bool = False, force: bool = False, **who: str | No
     if dest.exists() and not dest.is_dir():
         raise PerfdocsError(f"{display_path(dest)} exists and is not a folder")
     planned = plan(dest, example, **who)
+    root = dest / RECORDS
+    # Over an existing records folder (init --force) other commands may be writing it:
+    # check and write as one step, in turn with them. A new folder has no other writer.
+    with records_lock(root) if root.is_dir() else nullcontext():
+        return _write(dest, planned, force)
+
+
+def _write(dest: Path, planned: Plan, force: bool) -> Result:
     targets = {rel: inside(dest, dest / rel) for rel in [*planned.files, "CODEOWNERS"]}
     if not force:
         existing = [rel for rel, path in targets.items() if path.exists()]

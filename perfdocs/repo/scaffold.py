@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from perfdocs.dates import quarter_of, today
 from perfdocs.errors import PerfdocsError
@@ -48,7 +49,7 @@ def author_for(org: Organisation, root: Path, author: str | None) -> str:
     )
 
 
-def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, str]:
+def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tuple[Path, str]:
     """(path, text) of the new record."""
     day = opts.get("date") or today().isoformat()
     try:
@@ -56,7 +57,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, st
     except ValueError:
         raise PerfdocsError(f"--date {day!r} is not a date (YYYY-MM-DD)") from None
     schema = SCHEMA_BASE + f"{kind}.schema.json"
-    ctx: dict = {"date": day, "schema": schema}
+    ctx: dict[str, Any] = {"date": day, "schema": schema}
     title = opts.get("title")
     if kind == "evidence":
         author = author_for(org, root, opts.get("author"))
@@ -112,15 +113,15 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, st
         team = opts.get("team")
         if team not in org.teams:
             raise PerfdocsError(f"--team is needed and must be one of: {', '.join(org.teams)}")
-        track = opts.get("track") or next(iter(org.tracks), None)
-        levels = [lv["id"] for lv in org.levels(track)] if track else []
+        person_track: str | None = opts.get("track") or next(iter(org.tracks), None)
+        levels = [lv["id"] for lv in org.levels(person_track)] if person_track else []
         if not levels:
             raise PerfdocsError("--track must name a track with levels")
         ctx.update(
             handle=handle,
             name=title or handle,
             email=opts.get("email") or f"{handle}@example.com",
-            track=track,
+            track=person_track,
             level=opts.get("level") or levels[0],
             team=team,
             manager=org.teams[team].get("manager"),
@@ -160,7 +161,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict) -> tuple[Path, st
     return inside(root, root / rel), text
 
 
-def write(kind: str, org: Organisation, root: Path, opts: dict, force: bool = False) -> Path:
+def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force: bool = False) -> Path:
     path, text = plan(kind, org, root, opts)
     atomic_write(path, text, overwrite=force)
     return path

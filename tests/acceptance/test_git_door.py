@@ -16,7 +16,8 @@ import pytest
 from perfdocs.git import log
 from perfdocs.git.run import GitError, run
 
-from conftest import REPO, GitRepo
+from tests.support.files import REPO
+from tests.support.git import GitRepo
 
 REPOSITORIES = "repositories:\n  tiny/api:\n    path: ../api\n"
 

@@ -552,6 +552,28 @@ def test_every_command_that_writes_records_takes_turns_through_the_lock(writer, 
     assert not (root / RECORDS_LOCK).exists()
 
 
+def test_init_force_over_an_existing_records_folder_takes_its_turn_through_the_lock(tmp_path, isolated_git):
+    """init --force rewrites files of a records folder other commands may be writing: it checks
+    and writes while holding that folder's lock, and writes nothing while another holds it."""
+    assert perfdocs("init", "repo", cwd=tmp_path).exit_code == 0
+    root = tmp_path / "repo" / "records"
+    (root / "org.yaml").write_text("kind: org\nid: edited\n", encoding="utf-8")
+    before = tree(tmp_path / "repo")
+    holder = Holder(records_lock_path(root))
+    try:
+        run = perfdocs("init", "repo", "--force", cwd=tmp_path, env={"PERFDOCS_LOCK_TIMEOUT": "0.2"})
+    finally:
+        holder.release()
+    busy = LOCK_BUSY.fullmatch(run.stderr)
+    assert run.exit_code == 2 and busy and run.stdout == "", run.transcript()
+    assert int(busy["pid"]) == holder.proc.pid
+    assert tree(tmp_path / "repo") == before  # nothing was written while another command held the lock
+    after = perfdocs("init", "repo", "--force", cwd=tmp_path)
+    assert after.exit_code == 0, after.transcript()
+    assert "id: edited" not in (root / "org.yaml").read_text(encoding="utf-8")
+    assert not (root / RECORDS_LOCK).exists()
+
+
 # --- nothing leaks -----------------------------------------------------------------------------------
 
 PRIVATE = "ZZPRIV"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from perfdocs.records import parse
 
-from conftest import REPO, GitRepo
+from tests.support.files import REPO
+from tests.support.git import GitRepo
 
 MINIMAL = REPO / "tests/fixtures/minimal"
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
 from perfdocs.cli import records_option
 from perfdocs.diagnostics import FORMATS
+
+if TYPE_CHECKING:
+    from perfdocs.links.check import LinkReport
+    from perfdocs.records.organisation import Organisation
 
 _format_option = click.option(
     "--format",
@@ -40,7 +47,7 @@ def links_group() -> None:
     """
 
 
-def _load(records: str | None, paths: tuple[str, ...]):
+def _load(records: str | None, paths: tuple[str, ...]) -> tuple[Path, Organisation]:
     from perfdocs.records import organisation
     from perfdocs.records.load import load_records
     from perfdocs.validation import resolve_root
@@ -50,7 +57,7 @@ def _load(records: str | None, paths: tuple[str, ...]):
     return root, org
 
 
-def _summary(report, fmt: str, quiet: bool) -> None:
+def _summary(report: LinkReport, fmt: str, quiet: bool) -> None:
     from perfdocs.diagnostics import count
 
     diags = report.diagnostics

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from perfdocs.cli import detail, print_report, records_option
@@ -63,7 +65,7 @@ def validate(
 
     root = resolve_root(records, paths)
     detail(f"records folder: {root}")
-    only = list(paths) or None
+    only: list[str | os.PathLike[str]] | None = list(paths) or None
     if changed_since is not None:
         from pathlib import Path
 
