@@ -28,7 +28,7 @@ from perfdocs.git import log
 from perfdocs.git.clones import RepoConfig
 from perfdocs.records import linkforms
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 _TRAILER_KEYS = {"pr", "pull-request", "pull-requests", "pr-url", "merge-request", "reviewed-on"}
 _MERGE_PR = re.compile(r"^Merge pull request #(\d+) from ")
 _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
@@ -64,12 +64,15 @@ class RepoIndex:
     """The branch's first-parent line, newest first."""
     prs: dict[int, list[tuple[str, str]]]
     """PR number -> [(sha, merge style)] on the first-parent line, oldest first."""
+    sides: dict[str, list[str]] = field(default_factory=dict)
+    """Merge sha -> the commits it brought in (see `brought_in`): every merge on the
+    first-parent line, computed with the index; others when first asked for."""
     _sorted: list[str] = field(default_factory=list)
-    _mainline_set: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self._sorted = sorted(self.commits)
-        self._mainline_set = frozenset(self.mainline)
+        if not self.sides:
+            self.sides = merged_sides(self.commits, self.mainline)
 
     def by_prefix(self, prefix: str) -> list[str]:
         i = bisect_left(self._sorted, prefix)
@@ -79,30 +82,31 @@ class RepoIndex:
             i += 1
         return out
 
-    def brought_in(self, sha: str, limit: int = 10_000) -> list[str]:
-        """The commits a merge brought to the first-parent line (its other parents' side)."""
-        commit = self.commits[sha]
-        out: list[str] = []
-        stack, seen = list(commit.parents[1:]), set()
-        while stack and len(out) < limit:
-            s = stack.pop()
-            if s in seen or s in self._mainline_set or s not in self.commits:
-                continue
-            seen.add(s)
-            out.append(s)
-            stack.extend(self.commits[s].parents)
-        return out
+    def brought_in(self, sha: str) -> list[str]:
+        """The commits a merge brought in, exactly as git defines it: `M^1..M^2` (and
+        `M^3`... of an octopus), the commits reachable from its merged side and not from
+        its first parent. A merge off the first-parent line is worked out when first asked."""
+        side = self.sides.get(sha)
+        if side is None:
+            parents = self.commits[sha].parents
+            known = _reachable(self.commits, parents[:1], set())
+            side = self.sides[sha] = sorted(_reachable(self.commits, parents[1:], known))
+        return side
 
     def emails(self, shas: Iterable[str]) -> set[str]:
-        """Who wrote these commits: authors, committers and co-authors, lower case."""
+        """Who wrote these commits: authors, committers and co-authors, lower case. A merge
+        counts for the commits it brought in, never for its own author (pressing merge is
+        not writing the work), nor for commits its first parent already had."""
         out: set[str] = set()
         for sha in shas:
             commit = self.commits[sha]
-            if len(commit.parents) > 1:
-                out |= self.emails(self.brought_in(sha))
-                continue
-            out |= {commit.author_email.lower(), commit.committer_email.lower()}
-            out |= {e.lower() for e in commit.coauthors}
+            written = self.brought_in(sha) if len(commit.parents) > 1 else [sha]
+            for each in written:
+                c = self.commits[each]
+                if len(c.parents) > 1:
+                    continue  # a merge inside the side: what it brought in is in the side too
+                out |= {c.author_email.lower(), c.committer_email.lower()}
+                out |= {e.lower() for e in c.coauthors}
         return out
 
     def to_data(self) -> dict[str, Any]:
@@ -122,6 +126,7 @@ class RepoIndex:
             "coauthors": "\n".join(" ".join(c.coauthors) for c in cs),
             "mainline": "\n".join(self.mainline),
             "prs": [(n, sha, style) for n, found in self.prs.items() for sha, style in found],
+            "sides": "\n".join(" ".join((merge, *side)) for merge, side in self.sides.items()),
         }
 
     @classmethod
@@ -136,7 +141,49 @@ class RepoIndex:
         prs: dict[int, list[tuple[str, str]]] = {}
         for number, sha, style in data["prs"]:
             prs.setdefault(number, []).append((sha, style))
-        return cls(data["head"], data["branch"], commits, data["mainline"].split("\n"), prs)
+        sides = {merge: side for merge, *side in (line.split(" ") for line in data["sides"].split("\n") if line)}
+        return cls(data["head"], data["branch"], commits, data["mainline"].split("\n"), prs, sides)
+
+
+def _reachable(commits: dict[str, IndexedCommit], starts: Iterable[str], stop: set[str]) -> set[str]:
+    """The commits reachable from `starts` (within the index) without passing through `stop`."""
+    found: set[str] = set()
+    stack = [s for s in starts if s in commits]
+    while stack:
+        sha = stack.pop()
+        if sha in found or sha in stop:
+            continue
+        found.add(sha)
+        stack.extend(p for p in commits[sha].parents if p in commits)
+    return found
+
+
+def merged_sides(commits: dict[str, IndexedCommit], mainline: Sequence[str]) -> dict[str, list[str]]:
+    """What each merge on the first-parent line brought in (`M^1..M^2`), in one pass.
+
+    The line is walked from its oldest commit: everything reached so far is exactly what
+    the next commit's first parent can reach, so a merge's side is what its other parents
+    reach without stepping into it. Each commit is visited once, by the merge that brought
+    it in, whatever the nesting of merges inside pull-request branches (issue 21: a walk
+    that stopped only at first-parent commits recursed into every back-merge, took seconds
+    a merge, and credited everyone whose work had landed meanwhile)."""
+    reached: set[str] = set()
+    sides: dict[str, list[str]] = {}
+    for sha in reversed(mainline):
+        parents = commits[sha].parents
+        side: list[str] = []
+        stack = list(parents[1:])
+        while stack:
+            each = stack.pop()
+            if each in reached or each not in commits:
+                continue
+            reached.add(each)
+            side.append(each)
+            stack.extend(commits[each].parents)
+        reached.add(sha)
+        if len(parents) > 1:
+            sides[sha] = side
+    return sides
 
 
 def _pr_of(message: str, subject: str, names: frozenset[str]) -> tuple[int, str] | None:
