@@ -28,9 +28,11 @@ Not here: `repositories` (where the clones are: perfdocs.git).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from perfdocs.errors import PerfdocsError
@@ -156,6 +158,56 @@ class LinksSettings:
     author or a collaborator (an empty list: none)."""
 
 
+# --- repositories ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepoConfig:
+    """One entry of org.yaml `repositories`."""
+
+    name: str
+    path: str | None = None
+    env: str | None = None
+    url: str | None = None
+    host: str = "github"
+    default_branch: str | None = None
+
+    @property
+    def env_var(self) -> str:
+        return self.env or "PERFDOCS_REPO_" + re.sub(r"[^A-Z0-9]+", "_", self.name.upper()).strip("_")
+
+    def location(self, records_root: Path) -> tuple[Path | None, str]:
+        """Where the clone is, and how that was decided (for messages)."""
+        override = os.environ.get(self.env_var)
+        if override:
+            return Path(override), f"${self.env_var}"
+        if self.path:
+            return records_root / self.path, "org.yaml"
+        return None, "org.yaml"
+
+    def names(self) -> frozenset[str]:
+        """Lower-case names a link or a trailer may use for this repository."""
+        out = {self.name.lower()}
+        if self.url:
+            url = self.url.rstrip("/").removesuffix(".git").lower()
+            out.add(url)
+            out.add(url.split("://", 1)[-1].split("/", 1)[-1])
+        return frozenset(out)
+
+
+def _repositories(settings: Any) -> dict[str, RepoConfig]:
+    """org.yaml `repositories`, each entry's string fields kept."""
+    out: dict[str, RepoConfig] = {}
+    if not isinstance(settings, dict):
+        return out
+    for name, conf in settings.items():
+        conf = conf if isinstance(conf, dict) else {}
+        keys = ("path", "env", "url", "host", "default_branch")
+        values = {k: conf[k] for k in keys if isinstance(conf.get(k), str)}
+        out[name] = RepoConfig(name, **values)
+    return out
+
+
 # --- DORA ------------------------------------------------------------------------------
 
 DORA_KEYS = ("deployment-frequency", "lead-time", "change-failure-rate", "time-to-restore")
@@ -225,6 +277,8 @@ class Settings:
     kpi_rules: KpiSettings = field(default_factory=KpiSettings)
     governance: GovernanceSettings = field(default_factory=GovernanceSettings)
     links: LinksSettings = field(default_factory=LinksSettings)
+    repositories: Mapping[str, RepoConfig] = field(default_factory=dict)
+    """org.yaml `repositories`: the git repositories evidence links and DORA metrics read, by name."""
     dora: DoraSettings = field(default_factory=DoraSettings)
     """org.yaml `dora`, over the defaults (a pattern that is not a regular expression keeps the default)."""
     rating_scale: tuple[Mapping[str, Any], ...] = ()
@@ -254,6 +308,7 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
             severity="error" if _section(data, "governance").get("severity") == "error" else "warning"
         ),
         links=_links(data),
+        repositories=_repositories(data.get("repositories")),
         dora=_dora(data),
         rating_scale=tuple(r for r in data["rating_scale"] if isinstance(r, dict))
         if isinstance(data.get("rating_scale"), list)

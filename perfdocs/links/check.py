@@ -28,22 +28,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfdocs import dates
+from perfdocs import dates, settings
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic, display_path
 from perfdocs.git import clones
-from perfdocs.git.clones import RepoConfig
 from perfdocs.git.run import run
 from perfdocs.links.index import RepoIndex, load_index
 from perfdocs.links.refs import find_repo, href, repositories, web_url
 from perfdocs.records import linkforms
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
+from perfdocs.settings import LinksSettings, RepoConfig
 from perfdocs.text import did_you_mean
 
-DEFAULT_TOLERANCE_DAYS = 14
 FieldPath = tuple[str | int, ...]
 """Where in a record a finding is: ("links", 2, "ref")."""
-AUTHORSHIP_TYPES = frozenset({"pr", "commit", "tooling", "documentation", "design-doc", "rfc", "other"})
+AUTHORSHIP_TYPES = LinksSettings().authorship_types
 """Evidence types that claim to have written the linked work (org.yaml `links.authorship_types`
 overrides). Reviews, mentoring, on-call, talks... cite other people's work on purpose."""
 
@@ -120,13 +119,9 @@ class Checker:
         self.org = org
         self.root = records_root
         self.configs = repositories(org)
-        settings = org.setting("links", {})
-        settings = settings if isinstance(settings, dict) else {}
-        if tolerance_days is None:
-            tolerance_days = settings.get("date_tolerance_days", DEFAULT_TOLERANCE_DAYS)
-        self.tolerance = int(tolerance_days)
-        types = settings.get("authorship_types")
-        self.authorship_types = frozenset(types) if isinstance(types, list) else AUTHORSHIP_TYPES
+        links = settings.of(org).links
+        self.tolerance = int(links.date_tolerance_days if tolerance_days is None else tolerance_days)
+        self.authorship_types = links.authorship_types
         self.strict = strict_clones
         self.report = LinkReport()
 

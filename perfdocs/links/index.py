@@ -25,8 +25,8 @@ from typing import Any
 
 from perfdocs import store
 from perfdocs.git import log
-from perfdocs.git.clones import RepoConfig
 from perfdocs.records import linkforms
+from perfdocs.settings import RepoConfig
 
 INDEX_VERSION = 2
 _TRAILER_KEYS = {"pr", "pull-request", "pull-requests", "pr-url", "merge-request", "reviewed-on"}

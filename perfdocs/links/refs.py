@@ -2,21 +2,23 @@
 
 The syntax of a link (`acme/payments#412`, a PR URL, `acme/payments@<sha>`, ...) is
 perfdocs.records.linkforms; this module joins a parsed link with org.yaml
-`repositories` (perfdocs.git.clones.RepoConfig), which needs no git.
+`repositories` (perfdocs.settings.RepoConfig), which needs no git.
 """
 
 from __future__ import annotations
 
-from perfdocs.git import clones
-from perfdocs.git.clones import RepoConfig
+from collections.abc import Mapping
+
+from perfdocs import settings
 from perfdocs.records import linkforms
 from perfdocs.records.linkforms import LinkRef
 from perfdocs.records.organisation import Organisation
+from perfdocs.settings import RepoConfig
 
 
-def repositories(org: Organisation) -> dict[str, RepoConfig]:
+def repositories(org: Organisation) -> Mapping[str, RepoConfig]:
     """The organisation's configured repositories (org.yaml `repositories`), by name."""
-    return clones.repositories(org.setting("repositories", {}))
+    return settings.of(org).repositories
 
 
 def web_url(conf: RepoConfig, ref: LinkRef) -> str | None:
@@ -32,7 +34,7 @@ def web_url(conf: RepoConfig, ref: LinkRef) -> str | None:
     return None
 
 
-def find_repo(configs: dict[str, RepoConfig], ref: LinkRef) -> RepoConfig | None:
+def find_repo(configs: Mapping[str, RepoConfig], ref: LinkRef) -> RepoConfig | None:
     """The configured repository a link names: by its name (or its URL's path) for the short
     forms, by its web URL for URLs (or by name when no URL is configured)."""
     if ref.repo is None:

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from perfdocs import dates
+from perfdocs import dates, settings
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.git import clones
@@ -533,7 +533,7 @@ def repository_path(org: Any, root: Path, name: str) -> Path:
     """Where a repository named in org.yaml `repositories` is cloned (perfdocs.git.clones,
     as for evidence links): its environment variable if set (`env`, default
     PERFDOCS_REPO_<NAME>), else its `path` relative to the records folder."""
-    return clones.repository_path(org.setting("repositories", {}), root, name)
+    return clones.repository_path(settings.of(org).repositories, root, name)
 
 
 def dora_metrics(org: Any) -> dict[str, Any]:

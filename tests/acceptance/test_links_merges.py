@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from perfdocs.git.clones import RepoConfig
 from perfdocs.links.index import RepoIndex, build_index
+from perfdocs.settings import RepoConfig
 
 from tests.support.git import GitRepo, merge, start_branch
 
