@@ -70,7 +70,9 @@ def due(metric: Record) -> tuple[dt.date, int] | None:
 
 
 @dataclass
-class Finding:
+class MetricFinding:
+    """A governance finding: what `perfdocs metrics review` lists and the governance rules report."""
+
     rule: str
     subject: str
     """The metric id, or the goal id for an individual target."""
@@ -89,7 +91,7 @@ class Finding:
         }
 
 
-def review(org: Organisation, today: dt.date | None = None) -> list[Finding]:
+def review(org: Organisation, today: dt.date | None = None) -> list[MetricFinding]:
     """Everything about the org's metrics that needs someone's attention, in a stable order:
     overdue reviews, incomplete definitions, team-only metrics used as individual targets."""
     today = today or dates.today()
@@ -105,7 +107,7 @@ def review(org: Organisation, today: dt.date | None = None) -> list[Finding]:
                 f"({late} day{'s' * (late != 1)} ago)"
             )
             overdue.append(
-                Finding(
+                MetricFinding(
                     OVERDUE,
                     metric.id,
                     message,
@@ -123,7 +125,7 @@ def review(org: Organisation, today: dt.date | None = None) -> list[Finding]:
             names = ", ".join(dict.fromkeys(name for name, _ in gaps))
             message = f"definition incomplete: no real {names}"
             incomplete.append(
-                Finding(
+                MetricFinding(
                     INCOMPLETE,
                     metric.id,
                     message,
@@ -142,7 +144,7 @@ def review(org: Organisation, today: dt.date | None = None) -> list[Finding]:
             f"key result {kr_id} targets team-only metric '{metric.id}': a team signal, never an individual's target"
         )
         individual.append(
-            Finding(INDIVIDUAL, goal.id, message, goal.diag(INDIVIDUAL, message, ("key_results", i, "metric")))
+            MetricFinding(INDIVIDUAL, goal.id, message, goal.diag(INDIVIDUAL, message, ("key_results", i, "metric")))
         )
     return overdue + incomplete + individual
 
