@@ -54,44 +54,6 @@ BANDS = ("elite", "high", "medium", "low")
 # --- periods ---------------------------------------------------------------------------
 
 
-def period_of(day: dt.date, granularity: str) -> str:
-    """The period a UTC day falls in: 2026-W03, 2026-01 or 2026-Q1."""
-    if granularity == "week":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    if granularity == "month":
-        return f"{day.year}-{day.month:02d}"
-    return dates.quarter_of(day)
-
-
-def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First day and the day after the last day of a period."""
-    if "-W" in period:
-        iso_year, week = period.split("-W")
-        start = dt.date.fromisocalendar(int(iso_year), int(week), 1)
-        return start, start + dt.timedelta(days=7)
-    if "-Q" in period:
-        year, q = int(period[:4]), int(period[-1])
-        start = dt.date(year, 3 * q - 2, 1)
-    else:
-        year, month = int(period[:4]), int(period[5:7])
-        start = dt.date(year, month, 1)
-    months = 3 if "-Q" in period else 1
-    end_month = start.month + months
-    end = dt.date(start.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
-    return start, end
-
-
-def periods_between(since: dt.date, until: dt.date, granularity: str) -> list[str]:
-    out: list[str] = []
-    day = since
-    while day <= until:
-        period = period_of(day, granularity)
-        out.append(period)
-        day = period_bounds(period)[1]
-    return out
-
-
 # --- statistics ------------------------------------------------------------------------
 
 
@@ -408,7 +370,7 @@ def compute(
     services = services or []
     # Deploys are named after the keys of `histories` (the org's repository names).
     histories = {name: h if h.name == name else replace(h, name=name) for name, h in histories.items()}
-    periods = periods_between(since, until, granularity)
+    periods = dates.periods_between(since, until, granularity)
     computed_at = dates.today()
     timelines: dict[tuple[str, str, str], list[Deploy]] = {}
 
@@ -420,7 +382,7 @@ def compute(
         return timelines[key]
 
     def in_range(period: str) -> tuple[dt.date, dt.date, bool]:
-        start, end = period_bounds(period)
+        start, end = dates.period_bounds(period)
         lo, hi = max(start, since), min(end, until + dt.timedelta(days=1))
         return lo, hi, hi == end
 
@@ -432,7 +394,7 @@ def compute(
                 continue
             day = stamp.astimezone(UTC).date()
             if since <= day <= until:
-                out[period_of(day, granularity)].append(item)
+                out[dates.period_of(day, granularity)].append(item)
         return out
 
     results = []
@@ -590,7 +552,7 @@ def team_dora(
     until = until or dates.today()
     if since is None:
         firsts = [d.time.date() for h in histories.values() for d in deploys(h, configs["deployment-frequency"])]
-        since = period_bounds(period_of(min(firsts), granularity))[0] if firsts else until
+        since = dates.period_bounds(dates.period_of(min(firsts), granularity))[0] if firsts else until
     incidents = incidents_for(org.postmortems.values(), team, services)
     results = compute(
         histories,
@@ -610,7 +572,7 @@ def team_dora(
 def quarter_dora(repo: Path, quarter: str, config: Config | None = None) -> list[MetricResult]:
     """One quarter of deployment frequency, lead time and change failure rate for one
     repository (no records needed): what the benchmark times on a large history."""
-    start, end = period_bounds(quarter)
+    start, end = dates.period_bounds(quarter)
     history = read_history(Path(repo))
     config = config or Config()
     return compute(

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from perfdocs import settings
-from perfdocs.dates import parse_date, today
+from perfdocs.dates import QUARTER, parse_date, quarter_bounds, today
 from perfdocs.errors import PerfdocsError
 from perfdocs.people import reports
 from perfdocs.people.reviews import kr_completion, rule_rating
-from perfdocs.people.score import PERIOD, quarter_bounds, score
+from perfdocs.people.score import score
 from perfdocs.records import visibility
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
@@ -74,7 +74,7 @@ def latest_review_period(org: Organisation) -> str | None:
 
 
 def calibrate(org: Organisation, period: str, audience: str | None = None) -> Calibration:
-    if not PERIOD.match(period):
+    if not QUARTER.match(period):
         raise PerfdocsError(f"period {period!r} is not a quarter like 2026-Q3")
 
     def sees(record: Record | None) -> bool:
@@ -215,7 +215,7 @@ def _cycles(
     periods = {r.get("period") for r in org.reviews.values() if sees(r) and isinstance(r.get("period"), str)}
     periods.add(period)
     out = []
-    for p in sorted(x for x in periods if PERIOD.match(x)):
+    for p in sorted(x for x in periods if QUARTER.match(x)):
         _, end = quarter_bounds(p)
         expected = [
             h for h, person in people.items() if (begun := parse_date(person.get("start_date"))) is None or begun <= end

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from perfdocs import settings
-from perfdocs.dates import parse_date, today
+from perfdocs.dates import months_before, parse_date, quarter_bounds, today
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
-from perfdocs.people.readiness import months_before, target_competencies
+from perfdocs.people.readiness import target_competencies
 from perfdocs.people.reviews import (
     evidence_by_dimension,
     feedback_slots,
@@ -26,7 +26,6 @@ from perfdocs.people.reviews import (
     rating_for,
     review_completion,
 )
-from perfdocs.people.score import quarter_bounds
 from perfdocs.records.organisation import Organisation
 from perfdocs.resources import text_env
 

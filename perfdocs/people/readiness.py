@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from perfdocs import settings
-from perfdocs.dates import parse_date, quarter_of, today
+from perfdocs.dates import months_before, parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
 from perfdocs.people import reports
@@ -165,17 +165,6 @@ def window_of(packet: Record, rules: ReadinessSettings) -> tuple[dt.date, dt.dat
     if start < earliest:
         return earliest, end, True
     return start, end, False
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @dataclass

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from perfdocs import settings
-from perfdocs.dates import parse_date
-from perfdocs.people.score import quarter_bounds, shift_quarter
+from perfdocs.dates import parse_date, quarter_bounds, shift_quarter
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 

@@ -22,38 +22,18 @@ How it is computed, for a person and a period (a quarter):
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from perfdocs import settings
-from perfdocs.dates import parse_date, quarter_of, today
+from perfdocs.dates import QUARTER, parse_date, quarter_bounds, quarter_of, shift_quarter, today
 from perfdocs.errors import PerfdocsError
 from perfdocs.people import reports
 from perfdocs.people.readiness import SCOPES
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.settings import ScoringSettings
-
-PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
-    match = PERIOD.match(period)
-    if not match:
-        raise PerfdocsError(f"period {period!r} is not a quarter like 2026-Q3")
-    year, q = int(match[1]), int(match[2])
-    start = dt.date(year, 3 * q - 2, 1)
-    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
-    return start, end
-
-
-def shift_quarter(period: str, by: int) -> str:
-    year, q = int(period[:4]), int(period[-1])
-    index = year * 4 + q - 1 + by
-    return f"{index // 4}-Q{index % 4 + 1}"
 
 
 def person_periods(org: Organisation, handle: str) -> list[str]:
@@ -64,7 +44,7 @@ def person_periods(org: Organisation, handle: str) -> list[str]:
         if day:
             found.add(quarter_of(day))
     for rec in (*org.goals.values(), *org.reviews.values()):
-        if rec.owner == handle and isinstance(rec.get("period"), str) and PERIOD.match(rec.get("period")):
+        if rec.owner == handle and isinstance(rec.get("period"), str) and QUARTER.match(rec.get("period")):
             found.add(rec.get("period"))
     return sorted(found)
 
