@@ -8,22 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from perfdocs.text import md_escape, plural
+
 if TYPE_CHECKING:
     from perfdocs.people.calibration import Calibration
     from perfdocs.people.readiness import CitedEvidence, CompetencyReadiness, Readiness
     from perfdocs.people.score import Score
 
 
-def _md(text: object) -> str:
-    """User text inside Markdown: no raw HTML, no table breaks."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
 # --- promotion readiness (perfdocs packet check) -----------------------------------------
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _verdict(r: Readiness) -> str:
@@ -34,9 +27,9 @@ def _verdict(r: Readiness) -> str:
         )
     parts = []
     if r.disqualifying:
-        parts.append(_plural(len(r.disqualifying), "disqualifying finding"))
+        parts.append(plural(len(r.disqualifying), "disqualifying finding"))
     if r.missing:
-        parts.append(_plural(len(r.missing), "missing piece"))
+        parts.append(plural(len(r.missing), "missing piece"))
     return "Not yet: " + " and ".join(parts) + "."
 
 
@@ -58,7 +51,7 @@ def _summary_rows(r: Readiness) -> list[tuple[str, str]]:
     window = f"{r.window[0]} to {r.window[1]}" + (" (shortened to the org's maximum)" if r.window_clipped else "")
     n = len(r.scope_evidence)
     scope = (
-        f"{_plural(n, 'entry', 'entries')} benefit{'s' * (n == 1)} {r.scope_required} or wider"
+        f"{plural(n, 'entry', 'entries')} benefit{'s' * (n == 1)} {r.scope_required} or wider"
         if r.scope_required
         else "no scope required"
     )
@@ -67,9 +60,9 @@ def _summary_rows(r: Readiness) -> list[tuple[str, str]]:
         ("Candidate", f"{r.name} ({r.candidate}), {r.track} {r.current_level} -> {r.target_level} {r.target_title}"),
         ("Sponsor", r.sponsor),
         ("Window", window),
-        ("Consistency", f"{_plural(len(r.quarters), 'quarter')}: {q}"),
+        ("Consistency", f"{plural(len(r.quarters), 'quarter')}: {q}"),
         ("Scope", scope),
-        ("Complexity", f"{_plural(len(r.complexity_evidence), 'entry', 'entries')} of a complexity type"),
+        ("Complexity", f"{plural(len(r.complexity_evidence), 'entry', 'entries')} of a complexity type"),
     ]
 
 
@@ -126,15 +119,15 @@ def readiness_text(r: Readiness) -> str:
 def readiness_markdown(r: Readiness) -> str:
     """The readiness report as a pull-request comment."""
     out = [
-        f"## Promotion readiness: {_md(r.name)} ({r.candidate}), {r.current_level} → {r.target_level} "
-        f"{_md(r.target_title)}",
+        f"## Promotion readiness: {md_escape(r.name)} ({r.candidate}), {r.current_level} → {r.target_level} "
+        f"{md_escape(r.target_title)}",
         "",
         f"**{_verdict(r)}**",
         "",
         "| | |",
         "|---|---|",
     ]
-    out += [f"| {k} | {_md(v).replace(' -&gt; ', ' → ')} |" for k, v in _summary_rows(r)]
+    out += [f"| {k} | {md_escape(v).replace(' -&gt; ', ' → ')} |" for k, v in _summary_rows(r)]
     out += [
         "",
         "| Competency | Dimension | Claims | Counted evidence | Widest scope | Quarters | Status |",
@@ -142,7 +135,7 @@ def readiness_markdown(r: Readiness) -> str:
     ]
     for comp in r.competencies:
         out.append(
-            f"| {_md(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | "
+            f"| {md_escape(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | "
             f"{comp.widest_scope or '-'} | {', '.join(comp.quarters) or '-'} | {_status(r, comp)} |"
         )
     for title, items in (
@@ -151,14 +144,17 @@ def readiness_markdown(r: Readiness) -> str:
         ("Notes", r.notes),
     ):
         out += ["", f"### {title}", ""]
-        out += [f"- {_md(f.message)} `{f.rule}`" for f in items] or ["None."]
+        out += [f"- {md_escape(f.message)} `{f.rule}`" for f in items] or ["None."]
     out += ["", "<details><summary>Claims and the evidence they cite</summary>", ""]
     for comp in r.competencies:
-        out += [f"**{_md(comp.name)}** ({comp.dimension}). {r.target_level} expects: {_md(comp.descriptor)}", ""]
+        out += [
+            f"**{md_escape(comp.name)}** ({comp.dimension}). {r.target_level} expects: {md_escape(comp.descriptor)}",
+            "",
+        ]
         if not comp.claims:
             out += ["- no claim", ""]
             continue
-        out += [f"- Claim: {_md(claim)}" for claim in comp.claims]
+        out += [f"- Claim: {md_escape(claim)}" for claim in comp.claims]
         out += [
             f"  - `{ev.id}` {ev.date} ({ev.quarter}), {ev.type}, scope {ev.scope or 'not stated'}: "
             f"{_evidence_flags(ev)}"
@@ -168,10 +164,10 @@ def readiness_markdown(r: Readiness) -> str:
     out += ["</details>", ""]
     if r.expectations:
         out += [f"<details><summary>What {r.target_level} expects overall</summary>", ""]
-        out += [f"- **{k.capitalize()}**: {_md(v)}" for k, v in r.expectations.items()]
+        out += [f"- **{k.capitalize()}**: {md_escape(v)}" for k, v in r.expectations.items()]
         out += ["", "</details>", ""]
     out += ["<details><summary>Rules applied (org.yaml <code>readiness:</code>)</summary>", ""]
-    out += [f"- {_md(line)}" for line in r.rules]
+    out += [f"- {md_escape(line)}" for line in r.rules]
     out += [
         "",
         "</details>",
@@ -244,7 +240,7 @@ def calibration_markdown(cal: Calibration) -> str:
         out += [f"| {title} | " + " | ".join(cal.scale) + " | total |", "|---|" + "---|" * (len(cal.scale) + 1)]
         for group, counts in groups.items():
             out.append(
-                f"| {_md(group)} | "
+                f"| {md_escape(group)} | "
                 + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
                 + f" | {sum(counts.values())} |"
             )
@@ -273,7 +269,7 @@ def calibration_markdown(cal: Calibration) -> str:
     out += ["", "| Reviewer | Reviews | Departures |", "|---|---|---|"]
     out += [f"| {r} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
     out += ["", "## Claims without evidence", ""]
-    out += [f"- `{p}` {c}: {_md(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
+    out += [f"- `{p}` {c}: {md_escape(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
     seen = f"visible to the {cal.audience} audience " if cal.audience else ""
     out += [
         "",
@@ -292,7 +288,9 @@ def calibration_markdown(cal: Calibration) -> str:
         + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).",
         "",
     ]
-    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {_md(why)}" for h, s, why in cal.outliers] or ["None."]
+    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {md_escape(why)}" for h, s, why in cal.outliers] or [
+        "None."
+    ]
     out += [
         "",
         "## Process health",

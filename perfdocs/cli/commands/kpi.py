@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from perfdocs.cli import records_option
+from perfdocs.text import plural
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -27,19 +28,15 @@ def kpi() -> None:
     """
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
-
-
 def _sample(key: str, figure: Any) -> str:
     if key == "deployment-frequency":
-        text = _count(figure.sample, "deploy")
+        text = plural(figure.sample, "deploy")
     elif key == "lead-time":
-        text = _count(figure.sample, "commit") + (f", p90 {figure.extra['p90']}" if "p90" in figure.extra else "")
+        text = plural(figure.sample, "commit") + (f", p90 {figure.extra['p90']}" if "p90" in figure.extra else "")
     elif key == "change-failure-rate":
-        text = f"{figure.extra.get('failed', 0)} of {_count(figure.sample, 'deploy')} failed"
+        text = f"{figure.extra.get('failed', 0)} of {plural(figure.sample, 'deploy')} failed"
     else:
-        text = _count(figure.sample, "incident")
+        text = plural(figure.sample, "incident")
     return text + ("" if figure.complete else " (partial period)")
 
 
