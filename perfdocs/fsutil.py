@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""What an id, handle or slug that becomes part of a file name may be: no path steps, no separators."""
+
+NAME_MAX = 100
+
+RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
+)
+"""Names Windows keeps for devices (with any extension): a records folder is cloned there too."""
+
+
+def check_name(value: str, what: str) -> str:
+    """`value` if it may be one step of a path under a records folder, else a PerfdocsError saying
+    what is allowed. Checked before any path is formed from it: `--id ../org` must never get as
+    far as a path."""
+    if NAME.fullmatch(value) and len(value) <= NAME_MAX and value.split(".")[0].lower() not in RESERVED:
+        return value
+    raise PerfdocsError(
+        f"{what} {value!r} is not allowed: use letters, digits, '.', '_' and '-', starting with a letter "
+        f"or digit, at most {NAME_MAX} characters (no path steps, separators or reserved names such as 'con')"
+    )
 
 
 def inside(folder: Path, path: Path) -> Path:

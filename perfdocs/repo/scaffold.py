@@ -8,9 +8,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from perfdocs.dates import quarter_of, today
+from perfdocs.dates import QUARTER, quarter_of, today
+from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
-from perfdocs.fsutil import atomic_write, inside
+from perfdocs.fsutil import atomic_write, check_name, inside
 from perfdocs.git.run import GitError, run
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.schemas import SCHEMA_BASE, schema_documents
@@ -50,7 +51,10 @@ def author_for(org: Organisation, root: Path, author: str | None) -> str:
 
 
 def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tuple[Path, str]:
-    """(path, text) of the new record."""
+    """(path, text) of the new record.
+
+    Every id, handle and period that becomes part of the path is checked (check_name, QUARTER)
+    before the path is formed: the record lands in its kind's folder or nowhere."""
     day = opts.get("date") or today().isoformat()
     try:
         dt.date.fromisoformat(day)
@@ -82,11 +86,15 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
             track=track,
             visibility=opts.get("visibility") or "private",
         )
-        rel = f"people/{author}/evidence/{day}-{slugify(title)}.md"
+        rel = f"people/{check_name(author, '--author')}/evidence/{day}-{slugify(title)}.md"
         template = "evidence.md.j2"
     elif kind == "goal":
         owner = opts.get("author")
+        if owner:
+            check_name(owner, "--author")
         period = opts.get("period") or quarter_of(dt.date.fromisoformat(day))
+        if not QUARTER.match(period):
+            raise PerfdocsError(f"--period {period!r} is not a quarter: use YYYY-Q1 to YYYY-Q4, e.g. 2026-Q4")
         level = "individual" if owner else ("team" if opts.get("team") else "company")
         if owner and owner not in org.people:
             raise PerfdocsError(f"unknown person '{owner}'")
@@ -94,7 +102,10 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
             raise PerfdocsError("--title is needed (the objective)")
         slug = f"{period.lower()}-{slugify(title, 40)}"
         year, q = int(period[:4]), int(period[-1])
-        due = (dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)).isoformat()
+        try:
+            due = (dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)).isoformat()
+        except (ValueError, OverflowError):  # year 0 or 9999-Q4: a quarter by form, not a date
+            raise PerfdocsError(f"--period {period!r} is outside the calendar perfdocs handles") from None
         ctx.update(
             id=None if owner else slug,
             period=period,
@@ -110,6 +121,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         handle = opts.get("id")
         if not handle:
             raise PerfdocsError("--id HANDLE is needed for a person")
+        check_name(handle, "--id")
         team = opts.get("team")
         if team not in org.teams:
             raise PerfdocsError(f"--team is needed and must be one of: {', '.join(org.teams)}")
@@ -132,7 +144,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         author = author_for(org, root, opts.get("author"))
         if not title:
             raise PerfdocsError("--title is needed for a postmortem")
-        pid = opts.get("id") or f"pm-{day[:4]}-{slugify(title, 30)}"
+        pid = check_name(opts.get("id") or f"pm-{day[:4]}-{slugify(title, 30)}", "--id")
         team = org.people[author].get("team")
         services = (
             (org.teams[team].get("services") or ["unknown-service"]) if team in org.teams else ["unknown-service"]
@@ -151,6 +163,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         rid = opts.get("id") or (slugify(title) if title else None)
         if not rid:
             raise PerfdocsError(f"--id or --title is needed for a {kind}")
+        check_name(rid, "--id")
         owner = author_for(org, root, opts.get("author"))
         ctx.update(id=rid, name=title or rid, owner=owner, manager=owner, scope=opts.get("scope") or "team")
         rel = f"metrics/{rid}.yaml" if kind == "metric" else f"teams/{rid}.yaml"
@@ -163,5 +176,22 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
 
 def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force: bool = False) -> Path:
     path, text = plan(kind, org, root, opts)
+    if force and (path.exists() or path.is_symlink()):
+        replaceable(kind, org, root, path)
     atomic_write(path, text, overwrite=force)
     return path
+
+
+def replaceable(kind: str, org: Organisation, root: Path, path: Path) -> None:
+    """Refuse unless `path` holds a record of `kind` that perfdocs loaded: `--force` replaces a
+    record with a new version of itself, never org.yaml, a person or anything of another kind."""
+    rel = path.relative_to(root.resolve()).as_posix()
+    there = next((r for r in org.records if r.rel == rel), None)
+    if there is None:
+        raise PerfdocsError(
+            f"{display_path(path)} exists and is not a {kind} record; --force only replaces a {kind} record"
+        )
+    if there.kind != kind:
+        raise PerfdocsError(
+            f"{display_path(path)} holds the {there.kind} record '{there.id}'; --force only replaces a {kind} record"
+        )

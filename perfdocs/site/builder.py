@@ -28,7 +28,7 @@ from perfdocs.site.pages import Page, all_pages
 from perfdocs.site.render import Renderer
 from perfdocs.site.rubric_history import rubric_history
 from perfdocs.site.view import NOT_SHOWN, View
-from perfdocs.site.writer import MARKER, SiteWriter, check_target, recover
+from perfdocs.site.writer import MARKER, SiteWriter, check_outside, check_target, recover
 from perfdocs.validation import load_valid
 
 __all__ = ["BuildResult", "build"]
@@ -59,6 +59,7 @@ def build(
     Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
     Two builds into one folder take turns (perfdocs/lock.py).
     """
+    check_outside(out, root)  # before the folder for the lock: a refused build creates nothing
     try:
         out.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside `out`
     except OSError as err:

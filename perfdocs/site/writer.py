@@ -23,13 +23,19 @@ MARKER = ".perfdocs-site"
 """A file at the top of every built site: proof that perfdocs may replace the folder."""
 
 
-def check_target(out: Path, records: Path) -> None:
-    """Refuse output folders that are not ours to replace."""
+def check_outside(out: Path, records: Path) -> None:
+    """Refuse an output folder that is, holds or lies inside the records folder. Pure path
+    arithmetic, checked before anything is created (even the folder for the lock)."""
     out_abs, rec_abs = out.resolve(), records.resolve()
     if out_abs == rec_abs or rec_abs.is_relative_to(out_abs) or out_abs.is_relative_to(rec_abs):
         raise PerfdocsError(
             f"the output folder {display_path(out)} must be outside the records folder {display_path(records)}"
         )
+
+
+def check_target(out: Path, records: Path) -> None:
+    """Refuse output folders that are not ours to replace."""
+    check_outside(out, records)
     if out.exists() or out.is_symlink():
         if out.is_symlink() or not out.is_dir():
             raise PerfdocsError(f"{display_path(out)} exists and is not a folder; not replacing it")

@@ -64,7 +64,14 @@ def export_command(records: str | None, fmt: str, audience: str, kinds: tuple[st
     for kind in kinds:
         if kind not in KINDS:
             raise PerfdocsError(f"unknown kind '{kind}'{did_you_mean(kind, KINDS)}")
-    report = load_valid(resolve_root(records))
+    root = resolve_root(records)
+    if output is not None and Path(output).resolve().is_relative_to(root.resolve()):
+        # an export is a copy for elsewhere: written over a record it would replace it silently
+        raise PerfdocsError(
+            f"-o {display_path(Path(output))} is inside the records folder {display_path(root)}; "
+            "write the export outside it"
+        )
+    report = load_valid(root)
     text = export.FORMATS[fmt](report.org, audience, kinds)
     if output is None:
         click.echo(text, nl=False)

@@ -70,11 +70,18 @@ def build(records: str | None, out: str, audience: str) -> None:
     help="Port on localhost (0: any free port).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-def serve(records: str | None, out: str, audience: str, port: int, host: str) -> None:
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow a --host that is not a loopback address (the site becomes reachable from other machines).",
+)
+def serve(records: str | None, out: str, audience: str, port: int, host: str, allow_remote: bool) -> None:
     """Build the site, serve it on localhost, and rebuild when records or templates change.
 
     Serves exactly what `perfdocs build` writes; open pages reload by themselves after
-    a rebuild. A rebuild that fails keeps the last good site and prints why.
+    a rebuild. A rebuild that fails keeps the last good site and prints why (on stderr
+    and in a banner on every page). Only requests for this address (or localhost) are
+    answered; listening on another address needs --allow-remote.
 
     \b
     Example:
@@ -82,11 +89,27 @@ def serve(records: str | None, out: str, audience: str, port: int, host: str) ->
     """
     from pathlib import Path
 
-    from perfdocs.site.serve import Server
+    from perfdocs.site.serve import Server, is_loopback
+    from perfdocs.site.writer import check_outside
     from perfdocs.validation import resolve_root
 
     root = resolve_root(records)
-    server = Server(root, Path(out), audience, host=host, port=port, log=lambda m: click.echo(m, err=True))
+    check_outside(Path(out), root)  # refused before the port is even opened
+    server = Server(
+        root,
+        Path(out),
+        audience,
+        host=host,
+        port=port,
+        log=lambda m: click.echo(m, err=True),
+        allow_remote=allow_remote,
+    )
+    if not is_loopback(host):
+        click.echo(
+            f"perfdocs: warning: listening on {host}: the {audience} site built from {root} "
+            f"is reachable by anyone who can reach this machine on port {server.port}",
+            err=True,
+        )
     server.first_build()
     click.echo(f"serving {server.url} (Ctrl-C to stop)", err=True)  # even with --quiet: where to look
     try:
