@@ -5,7 +5,7 @@ script injected into HTML responses that polls `/__perfdocs/build-id` and reload
 the page after a rebuild. Changes are found by polling modification times, which
 works everywhere without extra dependencies. A failed rebuild, whatever failed, keeps
 the last good site (the build only swaps its folder in after success), reports why on
-stderr and in a banner on every page, and the watcher goes on watching.
+stderr and, without any record text, in a banner on every page, and the watcher goes on watching.
 
 The server is local: it answers only requests whose Host header names the bound address
 (or localhost) with its port, so a web page cannot read the site through DNS rebinding,
@@ -266,17 +266,23 @@ class Server:
         try:
             result = build(self.root, self.out, self.audience, self.templates)
         except InvalidRecords as invalid:
-            text = FORMATS["text"](invalid.report.diagnostics).rstrip("\n")
-            self.log(text)
+            self.log(FORMATS["text"](invalid.report.diagnostics).rstrip("\n"))
             self.log("rebuild stopped: the records have errors; still serving the last good site")
-            return self._failed(text)
+            # The banner counts them and no more: a diagnostic may quote a record this
+            # audience may not see, and the page may be on someone's shared screen.
+            errors = invalid.report.errors
+            return self._failed(
+                f"{errors} error{'s' * (errors != 1)} in the records: see the terminal running perfdocs serve"
+            )
         except PerfdocsError as err:
             self.log(f"rebuild failed: {err}; still serving the last good site")
-            return self._failed(str(err))
+            return self._failed(
+                "the build stopped (a usage or environment error): see the terminal running perfdocs serve"
+            )
         except Exception as err:  # a bug in the build must not end the watching: say it, go on
             what = f"{type(err).__name__}: {err}"
             self.log(f"rebuild failed (internal error, please report it): {what}; still serving the last good site")
-            return self._failed(f"internal error: {what}")
+            return self._failed(f"internal error ({type(err).__name__}): see the terminal running perfdocs serve")
         self.error = None
         self.build_id += 1
         self.log(
