@@ -241,3 +241,26 @@ def wait_for(predicate, seconds: float = LIMIT) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_the_failed_rebuild_banner_never_quotes_a_record(minimal, tmp_path):
+    """Records that stop a rebuild are reported on the terminal; the banner on the served (here
+    public) pages counts the errors and quotes nothing, so a private record's text never reaches
+    a page through it."""
+    logs: list[str] = []
+    srv = Server(minimal, tmp_path / "site", "public", port=0, log=logs.append, interval=0.1)
+    srv.first_build()
+    srv.start()
+    try:
+        person = minimal / "people/ann/person.yaml"
+        person.write_text(person.read_text() + "salaryZZPRIVATE: 1\n")  # an error that names the field
+        assert wait_for(lambda: srv.failures == 1), logs
+        assert any("salaryZZPRIVATE" in line for line in logs)  # the terminal says what and where
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        conn.request("GET", "/")
+        body = conn.getresponse().read()
+        conn.close()
+        assert b"the last rebuild failed" in body and b"in the records: see the terminal running perfdocs serve" in body
+        assert b"ZZPRIVATE" not in body and b"people/ann" not in body
+    finally:
+        srv.close()
