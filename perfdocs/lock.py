@@ -14,6 +14,10 @@ never stale. A second command waits for the first to finish, up to
 
     perfdocs: error: another perfdocs command is writing records (pid 4242, perfdocs build,
     since 14:02:11); waited 10 s. Run again when it has finished.
+
+A records folder may also be closed to writers for the whole command (`forbid_writes`): the
+example organisation bundled with perfdocs, when `--example` selects it, since it lives
+inside the installed package; its records_lock then refuses (exit 2) before anything is written.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
@@ -39,6 +43,10 @@ RECORDS_LOCK = ".perfdocs.lock"
 _POLL = 0.05
 _held: dict[str, int] = {}
 """Locks this process holds (resolved lock path -> depth): taking one again nests."""
+_read_only: dict[str, str] = {}
+"""Records folders this process must not write (resolved path -> why): the bundled example
+organisation when a command reads it with --example. Every writer takes records_lock first,
+so refusing there covers them all."""
 
 
 def timeout_from_env() -> float:
@@ -136,8 +144,22 @@ def exclusive(path: Path, what: str, timeout: float | None = None) -> Iterator[P
         os.close(fd)
 
 
+def forbid_writes(root: Path, why: str) -> Callable[[], None]:
+    """Make records_lock(root) refuse with `why` until the returned function is called."""
+    key = str(root.resolve())
+    _read_only[key] = why
+
+    def allow() -> None:
+        _read_only.pop(key, None)
+
+    return allow
+
+
 def records_lock(root: Path, timeout: float | None = None) -> AbstractContextManager[Path]:
     """The lock of a records folder, held by commands that write records."""
+    why = _read_only.get(str(root.resolve()))
+    if why is not None:
+        raise PerfdocsError(f"cannot write records in {display_path(root)}: {why}")
     return exclusive(records_lock_path(root), f"records in {display_path(root)}", timeout)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfdocs import resources, rules
+from perfdocs import rules
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
 from perfdocs.records import organisation, schemas
@@ -79,8 +79,10 @@ def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> list[Diag
 
 
 def resolve_root(records: StrPath | None = None, paths: Iterable[StrPath] = ()) -> Path:
-    """Where the records are: --records, $PERFDOCS_RECORDS, the paths given, the working
-    folder, and finally the example organisation bundled with perfdocs."""
+    """Where the records are: --records (the CLI's --example gives the bundled example
+    organisation's folder here), $PERFDOCS_RECORDS, the paths given, or the working folder.
+    Never the example implicitly: a CI job started in the wrong folder must fail, not go
+    green checking perfdocs' own example."""
     if records is None:
         records = os.environ.get("PERFDOCS_RECORDS") or None
     if records is not None:
@@ -108,10 +110,20 @@ def resolve_root(records: StrPath | None = None, paths: Iterable[StrPath] = ()) 
         try:
             root = find_root(Path.cwd())
         except PerfdocsError:
-            return resources.data_dir("records")
+            raise PerfdocsError(no_records_message(Path.cwd())) from None
     # Show paths the way the person typed them when the root is below the working folder.
     rel = display_path(root)
     return Path(rel) if not os.path.isabs(rel) else root
+
+
+def no_records_message(cwd: Path) -> str:
+    """Where perfdocs looked for records, and the three ways on."""
+    return (
+        f"no records found: no --records, no $PERFDOCS_RECORDS, and no org.yaml in {cwd.resolve()} "
+        "or a folder above it (or in a 'records' folder beside them). "
+        "Start a records folder with 'perfdocs init DIR', point at one with '--records DIR', "
+        "or try the bundled example organisation with '--example'"
+    )
 
 
 def _selected(diag: Diagnostic, only: list[Path]) -> bool:

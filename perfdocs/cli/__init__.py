@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from perfdocs import __version__
-from perfdocs.cli.options import records_option
+from perfdocs.cli.options import example_option, records_option
 from perfdocs.cli.output import _coloured, detail, info, is_quiet, is_verbose, print_report, progress, report_written
 from perfdocs.diagnostics import printable
 from perfdocs.errors import Failure, InvalidRecords
@@ -45,7 +45,12 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a reader that went away is noticed here, not at interpreter exit
+            return result
+        except BrokenPipeError:  # `perfdocs rules | head -1`: the reader has all it wanted
+            _silence_stdout()
+            ctx.exit(0)
         except InvalidRecords as invalid:
             print_report(invalid.report, "text")
             click.echo("perfdocs: stopped: the records have errors (see above)", err=True)
@@ -70,11 +75,23 @@ class Group(click.Group):
             ctx.exit(2)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's last flush at exit (of what is still
+    buffered for the closed pipe) neither fails nor prints 'Exception ignored'."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # not a real file (a test runner's capture)
+        pass
+
+
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="perfdocs")
 @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (debugging).")
 @click.option("-q", "--quiet", is_flag=True, help="Only problems and results: no summaries, notes or progress bars.")
 @click.option("-v", "--verbose", is_flag=True, help="Say more on stderr about what is being done.")
+@example_option
 @click.pass_context
 def main(ctx: click.Context, traceback: bool, quiet: bool, verbose: bool) -> None:
     """Performance records as code: validate them, link them to git history,

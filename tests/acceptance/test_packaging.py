@@ -72,8 +72,21 @@ def test_the_installed_wheel_works_away_from_the_source_tree(venv, tmp_path):
     perfdocs = venv / "bin/perfdocs"
     assert run(perfdocs, "--version", cwd=tmp_path, env=env).stdout == f"perfdocs, version {__version__}\n"
 
-    # no records here: validate checks the example organisation bundled in the wheel
-    bundled = run(perfdocs, "validate", "--no-links", cwd=tmp_path, env=env)
+    # no records here: validate stops, and --example checks the example organisation bundled in the wheel
+    nothing = subprocess.run(
+        [str(perfdocs), "validate", "--no-links"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert nothing.returncode == 2 and "no records found" in nothing.stderr, nothing
+    bundled = run(perfdocs, "--example", "validate", "--no-links", cwd=tmp_path, env=env)
+    written = subprocess.run(
+        [str(perfdocs), "--example", "new", "evidence", "--author", "alice", "--type", "pr", "--title", "T"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert written.returncode == 2 and "read-only" in written.stderr, written  # the wheel's records stay as built
     source = run(REPO / ".venv/bin/perfdocs", "validate", "--no-links", "records", cwd=REPO, env=env)
     summary = [line for line in bundled.stderr.splitlines() if " files checked: " in line]
     assert summary == [line for line in source.stderr.splitlines() if " files checked: " in line]

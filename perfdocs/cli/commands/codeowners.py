@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from perfdocs.cli import records_option
+from perfdocs.cli.options import records_option, refuse_example
 
 
 @click.command("codeowners")
@@ -44,6 +44,7 @@ def codeowners_command(records: str | None, check: bool, to_stdout: bool) -> Non
         state = "missing" if update.existing is None else "out of date"
         click.echo(f"{shown} is {state}: run 'perfdocs codeowners' and commit it", err=True)
         raise SystemExit(1)
+    refuse_example("write CODEOWNERS")
     codeowners.write(update)
     click.echo(f"wrote {shown} ({update.people} people)", err=True)
 

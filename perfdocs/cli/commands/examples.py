@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from perfdocs.cli import records_option
+from perfdocs.cli.options import records_option, refuse_example
 
 
 @click.group("examples")
@@ -52,6 +52,10 @@ def repos_command(records: str | None, out: str | None, pin_evidence: bool) -> N
     from perfdocs.example import repos
     from perfdocs.validation import resolve_root
 
+    if out is None:
+        refuse_example("create the example repositories inside the installed perfdocs (give --out DIR)")
+    if pin_evidence:
+        refuse_example("rewrite the example evidence")
     root = resolve_root(records)
     target = Path(out) if out else Path(display_path(root.resolve().parent / "example-repos"))
     pinned = repos.generate(target)

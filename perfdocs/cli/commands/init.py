@@ -36,10 +36,12 @@ def init_command(
     from pathlib import Path
 
     from perfdocs.cli import print_report
+    from perfdocs.cli.options import example_selected
     from perfdocs.diagnostics import display_path
     from perfdocs.repo import init
     from perfdocs.validation import validate
 
+    example = example or example_selected()  # `perfdocs --example init DIR` means the same
     result = init.init(
         Path(dest), example=example, force=force, org_name=org_name, handle=handle, name=name, email=email
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from perfdocs.cli import records_option
+from perfdocs.cli.options import quiet_option
 
 audience_option = click.option(
     "--audience",
@@ -29,6 +30,7 @@ out_option = click.option(
 @records_option
 @out_option
 @audience_option
+@quiet_option
 def build(records: str | None, out: str, audience: str) -> None:
     """Build the static site: rubric, levels, packets, metrics, dashboards, goals, search.
 
@@ -62,6 +64,7 @@ def build(records: str | None, out: str, audience: str) -> None:
 @records_option
 @out_option
 @audience_option
+@quiet_option
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
