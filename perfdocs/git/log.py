@@ -20,6 +20,7 @@ from pathlib import Path
 from perfdocs.git.run import run
 
 _COAUTHOR = re.compile(r"^Co-authored-by:.*<([^<>\s]+)>\s*$", re.MULTILINE | re.IGNORECASE)
+_REVIEWER = re.compile(r"^(?:Reviewed|Acked|Tested)-by:.*<([^<>\s]+)>\s*$", re.MULTILINE | re.IGNORECASE)
 _REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
 # NUL opens and closes each commit's fields: `--name-only` writes the changed files
 # (quoted by git, so without NUL) after the closing one.
@@ -69,6 +70,11 @@ class Commit:
     def coauthors(self) -> list[str]:
         """The emails of its `Co-authored-by:` trailers."""
         return _COAUTHOR.findall(self.message)
+
+    @property
+    def reviewers(self) -> list[str]:
+        """The emails of its `Reviewed-by:`, `Acked-by:` and `Tested-by:` trailers."""
+        return _REVIEWER.findall(self.message)
 
     @property
     def reverts(self) -> str | None:
