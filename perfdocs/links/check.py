@@ -26,6 +26,7 @@ Findings are Diagnostics at the link's position, like every other rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Generator, Iterable
@@ -35,7 +36,7 @@ from typing import Any
 
 from perfdocs import dates, settings
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic, display_path
-from perfdocs.git import clones
+from perfdocs.git import clones, log
 from perfdocs.git.run import run
 from perfdocs.links.index import RepoIndex, load_index
 from perfdocs.links.refs import find_repo, href, repositories, web_url
@@ -256,7 +257,7 @@ class Checker:
                 ref,
                 shas,
                 "+".join(styles),
-                index.commits[shas[-1]].date,
+                merged_at(index.commits[shas[-1]].date),
                 index.authors(shas),
                 index.reviewers(shas),
                 index.committers(shas),
@@ -285,7 +286,7 @@ class Checker:
             ref,
             [sha],
             "commit",
-            index.commits[sha].date,
+            merged_at(index.commits[sha].date),
             index.authors([sha]),
             index.reviewers([sha]),
             index.committers([sha]),
@@ -378,6 +379,18 @@ class Checker:
                 path,
                 hint=f"add {author} to {pm.display}'s participants, or link something else",
             )
+
+
+def merged_at(text: str) -> str:
+    """When a commit landed, as the ISO 8601 text git printed, or (for a date git printed in a
+    form Python cannot read: year 1, year 9999 at +14:00, an offset of +99:59, or no date at
+    all) the same moment held to a readable range, in UTC: odd history is data, not a crash."""
+    try:
+        if dt.datetime.fromisoformat(text).tzinfo is not None:
+            return text
+    except ValueError:
+        pass
+    return log.when(text).isoformat()
 
 
 def evidence_in(org: Organisation, only: Iterable[str | os.PathLike[str]] | None) -> list[Record]:
