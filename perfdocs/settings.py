@@ -156,6 +156,11 @@ class LinksSettings:
     )
     """`links.authorship_types`: evidence types whose linked PRs and commits must be by the
     author or a collaborator (an empty list: none)."""
+    committer_counts_as_author: bool = False
+    """`links.committer_counts_as_author`: whether committing a change proves having written it.
+    Off by default: a maintainer who squash-merges, rebases or merges someone else's pull
+    request is its committer, not its author. Turn it on only for `git am`-style workflows,
+    where people commit the patches they wrote themselves and the author field is unreliable."""
 
 
 # --- repositories ----------------------------------------------------------------------
@@ -450,6 +455,7 @@ def _links(data: Mapping[str, Any]) -> LinksSettings:
         authorship_types=frozenset(t for t in types if isinstance(t, str))
         if isinstance(types, list)
         else d.authorship_types,
+        committer_counts_as_author=_bool(cfg, "committer_counts_as_author", d.committer_counts_as_author),
     )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from perfdocs.git.run import run
 
 _COAUTHOR = re.compile(r"^Co-authored-by:.*<([^<>\s]+)>\s*$", re.MULTILINE | re.IGNORECASE)
+_REVIEWER = re.compile(r"^(?:Reviewed|Acked|Tested)-by:.*<([^<>\s]+)>\s*$", re.MULTILINE | re.IGNORECASE)
 _REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
 # NUL opens and closes each commit's fields: `--name-only` writes the changed files
 # (quoted by git, so without NUL) after the closing one.
@@ -50,11 +51,11 @@ class Commit:
 
     @property
     def authored(self) -> dt.datetime:
-        return _when(self.author_date)
+        return when(self.author_date)
 
     @property
     def committed(self) -> dt.datetime:
-        return _when(self.committer_date)
+        return when(self.committer_date)
 
     @property
     def subject(self) -> str:
@@ -69,6 +70,11 @@ class Commit:
     def coauthors(self) -> list[str]:
         """The emails of its `Co-authored-by:` trailers."""
         return _COAUTHOR.findall(self.message)
+
+    @property
+    def reviewers(self) -> list[str]:
+        """The emails of its `Reviewed-by:`, `Acked-by:` and `Tested-by:` trailers."""
+        return _REVIEWER.findall(self.message)
 
     @property
     def reverts(self) -> str | None:
@@ -87,11 +93,39 @@ class Tag:
     time: dt.datetime
 
 
-def _when(iso: str) -> dt.datetime:
+EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+"""The range a commit's date is held to: git records any timestamp it is given (year 1, year
+9999 at +14:00, which is year 10000 in UTC+14), and a day's margin at each end leaves room
+for the arithmetic of periods and time zones around it."""
+_ISO = re.compile(r"^(\d{1,6})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([+-])(\d\d):?(\d\d)$")
+
+
+def when(iso: str) -> dt.datetime:
+    """A date git printed, as an aware datetime: odd history is data, never a crash. An offset
+    Python cannot hold (`+99:59`: git keeps what it is given) is applied by hand; a date out of
+    Python's range, or one git could not print at all (it then prints `%aI` as is, e.g. for a
+    negative timestamp), is held to EARLIEST..LATEST."""
     try:
-        return dt.datetime.fromisoformat(iso)
-    except ValueError:  # an offset Python cannot hold (git records what it is given): read it as UTC
-        return dt.datetime.fromisoformat(iso[:19]).replace(tzinfo=dt.UTC)
+        parsed = dt.datetime.fromisoformat(iso)
+        if parsed.tzinfo is not None:
+            return min(max(parsed, EARLIEST), LATEST)
+    except ValueError:
+        pass
+    m = _ISO.match(iso.strip())
+    if m is None:
+        return EARLIEST  # git could not print it: a timestamp before 1970 it cannot show
+    year, month, day, hour, minute, second = (int(m[i]) for i in range(1, 7))
+    if year > 9999:
+        return LATEST
+    if year < 1:
+        return EARLIEST
+    try:
+        local = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+        offset = dt.timedelta(hours=int(m[8]), minutes=int(m[9])) * (1 if m[7] == "+" else -1)
+        return min(max(local - offset, EARLIEST), LATEST)
+    except (ValueError, OverflowError):
+        return LATEST if year > 5000 else EARLIEST
 
 
 def commits(
@@ -132,9 +166,12 @@ def tags(folder: Path | str) -> list[Tag]:
     found: list[Tag] = []
     for line in run(folder, "for-each-ref", "refs/tags", f"--format={fmt}").text.splitlines():
         name, kind, obj, peeled_kind, peeled, created = line.split("\0")
-        when = dt.datetime.fromtimestamp(int(created), dt.UTC)
+        try:
+            at = dt.datetime.fromtimestamp(int(created), dt.UTC)
+        except (ValueError, OverflowError, OSError):  # a date out of range: held to it, like commits'
+            at = LATEST if created.strip().isdigit() else EARLIEST
         if kind == "commit":
-            found.append(Tag(name, obj, when))
+            found.append(Tag(name, obj, at))
         elif kind == "tag" and peeled_kind == "commit":
-            found.append(Tag(name, peeled, when))
+            found.append(Tag(name, peeled, at))
     return found

@@ -9,10 +9,15 @@ loaded once, and every link of every evidence entry is resolved against it:
   that merged it (a merge commit, a squash merge, a GitLab merge, or rebased commits
   carrying a PR trailer: perfdocs.links.index says how each is recognised);
 - a commit sha (full or abbreviated) resolves to exactly one commit;
-- the evidence author must be among the work's authors, committers or co-authors
-  (for a merge commit: of the commits it brought in, since whoever pressed "merge"
-  did not thereby write the change), unless the evidence type does not claim
-  authorship (code-review, mentoring, ...) or the author is a listed collaborator;
+- the link must prove the role the evidence type needs (perfdocs.records.verification):
+  an authorship type (pr, commit, ...) needs the evidence author (or a listed
+  collaborator) among the work's authors or co-authors (for a merge commit: of the
+  commits it brought in). Committing is not authoring: a maintainer who merged,
+  squashed or rebased someone else's pull request is its committer only, unless the
+  org opts in (`links.committer_counts_as_author`, for `git am` workflows). A
+  code-review is verified by a `Reviewed-by:`/`Acked-by:`/`Tested-by:` trailer;
+- only a link that passed these checks is kept as a resolution (what
+  `links resolve --write` records, with the role and the identity it matched);
 - evidence dated long before the work merged is suspicious (a warning);
 - a postmortem link needs the author among its participants or action-item owners.
 
@@ -21,6 +26,7 @@ Findings are Diagnostics at the link's position, like every other rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Generator, Iterable
@@ -30,11 +36,11 @@ from typing import Any
 
 from perfdocs import dates, settings
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic, display_path
-from perfdocs.git import clones
+from perfdocs.git import clones, log
 from perfdocs.git.run import run
 from perfdocs.links.index import RepoIndex, load_index
 from perfdocs.links.refs import find_repo, href, repositories, web_url
-from perfdocs.records import linkforms
+from perfdocs.records import linkforms, verification
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.settings import LinksSettings, RepoConfig
@@ -58,8 +64,15 @@ class Resolution:
     """For a PR: the first-parent commits that merged it, oldest first; for a sha: the commit."""
     style: str
     merged_at: str
-    emails: set[str]
+    authors: set[str]
+    """Who wrote the work: authors and co-authors of the commits (brought in)."""
+    reviewers: set[str]
+    committers: set[str]
     url: str | None
+    role: str | None = None
+    """The role the link proved for the evidence's author or a collaborator (verification.ROLES)."""
+    identity: str | None = None
+    """The email that proved it (None for `cited`)."""
 
     def record(self, files_changed: int | None) -> dict[str, Any]:
         """The `resolved` mapping written back into the evidence."""
@@ -73,6 +86,9 @@ class Resolution:
             out["files_changed"] = files_changed
         if self.url:
             out["url"] = self.url
+        out["role"] = self.role
+        if self.identity is not None:
+            out["as"] = self.identity
         out["verified_at"] = dates.today().isoformat()
         return out
 
@@ -122,6 +138,7 @@ class Checker:
         links = settings.of(org).links
         self.tolerance = int(links.date_tolerance_days if tolerance_days is None else tolerance_days)
         self.authorship_types = links.authorship_types
+        self.committer_counts_as_author = links.committer_counts_as_author
         self.strict = strict_clones
         self.report = LinkReport()
 
@@ -208,8 +225,10 @@ class Checker:
         res = yield from self.resolve(record, ref, conf, entry.index, path)
         if res is None:
             return
-        self.report.resolutions[(record.id, i)] = res
-        yield from self.check_author(record, res, path)
+        proven = list(self.check_role(record, res, path))
+        yield from proven
+        if not proven:  # only a link that proved its role is verified (and ever recorded)
+            self.report.resolutions[(record.id, i)] = res
         yield from self.check_date(record, res, path)
         link = record.get("links")[i]
         if isinstance(link, dict) and isinstance(link.get("resolved"), dict):
@@ -238,8 +257,10 @@ class Checker:
                 ref,
                 shas,
                 "+".join(styles),
-                index.commits[shas[-1]].date,
-                index.emails(shas),
+                merged_at(index.commits[shas[-1]].date),
+                index.authors(shas),
+                index.reviewers(shas),
+                index.committers(shas),
                 web_url(conf, ref),
             )
         matches = index.by_prefix(ref.sha or "")
@@ -261,30 +282,47 @@ class Checker:
         sha = matches[0]
         full = linkforms.LinkRef(text, linkforms.COMMIT, ref.repo, sha=sha, web=ref.web)
         return Resolution(
-            conf.name, ref, [sha], "commit", index.commits[sha].date, index.emails([sha]), web_url(conf, full)
+            conf.name,
+            ref,
+            [sha],
+            "commit",
+            merged_at(index.commits[sha].date),
+            index.authors([sha]),
+            index.reviewers([sha]),
+            index.committers([sha]),
+            web_url(conf, full),
         )
 
-    def _emails(self, handle: Any) -> set[str]:
-        person = self.org.people.get(handle) if isinstance(handle, str) else None
-        emails = person.get("emails") if person else None
-        return {e.lower() for e in emails if isinstance(e, str)} if isinstance(emails, list) else set()
+    def _identity(self, handle: Any) -> verification.Identity:
+        return verification.Identity.of(self.org.people.get(handle) if isinstance(handle, str) else None)
 
-    def check_author(self, record: Record, res: Resolution, path: FieldPath) -> Iterable[Diagnostic]:
-        if record.get("type") not in self.authorship_types:
-            return
+    def check_role(self, record: Record, res: Resolution, path: FieldPath) -> Iterable[Diagnostic]:
+        """Work out the role the link proves for the evidence's author (or a collaborator) and
+        whether the evidence type's needs are met; sets `res.role` and `res.identity`."""
+        needed = verification.role_needed(record.get("type"), self.authorship_types)
         author = record.get("author")
-        mine = self._emails(author)
-        if mine & res.emails:
-            return
         collaborators = record.get("collaborators")
-        for handle in collaborators if isinstance(collaborators, list) else []:
-            if self._emails(handle) & res.emails:
+        people = [author, *(collaborators if isinstance(collaborators, list) else [])]
+        identities = [self._identity(handle) for handle in people]
+        roles = [(verification.AUTHOR, res.authors), (verification.REVIEWER, res.reviewers)]
+        roles.append((verification.COMMITTER, res.committers))
+        for role, emails in roles:
+            # The evidence's author first, then collaborators: an author's own match is the one to record.
+            found = next((m for m in (i.first_match(emails) for i in identities) if m is not None), None)
+            if found is not None and verification.satisfies(role, needed, self.committer_counts_as_author):
+                res.role, res.identity = role, found
                 return
-        by = ", ".join(sorted(res.emails)) or "nobody"
+        if needed != verification.AUTHOR:
+            res.role = verification.CITED
+            return
+        mine = identities[0]
+        by = ", ".join(sorted(res.authors - verification.FORGE_COMMITTERS)) or "nobody"
+        committed = sorted(e for e in res.committers if mine.matches(e))
+        also = f"; {author} only committed it ({', '.join(committed)}), which is not writing it" if committed else ""
         yield record.diag(
             "link/not-author",
             f"{res.ref.text} was not authored by the evidence's author {author} "
-            f"({', '.join(sorted(mine)) or 'no emails on record'}): its commits are by {by}",
+            f"({mine.shown()}): its commits are by {by}{also}",
             path,
             hint="add the author's email to their person record, list the real author under "
             "'collaborators', or use a type that does not claim authorship (e.g. code-review)",
@@ -341,6 +379,18 @@ class Checker:
                 path,
                 hint=f"add {author} to {pm.display}'s participants, or link something else",
             )
+
+
+def merged_at(text: str) -> str:
+    """When a commit landed, as the ISO 8601 text git printed, or (for a date git printed in a
+    form Python cannot read: year 1, year 9999 at +14:00, an offset of +99:59, or no date at
+    all) the same moment held to a readable range, in UTC: odd history is data, not a crash."""
+    try:
+        if dt.datetime.fromisoformat(text).tzinfo is not None:
+            return text
+    except ValueError:
+        pass
+    return log.when(text).isoformat()
 
 
 def evidence_in(org: Organisation, only: Iterable[str | os.PathLike[str]] | None) -> list[Record]:

@@ -2,8 +2,10 @@
 
 For each configured repository one `git log` walk of its default branch
 (perfdocs.git.log) builds an index: pull request number -> the commits on the branch's
-first-parent line that merged it, every sha for prefix lookup, and who wrote each
-commit (authors, committers and co-authors). It is cached under the branch head's sha,
+first-parent line that merged it, every sha for prefix lookup, and who had a hand in each
+commit: its author and co-authors (who wrote it), the people its `Reviewed-by:`,
+`Acked-by:` and `Tested-by:` trailers name, and its committer (who merged, squashed,
+rebased or applied it: never its author for that alone). It is cached under the branch head's sha,
 sealed with the local key (perfdocs.store), so that an unchanged repository is not
 walked again.
 
@@ -25,10 +27,10 @@ from typing import Any
 
 from perfdocs import store
 from perfdocs.git import log
-from perfdocs.records import linkforms
+from perfdocs.records import linkforms, verification
 from perfdocs.settings import RepoConfig
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 _TRAILER_KEYS = {"pr", "pull-request", "pull-requests", "pr-url", "merge-request", "reviewed-on"}
 _MERGE_PR = re.compile(r"^Merge pull request #(\d+) from ")
 _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
@@ -51,6 +53,8 @@ class IndexedCommit:
     """Committer date, ISO 8601: when the commit landed."""
     subject: str
     coauthors: list[str]
+    reviewers: list[str] = field(default_factory=list)
+    """Emails of its `Reviewed-by:`, `Acked-by:` and `Tested-by:` trailers."""
 
 
 @dataclass
@@ -93,21 +97,39 @@ class RepoIndex:
             side = self.sides[sha] = sorted(_reachable(self.commits, parents[1:], known))
         return side
 
-    def emails(self, shas: Iterable[str]) -> set[str]:
-        """Who wrote these commits: authors, committers and co-authors, lower case. A merge
-        counts for the commits it brought in, never for its own author (pressing merge is
-        not writing the work), nor for commits its first parent already had."""
-        out: set[str] = set()
+    def _written(self, shas: Iterable[str]) -> list[IndexedCommit]:
+        """The commits that carry the work of these: a merge counts for the commits it brought
+        in, never for itself (pressing merge is not writing the work), nor for commits its
+        first parent already had; merges inside a side add nothing of their own."""
+        out: list[IndexedCommit] = []
         for sha in shas:
             commit = self.commits[sha]
-            written = self.brought_in(sha) if len(commit.parents) > 1 else [sha]
-            for each in written:
+            for each in self.brought_in(sha) if len(commit.parents) > 1 else [sha]:
                 c = self.commits[each]
-                if len(c.parents) > 1:
-                    continue  # a merge inside the side: what it brought in is in the side too
-                out |= {c.author_email.lower(), c.committer_email.lower()}
-                out |= {e.lower() for e in c.coauthors}
+                if len(c.parents) <= 1:
+                    out.append(c)
         return out
+
+    def authors(self, shas: Iterable[str]) -> set[str]:
+        """Who wrote these commits: authors and co-authors, lower case. Not their committers:
+        a maintainer who squashed, rebased or applied someone's work committed it."""
+        out: set[str] = set()
+        for c in self._written(shas):
+            out.add(c.author_email.lower())
+            out |= {e.lower() for e in c.coauthors}
+        return out
+
+    def reviewers(self, shas: Iterable[str]) -> set[str]:
+        """Who reviewed, acked or tested these commits (their trailers, and a merge's own)."""
+        out: set[str] = set()
+        for c in [*self._written(shas), *(self.commits[s] for s in shas)]:
+            out |= {e.lower() for e in c.reviewers}
+        return out
+
+    def committers(self, shas: Iterable[str]) -> set[str]:
+        """Who committed these commits, merges included (the forge's own committer aside)."""
+        out = {c.committer_email.lower() for c in [*self._written(shas), *(self.commits[s] for s in shas)]}
+        return out - verification.FORGE_COMMITTERS
 
     def to_data(self) -> dict[str, Any]:
         """For the cache: one newline-joined column per field, which loads much faster than
@@ -124,6 +146,7 @@ class RepoIndex:
             "date": "\n".join(c.date for c in cs),
             "subject": "\n".join(c.subject for c in cs),
             "coauthors": "\n".join(" ".join(c.coauthors) for c in cs),
+            "reviewers": "\n".join(" ".join(c.reviewers) for c in cs),
             "mainline": "\n".join(self.mainline),
             "prs": [(n, sha, style) for n, found in self.prs.items() for sha, style in found],
             "sides": "\n".join(" ".join((merge, *side)) for merge, side in self.sides.items()),
@@ -132,11 +155,12 @@ class RepoIndex:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> RepoIndex:
         columns = [
-            data[k].split("\n") for k in ("sha", "parents", "author", "committer", "date", "subject", "coauthors")
+            data[k].split("\n")
+            for k in ("sha", "parents", "author", "committer", "date", "subject", "coauthors", "reviewers")
         ]
         commits = {
-            sha: IndexedCommit(sha, parents.split(), author, committer, date, subject, coauthors.split())
-            for sha, parents, author, committer, date, subject, coauthors in zip(*columns, strict=True)
+            sha: IndexedCommit(sha, parents.split(), author, committer, date, subject, coauthors.split(), rev.split())
+            for sha, parents, author, committer, date, subject, coauthors, rev in zip(*columns, strict=True)
         }
         prs: dict[int, list[tuple[str, str]]] = {}
         for number, sha, style in data["prs"]:
@@ -217,7 +241,7 @@ def build_index(clone: Path, conf: RepoConfig, branch: str, head: str) -> RepoIn
     for c in log.commits(clone, head):
         subject = c.subject.strip()
         commits[c.sha] = IndexedCommit(
-            c.sha, c.parents, c.author_email, c.committer_email, c.committer_date, subject, c.coauthors
+            c.sha, c.parents, c.author_email, c.committer_email, c.committer_date, subject, c.coauthors, c.reviewers
         )
         messages[c.sha] = c.message
     mainline: list[str] = []

@@ -19,7 +19,8 @@ Readiness rules (ids are in perfdocs.rules.RULES):
 - readiness/consistency: the counted evidence spans fewer quarters than the minimum.
 - readiness/scope: too little counted evidence at the scope the target level expects.
 - readiness/complexity: too little counted evidence of the types that show complexity.
-- readiness/unverified: counted evidence with no verified link (resolved by `perfdocs links resolve --write`, or an existing postmortem)
+- readiness/unverified: counted evidence with no verified link (resolved by `perfdocs links resolve --write` with the
+  role its type needs, perfdocs.records.verification; or an existing postmortem)
   (a note; it blocks only when `require_verified_links` is true).
 """
 
@@ -35,7 +36,7 @@ from perfdocs.dates import months_before, parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
 from perfdocs.people import reports
-from perfdocs.records import linkforms
+from perfdocs.records import linkforms, verification
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.settings import ReadinessSettings
@@ -132,17 +133,23 @@ def link_ref(link: object) -> str | None:
 
 
 def verified_links(evidence: Record, org: Organisation) -> tuple[int, int]:
-    """(links verified, links in all). A link is verified when it carries the `resolved`
-    data `perfdocs links resolve --write` records, or when it cites a postmortem record
-    that exists (`postmortem:<id>`); any other plain link is unverified."""
+    """(links verified, links in all). A link is verified when its recorded `resolved` data
+    (written by `perfdocs links resolve --write`) proves the role the evidence type needs
+    for the evidence's author or a collaborator (perfdocs.records.verification.is_verified:
+    a resolution with no role, or matched to someone else's email, does not count), or when
+    it cites a postmortem record that exists (`postmortem:<id>`); any other link is unverified."""
     links = evidence.get("links")
     links = links if isinstance(links, list) else []
+    conf = settings.of(org).links
+    needed = verification.role_needed(evidence.get("type"), conf.authorship_types)
+    collaborators = evidence.get("collaborators")
+    handles = [evidence.get("author"), *(collaborators if isinstance(collaborators, list) else [])]
+    identities = [verification.Identity.of(org.people.get(h)) for h in handles if isinstance(h, str)]
     done = sum(
         1
         for link in links
         if isinstance(link, dict)
-        and isinstance(link.get("resolved"), dict)
-        and link["resolved"]
+        and verification.is_verified(link.get("resolved"), needed, identities, conf.committer_counts_as_author)
         or _cites_postmortem(link_ref(link), org)
     )
     return done, len(links)

@@ -66,6 +66,7 @@ RULES: dict[str, str] = {
     # references
     "ref/unknown-person": "A reference to a person who does not exist.",
     "ref/unknown-team": "A reference to a team that does not exist.",
+    "ref/unknown-repository": "A team's repository that org.yaml 'repositories' does not configure.",
     "ref/unknown-track": "A reference to a track that does not exist.",
     "ref/unknown-level": "A level that is not in the track.",
     "ref/unknown-competency": "A competency that is not in the (author's or candidate's) track's matrix.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from perfdocs import settings
 from perfdocs.diagnostics import WARNING, Diagnostic, display_path
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
@@ -107,6 +108,21 @@ def _matrix(record: Record, org: Organisation) -> Iterator[Diagnostic]:
 
 def _team(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     yield from _person(record, org, record.get("manager"), ("manager",))
+    configured = settings.of(org).repositories
+    for i, repo in strings(record.get("repositories")):
+        # Names as org.yaml spells them, without regard to case (as links match them).
+        if repo.lower() not in {name.lower() for name in configured}:
+            where = (
+                "is not in org.yaml 'repositories'"
+                if configured
+                else "is not configured: org.yaml has no 'repositories'"
+            )
+            yield record.diag(
+                "ref/unknown-repository",
+                f"repository '{repo}' {where}{did_you_mean(repo, list(configured))}",
+                ("repositories", i),
+                hint="add it under org.yaml 'repositories' with the path of a local clone, or fix the name",
+            )
     for i, member in strings(record.get("members")):
         yield from _person(record, org, member, ("members", i))
         person = org.people.get(member)

@@ -181,14 +181,29 @@ def test_work_by_someone_else_is_not_the_evidence_authors(cli, world, tmp_path):
         f"{path}:8:5: tiny/api#14 was not authored by the evidence's author ann (ann@tiny.example): "
         f"its commits are by bob@tiny.example {hint}"
         f"{path}:9:5: tiny/api#19 was not authored by the evidence's author ann (ann@tiny.example): "
-        f"its commits are by bob@tiny.example {hint}"
+        f"its commits are by bob@tiny.example; ann only committed it (ann@tiny.example), which is not writing it "
+        f"{hint}"
+        # never GitHub's web-merge committer (noreply@github.com) among the authors
         f"{path}:10:5: tiny/api@{s['17'][:10]} was not authored by the evidence's author ann (ann@tiny.example): "
-        f"its commits are by bob@tiny.example, noreply@github.com {hint}"
+        f"its commits are by bob@tiny.example {hint}"
     )
 
 
-def test_co_authors_committers_and_merged_in_commits_count_as_authorship(cli, world, tmp_path):
-    evidence(world["root"], "mine", ["tiny/api#12", "tiny/api#16", "tiny/api#18"])
+def test_co_authors_and_merged_in_commits_count_as_authorship(cli, world, tmp_path):
+    evidence(world["root"], "mine", ["tiny/api#12", "tiny/api#16"])
+    res = cli("links", "check", "records", cwd=tmp_path)
+    assert (res.exit_code, res.stdout) == (0, ""), res
+
+
+def test_committing_is_not_authoring_unless_the_org_opts_in(cli, world, tmp_path):
+    """#18 is bob's work that ann committed: pressing merge, squashing or rebasing is not writing it."""
+    path = evidence(world["root"], "mine", ["tiny/api#12", "tiny/api#16", "tiny/api#18"])
+    res = cli("links", "check", "records", cwd=tmp_path)
+    assert res.exit_code == 1, res
+    assert res.stdout.startswith(f"{path}:10:5: tiny/api#18 was not authored by the evidence's author ann ")
+    assert res.stdout.endswith("[link/not-author]\n") and res.stdout.count("\n") == 1
+    with open(world["root"] / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("links:\n  committer_counts_as_author: true\n")  # a `git am` workflow
     res = cli("links", "check", "records", cwd=tmp_path)
     assert (res.exit_code, res.stdout) == (0, ""), res
 
@@ -432,6 +447,8 @@ links:
       merged_at: '2026-02-25T10:00:00+00:00'
       files_changed: 2
       url: https://github.com/tiny/api/pull/12
+      role: author
+      as: ann@tiny.example
       verified_at: '2026-11-24'    # the merge
   - ref: 'tiny/api#15'
     resolved:
@@ -444,6 +461,8 @@ links:
       merged_at: '2026-03-12T11:00:00+00:00'
       files_changed: 2
       url: https://github.com/tiny/api/pull/15
+      role: author
+      as: ann@tiny.example
       verified_at: '2026-11-24'
   - ref: tiny/api#13
     resolved:
@@ -455,6 +474,8 @@ links:
       merged_at: '2026-03-03T10:00:00+00:00'
       files_changed: 1
       url: https://github.com/tiny/api/pull/13
+      role: author
+      as: ann@tiny.example
       verified_at: '2026-11-24'
 competencies:
   - design
@@ -478,9 +499,11 @@ def test_resolve_write_is_idempotent_and_refreshes_a_stale_resolution(cli, world
     assert cli("links", "resolve", "--write", path, cwd=tmp_path).exit_code == 0
     assert path.read_bytes() == once.replace(
         b"      style: squash\n      merged_at: '2026-03-03T10:00:00+00:00'\n      files_changed: 1\n"
-        b"      url: https://github.com/tiny/api/pull/13\n      verified_at: '2026-11-24'",
+        b"      url: https://github.com/tiny/api/pull/13\n      role: author\n      as: ann@tiny.example\n"
+        b"      verified_at: '2026-11-24'",
         b"      style: squash\n      merged_at: '2026-03-03T10:00:00+00:00'\n      files_changed: 1\n"
-        b"      url: https://github.com/tiny/api/pull/13\n      verified_at: '2026-11-30'",
+        b"      url: https://github.com/tiny/api/pull/13\n      role: author\n      as: ann@tiny.example\n"
+        b"      verified_at: '2026-11-30'",
     )
 
 
@@ -494,7 +517,7 @@ def test_a_recorded_resolution_that_disagrees_with_git_is_reported(cli, world, t
     res = cli("links", "check", path, cwd=tmp_path)
     assert res.exit_code == 1
     assert res.stdout == (
-        f"records/{EV}/2026-04-02-write.md:35:7: the recorded resolution of tiny/api#13 disagrees with git "
+        f"records/{EV}/2026-04-02-write.md:39:7: the recorded resolution of tiny/api#13 disagrees with git "
         "(commits) (run 'perfdocs links resolve --write' to record what git says) [link/stale-resolution]\n"
     )
 
@@ -512,7 +535,7 @@ def test_resolve_write_keeps_crlf_line_endings_and_flow_lists(cli, world, tmp_pa
         "[tiny/api#13,",
         "[{ref: tiny/api#13, resolved: {repo: tiny/api, pr: 13, commits: "
         f"[{s['13']}], style: squash, merged_at: '2026-03-03T10:00:00+00:00', files_changed: 1, "
-        "url: https://github.com/tiny/api/pull/13, verified_at: '2026-11-24'}},",
+        "url: https://github.com/tiny/api/pull/13, role: author, as: ann@tiny.example, verified_at: '2026-11-24'}},",
     )
     assert cli("validate", "records", cwd=tmp_path).exit_code == 0
 

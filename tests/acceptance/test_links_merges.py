@@ -83,9 +83,9 @@ def stacked(tmp_path: Path) -> tuple[GitRepo, dict[str, str]]:
 def test_a_stacked_branch_that_merged_main_into_itself_is_credited_to_its_own_author_only(stacked):
     repo, shas = stacked
     index = index_of(repo)
-    assert index.emails([shas["#1"]]) == {"ann@tiny.example"}  # not carol (stacked base), not dave, not bob
-    assert index.emails([shas["#2"]]) == {"carol@tiny.example"}
-    assert index.emails([shas["#3"]]) == {"dave@tiny.example"}
+    assert index.authors([shas["#1"]]) == {"ann@tiny.example"}  # not carol (stacked base), not dave, not bob
+    assert index.authors([shas["#2"]]) == {"carol@tiny.example"}
+    assert index.authors([shas["#3"]]) == {"dave@tiny.example"}
 
 
 @pytest.mark.parametrize("pr", ["#1", "#2", "#3"])
@@ -101,7 +101,7 @@ def test_a_merge_off_the_first_parent_line_is_worked_out_when_asked(stacked):
     index = index_of(repo)
     assert shas["b1"] not in index.sides  # ann's back-merge is not on main's first-parent line
     assert set(index.brought_in(shas["b1"])) == git_side(repo, shas["b1"]) == {shas["#2"]}
-    assert index.emails([shas["b1"]]) == set()  # it brought in only a merge: nobody wrote anything in it
+    assert index.authors([shas["b1"]]) == set()  # it brought in only a merge: nobody wrote anything in it
 
 
 def test_the_index_cache_keeps_what_each_merge_brought_in(stacked):
@@ -109,7 +109,7 @@ def test_the_index_cache_keeps_what_each_merge_brought_in(stacked):
     index = index_of(repo)
     again = RepoIndex.from_data(index.to_data())
     assert again.sides == index.sides
-    assert again.emails([shas["#1"]]) == {"ann@tiny.example"}
+    assert again.authors([shas["#1"]]) == {"ann@tiny.example"}
 
 
 def test_thirty_nested_back_merges_visit_each_commit_once(tmp_path):
@@ -134,6 +134,6 @@ def test_thirty_nested_back_merges_visit_each_commit_once(tmp_path):
         len(side) == int(repo.git("rev-list", "--count", f"{landed}^1..{landed}^2")) == 60
     )  # 30 steps, 30 back-merges
     assert set(side) == git_side(repo, landed)
-    assert index.emails([landed]) == {"ann@tiny.example"}
+    assert index.authors([landed]) == {"ann@tiny.example"}
     every_side = [sha for side in index.sides.values() for sha in side]
     assert len(every_side) == len(set(every_side)) == len(index.commits) - len(index.mainline)

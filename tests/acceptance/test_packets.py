@@ -381,6 +381,8 @@ links:
       commits: [0123456789abcdef0123456789abcdef01234567]
       style: merge
       merged_at: '2026-02-11T10:00:00+00:00'
+      role: author
+      as: cat@tiny.example
       verified_at: 2026-11-20
 competencies: [design]"""
 
@@ -397,6 +399,45 @@ def test_links_verified_by_links_resolve_count_as_verified(cli, tiny):
         ),
     ]
     assert report["verdict"] == "ready"
+
+
+@pytest.mark.parametrize(
+    ("recorded", "verified"),
+    [
+        ("      role: author\n      as: cat@tiny.example\n", True),
+        ("      role: author\n      as: CAT@tiny.example\n", True),  # emails match without case
+        ("", False),  # no role: written before roles were recorded, or by hand
+        ("      role: author\n", False),  # no identity
+        ("      role: author\n      as: ann@tiny.example\n", False),  # someone else's work
+        ("      role: committer\n      as: cat@tiny.example\n", False),  # merged it, did not write it
+        ("      role: cited\n", False),  # an rfc claims authorship: citing is not enough
+        ("      role: reviewer\n      as: cat@tiny.example\n", False),
+    ],
+)
+def test_packet_check_without_the_clone_refuses_a_resolution_not_proving_the_candidates_role(
+    cli, tiny, recorded, verified
+):
+    block = RESOLVED_LINK.replace("      role: author\n      as: cat@tiny.example\n", recorded)
+    edit(tiny / RFC, "competencies: [design]", block)
+    report = check(cli, tiny)
+    assert report["competencies"][0]["evidence"][0]["verified"] is verified
+
+
+def test_a_github_noreply_address_proves_the_person_with_that_username(cli, tiny):
+    edit(tiny / "people/cat/person.yaml", "emails: [cat@tiny.example]", "emails: [cat@tiny.example]\ngithub: cat-gh")
+    edit(tiny / RFC, "competencies: [design]", RESOLVED_LINK)
+    recorded = "cat@tiny.example"
+    for address, verified in [
+        ("12345+cat-gh@users.noreply.github.com", True),
+        ("cat-gh@users.noreply.github.com", True),
+        ("12345-cat-gh@users.noreply.gitlab.com", True),
+        ("12345+cat@users.noreply.github.com", False),  # the records' handle is not the GitHub username
+        ("noreply@github.com", False),  # GitHub's web-merge committer is nobody
+    ]:
+        edit(tiny / RFC, f"as: {recorded}\n", f"as: {address}\n")
+        recorded = address
+        report = check(cli, tiny)
+        assert report["competencies"][0]["evidence"][0]["verified"] is verified, address
 
 
 POSTMORTEM = """\

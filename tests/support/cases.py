@@ -105,6 +105,10 @@ MUTATIONS = {
     # references
     "ref-unknown-person": replacing(ANN, "manager: bob", "manager: bobb"),
     "ref-unknown-team": replacing(ANN, "team: core", "team: cor"),
+    "ref-unknown-repository": both(
+        appending("org.yaml", "repositories:\n  tiny/api:\n    path: ../api\n"),
+        appending("teams/core.yaml", "repositories:\n  - tiny/api\n  - tiny/apj\n"),
+    ),
     "ref-unknown-track": replacing(ANN, "track: backend", "track: backnd"),
     "ref-unknown-level": replacing(ANN, "level: l2", "level: l9"),
     "ref-unknown-competency": replacing(EV, "  - design\n", "  - desing\n"),
