@@ -36,6 +36,7 @@ RULES: dict[str, str] = {
     "file/encoding": "A file is not UTF-8 (invalid bytes, or a UTF-16/UTF-32 byte order mark).",
     "file/no-front-matter": "A Markdown record does not start with YAML front matter.",
     "file/front-matter-unclosed": "The front matter is never closed with a '---' line.",
+    "file/conflict-markers": "The file holds an unresolved merge conflict (git's '<<<<<<<' and '>>>>>>>' markers).",
     "yaml/syntax": "The YAML cannot be parsed (with the position libyaml reports).",
     "yaml/duplicate-key": "The same key twice in one mapping (YAML would silently keep the last).",
     "yaml/tag": "A YAML tag such as !!python/object or a custom tag: records are plain data.",
