@@ -52,6 +52,7 @@ RULES: dict[str, str] = {
     "schema/unknown-field": "A field the kind's schema does not define (with a 'did you mean').",
     "schema/required": "A required field is missing.",
     "schema/type": "A value of the wrong type.",
+    "schema/number": "A number that is not finite (.inf, -.inf, .nan) or beyond ±1e15, where a number is expected.",
     "schema/enum": "A value outside the allowed set (with a 'did you mean').",
     "schema/format": "A date, date-time or email that is not valid (e.g. 2026-02-30).",
     "schema/id": "An id that is not ASCII letters, digits, '.', '_' and '-'.",
