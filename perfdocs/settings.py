@@ -5,8 +5,9 @@ way MkDocs documents its configuration. `of(org)` reads the org record once per
 organisation and keeps the result on it; consumers read attributes
 (`settings.of(org).readiness.min_evidence_per_competency`) and never re-check types.
 
-A value of the wrong type is reported by the org schema (`schema/type`, ...) when the
-records are validated; here it falls back to its default, and nothing ever raises.
+A value of the wrong type, or a number that is not finite or absurdly large, is reported
+by the org schema (`schema/type`, `schema/number`, ...) when the records are validated;
+here it falls back to its default, and nothing ever raises.
 Settings that the schema cannot judge (a level no track has, an unknown dimension) are
 reported by the rule families that check them where they are written
 (perfdocs.rules.readiness, perfdocs.rules.scoring, perfdocs.rules.governance).
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from perfdocs.errors import PerfdocsError
-from perfdocs.records import visibility
+from perfdocs.records import numbers, visibility
 from perfdocs.records.organisation import Organisation
 
 # --- readiness -------------------------------------------------------------------------
@@ -242,7 +243,13 @@ class DoraSettings:
         values: dict[str, Any] = {}
         for layer in layers:
             if isinstance(layer, dict):
-                values.update({k: v for k, v in layer.items() if k in cls.__dataclass_fields__ and v is not None})
+                values.update(
+                    {
+                        k: v
+                        for k, v in layer.items()
+                        if k in cls.__dataclass_fields__ and v is not None and not numbers.out_of_range(v)
+                    }
+                )
         try:
             re.compile(values.get("hotfix_message_pattern", cls.hotfix_message_pattern))
         except (re.error, TypeError) as err:
@@ -335,12 +342,12 @@ def _section(data: Mapping[str, Any], name: str) -> dict[str, Any]:
 
 def _int(section: Mapping[str, Any], key: str, default: int) -> int:
     value = section.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
+    return value if isinstance(value, int) and numbers.measure(value) is not None else default
 
 
 def _number(section: Mapping[str, Any], key: str, default: float) -> float:
-    value = section.get(key)
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+    value = numbers.measure(section.get(key))  # .inf, .nan and 400-digit numbers read as unset
+    return value if value is not None else default
 
 
 def _bool(section: Mapping[str, Any], key: str, default: bool) -> bool:
@@ -370,9 +377,10 @@ def _numbers_by_key(value: Any) -> dict[str, float] | None:
     """A mapping of names to numbers, or None if it is anything else."""
     if not isinstance(value, dict):
         return None
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()):
+    measured = {str(k): numbers.measure(v) for k, v in value.items()}
+    if any(v is None for v in measured.values()):
         return None
-    return {str(k): float(v) for k, v in value.items()}
+    return {k: v for k, v in measured.items() if v is not None}
 
 
 def _readiness(data: Mapping[str, Any]) -> ReadinessSettings:
@@ -414,7 +422,7 @@ def _scoring(data: Mapping[str, Any], dimensions: list[str]) -> ScoringSettings:
         min_harm=_int(gate, "min_harm", d.min_harm),
         lookback_quarters=_int(gate, "lookback_quarters", d.lookback_quarters),
         cap=_number(gate, "cap", d.cap),
-        cap_given=isinstance(gate.get("cap"), (int, float)),
+        cap_given=isinstance(gate.get("cap"), (int, float)) and not numbers.out_of_range(gate.get("cap")),
         harm_statuses=tuple(gate["harm_statuses"])
         if isinstance(gate.get("harm_statuses"), list) and all(isinstance(s, str) for s in gate["harm_statuses"])
         else d.harm_statuses,

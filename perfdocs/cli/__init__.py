@@ -18,7 +18,17 @@ import click
 
 from perfdocs import __version__
 from perfdocs.cli.options import example_option, records_option
-from perfdocs.cli.output import _coloured, detail, info, is_quiet, is_verbose, print_report, progress, report_written
+from perfdocs.cli.output import (
+    _coloured,
+    detail,
+    info,
+    is_quiet,
+    is_verbose,
+    print_report,
+    print_text,
+    progress,
+    report_written,
+)
 from perfdocs.diagnostics import printable
 from perfdocs.errors import Failure, InvalidRecords
 
@@ -34,6 +44,7 @@ __all__ = [  # the output helpers are re-exported: the commands import them from
     "print_report",
     "progress",
     "records_option",
+    "print_text",
     "report_written",
 ]
 

@@ -1,4 +1,4 @@
-"""What the command line prints: notes on stderr, progress bars, and reports of diagnostics.
+"""What the command line prints: notes on stderr, progress bars, reports, and diagnostics.
 
 Only `perfdocs.cli` prints. The commands call these; the global options `--quiet` and
 `--verbose` (kept in the root context by `perfdocs.cli.main`) decide what is shown.
@@ -105,6 +105,21 @@ def print_report(report: Report, fmt: str = "text", quiet: bool = False) -> None
             f"{warnings} warning{'s' * (warnings != 1)} ({status})",
             err=True,
         )
+
+
+def terminal_safe(text: str) -> str:
+    """A report's text with every control character escaped (ESC, BEL, a carriage return
+    written as a YAML escape in a record's name): nothing from a record can repaint the
+    terminal or hide a line. Line breaks and tabs stay; the site escapes the same text as HTML."""
+    if text.isprintable():
+        return text
+    return "\n".join("\t".join(printable(part) for part in line.split("\t")) for line in text.split("\n"))
+
+
+def print_text(text: str, nl: bool = True) -> None:
+    """A text or Markdown report on stdout, terminal-safe (JSON is printed as it is: its
+    strings are escaped by the encoder)."""
+    click.echo(terminal_safe(text), nl=nl)
 
 
 def report_written(root: Path, path: Path) -> None:

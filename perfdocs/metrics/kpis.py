@@ -7,10 +7,12 @@ are a signal. Only the latter is flagged. Computed values are written into a ser
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from perfdocs import settings as org_settings
+from perfdocs.records import numbers
 from perfdocs.records.organisation import Organisation
 
 # A team's core KPIs are judged by the governance rules; `perfdocs kpi trends` reads them here.
@@ -30,16 +32,14 @@ def settings(org: Organisation) -> tuple[int, int, int]:
 
 
 def points(kpi: Any) -> list[tuple[str, float]]:
-    """(period, value) of a series, in period order, skipping malformed entries."""
+    """(period, value) of a series, in period order, skipping malformed entries (a value
+    that is not a finite number within numbers.LIMIT among them)."""
     out = []
     for item in kpi.get("values") or []:
-        if (
-            isinstance(item, dict)
-            and isinstance(item.get("period"), str)
-            and isinstance(item.get("value"), (int, float))
-            and not isinstance(item.get("value"), bool)
-        ):
-            out.append((item["period"], float(item["value"])))
+        if isinstance(item, dict) and isinstance(item.get("period"), str):
+            value = numbers.measure(item.get("value"))
+            if value is not None:
+                out.append((item["period"], value))
     return sorted(out)
 
 
@@ -50,8 +50,8 @@ def lower_is_better(kpi: Any, metric: Any | None) -> bool | None:
         return bool(direction == "lower-is-better")
     target, baseline = kpi.get("target"), kpi.get("baseline")
     if isinstance(target, dict) and isinstance(baseline, dict):
-        t, b = target.get("value"), baseline.get("value")
-        if isinstance(t, (int, float)) and isinstance(b, (int, float)) and t != b:
+        t, b = numbers.measure(target.get("value")), numbers.measure(baseline.get("value"))
+        if t is not None and b is not None and t != b:
             return t < b
     return None
 
@@ -80,7 +80,7 @@ class Trend:
 
 
 def _num(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
+    return str(int(value)) if math.isfinite(value) and value == int(value) else f"{value:g}"
 
 
 def sustained(series: list[tuple[str, float]], lower_better: bool, n: int) -> list[tuple[int, int]]:

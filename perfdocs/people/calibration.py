@@ -21,7 +21,7 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.people import reports
 from perfdocs.people.reviews import kr_completion, rule_rating
 from perfdocs.people.score import score
-from perfdocs.records import visibility
+from perfdocs.records import numbers, visibility
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.settings import ScoringSettings
@@ -119,19 +119,19 @@ def calibrate(org: Organisation, period: str, audience: str | None = None) -> Ca
                 else None
             )
             computed = kr_completion(spec) if spec is not None else None
-            recorded = kr.get("completion")
+            recorded = numbers.measure(kr.get("completion"))  # .nan, .inf: not recorded
             if (
                 goal is not None
                 and computed is not None
-                and isinstance(recorded, (int, float))
-                and abs(min(100.0, float(recorded)) - computed) > 0.5
+                and recorded is not None
+                and abs(min(100.0, recorded) - computed) > 0.5
             ):
                 cal.kr_mismatches.append(
                     (
                         str(review.get("person")),
                         reviewer,
                         f"{goal.id}#{kr.get('key_result')}",
-                        float(recorded),
+                        recorded,
                         computed,
                     )
                 )

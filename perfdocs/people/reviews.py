@@ -14,15 +14,16 @@ from typing import Any
 
 from perfdocs import settings
 from perfdocs.dates import parse_date, quarter_bounds, shift_quarter
+from perfdocs.records import numbers
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 
 
 def kr_completion(kr: dict[str, Any]) -> float | None:
-    """Percent of the way from baseline to target, capped to 0-100; None if not numbers."""
-    try:
-        baseline, target, current = (float(kr[k]) for k in ("baseline", "target", "current"))
-    except (KeyError, TypeError, ValueError):
+    """Percent of the way from baseline to target, capped to 0-100; None if not numbers
+    (or not finite numbers within numbers.LIMIT)."""
+    baseline, target, current = (numbers.measure(kr.get(k)) for k in ("baseline", "target", "current"))
+    if baseline is None or target is None or current is None:
         return None
     if target == baseline:
         return 100.0 if current == target else 0.0
@@ -32,7 +33,8 @@ def kr_completion(kr: dict[str, Any]) -> float | None:
 def rating_for(org: Organisation, completion: float) -> dict[str, Any] | None:
     """The first rating (highest first) whose min_completion the completion reaches."""
     for rating in settings.of(org).rating_scale:
-        if completion >= float(rating.get("min_completion", 0)):
+        threshold = numbers.measure(rating.get("min_completion", 0))  # .nan or .inf: never reached
+        if threshold is not None and completion >= threshold:
             return dict(rating)
     return None
 
@@ -80,12 +82,12 @@ def review_completion(krs: list[KeyResult]) -> float | None:
 def rule_rating(org: Organisation, review: Record) -> tuple[float | None, dict[str, Any] | None]:
     """(completion, rating the rules give) for a recorded review: from its key results'
     completion as recorded, else its overall completion."""
-    recorded = [kr.get("completion") for kr in review.get("key_results") or [] if isinstance(kr, dict)]
-    krs = [float(min(100.0, c)) for c in recorded if isinstance(c, (int, float))]
-    completion = round(sum(krs) / len(krs), 1) if krs else review.get("completion")
-    if not isinstance(completion, (int, float)):
+    recorded = [numbers.measure(kr.get("completion")) for kr in review.get("key_results") or [] if isinstance(kr, dict)]
+    krs = [min(100.0, c) for c in recorded if c is not None]
+    completion = round(sum(krs) / len(krs), 1) if krs else numbers.measure(review.get("completion"))
+    if completion is None:
         return None, None
-    return float(completion), rating_for(org, min(100.0, float(completion)))
+    return completion, rating_for(org, min(100.0, completion))
 
 
 def period_evidence(org: Organisation, handle: str, period: str) -> list[Record]:

@@ -1,8 +1,8 @@
 """Source files: bytes -> text -> front matter -> YAML data, with positions and limits.
 
-Nothing here trusts its input. A file is read once, checked for size, binary content
-and encoding, split into front matter and body, and composed by libyaml's C parser
-into a node tree; the tree is turned into plain data by our own constructor, which
+Nothing here trusts its input. A file is read once, checked for size, binary content,
+encoding and git's merge-conflict markers, split into front matter and body, and
+composed by libyaml's C parser into a node tree; the tree is turned into plain data by our own constructor, which
 accepts only the safe core tags, rejects duplicate keys (plain PyYAML silently keeps
 the last one) and bounds nesting and alias expansion. Problems come back as
 Diagnostics, never as exceptions.
@@ -96,6 +96,10 @@ class _FastLoader(_Loader):
 
 
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+_CONFLICT = re.compile(r"^(?:<<<<<<<(?: |$)|>>>>>>> )", re.MULTILINE)
+"""git's merge-conflict markers that open and close a conflict: seven '<' or '>' at the start
+of a line, then a space and a label. Its '=======' separator is only a marker after an
+opening one (which is then reported): alone it is a Markdown heading's underline."""
 _DEEP_INDENT = re.compile(rf"\n {{{MAX_DEPTH},}}\S")
 
 
@@ -383,6 +387,23 @@ def decode(raw: bytes, display: str) -> str | Diagnostic:
         )
 
 
+def conflict_markers(text: str, display: str) -> Diagnostic | None:
+    """The Diagnostic for an unresolved merge conflict in a record's text (front matter or
+    body), at its first marker; None without one. Checked before any YAML is parsed: in
+    front matter the markers would be a YAML error a line off, in a body both sides would
+    be published."""
+    found = _CONFLICT.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
+    if found is None:
+        return None
+    return Diagnostic(
+        display,
+        text.count("\n", 0, found.start()) + 1,
+        1,
+        "file/conflict-markers",
+        "the file holds an unresolved merge conflict (git's markers from here); resolve it and remove the markers",
+    )
+
+
 def split_front_matter(text: str, display: str) -> tuple[str, int, str | None, int] | Diagnostic:
     """(yaml_text, line_offset, body, body_line) of a Markdown record."""
     first_end = text.find("\n")
@@ -430,6 +451,9 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
         markdown = path.suffix == ".md"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    conflict = conflict_markers(text, display)
+    if conflict is not None:
+        return Document(path, display, None, "", diagnostics=[conflict])
     body: str | None = None
     body_line = offset = 0
     yaml_text = text

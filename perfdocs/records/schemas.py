@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from perfdocs.errors import PerfdocsError
+from perfdocs.records import numbers
 from perfdocs.resources import data_dir
 from perfdocs.text import did_you_mean
 
@@ -64,12 +65,63 @@ def registry() -> Registry:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import FormatChecker
 
     doc = schema_documents().get(f"{kind}.schema.json")
     if doc is None:
         raise PerfdocsError(f"no schema for kind '{kind}'")
-    return Draft202012Validator(doc, registry=registry(), format_checker=FormatChecker())
+    return _validator_class()(doc, registry=registry(), format_checker=FormatChecker())
+
+
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+@cache
+def _validator_class() -> type[Draft202012Validator]:
+    """Draft 2020-12 with finite, bounded numbers: where a schema's `type` admits a number,
+    `.inf`, `.nan` and numbers beyond `numbers.LIMIT` are one `number` error (JSON Schema
+    calls them numbers), and the field's own bounds stay quiet about them (they would
+    repeat it, or, for NaN, which compares false to everything, pass it)."""
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
+
+    def number_type(validator: Any, types: Any, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
+        admitted = types if isinstance(types, list) else [types]
+        if numbers.out_of_range(instance) and ("number" in admitted or "integer" in admitted):
+            yield ValidationError(
+                _range_message(instance, schema, "number" not in admitted), validator="number", validator_value=None
+            )
+            return
+        yield from Draft202012Validator.VALIDATORS["type"](validator, types, instance, schema)
+
+    def quiet(keyword: str) -> Callable[..., Iterator[Any]]:
+        check = Draft202012Validator.VALIDATORS[keyword]
+
+        def bounded(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
+            if not numbers.out_of_range(instance):
+                yield from check(validator, value, instance, schema)
+
+        return bounded
+
+    extended: type[Draft202012Validator] = validators.extend(
+        Draft202012Validator, {"type": number_type, **{k: quiet(k) for k in _BOUNDS}}
+    )
+    return extended
+
+
+def _range_message(value: Any, schema: dict[str, Any], whole: bool) -> str:
+    """What a refused number's field accepts: its own bounds, within ±numbers.LIMIT."""
+    low, high = f"-{numbers.RANGE.split(' to ')[1]}", numbers.RANGE.split(" to ")[1]
+    if numbers.measure(schema.get("minimum")) is not None:
+        low = f"{schema['minimum']:g}"
+    elif numbers.measure(schema.get("exclusiveMinimum")) is not None:
+        low = f"{schema['exclusiveMinimum']:g} (excluded)"
+    if numbers.measure(schema.get("maximum")) is not None:
+        high = f"{schema['maximum']:g}"
+    elif numbers.measure(schema.get("exclusiveMaximum")) is not None:
+        high = f"{schema['exclusiveMaximum']:g} (excluded)"
+    kind = "a whole number" if whole else "a finite number"
+    return f"must be {kind} from {low} to {high}, not {numbers.shown(value)}"
 
 
 # --- fast path ---------------------------------------------------------------------------
@@ -88,17 +140,24 @@ includes U+001C..U+001F), word classes and boundaries, inline flags. Plain ASCII
 
 
 def _python_checks(node: Any, formats: set[str], patterns: set[str]) -> Any:
-    """A copy of a schema whose `pattern`s are custom formats, collecting both."""
+    """A copy of a schema whose `pattern`s are custom formats, collecting both, and whose
+    numbers are bounded by ±numbers.LIMIT (the compiled validator already refuses `.inf`
+    and `.nan`, which JSON cannot hold)."""
     if isinstance(node, list):
         return [_python_checks(item, formats, patterns) for item in node]
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
+    admitted: list[Any] = node["type"] if isinstance(node.get("type"), list) else [node.get("type")]
+    if "number" in admitted or "integer" in admitted:  # as the explained path's `number` check
+        out["allOf"] = [{"minimum": -numbers.LIMIT, "maximum": numbers.LIMIT}]
     for key, value in node.items():
         if key in ("properties", "$defs", "patternProperties"):
             out[key] = {name: _python_checks(sub, formats, patterns) for name, sub in value.items()}
         elif key in ("enum", "const", "required"):
             out[key] = value
+        elif key == "allOf":
+            out[key] = [*out.get(key, []), *_python_checks(value, formats, patterns)]
         else:
             out[key] = _python_checks(value, formats, patterns)
     if isinstance(node.get("format"), str):
@@ -255,6 +314,9 @@ def explain(error: ValidationError) -> Iterator[Explained]:
             f"{value!r} is not allowed for {_field(path)}{did_you_mean(value, choices)}",
             f"expected one of: {shown}",
         )
+        return
+    if keyword == "number":
+        yield "schema/number", path, False, f"{_field(path)} {error.message}", None
         return
     if keyword == "format":
         yield (

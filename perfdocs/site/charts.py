@@ -1,7 +1,7 @@
 """Trend charts: a KPI series as inline SVG, drawn at build time (no script, no library).
 
 `trend_chart` is deliberately independent of records: it takes plain numbers and
-labels, so dashboards of any kind (KPIs, DORA metrics) can reuse it. Colours come from
+labels (and skips those that are not finite, as perfdocs.records.numbers defines), so dashboards of any kind (KPIs, DORA metrics) can reuse it. Colours come from
 CSS classes (`chart-*`), so the page's stylesheet decides them, dark mode included.
 """
 
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
+
+from perfdocs.records import numbers
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,15 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def trend_chart(chart: Chart) -> Markup:
-    """The SVG markup of a chart. Every text is escaped."""
-    pts = [(str(label), float(value)) for label, value in chart.points]
+    """The SVG markup of a chart. Every text is escaped. A value that is not a finite number
+    within numbers.LIMIT (a point, the target, the baseline, a band's edge) is left out: it
+    has no place on an axis, and would put `nan` into the SVG."""
+    pts = [(str(label), v) for label, value in chart.points if (v := numbers.measure(value)) is not None]
+    target, baseline = numbers.measure(chart.target), numbers.measure(chart.baseline)
     top, right, bottom, left = chart.margin
     w, h = chart.width, chart.height
     pw, ph = w - left - right, h - top - bottom
-    values = [v for _, v in pts] + [v for v in (chart.target, chart.baseline) if v is not None]
+    values = [v for _, v in pts] + [v for v in (target, baseline) if v is not None]
     lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
     pad = (hi - lo) * 0.1 or abs(hi) * 0.1 or 1.0
     lo, hi = lo - pad, hi + pad
@@ -93,8 +98,9 @@ def trend_chart(chart: Chart) -> Markup:
     if chart.title:
         out.append(f"<title>{title}</title>")
     for i, band in enumerate(chart.bands):
-        b_lo = lo if band.low is None else max(lo, band.low)
-        b_hi = hi if band.high is None else min(hi, band.high)
+        edge_lo, edge_hi = numbers.measure(band.low), numbers.measure(band.high)
+        b_lo = lo if edge_lo is None else max(lo, edge_lo)
+        b_hi = hi if edge_hi is None else min(hi, edge_hi)
         if b_hi <= b_lo:
             continue
         tall = y(b_lo) - y(b_hi)
@@ -122,19 +128,19 @@ def trend_chart(chart: Chart) -> Markup:
                 f'<text class="chart-axis" x="{x(i):.1f}" y="{h - bottom + 18}" '
                 f'text-anchor="{edge}">{escape(label)}</text>'
             )
-    if chart.baseline is not None:
+    if baseline is not None:
         out.append(
             f'<g class="chart-baseline"><line x1="{left}" x2="{left + pw}" '
-            f'y1="{y(chart.baseline):.1f}" y2="{y(chart.baseline):.1f}"/>'
-            f'<text x="{left + 4}" y="{y(chart.baseline) - 4:.1f}">baseline '
-            f"{escape(fmt(chart.baseline))}</text></g>"
+            f'y1="{y(baseline):.1f}" y2="{y(baseline):.1f}"/>'
+            f'<text x="{left + 4}" y="{y(baseline) - 4:.1f}">baseline '
+            f"{escape(fmt(baseline))}</text></g>"
         )
-    if chart.target is not None:
+    if target is not None:
         out.append(
             f'<g class="chart-target"><line x1="{left}" x2="{left + pw}" '
-            f'y1="{y(chart.target):.1f}" y2="{y(chart.target):.1f}"/>'
-            f'<text x="{left + 4}" y="{y(chart.target) - 4:.1f}">target '
-            f"{escape(fmt(chart.target))}</text></g>"
+            f'y1="{y(target):.1f}" y2="{y(target):.1f}"/>'
+            f'<text x="{left + 4}" y="{y(target) - 4:.1f}">target '
+            f"{escape(fmt(target))}</text></g>"
         )
     if pts:
         path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(pts))

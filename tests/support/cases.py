@@ -81,8 +81,15 @@ MUTATIONS = {
     "file-encoding": writing("teams/latin1.yaml", "kind: team\nname: Caf\xe9\n".encode("latin-1")),
     "file-front-matter-unclosed": writing("postmortems/pm-2.md", "---\nkind: postmortem\nid: pm-2\n"),
     "file-no-front-matter": writing("postmortems/pm-3.md", "# Just a heading\n"),
+    "file-conflict-markers": replacing(
+        ANN, "level: l2\n", "<<<<<<< HEAD\nlevel: l2\n=======\nlevel: l3\n>>>>>>> promotion\n"
+    ),
+    "file-conflict-markers-body": appending(
+        EV, "\n<<<<<<< HEAD\nFailed payments fell by a third.\n=======\nFailed payments halved.\n>>>>>>> main\n"
+    ),
     # schema
     "schema-type": replacing(ANN, "level: l2", "level: 2"),
+    "schema-number": replacing("kpis/core/api-latency.yaml", "value: 320", "value: .inf"),
     "schema-unknown-field": replacing(EV, "title: Redesigned", "titel: Redesigned"),
     "schema-required": replacing(EV, "type: pr\n", ""),
     "schema-enum": replacing(EV, "type: pr", "type: prr"),

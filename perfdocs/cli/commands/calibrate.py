@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from perfdocs.cli import records_option
+from perfdocs.cli import print_text, records_option
 
 
 @click.command()
@@ -37,7 +37,7 @@ def calibrate(period: str | None, fmt: str, audience: str | None, records: str |
     if fmt == "html":
         click.echo(calibration.render_html(org, period, audience, standalone=True), nl=False)
     else:
-        click.echo(calibration.render_markdown(org, period, audience), nl=False)
+        print_text(calibration.render_markdown(org, period, audience), nl=False)
 
 
 COMMANDS = [calibrate]

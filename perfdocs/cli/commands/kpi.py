@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from perfdocs.cli import records_option
+from perfdocs.cli import print_text, records_option
 from perfdocs.text import plural
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -137,7 +137,7 @@ def dora_command(
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, default=str))
     else:
-        click.echo(render_text(result), nl=False)
+        print_text(render_text(result), nl=False)
     for change in changes:
         click.echo(change.summary(), err=True)
 
@@ -185,17 +185,17 @@ def trends_command(team: str | None, fmt: str, records: str | None) -> None:
             )
         )
         return
-    click.echo(
+    lines = [
         f"Sustained trends ({n} or more consecutive periods moving against the target; "
         "single bad points are not flagged):"
-    )
-    for t in flagged:
-        click.echo(f"  {t.kpi} ({t.metric}, {t.direction.replace('-', ' ')}): {t.describe()}")
+    ]
+    lines += [f"  {t.kpi} ({t.metric}, {t.direction.replace('-', ' ')}): {t.describe()}" for t in flagged]
     if not flagged:
-        click.echo("  none")
-    click.echo(f"\nCore KPIs per team (the org asks for {lo} to {hi}):")
+        lines.append("  none")
+    lines.append(f"\nCore KPIs per team (the org asks for {lo} to {hi}):")
     for team in teams:
-        click.echo(f"  {team}: {counts[team]}" + (f"  warning: {problems[team]}" if team in problems else ""))
+        lines.append(f"  {team}: {counts[team]}" + (f"  warning: {problems[team]}" if team in problems else ""))
+    print_text("\n".join(lines))
 
 
 COMMANDS = [kpi]

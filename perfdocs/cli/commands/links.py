@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfdocs.cli import records_option
+from perfdocs.cli import print_text, records_option
 from perfdocs.diagnostics import FORMATS
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def _summary(report: LinkReport, fmt: str, quiet: bool) -> None:
     if fmt == "json":
         click.echo(FORMATS["json"](diags, links=report.links, resolved=len(report.resolutions)), nl=False)
         return
-    click.echo(FORMATS[fmt](diags), nl=False)
+    print_text(FORMATS[fmt](diags), nl=False)
     if fmt == "text" and not quiet:
         errors, warnings = count(diags)
         click.echo(
@@ -154,7 +154,7 @@ def resolve_command(
             record = org.evidence[rid]
             where = ("links", i, "ref") if isinstance(record.get("links")[i], dict) else ("links", i)
             line, col = record.doc.at(where)
-            click.echo(
+            print_text(
                 f"{record.display}:{line}:{col}: {res.ref.text} -> {res.style} "
                 f"{' '.join(s[:12] for s in res.commits)}, "
                 f"{'committed' if res.style == 'commit' else 'merged'} {res.merged_at[:10]}"

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from perfdocs.cli import records_option
+from perfdocs.cli import print_text, records_option
 
 SECTIONS = (
     ("metric/review-overdue", "Reviews overdue"),
@@ -58,15 +58,16 @@ def review_command(records: str | None, fmt: str, check: bool) -> None:
             )
         )
     else:
-        click.echo(f"Metric governance on {today}: {len(org.metrics)} metric{'s' * (len(org.metrics) != 1)}")
+        lines = [f"Metric governance on {today}: {len(org.metrics)} metric{'s' * (len(org.metrics) != 1)}"]
         for rule, title in SECTIONS:
             found = [f for f in findings if f.rule == rule]
-            click.echo(f"\n{title} ({len(found)}):")
+            lines.append(f"\n{title} ({len(found)}):")
             for f in found:
                 d = f.diagnostic
-                click.echo(f"  {f.subject}: {f.message}\n    {d.path}:{d.line}:{d.col}")
+                lines.append(f"  {f.subject}: {f.message}\n    {d.path}:{d.line}:{d.col}")
             if not found:
-                click.echo("  none")
+                lines.append("  none")
+        print_text("\n".join(lines))
     raise SystemExit(1 if check and findings else 0)
 
 

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from perfdocs.cli import records_option
+from perfdocs.cli import print_text, records_option
 
 
 @click.group()
@@ -89,9 +89,9 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        click.echo(reports.readiness_markdown(result), nl=False)
+        print_text(reports.readiness_markdown(result), nl=False)
     else:
-        click.echo(reports.readiness_text(result), nl=False)
+        print_text(reports.readiness_text(result), nl=False)
 
 
 COMMANDS = [packet]

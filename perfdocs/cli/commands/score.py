@@ -6,7 +6,7 @@ import json
 
 import click
 
-from perfdocs.cli import records_option
+from perfdocs.cli import print_text, records_option
 
 
 @click.command()
@@ -36,7 +36,7 @@ def score(person: str, period: str | None, fmt: str, records: str | None) -> Non
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
-        click.echo(reports.score_text(result), nl=False)
+        print_text(reports.score_text(result), nl=False)
 
 
 COMMANDS = [score]

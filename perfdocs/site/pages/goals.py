@@ -19,7 +19,7 @@ def progress(baseline: Any, target: Any, current: Any) -> int | None:
         if span == 0:
             return 100 if float(current) == float(target) else 0
         return max(0, min(100, round((float(current) - float(baseline)) / span * 100)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # not numbers, or .nan, .inf, 400 digits
         return None
 
 
