@@ -65,14 +65,15 @@ fuzz: setup  ## A long fuzzing run: the property tests with FUZZ_SCALE times mor
 BENCH_SIZE ?= 10000
 BENCH_REPEAT ?= 5
 BENCH_RESULTS ?= bench/results
+BENCH_WORK ?= bench/work
 bench: setup  ## Benchmark what users wait for against check-jsonschema, MkDocs, Hugo (10,000 entries), then the README's figures
-	$(BIN)/python bench/run.py --size $(BENCH_SIZE) --repeat $(BENCH_REPEAT) --results $(BENCH_RESULTS)
+	$(BIN)/python bench/run.py --size $(BENCH_SIZE) --repeat $(BENCH_REPEAT) --results $(BENCH_RESULTS) --work $(BENCH_WORK)
 	$(BIN)/python bench/report.py --results $(BENCH_RESULTS)
 
 BENCH_100K_SIZE ?= 100000
 BENCH_100K_REPEAT ?= 3
 bench-100k: setup  ## The same at 100,000 entries (about an hour on 2 cores; 3 rounds), then the README's figures
-	$(BIN)/python bench/run.py --size $(BENCH_100K_SIZE) --repeat $(BENCH_100K_REPEAT) --results $(BENCH_RESULTS)
+	$(BIN)/python bench/run.py --size $(BENCH_100K_SIZE) --repeat $(BENCH_100K_REPEAT) --results $(BENCH_RESULTS) --work $(BENCH_WORK)
 	$(BIN)/python bench/report.py --results $(BENCH_RESULTS)
 
 clean:  ## Remove build output and caches
