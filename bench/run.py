@@ -86,6 +86,28 @@ class BenchError(Exception):
 # --- running things ----------------------------------------------------------------------
 
 
+LAUNCHER = """
+import json, os, subprocess, sys, time
+job = json.loads(sys.argv[1])
+outs = [open(path, "wb") for path in job["outs"]]
+start = time.perf_counter()
+procs = [subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT) for cmd, out in zip(job["cmds"], outs)]
+cpu, peak, codes = 0.0, 0, []
+for proc in procs:
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    codes.append(proc.returncode)
+    cpu += usage.ru_utime + usage.ru_stime
+    peak = max(peak, usage.ru_maxrss)
+wall = time.perf_counter() - start
+print(json.dumps({"wall": wall, "cpu": cpu, "peak_kb": peak, "codes": codes}))
+"""
+"""Starts the commands of one measurement and reports on them. A process's peak resident set
+as the kernel counts it (ru_maxrss) includes the process it was forked from, up to its exec:
+the commands are started from this small process (`python -I`, about 10 MB), not from the
+bench's own, whose size grows with the corpus."""
+
+
 def measure(
     name: str,
     cmds: list[list[str]],
@@ -94,41 +116,33 @@ def measure(
     check: Callable[[str], str | None] | None = None,
 ) -> dict[str, Any]:
     """Run `cmds` together (one process each) and wait for all of them: wall time, CPU time
-    (summed over the processes and their waited-for children) and peak memory (the largest
-    resident set among them). Raises BenchError when one exits non-zero or `check` (given
-    the processes' output) says what is wrong."""
+    (summed over the processes and the processes they waited for, from `os.wait4`) and peak
+    memory (the largest resident set among them). Raises BenchError when one exits non-zero
+    or `check` (given the processes' output) says what is wrong."""
     full_env = {**os.environ, **(env or {})}
     with tempfile.TemporaryDirectory(prefix="bench-out-") as tmp:
-        outs = [open(Path(tmp) / f"{i}.txt", "w+b") for i in range(len(cmds))]  # closed below
-        try:
-            start = time.perf_counter()
-            procs = [
-                subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT)
-                for cmd, out in zip(cmds, outs, strict=True)
-            ]
-            cpu, peak, codes = 0.0, 0, []
-            for proc in procs:
-                _, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-                codes.append(proc.returncode)
-                cpu += usage.ru_utime + usage.ru_stime
-                peak = max(peak, usage.ru_maxrss)
-            wall = time.perf_counter() - start
-            texts = []
-            for out in outs:
-                out.seek(0)
-                texts.append(out.read().decode(errors="replace"))
-        finally:
-            for out in outs:
-                out.close()
+        paths = [str(Path(tmp) / f"{i}.txt") for i in range(len(cmds))]
+        job = json.dumps({"cmds": [[str(a) for a in cmd] for cmd in cmds], "outs": paths})
+        launched = subprocess.run(
+            [sys.executable, "-I", "-c", LAUNCHER, job], cwd=cwd, env=full_env, capture_output=True, text=True
+        )
+        if launched.returncode != 0:
+            raise BenchError(f"{name}: the launcher failed ({launched.returncode}):\n{launched.stderr[-1500:]}")
+        got = json.loads(launched.stdout)
+        texts = [Path(path).read_bytes().decode(errors="replace") for path in paths]
     output = "\n".join(texts)
-    for cmd, code, text in zip(cmds, codes, texts, strict=True):
+    for cmd, code, text in zip(cmds, got["codes"], texts, strict=True):
         if code != 0:
             raise BenchError(f"{name}: `{_shown(cmd)}` exited with {code}:\n{text[-1500:]}")
     problem = check(output) if check else None
     if problem:
         raise BenchError(f"{name}: {problem}; `{_shown(cmds[0])}` printed:\n{output[-1500:]}")
-    return {"wall_s": round(wall, 4), "cpu_s": round(cpu, 4), "peak_mb": round(peak / 1024, 1), "output": output}
+    return {
+        "wall_s": round(got["wall"], 4),
+        "cpu_s": round(got["cpu"], 4),
+        "peak_mb": round(got["peak_kb"] / 1024, 1),
+        "output": output,
+    }
 
 
 def _shown(cmd: list[str]) -> str:
