@@ -88,7 +88,7 @@ class BenchError(Exception):
 
 LAUNCHER = """
 import json, os, subprocess, sys, time
-job = json.loads(sys.argv[1])
+job = json.loads(sys.stdin.read())
 outs = [open(path, "wb") for path in job["outs"]]
 start = time.perf_counter()
 procs = [subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT) for cmd, out in zip(job["cmds"], outs)]
@@ -124,7 +124,7 @@ def measure(
         paths = [str(Path(tmp) / f"{i}.txt") for i in range(len(cmds))]
         job = json.dumps({"cmds": [[str(a) for a in cmd] for cmd in cmds], "outs": paths})
         launched = subprocess.run(
-            [sys.executable, "-I", "-c", LAUNCHER, job], cwd=cwd, env=full_env, capture_output=True, text=True
+            [sys.executable, "-I", "-c", LAUNCHER], input=job, cwd=cwd, env=full_env, capture_output=True, text=True
         )
         if launched.returncode != 0:
             raise BenchError(f"{name}: the launcher failed ({launched.returncode}):\n{launched.stderr[-1500:]}")
@@ -695,7 +695,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    work: Path = args.work
+    work: Path = args.work.resolve()  # commands run in other folders (check-jsonschema in its files')
     work.mkdir(parents=True, exist_ok=True)
     args.results.mkdir(parents=True, exist_ok=True)
 
