@@ -3,10 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: help setup lint format example example-repos example-kpis validate site serve test test-fast regen-cases fuzz clean bench
+.PHONY: help setup lint format example example-repos example-kpis validate site serve test test-fast regen-cases fuzz clean bench bench-100k
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(BIN)/perfdocs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,8 +64,18 @@ fuzz: setup  ## A long fuzzing run: the property tests with FUZZ_SCALE times mor
 	PERFDOCS_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/python -m pytest tests/unit/test_fuzz.py -q
 
 BENCH_SIZE ?= 10000
-bench: setup  ## Benchmark validate/build against check-jsonschema, MkDocs, Hugo (BENCH_SIZE=10000)
-	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
+BENCH_REPEAT ?= 5
+BENCH_RESULTS ?= bench/results
+BENCH_WORK ?= bench/work
+bench: setup  ## Benchmark what users wait for against check-jsonschema, MkDocs, Hugo (10,000 entries), then the README's figures
+	$(BIN)/python bench/run.py --size $(BENCH_SIZE) --repeat $(BENCH_REPEAT) --results $(BENCH_RESULTS) --work $(BENCH_WORK)
+	$(BIN)/python bench/report.py --results $(BENCH_RESULTS)
+
+BENCH_100K_SIZE ?= 100000
+BENCH_100K_REPEAT ?= 3
+bench-100k: setup  ## The same at 100,000 entries (about an hour on 2 cores; 3 rounds), then the README's figures
+	$(BIN)/python bench/run.py --size $(BENCH_100K_SIZE) --repeat $(BENCH_100K_REPEAT) --results $(BENCH_RESULTS) --work $(BENCH_WORK)
+	$(BIN)/python bench/report.py --results $(BENCH_RESULTS)
 
 clean:  ## Remove build output and caches
 	rm -rf site dist build .perfdocs-cache .pytest_cache test-artifacts

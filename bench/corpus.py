@@ -7,10 +7,18 @@ body of about 1 KB. It is the tiny organisation of tests/fixtures/minimal scaled
 one person per 50 evidence entries, ten people per team, a goal and a review per
 person, a promotion packet for one person in ten, all cross-referencing correctly.
 
-`git_repository(dest, commits, tags)` writes a repository with `git fast-import`
+`git_repository(dest, commits, tags)` writes a linear repository with `git fast-import`
 (seconds for 50,000 commits): squash-merged pull requests "(#N)" on main, a deploy
-tag every commits/tags commits, some reverts and hotfixes, for the link and DORA
-benchmarks.
+tag every commits/tags commits, some reverts and hotfixes.
+
+`merge_repository(dest, commits)` writes the history the link and DORA benchmarks read,
+with the merge topology of a real project (also one `git fast-import` stream): pull
+requests merged with merge commits whose branches merged main into themselves several
+times, stacked pull requests whose branches merged their base branch in (so a merge's
+merged side holds another pull request's merge, nested), squash merges, release branches
+that collect pull requests and are merged into main as a whole, co-authors, several
+authors and mergers, reverts, hotfixes and deploy tags. `links_records(dest, repo, made)`
+writes a records folder whose evidence links into it and whose links all check clean.
 
 Everything is deterministic (a fixed seed), so two runs measure the same files.
 """
@@ -22,6 +30,7 @@ import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 MINIMAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "minimal"
 SHARED = [
@@ -79,7 +88,7 @@ def _sha(rng: random.Random) -> str:
     return f"{rng.getrandbits(160):040x}"
 
 
-def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
+def organisation(dest: Path, evidence: int, seed: int = 7) -> dict[str, Any]:
     """Write an organisation with `evidence` evidence entries into `dest` (emptied first)."""
     rng = random.Random(seed)
     if dest.exists():
@@ -204,7 +213,7 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
         )
         if levels[h] == "l2" and h.endswith("3") and own:
             target = {"l1": "l2", "l2": "l3"}[levels[h]]
-            claims = {}
+            claims: dict[str, list[str]] = {}
             for slug, day, comp in own:
                 if date(2025, 1, 1) <= day <= date(2026, 10, 31):
                     claims.setdefault(comp, []).append(slug)
@@ -227,7 +236,9 @@ def organisation(dest: Path, evidence: int, seed: int = 7) -> dict:
     return {"evidence": evidence, "people": people + 2, "teams": len(teams), "files": files}
 
 
-def git_repository(dest: Path, commits: int, tags: int, seed: int = 11, author: tuple[str, str] | None = None) -> dict:
+def git_repository(
+    dest: Path, commits: int, tags: int, seed: int = 11, author: tuple[str, str] | None = None
+) -> dict[str, Any]:
     """A repository of `commits` commits on main (squash-merged PRs '(#N)', a few reverts
     and hotfixes) with `tags` deploy tags, written by one `git fast-import` stream. Commits
     are by random people, or all by `author` (name, email)."""
@@ -271,6 +282,268 @@ def git_repository(dest: Path, commits: int, tags: int, seed: int = 11, author: 
     subprocess.run(["git", "-C", str(dest), "fast-import", "--quiet"], input=b"".join(lines), check=True, env=env)
     subprocess.run(["git", "-C", str(dest), "reset", "-q", "--hard", "main"], check=True, env=env)
     return {"commits": commits, "tags": tag_no}
+
+
+# --- a history with real merge topology ----------------------------------------------------
+
+
+def _email(handle: str) -> str:
+    return f"{handle}@tiny.example"
+
+
+class _Stream:
+    """A `git fast-import` stream being written: commits on branches, marks, a clock."""
+
+    def __init__(self, start: int, step: int) -> None:
+        self.parts: list[bytes] = []
+        self.mark = 0
+        self.when = start
+        self.step = step
+        self.count = 0
+        self.files = 0
+
+    def commit(
+        self,
+        branch: str,
+        author: str,
+        message: str,
+        parents: list[int],
+        committer: str | None = None,
+    ) -> int:
+        self.mark += 1
+        self.count += 1
+        self.when += self.step
+        self.files += 1
+        who = f"Person {author[1:]} <{_email(author)}>"
+        by = f"Person {committer[1:]} <{_email(committer)}>" if committer else who
+        data = message.encode()
+        content = f"{self.mark}\n".encode()
+        out = [
+            f"commit refs/heads/{branch}\nmark :{self.mark}\n".encode(),
+            f"author {who} {self.when} +0000\ncommitter {by} {self.when} +0000\n".encode(),
+            f"data {len(data)}\n".encode() + data,
+        ]
+        if parents:
+            out.append(f"from :{parents[0]}\n".encode())
+        out += [f"merge :{p}\n".encode() for p in parents[1:]]
+        out.append(f"M 100644 inline src/file{self.files % 700}.txt\ndata {len(content)}\n".encode() + content + b"\n")
+        self.parts += out
+        return self.mark
+
+    def tag(self, name: str, mark: int) -> None:
+        note = f"{name}\n".encode()
+        self.parts.append(f"tag {name}\nfrom :{mark}\n".encode())
+        self.parts.append(f"tagger Deploy Bot <deploy@tiny.example> {self.when + 600} +0000\n".encode())
+        self.parts.append(f"data {len(note)}\n".encode() + note)
+
+
+def merge_repository(
+    dest: Path, commits: int, authors: int = 24, seed: int = 13, deploy_every: int = 12
+) -> dict[str, Any]:
+    """A repository of about `commits` commits whose main branch merges pull requests the
+    ways real projects do (see the module's docstring), with a deploy tag every
+    `deploy_every` commits on main's first-parent line. Returns the pull requests that
+    landed on main's first-parent line: number -> (author, merge day, style, the marks of
+    the author's own commits), the marks' shas, and counts."""
+    rng = random.Random(seed)
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(dest), "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    subprocess.run(["git", "init", "-q", "-b", "main", str(dest)], check=True, env=env)
+    people = [f"p{i:05d}" for i in range(authors)]
+    start = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
+    # Commits land evenly over three years (to 2026-11-20).
+    step = max(1, (int(datetime(2026, 11, 20, tzinfo=UTC).timestamp()) - start) // max(1, commits))
+    st = _Stream(start, step)
+    main = st.commit("main", people[0], "Initial commit\n", [])
+    mainline = 1
+    deploys = 0
+    landed: dict[int, dict[str, Any]] = {}
+    counts = {"merge": 0, "squash": 0, "stacked": 0, "release": 0, "back_merges": 0, "reverts": 0, "hotfixes": 0}
+    number = 0
+
+    def on_main(mark: int) -> None:
+        nonlocal main, mainline, deploys
+        main = mark
+        mainline += 1
+        if mainline % deploy_every == 0:
+            deploys += 1
+            st.tag(f"deploy-{deploys:05d}", main)
+
+    def squash() -> None:
+        nonlocal number
+        number += 1
+        who = rng.choice(people)
+        if number % 97 == 0:
+            counts["reverts"] += 1
+            msg = f'Revert "{rng.choice(WORDS).capitalize()} change (#{number - 1})"\n\nThis reverts #{number - 1}.\n'
+        elif number % 89 == 0:
+            counts["hotfixes"] += 1
+            msg = f"hotfix: restore {rng.choice(WORDS)} after change {number} (#{number})\n"
+        else:
+            msg = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} change {number} (#{number})\n"
+        if rng.random() < 0.2:
+            other = rng.choice(people)
+            msg += f"\nCo-authored-by: Person {other[1:]} <{_email(other)}>\n"
+        mark = st.commit("main", who, msg, [main])
+        on_main(mark)
+        counts["squash"] += 1
+        if number % 97 and number % 89:
+            landed[number] = {"author": who, "when": st.when, "style": "squash", "own": [mark]}
+
+    def branch_work(branch: str, who: str, base: int, extra: int | None = None) -> tuple[int, list[int]]:
+        """A pull request's branch from `base`: 1-4 commits by `who`, 0-3 merges of main
+        into itself (with other work landing on main in between), and, for a stacked pull
+        request, merges of the branch it is stacked on (`extra`, a callable's tip)."""
+        tip, own = base, []
+        for i in range(rng.randint(1, 4)):
+            msg = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)}, part {i + 1}\n"
+            if rng.random() < 0.15:
+                other = rng.choice(people)
+                msg += f"\nCo-authored-by: Person {other[1:]} <{_email(other)}>\n"
+            tip = st.commit(branch, who, msg, [tip])
+            own.append(tip)
+            for _ in range(rng.choice([0, 0, 1, 1, 2, 3]) if i == 0 else rng.choice([0, 0, 1])):
+                for _ in range(rng.randint(1, 3)):
+                    squash()  # main moves on meanwhile
+                tip = st.commit(branch, who, f"Merge branch 'main' into {branch}\n", [tip, main])
+                counts["back_merges"] += 1
+        return tip, own
+
+    def merge_pr(branch: str, who: str, tip: int, own: list[int], style: str, n: int) -> None:
+        merger = rng.choice(people)
+        msg = f"Merge pull request #{n} from tiny/{branch}\n\n{rng.choice(WORDS).capitalize()} work\n"
+        mark = st.commit("main", merger, msg, [main, tip])
+        on_main(mark)
+        counts[style] += 1
+        landed[n] = {"author": who, "when": st.when, "style": style, "own": own}
+
+    release = 0
+    while st.count < commits:
+        roll = rng.random()
+        if roll < 0.35:
+            squash()
+        elif roll < 0.85:
+            number += 1
+            n, who = number, rng.choice(people)
+            tip, own = branch_work(f"feature-{n}", who, main)
+            merge_pr(f"feature-{n}", who, tip, own, "merge", n)
+        elif roll < 0.98:
+            # Stacked: B branches from A's branch and merges A's branch in again after A moves;
+            # A lands first, then B merges main (now holding A's merge) and lands.
+            number += 2
+            a, b = number - 1, number
+            wa, wb = rng.choice(people), rng.choice(people)
+            tip_a, own_a = branch_work(f"feature-{a}", wa, main)
+            tip_b, own_b = branch_work(f"feature-{b}", wb, tip_a)
+            tip_a = st.commit(f"feature-{a}", wa, "Address review comments\n", [tip_a])
+            own_a.append(tip_a)
+            tip_b = st.commit(f"feature-{b}", wb, f"Merge branch 'feature-{a}' into feature-{b}\n", [tip_b, tip_a])
+            merge_pr(f"feature-{a}", wa, tip_a, own_a, "merge", a)
+            squash()
+            tip_b = st.commit(f"feature-{b}", wb, f"Merge branch 'main' into feature-{b}\n", [tip_b, main])
+            counts["back_merges"] += 1
+            merge_pr(f"feature-{b}", wb, tip_b, own_b, "stacked", b)
+        else:
+            # A long-lived release branch: pull requests merge into it (not into main), it
+            # merges main in, and main merges it as one pull request by the release manager.
+            release += 1
+            name = f"release-{release}"
+            manager = people[release % len(people)]
+            tip = st.commit(name, manager, f"Prepare release {release}\n", [main])
+            own = [tip]
+            for _ in range(rng.randint(3, 6)):
+                number += 1
+                who = rng.choice(people)
+                ptip, _ = branch_work(f"fix-{number}", who, tip)
+                msg = f"Merge pull request #{number} from tiny/fix-{number}\n\nInto {name}\n"
+                tip = st.commit(name, manager, msg, [tip, ptip])
+            squash()
+            tip = st.commit(name, manager, f"Merge branch 'main' into {name}\n", [tip, main])
+            counts["back_merges"] += 1
+            number += 1
+            merge_pr(name, manager, tip, own, "release", number)
+    marks = dest / ".git" / "bench-marks"
+    subprocess.run(
+        ["git", "-C", str(dest), "fast-import", "--quiet", f"--export-marks={marks}"],
+        input=b"".join(st.parts),
+        check=True,
+        env=env,
+    )
+    subprocess.run(["git", "-C", str(dest), "reset", "-q", "--hard", "main"], check=True, env=env)
+    shas = dict(line.split() for line in marks.read_text().splitlines())
+    marks.unlink()
+    return {
+        "commits": st.count,
+        "mainline": mainline,
+        "deploy_tags": deploys,
+        "authors": people,
+        "counts": counts,
+        "landed": landed,
+        "shas": {int(k[1:]): v for k, v in shas.items()},
+    }
+
+
+def links_records(dest: Path, repo: Path, made: dict[str, Any], links: int = 1000) -> dict[str, Any]:
+    """A records folder (tests/fixtures/minimal, its team owning `repo` as tiny/api) with a
+    person record per author of `made` (a `merge_repository` result) and evidence entries
+    holding `links` links (four each: two pull requests by the entry's author, one of their
+    commits by abbreviated sha, one web page), all of which resolve to their author's work."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(MINIMAL, dest)
+    with open(dest / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f"repositories:\n  tiny/api:\n    path: {repo}\n    default_branch: main\n")
+    # The fixture's own pull-request link names work ann did not write in this history.
+    ann = dest / "people/ann/evidence/2026-03-01-retry-redesign.md"
+    ann.write_text(ann.read_text(encoding="utf-8").replace("tiny/api#12", "https://docs.example/retries"), "utf-8")
+    team = (dest / "teams/core.yaml").read_text(encoding="utf-8")
+    members = "".join(f"  - {h}\n" for h in made["authors"])
+    team = team.replace("members:\n", f"members:\n{members}").replace(
+        "services:", "repositories:\n  - tiny/api\nservices:"
+    )
+    (dest / "teams/core.yaml").write_text(team, encoding="utf-8")
+    for h in made["authors"]:
+        (dest / f"people/{h}").mkdir(parents=True)
+        (dest / f"people/{h}/person.yaml").write_text(
+            f"kind: person\nhandle: {h}\nname: Person {h[1:]}\nemails:\n  - {_email(h)}\n"
+            "track: backend\nlevel: l2\nteam: core\nmanager: bob\nstart_date: 2023-01-15\n",
+            encoding="utf-8",
+        )
+    # Pairs of one author's pull requests, spread over the history: half of the entries cite
+    # squash merges, half merge commits (plain, stacked and release merges).
+    kinds: dict[bool, list[tuple[str, int, int]]] = {}
+    for merged in (False, True):
+        by_author: dict[str, list[int]] = {}
+        for n, pr in sorted(made["landed"].items()):
+            if (pr["style"] != "squash") == merged:
+                by_author.setdefault(pr["author"], []).append(n)
+        pairs = [(h, ns[i], ns[i + 1]) for h, ns in sorted(by_author.items()) for i in range(0, len(ns) - 1, 2)]
+        kinds[merged] = sorted(pairs, key=lambda p: p[1])
+    entries = -(-links // 4)
+    chosen = []
+    for merged, want in ((True, entries // 2), (False, entries - entries // 2)):
+        pairs = kinds[merged]
+        chosen += [pairs[i * len(pairs) // want] for i in range(min(want, len(pairs)))]
+    styles: dict[str, int] = {}
+    written = 0
+    for i, (h, a, b) in enumerate(chosen):
+        first, second = made["landed"][a], made["landed"][b]
+        day = datetime.fromtimestamp(max(first["when"], second["when"]), UTC).date().isoformat()
+        sha = made["shas"][second["own"][-1]][:12]
+        for pr in (first, second):
+            styles[pr["style"]] = styles.get(pr["style"], 0) + 1
+        folder = dest / f"people/{h}/evidence"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{day}-bench-{i:04d}.md").write_text(
+            f"---\nkind: evidence\ndate: {day}\nauthor: {h}\ntype: pr\ntitle: Changes {a} and {b}\nlinks:\n"
+            f"  - tiny/api#{a}\n  - tiny/api#{b}\n  - tiny/api@{sha}\n  - https://docs.example/{i}\n"
+            "competencies:\n  - design\n---\nWork.\n",
+            encoding="utf-8",
+        )
+        written += 4
+    return {"evidence": len(chosen), "links": written, "pull_requests_by_style": styles}
 
 
 if __name__ == "__main__":  # python bench/corpus.py DEST EVIDENCE
