@@ -57,9 +57,14 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
     before the path is formed: the record lands in its kind's folder or nowhere."""
     day = opts.get("date") or today().isoformat()
     try:
-        dt.date.fromisoformat(day)
+        when = dt.date.fromisoformat(day)
     except ValueError:
         raise PerfdocsError(f"--date {day!r} is not a date (YYYY-MM-DD)") from None
+    if kind in ("evidence", "postmortem") and when > today():
+        # validate refuses it (date/future): say so before writing a record it would then reject
+        raise PerfdocsError(
+            f"--date {day} is after today ({today().isoformat()}): {kind} records what already happened"
+        )
     schema = SCHEMA_BASE + f"{kind}.schema.json"
     ctx: dict[str, Any] = {"date": day, "schema": schema}
     title = opts.get("title")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.support.files import edit
 
 EV = "people/ann/evidence/2026-03-01-retry-redesign.md"
@@ -87,6 +89,19 @@ def test_new_evidence_is_valid_and_lands_in_the_authors_folder(cli, minimal, tmp
     text = (minimal / "people/ann/evidence/2026-06-01-cut-p99-retries-more.md").read_text()
     assert "title: \"Cut p99: 'retries' & more\"" in text
     assert cli("validate", "records", cwd=tmp_path).exit_code == 0
+
+
+@pytest.mark.parametrize("kind", ["evidence", "postmortem"])
+def test_new_refuses_a_future_date_before_writing_anything(cli, minimal, tmp_path, kind):
+    before = sorted(p.relative_to(minimal).as_posix() for p in minimal.rglob("*"))
+    res = cli(
+        "new", kind, "--records", "records", "--author", "ann", "--title", "Later", "--date", "2026-12-01", cwd=tmp_path
+    )
+    assert (res.exit_code, res.stdout) == (2, ""), res
+    assert res.stderr == (
+        f"perfdocs: error: --date 2026-12-01 is after today (2026-11-24): {kind} records what already happened\n"
+    )
+    assert sorted(p.relative_to(minimal).as_posix() for p in minimal.rglob("*")) == before
 
 
 def test_new_never_overwrites_without_force(cli, minimal, tmp_path):
