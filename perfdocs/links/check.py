@@ -293,17 +293,12 @@ class Checker:
             web_url(conf, full),
         )
 
-    def _identity(self, handle: Any) -> verification.Identity:
-        return verification.Identity.of(self.org.people.get(handle) if isinstance(handle, str) else None)
-
     def check_role(self, record: Record, res: Resolution, path: FieldPath) -> Iterable[Diagnostic]:
         """Work out the role the link proves for the evidence's author (or a collaborator) and
         whether the evidence type's needs are met; sets `res.role` and `res.identity`."""
         needed = verification.role_needed(record.get("type"), self.authorship_types)
         author = record.get("author")
-        collaborators = record.get("collaborators")
-        people = [author, *(collaborators if isinstance(collaborators, list) else [])]
-        identities = [self._identity(handle) for handle in people]
+        identities = verification.identities_of(record, self.org.people)
         roles = [(verification.AUTHOR, res.authors), (verification.REVIEWER, res.reviewers)]
         roles.append((verification.COMMITTER, res.committers))
         for role, emails in roles:

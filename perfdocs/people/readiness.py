@@ -142,9 +142,7 @@ def verified_links(evidence: Record, org: Organisation) -> tuple[int, int]:
     links = links if isinstance(links, list) else []
     conf = settings.of(org).links
     needed = verification.role_needed(evidence.get("type"), conf.authorship_types)
-    collaborators = evidence.get("collaborators")
-    handles = [evidence.get("author"), *(collaborators if isinstance(collaborators, list) else [])]
-    identities = [verification.Identity.of(org.people.get(h)) for h in handles if isinstance(h, str)]
+    identities = verification.identities_of(evidence, org.people)
     done = sum(
         1
         for link in links

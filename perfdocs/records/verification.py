@@ -25,7 +25,7 @@ the role and the identity it matched (``role: author``, ``as: ann@acme.example``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from perfdocs.records.model import Record
@@ -77,6 +77,15 @@ class Identity:
 
     def shown(self) -> str:
         return ", ".join(sorted(self.emails)) or "no emails on record"
+
+
+def identities_of(evidence: Record, people: Mapping[str, Record]) -> list[Identity]:
+    """Whom an evidence entry is by: its author first, then its collaborators. A handle that
+    names nobody known is an empty identity (it matches nothing), so the first is always the
+    author's."""
+    collaborators = evidence.get("collaborators")
+    handles = [evidence.get("author"), *(collaborators if isinstance(collaborators, list) else [])]
+    return [Identity.of(people.get(h) if isinstance(h, str) else None) for h in handles]
 
 
 def role_needed(evidence_type: Any, authorship_types: Iterable[str]) -> str | None:
