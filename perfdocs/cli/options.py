@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 import click
 
+from perfdocs.diagnostics import FORMATS
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXAMPLE_KEY = "perfdocs.example"
@@ -117,3 +119,14 @@ quiet_option = click.option(
     callback=_quiet,
     help="Only problems and results: no summaries, notes or progress bars (as 'perfdocs -q').",
 )
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for pull-request annotations.",
+)
+"""--format of commands that report diagnostics (validate, links check)."""

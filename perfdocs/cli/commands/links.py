@@ -8,20 +8,13 @@ from typing import TYPE_CHECKING
 import click
 
 from perfdocs.cli import print_text, records_option
+from perfdocs.cli.options import format_option
 from perfdocs.diagnostics import FORMATS
 
 if TYPE_CHECKING:
     from perfdocs.links.check import LinkReport
     from perfdocs.records.organisation import Organisation
 
-_format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for pull-request annotations.",
-)
 _tolerance_option = click.option(
     "--date-tolerance",
     "tolerance",
@@ -78,7 +71,7 @@ def _summary(report: LinkReport, fmt: str, quiet: bool) -> None:
 @links_group.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @records_option
-@_format_option
+@format_option
 @_tolerance_option
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
@@ -113,7 +106,7 @@ def check_command(
 @links_group.command("resolve")
 @click.argument("paths", nargs=-1, type=click.Path())
 @records_option
-@_format_option
+@format_option
 @_tolerance_option
 @click.option(
     "--write",

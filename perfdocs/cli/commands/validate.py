@@ -7,20 +7,13 @@ import os
 import click
 
 from perfdocs.cli import detail, print_report, records_option
-from perfdocs.diagnostics import FORMATS
+from perfdocs.cli.options import format_option
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @records_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for pull-request annotations.",
-)
+@format_option
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option(
