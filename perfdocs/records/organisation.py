@@ -9,6 +9,7 @@ from typing import Any
 
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records import visibility
+from perfdocs.records.ladder import UNCHANGED, Cell, cell_of
 from perfdocs.records.load import Record
 
 _PLURAL = {
@@ -68,11 +69,39 @@ class Organisation:
     def matrix_for(self, track: str) -> Record | None:
         return self._matrix_by_track.get(track)
 
+    def dimensions_for(self, track: str) -> list[dict[str, Any]]:
+        """The org's dimensions and those the track's matrix adds (themes per job family)."""
+        matrix = self.matrix_for(track)
+        own = matrix.get("dimensions") if matrix else None
+        return self.dimensions + ([d for d in own if isinstance(d, dict)] if isinstance(own, list) else [])
+
+    def scales(self, track: str) -> dict[str, list[str]]:
+        """Proficiency scales a track's cells may use, by id: their step ids, lowest first
+        (the org's, then the matrix's, which win on a shared id)."""
+        found: dict[str, list[str]] = {}
+        matrix = self.matrix_for(track)
+        for source in (self.setting("scales"), matrix.get("scales") if matrix else None):
+            for scale in source if isinstance(source, list) else ():
+                if isinstance(scale, dict) and isinstance(scale.get("id"), str):
+                    steps = scale.get("steps")
+                    found[scale["id"]] = [
+                        s["id"]
+                        for s in (steps if isinstance(steps, list) else [])
+                        if isinstance(s, dict) and isinstance(s.get("id"), str)
+                    ]
+        return found
+
     def levels(self, track: str) -> list[dict[str, Any]]:
         """A track's levels, lowest first (branches included, in file order)."""
         rec = self.tracks.get(track)
         levels = rec.get("levels", []) if rec else []
-        return [lv for lv in levels if isinstance(lv, dict) and isinstance(lv.get("id"), str)]
+        return [
+            lv if isinstance(lv["id"], str) else {**lv, "id": str(lv["id"])}
+            for lv in levels
+            # An unquoted `id: 1` is a number (a schema error at the track, once); read as text
+            # here, it does not cascade into an unknown-level error in every matrix cell.
+            if isinstance(lv, dict) and isinstance(lv.get("id"), (str, int)) and not isinstance(lv.get("id"), bool)
+        ]
 
     def level(self, track: str, level_id: str) -> dict[str, Any] | None:
         return next((lv for lv in self.levels(track) if lv["id"] == level_id), None)
@@ -102,20 +131,25 @@ class Organisation:
         comps = matrix.get("competencies", []) if matrix else []
         return {c["id"]: c for c in comps if isinstance(c, dict) and isinstance(c.get("id"), str)}
 
-    def descriptor(self, track: str, competency: str, level_id: str) -> str | None:
-        """The descriptor text in force at a level, following `unchanged` down the ladder."""
+    def cell(self, track: str, competency: str, level_id: str) -> Cell | None:
+        """The cell in force at a level, following `unchanged` down the ladder: a described or a
+        `not_expected` cell, or None when the matrix says nothing usable there."""
         comp = self.competencies(track).get(competency)
         seen: set[str] = set()
         at: str | None = level_id
         while comp and at and at not in seen:
             seen.add(at)
-            value = (comp.get("descriptors") or {}).get(at)
-            if isinstance(value, str):
-                return value
-            if not (isinstance(value, dict) and value.get("unchanged")):
-                return None
+            found = cell_of((comp.get("descriptors") or {}).get(at))
+            if found is None or found.state != UNCHANGED:
+                return found
             at = self.level_below(track, at)
         return None
+
+    def descriptor(self, track: str, competency: str, level_id: str) -> str | None:
+        """The descriptor in force at a level as Markdown text, or None when nothing is expected
+        there (no cell, or `not_expected`)."""
+        found = self.cell(track, competency, level_id)
+        return found.markdown() if found is not None and found.expects else None
 
     def person_track(self, handle: str) -> str | None:
         person = self.people.get(handle)

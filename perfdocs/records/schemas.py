@@ -301,7 +301,9 @@ def explain(error: ValidationError) -> Iterator[Explained]:
             path,
             False,
             f"{_field(path)} must be {_expected(error.validator_value)}, not {_type_name(value)}",
-            None,
+            "quote it: YAML reads an unquoted 1, 2.5 or yes as a number or a boolean"
+            if error.validator_value == "string" and isinstance(value, (int, float, bool))
+            else None,
         )
         return
     if keyword in ("enum", "const"):

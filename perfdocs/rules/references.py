@@ -95,14 +95,18 @@ def _track(record: Record, org: Organisation) -> Iterator[Diagnostic]:
 def _matrix(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     yield from _ref(record, org, record.get("track"), org.tracks, "ref/unknown-track", "track", ("track",))
     dims = [d.get("id") for d in org.dimensions]
+    own = record.get("dimensions")
+    dims += [d.get("id") for d in own if isinstance(d, dict)] if isinstance(own, list) else []
     for i, comp in dicts(record.get("competencies")):
         dim = comp.get("dimension")
-        if isinstance(dim, str) and org.org is not None and dim not in dims:
+        if isinstance(dim, str) and (org.org is not None or own) and dim not in dims:
             yield record.diag(
                 "ref/unknown-dimension",
                 f"unknown dimension '{dim}'{did_you_mean(dim, dims)}",
                 ("competencies", i, "dimension"),
-                hint=f"the org defines: {', '.join(map(str, dims))}",
+                hint=f"{'the org and the matrix define' if own else 'the org defines'}: {', '.join(map(str, dims))}"
+                if dims
+                else "define dimensions in org.yaml or the matrix",
             )
 
 
@@ -217,6 +221,13 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     yield from _person(record, org, record.get("reviewer"), ("reviewer",))
     scale = [r.get("id") for _, r in dicts(org.setting("rating_scale", []))]  # even if it is not a list
     rating = record.get("rating")
+    if isinstance(rating, str) and org.org is not None and org.setting("rating_scale") is None:
+        yield record.diag(
+            "ref/no-rating-scale",
+            f"rating '{rating}' needs a rating scale, and org.yaml defines none",
+            ("rating",),
+            hint="add rating_scale: to org.yaml (the ratings, highest first, each with min_completion)",
+        )
     if isinstance(rating, str) and isinstance(org.setting("rating_scale"), list) and rating not in scale:
         yield record.diag(
             "ref/unknown-rating",

@@ -1,17 +1,26 @@
-"""Rubric lint: what changes between levels must be visible in the ladder itself."""
+"""Rubric lint: what changes between levels must be visible in the ladder itself.
+
+Cells are read through perfdocs.records.ladder, so Markdown, structured, `unchanged` and
+`not_expected` cells are understood alike. Findings: a missing, empty or numeric-keyed cell,
+a level the track lacks, `unchanged` at the bottom, a cell or a criterion repeated from the
+level below, a descriptor shared by two competencies, invisible characters, and proficiency
+steps that are off their scale or go down along a path."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from typing import Any
 
 from perfdocs.diagnostics import WARNING, Diagnostic
+from perfdocs.records.ladder import DESCRIBED, UNCHANGED, Cell, cell_of, invisible_characters, normalise
+from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.rules._util import dicts
+from perfdocs.rules._util import KeyPath, dicts, items
+from perfdocs.text import did_you_mean, plural
 
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+# A repeated criterion is only worth a warning when it says something: "Mentors." may
+# legitimately open two levels' lists.
+_MIN_REPEATED = 24
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
@@ -20,14 +29,19 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
         track = matrix.get("track")
         if not isinstance(track, str) or track not in org.tracks or org.matrix_for(track) is not matrix:
             continue
+        yield from _invisible(matrix, ("description",), matrix.get("description"))
         level_ids = [lv["id"] for lv in org.levels(track)]
+        scales = org.scales(track)
         used: dict[str, object] = {}
         for i, comp in dicts(matrix.get("competencies")):
+            for part in ("name", "summary"):
+                yield from _invisible(matrix, ("competencies", i, part), comp.get(part))
             descriptors = comp.get("descriptors")
             if not isinstance(descriptors, dict):
                 continue
             cid = comp.get("id")
             base = ("competencies", i, "descriptors")
+            yield from _scale_ref(matrix, comp, i, scales)
             missing = [lv for lv in level_ids if lv not in descriptors]
             if missing:
                 yield matrix.diag(
@@ -36,41 +50,187 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
                     f"{', '.join(missing)}",
                     base,
                     key=True,
-                    hint="write what good looks like, or {unchanged: true} with a note",
+                    hint="write what good looks like, {not_expected: true} when the level expects nothing, "
+                    "or {unchanged: true} with a note",
                 )
             for level, value in descriptors.items():
                 path = base + (level,)
                 if level not in level_ids:
-                    yield matrix.diag("ref/unknown-level", f"level '{level}' is not in track {track}", path, key=True)
-                    continue
-                below = org.level_below(track, level)
-                if isinstance(value, dict) and value.get("unchanged") and below is None:
                     yield matrix.diag(
-                        "rubric/bad-unchanged",
-                        f"'{level}' is the lowest level: there is nothing below it to keep unchanged",
+                        "ref/unknown-level",
+                        f"level '{level}' is not in track {track}{did_you_mean(level, level_ids)}",
                         path,
                         key=True,
+                        hint=f"the levels of {track}: {', '.join(level_ids)}",
                     )
-                if not isinstance(value, str):
                     continue
-                lower = descriptors.get(below) if below else None
-                if isinstance(lower, str) and _norm(lower) == _norm(value):
-                    yield matrix.diag(
-                        "rubric/no-step-up",
-                        f"competency '{cid}' says the same at {level} as at {below}: no visible step up",
-                        path,
-                        severity=WARNING,
-                        hint="if that is deliberate, write {unchanged: true, note: ...}",
-                    )
-                key = _norm(value)
-                if key in used and used[key] != cid:
-                    yield matrix.diag(
-                        "rubric/duplicate-descriptor",
-                        f"this descriptor of '{cid}' at {level} is the same text as one of '{used[key]}'",
-                        path,
-                        severity=WARNING,
-                    )
-                used.setdefault(key, cid)
+                yield from _cell(org, matrix, track, comp, level, value, path, scales, used)
+
+
+def _cell(
+    org: Organisation,
+    matrix: Record,
+    track: str,
+    comp: dict[str, Any],
+    level: str,
+    value: Any,
+    path: KeyPath,
+    scales: dict[str, list[str]],
+    used: dict[str, object],
+) -> Iterator[Diagnostic]:
+    cid = comp.get("id")
+    below = org.level_below(track, level)
+    for sub, text in _texts(value):
+        yield from _invisible(matrix, path + sub, text)
+    cell = cell_of(value)
+    if isinstance(value, str) and not value.strip():
+        yield matrix.diag(
+            "rubric/empty-descriptor",
+            f"the descriptor of '{cid}' at {level} is empty",
+            path,
+            hint="write what good looks like at this level, or {not_expected: true} when it expects nothing",
+        )
+        return
+    if cell is None:
+        return
+    if cell.state == UNCHANGED and below is None:
+        yield matrix.diag(
+            "rubric/bad-unchanged",
+            f"'{level}' is the lowest level: there is nothing below it to keep unchanged",
+            path,
+            key=True,
+            hint="write what good looks like, or {not_expected: true} when this level expects nothing",
+        )
+    if cell.state != DESCRIBED:
+        return
+    yield from _proficiency(org, matrix, track, comp, level, cell, path, scales)
+    lower = org.cell(track, str(cid), below) if below else None
+    text = normalise(cell.markdown())
+    if lower is not None and lower.expects and normalise(lower.markdown()) == text:
+        yield matrix.diag(
+            "rubric/no-step-up",
+            f"competency '{cid}' says the same at {level} as at {below}: no visible step up",
+            path,
+            severity=WARNING,
+            hint="if that is deliberate, write {unchanged: true, note: ...}",
+        )
+    elif lower is not None and lower.expects:
+        earlier = set(lower.units())
+        repeated = [p for p, u in zip(cell.parts(), cell.units()) if u in earlier and len(u) >= _MIN_REPEATED]
+        if repeated:
+            yield matrix.diag(
+                "rubric/repeated-criterion",
+                f"{plural(len(repeated), 'criterion', 'criteria')} of '{cid}' at {level} "
+                f"{'repeats' if len(repeated) == 1 else 'repeat'} {below} word for word, "
+                f"e.g. \u201c{_clip(repeated[0])}\u201d",
+                path,
+                severity=WARNING,
+                hint=f"levels are cumulative: say what is new at {level}, and leave what {below} already asks to {below}",
+            )
+    if text and text in used and used[text] != cid:
+        yield matrix.diag(
+            "rubric/duplicate-descriptor",
+            f"this descriptor of '{cid}' at {level} is the same text as one of '{used[text]}'",
+            path,
+            severity=WARNING,
+        )
+    if text:
+        used.setdefault(text, cid)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+def _texts(value: Any) -> Iterator[tuple[KeyPath, str]]:
+    """(sub-path, text) of every string a cell holds."""
+    if isinstance(value, str):
+        yield (), value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str):
+                yield (key,), item
+            for j, entry in items(item):
+                if isinstance(entry, str):
+                    yield (key, j), entry
+                elif isinstance(entry, dict):
+                    for k, v in entry.items():
+                        if isinstance(v, str):
+                            yield (key, j, k), v
+
+
+def _invisible(record: Record, path: KeyPath, text: Any) -> Iterator[Diagnostic]:
+    found = invisible_characters(text) if isinstance(text, str) else []
+    if found:
+        offset, name = found[0]
+        more = f" (and {plural(len(found) - 1, 'more')})" if len(found) > 1 else ""
+        yield record.diag(
+            "rubric/invisible-character",
+            f"invisible character {name} at character {offset + 1} of this text{more}",
+            path,
+            severity=WARNING,
+            hint="delete it: it changes how the text compares and displays without being seen",
+        )
+
+
+def _scale_ref(matrix: Record, comp: dict[str, Any], i: int, scales: dict[str, list[str]]) -> Iterator[Diagnostic]:
+    name = comp.get("scale")
+    if isinstance(name, str) and name not in scales:
+        yield matrix.diag(
+            "ref/unknown-scale",
+            f"unknown scale '{name}'{did_you_mean(name, scales)}",
+            ("competencies", i, "scale"),
+            hint=f"scales: {', '.join(scales) or 'none (define them under scales: in org.yaml or the matrix)'}",
+        )
+
+
+def _scale_of(matrix: Record, comp: dict[str, Any]) -> str | None:
+    name = comp.get("scale", matrix.get("scale"))
+    return name if isinstance(name, str) else None
+
+
+def _proficiency(
+    org: Organisation,
+    matrix: Record,
+    track: str,
+    comp: dict[str, Any],
+    level: str,
+    cell: Cell,
+    path: KeyPath,
+    scales: dict[str, list[str]],
+) -> Iterator[Diagnostic]:
+    step = cell.proficiency
+    if step is None:
+        return
+    name = _scale_of(matrix, comp)
+    steps = scales.get(name) if name else None
+    if steps is None:
+        if name is None:
+            yield matrix.diag(
+                "ref/unknown-scale",
+                f"proficiency '{step}' is given, but '{comp.get('id')}' rates on no scale",
+                path + ("proficiency",),
+                hint="name the scale with `scale:` on the matrix or the competency",
+            )
+        return  # an unknown scale name is reported where it is written
+    if step not in steps:
+        yield matrix.diag(
+            "ref/unknown-step",
+            f"'{step}' is not a step of scale {name}{did_you_mean(step, steps)}",
+            path + ("proficiency",),
+            hint=f"the steps, lowest first: {', '.join(steps)}",
+        )
+        return
+    below = org.level_below(track, level)
+    lower = org.cell(track, str(comp.get("id")), below) if below else None
+    if lower is not None and lower.proficiency in steps and steps.index(step) < steps.index(lower.proficiency):
+        yield matrix.diag(
+            "rubric/step-down",
+            f"'{comp.get('id')}' goes down the {name} scale from {lower.proficiency} at {below} to {step} at {level}",
+            path + ("proficiency",),
+            severity=WARNING,
+            hint="a promotion should never ask for less: check the step, or the level's place in the ladder",
+        )
 
 
 def _rating_scale(org: Organisation) -> Iterator[Diagnostic]:

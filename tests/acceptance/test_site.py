@@ -181,15 +181,16 @@ def test_level_page_highlights_what_is_new_changed_and_unchanged(cli, minimal, t
     l3 = (tmp_path / "site/rubric/backend/l3.html").read_text(encoding="utf-8")
     assert 'follows <a href="../../rubric/backend/l2.html">Engineer II (l2)</a>' in l3
     assert "0 new, 2 changed, 1 unchanged on purpose" in l3
-    # Words new at l3 are marked; the l2 text is shown beside them.
-    assert "<p>Designs <ins>systems several teams build on.</ins></p>" in l3
-    assert '<p class="below">At l2: Designs features end to end.</p>' in l3
+    # A rewritten cell is marked whole (a word diff would mark nearly every word); the l2 text
+    # is shown beside it.
+    assert '<ins class="rewritten"><p>Designs systems several teams build on.</p>' in l3
+    assert '<details class="below"><summary>At l2</summary><p>Designs features end to end.</p>' in l3
     assert "<p>Handles on-call alone.</p>" in l3  # unchanged: the text in force, from l2
     assert '<p class="note">Senior engineers are not expected to be on call more.</p>' in l3
     # The manager branch follows l2, not l3, the level before it in the file.
     m3 = (tmp_path / "site/rubric/backend/m3.html").read_text(encoding="utf-8")
     assert 'follows <a href="../../rubric/backend/l2.html">Engineer II (l2)</a>' in m3
-    assert '<p class="below">At l2: Handles on-call alone.</p>' in m3
+    assert '<details class="below"><summary>At l2</summary><p>Handles on-call alone.</p>' in m3
     l2 = (tmp_path / "site/rubric/backend/l2.html").read_text(encoding="utf-8")
     assert (
         'Next: <a href="../../rubric/backend/l3.html">Senior Engineer (l3)</a> · '

@@ -144,6 +144,55 @@ MUTATIONS = {
         MATRIX, "l1: Asks good questions.", "l1: Implements designs others wrote."
     ),
     "rubric-bad-unchanged": replacing(MATRIX, "l1: Asks good questions.", "l1: {unchanged: true, note: Nothing new.}"),
+    "rubric-empty-descriptor": replacing(MATRIX, "l1: Asks good questions.", "l1: ''"),
+    "rubric-numeric-level": both(
+        replacing("tracks/backend.yaml", "id: l1", "id: 1"),
+        *(replacing(MATRIX, f"      l1: {text}", f"      1: {text}") for text in ("Implements", "Joins", "Asks")),
+    ),
+    "rubric-unknown-level": replacing(MATRIX, "      l3: Mentors engineers", "      l4: Mentors engineers"),
+    "rubric-repeated-criterion": both(
+        replacing(
+            MATRIX,
+            "l2: Helps new joiners.",
+            "l2: |-\n        - Helps new joiners find their way around.\n        - Reviews their first changes.",
+        ),
+        replacing(
+            MATRIX,
+            "l3: Mentors engineers across the team.",
+            "l3: |-\n        - Mentors engineers across the team.\n        - Helps new joiners find their way around.",
+        ),
+    ),
+    "rubric-invisible-character": replacing(MATRIX, "l2: Helps new joiners.", 'l2: "Helps new\u200b joiners."'),
+    "rubric-proficiency": both(
+        appending(
+            "org.yaml",
+            "scales:\n  - id: depth\n    steps:\n      - {id: aware, name: Aware}\n      - {id: practised, name: Practised}"
+            "\n      - {id: expert, name: Expert}\n",
+        ),
+        replacing(MATRIX, "competencies:\n", "scale: depth\ncompetencies:\n"),
+        replacing(MATRIX, "l2: Helps new joiners.", "l2: {text: Helps new joiners., proficiency: expert}"),
+        replacing(
+            MATRIX,
+            "l3: Mentors engineers across the team.",
+            "l3: {text: Mentors engineers across the team., proficiency: practised}",
+        ),
+        replacing(
+            MATRIX,
+            "m3: Grows every person on the team.",
+            "m3: {text: Grows every person on the team., proficiency: guru}",
+        ),
+    ),
+    "rubric-proficiency-no-scale": replacing(
+        MATRIX, "l2: Helps new joiners.", "l2: {text: Helps new joiners., proficiency: expert}"
+    ),
+    "rubric-unknown-scale": replacing(
+        MATRIX, "    dimension: collaboration\n", "    dimension: collaboration\n    scale: dept\n"
+    ),
+    "ref-no-rating-scale": replacing(
+        "org.yaml",
+        "rating_scale:\n  - id: exceeds\n    label: Exceeds\n    min_completion: 100\n    description: All key results met.\n  - id: meets\n    label: Meets\n    min_completion: 80\n    description: 80 to 99 % of key results met.\n  - id: needs-improvement\n    label: Needs improvement\n    min_completion: 0\n    description: Below 80 %.\n",
+        "",
+    ),
     "org-rating-scale": replacing("org.yaml", "min_completion: 80", "min_completion: 100"),
     # policy
     "policy-compensation": replacing(REVIEW, "rating: exceeds\n", "rating: exceeds\nsalary: 120000\n"),

@@ -77,6 +77,7 @@ KNOWN = {
     "pattern",
     "format",
     "propertyNames",
+    "minProperties",
     "oneOf",
     "$ref",
 }
@@ -172,7 +173,9 @@ def _object(schema: dict, base: str) -> st.SearchStrategy[dict]:
     @st.composite
     def build(draw):
         out = {k: draw(from_schema(props[k], base)) for k in required}
-        for key in draw(st.lists(st.sampled_from(optional), unique=True, max_size=len(optional))) if optional else ():
+        least = max(0, schema.get("minProperties", 0) - len(required))
+        chosen = st.lists(st.sampled_from(optional), unique=True, min_size=least, max_size=len(optional))
+        for key in draw(chosen) if optional else ():
             out[key] = draw(from_schema(props[key], base))
         if isinstance(extra, dict):
             names = from_schema(schema.get("propertyNames", {"type": "string"}) | {"type": "string"}, base)

@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from perfdocs.records.ladder import NOT_EXPECTED, UNCHANGED, cell_of, normalise
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.site import search
@@ -32,35 +33,61 @@ def word_diff(old: str | None, new: str) -> Markup:
     return Markup(" ".join(out))
 
 
+# Below this similarity a rewritten cell is shown as rewritten: a word diff of a cell whose
+# every sentence changed marks nearly every word and tells the reader nothing.
+_WORD_DIFF_MIN_RATIO = 0.5
+
+
 def cell(org: Organisation, track: str, comp: dict[str, Any], level: str) -> dict[str, Any]:
-    """A competency at a level: its text in force and how it differs from the level below."""
-    raw = (comp.get("descriptors") or {}).get(level)
-    text = org.descriptor(track, comp["id"], level)
+    """A competency at a level: its text in force and how it differs from the level below.
+
+    States: first (the lowest level), new (nothing was expected below), changed, same,
+    unchanged (said on purpose), not_expected, none (the matrix says nothing usable)."""
+    raw = cell_of((comp.get("descriptors") or {}).get(level))
+    here = org.cell(track, comp["id"], level)
     below = org.level_below(track, level)
-    below_text = org.descriptor(track, comp["id"], below) if below else None
-    note = raw.get("note") if isinstance(raw, dict) else None
-    if isinstance(raw, dict) and raw.get("unchanged"):
+    lower = org.cell(track, comp["id"], below) if below else None
+    text = here.markdown() if here is not None and here.expects else None
+    below_text = lower.markdown() if lower is not None and lower.expects else None
+    if raw is not None and raw.state == UNCHANGED:
         state = "unchanged"
+    elif here is not None and here.state == NOT_EXPECTED:
+        state = "not_expected"
     elif text is None:
         state = "none"
     elif below is None:
         state = "first"
     elif below_text is None:
         state = "new"
-    elif below_text != text:
+    elif normalise(below_text) != normalise(text):
         state = "changed"
     else:
         state = "same"
-    marked = word_diff(below_text, text) if state == "changed" and text is not None else Markup(escape(text or ""))
+    parts: list[dict[str, Any]] = []
+    marked = None
+    if state == "changed" and here is not None and lower is not None:
+        mine, theirs = here.parts(), lower.parts()
+        if len(mine) == 1 and len(theirs) == 1 and _similar(theirs[0], mine[0]):
+            marked = word_diff(theirs[0], mine[0])
+        elif len(mine) > 1:
+            earlier = set(lower.units())
+            parts = [{"md": p, "new": u not in earlier} for p, u in zip(mine, here.units())]
     return {
         "level": level,
         "below": below,
         "text": text,
         "below_text": below_text,
         "state": state,
-        "note": note,
+        "note": (raw.note if raw is not None else None) or (here.note if here is not None else None),
+        "proficiency": here.proficiency if here is not None else None,
         "marked": marked,
+        "parts": parts,
     }
+
+
+def _similar(old: str, new: str) -> bool:
+    a, b = old.split(), new.split()
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio() >= _WORD_DIFF_MIN_RATIO
 
 
 def track_table(view: View, track: Record) -> dict[str, Any]:
@@ -110,7 +137,7 @@ def rubric_pages(view: View) -> Iterator[Page]:
                     f"{row['name']} ({table['name']})",
                     "Competency",
                     row["summary"],
-                    *(c["text"] for c in row["cells"] if c["state"] != "unchanged"),
+                    *(c["text"] for c in row["cells"] if c["text"] and c["state"] != "unchanged"),
                     limit=2000,
                 )
             )
@@ -135,6 +162,7 @@ def rubric_pages(view: View) -> Iterator[Page]:
                     else Markup(escape(lv.get(name, ""))),
                 }
                 for name in ("scope", "complexity", "consistency")
+                if lv.get(name)  # optional: real ladders often describe a level by its cells alone
             ]
             by_dim: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for row in table["rows"]:
@@ -166,7 +194,7 @@ def rubric_pages(view: View) -> Iterator[Page]:
                         "Level",
                         lv.get("summary"),
                         *(lv.get(a) for a in ("scope", "complexity", "consistency")),
-                        *(r["cell"]["text"] for rows in by_dim.values() for r in rows),
+                        *(r["cell"]["text"] or "" for rows in by_dim.values() for r in rows),
                         limit=4000,
                     )
                 ],
