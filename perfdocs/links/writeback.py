@@ -24,8 +24,10 @@ untouched: each such link is a `link/write-refused` Diagnostic at its position, 
 `links resolve --write` exits 1. Writing is atomic, and a link whose recorded
 resolution is unchanged (apart from when it was verified) is left alone, so running
 it twice changes nothing. The positions come from `perfdocs.records.parse.compose`,
-which holds the file to the loader's limits first: a file beyond them is refused
-(a PerfdocsError naming the limit) and left as it was.
+which holds the file to the loader's limits first: a file beyond them, or one that
+PyYAML's pure-Python parser (the one with character positions) refuses where libyaml
+does not, such as a tab after a link, is refused with a PerfdocsError giving the
+position and rule, and left as it was.
 """
 
 from __future__ import annotations
