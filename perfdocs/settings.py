@@ -162,6 +162,11 @@ class LinksSettings:
     Off by default: a maintainer who squash-merges, rebases or merges someone else's pull
     request is its committer, not its author. Turn it on only for `git am`-style workflows,
     where people commit the patches they wrote themselves and the author field is unreliable."""
+    forge_reviews_count: bool = False
+    """`links.forge_reviews_count`: whether a `code-review` link with no `Reviewed-by:`, `Acked-by:`
+    or `Tested-by:` trailer counts as verified. Off by default: such a link resolves (it is recorded
+    as `cited`), but the review is the person's word. Turn it on only for orgs whose reviews live
+    only on the forge (no trailers in git)."""
 
 
 # --- repositories ----------------------------------------------------------------------
@@ -464,6 +469,7 @@ def _links(data: Mapping[str, Any]) -> LinksSettings:
         if isinstance(types, list)
         else d.authorship_types,
         committer_counts_as_author=_bool(cfg, "committer_counts_as_author", d.committer_counts_as_author),
+        forge_reviews_count=_bool(cfg, "forge_reviews_count", d.forge_reviews_count),
     )
 
 

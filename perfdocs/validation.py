@@ -189,7 +189,7 @@ def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -
     if len(report.skipped) < len(report.repositories) or not report.skipped:
         notes.insert(
             0,
-            f"{len(report.resolutions)} evidence links verified against git "
+            f"{report.verified} evidence links verified against git "
             f"(of {report.links} links; web addresses and postmortems are not git links)",
         )
     return notes

@@ -15,7 +15,9 @@ loaded once, and every link of every evidence entry is resolved against it:
   commits it brought in). Committing is not authoring: a maintainer who merged,
   squashed or rebased someone else's pull request is its committer only, unless the
   org opts in (`links.committer_counts_as_author`, for `git am` workflows). A
-  code-review is verified by a `Reviewed-by:`/`Acked-by:`/`Tested-by:` trailer;
+  code-review is verified by a `Reviewed-by:`/`Acked-by:`/`Tested-by:` trailer (without one
+  it resolves and is recorded as `cited`, but is not verified unless org.yaml
+  `links.forge_reviews_count` says the org's reviews live only on the forge);
 - only a link that passed these checks is kept as a resolution (what
   `links resolve --write` records, with the role and the identity it matched);
 - evidence dated long before the work merged is suspicious (a warning);
@@ -73,6 +75,10 @@ class Resolution:
     """The role the link proved for the evidence's author or a collaborator (verification.ROLES)."""
     identity: str | None = None
     """The email that proved it (None for `cited`)."""
+    verified: bool = False
+    """Whether the role is what the evidence type needs (verification.satisfies): a `code-review`
+    link with no reviewer trailer resolves (`cited`) but is not verified, unless the org counts
+    forge reviews (`links.forge_reviews_count`)."""
 
     def record(self, files_changed: int | None) -> dict[str, Any]:
         """The `resolved` mapping written back into the evidence."""
@@ -125,6 +131,11 @@ class LinkReport:
     repositories: dict[str, Repository] = field(default_factory=dict)
     links: int = 0
 
+    @property
+    def verified(self) -> int:
+        """How many of the resolutions verify their link (what `validate` reports)."""
+        return sum(res.verified for res in self.resolutions.values())
+
 
 class Checker:
     """Resolves the links of evidence entries; one index per repository per run."""
@@ -139,6 +150,7 @@ class Checker:
         self.tolerance = int(links.date_tolerance_days if tolerance_days is None else tolerance_days)
         self.authorship_types = links.authorship_types
         self.committer_counts_as_author = links.committer_counts_as_author
+        self.forge_reviews_count = links.forge_reviews_count
         self.strict = strict_clones
         self.report = LinkReport()
 
@@ -305,10 +317,15 @@ class Checker:
             # The evidence's author first, then collaborators: an author's own match is the one to record.
             found = next((m for m in (i.first_match(emails) for i in identities) if m is not None), None)
             if found is not None and verification.satisfies(role, needed, self.committer_counts_as_author):
-                res.role, res.identity = role, found
+                res.role, res.identity, res.verified = role, found, True
                 return
         if needed != verification.AUTHOR:
+            # It resolves, and is recorded as `cited`; a code review without a reviewer trailer
+            # is the person's word, not verified (unless the org counts forge reviews).
             res.role = verification.CITED
+            res.verified = verification.satisfies(
+                res.role, needed, self.committer_counts_as_author, self.forge_reviews_count
+            )
             return
         mine = identities[0]
         by = ", ".join(sorted(res.authors - verification.FORGE_COMMITTERS)) or "nobody"

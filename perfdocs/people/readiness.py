@@ -36,7 +36,7 @@ from perfdocs.dates import months_before, parse_date, quarter_of, today
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.errors import PerfdocsError
 from perfdocs.people import reports
-from perfdocs.records import linkforms, verification
+from perfdocs.records import verification
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.settings import ReadinessSettings
@@ -127,35 +127,36 @@ def scope_rank(scope: object) -> int:
 
 
 def link_ref(link: object) -> str | None:
-    if isinstance(link, dict):
-        return link.get("ref") if isinstance(link.get("ref"), str) else None
-    return link if isinstance(link, str) else None
+    return verification.link_text(link)
 
 
-def verified_links(evidence: Record, org: Organisation) -> tuple[int, int]:
+def verification_of(
+    evidence: Record, org: Organisation, recheck: verification.Recheck | None = None
+) -> verification.Verification:
+    """What each link of an evidence entry rests on (perfdocs.records.verification, the one
+    definition of verified), with the org's `links:` settings; `recheck` asks git, when the
+    clones are present (perfdocs.links.recheck builds it; people do not run git)."""
+    conf = settings.of(org).links
+    return verification.evidence_verification(
+        evidence,
+        org.people,
+        org.postmortems,
+        conf.authorship_types,
+        conf.committer_counts_as_author,
+        conf.forge_reviews_count,
+        recheck,
+    )
+
+
+def verified_links(evidence: Record, org: Organisation, recheck: verification.Recheck | None = None) -> tuple[int, int]:
     """(links verified, links in all). A link is verified when its recorded `resolved` data
     (written by `perfdocs links resolve --write`) proves the role the evidence type needs
     for the evidence's author or a collaborator (perfdocs.records.verification.is_verified:
-    a resolution with no role, or matched to someone else's email, does not count), or when
-    it cites a postmortem record that exists (`postmortem:<id>`); any other link is unverified."""
-    links = evidence.get("links")
-    links = links if isinstance(links, list) else []
-    conf = settings.of(org).links
-    needed = verification.role_needed(evidence.get("type"), conf.authorship_types)
-    identities = verification.identities_of(evidence, org.people)
-    done = sum(
-        1
-        for link in links
-        if isinstance(link, dict)
-        and verification.is_verified(link.get("resolved"), needed, identities, conf.committer_counts_as_author)
-        or _cites_postmortem(link_ref(link), org)
-    )
-    return done, len(links)
-
-
-def _cites_postmortem(text: str | None, org: Organisation) -> bool:
-    ref = linkforms.parse(text) if text else None
-    return ref is not None and ref.kind == linkforms.POSTMORTEM and ref.postmortem in org.postmortems
+    a resolution with no role, or matched to someone else's email, does not count; with the
+    clone present, `recheck` must not find git contradicting it), or when it cites a
+    postmortem record that exists (`postmortem:<id>`); any other link is unverified."""
+    found = verification_of(evidence, org, recheck)
+    return found.verified, len(found.links)
 
 
 def window_of(packet: Record, rules: ReadinessSettings) -> tuple[dt.date, dt.date, bool]:
@@ -185,10 +186,20 @@ class CitedEvidence:
     names_competency: bool
     links_verified: int
     links: int
+    basis: str = verification.LABELS[verification.SELF_REPORTED]
+    """What it rests on: "verified author", "verified reviewer", "corroborated by a postmortem
+    record", "cited", "cited, not verified" or "self-reported" (verification.Verification.label)."""
+    commits: list[str] = field(default_factory=list)
+    """The commits its verified links rest on."""
 
     @property
     def verified(self) -> bool:
         return self.links_verified > 0
+
+    @property
+    def self_reported(self) -> bool:
+        """Nothing but the candidate's word stands behind it."""
+        return not self.verified
 
     @property
     def counts(self) -> bool:
@@ -220,6 +231,11 @@ class CompetencyReadiness:
     @property
     def quarters(self) -> list[str]:
         return sorted({ev.quarter for ev in self.counted})
+
+    @property
+    def self_reported(self) -> list[str]:
+        """The counted evidence that rests on self-report alone (no verified link)."""
+        return [ev.id for ev in self.counted if ev.self_reported]
 
 
 @dataclass(frozen=True)
@@ -279,6 +295,10 @@ class Readiness:
             data["counted"] = [ev.id for ev in comp.counted]
             data["widest_scope"] = comp.widest_scope
             data["quarters"] = comp.quarters
+            data["self_reported"] = comp.self_reported
+            data["self_reported_share"] = (
+                round(len(comp.self_reported) / len(comp.counted), 2) if comp.counted else None
+            )
             for ev, ev_data in zip(comp.evidence, data["evidence"]):
                 ev_data["verified"] = ev.verified
                 ev_data["counts"] = ev.counts
@@ -298,14 +318,20 @@ def target_competencies(org: Organisation, track: str, level: str) -> list[tuple
 
 
 def cite(
-    org: Organisation, ev_id: str, candidate: str, competency: str, start: dt.date, end: dt.date
+    org: Organisation,
+    ev_id: str,
+    candidate: str,
+    competency: str,
+    start: dt.date,
+    end: dt.date,
+    recheck: verification.Recheck | None = None,
 ) -> CitedEvidence | None:
     record = org.evidence.get(ev_id)
     if record is None:
         return None
     day = parse_date(record.get("date"))
     comps = record.get("competencies") if isinstance(record.get("competencies"), list) else []
-    done, total = verified_links(record, org)
+    found = verification_of(record, org, recheck)
     return CitedEvidence(
         id=ev_id,
         title=str(record.get("title", "")),
@@ -316,13 +342,17 @@ def cite(
         own=record.owner == candidate and record.get("author") == candidate,
         in_window=day is not None and start <= day <= end,
         names_competency=competency in comps,
-        links_verified=done,
-        links=total,
+        links_verified=found.verified,
+        links=len(found.links),
+        basis=found.label,
+        commits=[sha for b in found.links if b.verified for sha in b.commits],
     )
 
 
-def check(org: Organisation, packet: Record) -> Readiness:
-    """The readiness report of one packet (the records are assumed valid)."""
+def check(org: Organisation, packet: Record, recheck: verification.Recheck | None = None) -> Readiness:
+    """The readiness report of one packet (the records are assumed valid). `recheck` asks git
+    about recorded resolutions when the clones are present (perfdocs.links.recheck); without
+    it, the recorded blocks are all there is."""
     rules = settings.of(org).readiness
     candidate = str(packet.get("candidate"))
     person = org.people.get(candidate)
@@ -352,7 +382,7 @@ def check(org: Organisation, packet: Record) -> Readiness:
                 )
             )
         for ref in refs:
-            cited = cite(org, ref, candidate, str(cid), start, end)
+            cited = cite(org, ref, candidate, str(cid), start, end, recheck)
             if cited is None:
                 continue  # an unknown reference is a validation error, reported by validate
             if comp is not None:

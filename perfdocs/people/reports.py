@@ -38,12 +38,25 @@ def _evidence_flags(ev: CitedEvidence) -> str:
     if not ev.names_competency:
         flags.append("does not name this competency")
     if ev.links == 0:
-        flags.append("unverified (no links)")
-    elif ev.verified:
-        flags.append(f"verified ({ev.links_verified} of {ev.links} links resolved)")
+        flags.append("self-reported (no links)")
     else:
-        flags.append(f"unverified (0 of {ev.links} links resolved)")
+        rests = f"; commits {_shas(ev.commits)}" if ev.commits else ""
+        flags.append(f"{ev.basis} ({ev.links_verified} of {ev.links} links verified{rests})")
     return ", ".join(flags)
+
+
+def _shas(commits: list[str], shown: int = 3) -> str:
+    """Short shas of the commits evidence rests on, the first few of them."""
+    more = f" and {len(commits) - shown} more" if len(commits) > shown else ""
+    return " ".join(sha[:12] for sha in commits[:shown]) + more
+
+
+def _self_reported(comp: CompetencyReadiness) -> str:
+    """The share of a competency's counted evidence that rests on self-report alone."""
+    if not comp.counted:
+        return "no counted evidence"
+    n, total = len(comp.self_reported), len(comp.counted)
+    return f"{n} of {total} ({round(100 * n / total)}%)"
 
 
 def _summary_rows(r: Readiness) -> list[tuple[str, str]]:
@@ -99,7 +112,7 @@ def readiness_text(r: Readiness) -> str:
         if comp.claims:
             out.append(
                 f"    counted: {len(comp.counted)}; widest scope: {comp.widest_scope or 'not stated'}; "
-                f"quarters: {', '.join(comp.quarters) or 'none'}"
+                f"quarters: {', '.join(comp.quarters) or 'none'}; self-reported alone: {_self_reported(comp)}"
             )
     for title, items in (
         ("Disqualifying findings", r.disqualifying),
@@ -130,12 +143,13 @@ def readiness_markdown(r: Readiness) -> str:
     out += [f"| {k} | {md_escape(v).replace(' -&gt; ', ' → ')} |" for k, v in _summary_rows(r)]
     out += [
         "",
-        "| Competency | Dimension | Claims | Counted evidence | Widest scope | Quarters | Status |",
-        "|---|---|---|---|---|---|---|",
+        "| Competency | Dimension | Claims | Counted evidence | Self-reported alone | Widest scope | Quarters | Status |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for comp in r.competencies:
+        alone = _self_reported(comp) if comp.counted else "-"
         out.append(
-            f"| {md_escape(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | "
+            f"| {md_escape(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | {alone} | "
             f"{comp.widest_scope or '-'} | {', '.join(comp.quarters) or '-'} | {_status(r, comp)} |"
         )
     for title, items in (

@@ -123,6 +123,7 @@ RULES: dict[str, str] = {
     "link/repo-not-configured": "A link into a repository that org.yaml 'repositories' does not list.",
     "link/repo-missing": "A configured repository with no clone at its path (or its branch is missing).",
     "link/stale-resolution": "A link's recorded 'resolved' block (shown as verified) disagrees with what git says now.",
+    "link/write-refused": "'links resolve --write' left an evidence file untouched: a link's YAML (an alias, say) cannot be edited without changing other data.",
     "link/malformed": "A link that is none of the link forms (owner/repo#N, PR/MR URL, owner/repo@sha, postmortem:id, URL).",
     # promotion readiness (perfdocs packet check; findings in its report, thresholds in org.yaml readiness)
     "readiness/no-claim": "A competency of the target level has no claim in the packet.",

@@ -687,3 +687,40 @@ def test_an_index_not_written_with_the_local_key_is_never_read(world, tmp_path):
     assert index.log_walks - before == 1
     assert links.check(org, root).diagnostics == []  # and the index it wrote is read back
     assert index.log_walks - before == 1
+
+
+ALIASED_EV = """\
+---
+kind: evidence
+date: 2026-04-02
+author: ann
+type: pr
+title: &pr tiny/api#13
+links:
+  - tiny/api#12
+  - *pr
+competencies:
+  - design
+---
+Body.
+"""
+
+
+def test_resolve_write_refuses_a_link_it_cannot_edit_and_leaves_the_file_untouched(cli, world, tmp_path):
+    """An alias's text is the anchored value, written elsewhere: editing it there would change
+    the title too. The whole file is left as it was, and the link is reported where it is."""
+    s = world["shas"]
+    path = world["root"] / EV / "2026-04-02-aliased.md"
+    path.write_text(ALIASED_EV, encoding="utf-8")
+    res = cli("links", "resolve", "--write", path, cwd=tmp_path)
+    assert res.exit_code == 1, res
+    shown = f"records/{EV}/2026-04-02-aliased.md"
+    assert res.stdout == (
+        f"{shown}:8:5: tiny/api#12 -> merge {s['12'][:12]}, merged 2026-02-25\n"
+        f"{shown}:6:8: tiny/api#13 -> squash {s['13'][:12]}, merged 2026-03-03\n"
+        f"{shown}:9:5: the link is an alias (*pr) of a value written elsewhere: write the link itself here; "
+        "the file was not written (record this link's resolution by hand, or write the links as a plain list) "
+        "[link/write-refused]\n"
+    )
+    assert res.stderr.endswith("wrote 0 evidence files (all up to date)\n")
+    assert path.read_text(encoding="utf-8") == ALIASED_EV

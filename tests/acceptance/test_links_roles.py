@@ -164,3 +164,155 @@ def test_a_resolution_recorded_for_someone_else_is_not_verified_without_the_clon
     org, _ = organisation.build(load_records(root).records)
     assert verified_links(org.evidence["ann/2026-03-10-mine"], org) == (1, 1)
     assert verified_links(org.evidence["bob/2026-03-10-pasted"], org) == (0, 1)
+
+
+# --- verified, with the clone and without it (issue 13, items 2 and 4) -------------------------
+
+
+def packet_evidence(cli, tmp_path: Path, ev_id: str) -> dict[str, Any]:
+    """How `packet check --format json` sees one evidence entry cited by Ann's packet."""
+    import json
+
+    res = cli("packet", "check", "ann/2026-senior", "--format", "json", cwd=tmp_path)
+    assert res.exit_code == 0, res
+    found = [e for c in json.loads(res.stdout)["competencies"] for e in c["evidence"] if e["id"] == ev_id]
+    return {k: found[0][k] for k in ("verified", "basis", "links_verified", "links", "commits")}
+
+
+def recorded(root: Path, link: str, block: str | None) -> None:
+    """Ann's design evidence (cited by her packet) with a hand-written `resolved:` block (None: none)."""
+    rel = "people/ann/evidence/2026-03-01-retry-redesign.md"
+    text = (root / rel).read_text(encoding="utf-8")
+    links = text.split("links:\n")[1].split("competencies:")[0]
+    item = f"  - {link}\n" if block is None else f"  - ref: {link}\n    resolved:\n{block}"
+    (root / rel).write_text(text.replace(links, item), encoding="utf-8")
+
+
+def bobs_own_pr(root: Path) -> str:
+    """#7 on tiny/api: Bob's work, which Ann did not write."""
+    repo = GitRepo.__new__(GitRepo)
+    repo.path = root.parent / "api"
+    return repo.commit("Bob's own (#7)", {"seven.py": "7\n"}, day(9), BOB)
+
+
+def block(sha: str, role: str, as_: str, pr: int = 7) -> str:
+    return (
+        f"      repo: tiny/api\n      pr: {pr}\n      commits:\n        - {sha}\n      style: squash\n"
+        f"      merged_at: '{day(9)}'\n      role: {role}\n      as: {as_}\n      verified_at: '2026-11-24'\n"
+    )
+
+
+def test_packet_check_without_the_clone_refuses_a_recorded_identity_that_is_not_the_candidates(cli, roles, tmp_path):
+    """Offline, the recorded block is all there is: its `as:` must be one of the candidate's identities."""
+    sha = bobs_own_pr(roles["root"])
+    (tmp_path / "api").rename(tmp_path / "api-elsewhere")  # no clone
+    ev = "ann/2026-03-01-retry-redesign"
+    recorded(roles["root"], "tiny/api#7", block(sha, "author", "bob@tiny.example"))  # pasted from Bob's evidence
+    assert packet_evidence(cli, tmp_path, ev) == {
+        "verified": False,
+        "basis": "self-reported",
+        "links_verified": 0,
+        "links": 1,
+        "commits": [],
+    }
+    recorded(roles["root"], "tiny/api#7", block(sha, "author", "ann@tiny.example"))  # the same block, her email
+    assert packet_evidence(cli, tmp_path, ev) == {
+        "verified": True,
+        "basis": "verified author",
+        "links_verified": 1,
+        "links": 1,
+        "commits": [sha],
+    }
+
+
+def test_packet_check_with_the_clone_refuses_a_recorded_block_that_git_contradicts(cli, roles, tmp_path):
+    """A hand-typed `role: author, as: <her email>` for Bob's PR: offline it would pass (the
+    test above); with the clone present git shows Bob wrote #7, so it is not verified."""
+    sha = bobs_own_pr(roles["root"])
+    ev = "ann/2026-03-01-retry-redesign"
+    recorded(roles["root"], "tiny/api#7", block(sha, "author", "ann@tiny.example"))
+    assert packet_evidence(cli, tmp_path, ev) == {
+        "verified": False,
+        "basis": "self-reported (the recorded resolution disagrees with git)",
+        "links_verified": 0,
+        "links": 1,
+        "commits": [],
+    }
+    res = cli("packet", "check", "ann/2026-senior", cwd=tmp_path)
+    assert "ann/2026-03-01-retry-redesign [readiness/unverified]" in res.stdout
+    # Her own #1, as `links resolve --write` records it, is confirmed by git.
+    recorded(roles["root"], "tiny/api#1", None)
+    assert cli("links", "resolve", "--write", "records", cwd=tmp_path).exit_code == 0
+    got = packet_evidence(cli, tmp_path, ev)
+    assert got == {
+        "verified": True,
+        "basis": "verified author",
+        "links_verified": 1,
+        "links": 1,
+        "commits": [roles["shas"]["#1"]],
+    }
+    # A hand edit of the commits it rests on: git contradicts it.
+    path = roles["root"] / "people/ann/evidence/2026-03-01-retry-redesign.md"
+    edit(path, f"        - {roles['shas']['#1']}\n", f"        - {roles['shas']['#2']}\n")
+    assert packet_evidence(cli, tmp_path, ev)["verified"] is False
+
+
+def code_review(root: Path, links: str) -> None:
+    """Ann's mentoring evidence (cited by her packet) turned into a code review."""
+    build_tree(
+        root,
+        {
+            "people/ann/evidence/2026-05-10-mentoring.md": "---\nkind: evidence\ndate: 2026-05-10\nauthor: ann\n"
+            f"type: code-review\ntitle: Reviews\nlinks:\n{links}competencies:\n  - mentoring\n---\nReviewed.\n"
+        },
+    )
+
+
+def test_a_code_review_without_a_reviewer_trailer_is_cited_not_verified(cli, roles, tmp_path):
+    """It resolves and is recorded (`role: cited`), but the review is her word: not verified,
+    in `packet check` and in `validate`'s count."""
+    root, ev = roles["root"], "ann/2026-05-10-mentoring"
+    code_review(root, "  - tiny/api#4\n")
+    assert cli("links", "resolve", "--write", "records", cwd=tmp_path).exit_code == 0
+    text = (root / "people/ann/evidence/2026-05-10-mentoring.md").read_text(encoding="utf-8")
+    assert "      role: cited\n" in text
+    assert packet_evidence(cli, tmp_path, ev) == {
+        "verified": False,
+        "basis": "cited, not verified",
+        "links_verified": 0,
+        "links": 1,
+        "commits": [],
+    }
+    res = cli("validate", "records", cwd=tmp_path)
+    assert "note: 1 evidence links verified against git (of 2 links;" in res.stderr  # her #1 only
+    res = cli("packet", "check", "ann/2026-senior", "--format", "markdown", cwd=tmp_path)
+    assert "| Mentoring | collaboration | 1 | 1 | 1 of 1 (100%) |" in res.stdout
+
+
+def test_forge_reviews_count_when_the_org_says_its_reviews_live_on_the_forge(cli, roles, tmp_path):
+    root, ev = roles["root"], "ann/2026-05-10-mentoring"
+    code_review(root, "  - tiny/api#4\n")
+    with open(root / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("links:\n  forge_reviews_count: true\n")
+    assert cli("links", "resolve", "--write", "records", cwd=tmp_path).exit_code == 0
+    assert packet_evidence(cli, tmp_path, ev) == {
+        "verified": True,
+        "basis": "cited",
+        "links_verified": 1,
+        "links": 1,
+        "commits": [roles["shas"]["#4"]],
+    }
+    assert "note: 2 evidence links verified against git" in cli("validate", "records", cwd=tmp_path).stderr
+
+
+def test_a_reviewer_trailer_verifies_a_code_review_as_reviewer_in_packet_check(cli, roles, tmp_path):
+    """Bob reviewed #5 (`Reviewed-by:`); Ann's packet cannot borrow that, but the basis shows on his."""
+    from perfdocs.people.readiness import verification_of
+    from perfdocs.records import organisation
+    from perfdocs.records.load import load_records
+
+    path = evidence(roles["root"], "bob", "reviews", ["tiny/api#5"], type_="code-review")
+    assert cli("links", "resolve", "--write", path, cwd=tmp_path).exit_code == 0
+    org, _ = organisation.build(load_records(roles["root"]).records)
+    found = verification_of(org.evidence["bob/2026-03-10-reviews"], org)
+    assert (found.label, found.verified, found.links[0].commits) == ("verified reviewer", 1, (roles["shas"]["#5"],))

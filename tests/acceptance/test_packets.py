@@ -161,14 +161,14 @@ Ready: every competency of l3 is supported by cat's own evidence inside the wind
 delivery
   design [met]: l3 expects "Designs across teams."
     claim: Designed retries for three teams.
-      cat/2026-02-10-rfc (2026-02-10, 2026-Q1, rfc, scope multi-team): own, in window, unverified (no links)
-    counted: 1; widest scope: multi-team; quarters: 2026-Q1
+      cat/2026-02-10-rfc (2026-02-10, 2026-Q1, rfc, scope multi-team): own, in window, self-reported (no links)
+    counted: 1; widest scope: multi-team; quarters: 2026-Q1; self-reported alone: 1 of 1 (100%)
 
 collaboration
   mentoring [met]: l3 expects "Grows engineers."
     claim: Grows joiners.
-      cat/2026-05-10-mentoring (2026-05-10, 2026-Q2, mentoring, scope team): own, in window, unverified (no links)
-    counted: 1; widest scope: team; quarters: 2026-Q2
+      cat/2026-05-10-mentoring (2026-05-10, 2026-Q2, mentoring, scope team): own, in window, self-reported (no links)
+    counted: 1; widest scope: team; quarters: 2026-Q2; self-reported alone: 1 of 1 (100%)
 
 Disqualifying findings:
   none
@@ -503,7 +503,8 @@ def test_the_markdown_report_is_a_pull_request_comment(cli, tiny):
         "- the claim for mentoring cites no evidence: support it or remove it "
         "`readiness/claim-without-evidence`\n"
     ) in res.stdout
-    assert "| Mentoring | collaboration | 1 | 0 | - | - | gap |\n" in res.stdout
+    assert "| Mentoring | collaboration | 1 | 0 | - | - | - | gap |\n" in res.stdout
+    assert "| Design | delivery | 1 | 1 | 1 of 1 (100%) | multi-team | 2026-Q1 | met |\n" in res.stdout
 
 
 def test_a_packet_can_be_named_by_its_id(cli, tiny):

@@ -333,7 +333,9 @@ def test_hostile_markdown_and_fields_come_out_inert(cli, shared, tmp_path):
     assert '<a href="https://example.com/a">ok</a>' in page
     assert '<a href="mailto:a@example.com">mail</a>' in page
     assert '<a href="../x.html">rel</a>' in page
-    assert "<li><code>javascript:alert(2)</code></li>" in page
+    assert (
+        '<li><code>javascript:alert(2)</code> <span class="muted small verification">self-reported</span></li>' in page
+    )
     packet = (site / "packets/ann/2026-senior.html").read_text(encoding="utf-8")
     assert "<p>&lt;script&gt;alert(3)&lt;/script&gt; [x](javascript:alert(4))</p>" in packet
     # The search index cannot be broken out of either.
@@ -552,3 +554,60 @@ def test_quiet_build_prints_nothing_and_verbose_names_the_records(cli, minimal, 
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     verbose = cli("--verbose", "build", "--records", minimal, "--out", tmp_path / "b")
     assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 15 pages")
+
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+RESOLVED = (
+    "  - ref: tiny/api#12\n    resolved:\n      repo: tiny/api\n      pr: 12\n      commits:\n"
+    f"        - {SHA}\n      style: merge\n      merged_at: '2026-02-25T10:00:00+00:00'\n"
+    "      role: author\n      as: ann@tiny.example\n      verified_at: '2026-11-24'\n"
+)
+
+
+def _forge(records: Path) -> None:
+    """org.yaml knows tiny/api's web address; Ann's public entry carries a recorded resolution."""
+    with open(records / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("repositories:\n  tiny/api:\n    path: ../api\n    url: https://github.com/tiny/api\n")
+    edit(records / "people/ann/evidence/2026-03-01-retry-redesign.md", "  - tiny/api#12\n", RESOLVED)
+
+
+def test_evidence_links_go_to_the_forge_and_show_what_they_rest_on(cli, shared, tmp_path):
+    _forge(shared)
+    publish(shared, "people/ann/evidence/2026-05-10-mentoring.md")
+    assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
+    page = (tmp_path / "site/evidence/ann/2026-03-01-retry-redesign.html").read_text(encoding="utf-8")
+    commit = f'<a href="https://github.com/tiny/api/commit/{SHA}" rel="noopener noreferrer"><code>{SHA[:12]}</code></a>'
+    assert (
+        '<li><a href="https://github.com/tiny/api/pull/12" rel="noopener noreferrer">tiny/api#12</a> '
+        f'<span class="muted small verification">verified author: {commit}</span></li>'
+    ) in page
+    assert '<dt>Verification</dt><dd><span class="tag verification verified">verified author</span></dd>' in page
+    mentoring = (tmp_path / "site/evidence/ann/2026-05-10-mentoring.html").read_text(encoding="utf-8")
+    assert '<span class="muted small verification">corroborated by a postmortem record</span>' in mentoring
+    packet = (tmp_path / "site/packets/ann/2026-senior.html").read_text(encoding="utf-8")
+    assert f'<span class="small verification">verified author: {commit}</span>' in packet
+    assert '<span class="small verification">corroborated by a postmortem record</span>' in packet
+
+
+def test_verification_shows_only_what_the_audience_may_see(cli, shared, tmp_path):
+    """A private org.yaml keeps the forge addresses off the public site (the link and the sha
+    stay as text); a private postmortem corroborates nothing there, and its id is not linked."""
+    _forge(shared)
+    publish(shared, "people/ann/evidence/2026-05-10-mentoring.md")
+    path = shared / "org.yaml"
+    path.write_text("visibility: private\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    publish_pm = shared / "postmortems/pm-1.md"
+    publish_pm.write_text(publish_pm.read_text(encoding="utf-8").replace("---\n", "---\nvisibility: private\n", 1))
+    assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
+    site = all_text(tmp_path / "site")
+    assert "github.com/tiny/api" not in site
+    page = (tmp_path / "site/evidence/ann/2026-03-01-retry-redesign.html").read_text(encoding="utf-8")
+    assert (
+        f'<li><code>tiny/api#12</code> <span class="muted small verification">verified author: <code>{SHA[:12]}</code>'
+        "</span></li>"
+    ) in page
+    mentoring = (tmp_path / "site/evidence/ann/2026-05-10-mentoring.html").read_text(encoding="utf-8")
+    assert (
+        '<li><code>postmortem:pm-1</code> <span class="muted small verification">self-reported</span></li>' in mentoring
+    )
+    assert "corroborated" not in site and "API outage" not in site

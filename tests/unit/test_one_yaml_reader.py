@@ -136,7 +136,7 @@ def test_the_link_writer_refuses_evidence_beyond_the_limits_and_writes_nothing(t
 def test_the_link_writer_still_edits_a_file_within_the_limits(tmp_path):
     path = tmp_path / "2026-01-05-retries.md"
     path.write_text("---\nkind: evidence\nlinks:\n  - acme/payments#412  # the retry PR\n---\nThe body.\n")
-    assert writeback.write(path, {0: {"repo": "acme/payments", "pr": 412}})
+    assert writeback.write(path, {0: {"repo": "acme/payments", "pr": 412}}).changed
     assert path.read_text() == (
         "---\nkind: evidence\nlinks:\n  - ref: acme/payments#412\n    resolved:\n      repo: acme/payments\n"
         "      pr: 412  # the retry PR\n---\nThe body.\n"

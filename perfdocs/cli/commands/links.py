@@ -121,8 +121,11 @@ def resolve_command(
 
     --write turns a link such as '- acme/payments#412' into '- ref: acme/payments#412'
     with a 'resolved:' mapping beneath it, editing only those lines (the rest of the
-    file is kept byte for byte), atomically. Links whose recorded resolution has not
-    changed are left alone, so running it again changes nothing.
+    file is kept byte for byte), atomically, whatever YAML style the links are written
+    in. A file whose links cannot be edited that way (an alias of a list written
+    elsewhere, say) is left untouched and reported (link/write-refused, exit 1). Links
+    whose recorded resolution has not changed are left alone, so running it again
+    changes nothing.
 
     \b
     Example:
@@ -155,8 +158,11 @@ def resolve_command(
     changed = []
     if write:
         for path, resolutions in links.resolutions_for_writing(org, report).items():
-            if writeback.write(Path(path), resolutions):
+            written = writeback.write(Path(path), resolutions)
+            if written.changed:
                 changed.append(display_path(Path(path)))
+            report.diagnostics.extend(written.refused)  # the file was left untouched (link/write-refused)
+        report.diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.rule))
     _summary(report, fmt, quiet)
     if write and not quiet:
         click.echo(

@@ -77,6 +77,7 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     Example:
       perfdocs packet check records/people/alice/packets/2026-h2-principal.md --format markdown
     """
+    from perfdocs.links.recheck import recheck_for
     from perfdocs.people import readiness, reports
     from perfdocs.validation import load_org, refuse_errors, resolve_root
 
@@ -85,7 +86,8 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     report = load_org(root)
     record = readiness.find_packet(report.org, root, packet_ref)
     refuse_errors(report, lambda diagnostic: readiness.tolerated(diagnostic, record, root))
-    result = readiness.check(report.org, record)
+    # With the clones present, recorded resolutions are checked against git again.
+    result = readiness.check(report.org, record, recheck_for(report.org, root))
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "markdown":

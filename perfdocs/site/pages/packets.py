@@ -1,5 +1,6 @@
 """The packet pages: the example promotion packets, each with its claims, the evidence
-they cite, and the readiness check of `perfdocs packet check` as the audience may see it."""
+they cite (with what each entry rests on: its verification and commits, as on its own
+page), and the readiness check of `perfdocs packet check` as the audience may see it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from perfdocs.records.load import Record
 from perfdocs.site import search
+from perfdocs.site.pages.evidence import verification
 from perfdocs.site.pages.page import Page
 from perfdocs.site.view import View, level_url, packet_url
 
@@ -136,6 +138,8 @@ def packet_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]:
                         "url": url,
                         "title": ev.get("title") if url and ev else None,
                         "date": ev.get("date") if url and ev else None,
+                        # What the claim rests on: shown only with the entry itself.
+                        "verification": verification(view, ev) if url and ev else None,
                     }
                 )
             cid: Any = claim.get("competency")

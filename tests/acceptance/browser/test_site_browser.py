@@ -66,6 +66,44 @@ def test_navigation_by_clicking_rubric_level_packets_dashboards(page, site_url, 
     page.screenshot(path=str(artifacts / "team-dashboard.png"), full_page=True)
 
 
+def test_a_packet_claim_shows_what_its_evidence_rests_on_and_links_to_the_forge(page, site_url, org, artifacts):
+    """Each cited entry says how it is verified, with the commits it rests on; on its page each
+    link into a configured repository is a real link to the forge, not code."""
+    packet = next((p for p in org.packets.values() if p.visibility == "public"), None)
+    if packet is None:
+        pytest.skip("no public packet in these records")
+    page.goto(site_url + f"packets/{packet.id}.html")
+    shown = page.locator(".evidence-list .verification").all_inner_texts()
+    assert shown and all(
+        text.split(":")[0]
+        in {
+            "verified author",
+            "verified reviewer",
+            "verified committer",
+            "corroborated by a postmortem record",
+            "cited",
+            "cited, not verified",
+            "self-reported",
+        }
+        for text in shown
+    ), shown
+    verified = page.locator(".evidence-list li", has=page.locator(".verification a")).first
+    if not verified.count():
+        pytest.skip("no verified evidence with a forge address in this packet")
+    sha = verified.locator(".verification a").first
+    assert re.fullmatch(r"https://\S+/commit/[0-9a-f]{40}", sha.get_attribute("href") or "")
+    verified.locator("a").first.click()  # to the evidence page (not the forge: that is outside)
+    assert "/evidence/" in page.url
+    assert page.locator("dt", has_text="Verification").is_visible()
+    # A short form (owner/repo#N, owner/repo@sha) is a real link to its forge page.
+    links = page.locator("h2:has-text('Links') + ul li > a")
+    forge = [a for a in links.all() if not a.inner_text().startswith("http")]
+    assert forge, links.all_inner_texts()
+    assert forge[0].get_attribute("rel") == "noopener noreferrer"
+    assert re.match(r"https://\S+/(pull|merge_requests|commit)/", forge[0].get_attribute("href") or "")
+    page.screenshot(path=str(artifacts / "evidence-verification.png"), full_page=True)
+
+
 def _descriptor_word(org) -> tuple[str, str, str]:
     """A competency, its track, and the longest word of one of its descriptors."""
     track = next(iter(org.tracks))
