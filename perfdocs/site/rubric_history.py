@@ -33,6 +33,9 @@ from perfdocs.records.load import IGNORED_NAMES
 from perfdocs.records.schemas import KINDS
 
 MAX_COMMITS = 200
+MAX_FILES_READ = 500
+"""The most files of one commit read to decide whether its subject may be shown (a bulk import
+of thousands of records would cost seconds a build): beyond it, the subject is not shown."""
 NEUTRAL_SUBJECT = "Rubric updated"
 """What a commit says when it also changed something the audience may not see."""
 _LIMITS = frozenset({"file/too-large", "yaml/too-deep", "yaml/too-many-nodes"})
@@ -156,7 +159,10 @@ class _Visibility:
         )
 
     def commit_seen_by(self, commit: log.Commit, audience: str) -> bool:
-        """Did `commit` change only what `audience` may see, before and after?"""
+        """Did `commit` change only what `audience` may see, before and after? A commit that
+        changed more than MAX_FILES_READ files is not read file by file: it counts as not."""
+        if len(commit.files) > MAX_FILES_READ:
+            return False
         # people's folders first: that is where the private records are, and one is enough
         for name in sorted(commit.files, key=lambda n: not n.startswith(self.prefix + "people/")):
             for rev in (commit.sha, commit.sha + "^"):
@@ -234,7 +240,10 @@ def rubric_history(root: Path, rels: list[str], audience: str, org_rel: str = "o
     versions = _Versions(top)
     seen = _Visibility(versions, prefix, org_rel)
     try:
-        versions.ask([f"{c.sha}{side}:{name}" for c in found for name in c.files for side in ("", "^")])
+        read = [(c, name) for c, name, _ in touched] + [
+            (c, name) for c in found if len(c.files) <= MAX_FILES_READ for name in c.files
+        ]
+        versions.ask([f"{c.sha}{side}:{name}" for c, name in read for side in ("", "^")])
         history: list[Change] = []
         commit_shown: dict[str, bool] = {}
         for c, name, rel in touched:

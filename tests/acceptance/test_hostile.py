@@ -28,6 +28,7 @@ from perfdocs.records import parse
 
 from tests.support.cli import PERFDOCS, TIME_LIMIT, perfdocs
 from tests.support.files import FIXTURES, HOSTILE
+from tests.support.git import GitRepo
 
 MEMORY_LIMIT_MB = 300
 """Peak resident memory of one `perfdocs` process on any hostile input."""
@@ -129,6 +130,18 @@ def markdown_at_the_limits(tmp: Path) -> None:
     _evidence(tmp, "costly", body)
 
 
+def history_private_past(tmp: Path) -> None:
+    """The records in git, the matrix private (with text never published) before it was made
+    public, in a commit whose subject is not for the public either."""
+    repo = GitRepo(tmp)
+    matrix = tmp / "records/matrices/backend.yaml"
+    public = matrix.read_text(encoding="utf-8")
+    matrix.write_text(public.replace("Asks good questions.", "SECRET draft.") + "visibility: private\n", "utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "SECRET subject: draft the matrix", date="2026-01-05T10:00:00+00:00")
+    repo.commit("Publish the matrix", {"records/matrices/backend.yaml": public}, date="2026-02-01T10:00:00+00:00")
+
+
 def case_collision(tmp: Path) -> None:
     """Names that are one file on macOS and Windows; on Linux both exist."""
     bob = tmp / "records/people/bob"
@@ -188,6 +201,7 @@ GENERATORS = {
     "markdown-8mb-emphasis": markdown_8mb_emphasis,
     "markdown-4mb-images": markdown_4mb_images,
     "markdown-at-the-limits": markdown_at_the_limits,
+    "history-private-past": history_private_past,
     "case-collision": case_collision,
     "symlinks": symlinks,
     "special-files": special_files,
@@ -254,6 +268,16 @@ def test_costly_markdown_within_the_limits_is_built_as_text_not_markup(tmp_path)
         in page
     )
     assert "<img" not in page
+
+
+def test_a_history_with_a_private_past_publishes_none_of_it(tmp_path):
+    args, env = setup_case("history-private-past", tmp_path)
+    assert perfdocs(*args, cwd=tmp_path, env=env).exit_code == 0
+    site = "\n".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*") if p.suffix in (".html", ".js")
+    )
+    assert "SECRET" not in site
+    assert "<li>first version shown on this site (the earlier ones were not)</li>" in site
 
 
 def test_an_unreadable_folder_inside_the_records_is_reported(tmp_path):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from perfdocs.site.rubric_history import MAX_FILES_READ
+
 from tests.support.files import REPO
 from tests.support.git import GitRepo
 
@@ -173,3 +175,21 @@ def test_files_outside_the_records_folder_count_as_internal(cli, tmp_path):
         "Sharper questions; bump the CI image",
         "Rubric updated",
     ]
+
+
+def test_a_commit_of_more_files_than_are_read_keeps_its_subject_to_itself(cli, tmp_path):
+    """A bulk commit is not read file by file (MAX_FILES_READ): even the internal audience,
+    who may see everything it changed, gets the neutral line."""
+    files = _files()
+    repo = GitRepo(tmp_path / "org")
+    repo.commit("Initial records", files, date="2026-01-05T10:00:00+00:00")
+    matrix = files[MATRIX].replace("Asks good questions.", "Asks sharp questions.")
+    notes = {f"notes/{i:04d}.txt": f"note {i}\n" for i in range(MAX_FILES_READ)}
+    for rel, text in {**notes, MATRIX: matrix}.items():
+        (repo.path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo.path / rel).write_text(text, encoding="utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Bulk import and sharper questions", date="2026-02-01T10:00:00+00:00")
+    _build(cli, repo, tmp_path / "internal", "internal")
+    assert [h[1] for h in _heads(tmp_path / "internal")] == ["Rubric updated", "Rubric updated"]
+    assert "<li>mentoring at l1: \u201cAsks good questions.\u201d became" in _site_text(tmp_path / "internal")
