@@ -176,7 +176,7 @@ def test_two_new_commands_racing_for_one_file_never_clobber_each_other(minimal, 
     assert results[1] == (
         2,
         "",
-        f"perfdocs: error: {rel} already exists; not overwriting it (use --force to replace it)\n",
+        f"perfdocs: error: {rel} already exists; not overwriting it: choose another name, e.g. --slug retry-budget-2\n",
     )
 
 
