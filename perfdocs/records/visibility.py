@@ -44,12 +44,6 @@ def of(declared: object, kind: str | None, owner: str | None, defaults: dict[str
     return defaults.get("default", "internal")
 
 
-def narrowest(levels: list[str]) -> str:
-    """The most restricted of `levels` (public when there are none): what an audience must be
-    allowed to see to see all of them."""
-    return max(levels, key=LEVELS.index, default="public")
-
-
 def visible(visibility: str, audience: str) -> bool:
     """May `audience` (public or internal) see a record of this visibility?"""
     if audience == "public":
