@@ -134,16 +134,17 @@ def commits(
     paths: tuple[str, ...] | list[str] = (),
     max_count: int | None = None,
     files: bool = False,
+    all_files: bool = False,
 ) -> list[Commit]:
     """The commits reachable from `revs` (HEAD when none), newest first, in git log's order;
-    with `paths`, only those that changed them; with `files`, each with the paths it changed.
-    The revisions go to git on stdin: there may be thousands (DORA's tags), and none can
-    be read as an option."""
+    with `paths`, only those that changed them; with `files`, each with the paths it changed
+    among `paths` (`all_files`: every path it changed). The revisions go to git on stdin: there
+    may be thousands (DORA's tags), and none can be read as an option."""
     args = ["log", f"--format={_FORMAT}", "--no-color"]
     if max_count is not None:
         args.append(f"--max-count={max_count}")
     if files:
-        args += ["--name-only", "--no-renames"]
+        args += ["--name-only", "--no-renames"] + (["--full-diff"] if all_files else [])
     if revs:
         args.append("--stdin")
     if paths:

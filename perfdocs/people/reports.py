@@ -6,9 +6,10 @@ this module only words them, so a report can change without touching a rule.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
-from perfdocs.text import md_escape, plural
+from perfdocs.text import md_code, md_escape, plural
 
 if TYPE_CHECKING:
     from perfdocs.people.calibration import Calibration
@@ -130,12 +131,15 @@ def readiness_text(r: Readiness) -> str:
 
 
 def readiness_markdown(r: Readiness) -> str:
-    """The readiness report as a pull-request comment."""
+    """The readiness report as a pull-request comment. Every value that comes from a record goes
+    through md_escape (or md_code): a name, claim or descriptor is shown as written and can add
+    no link, image, mention, HTML or table cell to the comment."""
+    e = md_escape
     out = [
-        f"## Promotion readiness: {md_escape(r.name)} ({r.candidate}), {r.current_level} → {r.target_level} "
-        f"{md_escape(r.target_title)}",
+        f"## Promotion readiness: {e(r.name)} ({e(r.candidate)}), {e(r.current_level)} → {e(r.target_level)} "
+        f"{e(r.target_title)}",
         "",
-        f"**{_verdict(r)}**",
+        f"**{e(_verdict(r))}**",
         "",
         "| | |",
         "|---|---|",
@@ -149,8 +153,8 @@ def readiness_markdown(r: Readiness) -> str:
     for comp in r.competencies:
         alone = _self_reported(comp) if comp.counted else "-"
         out.append(
-            f"| {md_escape(comp.name)} | {comp.dimension} | {len(comp.claims)} | {len(comp.counted)} | {alone} | "
-            f"{comp.widest_scope or '-'} | {', '.join(comp.quarters) or '-'} | {_status(r, comp)} |"
+            f"| {e(comp.name)} | {e(comp.dimension)} | {len(comp.claims)} | {len(comp.counted)} | {alone} | "
+            f"{e(comp.widest_scope or '-')} | {e(', '.join(comp.quarters) or '-')} | {_status(r, comp)} |"
         )
     for title, items in (
         ("Disqualifying findings", r.disqualifying),
@@ -158,30 +162,31 @@ def readiness_markdown(r: Readiness) -> str:
         ("Notes", r.notes),
     ):
         out += ["", f"### {title}", ""]
-        out += [f"- {md_escape(f.message)} `{f.rule}`" for f in items] or ["None."]
+        out += [f"- {e(f.message)} {md_code(f.rule)}" for f in items] or ["None."]
     out += ["", "<details><summary>Claims and the evidence they cite</summary>", ""]
     for comp in r.competencies:
         out += [
-            f"**{md_escape(comp.name)}** ({comp.dimension}). {r.target_level} expects: {md_escape(comp.descriptor)}",
+            f"**{e(comp.name)}** ({e(comp.dimension)}). {e(r.target_level)} expects: {e(comp.descriptor)}",
             "",
         ]
         if not comp.claims:
             out += ["- no claim", ""]
             continue
-        out += [f"- Claim: {md_escape(claim)}" for claim in comp.claims]
+        out += [f"- Claim: {e(claim)}" for claim in comp.claims]
         out += [
-            f"  - `{ev.id}` {ev.date} ({ev.quarter}), {ev.type}, scope {ev.scope or 'not stated'}: "
+            f"  - {md_code(ev.id)} {e(ev.date)} ({e(ev.quarter)}), {e(ev.type)}, scope {e(ev.scope or 'not stated')}: "
             f"{_evidence_flags(ev)}"
             for ev in comp.evidence
         ]
         out.append("")
     out += ["</details>", ""]
     if r.expectations:
-        out += [f"<details><summary>What {r.target_level} expects overall</summary>", ""]
-        out += [f"- **{k.capitalize()}**: {md_escape(v)}" for k, v in r.expectations.items()]
+        # inside HTML (the summary tag) Markdown escapes are not read: HTML's are
+        out += [f"<details><summary>What {html.escape(r.target_level)} expects overall</summary>", ""]
+        out += [f"- **{e(k.capitalize())}**: {e(v)}" for k, v in r.expectations.items()]
         out += ["", "</details>", ""]
     out += ["<details><summary>Rules applied (org.yaml <code>readiness:</code>)</summary>", ""]
-    out += [f"- {md_escape(line)}" for line in r.rules]
+    out += [f"- {e(line)}" for line in r.rules]
     out += [
         "",
         "</details>",
@@ -233,11 +238,12 @@ def score_text(s: Score) -> str:
 
 
 def calibration_markdown(cal: Calibration) -> str:
-    """The calibration view as Markdown."""
+    """The calibration view as Markdown; every value from a record through md_escape or md_code."""
+    e = md_escape
     out = [
-        f"# Calibration {cal.period}",
+        f"# Calibration {e(cal.period)}",
         "",
-        f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {cal.period}. "
+        f"{cal.reviews} review{'s' * (cal.reviews != 1)} in {e(cal.period)}. "
         "Advisory: a starting point for the calibration conversation, not its outcome.",
         "",
     ]
@@ -251,10 +257,10 @@ def calibration_markdown(cal: Calibration) -> str:
     out += ["## Rating distribution", ""]
     for key, title in (("team", "Team"), ("track", "Track"), ("level", "Level")):
         groups = cal.distribution.get(key) or {}
-        out += [f"| {title} | " + " | ".join(cal.scale) + " | total |", "|---|" + "---|" * (len(cal.scale) + 1)]
+        out += [f"| {title} | " + " | ".join(map(e, cal.scale)) + " | total |", "|---|" + "---|" * (len(cal.scale) + 1)]
         for group, counts in groups.items():
             out.append(
-                f"| {md_escape(group)} | "
+                f"| {e(group)} | "
                 + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
                 + f" | {sum(counts.values())} |"
             )
@@ -265,7 +271,8 @@ def calibration_markdown(cal: Calibration) -> str:
     if cal.departures:
         out += ["| Person | Reviewer | Completion | Rated | Rules give | |", "|---|---|---|---|---|---|"]
         out += [
-            f"| {d.person} | {d.reviewer} | {d.completion:g} % | {d.recorded} | {d.rule} | {d.direction} |"
+            f"| {e(d.person)} | {e(d.reviewer)} | {d.completion:g} % | {e(d.recorded)} | {e(d.rule)} | "
+            f"{e(d.direction)} |"
             for d in cal.departures
         ]
     else:
@@ -279,20 +286,20 @@ def calibration_markdown(cal: Calibration) -> str:
             "| Person | Reviewer | Key result | Recorded | Goal's numbers give |",
             "|---|---|---|---|---|",
         ]
-        out += [f"| {p} | {r} | {k} | {rec:g} % | {comp:g} % |" for p, r, k, rec, comp in cal.kr_mismatches]
+        out += [f"| {e(p)} | {e(r)} | {e(k)} | {rec:g} % | {comp:g} % |" for p, r, k, rec, comp in cal.kr_mismatches]
     out += ["", "| Reviewer | Reviews | Departures |", "|---|---|---|"]
-    out += [f"| {r} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
+    out += [f"| {e(r)} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
     out += ["", "## Claims without evidence", ""]
-    out += [f"- `{p}` {c}: {md_escape(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
+    out += [f"- {md_code(p)} {e(c)}: {e(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
     seen = f"visible to the {cal.audience} audience " if cal.audience else ""
     out += [
         "",
         "## No invisible work recorded",
         "",
-        f"People with no evidence {seen}in {cal.period} of type {', '.join(cal.invisible_types)}:",
+        f"People with no evidence {seen}in {e(cal.period)} of type {e(', '.join(cal.invisible_types))}:",
         "",
     ]
-    out += [f"- {h}" for h in cal.no_invisible_work] or ["None."]
+    out += [f"- {e(h)}" for h in cal.no_invisible_work] or ["None."]
     out += [
         "",
         "## Outliers to discuss",
@@ -302,7 +309,7 @@ def calibration_markdown(cal: Calibration) -> str:
         + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).",
         "",
     ]
-    out += [f"- {h} ({'no score' if s is None else f'{s:.2f}'}): {md_escape(why)}" for h, s, why in cal.outliers] or [
+    out += [f"- {e(h)} ({'no score' if s is None else f'{s:.2f}'}): {e(why)}" for h, s, why in cal.outliers] or [
         "None."
     ]
     out += [
@@ -316,15 +323,17 @@ def calibration_markdown(cal: Calibration) -> str:
     ]
     for p, expected, done, draft in cal.completion_by_cycle:
         rate = f"{done / expected * 100:.0f} %" if expected else "-"
-        out.append(f"| {p} | {expected} | {done} | {draft} | {rate} |")
+        out.append(f"| {e(p)} | {expected} | {done} | {draft} | {rate} |")
     out += ["", "### Time in level", "", "| Person | Track | Level | Years in level |", "|---|---|---|---|"]
-    out += [f"| {h} | {t} | {lv} | {'unknown' if y is None else f'{y:g}'} |" for h, t, lv, y in cal.time_in_level]
+    out += [
+        f"| {e(h)} | {e(t)} | {e(lv)} | {'unknown' if y is None else f'{y:g}'} |" for h, t, lv, y in cal.time_in_level
+    ]
     out += ["", "### Packets per level and outcome", ""]
     if cal.packets_by_level:
         statuses = sorted({s for c in cal.packets_by_level.values() for s in c})
-        out += ["| Target level | " + " | ".join(statuses) + " |", "|---|" + "---|" * len(statuses)]
+        out += ["| Target level | " + " | ".join(map(e, statuses)) + " |", "|---|" + "---|" * len(statuses)]
         out += [
-            f"| {lv} | " + " | ".join(str(c.get(s, 0)) for s in statuses) + " |"
+            f"| {e(lv)} | " + " | ".join(str(c.get(s, 0)) for s in statuses) + " |"
             for lv, c in cal.packets_by_level.items()
         ]
     else:

@@ -40,14 +40,20 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 10_000_000
-"""A file larger than this is refused unread (the largest real record is a few KB; a
-Markdown body, such as a pasted on-call log, may be long)."""
+"""A file larger than this is refused unread (the largest real record is a few KB; its
+Markdown body is held to MAX_BODY_CHARS and MAX_BODY_LINES below)."""
 MAX_YAML_CHARS = 1_000_000
 """Longest YAML text (a .yaml file, or a Markdown file's front matter) that is parsed:
 libyaml's node tree takes about 150 bytes per value, so this bounds memory near 200 MB."""
 MAX_EXPANDED_CHARS = 2_000_000
 """Most text a document may expand to through aliases (one long string aliased 50,000
 times is a small file that becomes gigabytes in every message that quotes it)."""
+MAX_BODY_CHARS = 250_000
+MAX_BODY_LINES = 10_000
+"""Longest Markdown body accepted (about 40,000 words, or a 10,000-line log): rendering
+Markdown costs far more than reading it (markdown-it-py takes tens of microseconds a line and
+renders prose at a few hundred KB a second), so these bound what one record costs the site to
+about a second. A longer log belongs in a file the record links to."""
 MAX_DEPTH = 50
 """Deepest nesting of mappings and sequences accepted."""
 MAX_NODES = 100_000
@@ -463,6 +469,21 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
             return Document(path, display, None, "", diagnostics=[split])
         yaml_text, offset, body, body_line = split
     doc = Document(path, display, None, yaml_text, offset, body, body_line)
+    if body is not None:
+        lines = body.count("\n") + (not body.endswith("\n"))
+        if len(body) > MAX_BODY_CHARS or lines > MAX_BODY_LINES:
+            doc.body = None  # refused: nothing downstream may render it
+            doc.diagnostics.append(
+                Diagnostic(
+                    display,
+                    body_line,
+                    1,
+                    "file/too-large",
+                    f"the Markdown body is {len(body):,} characters on {lines:,} line{'s' * (lines != 1)}; "
+                    f"a record's body may hold {MAX_BODY_CHARS:,} characters on {MAX_BODY_LINES:,} lines: move "
+                    "a long log into a file and link to it",
+                )
+            )
     if not yaml_text.strip():
         doc.diagnostics.append(Diagnostic(display, 1, 1, "yaml/empty", "the record is empty"))
         return doc

@@ -26,14 +26,20 @@ def defaults(value: object) -> dict[str, str]:
 
 
 def effective(record: Record, defaults: dict[str, str]) -> str:
-    declared = record.data.get("visibility")
+    return of(record.data.get("visibility"), record.kind, record.owner, defaults)
+
+
+def of(declared: object, kind: str | None, owner: str | None, defaults: dict[str, str]) -> str:
+    """The visibility of a record that declares `declared` (None: nothing), of `kind`, in the
+    folder of `owner` (None: outside people/). Also asked of past versions of a file (the
+    rubric history), which are no Record; a kind that is not known counts as private."""
     if isinstance(declared, str) and declared in LEVELS:
         return declared
-    if declared is not None:
+    if declared is not None or kind is None:
         return "private"  # an invalid value never widens access
-    if record.kind in defaults:
-        return defaults[record.kind]
-    if record.owner is not None:
+    if kind in defaults:
+        return defaults[kind]
+    if owner is not None:
         return "private"
     return defaults.get("default", "internal")
 

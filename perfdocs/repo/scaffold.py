@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -20,10 +21,56 @@ from perfdocs.resources import text_env
 NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
 
 
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўђјљњћџѕ",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g u dj j lj nj c dz dz".split(),
+        strict=True,
+    )
+)
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        "a v g d e z i th i k l m n x o p r s s t y f ch ps o".split(),
+        strict=True,
+    )
+)
+TRANSLITERATION = {**_CYRILLIC, **_GREEK, "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ð": "d", "þ": "th", "ł": "l"}
+"""Letters without an ASCII decomposition, written in Latin letters (Cyrillic as in passports,
+Greek as in ELOT 743; "-": a sign that writes nothing). Scripts not here keep a short hash."""
+HASH_CHARS = 8
+
+
 def slugify(text: str, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "entry"
+    """A title as the name part of an id: lower-case ASCII letters, digits and '-', at most
+    `limit` characters before any hash. Latin letters lose their accents and Cyrillic and Greek
+    are transliterated ("Миграция платежей": "migratsiya-platezhey"); when letters of another
+    script are left out (Chinese, Arabic, ...) or nothing is left (emoji only), a hash of the
+    title is added ("entry-3f2a9c1d"), so that two such titles never get the same name. Ids stay
+    ASCII (schemas/common.schema.json): file names in any script differ between macOS and
+    Linux, and look-alike letters from other scripts are refused in ids."""
+    title = unicodedata.normalize("NFC", text.strip())
+    out: list[str] = []
+    lost = False
+    for ch in title.lower():
+        base = unicodedata.normalize("NFKD", ch)
+        ascii_part = base.encode("ascii", "ignore").decode()
+        # the letter itself first (й is not и with a breve), then its base letter (ά is α)
+        latin = TRANSLITERATION.get(ch, TRANSLITERATION.get(base[:1]))
+        if latin is not None:
+            out.append(latin if latin != "-" else "")
+        elif ascii_part.isalnum():
+            out.append(ascii_part.lower())
+        elif unicodedata.category(ch)[0] in "LN":
+            lost = True  # a letter or digit of a script not transliterated: the hash keeps it apart
+            out.append("-")
+        else:
+            out.append("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(out)).strip("-")[:limit].rstrip("-")
+    if slug and not lost:
+        return slug
+    digest = hashlib.sha256(title.encode("utf-8")).hexdigest()[:HASH_CHARS]
+    return f"{slug or 'entry'}-{digest}"
 
 
 def git_email(cwd: Path) -> str | None:
@@ -50,11 +97,23 @@ def author_for(org: Organisation, root: Path, author: str | None) -> str:
     )
 
 
+SLUGGED = ("evidence", "goal", "postmortem")
+"""The kinds whose file name ends in a slug of the title, which --slug replaces."""
+
+
+def _name(opts: dict[str, Any], title: str, limit: int) -> str:
+    """The name part of a new record's id: --slug as given (checked), else the title's slug."""
+    slug = opts.get("slug")
+    return check_name(slug, "--slug") if slug else slugify(title, limit)
+
+
 def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tuple[Path, str]:
     """(path, text) of the new record.
 
-    Every id, handle and period that becomes part of the path is checked (check_name, QUARTER)
-    before the path is formed: the record lands in its kind's folder or nowhere."""
+    Every id, handle, period and slug that becomes part of the path is checked (check_name,
+    QUARTER) before the path is formed: the record lands in its kind's folder or nowhere."""
+    if opts.get("slug") and kind not in SLUGGED:
+        raise PerfdocsError(f"--slug names {', '.join(SLUGGED)} records; a {kind} is named by --id")
     day = opts.get("date") or today().isoformat()
     try:
         when = dt.date.fromisoformat(day)
@@ -91,7 +150,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
             track=track,
             visibility=opts.get("visibility") or "private",
         )
-        rel = f"people/{check_name(author, '--author')}/evidence/{day}-{slugify(title)}.md"
+        rel = f"people/{check_name(author, '--author')}/evidence/{day}-{_name(opts, title, 60)}.md"
         template = "evidence.md.j2"
     elif kind == "goal":
         owner = opts.get("author")
@@ -105,7 +164,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
             raise PerfdocsError(f"unknown person '{owner}'")
         if not title:
             raise PerfdocsError("--title is needed (the objective)")
-        slug = f"{period.lower()}-{slugify(title, 40)}"
+        slug = f"{period.lower()}-{_name(opts, title, 40)}"
         year, q = int(period[:4]), int(period[-1])
         try:
             due = (dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)).isoformat()
@@ -149,7 +208,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         author = author_for(org, root, opts.get("author"))
         if not title:
             raise PerfdocsError("--title is needed for a postmortem")
-        pid = check_name(opts.get("id") or f"pm-{day[:4]}-{slugify(title, 30)}", "--id")
+        pid = check_name(opts.get("id") or f"pm-{day[:4]}-{_name(opts, title, 30)}", "--id")
         team = org.people[author].get("team")
         services = (
             (org.teams[team].get("services") or ["unknown-service"]) if team in org.teams else ["unknown-service"]
@@ -183,8 +242,30 @@ def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force:
     path, text = plan(kind, org, root, opts)
     if force and (path.exists() or path.is_symlink()):
         replaceable(kind, org, root, path)
+    elif path.exists() or path.is_symlink():
+        raise PerfdocsError(taken(kind, path, opts))
     atomic_write(path, text, overwrite=force)
     return path
+
+
+def taken(kind: str, path: Path, opts: dict[str, Any]) -> str:
+    """Why a new record cannot have the name it was given, and a free name to give instead.
+    Never `--force`: the file is someone's record (two people's evidence titled alike in
+    Chinese on one day once slugged to the same name)."""
+    message = f"{display_path(path)} already exists; not overwriting it"
+    by_id = kind not in SLUGGED or (kind == "postmortem" and opts.get("id"))
+    if kind == "person":
+        return f"{message}: choose another handle with --id"
+    stem = path.stem
+    prefix = ""
+    if not by_id:  # the slug follows the date (evidence), the period (goal) or pm-YYYY- (postmortem)
+        cut = {"evidence": 11, "goal": 8, "postmortem": 8}[kind]
+        prefix, stem = stem[:cut], stem[cut:]
+    n = 2
+    while path.with_name(f"{prefix}{stem}-{n}{path.suffix}").exists():
+        n += 1
+    option = "--id" if by_id else "--slug"
+    return f"{message}: choose another name, e.g. {option} {stem}-{n}"
 
 
 def replaceable(kind: str, org: Organisation, root: Path, path: Path) -> None:

@@ -31,7 +31,8 @@ from perfdocs.rules.codeowners import CodeownersFile
 RULES: dict[str, str] = {
     # files and YAML
     "file/unreadable": "A file or folder cannot be read, disappeared, or is a link pointing outside the records folder.",
-    "file/too-large": "A file over 10 MB, or YAML (a .yaml file or front matter) over 1 MB.",
+    "file/too-large": "A file over 10 MB, YAML (a .yaml file or front matter) over 1 MB, or a Markdown body over "
+    "250,000 characters or 10,000 lines.",
     "file/binary": "A file contains NUL bytes: binary, not a text record.",
     "file/encoding": "A file is not UTF-8 (invalid bytes, or a UTF-16/UTF-32 byte order mark).",
     "file/no-front-matter": "A Markdown record does not start with YAML front matter.",

@@ -76,7 +76,8 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None, progres
     view = View(report.org, audience)
     renderer = Renderer(templates)
     rels = [t.rel for t in report.org.tracks.values()] + [m.rel for m in report.org.matrices.values()]
-    history = rubric_history(root, rels)
+    org_rel = report.org.org.rel if report.org.org is not None else "org.yaml"
+    history = rubric_history(root, rels, audience, org_rel)
     org_name = str(view.setting("name", "Engineering"))
     base = {
         "org_name": org_name,

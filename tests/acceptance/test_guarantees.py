@@ -105,10 +105,19 @@ def test_new_never_overwrites_an_existing_record_without_force(kind, cli, minima
         fh.write("# a note someone added by hand\n")
     before = path.read_bytes()
     again = cli("new", kind, "--records", "records", *NEW_ARGS[kind], cwd=tmp_path)
+    # a free name, never --force: the file is someone's record (issue 18)
+    instead = {
+        "evidence": "choose another name, e.g. --slug retry-budget-2",
+        "goal": "choose another name, e.g. --slug cut-p99-latency-2",
+        "person": "choose another handle with --id",
+        "postmortem": "choose another name, e.g. --slug checkout-outage-2",
+        "metric": "choose another name, e.g. --id error-rate-2",
+        "team": "choose another name, e.g. --id edge-2",
+    }[kind]
     assert (again.exit_code, again.stdout, again.stderr) == (
         2,
         "",
-        f"perfdocs: error: {rel} already exists; not overwriting it (use --force to replace it)\n",
+        f"perfdocs: error: {rel} already exists; not overwriting it: {instead}\n",
     )
     assert path.read_bytes() == before
 
@@ -167,7 +176,7 @@ def test_two_new_commands_racing_for_one_file_never_clobber_each_other(minimal, 
     assert results[1] == (
         2,
         "",
-        f"perfdocs: error: {rel} already exists; not overwriting it (use --force to replace it)\n",
+        f"perfdocs: error: {rel} already exists; not overwriting it: choose another name, e.g. --slug retry-budget-2\n",
     )
 
 

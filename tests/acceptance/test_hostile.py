@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import time
@@ -23,8 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from perfdocs.records import parse
+
 from tests.support.cli import PERFDOCS, TIME_LIMIT, perfdocs
 from tests.support.files import FIXTURES, HOSTILE
+from tests.support.git import GitRepo
 
 MEMORY_LIMIT_MB = 300
 """Peak resident memory of one `perfdocs` process on any hostile input."""
@@ -79,6 +83,63 @@ def markdown_100k_lines(tmp: Path) -> None:
     )
     body = "".join(f"{i:06d} paged at 03:12, retried the payment queue, all green again.\n" for i in range(100_000))
     (tmp / EV / "2026-03-02-long-log.md").write_text(front + body, encoding="utf-8")
+
+
+def _evidence(tmp: Path, name: str, body: str) -> None:
+    front = (
+        f"---\nkind: evidence\ndate: 2026-03-02\nauthor: ann\ntype: on-call\ntitle: {name}\n"
+        "competencies:\n  - operations\nvisibility: public\n---\n"
+    )
+    (tmp / EV / f"2026-03-02-{name}.md").write_text(front + body, encoding="utf-8")
+
+
+def markdown_8mb_emphasis(tmp: Path) -> None:
+    """8 MB of nested emphasis: markdown-it-py once took 3.5 GB to render it. Refused by size."""
+    n = 2**20  # 4 bytes each side
+    _evidence(tmp, "emphasis", "**a " * n + "b" + " a**" * n + "\n")
+
+
+def markdown_4mb_images(tmp: Path) -> None:
+    """4 MB of `![`: each unmatched one scans the rest of the paragraph (a minute per file).
+    `build` refuses the record like `validate`, without rendering it."""
+    _evidence(tmp, "images", "![" * (2 * 2**20) + "\n")
+
+
+PATHOLOGICAL = {
+    "images": "![" * 12_000,
+    "brackets": "[" * 24_000,
+    "emphasis": "**a " * 3_000 + "b" + " a**" * 3_000,
+    "ampersands": "&" * 24_000,
+    "angles": "<a:" * 8_000,
+    "destinations": "[a](" * 6_000,
+    "backticks": "a`" * 10_000,
+}
+"""Paragraphs whose inline markup markdown-it-py pays for dearly (each unmatched `[`, `<` or `&`
+looks at the rest of its paragraph; emphasis costs tens of microseconds a delimiter): within
+the body limits they are shown as plain text once the body's markup budget cannot pay for
+them (perfdocs/site/render.py)."""
+
+
+def markdown_at_the_limits(tmp: Path) -> None:
+    """A body just inside both limits (characters and lines), made of the costliest Markdown
+    and a remote image: it is valid, and `build` renders it within the time and memory bounds."""
+    paragraphs = [*PATHOLOGICAL.values(), "![pixel](https://tracker.example/p.gif)", "a\n" * 4_000]
+    body = "\n\n".join(paragraphs) + "\n" + "- [a](b)\n" * 5_000
+    assert len(body) <= parse.MAX_BODY_CHARS and body.count("\n") <= parse.MAX_BODY_LINES
+    assert len(body) > 0.8 * parse.MAX_BODY_CHARS and body.count("\n") > 0.9 * parse.MAX_BODY_LINES
+    _evidence(tmp, "costly", body)
+
+
+def history_private_past(tmp: Path) -> None:
+    """The records in git, the matrix private (with text never published) before it was made
+    public, in a commit whose subject is not for the public either."""
+    repo = GitRepo(tmp)
+    matrix = tmp / "records/matrices/backend.yaml"
+    public = matrix.read_text(encoding="utf-8")
+    matrix.write_text(public.replace("Asks good questions.", "SECRET draft.") + "visibility: private\n", "utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "SECRET subject: draft the matrix", date="2026-01-05T10:00:00+00:00")
+    repo.commit("Publish the matrix", {"records/matrices/backend.yaml": public}, date="2026-02-01T10:00:00+00:00")
 
 
 def case_collision(tmp: Path) -> None:
@@ -137,6 +198,10 @@ GENERATORS = {
     "file-50mb": file_50mb,
     "deep-nesting-flow": deep_nesting_flow,
     "markdown-100k-lines": markdown_100k_lines,
+    "markdown-8mb-emphasis": markdown_8mb_emphasis,
+    "markdown-4mb-images": markdown_4mb_images,
+    "markdown-at-the-limits": markdown_at_the_limits,
+    "history-private-past": history_private_past,
     "case-collision": case_collision,
     "symlinks": symlinks,
     "special-files": special_files,
@@ -157,7 +222,7 @@ def setup_case(name: str, tmp: Path) -> tuple[list[str], dict[str, str]]:
     args, env = ["validate", "records"], {}
     if (case / "args").is_file():
         lines = (case / "args").read_text(encoding="utf-8").splitlines()
-        args = lines[0].split()
+        args = shlex.split(lines[0])
         env = dict(line.split(" ", 1)[1].split("=", 1) for line in lines[1:] if line.startswith("env "))
     return args, env
 
@@ -179,11 +244,40 @@ def test_every_generator_has_a_case_folder_with_an_expected_output():
     assert [c for c in CASES if not (HOSTILE / c / "expected.txt").is_file()] == []
 
 
-def test_a_100000_line_markdown_body_validates_in_seconds(tmp_path):
+def test_a_100000_line_markdown_body_is_refused_in_seconds(tmp_path):
+    """Over the body's line limit (it validated before the limit, and took minutes to render)."""
     args, env = setup_case("markdown-100k-lines", tmp_path)
     run = perfdocs(*args, cwd=tmp_path, env=env)
-    assert run.exit_code == 0, run.transcript()
+    assert run.exit_code == 1, run.transcript()
+    assert run.stdout.endswith(" [file/too-large]\n") and run.stdout.count("\n") == 1, run.transcript()
     assert run.seconds < 5, f"took {run.seconds:.1f} s"
+
+
+def test_costly_markdown_within_the_limits_is_built_as_text_not_markup(tmp_path):
+    """The case markdown-at-the-limits builds (its transcript, time and memory are checked by
+    the case); here, what its page shows: the costly paragraphs as escaped text, the list that
+    fits the budget as markup, and the remote image as a link that loads nothing."""
+    args, env = setup_case("markdown-at-the-limits", tmp_path)
+    assert perfdocs(*args, cwd=tmp_path, env=env).exit_code == 0
+    page = (tmp_path / "site/evidence/ann/2026-03-02-costly.html").read_text(encoding="utf-8")
+    for name, text in PATHOLOGICAL.items():
+        assert f"<p>{text.replace('&', '&amp;').replace('<', '&lt;')}</p>" in page, name
+    assert page.count('<li><a href="b">a</a></li>') == 5_000
+    assert (
+        '<a class="remote-image" href="https://tracker.example/p.gif" rel="noopener noreferrer">image: pixel</a>'
+        in page
+    )
+    assert "<img" not in page
+
+
+def test_a_history_with_a_private_past_publishes_none_of_it(tmp_path):
+    args, env = setup_case("history-private-past", tmp_path)
+    assert perfdocs(*args, cwd=tmp_path, env=env).exit_code == 0
+    site = "\n".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*") if p.suffix in (".html", ".js")
+    )
+    assert "SECRET" not in site
+    assert "<li>first version shown on this site (the earlier ones were not)</li>" in site
 
 
 def test_an_unreadable_folder_inside_the_records_is_reported(tmp_path):
