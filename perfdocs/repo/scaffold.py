@@ -14,7 +14,8 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, check_name, inside
 from perfdocs.git.run import GitError, run
 from perfdocs.records.organisation import Organisation
-from perfdocs.records.schemas import SCHEMA_BASE, schema_documents
+from perfdocs.records.schemas import schema_documents
+from perfdocs.repo import local_schemas
 from perfdocs.resources import text_env
 
 NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
@@ -65,8 +66,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         raise PerfdocsError(
             f"--date {day} is after today ({today().isoformat()}): {kind} records what already happened"
         )
-    schema = SCHEMA_BASE + f"{kind}.schema.json"
-    ctx: dict[str, Any] = {"date": day, "schema": schema}
+    ctx: dict[str, Any] = {"date": day}
     title = opts.get("title")
     if kind == "evidence":
         author = author_for(org, root, opts.get("author"))
@@ -175,8 +175,11 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         template = f"{kind}.yaml.j2"
     else:
         raise PerfdocsError(f"cannot scaffold '{kind}'; choose from: {', '.join(NEW_KINDS)}")
+    path = inside(root, root / rel)
+    # YAML records name their schema for the editor: the repository's local copy when it has one
+    ctx["schema"] = local_schemas.schema_for(path, kind, root)
     text = text_env("scaffold").get_template(template).render(**ctx)
-    return inside(root, root / rel), text
+    return path, text
 
 
 def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force: bool = False) -> Path:
