@@ -159,6 +159,7 @@ def plan(
         "today": today().isoformat(),
         "install_spec": spec,
         "repository": REPOSITORY,
+        "version": __version__,
         "action": action(),
     }
     env = _env()

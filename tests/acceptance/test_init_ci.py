@@ -228,6 +228,16 @@ def test_the_action_runs_the_workflows_steps(pull_request):
     assert steps[-1]["with"] == {"path": "${{ inputs.site }}"} and steps[-1]["if"] == "inputs.upload == 'true'"
 
 
+def test_the_readme_names_the_install_spec_and_the_action_init_uses():
+    from perfdocs.repo.init import REPOSITORY, action, default_install_spec
+
+    readme = (REPO / "README.md").read_text()
+    assert REPOSITORY == "https://github.com/perfdocs/perfdocs"
+    assert f'pip install "{default_install_spec()}"' in readme
+    assert f"  - uses: {action()}   #" in readme
+    assert default_install_spec() == f"git+{REPOSITORY}@v{__version__}"
+
+
 def test_the_gitlab_pipeline_validates_merge_requests_and_publishes_pages(pull_request):
     ci = gitlab(pull_request)
     assert ci["variables"]["GIT_DEPTH"] == "0"
