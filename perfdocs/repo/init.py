@@ -1,9 +1,14 @@
 """Bootstrap: `perfdocs init DIR` makes a new records repository.
 
 The repository gets a minimal organisation (or, with `example`, the full example one) under
-`records/`, leaving its top for the README, the CI workflows, the pre-commit configuration
-and CODEOWNERS. Every file is planned before any is written: nothing is overwritten unless
-asked, and each file is written atomically.
+`records/`, leaving its top for the README, the CI workflows, the pre-commit configuration,
+CODEOWNERS, the schemas' local copies (`.perfdocs/schemas/`) and the editor's settings. Every
+file is planned before any is written: nothing is overwritten unless asked, and each file is
+written atomically.
+
+The CI workflows install perfdocs from an install spec, any pip requirement: by default this
+version's tag in perfdocs' own repository (`REPOSITORY`, the one place that names it), since
+perfdocs is not on the package index; `perfdocs init --install-spec` names another source.
 """
 
 from __future__ import annotations
@@ -24,12 +29,31 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
 from perfdocs.git.run import GitError, Output, run
 from perfdocs.lock import records_lock
-from perfdocs.records.schemas import SCHEMA_BASE
+from perfdocs.repo import local_schemas
 from perfdocs.repo.scaffold import slugify
 from perfdocs.resources import data_dir, text_env
 
 RECORDS = "records"
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+REPOSITORY = "https://github.com/perfdocs/perfdocs"
+"""perfdocs' source repository: where the CI `init` writes installs perfdocs from by default,
+and (as owner/name) the address of its GitHub action. The one place that names it."""
+
+MANAGER = "manager"
+"""The handle of the placeholder manager `init` writes when it is not given `--manager`."""
+
+
+def default_install_spec(version: str = __version__) -> str:
+    """The pip requirement for this version of perfdocs: its release tag, v<version>, in
+    `REPOSITORY` (a build from a source tree, whose version has a '+', has no tag: main)."""
+    return f"git+{REPOSITORY}@{'main' if '+' in version else 'v' + version}"
+
+
+def action(version: str = __version__) -> str:
+    """What a GitHub workflow `uses:` for perfdocs' composite action (action.yml), at this version."""
+    where = REPOSITORY.removeprefix("https://github.com/")
+    return f"{where}@{'main' if '+' in version else 'v' + version}"
 
 
 @dataclass
@@ -37,6 +61,7 @@ class Plan:
     dest: Path
     files: dict[str, str] = field(default_factory=dict)
     """Relative path (with '/') -> text."""
+    install_spec: str = ""
 
 
 @dataclass
@@ -45,6 +70,8 @@ class Result:
     written: list[str]
     git_initialised: bool
     notes: list[str] = field(default_factory=list)
+    install_spec: str = ""
+    """The pip requirement the CI workflows install perfdocs with."""
 
 
 def _git(folder: Path, *args: str) -> Output | None:
@@ -70,9 +97,10 @@ def _env() -> jinja2.Environment:
 
 def _target(rel: str, ctx: dict[str, Any]) -> str:
     """Template path -> file path: 'dot-x' is '.x' (so the templates are not themselves
-    dotfiles that tools would pick up), '__handle__' and '__team__' are filled in."""
+    dotfiles that tools would pick up), '__handle__', '__manager__' and '__team__' are filled in."""
     parts = [("." + p[4:]) if p.startswith("dot-") else p for p in rel.split("/")]
-    return "/".join(parts).replace("__handle__", ctx["handle"]).replace("__team__", ctx["team"])
+    path = "/".join(parts).replace("__handle__", ctx["handle"]).replace("__team__", ctx["team"])
+    return path.replace("__manager__", ctx["manager"])
 
 
 def defaults(dest: Path) -> dict[str, str]:
@@ -94,6 +122,8 @@ def plan(
     handle: str | None = None,
     name: str | None = None,
     email: str | None = None,
+    manager: str | None = None,
+    install_spec: str | None = None,
 ) -> Plan:
     who = defaults(dest)
     handle = handle or who["handle"]
@@ -101,8 +131,19 @@ def plan(
         raise PerfdocsError(f"--handle {handle!r} is not a valid id (ASCII letters, digits, '.', '_', '-')")
     if email is not None and "@" not in email:
         raise PerfdocsError(f"--email {email!r} is not an email address")
+    if manager is not None and not ID.match(manager):
+        raise PerfdocsError(f"--manager {manager!r} is not a valid id (ASCII letters, digits, '.', '_', '-')")
+    # the placeholder gives way to a first person who took its handle
+    boss = manager or (MANAGER if handle != MANAGER else MANAGER + "-1")
+    if boss == handle:
+        raise PerfdocsError(f"--manager {manager!r} is the first person: name their manager, someone else")
+    spec = default_install_spec() if install_spec is None else install_spec.strip()
+    if not spec or any(c in spec for c in "\n\r\"'`$"):
+        raise PerfdocsError(
+            f"--install-spec {install_spec!r} is not a pip requirement (a git URL, a wheel's path or URL, "
+            "or a package name, without quotes, '$' or line breaks)"
+        )
     folder_name = dest.resolve().name
-    requirement = "perfdocs" if "+" in __version__ else f"perfdocs=={__version__}"
     ctx = {
         "org_id": slugify(org_name or folder_name, 40),
         "org_name": org_name or folder_name,
@@ -111,16 +152,25 @@ def plan(
         "name": name or (who["name"] if handle == who["handle"] else handle),
         "email": email or (who["email"] if handle == who["handle"] else f"{handle}@example.com"),
         "team": "core",
+        "manager": boss,
+        "manager_placeholder": manager is None,
+        "manager_name": "Your manager" if manager is None else boss,
+        "manager_email": f"{boss}@example.com",
         "today": today().isoformat(),
-        "schema_base": SCHEMA_BASE,
-        "requirement": requirement,
+        "install_spec": spec,
+        "repository": REPOSITORY,
+        "version": __version__,
+        "action": action(),
     }
     env = _env()
-    out = Plan(dest)
+    out = Plan(dest, install_spec=spec)
     for rel in sorted(env.list_templates()):
         if example and rel.startswith(RECORDS + "/"):
             continue
-        out.files[_target(rel, ctx)] = env.get_template(rel).render(**ctx)
+        target = _target(rel, ctx)
+        out.files[target] = env.get_template(rel).render(**ctx, schemas=local_schemas.modeline_prefix(target))
+    for name, text in local_schemas.copies().items():
+        out.files[f"{local_schemas.FOLDER}/{name}"] = text
     if example:
         source = data_dir("records")
         for path in sorted(source.rglob("*")):
@@ -188,4 +238,4 @@ def _write(dest: Path, planned: Plan, force: bool) -> Result:
     for rel, text in planned.files.items():
         atomic_write(inside(dest, dest / rel), text, overwrite=force)
     atomic_write(inside(dest, dest / "CODEOWNERS"), _codeowners(dest), overwrite=force)
-    return Result(dest, [*planned.files, "CODEOWNERS"], git_initialised, notes)
+    return Result(dest, [*planned.files, "CODEOWNERS"], git_initialised, notes, planned.install_spec)

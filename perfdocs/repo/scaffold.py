@@ -1,4 +1,9 @@
-"""Scaffolding: `perfdocs new KIND` writes a valid record in the right place."""
+"""Scaffolding: `perfdocs new KIND` writes a valid record in the right place.
+
+A new person also joins their team's `members` (the team record is edited where the list is,
+keeping its comments and layout), and a CODEOWNERS file that perfdocs generates is brought up
+to date, so the new person's folder is routed to their manager from their first pull request.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +20,11 @@ from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, check_name, inside
 from perfdocs.git.run import GitError, run
+from perfdocs.records.model import Record
 from perfdocs.records.organisation import Organisation
-from perfdocs.records.schemas import SCHEMA_BASE, schema_documents
+from perfdocs.records.parse import positions
+from perfdocs.records.schemas import schema_documents
+from perfdocs.repo import local_schemas
 from perfdocs.resources import text_env
 
 NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
@@ -124,8 +133,7 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         raise PerfdocsError(
             f"--date {day} is after today ({today().isoformat()}): {kind} records what already happened"
         )
-    schema = SCHEMA_BASE + f"{kind}.schema.json"
-    ctx: dict[str, Any] = {"date": day, "schema": schema}
+    ctx: dict[str, Any] = {"date": day}
     title = opts.get("title")
     if kind == "evidence":
         author = author_for(org, root, opts.get("author"))
@@ -156,6 +164,14 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         owner = opts.get("author")
         if owner:
             check_name(owner, "--author")
+        elif opts.get("company") and opts.get("team"):
+            raise PerfdocsError("--company and --team: a goal is the company's or a team's, not both")
+        elif not opts.get("company") and not opts.get("team"):
+            # like evidence: the goal is yours unless you say whose it is
+            try:
+                owner = author_for(org, root, None)
+            except PerfdocsError as err:
+                raise PerfdocsError(f"{err}; for a team goal give --team TEAM, for a company goal --company") from None
         period = opts.get("period") or quarter_of(dt.date.fromisoformat(day))
         if not QUARTER.match(period):
             raise PerfdocsError(f"--period {period!r} is not a quarter: use YYYY-Q1 to YYYY-Q4, e.g. 2026-Q4")
@@ -234,17 +250,53 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         template = f"{kind}.yaml.j2"
     else:
         raise PerfdocsError(f"cannot scaffold '{kind}'; choose from: {', '.join(NEW_KINDS)}")
+    path = inside(root, root / rel)
+    # YAML records name their schema for the editor: the repository's local copy when it has one
+    ctx["schema"] = local_schemas.schema_for(path, kind, root)
     text = text_env("scaffold").get_template(template).render(**ctx)
-    return inside(root, root / rel), text
+    return path, text
 
 
-def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force: bool = False) -> Path:
+@dataclass
+class Written:
+    """What `new` wrote: the record, and the files it brought up to date with it."""
+
+    path: Path
+    updated: list[Path] = field(default_factory=list)
+
+
+def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force: bool = False) -> Written:
     path, text = plan(kind, org, root, opts)
     if force and (path.exists() or path.is_symlink()):
         replaceable(kind, org, root, path)
     elif path.exists() or path.is_symlink():
         raise PerfdocsError(taken(kind, path, opts))
     atomic_write(path, text, overwrite=force)
+    out = Written(path)
+    if kind == "person":
+        handle, team = str(opts["id"]), str(opts["team"])
+        joined = join_team(org, team, handle)
+        if joined is not None:
+            out.updated.append(joined)
+        owners = refresh_codeowners(root)
+        if owners is not None:
+            out.updated.append(owners)
+    return out
+
+
+def team_record(org: Organisation, team: str) -> Record | None:
+    return next((r for r in org.records if r.kind == "team" and r.id == team), None)
+
+
+def join_team(org: Organisation, team: str, handle: str) -> Path | None:
+    """Add `handle` to the team record's `members`, in place (the file's comments and layout
+    kept); the team's path, or None when they are already a member."""
+    record = team_record(org, team)
+    if record is None or handle in (org.teams[team].get("members") or []):
+        return None
+    path = record.doc.path
+    text = path.read_text(encoding="utf-8")
+    atomic_write(path, with_member(text, handle), overwrite=True)
     return path
 
 
@@ -266,6 +318,59 @@ def taken(kind: str, path: Path, opts: dict[str, Any]) -> str:
         n += 1
     option = "--id" if by_id else "--slug"
     return f"{message}: choose another name, e.g. {option} {stem}-{n}"
+
+
+def with_member(text: str, handle: str) -> str:
+    """A team record's YAML text with `handle` appended to its `members` list, written in the
+    list's own style: a block item under the last one, or one more entry in a flow list."""
+    import yaml
+
+    root = positions(text, 0).root
+    members = None
+    if isinstance(root, yaml.MappingNode):
+        members = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "members"), None)
+    lines = text.splitlines(keepends=True)
+    if isinstance(members, yaml.SequenceNode) and not members.flow_style and members.value:
+        first, last = members.value[0], members.value[-1]
+        dash = lines[first.start_mark.line][: first.start_mark.column]  # '  - ', as the list writes it
+        after = last.end_mark.line + (1 if last.end_mark.column > 0 else 0)
+        if lines[after - 1].endswith("\n"):
+            lines.insert(after, f"{dash}{handle}\n")
+        else:  # the last item ends the file without a newline
+            lines[after - 1] += f"\n{dash}{handle}"
+        return "".join(lines)
+    if isinstance(members, yaml.SequenceNode) and members.flow_style:
+        end = _offset(lines, members.end_mark.line, members.end_mark.column) - 1  # the closing ']'
+        sep = ", " if members.value else ""
+        return text[:end] + f"{sep}{handle}" + text[end:]
+    if members is None or (isinstance(members, yaml.ScalarNode) and members.value in ("", "~", "null")):
+        if members is not None:  # 'members:' with nothing after it
+            at = _offset(lines, members.start_mark.line, members.start_mark.column)
+            return text[:at].rstrip(" ") + f" [{handle}]" + text[at:]
+        return text + ("" if text.endswith("\n") or not text else "\n") + f"members:\n  - {handle}\n"
+    raise PerfdocsError(f"cannot add {handle} to the team's members: 'members' is not a list")
+
+
+def _offset(lines: list[str], line: int, column: int) -> int:
+    return sum(len(x) for x in lines[:line]) + column
+
+
+def refresh_codeowners(root: Path) -> Path | None:
+    """Bring a CODEOWNERS file that perfdocs generated up to date with the records on disk;
+    its path when it changed. A hand-written file (no perfdocs marker) is left alone."""
+    from perfdocs.records import organisation
+    from perfdocs.records.load import load_records
+    from perfdocs.repo import codeowners
+
+    path = codeowners.locate(root)
+    if not path.is_file() or codeowners.MARKER not in path.read_text(encoding="utf-8"):
+        return None
+    org, _ = organisation.build(load_records(root).records)
+    update = codeowners.plan(org, root)
+    if update.current:
+        return None
+    codeowners.write(update)
+    return update.path
 
 
 def replaceable(kind: str, org: Organisation, root: Path, path: Path) -> None:

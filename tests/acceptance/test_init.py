@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 from pathlib import Path
 
 import yaml
 
+from perfdocs import __version__
+
 from tests.support.files import REPO
 
+SCHEMAS = sorted(f".perfdocs/schemas/{p.name}" for p in (REPO / "schemas").glob("*.schema.json"))
 MINIMAL_FILES = [
     "README.md",
     ".github/workflows/perfdocs.yml",
     ".gitignore",
     ".gitlab-ci.yml",
     ".pre-commit-config.yaml",
+    ".vscode/settings.json",
     "records/matrices/engineering.yaml",
     "records/org.yaml",
     "records/people/ann/person.yaml",
+    "records/people/manager/person.yaml",
     "records/teams/core.yaml",
     "records/tracks/engineering.yaml",
+    *SCHEMAS,
     "CODEOWNERS",
 ]
+LISTED = [rel for rel in MINIMAL_FILES if rel not in SCHEMAS[1:]]
+"""The files init lists: the schemas' copies are one line, where the first one is."""
+SPEC = f"git+https://github.com/perfdocs/perfdocs@v{__version__}"
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -45,21 +53,31 @@ def test_init_writes_a_minimal_organisation_into_a_new_git_repository(cli, tmp_p
     dest = tmp_path / "my-records"
     assert res.stdout == (
         f"created my-records, a new git repository, with {len(MINIMAL_FILES)} files:\n"
-        + "".join(f"  {rel}\n" for rel in MINIMAL_FILES)
+        + "".join(
+            f"  {rel}\n"
+            if rel != SCHEMAS[0]
+            else f"  .perfdocs/schemas/ ({len(SCHEMAS)} record schemas, for editors and tools)\n"
+            for rel in LISTED
+        )
+        + f'CI installs perfdocs with: pip install "{SPEC}" (change it with --install-spec)\n'
         + "\nnext:\n  cd my-records\n  perfdocs validate\n  perfdocs build\n"
         '  perfdocs new evidence --title "What you did"\n'
     )
-    assert res.stderr == ""
+    assert res.stderr == (
+        "note: records/people/manager/person.yaml is a placeholder for your manager: "
+        "fill it in (or use --manager HANDLE)\n"
+    )
     assert files_under(dest) == set(MINIMAL_FILES)
     assert git(dest, "rev-parse", "--is-inside-work-tree") == "true"
     assert git(dest, "symbolic-ref", "--short", "HEAD") == "main"
     person = yaml.safe_load((dest / "records/people/ann/person.yaml").read_text())
     assert (person["handle"], person["name"], person["emails"]) == ("ann", "Ann Example", ["ann@example.com"])
+    assert person["manager"] == "manager"
     org = yaml.safe_load((dest / "records/org.yaml").read_text())
     assert (org["id"], org["name"]) == ("my-records", "my-records")
 
     check = cli("validate", cwd=dest)
-    assert (check.exit_code, check.stdout, check.stderr) == (0, "", "5 files checked: 0 errors, 0 warnings (ok)\n")
+    assert (check.exit_code, check.stdout, check.stderr) == (0, "", "6 files checked: 0 errors, 0 warnings (ok)\n")
 
 
 def test_init_takes_the_org_name_and_the_first_person_from_options(cli, tmp_path, isolated_git):
@@ -83,8 +101,11 @@ def test_init_takes_the_org_name_and_the_first_person_from_options(cli, tmp_path
     org = yaml.safe_load((dest / "records/org.yaml").read_text())
     assert (org["id"], org["name"]) == ("acme-corp", "Acme Corp")
     team = yaml.safe_load((dest / "records/teams/core.yaml").read_text())
-    assert (team["manager"], team["members"]) == ("bo", ["bo"])
-    assert (dest / "CODEOWNERS").read_text().splitlines()[-1] == "/records/people/bo/ @bo"
+    assert (team["manager"], team["members"]) == ("manager", ["manager", "bo"])
+    assert (dest / "CODEOWNERS").read_text().splitlines()[-2:] == [
+        "/records/people/bo/ @manager @bo",
+        "/records/people/manager/ @manager",
+    ]
     assert cli("validate", cwd=dest).exit_code == 0
 
 
@@ -97,14 +118,14 @@ def test_init_rejects_a_handle_that_is_not_an_id(cli, tmp_path, isolated_git):
     assert not (tmp_path / "x").exists()
 
 
-def test_every_scaffolded_yaml_record_names_its_schema_for_editors(cli, tmp_path, isolated_git):
+def test_every_scaffolded_yaml_record_names_its_local_schema_for_editors(cli, tmp_path, isolated_git):
     assert cli("init", "r", cwd=tmp_path).exit_code == 0
-    ids = {json.loads(p.read_text())["$id"] for p in (REPO / "schemas").glob("*.schema.json")}
     for path in sorted((tmp_path / "r/records").rglob("*.yaml")):
         first, *rest = path.read_text().splitlines()
         kind = yaml.safe_load("\n".join(rest))["kind"]
-        assert first == f"# yaml-language-server: $schema=https://perfdocs.dev/schemas/v1/{kind}.schema.json"
-        assert first.split("=", 1)[1] in ids
+        up = "../" * len(path.relative_to(tmp_path / "r").parent.parts)
+        assert first == f"# yaml-language-server: $schema={up}.perfdocs/schemas/{kind}.schema.json"
+        assert (path.parent / first.split("=", 1)[1]).resolve() == tmp_path / f"r/.perfdocs/schemas/{kind}.schema.json"
 
 
 def test_init_refuses_to_overwrite_and_then_writes_nothing(cli, tmp_path, isolated_git):
@@ -132,14 +153,14 @@ def test_init_force_replaces_files_but_keeps_the_repositorys_own_codeowners_line
     assert (dest / "README.md").read_text().startswith("# existing: performance records\n")
     lines = (dest / "CODEOWNERS").read_text().splitlines()
     assert lines[:2] == ["* @platform-team", ""]
-    assert lines[-1] == "/records/people/ann/ @ann"
+    assert lines[-2:] == ["/records/people/ann/ @manager @ann", "/records/people/manager/ @manager"]
 
 
 def test_init_inside_an_existing_repository_does_not_create_another(cli, tmp_path, isolated_git, git_repo):
     outer = git_repo("outer")
     res = cli("init", outer.path / "perf", cwd=tmp_path)
     assert res.exit_code == 0, res
-    assert res.stdout.startswith("created outer/perf, with 11 files:\n")
+    assert res.stdout.startswith(f"created outer/perf, with {len(MINIMAL_FILES)} files:\n")
     assert not (outer.path / "perf/.git").exists()
 
 

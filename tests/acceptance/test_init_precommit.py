@@ -78,7 +78,7 @@ def test_from_init_to_a_commit_rejected_by_the_pre_commit_hook(cli, tmp_path, en
         "\n"
         f"{EVIDENCE}:{line}:5: unknown competency 'system-desing' for track engineering; "
         "did you mean 'system-design'? [ref/unknown-competency]\n"
-        "6 files checked: 1 error, 0 warnings (invalid)\n"
+        "7 files checked: 1 error, 0 warnings (invalid)\n"
         "\n"
     )
     assert run(repo, "git", "rev-parse", "HEAD", env=env).stdout == head
@@ -114,7 +114,7 @@ def test_the_hook_reports_only_the_staged_records(cli, tmp_path, env):
         "\n"
         "records/people/ann/person.yaml:9:8: level 'l9' is not in track engineering (levels: l1, l2, l3, l4) "
         "[ref/unknown-level]\n"
-        "5 files checked: 1 error, 0 warnings (invalid)\n"
+        "6 files checked: 1 error, 0 warnings (invalid)\n"
         "\n"
     )
 

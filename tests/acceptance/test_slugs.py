@@ -50,7 +50,16 @@ def test_two_titles_in_one_non_latin_script_get_two_names():
 
 def test_goal_and_postmortem_titles_are_transliterated_too(cli, minimal, tmp_path):
     res = cli(
-        "new", "goal", "--records", "records", "--title", "Ταχύτερες πληρωμές", "--period", "2026-Q4", cwd=tmp_path
+        "new",
+        "goal",
+        "--records",
+        "records",
+        "--title",
+        "Ταχύτερες πληρωμές",
+        "--period",
+        "2026-Q4",
+        "--company",
+        cwd=tmp_path,
     )
     assert (res.exit_code, res.stdout) == (0, "records/goals/2026-q4-tachyteres-pliromes.yaml\n"), res
     res = cli(

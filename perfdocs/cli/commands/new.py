@@ -15,7 +15,11 @@ NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
 @click.command()
 @click.argument("kind", type=click.Choice(NEW_KINDS))
 @records_option
-@click.option("--author", help="The person (handle); default: the person whose email is git's user.email.")
+@click.option(
+    "--author",
+    help="The person (handle); default: the person whose email is git's user.email "
+    "(for a goal too, unless --team or --company).",
+)
 @click.option("--title", help="Title (evidence, postmortem), objective (goal) or name (person, metric, team).")
 @click.option("--type", "--kind", "etype", help="Evidence type: pr, commit, mentoring, on-call, ...")
 @click.option("--competency", "competencies", multiple=True, help="A competency the evidence shows (repeatable).")
@@ -27,6 +31,7 @@ NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
 @click.option("--level", help="Level (person).")
 @click.option("--email", help="Email (person).")
 @click.option("--parent", help="Parent goal id (goal).")
+@click.option("--company", is_flag=True, default=None, help="A company goal (goal), not yours or a team's.")
 @click.option("--id", "rid", help="Id (person handle, postmortem, metric, team).")
 @click.option("--slug", help="Name after the date or period (evidence, goal, postmortem); default: the title's.")
 @click.option("--scope", type=click.Choice(["team", "individual"]), help="Metric scope.")
@@ -40,7 +45,13 @@ def new(kind: str, records: str | None, force: bool, rid: str | None, etype: str
       perfdocs new evidence --author alice --type pr --title "Retry redesign" \\
           --competency system-design --link acme/payments#412
       perfdocs new goal --author alice --title "Cut checkout p99 latency"
+      perfdocs new goal --company --title "Reliable payments"
+      perfdocs new person --id ines --title "Ines Duarte" --team payments
+
+    A new person joins their team's members, and a CODEOWNERS file perfdocs generated
+    is brought up to date.
     """
+    from perfdocs.diagnostics import display_path
     from perfdocs.lock import records_lock
     from perfdocs.repo import scaffold
     from perfdocs.validation import load_valid, resolve_root
@@ -48,8 +59,10 @@ def new(kind: str, records: str | None, force: bool, rid: str | None, etype: str
     root = resolve_root(records)
     with records_lock(root):  # read, check and write as one step (perfdocs/lock.py)
         report = load_valid(root)
-        path = scaffold.write(kind, report.org, root, {**opts, "id": rid, "type": etype}, force=force)
-    report_written(root, path)
+        written = scaffold.write(kind, report.org, root, {**opts, "id": rid, "type": etype}, force=force)
+    for path in written.updated:
+        click.echo(f"updated {display_path(path)}", err=True)
+    report_written(root, written.path)
 
 
 COMMANDS = [new]
