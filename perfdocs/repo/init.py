@@ -2,14 +2,17 @@
 
 The repository gets a minimal organisation (or, with `example`, the full example one) under
 `records/`, leaving its top for the README, the CI workflows, the pre-commit configuration
-and CODEOWNERS. Every file is planned before any is written: nothing is overwritten unless
-asked, and each file is written atomically.
+and CODEOWNERS. Every file is planned before any is written (CODEOWNERS from the planned
+records), nothing is overwritten unless asked, and the files are written all or none: every
+byte goes into temporary files first, then they are renamed into place, and a failure at any
+step (a full disk, a read-only folder) takes back what was written, so `init` can run again.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +24,7 @@ from perfdocs import __version__
 from perfdocs.dates import today
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
-from perfdocs.fsutil import atomic_write, inside
+from perfdocs.fsutil import inside, make_folders, place, remove_folders, stage, writing
 from perfdocs.git.run import GitError, Output, run
 from perfdocs.lock import records_lock
 from perfdocs.records.schemas import SCHEMA_BASE
@@ -134,15 +137,17 @@ def plan(
     return out
 
 
-def _codeowners(dest: Path) -> str:
-    """CODEOWNERS generated from the records just written (so validate finds it up to date);
-    the lines of a CODEOWNERS being replaced with --force are kept above the generated part."""
+def _codeowners(dest: Path, planned: Plan) -> str:
+    """CODEOWNERS generated from the records about to be written (so validate finds it up to
+    date), worked out before anything is written; the lines of a CODEOWNERS being replaced
+    with --force are kept above the generated part."""
     from perfdocs.records import organisation
-    from perfdocs.records.load import load_records
+    from perfdocs.records.load import from_texts
     from perfdocs.repo import codeowners
 
     root = dest / RECORDS
-    org, _ = organisation.build(load_records(root).records)
+    texts = {rel[len(RECORDS) + 1 :]: text for rel, text in planned.files.items() if rel.startswith(RECORDS + "/")}
+    org, _ = organisation.build(from_texts(root, texts))
     path = dest / "CODEOWNERS"
     return codeowners.render(org, root, path.read_text(encoding="utf-8") if path.is_file() else None)
 
@@ -161,7 +166,8 @@ def init(dest: Path, example: bool = False, force: bool = False, **who: str | No
 
 
 def _write(dest: Path, planned: Plan, force: bool) -> Result:
-    targets = {rel: inside(dest, dest / rel) for rel in [*planned.files, "CODEOWNERS"]}
+    files = {**planned.files, "CODEOWNERS": _codeowners(dest, planned)}
+    targets = {rel: inside(dest, dest / rel) for rel in files}
     if not force:
         existing = [rel for rel, path in targets.items() if path.exists()]
         if existing:
@@ -169,23 +175,100 @@ def _write(dest: Path, planned: Plan, force: bool) -> Result:
                 f"{display_path(dest)} already has {', '.join(existing)}; "
                 "not overwriting (use --force to replace these files)"
             )
-    dest.mkdir(parents=True, exist_ok=True)
-    notes = []
-    git_initialised = False
+    undo = _Undo()
+    try:
+        with writing(dest):
+            undo.folders += make_folders(dest)
+        notes, git_initialised = _git_init(dest, undo)
+        # Every byte first, into temporary files beside their targets; only then the renames,
+        # which need no space: a full disk or a read-only folder stops the first phase, and
+        # the undo leaves the folder as it was, so that `init` can simply be run again.
+        for rel, text in files.items():
+            path = targets[rel]
+            with writing(path):
+                undo.folders += make_folders(path.parent)
+                undo.staged.append((stage(path, text), path))
+        for tmp, path in undo.staged:
+            with writing(path):
+                undo.keep(path)
+                place(tmp, path, overwrite=force)
+                undo.placed.append(path)
+    except BaseException:
+        undo.run()
+        raise
+    undo.done()
+    return Result(dest, list(files), git_initialised, notes)
+
+
+def _git_init(dest: Path, undo: _Undo) -> tuple[list[str], bool]:
+    """git-initialise `dest` unless it is inside a working tree already: (notes, initialised)."""
     inside_repo = _git(dest, "rev-parse", "--is-inside-work-tree")
     if inside_repo is None:
-        notes.append("git is not installed: the folder is not a git repository yet")
-    elif inside_repo.returncode != 0:
-        made = _git(dest, "init", "-q", "--initial-branch=main")
-        if made is None or made.returncode != 0:
-            made = _git(dest, "init", "-q")  # git before 2.28 has no --initial-branch
-        if made is None or made.returncode != 0:
-            raise PerfdocsError(
-                f"git init failed in {display_path(dest)}: "
-                f"{made.stderr.decode('utf-8', 'replace').strip() if made is not None else 'git did not run'}"
-            )
-        git_initialised = True
-    for rel, text in planned.files.items():
-        atomic_write(inside(dest, dest / rel), text, overwrite=force)
-    atomic_write(inside(dest, dest / "CODEOWNERS"), _codeowners(dest), overwrite=force)
-    return Result(dest, [*planned.files, "CODEOWNERS"], git_initialised, notes)
+        return ["git is not installed: the folder is not a git repository yet"], False
+    if inside_repo.returncode == 0:
+        return [], False
+    if not (dest / ".git").exists():
+        undo.git = dest / ".git"  # a failed git init, or a failure after it, removes what it made
+    made = _git(dest, "init", "-q", "--initial-branch=main")
+    if made is None or made.returncode != 0:
+        made = _git(dest, "init", "-q")  # git before 2.28 has no --initial-branch
+    if made is None or made.returncode != 0:
+        raise PerfdocsError(
+            f"git init failed in {display_path(dest)}: "
+            f"{made.stderr.decode('utf-8', 'replace').strip() if made is not None else 'git did not run'}"
+        )
+    return [], True
+
+
+@dataclass
+class _Undo:
+    """What a failed `init` takes back, in reverse: the files it put in place (a replaced
+    file gets its old content back), its temporary files, the git repository and the
+    folders it created."""
+
+    folders: list[Path] = field(default_factory=list)
+    staged: list[tuple[Path, Path]] = field(default_factory=list)
+    placed: list[Path] = field(default_factory=list)
+    kept: dict[Path, Path | bytes] = field(default_factory=dict)
+    """A file replaced with --force -> a hard link to its old content (or the content)."""
+    git: Path | None = None
+
+    def keep(self, path: Path) -> None:
+        if not path.is_file() or path.is_symlink():
+            return
+        backup = path.with_name(f".{path.name}.{os.getpid()}.old")
+        try:
+            os.link(path, backup)  # no space needed: the old content stays where it is
+            self.kept[path] = backup
+        except OSError:  # a file system without hard links
+            self.kept[path] = path.read_bytes()
+
+    def run(self) -> None:
+        for path in reversed(self.placed):
+            try:
+                old = self.kept.pop(path, None)
+                if isinstance(old, Path):
+                    os.replace(old, path)
+                elif isinstance(old, bytes):
+                    path.write_bytes(old)
+                else:
+                    path.unlink()
+            except OSError:
+                pass
+        self.done()
+        for tmp, _ in self.staged:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        if self.git is not None:
+            shutil.rmtree(self.git, ignore_errors=True)
+        remove_folders(self.folders)
+
+    def done(self) -> None:
+        for backup in self.kept.values():
+            if isinstance(backup, Path):
+                try:
+                    backup.unlink()
+                except OSError:
+                    pass
