@@ -259,3 +259,21 @@ def test_the_faults_no_test_disk_can_make_are_told_the_same_way(code, said):
     assert str(fault(err, Path("/var/records/x.md"))) == f"cannot write /var/records/x.md: {said}"
     assert str(fault(err, doing="use")) == f"cannot use /var/records/.x.tmp: {said}"
     assert fault(OSError(errno.ENOENT, "gone")) is None  # not a fault of the machine: it stays what it is
+
+
+def test_the_generated_gitignore_covers_what_a_killed_command_leaves(cli, tmp_path, isolated_git):
+    """kill -9 mid-write leaves a temporary file, a half-built site folder or a lock file:
+    none of them may end up committed by `git add -A`."""
+    assert cli("init", "repo", cwd=tmp_path).exit_code == 0
+    left = [
+        "records/people/ann/evidence/.2026-11-24-x.md.k3j2_a.tmp",
+        "records/.perfdocs.lock",
+        ".site.lock",
+        ".site.building-x1y2/index.html",
+        ".site.old-x1y2/index.html",
+        ".CODEOWNERS.4242.old",
+    ]
+    out = subprocess.run(
+        ["git", "check-ignore", "--no-index", *left], cwd=tmp_path / "repo", capture_output=True, text=True
+    )
+    assert out.stdout.splitlines() == left
