@@ -1,7 +1,8 @@
 """Validation: the one pipeline every command reads records through.
 
 The stages, in order:
-1. load: files -> records (perfdocs.records.load: file/* and yaml/* diagnostics).
+1. load: files -> records (perfdocs.records.load: file/* and yaml/* diagnostics), from the
+   records folder and every records source org.yaml names that is present (perfdocs.records.sources).
 2. organisation: records indexed by kind and id (id/duplicate).
 3. schemas: each record against its kind's schema (schema/*, policy/compensation for fields).
 4. rules: every rule family on the organisation (perfdocs.rules.run: references, rubric,
@@ -22,11 +23,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfdocs import rules
+from perfdocs import rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
-from perfdocs.records import organisation, schemas
-from perfdocs.records.load import Record, find_root, load_records
+from perfdocs.records import organisation, schemas, sources
+from perfdocs.records.load import LoadResult, Record, find_root, load_records
 from perfdocs.records.organisation import Organisation
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import compensation_fields, normalise
@@ -140,9 +141,12 @@ def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = Fa
     links are checked too, against the repositories whose clones are present. `fast=False`
     sends every record through jsonschema and parses in one process (the reference path
     the fast one is tested against)."""
-    loaded = load_records(root, fast=fast, workers=None if fast else 1)
-    diagnostics = list(loaded.diagnostics)
+    workers = None if fast else 1
+    loaded = load_records(root, fast=fast, workers=workers)
+    found, source_problems = sources.load(root, loaded, _sources(loaded, root), fast, workers)
+    diagnostics = list(loaded.diagnostics) + source_problems
     org, problems = organisation.build(loaded.records, loaded.unloaded)
+    org.sources = found
     diagnostics.extend(problems)
     comp = compensation_fields(org)
     for record in loaded.records:
@@ -154,6 +158,14 @@ def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = Fa
         diagnostics = [d for d in diagnostics if _selected(d, selected)]
     diagnostics = sorted(set(diagnostics), key=sort_key)
     return Report(root, org, diagnostics, loaded.files, notes)
+
+
+def _sources(loaded: LoadResult, root: Path) -> list[sources.Source]:
+    """org.yaml `sources`, read from the org record before the organisation is built: they
+    say where the rest of its records are."""
+    org = next((r for r in loaded.records if r.kind == "org" and r.rel in ("org.yaml", "org.yml")), None)
+    configs = settings.sources(org.data) if org is not None else {}
+    return [config.source(root) for config in configs.values()]
 
 
 def _codeowners(org: Organisation) -> CodeownersFile | None:

@@ -288,17 +288,25 @@ def _parsed(
 
 
 def load_records(
-    root: Path, display_root: Path | None = None, fast: bool = True, workers: int | None = None
+    root: Path,
+    display_root: Path | None = None,
+    fast: bool = True,
+    workers: int | None = None,
+    source: str | None = None,
 ) -> LoadResult:
     """Parse every record under `root`. Bad files become Diagnostics, never exceptions.
 
     With `fast`, each record is also checked by the compiled schema validator
     (`Record.schema_ok`); large folders are parsed by `workers` processes (default: one
-    per core)."""
+    per core). `source` names the records source `root` is (perfdocs.records.sources), kept
+    on each record."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         result = _load_records(root, display_root, fast, workers)
+        if source is not None:
+            for record in result.records:
+                record.source = source
     finally:
         if enabled:
             gc.enable()

@@ -31,6 +31,11 @@ def effective(record: Record, defaults: dict[str, str]) -> str:
         return declared
     if declared is not None:
         return "private"  # an invalid value never widens access
+    return default(record, defaults)
+
+
+def default(record: Record, defaults: dict[str, str]) -> str:
+    """The visibility `record` has when it declares none."""
     if record.kind in defaults:
         return defaults[record.kind]
     if record.owner is not None:

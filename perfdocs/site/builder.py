@@ -245,5 +245,6 @@ NAV = [
     ("metrics", "Metrics", "metrics/index.html"),
     ("teams", "Dashboards", "teams/index.html"),
     ("goals", "Goals", "goals/index.html"),
+    ("access", "Who can see what", "access.html"),
     ("search", "Search", "search.html"),
 ]
