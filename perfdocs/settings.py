@@ -241,8 +241,8 @@ class SourceConfig:
         override = os.environ.get(self.env_var)
         if override:
             return Path(override), f"${self.env_var}"
-        if self.path:
-            return records_root / self.path, "org.yaml"
+        if self.path:  # normalised: diagnostics show ../people/..., not records/../../people/...
+            return Path(os.path.normpath(records_root / self.path)), "org.yaml"
         return None, "org.yaml"
 
     def source(self, records_root: Path) -> Source:

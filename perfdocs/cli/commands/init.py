@@ -16,22 +16,39 @@ import click
 @click.option("--handle", help="Your handle, the first person (default: from git's user.email).")
 @click.option("--name", help="Your name (default: git's user.name).")
 @click.option("--email", help="Your email, which matches you to your commits (default: git's user.email).")
+@click.option(
+    "--private-source",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Put people's folders (evidence, goals, reviews, packets) in a second repository in DIR, "
+    "which only their readers can clone; org.yaml names it in `sources`.",
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 def init_command(
-    dest: str, example: bool, org_name: str | None, handle: str | None, name: str | None, email: str | None, force: bool
+    dest: str,
+    example: bool,
+    org_name: str | None,
+    handle: str | None,
+    name: str | None,
+    email: str | None,
+    private_source: str | None,
+    force: bool,
 ) -> None:
     """Create a records repository in DIR: a minimal organisation under records/ (an org,
     a track with levels, its competency matrix, a team and you), the GitHub Actions and
     GitLab CI workflows, a pre-commit configuration, CODEOWNERS and a README.
 
     DIR is made a git repository unless it is already inside one. Existing files are
-    never overwritten without --force.
+    never overwritten without --force. With --private-source, people's folders go into
+    a repository of their own (visibility only decides what a site shows: anyone who can
+    clone a repository can read every record in it).
 
     \b
     Example:
       perfdocs init my-records
       cd my-records && perfdocs validate && perfdocs build
       perfdocs init demo --example
+      perfdocs init acme-rubric --private-source acme-people
     """
     from pathlib import Path
 
@@ -43,7 +60,14 @@ def init_command(
 
     example = example or example_selected()  # `perfdocs --example init DIR` means the same
     result = init.init(
-        Path(dest), example=example, force=force, org_name=org_name, handle=handle, name=name, email=email
+        Path(dest),
+        example=example,
+        force=force,
+        private_source=Path(private_source) if private_source else None,
+        org_name=org_name,
+        handle=handle,
+        name=name,
+        email=email,
     )
     shown = display_path(result.dest)
     git = ", a new git repository" if result.git_initialised else ""
