@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from perfdocs.diagnostics import WARNING, Diagnostic, display_path
+from perfdocs.errors import PerfdocsError
+from perfdocs.fsutil import inside
 from perfdocs.records.load import LoadResult, load_records
 from perfdocs.records.model import Record
 
@@ -112,3 +114,29 @@ def _misplaced(record: Record, source: Source) -> Diagnostic:
         f"not a {record.kind}",
         ("kind",),
     )
+
+
+def home(found: Iterable[Source], root: Path, kind: str, rel: str) -> tuple[Path, str | None]:
+    """Where a new record of `kind` at `rel` (relative to a records folder) goes, and its
+    source: a person's folder goes into the records source that holds its kind, else the
+    records folder `root`. A source absent here is refused: written beside org.yaml, a
+    private record would be readable by everyone who can clone the records folder."""
+    if not rel.startswith("people/"):
+        return root, None
+    source = next((s for s in found if s.holds(kind)), None)
+    if source is None:
+        return root, None
+    if not source.present or source.folder is None:
+        raise PerfdocsError(
+            f"{kind} records live in the records source '{source.name}', which is not present here "
+            f"({source.absent_because}); clone it or set ${source.env_var} to its folder, then run again"
+        )
+    return source.folder, source.name
+
+
+def destination(found: Iterable[Source], root: Path, kind: str, path: Path) -> tuple[Path, Path, str | None]:
+    """(folder, path, source) for a new record planned at `path` under `root`: moved into the
+    records source that holds its kind (see `home`)."""
+    rel = path.relative_to(root.resolve()).as_posix()
+    folder, source = home(found, root, kind, rel)
+    return (root, path, None) if source is None else (folder, inside(folder, folder / rel), source)

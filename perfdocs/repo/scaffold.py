@@ -15,6 +15,7 @@ from perfdocs.fsutil import atomic_write, check_name, inside
 from perfdocs.git.run import GitError, run
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.schemas import SCHEMA_BASE, schema_documents
+from perfdocs.records.sources import destination, home
 from perfdocs.resources import text_env
 
 NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
@@ -181,34 +182,14 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
 
 def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force: bool = False) -> Path:
     if kind in ("evidence", "person") or (kind == "goal" and opts.get("author")):
-        home(kind, org, root, "people/")  # an absent source is named before anything else is checked
+        home(org.sources, root, kind, "people/")  # an absent source is named before anything else is checked
     path, text = plan(kind, org, root, opts)
-    rel = path.relative_to(root.resolve()).as_posix()
-    folder, source = home(kind, org, root, rel)
-    if source is not None:
-        root, path = folder, inside(folder, folder / rel)
+    # A person's folder may be in a records source (org.yaml `sources`) of its own.
+    root, path, source = destination(org.sources, root, kind, path)
     if force and (path.exists() or path.is_symlink()):
         replaceable(kind, org, root, path, source)
     atomic_write(path, text, overwrite=force)
     return path
-
-
-def home(kind: str, org: Organisation, root: Path, rel: str) -> tuple[Path, str | None]:
-    """The folder a new record goes into, and its records source: a person's folder goes
-    into the records source that holds its kind (org.yaml `sources`), else the records
-    folder. A source that is absent here is refused: written beside org.yaml, a private
-    record would be readable by everyone who can clone the records folder."""
-    if not rel.startswith("people/"):
-        return root, None
-    source = next((s for s in org.sources if s.holds(kind)), None)
-    if source is None:
-        return root, None
-    if not source.present or source.folder is None:
-        raise PerfdocsError(
-            f"{kind} records live in the records source '{source.name}', which is not present here "
-            f"({source.absent_because}); clone it or set ${source.env_var} to its folder, then run again"
-        )
-    return source.folder, source.name
 
 
 def replaceable(kind: str, org: Organisation, root: Path, path: Path, source: str | None = None) -> None:

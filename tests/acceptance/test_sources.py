@@ -292,6 +292,14 @@ def test_new_writes_a_person_record_into_its_source_and_refuses_without_it(cli, 
     assert not (split / "people").exists()
 
 
+def test_drafts_go_into_the_source_that_holds_their_kind(cli, split, tmp_path):
+    packet = cli("packet", "draft", "ann", "--target", "l3", "--records", "rubric/records", cwd=tmp_path)
+    assert packet.exit_code in (0, 1), packet  # a fresh draft may have warnings; it is written either way
+    assert packet.stdout.splitlines()[0] == "people/people/ann/packets/2026-l3.md", packet
+    assert (tmp_path / "people/people/ann/packets/2026-l3.md").is_file()
+    assert not (split / "people").exists()
+
+
 def test_init_with_a_private_source_makes_two_repositories(cli, tmp_path, isolated_git):
     res = cli("init", "acme-rubric", "--private-source", "acme-people", cwd=tmp_path)
     assert res.exit_code == 0, res
