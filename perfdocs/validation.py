@@ -29,6 +29,7 @@ from perfdocs.errors import InvalidRecords, PerfdocsError
 from perfdocs.records import organisation, schemas, sources
 from perfdocs.records.load import LoadResult, Record, find_root, load_records
 from perfdocs.records.organisation import Organisation
+from perfdocs.rules import codeowners as codeowners_rule
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import compensation_fields, normalise
 
@@ -152,6 +153,8 @@ def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = Fa
     for record in loaded.records:
         diagnostics.extend(schema_diagnostics(record, comp))
     diagnostics.extend(rules.run(org, rules.Inputs(root, _codeowners(org))))
+    for committed in _source_codeowners(org):  # each records source's repository routes its own folders
+        diagnostics.extend(codeowners_rule.check(org, committed))
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]
@@ -180,6 +183,20 @@ def _codeowners(org: Organisation) -> CodeownersFile | None:
     except (OSError, UnicodeDecodeError):
         return None
     return CodeownersFile(path, text, prefix(root))
+
+
+def _source_codeowners(org: Organisation) -> list[CodeownersFile]:
+    """The committed CODEOWNERS of each records source present here, for codeowners/stale."""
+    found = []
+    for source in org.sources:
+        if source.present and source.folder is not None:
+            path = locate(source.folder)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            found.append(CodeownersFile(path, text, prefix(source.folder), source.name))
+    return found
 
 
 def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -> list[str]:

@@ -272,6 +272,13 @@ def test_codeowners_writes_one_file_per_repository(cli, split, tmp_path):
     check = cli("codeowners", "--check", "--records", "rubric/records", cwd=tmp_path)
     assert check.exit_code == 0, check
     assert cli("validate", "--records", "rubric/records", cwd=tmp_path).stdout == ""
+    # bob's username changes: the private repository's file is stale, and validate says so there
+    bob = tmp_path / "people/people/bob/person.yaml"
+    bob.write_text(bob.read_text().replace("team: core\n", "team: core\ngithub: bobby\n"))
+    stale = cli("validate", "--records", "rubric/records", cwd=tmp_path)
+    assert stale.exit_code == 0, stale
+    assert "people/CODEOWNERS does not route /people/bob/ to @bobby (run 'perfdocs codeowners'" in stale.stdout
+    assert "people/CODEOWNERS:6:1: warning: '/people/bob/ @bob' is not what perfdocs would generate" in stale.stdout
 
 
 def test_new_writes_a_person_record_into_its_source_and_refuses_without_it(cli, split, tmp_path):
