@@ -32,6 +32,7 @@ from pathlib import Path
 
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
+from perfdocs.fsutil import fault
 
 try:
     import fcntl
@@ -109,7 +110,9 @@ def exclusive(path: Path, what: str, timeout: float | None = None) -> Iterator[P
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
-            raise PerfdocsError(f"cannot create the lock file {display_path(path)}: {err.strerror or err}") from None
+            raise fault(err, path) or PerfdocsError(
+                f"cannot create the lock file {display_path(path)}: {err.strerror or err}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -131,8 +134,11 @@ def exclusive(path: Path, what: str, timeout: float | None = None) -> Iterator[P
             break
         os.close(fd)
     try:
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n{_command_line()}\n{dt.datetime.now():%H:%M:%S}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n{_command_line()}\n{dt.datetime.now():%H:%M:%S}\n".encode())
+        except OSError:  # a full disk: the flock is the lock; the text only names the holder to a waiter
+            pass
         _held[key] = 1
         yield path
     finally:

@@ -22,6 +22,7 @@ The sections:
 - dora: how DORA metrics are recognised in git (a metric's `definition` overrides it).
 - rating_scale: the ratings reviews give, and the completion each needs.
 - visibility_defaults: the visibility of records that do not declare one.
+- sources: further records folders, each perhaps a repository only its readers can clone.
 - compensation_fields: more field names that are never allowed in a record.
 
 Not here: `repositories` (where the clones are: perfdocs.git).
@@ -39,6 +40,7 @@ from typing import Any
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import numbers, visibility
 from perfdocs.records.organisation import Organisation
+from perfdocs.records.sources import Source
 
 # --- readiness -------------------------------------------------------------------------
 
@@ -219,6 +221,60 @@ def _repositories(settings: Any) -> dict[str, RepoConfig]:
     return out
 
 
+# --- records sources -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One entry of org.yaml `sources`: a further records folder, usually a repository of
+    its own that only its readers can clone (perfdocs.records.sources)."""
+
+    name: str
+    path: str | None = None
+    """Its folder, relative to the records folder (e.g. ../people-private)."""
+    env: str | None = None
+    """An environment variable that overrides `path` (for CI); default PERFDOCS_SOURCE_<NAME>."""
+    kinds: tuple[str, ...] = ()
+    """The kinds of record it holds (empty: any kind but org)."""
+
+    @property
+    def env_var(self) -> str:
+        return self.env or "PERFDOCS_SOURCE_" + re.sub(r"[^A-Z0-9]+", "_", self.name.upper()).strip("_")
+
+    def location(self, records_root: Path) -> tuple[Path | None, str]:
+        """Where its folder is, and how that was decided (for messages)."""
+        override = os.environ.get(self.env_var)
+        if override:
+            return Path(override), f"${self.env_var}"
+        if self.path:  # normalised: diagnostics show ../people/..., not records/../../people/...
+            return Path(os.path.normpath(records_root / self.path)), "org.yaml"
+        return None, "org.yaml"
+
+    def source(self, records_root: Path) -> Source:
+        folder, how = self.location(records_root)
+        return Source(self.name, folder, how, self.env_var, self.kinds)
+
+
+def sources(data: Mapping[str, Any]) -> dict[str, SourceConfig]:
+    """org.yaml `sources` from the org record's data, each entry's well-typed fields kept
+    (the schema reports the others). Read before the organisation exists: it says where
+    the rest of its records are."""
+    out: dict[str, SourceConfig] = {}
+    section = data.get("sources")
+    if not isinstance(section, dict):
+        return out
+    for name, conf in section.items():
+        conf = conf if isinstance(conf, dict) else {}
+        kinds = conf.get("kinds")
+        out[str(name)] = SourceConfig(
+            str(name),
+            path=conf["path"] if isinstance(conf.get("path"), str) else None,
+            env=conf["env"] if isinstance(conf.get("env"), str) else None,
+            kinds=tuple(k for k in kinds if isinstance(k, str)) if isinstance(kinds, list) else (),
+        )
+    return out
+
+
 # --- DORA ------------------------------------------------------------------------------
 
 DORA_KEYS = ("deployment-frequency", "lead-time", "change-failure-rate", "time-to-restore")
@@ -296,6 +352,8 @@ class Settings:
     links: LinksSettings = field(default_factory=LinksSettings)
     repositories: Mapping[str, RepoConfig] = field(default_factory=dict)
     """org.yaml `repositories`: the git repositories evidence links and DORA metrics read, by name."""
+    sources: Mapping[str, SourceConfig] = field(default_factory=dict)
+    """org.yaml `sources`: further records folders (private repositories), by name."""
     dora: DoraSettings = field(default_factory=DoraSettings)
     """org.yaml `dora`, over the defaults (a pattern that is not a regular expression keeps the default)."""
     rating_scale: tuple[Mapping[str, Any], ...] = ()
@@ -326,6 +384,7 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
         ),
         links=_links(data),
         repositories=_repositories(data.get("repositories")),
+        sources=sources(data),
         dora=_dora(data),
         rating_scale=tuple(r for r in data["rating_scale"] if isinstance(r, dict))
         if isinstance(data.get("rating_scale"), list)

@@ -1,7 +1,8 @@
 """Validation: the one pipeline every command reads records through.
 
 The stages, in order:
-1. load: files -> records (perfdocs.records.load: file/* and yaml/* diagnostics).
+1. load: files -> records (perfdocs.records.load: file/* and yaml/* diagnostics), from the
+   records folder and every records source org.yaml names that is present (perfdocs.records.sources).
 2. organisation: records indexed by kind and id (id/duplicate).
 3. schemas: each record against its kind's schema (schema/*, policy/compensation for fields).
 4. rules: every rule family on the organisation (perfdocs.rules.run: references, rubric,
@@ -22,12 +23,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfdocs import rules
+from perfdocs import rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
-from perfdocs.records import organisation, schemas
-from perfdocs.records.load import Record, find_root, load_records
+from perfdocs.records import organisation, schemas, sources
+from perfdocs.records.load import LoadResult, Record, find_root, load_records
 from perfdocs.records.organisation import Organisation
+from perfdocs.rules import codeowners as codeowners_rule
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import compensation_fields, normalise
 
@@ -140,20 +142,33 @@ def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = Fa
     links are checked too, against the repositories whose clones are present. `fast=False`
     sends every record through jsonschema and parses in one process (the reference path
     the fast one is tested against)."""
-    loaded = load_records(root, fast=fast, workers=None if fast else 1)
-    diagnostics = list(loaded.diagnostics)
+    workers = None if fast else 1
+    loaded = load_records(root, fast=fast, workers=workers)
+    found, source_problems = sources.load(root, loaded, _sources(loaded, root), fast, workers)
+    diagnostics = list(loaded.diagnostics) + source_problems
     org, problems = organisation.build(loaded.records, loaded.unloaded)
+    org.sources = found
     diagnostics.extend(problems)
     comp = compensation_fields(org)
     for record in loaded.records:
         diagnostics.extend(schema_diagnostics(record, comp))
     diagnostics.extend(rules.run(org, rules.Inputs(root, _codeowners(org))))
+    for committed in _source_codeowners(org):  # each records source's repository routes its own folders
+        diagnostics.extend(codeowners_rule.check(org, committed))
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]
         diagnostics = [d for d in diagnostics if _selected(d, selected)]
     diagnostics = sorted(set(diagnostics), key=sort_key)
     return Report(root, org, diagnostics, loaded.files, notes)
+
+
+def _sources(loaded: LoadResult, root: Path) -> list[sources.Source]:
+    """org.yaml `sources`, read from the org record before the organisation is built: they
+    say where the rest of its records are."""
+    org = next((r for r in loaded.records if r.kind == "org" and r.rel in ("org.yaml", "org.yml")), None)
+    configs = settings.sources(org.data) if org is not None else {}
+    return [config.source(root) for config in configs.values()]
 
 
 def _codeowners(org: Organisation) -> CodeownersFile | None:
@@ -168,6 +183,20 @@ def _codeowners(org: Organisation) -> CodeownersFile | None:
     except (OSError, UnicodeDecodeError):
         return None
     return CodeownersFile(path, text, prefix(root))
+
+
+def _source_codeowners(org: Organisation) -> list[CodeownersFile]:
+    """The committed CODEOWNERS of each records source present here, for codeowners/stale."""
+    found = []
+    for source in org.sources:
+        if source.present and source.folder is not None:
+            path = locate(source.folder)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            found.append(CodeownersFile(path, text, prefix(source.folder), source.name))
+    return found
 
 
 def _check_links(org: Organisation, root: Path, diagnostics: list[Diagnostic]) -> list[str]:

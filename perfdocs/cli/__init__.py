@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -74,16 +74,31 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("perfdocs: interrupted", err=True)
             ctx.exit(130)
-        except Exception as err:  # a bug: say so plainly, and how to see more
-            if ctx.obj and ctx.obj.get("traceback"):
-                traceback.print_exc()
-            else:
-                click.echo(
-                    f"perfdocs: internal error: {type(err).__name__}: {err} "
-                    "(run with --traceback for details, and please report it)",
-                    err=True,
-                )
-            ctx.exit(2)
+        except OSError as err:
+            # A full disk, a read-only mount, a refused permission, a failing device: the
+            # machine's state, told as one line with what to do (the writers name their file).
+            from perfdocs.fsutil import fault
+
+            found = fault(err, doing="use")
+            if found is None:
+                _internal(ctx, err)
+            click.echo(f"perfdocs: {click.style('error:', fg='red', bold=True)} {printable(str(found))}", err=True)
+            ctx.exit(found.exit_code)
+        except Exception as err:
+            _internal(ctx, err)
+
+
+def _internal(ctx: click.Context, err: Exception) -> NoReturn:
+    """A bug: say so plainly, and how to see more; exit 2."""
+    if ctx.obj and ctx.obj.get("traceback"):
+        traceback.print_exc()
+    else:
+        click.echo(
+            f"perfdocs: internal error: {type(err).__name__}: {err} "
+            "(run with --traceback for details, and please report it)",
+            err=True,
+        )
+    ctx.exit(2)
 
 
 def _silence_stdout() -> None:

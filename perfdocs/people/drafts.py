@@ -27,6 +27,7 @@ from perfdocs.people.reviews import (
     review_completion,
 )
 from perfdocs.records.organisation import Organisation
+from perfdocs.records.sources import destination
 from perfdocs.resources import text_env
 
 # --- promotion packets (perfdocs packet draft) ------------------------------------------
@@ -110,6 +111,7 @@ def write_packet(
     org: Organisation, root: Path, handle: str, target: str, slug: str | None = None, sponsor: str | None = None
 ) -> Path:
     path, text = plan_packet(org, root, handle, target, slug, sponsor)
+    root, path, _ = destination(org.sources, root, "packet", path)  # perhaps a private records source
     if path.exists():
         raise PerfdocsError(
             f"{path.relative_to(root.resolve()).as_posix()} already exists; a draft never "
@@ -177,5 +179,6 @@ def plan_review(
 
 def write_review(org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None) -> Path:
     path, text = plan_review(org, root, handle, period, reviewer)
+    _, path, _ = destination(org.sources, root, "review", path)  # perhaps a private records source
     atomic_write(path, text)
     return path

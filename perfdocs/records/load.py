@@ -23,7 +23,7 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
 from perfdocs.records.model import Document
 from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
-from perfdocs.records.parse import RECORD_SUFFIXES, load_file
+from perfdocs.records.parse import RECORD_SUFFIXES, load_file, load_text
 from perfdocs.records.schemas import KINDS
 from perfdocs.text import did_you_mean
 
@@ -288,17 +288,25 @@ def _parsed(
 
 
 def load_records(
-    root: Path, display_root: Path | None = None, fast: bool = True, workers: int | None = None
+    root: Path,
+    display_root: Path | None = None,
+    fast: bool = True,
+    workers: int | None = None,
+    source: str | None = None,
 ) -> LoadResult:
     """Parse every record under `root`. Bad files become Diagnostics, never exceptions.
 
     With `fast`, each record is also checked by the compiled schema validator
     (`Record.schema_ok`); large folders are parsed by `workers` processes (default: one
-    per core)."""
+    per core). `source` names the records source `root` is (perfdocs.records.sources), kept
+    on each record."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         result = _load_records(root, display_root, fast, workers)
+        if source is not None:
+            for record in result.records:
+                record.source = source
     finally:
         if enabled:
             gc.enable()
@@ -343,3 +351,19 @@ def _load_records(root: Path, display_root: Path | None, fast: bool, workers: in
         else:
             result.unloaded |= guess_ids(rel, doc.data)
     return result
+
+
+def from_texts(root: Path, texts: dict[str, str]) -> list[Record]:
+    """The records that `texts` (path relative to `root` -> text) would be once written:
+    what `perfdocs init` works out its CODEOWNERS from before it writes any file."""
+    found = []
+    for rel, text in sorted(texts.items()):
+        parts = rel.split("/")
+        if not rel.endswith(RECORD_SUFFIXES) or parts[-1] in IGNORED_NAMES or any(p[:1] in "._" for p in parts):
+            continue
+        doc = load_text(text, root / rel)
+        if doc.data is not None:
+            record, _ = _identify(doc, rel)
+            if record is not None:
+                found.append(record)
+    return found

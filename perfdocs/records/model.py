@@ -90,7 +90,7 @@ class Record:
 
     doc: Document
     rel: str
-    """Path relative to the records root, with '/' separators."""
+    """Path relative to the records root (or its source's folder), with '/' separators."""
     kind: str
     id: str
     owner: str | None = None
@@ -99,6 +99,9 @@ class Record:
     """Effective visibility, filled in by the organisation graph."""
     schema_ok: bool = False
     """True when the compiled validator passed the record, so jsonschema need not explain it."""
+    source: str | None = None
+    """The records source (org.yaml `sources`) the record came from; None for the records
+    folder that holds org.yaml. `rel` is relative to that source's folder."""
 
     @property
     def data(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from perfdocs.diagnostics import Diagnostic
 from perfdocs.records import visibility
 from perfdocs.records.ladder import UNCHANGED, Cell, cell_of
 from perfdocs.records.load import Record
+from perfdocs.records.sources import Source
 
 _PLURAL = {
     "org": "orgs",
@@ -49,6 +50,8 @@ class Organisation:
     _matrix_by_track: dict[str, Record] = field(default_factory=dict)
     unloaded: set[str] = field(default_factory=set)
     """Ids probably defined by files that could not be loaded (see loader.guess_ids)."""
+    sources: list[Source] = field(default_factory=list)
+    """org.yaml `sources`, each with whether it was present (perfdocs.records.sources)."""
     settings_cache: object = field(default=None, repr=False, compare=False)
     """Where `perfdocs.settings.of(org)` keeps org.yaml's parsed settings (the records
     layer does not know their types: settings is the layer above it)."""
@@ -155,6 +158,11 @@ class Organisation:
         person = self.people.get(handle)
         track = person.get("track") if person else None
         return track if isinstance(track, str) else None
+
+    def absent_source(self, kind: str) -> Source | None:
+        """The first absent records source that may hold records of `kind`: a reference of
+        that kind that does not resolve may be to one of its records."""
+        return next((s for s in self.sources if not s.present and s.holds(kind)), None)
 
     def visible(self, audience: str) -> list[Record]:
         return [r for r in self.records if visibility.visible(r.visibility, audience)]

@@ -29,6 +29,11 @@ def effective(record: Record, defaults: dict[str, str]) -> str:
     return of(record.data.get("visibility"), record.kind, record.owner, defaults)
 
 
+def default(record: Record, defaults: dict[str, str]) -> str:
+    """The visibility `record` has when it declares none."""
+    return of(None, record.kind, record.owner, defaults)
+
+
 def of(declared: object, kind: str | None, owner: str | None, defaults: dict[str, str]) -> str:
     """The visibility of a record that declares `declared` (None: nothing), of `kind`, in the
     folder of `owner` (None: outside people/). Also asked of past versions of a file (the

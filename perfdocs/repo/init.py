@@ -2,9 +2,10 @@
 
 The repository gets a minimal organisation (or, with `example`, the full example one) under
 `records/`, leaving its top for the README, the CI workflows, the pre-commit configuration,
-CODEOWNERS, the schemas' local copies (`.perfdocs/schemas/`) and the editor's settings. Every
-file is planned before any is written: nothing is overwritten unless asked, and each file is
-written atomically.
+CODEOWNERS, the schemas' local copies (`.perfdocs/schemas/`) and the editor's settings. Every file is planned before any is written (CODEOWNERS from the planned
+records), nothing is overwritten unless asked, and the files are written all or none: every
+byte goes into temporary files first, then they are renamed into place, and a failure at any
+step (a full disk, a read-only folder) takes back what was written, so `init` can run again.
 
 The CI workflows install perfdocs from an install spec, any pip requirement: by default this
 version's tag in perfdocs' own repository (`REPOSITORY`, the one place that names it), since
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +28,11 @@ from perfdocs import __version__
 from perfdocs.dates import today
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
-from perfdocs.fsutil import atomic_write, inside
+from perfdocs.fsutil import inside, make_folders, place, remove_folders, stage, writing
 from perfdocs.git.run import GitError, Output, run
 from perfdocs.lock import records_lock
+from perfdocs.records.organisation import Organisation
+from perfdocs.records.sources import Source
 from perfdocs.repo import local_schemas
 from perfdocs.repo.scaffold import slugify
 from perfdocs.resources import data_dir, text_env
@@ -62,6 +66,15 @@ class Plan:
     files: dict[str, str] = field(default_factory=dict)
     """Relative path (with '/') -> text."""
     install_spec: str = ""
+    private: Path | None = None
+    """With --private-source: the records source for people's folders, a repository of its own."""
+    private_files: dict[str, str] = field(default_factory=dict)
+    """Its files: relative path (with '/') -> text."""
+
+
+PRIVATE_SOURCE = "people"
+"""The name org.yaml `sources` gives the private source `init --private-source` makes."""
+PRIVATE_KINDS = ("person", "evidence", "goal", "review", "packet")
 
 
 @dataclass
@@ -124,6 +137,7 @@ def plan(
     email: str | None = None,
     manager: str | None = None,
     install_spec: str | None = None,
+    private_source: Path | None = None,
 ) -> Plan:
     who = defaults(dest)
     handle = handle or who["handle"]
@@ -181,28 +195,94 @@ def plan(
                     out.files[f"{RECORDS}/{inner.as_posix()}"] = path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as err:
                     raise PerfdocsError(f"cannot copy the example record {inner.as_posix()}: {err}") from None
+    if private_source is not None:
+        _split(out, private_source, ctx)
     return out
 
 
-def _codeowners(dest: Path) -> str:
-    """CODEOWNERS generated from the records just written (so validate finds it up to date);
-    the lines of a CODEOWNERS being replaced with --force are kept above the generated part."""
-    from perfdocs.records import organisation
-    from perfdocs.records.load import load_records
+def _split(out: Plan, private: Path, ctx: dict[str, Any]) -> None:
+    """Move people's folders into the private source and name it in org.yaml: the records
+    folder keeps the org, the rubric and the teams, which everyone may clone."""
+    dest = out.dest
+    if private.resolve() == dest.resolve() or private.resolve().is_relative_to(dest.resolve()):
+        raise PerfdocsError(
+            f"--private-source {display_path(private)} must be outside {display_path(dest)}: "
+            "it is a repository of its own, which only its readers can clone"
+        )
+    if dest.resolve().is_relative_to(private.resolve()):
+        raise PerfdocsError(f"--private-source {display_path(private)} must not hold {display_path(dest)}")
+    out.private = private
+    prefix = f"{RECORDS}/people/"
+    for rel in [r for r in out.files if r.startswith(prefix)]:
+        out.private_files[rel[len(RECORDS) + 1 :]] = out.files.pop(rel)
+    where = os.path.relpath(private.resolve(), (dest / RECORDS).resolve()).replace(os.sep, "/")
+    out.files[f"{RECORDS}/org.yaml"] = out.files[f"{RECORDS}/org.yaml"].rstrip("\n") + (
+        "\n# People's folders (their evidence, goals, reviews and packets) live in a repository of\n"
+        "# their own, which only the people who may read them can clone: clone it at the path below,\n"
+        f"# or set PERFDOCS_SOURCE_{PRIVATE_SOURCE.upper()} to where it is. Without it, perfdocs checks the rest.\n"
+        f"sources:\n  {PRIVATE_SOURCE}:\n    path: {where}\n    kinds: [{', '.join(PRIVATE_KINDS)}]\n"
+    )
+    out.private_files["README.md"] = (
+        f"# {ctx['org_name']}: people's records\n\n"
+        "The private records source of the records repository (its org.yaml `sources`): people's\n"
+        "evidence, goals, reviews and promotion packets. perfdocs `visibility` only decides what\n"
+        "a site shows; anyone who can clone this repository can read every record in it, so\n"
+        "give access only to the people who may read them (the managers, and each person).\n"
+    )
+    if ".gitignore" in out.files:
+        out.private_files[".gitignore"] = out.files[".gitignore"]
+
+
+def _codeowners(dest: Path, planned: Plan) -> str:
+    """CODEOWNERS generated from the records about to be written (so validate finds it up to
+    date), worked out before anything is written; the lines of a CODEOWNERS being replaced
+    with --force are kept above the generated part."""
     from perfdocs.repo import codeowners
 
     root = dest / RECORDS
-    org, _ = organisation.build(load_records(root).records)
     path = dest / "CODEOWNERS"
-    return codeowners.render(org, root, path.read_text(encoding="utf-8") if path.is_file() else None)
+    return codeowners.render(_planned_org(planned), root, path.read_text(encoding="utf-8") if path.is_file() else None)
 
 
-def init(dest: Path, example: bool = False, force: bool = False, **who: str | None) -> Result:
+def _private_codeowners(planned: Plan) -> str:
+    """The private source's CODEOWNERS: its people's folders routed to their managers."""
+    from perfdocs.repo import codeowners
+
+    assert planned.private is not None
+    path = planned.private / "CODEOWNERS"
+    existing = path.read_text(encoding="utf-8") if path.is_file() else None
+    return codeowners.render(_planned_org(planned), planned.private, existing, PRIVATE_SOURCE)
+
+
+def _planned_org(planned: Plan) -> Organisation:
+    from perfdocs.records import organisation
+    from perfdocs.records.load import from_texts
+
+    root = planned.dest / RECORDS
+    texts = {rel[len(RECORDS) + 1 :]: text for rel, text in planned.files.items() if rel.startswith(RECORDS + "/")}
+    records = from_texts(root, texts)
+    found: list[Source] = []
+    if planned.private is not None:
+        private = from_texts(planned.private, planned.private_files)
+        for record in private:
+            record.source = PRIVATE_SOURCE
+        records += private
+        found.append(Source(PRIVATE_SOURCE, planned.private, "org.yaml", "", PRIVATE_KINDS, present=True))
+    org, _ = organisation.build(records)
+    org.sources = found
+    return org
+
+
+def init(
+    dest: Path, example: bool = False, force: bool = False, private_source: Path | None = None, **who: str | None
+) -> Result:
     """Write the new repository into `dest` (created if needed; git-initialised unless it is
-    already inside a git working tree)."""
-    if dest.exists() and not dest.is_dir():
-        raise PerfdocsError(f"{display_path(dest)} exists and is not a folder")
-    planned = plan(dest, example, **who)
+    already inside a git working tree); with `private_source`, people's folders go into a
+    second repository there, named in org.yaml `sources`."""
+    for folder in (dest, private_source):
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise PerfdocsError(f"{display_path(folder)} exists and is not a folder")
+    planned = plan(dest, example, private_source=private_source, **who)
     root = dest / RECORDS
     # Over an existing records folder (init --force) other commands may be writing it:
     # check and write as one step, in turn with them. A new folder has no other writer.
@@ -211,7 +291,18 @@ def init(dest: Path, example: bool = False, force: bool = False, **who: str | No
 
 
 def _write(dest: Path, planned: Plan, force: bool) -> Result:
-    targets = {rel: inside(dest, dest / rel) for rel in [*planned.files, "CODEOWNERS"]}
+    files = {**planned.files, "CODEOWNERS": _codeowners(dest, planned)}
+    targets = {rel: inside(dest, dest / rel) for rel in files}
+    repos = [dest]
+    written = list(files)
+    private = planned.private
+    if private is not None:
+        repos.append(private)
+        shown = display_path(private)
+        for rel, text in {**planned.private_files, "CODEOWNERS": _private_codeowners(planned)}.items():
+            files[f"{shown}/{rel}"] = text
+            targets[f"{shown}/{rel}"] = inside(private, private / rel)
+            written.append(f"{shown}/{rel}")
     if not force:
         existing = [rel for rel, path in targets.items() if path.exists()]
         if existing:
@@ -219,23 +310,105 @@ def _write(dest: Path, planned: Plan, force: bool) -> Result:
                 f"{display_path(dest)} already has {', '.join(existing)}; "
                 "not overwriting (use --force to replace these files)"
             )
-    dest.mkdir(parents=True, exist_ok=True)
-    notes = []
+    undo = _Undo()
+    notes: list[str] = []
     git_initialised = False
+    try:
+        for repo in repos:
+            with writing(repo):
+                undo.folders += make_folders(repo)
+            said, made = _git_init(repo, undo)
+            notes += [n for n in said if n not in notes]
+            git_initialised = git_initialised or (made and repo == dest)
+        # Every byte first, into temporary files beside their targets; only then the renames,
+        # which need no space: a full disk or a read-only folder stops the first phase, and
+        # the undo leaves the folder as it was, so that `init` can simply be run again.
+        for rel, text in files.items():
+            path = targets[rel]
+            with writing(path):
+                undo.folders += make_folders(path.parent)
+                undo.staged.append((stage(path, text), path))
+        for tmp, path in undo.staged:
+            with writing(path):
+                undo.keep(path)
+                place(tmp, path, overwrite=force)
+                undo.placed.append(path)
+    except BaseException:
+        undo.run()
+        raise
+    undo.done()
+    return Result(dest, written, git_initialised, notes, planned.install_spec)
+
+
+def _git_init(dest: Path, undo: _Undo) -> tuple[list[str], bool]:
+    """git-initialise `dest` unless it is inside a working tree already: (notes, initialised)."""
     inside_repo = _git(dest, "rev-parse", "--is-inside-work-tree")
     if inside_repo is None:
-        notes.append("git is not installed: the folder is not a git repository yet")
-    elif inside_repo.returncode != 0:
-        made = _git(dest, "init", "-q", "--initial-branch=main")
-        if made is None or made.returncode != 0:
-            made = _git(dest, "init", "-q")  # git before 2.28 has no --initial-branch
-        if made is None or made.returncode != 0:
-            raise PerfdocsError(
-                f"git init failed in {display_path(dest)}: "
-                f"{made.stderr.decode('utf-8', 'replace').strip() if made is not None else 'git did not run'}"
-            )
-        git_initialised = True
-    for rel, text in planned.files.items():
-        atomic_write(inside(dest, dest / rel), text, overwrite=force)
-    atomic_write(inside(dest, dest / "CODEOWNERS"), _codeowners(dest), overwrite=force)
-    return Result(dest, [*planned.files, "CODEOWNERS"], git_initialised, notes, planned.install_spec)
+        return ["git is not installed: the folder is not a git repository yet"], False
+    if inside_repo.returncode == 0:
+        return [], False
+    if not (dest / ".git").exists():
+        undo.gits.append(dest / ".git")  # a failed git init, or a failure after it, removes what it made
+    made = _git(dest, "init", "-q", "--initial-branch=main")
+    if made is None or made.returncode != 0:
+        made = _git(dest, "init", "-q")  # git before 2.28 has no --initial-branch
+    if made is None or made.returncode != 0:
+        raise PerfdocsError(
+            f"git init failed in {display_path(dest)}: "
+            f"{made.stderr.decode('utf-8', 'replace').strip() if made is not None else 'git did not run'}"
+        )
+    return [], True
+
+
+@dataclass
+class _Undo:
+    """What a failed `init` takes back, in reverse: the files it put in place (a replaced
+    file gets its old content back), its temporary files, the git repository and the
+    folders it created."""
+
+    folders: list[Path] = field(default_factory=list)
+    staged: list[tuple[Path, Path]] = field(default_factory=list)
+    placed: list[Path] = field(default_factory=list)
+    kept: dict[Path, Path | bytes] = field(default_factory=dict)
+    """A file replaced with --force -> a hard link to its old content (or the content)."""
+    gits: list[Path] = field(default_factory=list)
+
+    def keep(self, path: Path) -> None:
+        if not path.is_file() or path.is_symlink():
+            return
+        backup = path.with_name(f".{path.name}.{os.getpid()}.old")
+        try:
+            os.link(path, backup)  # no space needed: the old content stays where it is
+            self.kept[path] = backup
+        except OSError:  # a file system without hard links
+            self.kept[path] = path.read_bytes()
+
+    def run(self) -> None:
+        for path in reversed(self.placed):
+            try:
+                old = self.kept.pop(path, None)
+                if isinstance(old, Path):
+                    os.replace(old, path)
+                elif isinstance(old, bytes):
+                    path.write_bytes(old)
+                else:
+                    path.unlink()
+            except OSError:
+                pass
+        self.done()
+        for tmp, _ in self.staged:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        for git in self.gits:
+            shutil.rmtree(git, ignore_errors=True)
+        remove_folders(self.folders)
+
+    def done(self) -> None:
+        for backup in self.kept.values():
+            if isinstance(backup, Path):
+                try:
+                    backup.unlink()
+                except OSError:
+                    pass

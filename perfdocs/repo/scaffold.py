@@ -24,6 +24,7 @@ from perfdocs.records.model import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import positions
 from perfdocs.records.schemas import schema_documents
+from perfdocs.records.sources import destination, home
 from perfdocs.repo import local_schemas
 from perfdocs.resources import text_env
 
@@ -266,9 +267,14 @@ class Written:
 
 
 def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force: bool = False) -> Written:
+    if kind in ("evidence", "person") or (kind == "goal" and opts.get("author")):
+        home(org.sources, root, kind, "people/")  # an absent source is named before anything else is checked
     path, text = plan(kind, org, root, opts)
+    records_root = root
+    # A person's folder may be in a records source (org.yaml `sources`) of its own.
+    root, path, source = destination(org.sources, root, kind, path)
     if force and (path.exists() or path.is_symlink()):
-        replaceable(kind, org, root, path)
+        replaceable(kind, org, root, path, source)
     elif path.exists() or path.is_symlink():
         raise PerfdocsError(taken(kind, path, opts))
     atomic_write(path, text, overwrite=force)
@@ -278,7 +284,7 @@ def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force:
         joined = join_team(org, team, handle)
         if joined is not None:
             out.updated.append(joined)
-        owners = refresh_codeowners(root)
+        owners = refresh_codeowners(records_root)  # the records repository's (a source's is left as it is)
         if owners is not None:
             out.updated.append(owners)
     return out
@@ -373,11 +379,11 @@ def refresh_codeowners(root: Path) -> Path | None:
     return update.path
 
 
-def replaceable(kind: str, org: Organisation, root: Path, path: Path) -> None:
+def replaceable(kind: str, org: Organisation, root: Path, path: Path, source: str | None = None) -> None:
     """Refuse unless `path` holds a record of `kind` that perfdocs loaded: `--force` replaces a
     record with a new version of itself, never org.yaml, a person or anything of another kind."""
     rel = path.relative_to(root.resolve()).as_posix()
-    there = next((r for r in org.records if r.rel == rel), None)
+    there = next((r for r in org.records if r.rel == rel and r.source == source), None)
     if there is None:
         raise PerfdocsError(
             f"{display_path(path)} exists and is not a {kind} record; --force only replaces a {kind} record"

@@ -86,6 +86,7 @@ RULES: dict[str, str] = {
     "ref/manager-cycle": "People who (indirectly) manage themselves.",
     "ref/missing-matrix": "A track without a competency matrix.",
     "ref/missing-org": "The records folder has no org record.",
+    "ref/absent-source": "A reference that does not resolve, of a kind an absent records source may hold (a warning; --strict fails).",
     # dates
     "date/future": "A date after today (evidence, postmortems, start dates, reviews of metrics).",
     "date/order": "Dates in the wrong order (restored before detected, a window that ends before it starts).",
@@ -142,6 +143,10 @@ RULES: dict[str, str] = {
     "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
     # repository
     "codeowners/stale": "The committed CODEOWNERS differs from what 'perfdocs codeowners' generates (a person's folder is not routed to their manager).",
+    # records sources (org.yaml sources)
+    "source/absent": "A records source org.yaml names is not present here (no clone, or its variable is not set): its records are not checked.",
+    "source/overlap": "A records source's folder is the records folder, inside it, or another source's.",
+    "source/kind": "A record in a records source of a kind the source does not hold (or an org record: it lives in the records folder).",
 }
 
 

@@ -61,6 +61,8 @@ class CodeownersFile:
     text: str
     prefix: str
     """The records folder relative to the repository's top, with a trailing '/' ('' at the top)."""
+    source: str | None = None
+    """The records source the file routes (perfdocs.records.sources); None for the records folder."""
 
 
 def username(org: Organisation, handle: str) -> str:
@@ -95,25 +97,34 @@ class Rule:
         return f"{self.pattern} {' '.join(self.owners)}"
 
 
-def rules(org: Organisation, prefix: str) -> list[Rule]:
-    """One rule per person, in handle order; patterns are relative to the repository root
-    (`prefix` is the records folder's place in it)."""
+def handles(org: Organisation, source: str | None = None) -> list[str]:
+    """The people whose folders a repository holds: everyone, without records sources;
+    with them, the people with records in `source` (None: the records folder), since each
+    repository routes the folders it has."""
+    if not org.sources:
+        return sorted(org.people)
+    return sorted({r.owner for r in org.records if r.source == source and r.owner in org.people})
+
+
+def rules(org: Organisation, prefix: str, source: str | None = None) -> list[Rule]:
+    """One rule per person whose folder is in `source`, in handle order; patterns are relative
+    to the repository root (`prefix` is the records folder's place in it)."""
     out = []
-    for handle in sorted(org.people):
+    for handle in handles(org, source):
         manager = manager_of(org, handle)
         owners = tuple(dict.fromkeys(([username(org, manager)] if manager else []) + [username(org, handle)]))
         out.append(Rule(handle, f"/{prefix}people/{handle}/", owners))
     return out
 
 
-def generated(org: Organisation, prefix: str) -> str:
+def generated(org: Organisation, prefix: str, source: str | None = None) -> str:
     """The generated part of the file, from the marker line on."""
     lines = [
         MARKER,
         "# Each person's folder is owned by their manager and by themselves, so pull requests",
         "# adding evidence, reviews or packets ask the right people. Regenerate after changing",
         "# a manager, a team or a person:  perfdocs codeowners",
-        *(rule.line for rule in rules(org, prefix)),
+        *(rule.line for rule in rules(org, prefix, source)),
     ]
     return "\n".join(lines) + "\n"
 
@@ -126,7 +137,7 @@ def split(text: str) -> tuple[str, str | None]:
     return text[:at], text[at:]
 
 
-def render(org: Organisation, prefix: str, existing: str | None) -> str:
+def render(org: Organisation, prefix: str, existing: str | None, source: str | None = None) -> str:
     """The whole file: the existing file's own lines kept, the generated part replaced.
     (Later lines win in CODEOWNERS, so the generated per-person rules take precedence.)"""
     head, _ = split(existing or "")
@@ -134,17 +145,19 @@ def render(org: Organisation, prefix: str, existing: str | None) -> str:
         head += "\n"
     if head and not head.endswith("\n\n"):
         head += "\n"
-    return head + generated(org, prefix)
+    return head + generated(org, prefix, source)
 
 
-def stale_lines(org: Organisation, prefix: str, text: str) -> tuple[list[Rule], list[tuple[int, str]]]:
+def stale_lines(
+    org: Organisation, prefix: str, text: str, source: str | None = None
+) -> tuple[list[Rule], list[tuple[int, str]]]:
     """How a committed file's generated part differs from what would be generated now:
     (rules missing or different, committed lines that should not be there as (line number, text))."""
     head, part = split(text)
     if part is None:
         return [], []
     first_line = head.count("\n") + 1
-    expected = {rule.line: rule for rule in rules(org, prefix)}
+    expected = {rule.line: rule for rule in rules(org, prefix, source)}
     committed = {}
     for i, line in enumerate(part.splitlines()):
         if line.strip() and not line.startswith("#"):
@@ -159,7 +172,7 @@ def check(org: Organisation, committed: CodeownersFile | None) -> Iterator[Diagn
     without one, or with a hand-written one, has not opted in."""
     if committed is None or org.org is None:
         return
-    missing, extra = stale_lines(org, committed.prefix, committed.text)
+    missing, extra = stale_lines(org, committed.prefix, committed.text, committed.source)
     shown = display_path(committed.path)
     for rule in missing:
         person = org.people[rule.handle]

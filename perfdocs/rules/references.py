@@ -16,8 +16,18 @@ from perfdocs.text import did_you_mean
 def _ref(
     record: Record, org: Organisation, value: object, index: Mapping[str, object], rule: str, what: str, path: KeyPath
 ) -> Iterator[Diagnostic]:
-    """A reference that must resolve; ids that a broken file probably defines are not reported."""
+    """A reference that must resolve; ids that a broken file probably defines are not reported,
+    and one that a records source absent here may hold is a warning."""
     if isinstance(value, str) and value not in index and value not in org.unloaded:
+        absent = org.absent_source(what)
+        if absent is not None:
+            yield record.diag(
+                "ref/absent-source",
+                f"unknown {what} '{value}': it may be in the records source '{absent.name}', which is not present here",
+                path,
+                severity=WARNING,
+            )
+            return
         yield record.diag(rule, f"unknown {what} '{value}'{did_you_mean(value, index)}", path)
 
 

@@ -22,6 +22,7 @@ import jinja2
 
 from perfdocs import dates
 from perfdocs.errors import PerfdocsError
+from perfdocs.fsutil import fault
 from perfdocs.lock import output_lock
 from perfdocs.site import reuse, search
 from perfdocs.site.pages import Page, all_pages
@@ -63,7 +64,9 @@ def build(
     try:
         out.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside `out`
     except OSError as err:
-        raise PerfdocsError(f"cannot create the folder for {out}: {err.strerror or err}") from None
+        raise fault(err, out.parent) or PerfdocsError(
+            f"cannot create the folder for {out}: {err.strerror or err}"
+        ) from None
     with output_lock(out):
         recover(out)
         return _build(root, out, audience, templates, progress)
@@ -243,5 +246,6 @@ NAV = [
     ("metrics", "Metrics", "metrics/index.html"),
     ("teams", "Dashboards", "teams/index.html"),
     ("goals", "Goals", "goals/index.html"),
+    ("access", "Who can see what", "access.html"),
     ("search", "Search", "search.html"),
 ]

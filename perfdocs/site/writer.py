@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from perfdocs.diagnostics import display_path
 from perfdocs.errors import PerfdocsError
+from perfdocs.fsutil import fault, writing
 
 MARKER = ".perfdocs-site"
 """A file at the top of every built site: proof that perfdocs may replace the folder."""
@@ -71,7 +72,9 @@ class SiteWriter:
             out.parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
         except OSError as err:
-            raise PerfdocsError(f"cannot write beside {display_path(out)}: {err.strerror or err}") from None
+            raise fault(err, out) or PerfdocsError(
+                f"cannot write beside {display_path(out)}: {err.strerror or err}"
+            ) from None
         self._root = self.tmp.resolve()
         self.files = 0
         self.bytes = 0
@@ -92,16 +95,22 @@ class SiteWriter:
             self._made.add(parent)
         return target
 
+    def shown(self, rel: str) -> Path:
+        """Where `rel` will be once the site is swapped in: the path a fault names (the
+        temporary folder it happened in means nothing to the reader)."""
+        return self.out / rel
+
     def write(self, rel: str, content: str | bytes) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
         # "x": a second page with the same path is a bug, never a silent overwrite.
-        with open(self.path(rel), "xb") as fh:
+        with writing(self.shown(rel)), open(self.path(rel), "xb") as fh:
             fh.write(data)
         self.files += 1
         self.bytes += len(data)
 
     def copy(self, src: Path, rel: str) -> None:
-        shutil.copyfile(src, self.path(rel))
+        with writing(self.shown(rel)):
+            shutil.copyfile(src, self.path(rel))
         self.files += 1
 
     def reuse(self, rel: str, accept: Callable[[bytes], bool]) -> bool:
@@ -127,7 +136,7 @@ class SiteWriter:
             data = _read_regular(src)
             if data is None or not accept(data):
                 return False
-            with open(target, "xb") as fh:
+            with writing(self.shown(rel)), open(target, "xb") as fh:
                 fh.write(data)
         else:
             data = _read_regular(target)
@@ -141,24 +150,27 @@ class SiteWriter:
     def note(self, name: str, data: bytes) -> None:
         """A file of the build's own (like the marker) at the top of the folder: not
         one of the site's files."""
-        with open(self.path(name), "xb") as fh:
+        with writing(self.shown(name)), open(self.path(name), "xb") as fh:
             fh.write(data)
 
     def commit(self) -> None:
         """Replace the old site with the new one: two renames, the old one removed last."""
-        (self.tmp / MARKER).write_text("built by perfdocs; this folder is replaced on every build\n", encoding="utf-8")
-        os.chmod(self.tmp, 0o755)  # mkdtemp makes it 0700; a static host must read it
-        old = None
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            os.rmdir(old)
-            os.replace(self.out, old)
-        try:
-            os.replace(self.tmp, self.out)
-        except OSError:
-            if old is not None:
-                os.replace(old, self.out)
-            raise
+        with writing(self.out):
+            (self.tmp / MARKER).write_text(
+                "built by perfdocs; this folder is replaced on every build\n", encoding="utf-8"
+            )
+            os.chmod(self.tmp, 0o755)  # mkdtemp makes it 0700; a static host must read it
+            old = None
+            if self.out.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+                os.rmdir(old)
+                os.replace(self.out, old)
+            try:
+                os.replace(self.tmp, self.out)
+            except OSError:
+                if old is not None:
+                    os.replace(old, self.out)
+                raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 

@@ -51,13 +51,14 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
     assert res.exit_code == 0, res
     assert res.stdout == ""
     assert re.fullmatch(
-        r"built 18 pages \(18 rendered, 0 unchanged and reused; 21 files\) for the public "
+        r"built 19 pages \(19 rendered, 0 unchanged and reused; 22 files\) for the public "
         r"audience in .*site/ in \d+\.\ds\n",
         res.stderr,
     ), res.stderr
     assert site_files(tmp_path / "site") == [
         MANIFEST,
         MARKER,
+        "access.html",
         "evidence/ann.html",
         "evidence/ann/2026-03-01-retry-redesign.html",
         "evidence/index.html",
@@ -554,7 +555,7 @@ def test_quiet_build_prints_nothing_and_verbose_names_the_records(cli, minimal, 
     quiet = cli("--quiet", "build", "--records", minimal, "--out", tmp_path / "a")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     verbose = cli("--verbose", "build", "--records", minimal, "--out", tmp_path / "b")
-    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 15 pages")
+    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 16 pages")
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

@@ -134,6 +134,10 @@ MUTATIONS = {
         replacing("tracks/frontend.yaml", "id: backend", "id: frontend"),
     ),
     "ref-missing-org": replacing("org.yaml", "kind: org", "kind: team"),
+    "ref-absent-source": both(
+        appending("org.yaml", "sources:\n  reviews:\n    path: ../reviews-private\n    kinds: [person, review]\n"),
+        replacing(ANN, "manager: bob", "manager: zed"),
+    ),
     # dates
     "date-future": replacing(ANN, "start_date: 2024-01-15", "start_date: 2027-01-15"),
     "date-order": replacing(PM, "restored: 2026-05-09T11:00:00Z", "restored: 2026-05-09T10:01:00Z"),

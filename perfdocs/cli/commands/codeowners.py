@@ -20,7 +20,9 @@ def codeowners_command(records: str | None, check: bool, to_stdout: bool) -> Non
 
     The file is the repository's .github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS
     (whichever exists; CODEOWNERS otherwise). Lines above the perfdocs marker are yours
-    and are kept. Usernames are the person's `github` field, else their handle.
+    and are kept. Usernames are the person's `github` field, else their handle. With
+    records sources (org.yaml `sources`), each one present gets its own file too, for the
+    people's folders its repository holds.
 
     \b
     Example:
@@ -32,21 +34,28 @@ def codeowners_command(records: str | None, check: bool, to_stdout: bool) -> Non
     from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
-    update = codeowners.plan(load_valid(root).org, root)
+    updates = codeowners.plans(load_valid(root).org, root)
     if to_stdout:
-        click.echo(update.text, nl=False)
+        for update in updates:
+            if len(updates) > 1:  # one file per repository: say which is which
+                click.echo(f"# ==> {display_path(update.path)} <==")
+            click.echo(update.text, nl=False)
         return
-    shown = display_path(update.path)
-    if update.current:
-        click.echo(f"{shown} is up to date", err=True)
-        return
-    if check:
-        state = "missing" if update.existing is None else "out of date"
-        click.echo(f"{shown} is {state}: run 'perfdocs codeowners' and commit it", err=True)
+    stale = False
+    for update in updates:
+        shown = display_path(update.path)
+        if update.current:
+            click.echo(f"{shown} is up to date", err=True)
+        elif check:
+            state = "missing" if update.existing is None else "out of date"
+            click.echo(f"{shown} is {state}: run 'perfdocs codeowners' and commit it", err=True)
+            stale = True
+        else:
+            refuse_example("write CODEOWNERS")
+            codeowners.write(update)
+            click.echo(f"wrote {shown} ({update.people} people)", err=True)
+    if stale:
         raise SystemExit(1)
-    refuse_example("write CODEOWNERS")
-    codeowners.write(update)
-    click.echo(f"wrote {shown} ({update.people} people)", err=True)
 
 
 COMMANDS = [codeowners_command]

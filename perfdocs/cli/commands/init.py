@@ -29,6 +29,13 @@ import click
     help="Where CI installs perfdocs from: any pip requirement, e.g. a git URL with a tag or "
     "commit, a wheel's path or URL (default: this version's tag in perfdocs' repository).",
 )
+@click.option(
+    "--private-source",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Put people's folders (evidence, goals, reviews, packets) in a second repository in DIR, "
+    "which only their readers can clone; org.yaml names it in `sources`.",
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 def init_command(
     dest: str,
@@ -39,6 +46,7 @@ def init_command(
     email: str | None,
     manager: str | None,
     install_spec: str | None,
+    private_source: str | None,
     force: bool,
 ) -> None:
     """Create a records repository in DIR: a minimal organisation under records/ (an org,
@@ -47,7 +55,9 @@ def init_command(
     record schemas in .perfdocs/schemas/ and VS Code's settings that use them.
 
     DIR is made a git repository unless it is already inside one. Existing files are
-    never overwritten without --force.
+    never overwritten without --force. With --private-source, people's folders go into
+    a repository of their own (visibility only decides what a site shows: anyone who can
+    clone a repository can read every record in it).
 
     \b
     Example:
@@ -55,6 +65,7 @@ def init_command(
       cd my-records && perfdocs validate && perfdocs build
       perfdocs init demo --example
       perfdocs init my-records --install-spec "git+https://git.example.com/tools/perfdocs@v0.1.0"
+      perfdocs init acme-rubric --private-source acme-people
     """
     from pathlib import Path
 
@@ -71,6 +82,7 @@ def init_command(
         Path(dest),
         example=example,
         force=force,
+        private_source=Path(private_source) if private_source else None,
         org_name=org_name,
         handle=handle,
         name=name,

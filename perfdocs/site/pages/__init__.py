@@ -1,7 +1,7 @@
 """Pages: the organisation, as one audience may see it, turned into the site's pages.
 
 Each family of pages has its module (home, rubric, packets, evidence, postmortems,
-metrics, teams, goals, calibration), which turns the `View` (perfdocs/site/view.py)
+metrics, teams, goals, calibration, access: who can see what), which turns the `View` (perfdocs/site/view.py)
 into `Page`s of plain view data for the templates: a record the audience may not see
 is neither rendered nor linked to. `all_pages` lists them in the site's order. Pages
 are produced lazily, one at a time, so a site of any size is built in constant memory
@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
+from perfdocs.site.pages.access import access_page
 from perfdocs.site.pages.calibration import calibration_pages
 from perfdocs.site.pages.evidence import evidence_pages
 from perfdocs.site.pages.goals import goals_page
@@ -31,6 +32,7 @@ __all__ = [
     "NOT_SHOWN",
     "Page",
     "View",
+    "access_page",
     "all_pages",
     "calibration_pages",
     "evidence_pages",
@@ -63,4 +65,5 @@ def all_pages(view: View, history: list[Change] | None, today: dt.date) -> Itera
     yield from team_pages(view)
     yield goals_page(view)
     yield from calibration_pages(view)
+    yield access_page(view)
     yield Page("search.html", "search.html.j2", "Search", "search", {}, [])
