@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from perfdocs.git import clones
+from perfdocs.links.index import RepoIndex, build_index
+from perfdocs.settings import RepoConfig
 
 from tests.support.files import build_tree, edit
 from tests.support.git import ANN, BOB, GITHUB, GitRepo, merge, start_branch
@@ -268,3 +270,29 @@ def test_listed_branches_are_local_and_remote_tracking_ones(shipped, tmp_path):
     heads = clones.branch_heads(clone, ["release/*"])
     assert [name for name, _ in heads] == ["release/1.x", "release/2.x"]
     assert clones.branch_heads(clone, []) == []
+
+
+def test_the_index_cache_follows_every_listed_branch(cli, shipped, tmp_path):
+    """The cached index is keyed by every branch head it read: new work on a listed maintenance
+    branch is seen although the default branch has not moved."""
+    root = shipped["root"]
+    edit(
+        root / "org.yaml",
+        "    url: https://github.com/tiny/api\n",
+        "    url: https://github.com/tiny/api\n    branches: [release/2.x]\n",
+    )
+    path = evidence(root, "ann", "later", ["tiny/api#11"])
+    assert cli("links", "check", path, cwd=tmp_path).exit_code == 1  # not merged yet; the index is cached
+    repo = GitRepo.__new__(GitRepo)
+    repo.path = tmp_path / "api"
+    repo.git("checkout", "-q", "release/2.x")
+    late = repo.commit("More limits (#11)", {"more.py": "1\n"}, day(9), ANN, committer=BOB)
+    res = cli("links", "resolve", path, cwd=tmp_path)
+    assert (res.exit_code, res.stdout) == (0, resolved(path, 8, "tiny/api#11", "squash", [late], "09")), res
+    again = RepoIndex.from_data(
+        build_index(
+            repo.path, RepoConfig("tiny/api"), "main", repo.git("rev-parse", "main"), [("release/2.x", late)]
+        ).to_data()
+    )
+    assert again.shipping == [("release/2.x", late)] and again.where == "main and release/2.x"
+    assert again.prs[11] == [(late, "squash")]
