@@ -29,7 +29,7 @@ from __future__ import annotations
 import marshal
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,7 +279,7 @@ def _pr_of(message: str, subject: str, names: frozenset[str]) -> tuple[int, str]
     return None
 
 
-def _first_parent_line(commits: dict[str, IndexedCommit], head: str, stop: set[str]) -> list[str]:
+def _first_parent_line(commits: dict[str, IndexedCommit], head: str, stop: Container[str]) -> list[str]:
     """`head`'s first-parent line, newest first, up to (not into) a commit in `stop`."""
     line: list[str] = []
     sha: str | None = head
@@ -315,21 +315,25 @@ def build_index(
             )
             named[c.sha] = found[0], style_of(found[1], len(c.parents), rewritten)
     mainline = _first_parent_line(commits, head, set())
-    ranks = dict.fromkeys(mainline, MAINLINE)
+    lines: list[tuple[int, list[str]]] = [(MAINLINE, mainline)]
+    on_a_line = set(mainline)
     for _, tip in shipping:
-        ranks.update(dict.fromkeys(_first_parent_line(commits, tip, set(ranks)), SHIPPING))
+        line = _first_parent_line(commits, tip, on_a_line)
+        on_a_line.update(line)
+        lines.append((SHIPPING, line))
+    # The rest of the history, in git log's order (newest first, by commit date).
+    lines.append((ELSEWHERE, [sha for sha in named if sha not in on_a_line]))
     best: dict[int, tuple[int, list[tuple[str, str]]]] = {}
-    # Oldest first: git log lists newest first (by commit date, the lines interleaved).
-    for sha in reversed(commits):
-        if sha not in named:
-            continue
-        number, style = named[sha]
-        rank = ranks.get(sha, ELSEWHERE)
-        known = best.get(number)
-        if known is None or rank < known[0]:
-            best[number] = (rank, [(sha, style)])
-        elif rank == known[0]:
-            known[1].append((sha, style))
+    for rank, line in lines:  # best first; along each line oldest first
+        for sha in reversed(line):
+            if sha not in named:
+                continue
+            number, style = named[sha]
+            known = best.get(number)
+            if known is None:
+                best[number] = (rank, [(sha, style)])
+            elif known[0] == rank:
+                known[1].append((sha, style))
     prs = {number: found for number, (_, found) in best.items()}
     return RepoIndex(head, branch, commits, mainline, prs, shipping=list(shipping))
 
