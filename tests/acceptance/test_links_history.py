@@ -168,3 +168,22 @@ def test_a_shallow_clone_is_a_shorter_history_not_an_error(cli, odd, tmp_path):
     assert res.exit_code == 1, res
     assert res.stderr == "10 links checked, 2 resolved against git: 7 errors, 0 warnings (invalid)\n"
     assert "internal error" not in res.stdout + res.stderr
+
+
+def test_a_rebased_pull_request_keeps_its_branch_order_whatever_its_commit_dates(git_repo):
+    """Clocks drift: the second commit of a rebase may be dated before the first, and when a
+    later branch grew from the first, git log lists the first before the second; yet a PR
+    resolves to its commits in the order of the branch."""
+    repo = git_repo("skewed")
+    repo.commit("Initial commit", {"README.md": "api\n"}, "2026-02-01T10:00:00+00:00")
+    first = repo.commit("Storage\n\nPR: #3", {"a.py": "1\n"}, "2026-03-02T10:00:00+00:00")
+    repo.git("branch", "side")  # a branch grows from the first commit
+    second = repo.commit("Checks\n\nPR: #3", {"b.py": "1\n"}, "2026-03-01T10:00:00+00:00")  # an earlier clock
+    repo.git("checkout", "-q", "side")
+    repo.commit("Side work", {"c.py": "1\n"}, "2026-03-05T10:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "side", "-m", "Merge branch 'side'", date="2026-03-06T10:00:00+00:00")
+    logged = repo.git("log", "--format=%H").split()
+    assert logged.index(first) < logged.index(second)  # git log shows the first one first
+    index = build_index(repo.path, RepoConfig("tiny/api"), "main", repo.git("rev-parse", "main"))
+    assert [sha for sha, _ in index.prs[3]] == [first, second]
