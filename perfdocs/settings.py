@@ -23,8 +23,8 @@ The sections:
 - rating_scale: the ratings reviews give, and the completion each needs.
 - visibility_defaults: the visibility of records that do not declare one.
 - compensation_fields: more field names that are never allowed in a record.
-
-Not here: `repositories` (where the clones are: perfdocs.git).
+- repositories: each repository's clone, web address, default branch and the other branches
+  that ship (`RepoConfig`; perfdocs.git.clones finds the clones and their branch heads).
 """
 
 from __future__ import annotations
