@@ -24,8 +24,8 @@ The sections:
 - visibility_defaults: the visibility of records that do not declare one.
 - sources: further records folders, each perhaps a repository only its readers can clone.
 - compensation_fields: more field names that are never allowed in a record.
-
-Not here: `repositories` (where the clones are: perfdocs.git).
+- repositories: each repository's clone, web address, default branch and the other branches
+  that ship (`RepoConfig`; perfdocs.git.clones finds the clones and their branch heads).
 """
 
 from __future__ import annotations
@@ -180,10 +180,25 @@ class RepoConfig:
 
     name: str
     path: str | None = None
+    """`path`: the local clone, relative to the records folder."""
     env: str | None = None
+    """`env`: an environment variable that overrides `path` (default PERFDOCS_REPO_<NAME>)."""
     url: str | None = None
+    """`url`: the repository's web address, for links on the site."""
     host: str = "github"
+    """`host`: github or gitlab: how pull requests and commits are linked on the web."""
     default_branch: str | None = None
+    """`default_branch`: the branch pull requests merge into (default: the clone's checked-out branch).
+    Everything that reached it counts: a pull request merged into a maintenance branch that was
+    then merged forward into it resolves."""
+    branches: tuple[str, ...] = ()
+    """`branches`: more branches that ship, whose merges count although they never reached the
+    default branch (maintenance branches that receive backports and are not merged forward),
+    as names or shell-style patterns (`release/*`, `*.x`; `*` also matches `/`), matched against
+    the clone's local branches and its remote-tracking branches (`origin/release/1.x` matches
+    `release/*`). Default: none, so the default branch alone, with every branch whose merges
+    reached it. A pull request found on the default branch's first-parent line wins, then one
+    on these branches' first-parent lines, then one anywhere else in their history."""
 
     @property
     def env_var(self) -> str:
@@ -216,7 +231,10 @@ def _repositories(settings: Any) -> dict[str, RepoConfig]:
     for name, conf in settings.items():
         conf = conf if isinstance(conf, dict) else {}
         keys = ("path", "env", "url", "host", "default_branch")
-        values = {k: conf[k] for k in keys if isinstance(conf.get(k), str)}
+        values: dict[str, Any] = {k: conf[k] for k in keys if isinstance(conf.get(k), str)}
+        branches = conf.get("branches")
+        if isinstance(branches, list):
+            values["branches"] = tuple(b for b in branches if isinstance(b, str) and b)
         out[name] = RepoConfig(name, **values)
     return out
 

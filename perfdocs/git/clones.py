@@ -1,4 +1,4 @@
-"""Clones: where each repository configured in org.yaml `repositories` is cloned, and its branch.
+"""Clones: where each repository configured in org.yaml `repositories` is cloned, and its branches.
 
 A repository's clone is found through its environment variable (`env`, by default
 PERFDOCS_REPO_<NAME>) or else its `path`, relative to the records folder. The repositories themselves are
@@ -8,7 +8,8 @@ perfdocs.git.run), never objects holding a repository open.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import fnmatch
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -66,6 +67,33 @@ def branch_head(clone: Path, conf: Clone) -> tuple[str, str] | str:
     return branch, sha
 
 
+def branch_heads(clone: Path, patterns: Iterable[str]) -> list[tuple[str, str]]:
+    """(branch, head sha) of every branch of the clone whose name matches one of `patterns`
+    (shell-style: `release/*`, `*.x`), local branches first, then remote-tracking ones (their
+    name without the remote: `origin/release/1.x` is `release/1.x`), sorted by name; a head
+    already listed (a local branch and its upstream at the same commit) is listed once."""
+    wanted = [p for p in patterns if p]
+    if not wanted:
+        return []
+    fmt = "%(refname)%00%(objectname)%00%(objecttype)"
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for prefix in ("refs/heads/", "refs/remotes/"):
+        rows = []
+        for line in run(clone, "for-each-ref", f"--format={fmt}", prefix).text.splitlines():
+            ref, sha, kind = line.split("\0")
+            name = ref.removeprefix(prefix)
+            if prefix == "refs/remotes/":
+                name = name.split("/", 1)[1] if "/" in name else ""
+            if kind == "commit" and name and name != "HEAD" and any(fnmatch.fnmatchcase(name, p) for p in wanted):
+                rows.append((name, sha))
+        for name, sha in sorted(rows):
+            if sha not in seen:
+                seen.add(sha)
+                found.append((name, sha))
+    return found
+
+
 def repository_path(repositories: Mapping[str, Clone], root: Path, name: str) -> Path:
     """Where the repository named `name` in org.yaml `repositories` is cloned: its
     environment variable if set, else its `path` relative to the records folder."""
@@ -81,4 +109,4 @@ def repository_path(repositories: Mapping[str, Clone], root: Path, name: str) ->
     return path
 
 
-__all__ = ["Clone", "GitError", "branch_head", "open_clone", "repository_path"]
+__all__ = ["Clone", "GitError", "branch_head", "branch_heads", "open_clone", "repository_path"]

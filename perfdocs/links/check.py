@@ -1,13 +1,15 @@
 """Evidence links checked against real history: the link/* diagnostics.
 
 The org configuration maps repository names (`acme/payments`) to local clones
-(perfdocs.git.clones). For each configured repository the index of its default branch
-(perfdocs.links.index: one `git log` walk, cached under the branch head's sha) is
-loaded once, and every link of every evidence entry is resolved against it:
+(perfdocs.git.clones). For each configured repository the index of its default branch and
+of the maintenance branches its `branches` lists (perfdocs.links.index: one `git log`
+walk, cached under the branch heads' shas) is loaded once, and every link of every
+evidence entry is resolved against it:
 
-- a pull request resolves to the commit(s) on the default branch's first-parent line
-  that merged it (a merge commit, a squash merge, a GitLab merge, or rebased commits
-  carrying a PR trailer: perfdocs.links.index says how each is recognised);
+- a pull request resolves to the commit(s) that merged it into a branch that ships: on the
+  default branch's first-parent line, or merged into a maintenance branch that was merged
+  forward or is listed (a merge commit, a squash merge, a GitLab merge, or rebased commits
+  carrying a PR trailer: perfdocs.links.index says how each is recognised and labelled);
 - a commit sha (full or abbreviated) resolves to exactly one commit;
 - the link must prove the role the evidence type needs (perfdocs.records.verification):
   an authorship type (pr, commit, ...) needs the evidence author (or a listed
@@ -63,7 +65,7 @@ class Resolution:
     repo: str
     ref: linkforms.LinkRef
     commits: list[str]
-    """For a PR: the first-parent commits that merged it, oldest first; for a sha: the commit."""
+    """For a PR: the commits that merged it (perfdocs.links.index), oldest first; for a sha: the commit."""
     style: str
     merged_at: str
     authors: set[str]
@@ -166,7 +168,9 @@ class Checker:
             if isinstance(head, str):
                 entry.problem = head
             else:
-                entry.index = load_index(clone, conf, self.root, *head)
+                branch, sha = head
+                shipping = [(b, s) for b, s in clones.branch_heads(clone, conf.branches) if s != sha and b != branch]
+                entry.index = load_index(clone, conf, self.root, branch, sha, shipping)
         if entry.problem:
             if self.strict:
                 self.report.diagnostics.append(self._config_diag(conf, entry.problem))
@@ -256,7 +260,7 @@ class Checker:
             if not found:
                 yield record.diag(
                     "link/unresolved",
-                    f"{text}: no commit on {index.branch} of {conf.name} merged pull request #{ref.number}",
+                    f"{text}: no commit on {index.where} of {conf.name} merged pull request #{ref.number}",
                     path,
                     hint=f"looked for 'Merge pull request #{ref.number}', '(#{ref.number})', "
                     f"'See merge request ...!{ref.number}' and PR trailers",
@@ -277,7 +281,7 @@ class Checker:
             )
         matches = index.by_prefix(ref.sha or "")
         if not matches:
-            yield record.diag("link/unresolved", f"{text}: no commit {ref.sha} on {index.branch} of {conf.name}", path)
+            yield record.diag("link/unresolved", f"{text}: no commit {ref.sha} on {index.where} of {conf.name}", path)
             return None
         if len(matches) > 1:
             shown = ", ".join(

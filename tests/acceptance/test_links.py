@@ -76,7 +76,8 @@ def test_every_merge_style_resolves_to_the_commits_that_merged_it(world):
         1: ("squash", [s["13"]], "2026-03-03T10:00:00+00:00", "https://github.com/tiny/api/pull/13"),
         2: ("gitlab", [s["14"]], "2026-03-10T10:00:00+00:00", "https://github.com/tiny/api/pull/14"),
         3: ("trailer", [s["15a"], s["15b"]], "2026-03-12T11:00:00+00:00", "https://github.com/tiny/api/pull/15"),
-        4: ("trailer", [s["16"]], "2026-03-20T10:00:00+00:00", "https://github.com/tiny/api/pull/16"),
+        # Bob's own commit, pushed as he made it (nobody rebased it): a fast-forward
+        4: ("fast-forward", [s["16"]], "2026-03-20T10:00:00+00:00", "https://github.com/tiny/api/pull/16"),
         5: ("gitlab", [s["proj-7"]], "2026-02-02T10:00:00+00:00", "https://gitlab.com/grp/sub/proj/-/merge_requests/7"),
         6: ("gitlab", [s["proj-7"]], "2026-02-02T10:00:00+00:00", "https://gitlab.com/grp/sub/proj/-/merge_requests/7"),
         7: ("commit", [s["12a"]], "2026-02-20T10:00:00+00:00", f"https://github.com/tiny/api/commit/{s['12a']}"),

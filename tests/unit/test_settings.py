@@ -75,3 +75,19 @@ def test_an_organisation_parses_its_settings_once(minimal):
     org = validate(minimal).org
     assert settings.of(org) is settings.of(org)
     assert settings.of(org).visibility_defaults == {"default": "public"}
+
+
+def test_a_repositorys_branches_are_its_strings_and_default_to_none():
+    found = settings.parse(
+        {
+            "repositories": {
+                "acme/api": {"path": "../api", "branches": ["release/*", 3, "", "*.x"]},
+                "acme/web": {"path": "../web", "branches": "release/*"},  # not a list: the default
+                "acme/ops": {"path": "../ops"},
+            }
+        },
+        DIMENSIONS,
+    )
+    assert found.repositories["acme/api"].branches == ("release/*", "*.x")
+    assert found.repositories["acme/web"].branches == ()
+    assert found.repositories["acme/ops"].branches == ()
