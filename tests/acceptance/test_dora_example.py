@@ -43,7 +43,7 @@ def test_the_committed_dora_series_are_what_the_example_repositories_give(team, 
     )
     assert res.exit_code == 0, res
     lines = res.stderr.splitlines()
-    assert len(lines) == 4 and all(": up to date, 0 added, 0 updated, " in line for line in lines), res.stderr
+    assert len(lines) == 5 and all(": up to date, 0 added, 0 updated, " in line for line in lines), res.stderr
     assert {p: p.read_bytes() for p in (example / "kpis").rglob("*.yaml")} == before
 
 
@@ -51,11 +51,15 @@ def test_the_example_flags_the_sustained_trends_its_history_has(example, cli):
     res = cli("kpi", "trends", "--records", "records", cwd=example.parent)
     assert res.exit_code == 0, res
     platform = (
-        "  platform-change-failure-rate (change-failure-rate, lower is better): 3 consecutive periods "
+        "  platform-change-fail-rate (change-fail-rate, lower is better): 3 consecutive periods "
         "rising against the target, 2026-03 to 2026-06 (0 -> 7.69 -> 12.5 -> 20)"
     )
+    rework = (
+        "  platform-deployment-rework-rate (deployment-rework-rate, lower is better): 3 consecutive periods "
+        "rising against the target, 2026-03 to 2026-06 (0 -> 7.69 -> 12.5 -> 13.33)"
+    )
     web = (
-        "  web-lead-time (lead-time-for-changes, lower is better): 3 consecutive periods rising against the "
+        "  web-change-lead-time (change-lead-time, lower is better): 3 consecutive periods rising against the "
         "target, 2026-06 to 2026-09 (53.11 -> 58.39 -> 61.33 -> 88.33)"
     )
-    assert res.stdout.splitlines()[1:3] == [platform, web]
+    assert res.stdout.splitlines()[1:4] == [platform, rework, web]
