@@ -301,8 +301,9 @@ class DoraSettings:
     failure_revert: bool = True
     """`failure_revert`: a revert of a commit a deployment shipped, within the window, fails it."""
     failure_rollback: bool = True
-    """`failure_rollback`: redeploying an earlier deployment's version (a rollback) fails the
-    deployment it replaced, within the window."""
+    """`failure_rollback`: redeploying an earlier deployment's version within the window after
+    the deployment it replaces (a rollback) fails that deployment. (An earlier version deployed
+    later than the window is not a rollback: it ships nothing.)"""
     hotfix_tag_pattern: str = "*hotfix*"
     """`hotfix_tag_pattern`: glob; a deployment whose tag matches is a hotfix deployment (it
     fails the deployment before it, within the window, and is rework)."""

@@ -169,11 +169,11 @@ def _tag_matches(policy: Policy, name: str) -> bool:
 
 
 def tag_rule(policy: Policy) -> str:
-    """The deployment rule of a tag policy, in words."""
+    """The deployment rule of a tag policy, in words: "matching '...' (and none of ...)"."""
     rule = (
-        f"a tag matching /{policy.deploy_tag_regex}/"
+        f"matching /{policy.deploy_tag_regex}/"
         if policy.deploy_tag_regex
-        else f"a tag matching '{policy.deploy_tag_pattern}'"
+        else f"matching '{policy.deploy_tag_pattern}'"
     )
     if policy.deploy_tag_exclude:
         rule += " and none of " + ", ".join(f"/{x}/" for x in policy.deploy_tag_exclude)
@@ -187,7 +187,7 @@ def deployment_rule(policy: Policy) -> str:
         return f"each {what} on the first-parent history of '{policy.production_branch}', dated by its commit date"
     if policy.deployment == "record":
         return f"each row of {policy.deployments_file} whose environment is '{policy.environment}', dated by its time"
-    return f"{tag_rule(policy)}, dated by its tagger date (the commit date for lightweight tags)"
+    return f"a tag {tag_rule(policy)}, dated by its tagger date (the commit date for lightweight tags)"
 
 
 @dataclass
@@ -196,6 +196,8 @@ class Timeline:
 
     deployments: list[Deployment]
     warnings: list[str]
+    """About the policy as a whole (a pattern that matches nothing); what concerns one deployment
+    is in its notes."""
 
 
 def _candidates(
@@ -242,7 +244,7 @@ def _candidates(
     if not chosen:
         recent = sorted(history.tags, key=lambda t: (t.time, t.name), reverse=True)[:SAMPLE_TAGS]
         names = ", ".join(t.name for t in recent) if recent else "none"
-        warnings.append(f"{label}: no tag is {tag_rule(policy)} (tags that exist, newest first: {names})")
+        warnings.append(f"{label}: no tag {tag_rule(policy)} (tags that exist, newest first: {names})")
     return chosen
 
 
@@ -278,14 +280,16 @@ def timeline(history: History, policy: Policy, rows: Sequence[dict[str, str]] = 
         d = Deployment(history.name, ref, sha, when, policy, previous.sha if previous else None)
         if sha in shipped:
             earlier = versions.get(sha)
-            if earlier is not None and previous is not None and previous.sha != sha:
+            # A rollback puts an earlier deployment's version back soon after the deployment it
+            # replaces; an old version tagged days later (an archive tag) ships nothing.
+            soon = previous is not None and when - previous.time <= dt.timedelta(hours=policy.failure_window_hours)
+            if earlier is not None and previous is not None and previous.sha != sha and soon:
                 d.redeploys = earlier.ref
                 d.rework.append(f"rollback: redeploys {earlier.ref}'s version")
             else:
                 d.empty = True
                 where = f"already in production with {earlier.ref}" if earlier else "already in production"
-                d.notes.append(f"ships nothing: its commit {sha[:12]} was {where}; not counted")
-                warnings.append(f"{history.name} {ref} ({when.date()}): ships nothing ({where}); not counted")
+                d.notes.append(f"ships nothing ({where}); not counted")
         else:
             stack = [sha]
             while stack:
@@ -303,8 +307,7 @@ def timeline(history: History, policy: Policy, rows: Sequence[dict[str, str]] = 
         tip = history.commits.get(sha)
         if tip is not None and (when - tip.committed).total_seconds() > policy.old_commit_days * 86400:
             age = (when - tip.committed).days
-            d.notes.append(f"its commit is {age} days older than the deployment")
-            warnings.append(f"{history.name} {ref} ({when.date()}): its commit {sha[:12]} is {age} days older than it")
+            d.notes.append(f"its commit {sha[:12]} is {age} days older than it")
         if d.empty:
             out.append(d)
             continue
@@ -369,8 +372,11 @@ def _hours(delta: dt.timedelta) -> str:
     return f"{hours:.0f} h" if hours >= 10 else f"{hours:.1f} h".replace(".0 h", " h")
 
 
-def mark_failures(line: list[Deployment], histories: dict[str, Any], incidents: list[Incident]) -> list[str]:
-    """Attribute every failure to the deployment it is tied to; returns what was ignored and why.
+def mark_failures(
+    line: list[Deployment], histories: dict[str, Any], incidents: list[Incident]
+) -> list[tuple[dt.datetime, str]]:
+    """Attribute every failure to the deployment it is tied to; returns the failure signals that
+    blame no deployment, each with when it came and why it was ignored.
 
     - a revert: to the deployment that first shipped the reverted commit, if the revert's
       commit date is within its policy's window after it; a revert of a commit that no
@@ -383,7 +389,7 @@ def mark_failures(line: list[Deployment], histories: dict[str, Any], incidents: 
     """
     for d in line:
         d.failures.clear()
-    ignored: list[str] = []
+    ignored: list[tuple[dt.datetime, str]] = []
     counted = [d for d in line if d.counted]
     by_repo: dict[str, list[Deployment]] = {}
     first_ship: dict[tuple[str, str], Deployment] = {}
@@ -416,24 +422,30 @@ def mark_failures(line: list[Deployment], histories: dict[str, Any], incidents: 
             full = _full_sha(target, shas, ordered) if target else None
             if full is None:
                 what = f"names {target}, a commit the history does not hold" if target else "names no commit"
-                ignored.append(f"{label}: {what}; not a failure")
+                ignored.append((when, f"{label}: {what}; not a failure"))
                 continue
             suspect = first_ship.get((repo, full))
             if suspect is None:
-                ignored.append(f"{label}: reverts {full[:12]}, which no deployment shipped; not a failure")
+                ignored.append((when, f"{label}: reverts {full[:12]}, which no deployment shipped; not a failure"))
                 continue
             fix = first_ship.get((repo, commit.sha))
             if fix is suspect or when < suspect.time:
                 ignored.append(
-                    f"{label}: reverts {full[:12]} before {suspect.ref} shipped it"
-                    + (" (with its revert)" if fix is suspect else "")
-                    + "; not a failure"
+                    (
+                        when,
+                        f"{label}: reverts {full[:12]} before {suspect.ref} shipped it"
+                        + (" (with its revert)" if fix is suspect else "")
+                        + "; not a failure",
+                    )
                 )
                 continue
             if not within(suspect, when, suspect.policy.failure_window_hours):
                 ignored.append(
-                    f"{label}: reverts {full[:12]} shipped by {suspect.ref} "
-                    f"{_hours(when - suspect.time)} earlier, outside {suspect.policy.failure_window_hours:g} h"
+                    (
+                        when,
+                        f"{label}: reverts {full[:12]} shipped by {suspect.ref} "
+                        f"{_hours(when - suspect.time)} earlier, outside {suspect.policy.failure_window_hours:g} h",
+                    )
                 )
                 continue
             fail(
@@ -504,7 +516,7 @@ def mark_failures(line: list[Deployment], histories: dict[str, Any], incidents: 
                     inc.restored,
                 ),
             )
-    return sorted(ignored, key=lambda text: text.split(" (", 1)[1] + text)
+    return sorted(ignored)
 
 
 def squash_history(history: History) -> bool:

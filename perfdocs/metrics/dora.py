@@ -338,11 +338,14 @@ def analyse(
             every += found.deployments
             warnings += found.warnings
         every.sort(key=lambda d: (d.time, d.repository, d.ref))
-        ignored = mark_failures(every, histories, incidents)
+        ignored = [text for when, text in mark_failures(every, histories, incidents) if in_window(when)]
         return every, warnings, ignored
 
+    def in_window(when: dt.datetime) -> bool:
+        return since <= when.astimezone(UTC).date() <= until
+
     def in_range(d: Deployment) -> bool:
-        return since <= d.time.astimezone(UTC).date() <= until
+        return in_window(d.time)
 
     results = []
     explained: tuple[list[Deployment], list[str], list[str]] | None = None
@@ -395,6 +398,10 @@ def analyse(
             )
         )
     deployments, warnings, ignored = explained or ([], [], [])
+    # What concerns one deployment is told for the deployments of the window only.
+    warnings = warnings + [
+        f"{d.repository} {d.ref} ({d.time.astimezone(UTC).date()}): {note}" for d in deployments for note in d.notes
+    ]
     for m in results:
         for note in m.limitations:
             if note not in warnings:
