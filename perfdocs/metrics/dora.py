@@ -376,6 +376,10 @@ def analyse(
         days = (until - since).days + 1
         whole = _figure(key, f"{since}..{until}", counted, days, True, limits, minimum, computed_at, label)
         first = next(iter(policies.values()), Config())
+        text = formula(key, first, [n for n in repo_names if policies.get(n) == first] or repo_names, services)
+        for other in dict.fromkeys(p for p in policies.values() if p != first):
+            mine = ", ".join(n for n in repo_names if policies.get(n) == other)
+            text += f"; a deployment in {mine} is {deployment_rule(other)}, in UTC (policy {other.label})"
         limitations = []
         if key == "change-lead-time":
             limitations = [squash_note(name) for name in repo_names if squash_history(histories[name])]
@@ -386,7 +390,7 @@ def analyse(
                 UNITS[key],
                 (metric_ids or {}).get(key),
                 (sources or {}).get(key),
-                formula(key, first, repo_names, services),
+                text,
                 first.describe(key),
                 limits,
                 figures,

@@ -408,6 +408,11 @@ def test_two_repositories_of_one_team_are_read_with_their_own_policies(org, cli,
     # acme/api's 5 tag deployments (default policy) and acme/web's v2.0.0 (not its rc): 6 / (31/7) = 1.35
     assert freq["figures"][0]["value"] == 1.35
     assert freq["policy"] == "acme/api: default v1; acme/web: releases v2"
+    assert freq["formula"].endswith(
+        "; a deployment in acme/api is a tag matching 'deploy-*', dated by its tagger date (the commit date for "
+        "lightweight tags), in UTC (policy default v1); a deployment in acme/web is a tag matching /^v\\d/ and "
+        "none of /-rc\\d*$/, dated by its tagger date (the commit date for lightweight tags), in UTC (policy releases v2)"
+    )
     assert [(d["repository"], d["ref"], d["policy"]) for d in data["deployments"] if d["repository"] == "acme/web"] == [
         ("acme/web", "v2.0.0", "releases v2")
     ]

@@ -123,3 +123,15 @@ def test_the_metrics_catalogue_prints_how_a_dora_metric_is_computed(org, cli, tm
     assert (
         "Configuration: policy=default v1 , deployment=tag , deploy_tag_pattern=deploy-* , lead_time_start=author-date"
     ) in lead
+
+
+def test_a_metric_under_an_old_dora_name_is_shown_under_its_current_one(org, cli, tmp_path):
+    root, _, _ = org
+    edit(root / "metrics/time-to-restore.yaml", "dora: failed-deployment-recovery-time", "dora: time-to-restore")
+    res = cli("build", "--records", root, "--out", tmp_path / "site")
+    assert res.exit_code == 0, res
+    checked = cli("validate", root)
+    assert "warning: 'time-to-restore' is DORA's old name for 'failed-deployment-recovery-time'" in checked.stdout
+    entry = text(section((tmp_path / "site/metrics/index.html").read_text(), "metric-time-to-restore"))
+    assert "DORA Failed deployment recovery time ( failed-deployment-recovery-time , throughput)" in entry
+    assert "time-to-restore," not in entry and "Time to restore service" not in entry
