@@ -19,7 +19,8 @@ The sections:
 - kpi_rules: sustained trends and a team's number of core KPIs.
 - governance: how `validate` reports metric-governance findings.
 - links: how evidence links are judged (date tolerance, authorship).
-- dora: how DORA metrics are recognised in git (a metric's `definition` overrides it).
+- dora: DORA policies (what a deployment, a failure, rework and recovery are; the default policy,
+  named versioned ones and who uses which), the benchmark edition and the minimum samples.
 - rating_scale: the ratings reviews give, and the completion each needs.
 - visibility_defaults: the visibility of records that do not declare one.
 - compensation_fields: more field names that are never allowed in a record.

@@ -529,3 +529,22 @@ def test_no_dora_figure_is_attributed_to_a_person_in_the_cli_the_site_or_the_exp
     index = (tmp_path / "site/teams/index.html").read_text()
     table = index[index.index('<table class="rollup"') : index.index("</table>")]
     assert people.findall(table) == []
+
+
+def test_recovery_starts_at_the_failed_deployment_or_at_detection_as_the_policy_says(git_repo):
+    repo = git_repo("svc")
+    c1 = repo.commit("feat: a", date=AT("02", "08:00"))
+    tag(repo, "deploy-1", c1, AT("02", "09:00"))
+    incident = dora.Incident(
+        "pm-a",
+        dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC),  # started 3 h after deploy-1: within the window
+        dt.datetime(2026, 3, 2, 13, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC),
+    )
+
+    def recovery(start):
+        found = analyse(repo, dora.Config.merged({"recovery_start": start}), incidents=[incident])
+        return metric(found, "failed-deployment-recovery-time").figures[0].value
+
+    # from deploy-1 (09:00) or from the detection (13:00) to the postmortem's restored time (15:00)
+    assert (recovery("deployment"), recovery("detection")) == (6, 2)
