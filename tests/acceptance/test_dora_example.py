@@ -63,3 +63,29 @@ def test_the_example_flags_the_sustained_trends_its_history_has(example, cli):
         "target, 2026-06 to 2026-09 (53.11 -> 58.39 -> 61.33 -> 88.33)"
     )
     assert res.stdout.splitlines()[1:4] == [platform, rework, web]
+
+
+def test_the_example_dashboards_show_the_five_metrics_with_their_buckets_and_the_edition(example, cli, tmp_path):
+    import html
+    import re
+
+    res = cli("build", "--records", example, "--out", tmp_path / "site", "--audience", "internal")
+    assert res.exit_code == 0, res
+    page = (tmp_path / "site/teams/index.html").read_text()
+    table = page[page.index('<table class="rollup"') : page.index("</table>")]
+    heads = [
+        html.unescape(re.sub(r"<[^>]+>|\s+", " ", h)).split(" (")[0].strip()
+        for h in re.findall(r'<th scope="col">(.*?)</th>', table)
+    ]
+    assert heads == [
+        "Team",
+        "Change lead time",
+        "Deployment frequency",
+        "Failed deployment recovery time",
+        "Change fail rate",
+        "Deployment rework rate",
+        "Sustained trends",
+    ]
+    # every team's latest figures carry the benchmark bucket; the edition is named under the table
+    assert table.count('class="tag bucket"') == 15
+    assert 'benchmark edition <a href="https://dora.dev/research/2025/dora-report/">DORA 2025' in page
