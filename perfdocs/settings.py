@@ -19,7 +19,8 @@ The sections:
 - kpi_rules: sustained trends and a team's number of core KPIs.
 - governance: how `validate` reports metric-governance findings.
 - links: how evidence links are judged (date tolerance, authorship).
-- dora: how DORA metrics are recognised in git (a metric's `definition` overrides it).
+- dora: DORA policies (what a deployment, a failure, rework and recovery are; the default policy,
+  named versioned ones and who uses which), the benchmark edition and the minimum samples.
 - rating_scale: the ratings reviews give, and the completion each needs.
 - visibility_defaults: the visibility of records that do not declare one.
 - sources: further records folders, each perhaps a repository only its readers can clone.
@@ -30,6 +31,7 @@ The sections:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -295,65 +297,247 @@ def sources(data: Mapping[str, Any]) -> dict[str, SourceConfig]:
 
 # --- DORA ------------------------------------------------------------------------------
 
-DORA_KEYS = ("deployment-frequency", "lead-time", "change-failure-rate", "time-to-restore")
-"""The four DORA metrics, as a metric record's `dora:` names them."""
+DORA_KEYS = (
+    "change-lead-time",
+    "deployment-frequency",
+    "failed-deployment-recovery-time",
+    "change-fail-rate",
+    "deployment-rework-rate",
+)
+"""The five software delivery metrics of DORA's current guide (dora.dev), as a metric record's
+`dora:` names them: three of throughput, then two of instability."""
+
+DORA_FACTORS: Mapping[str, tuple[str, ...]] = {
+    "throughput": ("change-lead-time", "deployment-frequency", "failed-deployment-recovery-time"),
+    "instability": ("change-fail-rate", "deployment-rework-rate"),
+}
+"""DORA's two factors of software delivery performance and the metrics in each."""
+
+DORA_ALIASES: Mapping[str, str] = {
+    "lead-time": "change-lead-time",
+    "lead-time-for-changes": "change-lead-time",
+    "change-failure-rate": "change-fail-rate",
+    "time-to-restore": "failed-deployment-recovery-time",
+    "time-to-restore-service": "failed-deployment-recovery-time",
+    "mean-time-to-restore": "failed-deployment-recovery-time",
+}
+"""Names of DORA's 2019-2022 metrics, still read in records (validate warns: metric/deprecated-dora-name)
+and never shown: each stands for its current metric."""
+
+
+def dora_key(name: Any) -> str | None:
+    """The current DORA key a metric record's `dora:` names (an old name is read as its alias)."""
+    if not isinstance(name, str):
+        return None
+    name = DORA_ALIASES.get(name, name)
+    return name if name in DORA_KEYS else None
+
+
+DEPLOYMENT_KINDS = ("tag", "branch", "record")
+RECOVERY_STARTS = ("deployment", "detection")
+DEFAULT_MIN_SAMPLE: Mapping[str, int] = {
+    "change-lead-time": 3,
+    "deployment-frequency": 0,
+    "failed-deployment-recovery-time": 1,
+    "change-fail-rate": 3,
+    "deployment-rework-rate": 3,
+}
+"""The fewest deployments, commits or failures a period needs before a figure is given
+(fewer: 'insufficient data'). A deployment frequency of 0 is an answer, so it needs none."""
 
 
 @dataclass(frozen=True)
 class DoraSettings:
-    """How deploys, failures and lead times are recognised. Defaults, overridden by
-    org.yaml `dora`, overridden by a metric record's `definition`."""
+    """A DORA policy: what a deployment is, what marks one failed or rework, where recovery
+    starts. The default policy is org.yaml `dora`'s own keys over these defaults (a DORA metric
+    record's `definition` overrides it for that metric); a named policy is one entry of
+    `dora.policies`, complete in itself and versioned (change it, bump its version)."""
 
+    name: str = "default"
+    """The policy's name (`dora.policies` key; 'default' for org.yaml `dora`'s own keys)."""
+    version: int = 1
+    """`version`: bumped whenever the policy changes, and printed beside every figure."""
+    deployment: str = "tag"
+    """`deployment`: what a production deployment is: 'tag' (a tag whose name matches),
+    'branch' (a merge on the production branch's first-parent history) or 'record' (a row of
+    the deployments CSV file a CD system appends to)."""
     deploy_tag_pattern: str = "deploy-*"
-    """Glob matched against tag names: a matching tag is a production deploy."""
+    """`deploy_tag_pattern`: glob (fnmatch, case-sensitive) a deployment tag's name matches."""
+    deploy_tag_regex: str | None = None
+    """`deploy_tag_regex`: a regular expression searched in tag names, used instead of the glob."""
+    deploy_tag_exclude: tuple[str, ...] = ()
+    """`deploy_tag_exclude`: regular expressions; a tag whose name matches one is never a
+    deployment (release candidates, dev or archive tags)."""
+    production_branch: str = "main"
+    """`production_branch`: with deployment 'branch', the branch whose merges are deployments."""
+    branch_every_commit: bool = False
+    """`branch_every_commit`: with deployment 'branch', every first-parent commit is a
+    deployment, not only merges (a squash-merge or rebase workflow)."""
+    deployments_file: str | None = None
+    """`deployments_file`: with deployment 'record', the CSV file (relative to the records folder)
+    with columns time, repository, ref, environment."""
+    environment: str = "production"
+    """`environment`: with deployment 'record', the environment whose rows are deployments."""
+    failure_revert: bool = True
+    """`failure_revert`: a revert of a commit a deployment shipped, within the window, fails it."""
+    failure_rollback: bool = True
+    """`failure_rollback`: redeploying an earlier deployment's version within the window after
+    the deployment it replaces (a rollback) fails that deployment. (An earlier version deployed
+    later than the window is not a rollback: it ships nothing.)"""
     hotfix_tag_pattern: str = "*hotfix*"
-    """Glob: a deploy whose tag matches is a hotfix deploy (it marks the deploy before it as failed)."""
+    """`hotfix_tag_pattern`: glob; a deployment whose tag matches is a hotfix deployment (it
+    fails the deployment before it, within the window, and is rework)."""
     hotfix_message_pattern: str = r"^(hotfix|Hotfix|HOTFIX)\b"
-    """Regular expression searched in the subjects of the commits a deploy ships first."""
+    """`hotfix_message_pattern`: regular expression searched in the subjects of the commits a
+    deployment ships first; a match makes it a hotfix deployment."""
     failure_window_hours: float = 48
-    """A revert, hotfix deploy or postmortem counts against a deploy only this many hours after it."""
+    """`failure_window_hours`: a revert, rollback or hotfix deployment fails a deployment only
+    this many hours after it."""
+    postmortem_window_hours: float | None = None
+    """`postmortem_window_hours`: a postmortem naming the team's services fails the latest
+    deployment only when it starts this many hours after it (unset: failure_window_hours)."""
+    rework_tag_pattern: str | None = None
+    """`rework_tag_pattern`: glob; a deployment whose tag matches is a rework deployment
+    (unplanned, to fix a user-facing bug in production) besides hotfixes and rollbacks."""
+    rework_message_pattern: str | None = None
+    """`rework_message_pattern`: regular expression; a deployment all of whose shipped commits'
+    subjects match it is a rework deployment."""
+    recovery_start: str = "deployment"
+    """`recovery_start`: where a failed deployment's recovery starts: 'deployment' (the failed
+    deployment) or 'detection' (the first failure signal: the revert, rollback, hotfix deployment
+    or the postmortem's detection). It ends when the fix is in production: the deployment
+    shipping the revert, the rollback, the hotfix deployment, or the postmortem's `restored`."""
     lead_time_start: str = "author-date"
-    """Which commit time lead time starts from: author-date or commit-date."""
+    """`lead_time_start`: which commit time change lead time starts from: author-date or commit-date."""
+    old_commit_days: float = 90
+    """`old_commit_days`: a deployment whose commit is this many days older than it is warned."""
+
+    @property
+    def postmortem_hours(self) -> float:
+        return self.failure_window_hours if self.postmortem_window_hours is None else self.postmortem_window_hours
 
     @classmethod
     def merged(cls, *layers: Any) -> DoraSettings:
-        """The defaults overridden by each layer in turn (mappings; anything else is skipped).
-        Raises PerfdocsError for a hotfix_message_pattern that is not a regular expression."""
+        """The defaults overridden by each layer in turn (mappings; anything else is skipped;
+        a value of the wrong type keeps the one below it). Raises PerfdocsError for a pattern
+        that is not a regular expression."""
         values: dict[str, Any] = {}
         for layer in layers:
             if isinstance(layer, dict):
-                values.update(
-                    {
-                        k: v
-                        for k, v in layer.items()
-                        if k in cls.__dataclass_fields__ and v is not None and not numbers.out_of_range(v)
-                    }
-                )
-        try:
-            re.compile(values.get("hotfix_message_pattern", cls.hotfix_message_pattern))
-        except (re.error, TypeError) as err:
-            raise PerfdocsError(f"hotfix_message_pattern is not a regular expression: {err}") from None
+                values.update({k: v for k, v in layer.items() if _dora_value_ok(k, v)})
+        if isinstance(values.get("deploy_tag_exclude"), list):
+            values["deploy_tag_exclude"] = tuple(values["deploy_tag_exclude"])
+        for key in REGEX_SETTINGS:
+            for pattern in _patterns(values.get(key)):
+                try:
+                    re.compile(pattern)
+                except re.error as err:
+                    raise PerfdocsError(f"{key} is not a regular expression: {err}") from None
         return cls(**values)
+
+    @property
+    def label(self) -> str:
+        """How every figure names its policy: 'name v<version>'."""
+        return f"{self.name} v{self.version}"
 
     def describe(self, key: str) -> dict[str, Any]:
         """The settings a metric depends on (what is printed beside its figures)."""
-        deploys = {"deploy_tag_pattern": self.deploy_tag_pattern}
-        if key == "deployment-frequency":
-            return deploys
-        if key == "lead-time":
-            return {**deploys, "lead_time_start": self.lead_time_start}
-        if key == "change-failure-rate":
-            return {
-                **deploys,
-                "failure_window_hours": self.failure_window_hours,
-                "hotfix_tag_pattern": self.hotfix_tag_pattern,
-                "hotfix_message_pattern": self.hotfix_message_pattern,
-            }
-        return {}
+        out: dict[str, Any] = {"policy": self.label, "deployment": self.deployment}
+        if self.deployment == "tag":
+            if self.deploy_tag_regex:
+                out["deploy_tag_regex"] = self.deploy_tag_regex
+            else:
+                out["deploy_tag_pattern"] = self.deploy_tag_pattern
+            if self.deploy_tag_exclude:
+                out["deploy_tag_exclude"] = list(self.deploy_tag_exclude)
+        elif self.deployment == "branch":
+            out["production_branch"] = self.production_branch
+            if self.branch_every_commit:
+                out["branch_every_commit"] = True
+        else:
+            out["deployments_file"] = self.deployments_file
+            out["environment"] = self.environment
+        if key == "change-lead-time":
+            out["lead_time_start"] = self.lead_time_start
+        if key in ("change-fail-rate", "failed-deployment-recovery-time"):
+            out["failure_window_hours"] = self.failure_window_hours
+            if self.postmortem_window_hours is not None:
+                out["postmortem_window_hours"] = self.postmortem_window_hours
+            out["failure_revert"] = self.failure_revert
+            out["failure_rollback"] = self.failure_rollback
+            out["hotfix_tag_pattern"] = self.hotfix_tag_pattern
+            out["hotfix_message_pattern"] = self.hotfix_message_pattern
+        if key == "failed-deployment-recovery-time":
+            out["recovery_start"] = self.recovery_start
+        if key == "deployment-rework-rate":
+            out["hotfix_tag_pattern"] = self.hotfix_tag_pattern
+            out["hotfix_message_pattern"] = self.hotfix_message_pattern
+            out["failure_rollback"] = self.failure_rollback
+            if self.rework_tag_pattern:
+                out["rework_tag_pattern"] = self.rework_tag_pattern
+            if self.rework_message_pattern:
+                out["rework_message_pattern"] = self.rework_message_pattern
+        return out
 
 
-DORA_SETTINGS = tuple(f.name for f in fields(DoraSettings))
-"""The settings DORA metrics are computed with (org.yaml `dora`, a metric's `definition`)."""
+DORA_SETTINGS = tuple(f.name for f in fields(DoraSettings) if f.name != "name")
+"""The settings of a DORA policy (org.yaml `dora`, a named policy, a metric's `definition`)."""
+REGEX_SETTINGS = ("deploy_tag_regex", "deploy_tag_exclude", "hotfix_message_pattern", "rework_message_pattern")
+"""The policy settings that are regular expressions (validate checks them: metric/bad-setting)."""
+_CHOICES = {
+    "deployment": DEPLOYMENT_KINDS,
+    "recovery_start": RECOVERY_STARTS,
+    "lead_time_start": ("author-date", "commit-date"),
+}
+
+
+def _patterns(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _dora_value_ok(key: str, value: Any) -> bool:
+    """Is `value` of the type policy setting `key` takes (the schema reports the others)?"""
+    if key not in DORA_SETTINGS or value is None:
+        return False
+    default = DoraSettings.__dataclass_fields__[key].default
+    if key in _CHOICES:
+        return value in _CHOICES[key]
+    if key == "deploy_tag_exclude":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if key == "version":
+        return isinstance(value, int) and not isinstance(value, bool) and not numbers.out_of_range(value)
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, (int, float)) or key == "postmortem_window_hours":
+        return numbers.measure(value) is not None
+    return isinstance(value, str)
+
+
+@dataclass(frozen=True)
+class DoraSetup:
+    """org.yaml `dora`: the default policy, named policies and who uses which, the benchmark
+    edition, and the fewest data points a figure needs."""
+
+    default: DoraSettings = field(default_factory=DoraSettings)
+    """`dora`'s own policy keys over the defaults (a pattern that is not a regular expression keeps the default)."""
+    policies: Mapping[str, DoraSettings] = field(default_factory=dict)
+    """`dora.policies`: named, versioned policies."""
+    repositories: Mapping[str, str] = field(default_factory=dict)
+    """`dora.repositories`: repository name -> the named policy its deployments are read with."""
+    teams: Mapping[str, str] = field(default_factory=dict)
+    """`dora.teams`: team id -> the named policy of its repositories (a repository's own entry wins)."""
+    benchmark: str = "dora-2025"
+    """`dora.benchmark`: the benchmark edition figures are placed against (perfdocs/metrics/benchmarks/)."""
+    min_sample: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MIN_SAMPLE))
+    """`dora.min_sample`: per metric, the fewest data points a period needs for a figure."""
+
+    def policy_for(self, repository: str, team: str | None) -> str | None:
+        """The named policy a repository's deployments are read with (None: the default policy)."""
+        return self.repositories.get(repository) or (self.teams.get(team) if team else None)
 
 
 # --- all of them -----------------------------------------------------------------------
@@ -373,7 +557,9 @@ class Settings:
     sources: Mapping[str, SourceConfig] = field(default_factory=dict)
     """org.yaml `sources`: further records folders (private repositories), by name."""
     dora: DoraSettings = field(default_factory=DoraSettings)
-    """org.yaml `dora`, over the defaults (a pattern that is not a regular expression keeps the default)."""
+    """org.yaml `dora`'s own policy keys, over the defaults: the default DORA policy."""
+    dora_setup: DoraSetup = field(default_factory=DoraSetup)
+    """org.yaml `dora` as a whole: named policies and who uses them, benchmark edition, minimum samples."""
     rating_scale: tuple[Mapping[str, Any], ...] = ()
     """org.yaml `rating_scale`: the ratings, highest first, each with its `min_completion`
     (entries that are not mappings are left out; the schema reports them)."""
@@ -404,6 +590,7 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
         repositories=_repositories(data.get("repositories")),
         sources=sources(data),
         dora=_dora(data),
+        dora_setup=_dora_setup(data),
         rating_scale=tuple(r for r in data["rating_scale"] if isinstance(r, dict))
         if isinstance(data.get("rating_scale"), list)
         else (),
@@ -550,18 +737,36 @@ def _links(data: Mapping[str, Any]) -> LinksSettings:
     )
 
 
-def _dora(data: Mapping[str, Any]) -> DoraSettings:
-    cfg = _section(data, "dora")
-    d = DoraSettings()
-    pattern = _str(cfg, "hotfix_message_pattern", d.hotfix_message_pattern) or d.hotfix_message_pattern
+def _dora_policy(cfg: Mapping[str, Any], name: str) -> DoraSettings:
+    """A policy from its keys; a pattern that is not a regular expression keeps the default
+    (validate reports it: metric/bad-setting)."""
+    kept = {k: v for k, v in cfg.items() if k in DORA_SETTINGS}
+    for key in REGEX_SETTINGS:
+        for pattern in _patterns(kept.get(key)):
+            try:
+                re.compile(pattern)
+            except re.error:
+                kept.pop(key, None)
     try:
-        re.compile(pattern)
-    except re.error:
-        pattern = d.hotfix_message_pattern  # validate reports it (metric/bad-setting)
-    return DoraSettings(
-        deploy_tag_pattern=_str(cfg, "deploy_tag_pattern", d.deploy_tag_pattern) or d.deploy_tag_pattern,
-        hotfix_tag_pattern=_str(cfg, "hotfix_tag_pattern", d.hotfix_tag_pattern) or d.hotfix_tag_pattern,
-        hotfix_message_pattern=pattern,
-        failure_window_hours=_number(cfg, "failure_window_hours", d.failure_window_hours),
-        lead_time_start=_str(cfg, "lead_time_start", d.lead_time_start) or d.lead_time_start,
+        return dataclasses.replace(DoraSettings.merged(kept), name=name)
+    except PerfdocsError:  # pragma: no cover - the patterns were checked above
+        return DoraSettings(name=name)
+
+
+def _dora(data: Mapping[str, Any]) -> DoraSettings:
+    return _dora_policy(_section(data, "dora"), "default")
+
+
+def _dora_setup(data: Mapping[str, Any]) -> DoraSetup:
+    cfg = _section(data, "dora")
+    named = _section(cfg, "policies")
+    policies = {str(n): _dora_policy(p, str(n)) for n, p in named.items() if isinstance(p, dict)}
+    samples = {k: v for k, v in _section(cfg, "min_sample").items() if dora_key(k) and isinstance(v, int) and v >= 0}
+    return DoraSetup(
+        default=_dora(data),
+        policies=policies,
+        repositories={k: v for k, v in _strings_by_key(cfg.get("repositories")).items() if v in policies},
+        teams={k: v for k, v in _strings_by_key(cfg.get("teams")).items() if v in policies},
+        benchmark=_str(cfg, "benchmark", "dora-2025") or "dora-2025",
+        min_sample={**DEFAULT_MIN_SAMPLE, **{str(dora_key(k)): int(v) for k, v in samples.items()}},
     )

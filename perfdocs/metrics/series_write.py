@@ -15,9 +15,11 @@ from typing import Any
 
 import yaml
 
+from perfdocs import settings as org_settings
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
+from perfdocs.records import visibility
 from perfdocs.records.parse import compose, load_text
 
 
@@ -31,11 +33,23 @@ class SeriesChange:
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     """Periods with a hand-entered value that was left alone (no --force)."""
+    skipped: list[str] = field(default_factory=list)
+    """Periods not written, each with why (partial, insufficient data)."""
+    withheld: int = 0
+    """Private record ids left out of the provenance of a series of a wider audience."""
+    nothing: str | None = None
+    """Why nothing at all could be written for this metric."""
 
     def summary(self) -> str:
+        if self.nothing:
+            return f"{self.path}: nothing written: {self.nothing}"
         parts = [f"{len(self.added)} added", f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
         if self.kept:
             parts.append(f"{len(self.kept)} hand-entered kept ({', '.join(self.kept)}; --force replaces them)")
+        if self.skipped:
+            parts.append(f"not written: {'; '.join(self.skipped)}")
+        if self.withheld:
+            parts.append(f"{self.withheld} private postmortem id(s) left out of the provenance")
         verb = "created" if self.created else "wrote" if self.added or self.updated else "up to date"
         return f"{self.path}: {verb}, {', '.join(parts)} [kpi {self.kpi}]"
 
@@ -125,7 +139,7 @@ def upsert_values(
             )
         )
     dash = max(0, values.value[0].start_mark.column - 2) if values.value else 2
-    edits: list[tuple[int, int, list[str]]] = []  # replace lines [a, b) with new lines
+    edits: list[tuple[int, int, int, list[str]]] = []  # replace lines [a, b) with new lines (n: the order)
     for item in sorted(items, key=lambda i: i["period"]):
         match = next((e for e in existing if e[0] == item["period"]), None)
         if match is not None:
@@ -136,14 +150,16 @@ def upsert_values(
             elif _same(old, item):
                 change.unchanged.append(item["period"])
             else:
-                edits.append((first, last + 1, render_item(item, dash)))
+                edits.append((first, last + 1, len(edits), render_item(item, dash)))
                 change.updated.append(item["period"])
             continue
         later = next((e for e in existing if e[0] > item["period"]), None)
         at = later[1] if later else existing[-1][2] + 1
-        edits.append((at, at, render_item(item, dash)))
+        edits.append((at, at, len(edits), render_item(item, dash)))
         change.added.append(item["period"])
-    for a, b, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+    # Applied bottom-up so earlier line numbers stay true; several periods inserted at one
+    # line (after a gap, at the end) go in last-first, so that they read in period order.
+    for a, b, _, new in sorted(edits, key=lambda e: (e[0], e[1], e[2]), reverse=True):
         lines[a:b] = new
     return "".join(lines)
 
@@ -162,18 +178,64 @@ def _series_for(org: Any, team: str, metric: str, granularity: str) -> Any | Non
     return None
 
 
+LEVELS = ("public", "internal", "private")
+
+
+def _level(org: Any, record: Any | None, kind: str) -> str:
+    """A record's effective visibility (a series not written yet: its kind's default)."""
+    defaults = org_settings.of(org).visibility_defaults
+    if record is not None:
+        return visibility.effective(record, dict(defaults))
+    return defaults.get(kind, defaults.get("default", "internal"))
+
+
+def _redact(org: Any, provenance: dict[str, Any], series_level: str) -> tuple[dict[str, Any], int]:
+    """The provenance without the ids of postmortems the series' audience may not see."""
+    ids = provenance.get("postmortems")
+    if not isinstance(ids, list):
+        return provenance, 0
+    shown = []
+    for pm_id in ids:
+        record = org.postmortems.get(pm_id)
+        level = _level(org, record, "postmortem") if record is not None else "private"
+        if LEVELS.index(level) <= LEVELS.index(series_level):
+            shown.append(pm_id)
+    withheld = len(ids) - len(shown)
+    out = {k: v for k, v in provenance.items() if k != "postmortems"}
+    if shown:
+        out["postmortems"] = shown
+    if withheld:
+        out["postmortems_withheld"] = withheld
+    # keep computed_at last, as it always was
+    if "computed_at" in out:
+        out["computed_at"] = out.pop("computed_at")
+    return out, withheld
+
+
 def write_dora(org: Any, root: Path, result: Any, force: bool = False) -> list[SeriesChange]:
-    """Merge a team's computed DORA figures (complete periods only) into its KPI series,
-    creating `kpis/<team>/<team>-<metric>.yaml` for a metric the team does not track yet."""
+    """Merge a team's computed DORA figures (complete periods with a figure) into its KPI
+    series, creating `kpis/<team>/<team>-<metric>.yaml` for a metric the team does not track
+    yet. Each change says what it wrote, or why nothing; a private postmortem's id never goes
+    into a series a wider audience may read."""
     changes = []
     for m in result.metrics:
         if m.metric is None:
-            continue  # no definition record to reference: nothing a series could point at
-        items = []
-        for f in m.figures:
-            if f.complete and f.value is not None:
-                items.append({"period": f.period, "value": f.value, "provenance": f.provenance})
+            change = SeriesChange(f"{m.name} ({m.key})", "-")
+            change.nothing = f"no metric record has 'dora: {m.key}' (add one in metrics/ to track it as a series)"
+            changes.append(change)
+            continue
         series = _series_for(org, result.team, m.metric, result.granularity)
+        series_level = _level(org, series, "kpi")
+        items, skipped, withheld = [], [], 0
+        for f in m.figures:
+            if not f.complete:
+                skipped.append(f"{f.period} (partial period)")
+            elif f.insufficient or f.value is None:
+                skipped.append(f"{f.period} (insufficient data: {f.sample} of {m.min_sample} needed)")
+            else:
+                provenance, hidden = _redact(org, f.provenance, series_level)
+                withheld += hidden
+                items.append({"period": f.period, "value": f.value, "provenance": provenance})
         if series is not None:
             if not series.rel.endswith((".yaml", ".yml")):
                 raise PerfdocsError(f"{series.display}: computed values are only written to .yaml series")
@@ -189,7 +251,12 @@ def write_dora(org: Any, root: Path, result: Any, force: bool = False) -> list[S
                 f"kind: kpi\nid: {kpi_id}\nteam: {result.team}\nmetric: {m.metric}\ngranularity: {result.granularity}\n"
             )
             created, newline = True, "\n"
-        change = SeriesChange(display_path(path), kpi_id, created)
+        change = SeriesChange(display_path(path), kpi_id, created and bool(items))
+        change.skipped, change.withheld = skipped, withheld
+        if not items:
+            change.nothing = "no complete period with a figure (" + "; ".join(skipped or ["no period"]) + ")"
+            changes.append(change)
+            continue
         new = upsert_values(text, items, force, change)
         if created or new != text:
             atomic_write(path, new.replace("\n", newline) if newline != "\n" else new, overwrite=not created)

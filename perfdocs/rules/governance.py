@@ -23,7 +23,7 @@ from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.rules._util import dicts, section
 from perfdocs.rules.policy import team_only_targets
-from perfdocs.settings import DORA_KEYS, DORA_SETTINGS
+from perfdocs.settings import DORA_ALIASES, DORA_SETTINGS, REGEX_SETTINGS, dora_key
 from perfdocs.text import did_you_mean
 
 FIELDS = ("owner", "purpose", "calculation", "limitations", "anti_gaming")
@@ -189,7 +189,17 @@ def _metrics(org: Organisation, level: str) -> Iterator[Diagnostic]:
         definition = metric.get("definition")
         if isinstance(definition, dict):
             yield from _bad_pattern(metric, definition, ("definition",))
-        if metric.get("dora") in DORA_KEYS and isinstance(definition, dict):
+        named = metric.get("dora")
+        if isinstance(named, str) and named in DORA_ALIASES:
+            yield metric.diag(
+                "metric/deprecated-dora-name",
+                f"'{named}' is DORA's old name for '{DORA_ALIASES[named]}': it is read as "
+                f"'{DORA_ALIASES[named]}' and shown under that name",
+                ("dora",),
+                severity=WARNING,
+                hint=f"write dora: {DORA_ALIASES[named]}",
+            )
+        if dora_key(named) is not None and isinstance(definition, dict):
             for key in definition:
                 if key not in DORA_SETTINGS:
                     yield metric.diag(
@@ -204,16 +214,36 @@ def _metrics(org: Organisation, level: str) -> Iterator[Diagnostic]:
 
 
 def _bad_pattern(record: Record, written: dict[str, Any], path: tuple[str, ...]) -> Iterator[Diagnostic]:
-    pattern = written.get("hotfix_message_pattern")
-    if isinstance(pattern, str):
-        try:
-            re.compile(pattern)
-        except re.error as err:
-            yield record.diag(
-                "metric/bad-setting",
-                f"hotfix_message_pattern {pattern!r} is not a regular expression: {err}",
-                (*path, "hotfix_message_pattern"),
-            )
+    """Every regular expression of a DORA policy (org.yaml dora, a named policy, a metric's definition)."""
+    for key in REGEX_SETTINGS:
+        value = written.get(key)
+        for i, pattern in enumerate(value if isinstance(value, list) else [value]):
+            if not isinstance(pattern, str):
+                continue
+            try:
+                re.compile(pattern)
+            except re.error as err:
+                where: tuple[str | int, ...] = (*path, key, i) if isinstance(value, list) else (*path, key)
+                yield record.diag("metric/bad-setting", f"{key} {pattern!r} is not a regular expression: {err}", where)
+
+
+def _policies(record: Record, written: dict[str, Any]) -> Iterator[Diagnostic]:
+    """org.yaml `dora`'s named policies: their patterns, and every policy a repository or team names."""
+    given = written.get("policies")
+    policies: dict[str, Any] = given if isinstance(given, dict) else {}
+    for name, policy in policies.items():
+        if isinstance(policy, dict):
+            yield from _bad_pattern(record, policy, ("dora", "policies", name))
+    for part in ("repositories", "teams"):
+        used = written.get(part)
+        for who, name in used.items() if isinstance(used, dict) else []:
+            if isinstance(name, str) and name not in policies:
+                yield record.diag(
+                    "metric/bad-setting",
+                    f"dora.{part}: '{who}' uses policy '{name}', which dora.policies does not declare"
+                    f"{did_you_mean(name, [str(p) for p in policies])}",
+                    ("dora", part, who),
+                )
 
 
 def _kpis(org: Organisation, level: str) -> Iterator[Diagnostic]:
@@ -260,5 +290,6 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
     if org.org is not None and isinstance(org.org.get("dora"), dict):
         # The pattern as written (settings keep the default in its place).
         yield from _bad_pattern(org.org, section(org, "dora"), ("dora",))
+        yield from _policies(org.org, section(org, "dora"))
     yield from _metrics(org, level)
     yield from _kpis(org, level)

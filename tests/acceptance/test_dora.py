@@ -20,30 +20,35 @@ def figures(result: dora.TeamDora) -> dict[str, list[tuple]]:
     return {m.key: [(f.period, f.value, f.band, f.sample) for f in m.figures] for m in result.metrics}
 
 
-def test_the_four_metrics_per_month_match_the_hand_computed_figures(org):
+def test_the_five_metrics_per_month_match_the_hand_computed_figures(org):
     root, _, _ = org
     from perfdocs.validation import load_valid
 
     report = load_valid(root)
     result = dora.team_dora(report.org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
     assert figures(result) == {
+        # Jan: hours 24, 20, 24, 1, 2, 1 -> sorted 1 1 2 20 24 24, median (2 + 20) / 2 = 11 (elite: < 24)
+        # Feb: hours 24, 72, 24, 2 (the merge commit is left out) -> 2 24 24 72, median 24 (high: 24 <= x < 168)
+        "change-lead-time": [("2026-01", 11, "elite", 6), ("2026-02", 24, "high", 4)],
         # Jan: 5 deploys over 31 days = 5 / (31/7) = 1.129 -> 1.13 a week (high: 1 <= x < 7)
         # Feb: 3 deploys over 28 days = 3 / 4 = 0.75 a week (medium: 0.25 <= x < 1)
         "deployment-frequency": [("2026-01", 1.13, "high", 5), ("2026-02", 0.75, "medium", 3)],
-        # Jan: hours 24, 20, 24, 1, 2, 1 -> sorted 1 1 2 20 24 24, median (2 + 20) / 2 = 11 (elite: < 24)
-        # Feb: hours 24, 72, 24, 2 (the merge commit is left out) -> 2 24 24 72, median 24 (high: 24 <= x < 168)
-        "lead-time": [("2026-01", 11, "elite", 6), ("2026-02", 24, "high", 4)],
+        # The failed deployments (the recovery metric's record has no window: the default 48 h):
+        # Jan: D2 08 09:00 -> D3 (ships the revert) 08 13:00 = 4 h; D4 20 10:00 -> D5 (the hotfix)
+        # 21 09:00 = 23 h; median 13.5 (high: 1 <= x < 24).
+        # Feb: D6 03 10:00 -> pm-api restored 04 11:30 = 25.5 h (medium: 24 <= x < 168); pm-db starts
+        # 7 days after D7, outside the window: it is no deployment's failure and not counted.
+        "failed-deployment-recovery-time": [("2026-01", 13.5, "high", 2), ("2026-02", 25.5, "medium", 1)],
         # Jan: D2 (reverted within 3 h) and D4 (hotfix 23 h later) failed: 2 / 5 = 40 % (medium: 30 <= x < 45)
         # Feb: D6 (pm-api 23 h later) failed: 1 / 3 = 33.33 % (medium)
-        "change-failure-rate": [("2026-01", 40, "medium", 5), ("2026-02", 33.33, "medium", 3)],
-        # Jan: no incident of core (pm-other names another service)
-        # Feb: pm-api 09:30 -> 11:30 = 2 h, pm-db 10:00 -> 16:00 = 6 h; median 4 h (high: 1 <= x < 24)
-        "time-to-restore": [("2026-01", None, None, 0), ("2026-02", 4, "high", 2)],
+        "change-fail-rate": [("2026-01", 40, "medium", 5), ("2026-02", 33.33, "medium", 3)],
+        # Jan: D5, the hotfix deployment, is rework: 1 / 5 = 20 %; Feb: none of 3 (no record: no bands)
+        "deployment-rework-rate": [("2026-01", 20, None, 5), ("2026-02", 0, None, 3)],
     }
-    lead = next(m for m in result.metrics if m.key == "lead-time")
+    lead = next(m for m in result.metrics if m.key == "change-lead-time")
     # nearest-rank p90: ceil(0.9 * 6) = 6th of 1 1 2 20 24 24 = 24; ceil(0.9 * 4) = 4th of 2 24 24 72 = 72
     assert [f.extra for f in lead.figures] == [{"p90": 24}, {"p90": 72}]
-    cfr = next(m for m in result.metrics if m.key == "change-failure-rate")
+    cfr = next(m for m in result.metrics if m.key == "change-fail-rate")
     assert [f.extra["failures"] for f in cfr.figures] == [
         {"deploy-2026-01-08.1": [f"revert {org[2]['c4'][:12]}"], "deploy-2026-01-20.1": ["hotfix deploy-2026-01-21.1"]},
         {"deploy-2026-02-03.1": ["postmortem pm-api"]},
@@ -55,18 +60,21 @@ def test_each_figure_records_the_commit_range_it_summarises(org):
     from perfdocs.validation import load_valid
 
     result = dora.team_dora(load_valid(root).org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
-    freq = result.metrics[0]
+    freq = result.metrics[1]
     # January's range starts at the first deploy (no earlier one) and ends at D5 (c6);
     # February's runs from D5 (exclusive) to D8 (c10).
     assert [f.provenance["repositories"] for f in freq.figures] == [
         [{"name": "acme/api", "range": shas["c6"][:12]}],
         [{"name": "acme/api", "range": f"{shas['c6'][:12]}..{shas['c10'][:12]}"}],
     ]
-    ttr = result.metrics[3]
-    assert ttr.figures[1].provenance == {
-        "source": "postmortems",
-        "postmortems": ["pm-api", "pm-db"],
-        "sample": 2,
+    recovery = result.metrics[2]
+    # February's one recovery: D6 (c7), failed by pm-api; every figure names its policy.
+    assert recovery.figures[1].provenance == {
+        "source": "git",
+        "policy": "default v1",
+        "repositories": [{"name": "acme/api", "range": f"{shas['c6'][:12]}..{shas['c7'][:12]}"}],
+        "sample": 1,
+        "postmortems": ["pm-api"],
         "computed_at": "2026-11-24",
     }
 
@@ -77,7 +85,7 @@ def test_a_wider_failure_window_from_org_yaml_catches_a_late_revert(org):
 
     edit(root / "metrics/change-failure-rate.yaml", "failure_window_hours: 24", "failure_window_hours: 336")
     result = dora.team_dora(load_valid(root).org, root, "core", D(2026, 1, 1), D(2026, 2, 28), "month")
-    cfr = next(m for m in result.metrics if m.key == "change-failure-rate")
+    cfr = next(m for m in result.metrics if m.key == "change-fail-rate")
     # With 14 days (336 h): Jan unchanged (40 %). Feb: D6 (pm-api) and D7, whose c8 was reverted
     # 12 days later, failed; pm-db (7 days after D7) also lands on D7: 2 / 3 = 66.67 %.
     assert [(f.period, f.value, f.extra["failed"]) for f in cfr.figures] == [("2026-01", 40, 2), ("2026-02", 66.67, 2)]
@@ -93,7 +101,7 @@ def test_quarters_and_weeks_bucket_the_same_deploys(org):
     # Q1: 8 deploys over 90 days = 8 / (90/7) = 0.622 -> 0.62 a week
     assert figures(quarter)["deployment-frequency"] == [("2026-Q1", 0.62, "medium", 8)]
     # Q1 lead times: 1 1 2 2 20 24 24 24 24 72 -> median (20 + 24) / 2 = 22
-    assert figures(quarter)["lead-time"] == [("2026-Q1", 22, "elite", 10)]
+    assert figures(quarter)["change-lead-time"] == [("2026-Q1", 22, "elite", 10)]
     weeks = dora.team_dora(o, root, "core", D(2026, 1, 5), D(2026, 1, 25), "week")
     # ISO weeks 2 (Jan 5-11): D1 D2 D3; 3 (Jan 12-18): none; 4 (Jan 19-25): D4 D5
     assert figures(weeks)["deployment-frequency"] == [
@@ -119,40 +127,69 @@ def test_the_cli_prints_the_formula_and_configuration_beside_every_figure(org, c
         cwd=root.parent,
     )
     assert res.exit_code == 0, res
-    services = "api"
-    assert res.stdout == textwrap.dedent(f"""\
+    assert res.stdout == textwrap.dedent("""\
         DORA metrics of team core, 2026-01-01 to 2026-02-28 by month (repositories: acme/api)
 
-        Deployment frequency (deploys/week) - metric deployment-frequency, records/metrics/deployment-frequency.yaml
-          formula: deploys in the period / (days of the period in range / 7); a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
-          configuration: deploy_tag_pattern=deploy-*
-          bands: elite >= 7; high 1 to < 7; medium 0.25 to < 1; low < 0.25
-          period      value  band    sample
-          2026-01      1.13  high    5 deploys
-          2026-02      0.75  medium  3 deploys
+        == throughput ==
 
-        Lead time for changes (hours) - metric lead-time, records/metrics/lead-time.yaml
-          formula: median (and nearest-rank p90) over the commits first deployed in the period, merges excluded, of hours from the commit's author date to the first deploy containing it; a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
-          configuration: deploy_tag_pattern=deploy-*, lead_time_start=author-date
+        Change lead time (hours) - metric lead-time, records/metrics/lead-time.yaml
+          policy: default v1
+          formula: median (and nearest-rank p90) over the commits first deployed in the period, merges excluded, of hours from the commit's author date to the first deployment containing it; a deployment in acme/api is a tag matching 'deploy-*', dated by its tagger date (the commit date for lightweight tags), in UTC (policy default v1)
+          configuration: policy=default v1, deployment=tag, deploy_tag_pattern=deploy-*, lead_time_start=author-date
           bands: elite < 24; high 24 to < 168; medium 168 to < 720; low >= 720
+          minimum sample: 3
           period      value  band    sample
           2026-01        11  elite   6 commits, p90 24
           2026-02        24  high    4 commits, p90 72
 
-        Change failure rate (%) - metric change-failure-rate, records/metrics/change-failure-rate.yaml
-          formula: failed deploys / deploys in the period x 100; a deploy failed when within 24 h after it a commit it shipped was reverted, a hotfix deploy followed (tag matching '*hotfix*' or a commit subject matching /^(hotfix|Hotfix|HOTFIX)\\b/), or a postmortem of the team or naming {services} started; each failure counts against the latest deploy before it (a revert against the deploy that shipped the reverted commit); a deploy is a tag matching 'deploy-*' in acme/api, dated by its tagger date (the commit date for lightweight tags), in UTC
-          configuration: deploy_tag_pattern=deploy-*, failure_window_hours=24, hotfix_tag_pattern=*hotfix*, hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b
-          bands: elite < 15; high 15 to < 30; medium 30 to < 45; low >= 45
+        Deployment frequency (deploys/week) - metric deployment-frequency, records/metrics/deployment-frequency.yaml
+          policy: default v1
+          formula: deployments in the period / (days of the period in range / 7), deployments that ship nothing excluded; a deployment in acme/api is a tag matching 'deploy-*', dated by its tagger date (the commit date for lightweight tags), in UTC (policy default v1)
+          configuration: policy=default v1, deployment=tag, deploy_tag_pattern=deploy-*
+          bands: elite >= 7; high 1 to < 7; medium 0.25 to < 1; low < 0.25
           period      value  band    sample
-          2026-01        40  medium  2 of 5 deploys failed
-          2026-02     33.33  medium  1 of 3 deploys failed
+          2026-01      1.13  high    5 deployments
+          2026-02      0.75  medium  3 deployments
 
-        Time to restore service (hours) - metric time-to-restore, records/metrics/time-to-restore.yaml
-          formula: median over the postmortems detected in the period (of the team, or naming {services}) of hours from detected to restored
+        Failed deployment recovery time (hours) - metric time-to-restore, records/metrics/time-to-restore.yaml
+          policy: default v1
+          formula: median over the failed deployments of the period of hours from the failed deployment to the fix in production (the deployment shipping the revert, the rollback, the hotfix deployment, or the postmortem's restored time, whichever comes first); a deployment failed when within 48 h after it a commit it shipped was reverted, an earlier version was redeployed (a rollback), a hotfix deployment followed (ref matching '*hotfix*' or a commit subject matching /^(hotfix|Hotfix|HOTFIX)\\b/), or when a postmortem links it or, within 48 h, names api; a revert of a commit no deployment shipped blames none; a deployment in acme/api is a tag matching 'deploy-*', dated by its tagger date (the commit date for lightweight tags), in UTC (policy default v1)
+          configuration: policy=default v1, deployment=tag, deploy_tag_pattern=deploy-*, failure_window_hours=48, failure_revert=True, failure_rollback=True, hotfix_tag_pattern=*hotfix*, hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b, recovery_start=deployment
           bands: elite < 1; high 1 to < 24; medium 24 to < 168; low >= 168
+          minimum sample: 1
           period      value  band    sample
-          2026-01         -  -       0 incidents
-          2026-02         4  high    2 incidents
+          2026-01      13.5  high    2 recoveries
+          2026-02      25.5  medium  1 recovery
+
+        == instability ==
+
+        Change fail rate (%) - metric change-failure-rate, records/metrics/change-failure-rate.yaml
+          policy: default v1
+          formula: failed deployments / deployments in the period x 100; a deployment failed when within 24 h after it a commit it shipped was reverted, an earlier version was redeployed (a rollback), a hotfix deployment followed (ref matching '*hotfix*' or a commit subject matching /^(hotfix|Hotfix|HOTFIX)\\b/), or when a postmortem links it or, within 24 h, names api; a revert of a commit no deployment shipped blames none; a deployment in acme/api is a tag matching 'deploy-*', dated by its tagger date (the commit date for lightweight tags), in UTC (policy default v1)
+          configuration: policy=default v1, deployment=tag, deploy_tag_pattern=deploy-*, failure_window_hours=24, failure_revert=True, failure_rollback=True, hotfix_tag_pattern=*hotfix*, hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b
+          bands: elite < 15; high 15 to < 30; medium 30 to < 45; low >= 45
+          minimum sample: 3
+          period      value  band    sample
+          2026-01        40  medium  2 of 5 deployments failed
+          2026-02     33.33  medium  1 of 3 deployments failed
+
+        Deployment rework rate (%) - no metric definition record: defaults, no bands
+          policy: default v1
+          formula: rework deployments / deployments in the period x 100; a rework deployment is unplanned, to fix a problem in production: a hotfix deployment, a rollback; a deployment in acme/api is a tag matching 'deploy-*', dated by its tagger date (the commit date for lightweight tags), in UTC (policy default v1)
+          configuration: policy=default v1, deployment=tag, deploy_tag_pattern=deploy-*, hotfix_tag_pattern=*hotfix*, hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b, failure_rollback=True
+          minimum sample: 3
+          period      value  band    sample
+          2026-01        20  -       1 of 5 deployments rework
+          2026-02         0  -       0 of 3 deployments rework
+
+        Whole window 2026-01-01 to 2026-02-28, against benchmark dora-2025 (DORA 2025 (six buckets, 0-10 scale), https://dora.dev/research/2025/dora-report/):
+          Change lead time: 22 hours: less than one day, score 8.0/10; industry mean: not given in this edition
+          Deployment frequency: 0.95 deploys/week: weekly to monthly, score 4.0/10; industry mean: not given in this edition
+          Failed deployment recovery time: 23 hours: less than one day, score 8.0/10; industry mean: not given in this edition
+          Change fail rate: 37.5 %: 32 to 64 %, score 2.0/10; industry mean: not given in this edition
+          Deployment rework rate: 12.5 %: 8 to 16 %, score 6.0/10; industry mean: not given in this edition
+          throughput: 6.7/10 (mean of change-lead-time, deployment-frequency, failed-deployment-recovery-time)
+          instability: 4.0/10 (mean of change-fail-rate, deployment-rework-rate)
         """)
 
 
@@ -175,9 +212,9 @@ def test_json_output_carries_the_formula_for_the_site(org, cli):
     assert res.exit_code == 0, res
     data = json.loads(res.stdout)
     assert [m["key"] for m in data["metrics"]] == list(dora.KEYS)
-    assert data["metrics"][2]["config"]["failure_window_hours"] == 24
-    assert data["metrics"][0]["figures"][0]["value"] == 1.13
-    assert data["metrics"][0]["formula"].startswith("deploys in the period / (days of the period in range / 7)")
+    assert data["metrics"][3]["config"]["failure_window_hours"] == 24
+    assert data["metrics"][1]["figures"][0]["value"] == 1.13
+    assert data["metrics"][1]["formula"].startswith("deployments in the period / (days of the period in range / 7)")
 
 
 def test_an_unknown_team_and_a_missing_clone_are_one_line_errors(org, cli):
@@ -197,7 +234,7 @@ def test_the_env_variable_points_at_the_clone_in_ci(org, cli, monkeypatch):
     monkeypatch.setenv("API_CLONE", str(repo.path))
     res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31", "--records", root)
     assert res.exit_code == 0, res
-    assert "2026-01      1.13  high    5 deploys" in res.stdout
+    assert "2026-01      1.13  high    5 deployments" in res.stdout
 
 
 def test_lightweight_tags_are_dated_by_their_commit_and_a_period_without_deploys_is_zero(git_repo):
@@ -208,12 +245,19 @@ def test_lightweight_tags_are_dated_by_their_commit_and_a_period_without_deploys
     repo.git("tag", "deploy-2", c2)
     history = dora.read_history(repo.path, "svc")
     results = dora.compute(
-        {"svc": history}, [], D(2026, 3, 1), D(2026, 4, 30), "month", {k: dora.Config() for k in dora.KEYS}
+        {"svc": history},
+        [],
+        D(2026, 3, 1),
+        D(2026, 4, 30),
+        "month",
+        {k: dora.Config() for k in dora.KEYS},
+        min_sample={"change-lead-time": 1},
     )
+    lead, freq = results[0], results[1]
     # Each lightweight tag is dated by its commit: lead time 0 h for both commits.
     # March: 2 deploys / (31 / 7) = 0.4516 -> 0.45; April: 0 deploys.
-    assert [(f.period, f.value) for f in results[0].figures] == [("2026-03", 0.45), ("2026-04", 0)]
-    assert [(f.period, f.value) for f in results[1].figures] == [("2026-03", 0), ("2026-04", None)]
+    assert [(f.period, f.value) for f in freq.figures] == [("2026-03", 0.45), ("2026-04", 0)]
+    assert [(f.period, f.value) for f in lead.figures] == [("2026-03", 0), ("2026-04", None)]
 
 
 def test_a_partial_period_is_marked_incomplete(git_repo):
@@ -229,7 +273,7 @@ def test_a_partial_period_is_marked_incomplete(git_repo):
         {k: dora.Config() for k in dora.KEYS},
     )
     # Only 14 days of March are in range: 1 deploy / (14 / 7) = 0.5 a week, and the period is partial.
-    assert [(f.period, f.value, f.complete) for f in results[0].figures] == [("2026-03", 0.5, False)]
+    assert [(f.period, f.value, f.complete) for f in results[1].figures] == [("2026-03", 0.5, False)]
 
 
 def test_quarter_dora_needs_only_a_repository(git_repo):
@@ -241,8 +285,8 @@ def test_quarter_dora_needs_only_a_repository(git_repo):
     # 10 deploys over the 92 days of Q3: 10 / (92/7) = 0.7609 -> 0.76; each commit waited 2 h.
     assert [(r.key, r.figures[0].value) for r in results] == [
         ("deployment-frequency", 0.76),
-        ("lead-time", 2),
-        ("change-failure-rate", 0),
+        ("change-lead-time", 2),
+        ("change-fail-rate", 0),
     ]
 
 
@@ -260,7 +304,8 @@ def test_a_revert_naming_an_abbreviated_sha_counts_against_the_deploy_that_shipp
         D(2026, 3, 31),
         "month",
         {k: dora.Config() for k in dora.KEYS},
-        only=["change-failure-rate"],
+        only=["change-fail-rate"],
+        min_sample={"change-fail-rate": 1},
     )
     # The revert (not deployed yet) names c1, shipped by deploy-1 25 h earlier, within the default 48 h,
     # although deploy-2 is the latest deploy before it: 1 failed of 2 = 50 %.
@@ -292,7 +337,7 @@ def test_a_range_that_ends_before_it_starts_and_a_team_without_repositories_are_
         (
             "perfdocs: error: team 'core' lists no repositories "
             "(records/teams/core.yaml: 'repositories'); DORA metrics need the "
-            "history its deploys are tagged in\n"
+            "history its deployments are recorded in\n"
         ),
     )
 
@@ -306,18 +351,19 @@ def test_records_with_errors_are_reported_instead_of_computed(org, cli):
     assert res.stderr.endswith("perfdocs: stopped: the records have errors (see above)\n")
 
 
-def test_a_revert_without_a_sha_counts_against_the_latest_deploy_and_an_undeployed_revert_against_none(git_repo):
+def test_a_revert_without_a_sha_and_an_undeployed_revert_blame_no_deployment(git_repo):
     repo = git_repo("svc")
     c1 = repo.commit("feat: a", date="2026-03-02T08:00:00+00:00")
     tag(repo, "deploy-1", c1, "2026-03-02T09:00:00+00:00")
-    # A squash-merged revert names a pull request, not a sha: deploy-1 (1 h earlier) failed.
+    # A squash-merged revert names a pull request, not a sha: nothing ties it to a deployment's
+    # commits, so no deployment is blamed (the old fallback blamed the latest one).
     c2 = repo.commit('Revert "feat: a" (#12)\n\nReverts acme/svc#10', date="2026-03-02T10:00:00+00:00")
     tag(repo, "deploy-2", c2, "2026-03-02T11:00:00+00:00")
     # feat: b is reverted before any deploy shipped it: no deploy failed.
     c3 = repo.commit("feat: b", date="2026-03-03T08:00:00+00:00")
     c4 = repo.commit(f'Revert "feat: b"\n\nThis reverts commit {c3}.', date="2026-03-03T09:00:00+00:00")
     tag(repo, "deploy-3", c4, "2026-03-03T10:00:00+00:00")
-    results = dora.compute(
+    found = dora.analyse(
         {"svc": dora.read_history(repo.path)},
         [],
         D(2026, 3, 1),
@@ -326,9 +372,12 @@ def test_a_revert_without_a_sha_counts_against_the_latest_deploy_and_an_undeploy
         {k: dora.Config() for k in dora.KEYS},
         only=["change-failure-rate"],
     )
-    # 1 failed of 3 deploys = 33.33 %
-    assert [(f.value, f.extra["failures"]) for f in results[0].figures] == [
-        (33.33, {"deploy-1": [f"revert {c2[:12]}"]})
+    # 0 failed of 3 deploys = 0 %
+    assert [(f.value, f.extra["failures"]) for f in found.metrics[0].figures] == [(0, {})]
+    assert found.ignored == [
+        f"svc revert {c2[:12]} (2026-03-02): names no commit; not a failure",
+        f"svc revert {c4[:12]} (2026-03-03): reverts {c3[:12]} before deploy-3 shipped it (with its revert); "
+        "not a failure",
     ]
 
 
@@ -359,6 +408,7 @@ def test_version_tags_and_commit_dates_are_configurable(git_repo):
             "month",
             dict.fromkeys(dora.KEYS, config),
             only=["deployment-frequency", "lead-time"],
+            min_sample={"change-lead-time": 1},
         )
         return [(r.figures[0].value, r.figures[0].sample) for r in results]
 
@@ -387,9 +437,10 @@ def test_a_team_with_two_repositories_counts_both_and_records_each_range(git_rep
     results = dora.compute(
         histories, [incident], D(2026, 3, 1), D(2026, 3, 31), "month", {k: dora.Config() for k in dora.KEYS}
     )
-    freq, lead, cfr, ttr = (r.figures[0] for r in results)
-    # 3 deploys over 31 days: 3 / (31/7) = 0.677 -> 0.68; lead times 2 h, 1 h, 4 h -> median 2
-    assert (freq.value, lead.value, cfr.value, ttr.value) == (0.68, 2, 33.33, 1.5)
+    lead, freq, recovery, cfr, rework = (r.figures[0] for r in results)
+    # 3 deploys over 31 days: 3 / (31/7) = 0.677 -> 0.68; lead times 2 h, 1 h, 4 h -> median 2;
+    # deploy-w2 (04 12:00) failed, recovered when pm-x was restored (15:00): 3 h; no rework
+    assert (freq.value, lead.value, cfr.value, recovery.value, rework.value) == (0.68, 2, 33.33, 3, 0)
     assert cfr.extra["failures"] == {"deploy-w2": ["postmortem pm-x"]}
     assert freq.provenance["repositories"] == [
         {"name": "acme/api", "range": a1[:12]},

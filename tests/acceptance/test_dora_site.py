@@ -48,17 +48,24 @@ def test_a_dora_kpi_shows_its_band_formula_configuration_and_provenance(org, cli
     feb = f"{shas['c6'][:12]}..{shas['c10'][:12]}"
     assert "33.33 % in 2026-02" in cfr
     assert "DORA band: medium" in cfr
+    # the benchmark edition's bucket for the latest value, and the edition itself
+    assert "dora-2025 bucket: 32 to 64 %" in cfr
+    assert "DORA metric: change-fail-rate (instability); benchmark edition DORA 2025 (six buckets, 0-10 scale)" in cfr
     assert (
-        "Formula: failed deploys / deploys in the period x 100; a deploy failed when within 24 h after it a "
-        "commit it shipped was reverted"
+        "Formula: failed deployments / deployments in the period x 100; a deployment failed when within 24 h "
+        "after it a commit it shipped was reverted"
     ) in cfr
     assert (
-        "Configuration: deploy_tag_pattern=deploy-* , failure_window_hours=24 , hotfix_tag_pattern=*hotfix* , "
+        "Configuration: policy=default v1 , deployment=tag , deploy_tag_pattern=deploy-* , failure_window_hours=24 , "
+        "failure_revert=True , failure_rollback=True , hotfix_tag_pattern=*hotfix* , "
         "hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b"
     ) in cfr
     assert f"Latest value: computed 2026-11-24 from acme/api {feb} (3 in the sample)." in cfr
-    ttr = text(section(page, "kpi-core-time-to-restore"))
-    assert "DORA band: high" in ttr and "computed 2026-11-24 from 2 postmortem(s)." in ttr
+    recovery = text(section(page, "kpi-core-time-to-restore"))
+    # D6 (c7) failed; its recovery (25.5 h) is the February figure
+    assert "Failed deployment recovery time 25.5 hours in 2026-02 DORA band: medium" in recovery
+    assert "dora-2025 bucket: one day to one week" in recovery
+    assert f"computed 2026-11-24 from acme/api {shas['c6'][:12]}..{shas['c7'][:12]} (1 in the sample)." in recovery
 
 
 def test_a_hand_entered_kpi_shows_its_calculation_and_a_sustained_trend(org, cli, tmp_path):
@@ -91,10 +98,14 @@ def test_the_teams_page_rolls_up_the_latest_dora_figures(org, cli, tmp_path):
     html = (site / "teams/index.html").read_text()
     table = text(html[html.index('<table class="rollup"') : html.index("</table>")])
     assert table == (
-        "Latest DORA figures per team, with their band Team Deployment frequency (deploys/week) "
-        "Lead time for changes (hours) Change failure rate (%) Time to restore service (hours) Sustained trends "
-        "Core 0.75 2026-02 medium 24 2026-02 high 33.33 2026-02 medium 4 2026-02 high 0"
+        "Latest DORA figures per team, with their band and benchmark bucket Team "
+        "Change lead time (hours) throughput Deployment frequency (deploys/week) throughput "
+        "Failed deployment recovery time (hours) throughput Change fail rate (%) instability Sustained trends "
+        "Core 24 2026-02 high one day to one week 0.75 2026-02 medium weekly to monthly "
+        "25.5 2026-02 medium one day to one week 33.33 2026-02 medium 32 to 64 % 0"
     )
+    note = text(html[html.index("Each figure links") : html.index("</p>", html.index("Each figure links"))])
+    assert "benchmark edition DORA 2025 (six buckets, 0-10 scale)" in note
 
 
 def test_the_metrics_catalogue_prints_how_a_dora_metric_is_computed(org, cli, tmp_path):
@@ -105,7 +116,22 @@ def test_the_metrics_catalogue_prints_how_a_dora_metric_is_computed(org, cli, tm
     lead = text(section(page, "metric-lead-time"))
     assert (
         "Computed by perfdocs kpi dora as: median (and nearest-rank p90) over the commits first deployed in "
-        "the period, merges excluded, of hours from the commit's author date to the first deploy containing "
-        "it; a deploy is a tag matching 'deploy-*' in the team's repositories"
+        "the period, merges excluded, of hours from the commit's author date to the first deployment containing "
+        "it; a deployment in the team's repositories is a tag matching 'deploy-*', dated by its tagger date "
+        "(the commit date for lightweight tags), in UTC (policy default v1)"
     ) in lead
-    assert "Configuration: deploy_tag_pattern=deploy-* , lead_time_start=author-date" in lead
+    assert (
+        "Configuration: policy=default v1 , deployment=tag , deploy_tag_pattern=deploy-* , lead_time_start=author-date"
+    ) in lead
+
+
+def test_a_metric_under_an_old_dora_name_is_shown_under_its_current_one(org, cli, tmp_path):
+    root, _, _ = org
+    edit(root / "metrics/time-to-restore.yaml", "dora: failed-deployment-recovery-time", "dora: time-to-restore")
+    res = cli("build", "--records", root, "--out", tmp_path / "site")
+    assert res.exit_code == 0, res
+    checked = cli("validate", root)
+    assert "warning: 'time-to-restore' is DORA's old name for 'failed-deployment-recovery-time'" in checked.stdout
+    entry = text(section((tmp_path / "site/metrics/index.html").read_text(), "metric-time-to-restore"))
+    assert "DORA Failed deployment recovery time ( failed-deployment-recovery-time , throughput)" in entry
+    assert "time-to-restore," not in entry and "Time to restore service" not in entry

@@ -58,5 +58,11 @@ def test_the_example_is_as_complete_as_the_foundation_asks(report):
     assert len(org.reviews) >= 2 and all(r.get("development_plan") for r in org.reviews.values())
     assert len(org.packets) >= 2
     dora = {m.get("dora") for m in org.metrics.values()} - {None}
-    assert dora == {"deployment-frequency", "lead-time", "change-failure-rate", "time-to-restore"}
+    assert dora == {
+        "change-lead-time",
+        "deployment-frequency",
+        "failed-deployment-recovery-time",
+        "change-fail-rate",
+        "deployment-rework-rate",
+    }
     assert len([m for m in org.metrics.values() if not m.get("dora")]) >= 3

@@ -30,7 +30,13 @@ MUTATIONS = {
     "metric-incomplete": replacing(
         METRIC, "purpose: Know whether the API is fast enough for checkout.", "purpose: TBD"
     ),
-    "metric-unknown-setting": appending(METRIC, "dora: lead-time\ndefinition:\n  failure_windw_hours: 24\n"),
+    "metric-unknown-setting": appending(METRIC, "dora: change-lead-time\ndefinition:\n  failure_windw_hours: 24\n"),
+    # DORA's 2019-2022 name, still read as change-lead-time, with a warning
+    "metric-deprecated-dora-name": appending(METRIC, "dora: lead-time\n"),
+    "metric-bad-policy": appending(
+        "org.yaml",
+        "dora:\n  policies:\n    releases:\n      deploy_tag_exclude: ['(rc']\n  repositories:\n    tiny/api: release\n",
+    ),
     "kpi-no-baseline": replacing(KPI, "baseline:\n  value: 450\n  period: 2026-01\n", ""),
     "kpi-duplicate-period": appending(KPI, "  - period: 2026-01\n    value: 400\n"),
     "kpi-core-count": appending("org.yaml", "kpi_rules:\n  core_kpis: {min: 2, max: 7}\n"),
@@ -49,6 +55,7 @@ def test_every_governance_rule_is_catalogued_and_has_a_case():
         "metric/incomplete",
         "metric/unknown-setting",
         "metric/bad-setting",
+        "metric/deprecated-dora-name",
         "kpi/no-baseline",
         "kpi/duplicate-period",
         "kpi/core-count",

@@ -80,7 +80,7 @@ def _descriptor(records: Path) -> None:
 
 
 def _kpi_value(records: Path) -> None:
-    edit(records / "kpis/web/web-lead-time.yaml", "value: 68.12", "value: 67.5")
+    edit(records / "kpis/web/web-change-lead-time.yaml", "value: 68.12", "value: 67.5")
 
 
 def _made_private(records: Path) -> None:

@@ -129,7 +129,7 @@ def payments_history(repo: GitRepo) -> tuple[GitRepo, dict[str, str]]:
     tag(repo, "deploy-2026-02-13.1", c9, at("02-13", "10:00"))
     c10 = repo.commit(f'Revert "feat: f"\n\nThis reverts commit {c8}.', date=at("02-25", "10:00"))
     tag(repo, "deploy-2026-02-25.1", c10, at("02-25", "12:00"))
-    return repo, {"c2": c2, "c4": c4, "c6": c6, "c7": c7, "c9": c9, "c10": c10}
+    return repo, {"c2": c2, "c4": c4, "c5": c5, "c6": c6, "c7": c7, "c9": c9, "c10": c10}
 
 
 POSTMORTEMS = {
@@ -207,7 +207,7 @@ METRICS = {
     "metrics/lead-time.yaml": """\
         kind: metric
         id: lead-time
-        name: Lead time for changes
+        name: Change lead time
         owner: bob
         purpose: How long a change waits for production.
         calculation: Median hours from commit to deploy.
@@ -218,7 +218,7 @@ METRICS = {
         priority: non-negotiable
         unit: hours
         direction: lower-is-better
-        dora: lead-time
+        dora: change-lead-time
         thresholds:
           - {label: elite, max: 24}
           - {label: high, min: 24, max: 168}
@@ -229,7 +229,7 @@ METRICS = {
     "metrics/change-failure-rate.yaml": """\
         kind: metric
         id: change-failure-rate
-        name: Change failure rate
+        name: Change fail rate
         owner: bob
         purpose: How often a deploy hurts.
         calculation: Failed deploys over deploys.
@@ -240,7 +240,7 @@ METRICS = {
         priority: non-negotiable
         unit: '%'
         direction: lower-is-better
-        dora: change-failure-rate
+        dora: change-fail-rate
         definition:
           failure_window_hours: 24
         thresholds:
@@ -253,7 +253,7 @@ METRICS = {
     "metrics/time-to-restore.yaml": """\
         kind: metric
         id: time-to-restore
-        name: Time to restore
+        name: Failed deployment recovery time
         owner: bob
         purpose: How fast service comes back.
         calculation: Median hours from detection to restoration.
@@ -264,7 +264,7 @@ METRICS = {
         priority: non-negotiable
         unit: hours
         direction: lower-is-better
-        dora: time-to-restore
+        dora: failed-deployment-recovery-time
         thresholds:
           - {label: elite, max: 1}
           - {label: high, min: 1, max: 24}

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 import click
 
 from perfdocs.cli import print_text, records_option
-from perfdocs.text import plural
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -26,51 +24,6 @@ def kpi() -> None:
       perfdocs kpi dora --team payments --granularity quarter
       perfdocs kpi trends
     """
-
-
-def _sample(key: str, figure: Any) -> str:
-    if key == "deployment-frequency":
-        text = plural(figure.sample, "deploy")
-    elif key == "lead-time":
-        text = plural(figure.sample, "commit") + (f", p90 {figure.extra['p90']}" if "p90" in figure.extra else "")
-    elif key == "change-failure-rate":
-        text = f"{figure.extra.get('failed', 0)} of {plural(figure.sample, 'deploy')} failed"
-    else:
-        text = plural(figure.sample, "incident")
-    return text + ("" if figure.complete else " (partial period)")
-
-
-def bands_text(thresholds: list[dict[str, Any]]) -> str:
-    parts = []
-    for t in thresholds:
-        lo, hi = t.get("min"), t.get("max")
-        if lo is not None and hi is not None:
-            parts.append(f"{t['label']} {lo} to < {hi}")
-        elif lo is not None:
-            parts.append(f"{t['label']} >= {lo}")
-        elif hi is not None:
-            parts.append(f"{t['label']} < {hi}")
-    return "; ".join(parts)
-
-
-def render_text(result: Any) -> str:
-    title = (
-        f"DORA metrics of team {result.team}, {result.since} to {result.until} by {result.granularity} "
-        f"(repositories: {', '.join(result.repositories) or 'none'})"
-    )
-    lines = [title]
-    for m in result.metrics:
-        source = f"metric {m.metric}, {m.source}" if m.metric else "no metric definition record: defaults, no bands"
-        lines += ["", f"{m.name} ({m.unit}) - {source}", f"  formula: {m.formula}"]
-        if m.config:
-            lines.append("  configuration: " + ", ".join(f"{k}={v}" for k, v in m.config.items()))
-        if m.thresholds:
-            lines.append(f"  bands: {bands_text(m.thresholds)}")
-        lines.append(f"  {'period':<10}{'value':>7}  {'band':<6}  sample")
-        for f in m.figures:
-            value = "-" if f.value is None else str(f.value)
-            lines.append(f"  {f.period:<10}{value:>7}  {f.band or '-':<6}  {_sample(m.key, f)}")
-    return "\n".join(lines) + "\n"
 
 
 @kpi.command("dora")
@@ -91,6 +44,11 @@ def render_text(result: Any) -> str:
     "their provenance; re-running updates computed values in place and never duplicates them.",
 )
 @click.option("--force", is_flag=True, help="With --write: also replace hand-entered values of the same periods.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also list every deployment of the window: what it shipped, its classification and the rule that fired.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @records_option
 def dora_command(
@@ -100,30 +58,40 @@ def dora_command(
     granularity: str,
     write: bool,
     force: bool,
+    explain: bool,
     fmt: str,
     records: str | None,
 ) -> None:
-    """Compute a team's four DORA metrics from its repositories and postmortems.
+    """Compute a team's five DORA metrics from its repositories, postmortems and policies.
 
     \b
-    deployment frequency  deploy tags (org.yaml dora.deploy_tag_pattern) per week
-    lead time             commit -> first deploy containing it (median, p90)
-    change failure rate   deploys followed within the failure window by a revert,
-                          a hotfix deploy or a postmortem naming the team's services
-    time to restore       postmortems' detected -> restored (median)
+    throughput:
+      change lead time        commit -> first deployment containing it (median, p90)
+      deployment frequency    deployments per week (ones that ship nothing excluded)
+      failed deployment       failed deployment -> its fix in production (median)
+        recovery time
+    instability:
+      change fail rate        deployments that failed (a revert of a commit they shipped,
+                              a rollback, a hotfix deployment, a postmortem) / deployments
+      deployment rework rate  unplanned deployments fixing production (hotfixes,
+                              rollbacks) / deployments
 
-    Every figure is printed with its formula and configuration, from the metric
-    definition records (records/metrics/*.yaml with a `dora:` key).
+    What a deployment, a failure and rework are is a declared policy (org.yaml dora,
+    dora.policies per repository or team); every figure names its policy and version and
+    is printed with its formula, beside the whole window placed in the benchmark
+    edition's buckets (org.yaml dora.benchmark). Figures describe teams, never people.
 
     \b
     Example:
       perfdocs kpi dora --team payments --since 2026-01-01 --granularity month
+      perfdocs kpi dora --team payments --explain
       perfdocs kpi dora --team payments --write
     """
     from contextlib import nullcontext
 
     from perfdocs.lock import records_lock
     from perfdocs.metrics import dora, series_write
+    from perfdocs.metrics.report import render_text
     from perfdocs.validation import load_valid, resolve_root
 
     root = resolve_root(records)
@@ -137,7 +105,7 @@ def dora_command(
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, default=str))
     else:
-        print_text(render_text(result), nl=False)
+        print_text(render_text(result, explain), nl=False)
     for change in changes:
         click.echo(change.summary(), err=True)
 

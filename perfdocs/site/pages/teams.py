@@ -64,8 +64,8 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
 
 
 def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) -> dict[str, Any]:
-    """The DORA band, flagged trends, and the formula (with its configuration and where the
-    latest value came from) shown beside a KPI's figures."""
+    """The DORA band and benchmark bucket, flagged trends, and the formula (with its configuration,
+    policy and where the latest value came from) shown beside a KPI's figures."""
     from perfdocs.metrics import dora, kpis
 
     explained = dora.explain(view.org, metric, view.org.teams.get(kpi.get("team"))) if metric else None
@@ -73,11 +73,38 @@ def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) ->
     provenance = latest.get("provenance") if latest and isinstance(latest.get("provenance"), dict) else None
     return {
         "band": dora.band(current, metric.get("thresholds")) if explained and metric else None,
+        "dora_key": explained["key"] if explained else None,
+        "factor": explained["factor"] if explained else None,
+        "bucket": benchmark_bucket(view, explained["key"], current) if explained else None,
+        "edition": edition(view) if explained else None,
         "trends": [t.describe() for t in kpis.kpi_trends(view.org, kpi)],
         "formula": explained["formula"] if explained else (metric.get("calculation") if metric else None),
         "config": explained["config"] if explained else {},
         "provenance": provenance,
     }
+
+
+def edition(view: View) -> dict[str, Any]:
+    """The benchmark edition the org places DORA figures against (org.yaml dora.benchmark)."""
+    from perfdocs import settings
+    from perfdocs.metrics import benchmarks
+
+    name = settings.of(view.org).dora_setup.benchmark
+    data = benchmarks.load(name)
+    return {"name": name, "title": data.get("title"), "source": data.get("source"), "year": data.get("year")}
+
+
+def benchmark_bucket(view: View, key: str, value: Any) -> str | None:
+    """The edition's bucket (DORA's answer option) a value falls in."""
+    from perfdocs import settings
+    from perfdocs.metrics import benchmarks
+
+    if not isinstance(value, (int, float)):
+        return None
+    spec = benchmarks.load(settings.of(view.org).dora_setup.benchmark)["metrics"].get(key)
+    buckets = [b for b in spec.get("buckets") or [] if isinstance(b, dict)] if isinstance(spec, dict) else []
+    i = benchmarks.bucket(float(value), buckets)
+    return str(buckets[i].get("label")) if i is not None else None
 
 
 def kpis_values(kpi: Record) -> list[dict[str, Any]]:
@@ -86,12 +113,19 @@ def kpis_values(kpi: Record) -> list[dict[str, Any]]:
 
 
 def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The org roll-up: each team's latest value and band of each DORA metric, and its flagged trends."""
+    """The org roll-up: each team's latest value, band and benchmark bucket of each of the five DORA
+    metrics, and its flagged trends. Team-level only: no person is named."""
     from perfdocs.metrics import dora
 
     metrics = dora.dora_metrics(view.org)
     columns = [
-        {"key": k, "name": dora.NAMES[k], "id": metrics[k].id, "unit": str(metrics[k].get("unit", ""))}
+        {
+            "key": k,
+            "name": dora.NAMES[k],
+            "factor": dora.FACTOR[k],
+            "id": metrics[k].id,
+            "unit": str(metrics[k].get("unit", "")),
+        }
         for k in DORA_KEYS
         if k in metrics and view.sees(metrics[k])
     ]
@@ -105,6 +139,7 @@ def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[
                     "value": panel["current"],
                     "period": panel["current_period"],
                     "band": panel["band"],
+                    "bucket": panel["bucket"],
                     "url": f"{team_url(t.id)}#{panel['anchor']}",
                 }
                 if panel and panel["current"] is not None
@@ -118,7 +153,13 @@ def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[
         for p in panels_by_team.get(t.id, [])
         for text in p["trends"]
     ]
-    return {"columns": columns, "rows": rows, "fmt": fmt, "flagged": flagged}
+    return {
+        "columns": columns,
+        "rows": rows,
+        "fmt": fmt,
+        "flagged": flagged,
+        "edition": edition(view) if columns else None,
+    }
 
 
 def team_pages(view: View) -> Iterator[Page]:

@@ -1,0 +1,128 @@
+"""The text of `perfdocs kpi dora`: each metric's formula, policy and figures, the whole-window
+summary against a benchmark edition, and with --explain every deployment and why it counted.
+
+Team-level only: nothing here names a person (deployments carry refs and shas, never authors).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfdocs.text import plural
+
+
+def _sample(key: str, figure: Any) -> str:
+    if key == "deployment-frequency":
+        text = plural(figure.sample, "deployment")
+    elif key == "change-lead-time":
+        text = plural(figure.sample, "commit") + (f", p90 {figure.extra['p90']}" if "p90" in figure.extra else "")
+    elif key == "change-fail-rate":
+        text = f"{figure.extra.get('failed', 0)} of {plural(figure.sample, 'deployment')} failed"
+    elif key == "deployment-rework-rate":
+        text = f"{figure.extra.get('rework', 0)} of {plural(figure.sample, 'deployment')} rework"
+    else:
+        text = plural(figure.sample, "recovery", "recoveries")
+    return text + ("" if figure.complete else " (partial period)")
+
+
+def bands_text(thresholds: list[dict[str, Any]]) -> str:
+    parts = []
+    for t in thresholds:
+        lo, hi = t.get("min"), t.get("max")
+        if lo is not None and hi is not None:
+            parts.append(f"{t['label']} {lo} to < {hi}")
+        elif lo is not None:
+            parts.append(f"{t['label']} >= {lo}")
+        elif hi is not None:
+            parts.append(f"{t['label']} < {hi}")
+    return "; ".join(parts)
+
+
+def _value(figure: Any, minimum: int) -> tuple[str, str]:
+    if figure.insufficient:
+        return "-", f"insufficient data (fewer than {minimum})" if minimum else "no data"
+    return ("-" if figure.value is None else str(figure.value)), figure.band or "-"
+
+
+def render_text(result: Any, explain: bool = False) -> str:
+    title = (
+        f"DORA metrics of team {result.team}, {result.since} to {result.until} by {result.granularity} "
+        f"(repositories: {', '.join(result.repositories) or 'none'})"
+    )
+    lines = [title]
+    factor = None
+    for m in result.metrics:
+        if m.factor != factor:
+            factor = m.factor
+            lines += ["", f"== {factor} =="]
+        source = f"metric {m.metric}, {m.source}" if m.metric else "no metric definition record: defaults, no bands"
+        lines += ["", f"{m.name} ({m.unit}) - {source}", f"  policy: {m.policy}", f"  formula: {m.formula}"]
+        if m.config:
+            lines.append("  configuration: " + ", ".join(f"{k}={v}" for k, v in m.config.items()))
+        if m.thresholds:
+            lines.append(f"  bands: {bands_text(m.thresholds)}")
+        if m.min_sample:
+            lines.append(f"  minimum sample: {m.min_sample}")
+        for note in m.limitations:
+            lines.append(f"  limitation: {note}")
+        lines.append(f"  {'period':<10}{'value':>7}  {'band':<6}  sample")
+        for f in m.figures:
+            value, label = _value(f, m.min_sample)
+            lines.append(f"  {f.period:<10}{value:>7}  {label:<6}  {_sample(m.key, f)}")
+    lines += summary_lines(result)
+    if result.warnings:
+        lines += ["", "Warnings:"] + [f"  {w}" for w in result.warnings]
+    if explain:
+        lines += explain_lines(result)
+    return "\n".join(lines) + "\n"
+
+
+def summary_lines(result: Any) -> list[str]:
+    found = result.assessment
+    if not found:
+        return []
+    legacy = " (legacy edition)" if found.get("legacy") else ""
+    lines = [
+        "",
+        f"Whole window {result.since} to {result.until}, against benchmark {found['edition']}{legacy} "
+        f"({found.get('title')}, {found.get('source')}):",
+    ]
+    for m in result.metrics:
+        entry = found["metrics"].get(m.key, {})
+        if entry.get("insufficient"):
+            where = f"insufficient data ({plural(entry.get('sample', 0), 'data point')})"
+        elif entry.get("note"):
+            where = f"{entry['value']} {m.unit}; {entry['note']}"
+        else:
+            where = f"{entry.get('value')} {m.unit}: {entry.get('bucket')}, score {entry.get('score')}/10"
+        mean = entry.get("mean")
+        where += f"; industry mean {mean}" if mean is not None else "; industry mean: not given in this edition"
+        lines.append(f"  {m.name}: {where}")
+    for factor, data in found["factors"].items():
+        score = data["score"]
+        text = f"{score}/10 (mean of {', '.join(data['from'])})" if score is not None else "no score (no metric scored)"
+        lines.append(f"  {factor}: {text}")
+    return lines
+
+
+def explain_lines(result: Any) -> list[str]:
+    lines = ["", f"Deployments in the window ({len(result.deployments)}):"]
+    for d in result.deployments:
+        c = d["commits"]
+        shipped = (
+            f"{plural(c['count'], 'commit')} {c['first'][:12]}..{c['last'][:12]}" if c["count"] else "no new commit"
+        )
+        lines.append(
+            f"  {d['time'][:16].replace('T', ' ')}  {d['repository']}  {d['ref']}  {shipped}  "
+            f"[{', '.join(d['classification'])}] ({d['policy']})"
+        )
+        for rule in d["rules"]:
+            lines.append(f"      {rule}")
+        if d["recovery"]:
+            r = d["recovery"]
+            lines.append(f"      recovery: {r['start'][:16]} -> {r['end'][:16]} ({r['hours']} h)")
+        elif d["failures"]:
+            lines.append("      recovery: no fix in production yet")
+    if result.ignored:
+        lines += ["", "Ignored failure signals:"] + [f"  {i}" for i in result.ignored]
+    return lines
