@@ -318,7 +318,11 @@ def test_init_with_a_private_source_makes_two_repositories(cli, tmp_path, isolat
     assert "sources:\n  people:\n    path: ../../acme-people\n" in (rubric / "records/org.yaml").read_text()
     assert "/people/ann/ @manager @ann" in (people / "CODEOWNERS").read_text()  # init writes a manager
     check = cli("validate", cwd=rubric)
-    assert (check.exit_code, check.stdout, check.stderr) == (0, "", "6 files checked: 0 errors, 0 warnings (ok)\n")  # with the manager
+    assert (check.exit_code, check.stdout, check.stderr) == (
+        0,
+        "",
+        "6 files checked: 0 errors, 0 warnings (ok)\n",
+    )  # with the manager
     people.rename(tmp_path / "elsewhere")
     absent = cli("validate", cwd=rubric)
     assert absent.exit_code == 0 and "[source/absent]" in absent.stdout, absent
