@@ -44,7 +44,8 @@ def validate(
     references are still resolved against the whole records folder.
 
     \b
-    Every problem is one line:  path:line:col: message [rule-id]
+    Every problem starts with one line:  path:line:col: message [rule-id]
+    then (indented) the source line with carets, and help on the common mistakes.
     Exit codes: 0 clean, 1 records invalid, 2 usage or environment error.
 
     \b
