@@ -3,8 +3,9 @@
 The text report teaches, in the manner of rustc and ruff: each problem's first line is
 `path:line:col: message [rule-id]` (what editors, CI logs and scripts read), then the
 offending source line with carets under the value, then `= help:` (the diagnostic's hint:
-how to fix the common mistakes). JSON carries the same as a field (`hint`); the GitHub
-format keeps one line per problem.
+how to fix the common mistakes) and `= note:` (for breakage caused by a change to another
+file). JSON carries the same as fields (`hint`, `caused_by`); the GitHub format keeps one
+line per problem.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class Diagnostic:
     message: str
     severity: str = ERROR
     hint: str | None = None
+    caused_by: str | None = None
+    """The changed file whose change broke this record, which was not itself changed
+    (`validate PATHS` and `--changed-since` report the breakage a change causes elsewhere)."""
 
     def text(self) -> str:
         prefix = "" if self.severity == ERROR else "warning: "
@@ -147,7 +151,7 @@ def snippet(line_text: str, line: int, col: int, style: Style = _plain) -> list[
 
 def render(d: Diagnostic, lines: list[str] | None = None, style: Style = _plain) -> str:
     """One diagnostic as text: the one-line form, then (when `lines`, the file's source, is
-    given) the offending line with carets, then its help line."""
+    given) the offending line with carets, then its help and note lines."""
     severity = "error" if d.severity == ERROR else "warning"
     prefix = "" if d.severity == ERROR else style("warning: ", "warning-label")
     out = [
@@ -159,6 +163,8 @@ def render(d: Diagnostic, lines: list[str] | None = None, style: Style = _plain)
     pad = " " * (len(str(d.line)) + 1 if len(out) > 1 else 1)
     if d.hint:
         out.append(f"{pad} = {style('help', 'help')}: {printable(d.hint)}")
+    if d.caused_by:
+        out.append(f"{pad} = {style('note', 'help')}: caused by your change to {printable(d.caused_by)}")
     return "\n".join(out) + ("\n\n" if len(out) > 1 else "\n")
 
 
@@ -194,7 +200,8 @@ def format_github(diagnostics: list[Diagnostic]) -> str:
     out = []
     for d in diagnostics:
         level = "error" if d.severity == ERROR else "warning"
-        msg = printable(d.message + (f" ({d.hint})" if d.hint else ""))
+        cause = f" (caused by your change to {d.caused_by})" if d.caused_by else ""
+        msg = printable(d.message + (f" ({d.hint})" if d.hint else "") + cause)
         out.append(
             f"::{level} file={_gh_escape(d.path, True)},line={d.line},col={d.col},"
             f"title={_gh_escape(d.rule, True)}::{_gh_escape(msg)}\n"

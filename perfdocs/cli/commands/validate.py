@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from perfdocs.cli import detail, print_report, records_option
 from perfdocs.cli.options import format_option
+
+if TYPE_CHECKING:
+    from perfdocs.validation import Changes
 
 
 @click.command()
@@ -41,7 +46,10 @@ def validate(
     """Check records: schemas, cross-references, rubric lint and policy rules.
 
     With PATHS (files or folders), only problems in those are reported, while
-    references are still resolved against the whole records folder.
+    references are still resolved against the whole records folder, plus the problems
+    the PATHS cause in other records (a renamed competency, a removed person), marked
+    "caused by your change to PATH". In git, what the PATHS held at HEAD tells what they
+    used to define. --changed-since does the same for the files changed since REF.
 
     \b
     Every problem starts with one line:  path:line:col: message [rule-id]
@@ -60,29 +68,49 @@ def validate(
     root = resolve_root(records, paths)
     detail(f"records folder: {root}")
     only: list[str | os.PathLike[str]] | None = list(paths) or None
+    changes = _changes(root, paths) if paths else None
     if changed_since is not None:
-        from pathlib import Path
-
-        from perfdocs.git.changed import changed_since as changed
+        from perfdocs.git import changed
         from perfdocs.records.parse import RECORD_SUFFIXES
+        from perfdocs.validation import Changes
 
         within = [Path(p).resolve() for p in paths]
-        only = [
+        files = [
             p
-            for p in changed(root, changed_since, RECORD_SUFFIXES)
+            for p in changed.changed_since(root, changed_since, RECORD_SUFFIXES)
             if not within or any(p == w or p.is_relative_to(w) for w in within)
         ]
+        only = list(files)
+        fork = changed.base(root, changed_since)
+        changes = Changes(files, changed.texts_at(root, fork, files) if fork else {})
         if not quiet:
             click.echo(
                 f"note: reporting the {len(only)} record file{'s' * (len(only) != 1)} changed since {changed_since}",
                 err=True,
             )
-    report = run(root, only=only, links=not no_links)
+    report = run(root, only=only, links=not no_links, changes=changes)
     print_report(report, fmt, quiet)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     failed = report.errors or (strict and report.warnings)
     raise SystemExit(1 if failed else 0)
+
+
+def _changes(root: Path, paths: tuple[str, ...]) -> Changes:
+    """The PATHS as a change: in git, with what their files held at HEAD (deleted files under
+    a folder included), so that references to what they used to define are checked too."""
+    from perfdocs.git import changed
+    from perfdocs.git.run import GitError
+    from perfdocs.records.parse import RECORD_SUFFIXES
+    from perfdocs.validation import Changes
+
+    given = [Path(p) for p in paths]
+    try:
+        touched = changed.uncommitted(root, given, RECORD_SUFFIXES)
+        before = changed.texts_at(root, "HEAD", touched) if touched else {}
+    except GitError:  # no git: the PATHS' past is unknown, their present still counts
+        touched, before = None, {}
+    return Changes(given + [p for p in touched or () if not p.exists()], before)
 
 
 COMMANDS = [validate]
