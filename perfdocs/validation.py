@@ -139,14 +139,20 @@ def _selected(diag: Diagnostic, only: list[Path]) -> bool:
     return any(target == p or target.is_relative_to(p) for p in only)
 
 
+def _nothing() -> Mapping[Path, str]:
+    return {}
+
+
 @dataclass
 class Changes:
     """What a change touched, for the breakage it causes elsewhere: files and folders (some
     files may be deleted), and what each changed file held before, where git knows it."""
 
     paths: list[Path]
-    before: Mapping[Path, str] = field(default_factory=dict)
-    """Resolved path -> the file's text before the change (at HEAD, or at the merge base)."""
+    before: Callable[[], Mapping[Path, str]] = _nothing
+    """Resolved path -> the file's text before the change (at HEAD, or at the merge base):
+    asked only when a problem outside the changed files may be theirs (git is not run for
+    a change that breaks nothing elsewhere, the common case)."""
 
 
 CAUSED_RULES = ("ref/", "packet/", "team/")
@@ -176,7 +182,7 @@ def caused(org: Organisation, root: Path, diagnostics: Iterable[Diagnostic], cha
         if any(record.rel == r or record.rel.startswith(r + "/") for r in rels):
             for key in defines(record):
                 cause.setdefault(key, record.display)
-    for path, text in sorted(changes.before.items()):
+    for path, text in sorted(changes.before().items()):
         if not path.is_relative_to(real_root):
             continue
         rel = path.relative_to(real_root).as_posix()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,7 +83,7 @@ def validate(
         ]
         only = list(files)
         fork = changed.base(root, changed_since)
-        changes = Changes(files, changed.texts_at(root, fork, files) if fork else {})
+        changes = Changes(files, lambda: changed.texts_at(root, fork, files) if fork else {})
         if not quiet:
             click.echo(
                 f"note: reporting the {len(only)} record file{'s' * (len(only) != 1)} changed since {changed_since}",
@@ -99,18 +100,22 @@ def validate(
 def _changes(root: Path, paths: tuple[str, ...]) -> Changes:
     """The PATHS as a change: in git, with what their files held at HEAD (deleted files under
     a folder included), so that references to what they used to define are checked too."""
-    from perfdocs.git import changed
-    from perfdocs.git.run import GitError
-    from perfdocs.records.parse import RECORD_SUFFIXES
     from perfdocs.validation import Changes
 
     given = [Path(p) for p in paths]
-    try:
-        touched = changed.uncommitted(root, given, RECORD_SUFFIXES)
-        before = changed.texts_at(root, "HEAD", touched) if touched else {}
-    except GitError:  # no git: the PATHS' past is unknown, their present still counts
-        touched, before = None, {}
-    return Changes(given + [p for p in touched or () if not p.exists()], before)
+
+    def before() -> Mapping[Path, str]:
+        from perfdocs.git import changed
+        from perfdocs.git.run import GitError
+        from perfdocs.records.parse import RECORD_SUFFIXES
+
+        try:
+            touched = changed.uncommitted(root, given, RECORD_SUFFIXES)
+            return changed.texts_at(root, "HEAD", touched) if touched else {}
+        except GitError:  # no git: the PATHS' past is unknown, their present still counts
+            return {}
+
+    return Changes(given, before)
 
 
 COMMANDS = [validate]
