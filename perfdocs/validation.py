@@ -8,6 +8,9 @@ The stages, in order:
 4. rules: every rule family on the organisation (perfdocs.rules.run: references, rubric,
    dates, policy, governance, readiness and scoring settings, CODEOWNERS, ...).
 5. links (only when asked): evidence links against the clones that are present.
+6. with `changes` (validate PATHS, --changed-since): the breakage the changed files cause in
+   records they did not touch, found through the reverse-reference index
+   (perfdocs.records.refindex) and marked `caused_by`.
 
 The entry points: `validate` (the Report, for `perfdocs validate`), `load_valid` (the
 Report of records without errors, or InvalidRecords: what `build`, `packet`, `score`,
@@ -19,16 +22,18 @@ organisation: `metrics review`, `packet check` with its tolerated errors).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from perfdocs import rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
 from perfdocs.records import organisation, schemas, sources
-from perfdocs.records.load import LoadResult, Record, find_root, load_records
+from perfdocs.records.load import LoadResult, Record, find_root, identify, load_records
 from perfdocs.records.organisation import Organisation
+from perfdocs.records.parse import load_text
+from perfdocs.records.refindex import Key, defines
 from perfdocs.rules import codeowners as codeowners_rule
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import compensation_fields, normalise
@@ -136,9 +141,81 @@ def _selected(diag: Diagnostic, only: list[Path]) -> bool:
     return any(target == p or target.is_relative_to(p) for p in only)
 
 
-def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = False, fast: bool = True) -> Report:
+def _nothing() -> Mapping[Path, str]:
+    return {}
+
+
+@dataclass
+class Changes:
+    """What a change touched, for the breakage it causes elsewhere: files and folders (some
+    files may be deleted), and what each changed file held before, where git knows it."""
+
+    paths: list[Path]
+    before: Callable[[], Mapping[Path, str]] = _nothing
+    """Resolved path -> the file's text before the change (at HEAD, or at the merge base):
+    asked only when a problem outside the changed files may be theirs (git is not run for
+    a change that breaks nothing elsewhere, the common case)."""
+
+
+CAUSED_RULES = ("ref/", "packet/", "team/")
+"""The families whose diagnostics a change to another record can cause (the reference rules)."""
+
+
+def caused(org: Organisation, root: Path, diagnostics: Iterable[Diagnostic], changes: Changes) -> list[Diagnostic]:
+    """The diagnostics of records outside `changes.paths` that the changed files cause: each
+    one at a reference (perfdocs.rules.references) to a key a changed file defines, defined
+    before the change (a renamed competency, a deleted person), or owns the namespace of
+    (a competency its matrix lacks), marked with the file whose change caused it."""
+    from perfdocs.rules.references import index
+
+    changed = [p.resolve() for p in changes.paths]
+    real_root = root.resolve()
+    if any(real_root.is_relative_to(c) for c in changed):
+        return []  # every record changed: there is no elsewhere
+    # Only problems a reference rule found outside the changed files can be caused by them:
+    # without one (the common case), nothing more is done.
+    diagnostics = [d for d in diagnostics if d.rule.startswith(CAUSED_RULES) and not _selected(d, changed)]
+    broken = {d.path for d in diagnostics}
+    if not broken:
+        return []
+    rels = [c.relative_to(real_root).as_posix() for c in changed if c.is_relative_to(real_root)]
+    cause: dict[Key, str] = {}
+    for record in org.records:
+        if any(record.rel == r or record.rel.startswith(r + "/") for r in rels):
+            for key in defines(record):
+                cause.setdefault(key, record.display)
+    for path, text in sorted(changes.before().items()):
+        if not path.is_relative_to(real_root):
+            continue
+        rel = path.relative_to(real_root).as_posix()
+        shown = display_path(path)
+        old = identify(load_text(text, path, shown), rel)
+        if old is not None:
+            for key in defines(old):
+                cause.setdefault(key, shown)
+    if not cause:
+        return []
+    where: dict[tuple[str, int, int], str] = {}
+    for ref in index(org).references_to(cause):
+        if ref.record.display not in broken:
+            continue  # nothing to report there (or a changed file): its positions are not worth composing
+        by = next(cause[k] for k in ref.keys() if k in cause)
+        where.setdefault((ref.record.display, *ref.record.doc.at(ref.path)), by)
+    return [
+        replace(d, caused_by=where[(d.path, d.line, d.col)]) for d in diagnostics if (d.path, d.line, d.col) in where
+    ]
+
+
+def validate(
+    root: Path,
+    only: Iterable[StrPath] | None = None,
+    links: bool = False,
+    fast: bool = True,
+    changes: Changes | None = None,
+) -> Report:
     """Every problem in the records under `root`; with `only`, just those in these paths
-    (cross-references are still resolved against the whole folder). With `links`, evidence
+    (cross-references are still resolved against the whole folder). With `changes`, also
+    the problems they cause in other records (`caused`). With `links`, evidence
     links are checked too, against the repositories whose clones are present. `fast=False`
     sends every record through jsonschema and parses in one process (the reference path
     the fast one is tested against)."""
@@ -158,7 +235,8 @@ def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = Fa
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]
-        diagnostics = [d for d in diagnostics if _selected(d, selected)]
+        elsewhere = caused(org, root, diagnostics, changes) if changes is not None else []
+        diagnostics = [d for d in diagnostics if _selected(d, selected)] + elsewhere
     diagnostics = sorted(set(diagnostics), key=sort_key)
     return Report(root, org, diagnostics, loaded.files, notes)
 
@@ -250,4 +328,14 @@ def refuse_errors(report: Report, tolerated: Callable[[Diagnostic], bool] | None
     return report
 
 
-__all__ = ["ERROR", "InvalidRecords", "Report", "load_org", "load_valid", "refuse_errors", "resolve_root", "validate"]
+__all__ = [
+    "ERROR",
+    "Changes",
+    "InvalidRecords",
+    "Report",
+    "load_org",
+    "load_valid",
+    "refuse_errors",
+    "resolve_root",
+    "validate",
+]

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from perfdocs.diagnostics import FORMATS, Diagnostic, printable
+from perfdocs.diagnostics import FORMATS, Diagnostic, format_text, printable
 
 if TYPE_CHECKING:  # the pipeline is imported only by the commands that run it
     from perfdocs.validation import Report
@@ -73,21 +73,25 @@ def progress(items: Iterable[T], label: str, length: int | None = None, threshol
         yield bar
 
 
-_SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
+_STYLES: dict[str, dict[str, Any]] = {
+    "where": {"bold": True},
+    "error": {"fg": "red"},
+    "warning": {"fg": "yellow"},
+    "warning-label": {"fg": "yellow", "bold": True},
+    "gutter": {"fg": "blue", "bold": True},
+    "help": {"fg": "cyan", "bold": True},
+}
 
 
-def _coloured(report_diagnostics: Iterable[Diagnostic]) -> str:
-    """The text format with the position in bold and the severity in colour; click.echo
-    removes the colour when stdout is not a terminal or NO_COLOR is set."""
-    out = []
-    for d in report_diagnostics:
-        colour = _SEVERITY_COLOUR.get(d.severity, "yellow")
-        where = click.style(printable(f"{d.path}:{d.line}:{d.col}:"), bold=True)
-        prefix = "" if d.severity == "error" else click.style("warning: ", fg=colour, bold=True)
-        hint = f" ({d.hint})" if d.hint else ""
-        # printable: a key or value may hold a newline or a terminal escape sequence
-        out.append(f"{where} {prefix}{printable(d.message + hint)} {click.style(f'[{d.rule}]', fg=colour)}\n")
-    return "".join(out)
+def _style(text: str, role: str) -> str:
+    return click.style(text, **_STYLES.get(role, {}))
+
+
+def _coloured(report_diagnostics: list[Diagnostic]) -> str:
+    """The text format (perfdocs.diagnostics.format_text) with the position in bold and the
+    severity in colour; click.echo removes the colour when stdout is not a terminal or
+    NO_COLOR is set."""
+    return format_text(report_diagnostics, _style)
 
 
 def print_report(report: Report, fmt: str = "text", quiet: bool = False) -> None:

@@ -180,6 +180,14 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
     return Record(doc, rel, kind, rid, owner), problems
 
 
+def identify(doc: Document, rel: str) -> Record | None:
+    """The record a parsed document is at `rel` (its kind, id and owner), or None when it is
+    not one; for a file's text from elsewhere (a past version of it, from git)."""
+    if not isinstance(doc.data, dict):
+        return None
+    return _identify(doc, rel)[0]
+
+
 def guess_ids(rel: str, data: object = None) -> set[str]:
     parts = rel.rsplit(".", 1)[0].split("/")
     guesses = {parts[-1]}

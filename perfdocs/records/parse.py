@@ -260,10 +260,41 @@ def _yaml_diag(display: str, err: yaml.YAMLError, offset: int, text: str) -> Dia
             "more than one YAML document in the file ('---' separator); a record is one document",
         )
     index = getattr(mark, "index", -1) if mark else -1
-    if "found character" in problem and 0 <= index < len(text) and text[index] == "\t":
-        problem = "a tab character here; YAML indents with spaces only"
+    source = text.split("\n")[line - offset - 1] if mark is not None else ""
+    if "tab" in problem or (0 <= index < len(text) and text[index] == "\t"):
+        indent = source[: len(source) - len(source.lstrip(" \t"))]
+        col = indent.index("\t") + 1 if "\t" in indent else col
+        return Diagnostic(
+            display,
+            line,
+            col,
+            "yaml/syntax",
+            "invalid YAML: a tab character in the indentation",
+            hint="use spaces, not tabs: YAML indents with spaces only",
+        )
+    if "mapping values are not allowed" in problem:
+        return Diagnostic(
+            display,
+            line,
+            col,
+            "yaml/syntax",
+            "invalid YAML: ': ' inside an unquoted value starts a new mapping",
+            hint=_quote_hint(source),
+        )
     message = f"{context}, {problem}" if context and context not in problem else problem
     return Diagnostic(display, line, col, "yaml/syntax", f"invalid YAML: {message}")
+
+
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"][^:]*?):\s+(.*?)\s*$")
+
+
+def _quote_hint(line: str) -> str:
+    """The line with its value in double quotes (title: "Retry: safer"), as the fix to show."""
+    found = _KEY_VALUE.match(line)
+    if found is None or not found[2]:
+        return 'quote the value, e.g. title: "Retry: safer"'
+    value = found[2].replace("\\", "\\\\").replace('"', '\\"')
+    return f'quote the value: {found[1]}: "{value}"'
 
 
 def _nesting_depth(text: str) -> int:

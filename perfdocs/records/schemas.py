@@ -293,7 +293,7 @@ def explain(error: ValidationError) -> Iterator[Explained]:
     if keyword == "required":
         missing = re.match(r"'(.+)' is a required property", error.message)
         name = missing.group(1) if missing else error.message
-        yield "schema/required", path, True, f"missing required field '{name}'", None
+        yield "schema/required", path, True, f"missing required field '{name}'", _add_hint(name, error)
         return
     if keyword == "type":
         yield (
@@ -326,7 +326,7 @@ def explain(error: ValidationError) -> Iterator[Explained]:
             path,
             False,
             f"{value!r} is not a valid {error.validator_value} for {_field(path)}",
-            None,
+            _format_hint(error.validator_value, value),
         )
         return
     if keyword == "pattern":
@@ -344,7 +344,8 @@ def explain(error: ValidationError) -> Iterator[Explained]:
                 path,
                 False,
                 f"{value!r} does not have the expected form for {_field(path)}",
-                f"pattern {error.validator_value}",
+                # The schema's description says the form in words (a regex does not teach).
+                error.schema.get("description") or f"pattern {error.validator_value}",
             )
         return
     if keyword == "propertyNames":
@@ -356,7 +357,55 @@ def explain(error: ValidationError) -> Iterator[Explained]:
     yield f"schema/{_kebab(keyword)}", path, False, f"{_field(path)}: {error.message}", None
 
 
+DATE_EXAMPLE = "2026-11-04"
+
+
+def _format_hint(fmt: str, value: Any) -> str | None:
+    """How to write a date or a date-time, with the value itself as the example when it is
+    one with single-digit parts (2026-11-4 -> 2026-11-04)."""
+    if fmt == "date":
+        parts = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", value) if isinstance(value, str) else None
+        example = f"{parts[1]}-{int(parts[2]):02d}-{int(parts[3]):02d}" if parts else DATE_EXAMPLE
+        if example == value or not _real_date(example):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+                return "there is no such day in the calendar: check the month and the day (YYYY-MM-DD)"
+            example = DATE_EXAMPLE
+        return f"write dates as YYYY-MM-DD, e.g. {example}"
+    if fmt == "date-time":
+        return f"write times as YYYY-MM-DDTHH:MM:SSZ, e.g. {DATE_EXAMPLE}T09:30:00Z"
+    if fmt == "email":
+        return "an address such as ann@example.com"
+    return None
+
+
+def _real_date(text: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _add_hint(name: str, error: ValidationError) -> str:
+    """What to add for a missing field: its allowed values, or the form of a date."""
+    prop = error.schema.get("properties", {}).get(name, {}) if isinstance(error.schema, dict) else {}
+    ref = prop.get("$ref", "") if isinstance(prop, dict) else ""
+    choices = prop.get("enum") if isinstance(prop, dict) else None
+    if isinstance(choices, list) and choices:
+        return f"add '{name}:' with one of: {', '.join(map(str, choices))}"
+    if ref.endswith("/date") or (isinstance(prop, dict) and prop.get("format") == "date"):
+        return f"add '{name}:' with a date, e.g. {name}: {DATE_EXAMPLE}"
+    if isinstance(prop, dict) and "type" in prop:
+        return f"add '{name}:' ({_expected(prop['type'])})"
+    return f"add '{name}:'"
+
+
 def check(kind: str, data: dict[str, Any]) -> Iterator[Explained]:
-    """Every schema problem of a record, as (rule, path, at_key, message, hint)."""
-    for error in validator(kind).iter_errors(data):
-        yield from explain(error)
+    """Every schema problem of a record, as (rule, path, at_key, message, hint): one per
+    value, so that a date like 2026-11-4, which breaks both its format and its pattern, is
+    one error (the format's, which says how to write it), not two."""
+    found = [problem for error in validator(kind).iter_errors(data) for problem in explain(error)]
+    formats = {tuple(path) for rule, path, _, _, _ in found if rule == "schema/format"}
+    yield from (p for p in found if not (p[0] == "schema/pattern" and tuple(p[1]) in formats))

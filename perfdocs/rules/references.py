@@ -1,4 +1,10 @@
-"""Reference rules: every id a record names exists, in the place it must."""
+"""Reference rules: every id a record names exists, in the place it must.
+
+This is also the one place that knows which record names which key: every lookup here
+yields a `Reference` (perfdocs.records.refindex) before the diagnostic, if any, that it
+leads to. `check` keeps the diagnostics; `references` and `index` keep the references, for
+what needs to know who depends on a key (the breakage a change causes elsewhere).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +15,30 @@ from perfdocs import settings
 from perfdocs.diagnostics import WARNING, Diagnostic, display_path
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
+from perfdocs.records.refindex import Key, Reference, RefIndex
 from perfdocs.rules._util import KeyPath, dicts, strings
 from perfdocs.text import did_you_mean
 
+Found = Diagnostic | Reference
+"""What the checks below yield: each reference they resolve, and each problem they find."""
+
 
 def _ref(
-    record: Record, org: Organisation, value: object, index: Mapping[str, object], rule: str, what: str, path: KeyPath
-) -> Iterator[Diagnostic]:
+    record: Record,
+    org: Organisation,
+    value: object,
+    index: Mapping[str, object],
+    rule: str,
+    what: str,
+    path: KeyPath,
+    via: Key | None = None,
+) -> Iterator[Found]:
     """A reference that must resolve; ids that a broken file probably defines are not reported,
     and one that a records source absent here may hold is a warning."""
-    if isinstance(value, str) and value not in index and value not in org.unloaded:
+    if not isinstance(value, str):
+        return
+    yield Reference(record, path, Key(what, "", value), via)
+    if value not in index and value not in org.unloaded:
         absent = org.absent_source(what)
         if absent is not None:
             yield record.diag(
@@ -31,12 +51,22 @@ def _ref(
         yield record.diag(rule, f"unknown {what} '{value}'{did_you_mean(value, index)}", path)
 
 
-def _person(record: Record, org: Organisation, value: object, path: KeyPath) -> Iterator[Diagnostic]:
+def _person(record: Record, org: Organisation, value: object, path: KeyPath) -> Iterator[Found]:
     yield from _ref(record, org, value, org.people, "ref/unknown-person", "person", path)
 
 
-def _competency(record: Record, org: Organisation, track: object, value: object, path: KeyPath) -> Iterator[Diagnostic]:
-    if not isinstance(value, str) or not isinstance(track, str) or org.matrix_for(track) is None:
+def _via(person: object) -> Key | None:
+    """The person whose track decides where a competency or level is looked up."""
+    return Key("person", "", person) if isinstance(person, str) else None
+
+
+def _competency(
+    record: Record, org: Organisation, track: object, value: object, path: KeyPath, via: Key | None = None
+) -> Iterator[Found]:
+    if not isinstance(value, str) or not isinstance(track, str):
+        return
+    yield Reference(record, path, Key("competency", track, value), via)
+    if org.matrix_for(track) is None:
         return
     comps = org.competencies(track)
     if value not in comps:
@@ -48,9 +78,18 @@ def _competency(record: Record, org: Organisation, track: object, value: object,
 
 
 def _level(
-    record: Record, org: Organisation, track: object, value: object, path: KeyPath, rule: str = "ref/unknown-level"
-) -> Iterator[Diagnostic]:
-    if not isinstance(value, str) or not isinstance(track, str) or track not in org.tracks:
+    record: Record,
+    org: Organisation,
+    track: object,
+    value: object,
+    path: KeyPath,
+    rule: str = "ref/unknown-level",
+    via: Key | None = None,
+) -> Iterator[Found]:
+    if not isinstance(value, str) or not isinstance(track, str):
+        return
+    yield Reference(record, path, Key("level", track, value), via)
+    if track not in org.tracks:
         return
     ids = [lv["id"] for lv in org.levels(track)]
     if value not in ids:
@@ -74,9 +113,23 @@ def missing_org(org: Organisation, root: Path) -> Iterator[Diagnostic]:
         )
 
 
-def check(org: Organisation) -> Iterator[Diagnostic]:
+def _found(org: Organisation) -> Iterator[Found]:
     for record in org.records:
         yield from CHECKS.get(record.kind, lambda r, o: ())(record, org)
+
+
+def references(org: Organisation) -> Iterator[Reference]:
+    """Every key every record names, where it names it (resolved or not)."""
+    return (found for found in _found(org) if isinstance(found, Reference))
+
+
+def index(org: Organisation) -> RefIndex:
+    """The reverse-reference index of the organisation: who names each key, who defines it."""
+    return RefIndex.build(org.records, references(org))
+
+
+def check(org: Organisation) -> Iterator[Diagnostic]:
+    yield from (found for found in _found(org) if isinstance(found, Diagnostic))
     yield from _manager_cycles(org)
     for track in org.tracks.values():
         if org.matrix_for(track.id) is None:
@@ -85,7 +138,7 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
             )
 
 
-def _track(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _track(record: Record, org: Organisation) -> Iterator[Found]:
     earlier: set[str] = set()
     for i, level in dicts(record.get("levels")):
         lid = level.get("id")
@@ -102,13 +155,15 @@ def _track(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             earlier.add(lid)
 
 
-def _matrix(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _matrix(record: Record, org: Organisation) -> Iterator[Found]:
     yield from _ref(record, org, record.get("track"), org.tracks, "ref/unknown-track", "track", ("track",))
     dims = [d.get("id") for d in org.dimensions]
     own = record.get("dimensions")
     dims += [d.get("id") for d in own if isinstance(d, dict)] if isinstance(own, list) else []
     for i, comp in dicts(record.get("competencies")):
         dim = comp.get("dimension")
+        if isinstance(dim, str):
+            yield Reference(record, ("competencies", i, "dimension"), Key("dimension", "", dim))
         if isinstance(dim, str) and (org.org is not None or own) and dim not in dims:
             yield record.diag(
                 "ref/unknown-dimension",
@@ -120,10 +175,11 @@ def _matrix(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             )
 
 
-def _team(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _team(record: Record, org: Organisation) -> Iterator[Found]:
     yield from _person(record, org, record.get("manager"), ("manager",))
     configured = settings.of(org).repositories
     for i, repo in strings(record.get("repositories")):
+        yield Reference(record, ("repositories", i), Key("repository", "", repo.lower()))
         # Names as org.yaml spells them, without regard to case (as links match them).
         if repo.lower() not in {name.lower() for name in configured}:
             where = (
@@ -149,7 +205,7 @@ def _team(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             )
 
 
-def _person_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _person_record(record: Record, org: Organisation) -> Iterator[Found]:
     track = record.get("track")
     yield from _ref(record, org, track, org.tracks, "ref/unknown-track", "track", ("track",))
     yield from _level(record, org, track, record.get("level"), ("level",))
@@ -166,7 +222,7 @@ def _person_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
         )
 
 
-def _goal(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _goal(record: Record, org: Organisation) -> Iterator[Found]:
     level, owner = record.get("level"), record.get("owner")
     if level == "team":
         yield from _ref(record, org, owner, org.teams, "ref/unknown-team", "team", ("owner",))
@@ -187,13 +243,13 @@ def _goal(record: Record, org: Organisation) -> Iterator[Diagnostic]:
         )
 
 
-def _evidence(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _evidence(record: Record, org: Organisation) -> Iterator[Found]:
     author = record.get("author")
     yield from _person(record, org, author, ("author",))
     track = org.person_track(author) if isinstance(author, str) else None
     comps = record.get("competencies")
     for i, comp in strings(comps):
-        yield from _competency(record, org, track, comp, ("competencies", i))
+        yield from _competency(record, org, track, comp, ("competencies", i), _via(author))
     if comps is not None and isinstance(comps, list) and not comps:
         yield record.diag(
             "evidence/no-competency",
@@ -213,7 +269,7 @@ def _evidence(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             )
 
 
-def _postmortem(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _postmortem(record: Record, org: Organisation) -> Iterator[Found]:
     yield from _ref(record, org, record.get("team"), org.teams, "ref/unknown-team", "team", ("team",))
     for i, person in strings(record.get("participants")):
         yield from _person(record, org, person, ("participants", i))
@@ -221,7 +277,7 @@ def _postmortem(record: Record, org: Organisation) -> Iterator[Diagnostic]:
         yield from _person(record, org, item.get("owner"), ("action_items", i, "owner"))
 
 
-def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _review(record: Record, org: Organisation) -> Iterator[Found]:
     person = record.get("person")
     yield from _person(record, org, person, ("person",))
     if record.owner is not None and isinstance(person, str) and person != record.owner:
@@ -231,6 +287,8 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     yield from _person(record, org, record.get("reviewer"), ("reviewer",))
     scale = [r.get("id") for _, r in dicts(org.setting("rating_scale", []))]  # even if it is not a list
     rating = record.get("rating")
+    if isinstance(rating, str):
+        yield Reference(record, ("rating",), Key("rating", "", rating))
     if isinstance(rating, str) and org.org is not None and org.setting("rating_scale") is None:
         yield record.diag(
             "ref/no-rating-scale",
@@ -248,6 +306,8 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     for i, kr in dicts(record.get("key_results")):
         goal = org.goals.get(goal_id) if isinstance(goal_id := kr.get("goal"), str) else None
         yield from _ref(record, org, kr.get("goal"), org.goals, "ref/unknown-goal", "goal", ("key_results", i, "goal"))
+        if isinstance(goal_id, str) and isinstance(kr.get("key_result"), str):
+            yield Reference(record, ("key_results", i, "key_result"), Key("key-result", goal_id, kr["key_result"]))
         if goal is not None and isinstance(kr.get("key_result"), str):
             krs = [k.get("id") for _, k in dicts(goal.get("key_results"))]
             if kr["key_result"] not in krs:
@@ -264,10 +324,12 @@ def _review(record: Record, org: Organisation) -> Iterator[Diagnostic]:
             )
     track = org.person_track(person) if isinstance(person, str) else None
     for i, item in dicts(record.get("development_plan")):
-        yield from _competency(record, org, track, item.get("competency"), ("development_plan", i, "competency"))
+        yield from _competency(
+            record, org, track, item.get("competency"), ("development_plan", i, "competency"), _via(person)
+        )
 
 
-def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _packet(record: Record, org: Organisation) -> Iterator[Found]:
     candidate = record.get("candidate")
     yield from _person(record, org, candidate, ("candidate",))
     if record.owner is not None and isinstance(candidate, str) and candidate != record.owner:
@@ -278,8 +340,9 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     person = org.people.get(candidate) if isinstance(candidate, str) else None
     track = person.get("track") if person else None
     current, target = record.get("current_level"), record.get("target_level")
-    yield from _level(record, org, track, current, ("current_level",))
-    yield from _level(record, org, track, target, ("target_level",), rule="packet/target-level")
+    via = _via(candidate)
+    yield from _level(record, org, track, current, ("current_level",), via=via)
+    yield from _level(record, org, track, target, ("target_level",), rule="packet/target-level", via=via)
     if (
         person is not None
         and isinstance(current, str)
@@ -308,13 +371,15 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
                 ("target_level",),
             )
     for i, claim in dicts(record.get("claims")):
-        yield from _competency(record, org, track, claim.get("competency"), ("claims", i, "competency"))
+        yield from _competency(record, org, track, claim.get("competency"), ("claims", i, "competency"), via)
         for j, ev in strings(claim.get("evidence")):
             path = ("claims", i, "evidence", j)
             evidence = org.evidence.get(ev)
             if evidence is None:
                 yield from _ref(record, org, ev, org.evidence, "ref/unknown-evidence", "evidence", path)
-            elif isinstance(candidate, str) and evidence.owner != candidate:
+                continue
+            yield Reference(record, path, Key("evidence", "", ev))
+            if isinstance(candidate, str) and evidence.owner != candidate:
                 yield record.diag(
                     "packet/foreign-evidence",
                     f"'{ev}' is {evidence.owner}'s evidence, not "
@@ -323,11 +388,11 @@ def _packet(record: Record, org: Organisation) -> Iterator[Diagnostic]:
                 )
 
 
-def _metric(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _metric(record: Record, org: Organisation) -> Iterator[Found]:
     yield from _person(record, org, record.get("owner"), ("owner",))
 
 
-def _kpi(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def _kpi(record: Record, org: Organisation) -> Iterator[Found]:
     yield from _ref(record, org, record.get("team"), org.teams, "ref/unknown-team", "team", ("team",))
     yield from _ref(record, org, record.get("metric"), org.metrics, "ref/unknown-metric", "metric", ("metric",))
 

@@ -82,6 +82,10 @@ def test_diagnostics_are_coloured_on_a_terminal(broken, monkeypatch):
     assert res.stdout == (
         f"\x1b[1m{broken}/people/ann/evidence/2026-03-01-retry-redesign.md:10:5:\x1b[0m unknown competency "
         "'desing' for track backend; did you mean 'design'? \x1b[31m[ref/unknown-competency]\x1b[0m\n"
+        "    \x1b[34m\x1b[1m|\x1b[0m\n"
+        " \x1b[34m\x1b[1m10\x1b[0m \x1b[34m\x1b[1m|\x1b[0m   - desing\n"
+        "    \x1b[34m\x1b[1m|\x1b[0m     \x1b[31m^^^^^^\x1b[0m\n"
+        "\n"
     )
 
 
@@ -89,7 +93,7 @@ def test_no_color_turns_colour_off_even_on_a_terminal(broken, monkeypatch):
     res = invoke(["validate", broken], True, monkeypatch, "1")
     assert res.exit_code == 1
     assert "\x1b[" not in res.stdout + res.stderr
-    assert res.stdout.endswith("[ref/unknown-competency]\n")
+    assert res.stdout.endswith("[ref/unknown-competency]\n    |\n 10 |   - desing\n    |     ^^^^^^\n\n")
 
 
 def test_no_colour_when_the_output_is_not_a_terminal(broken, monkeypatch):

@@ -109,9 +109,19 @@ def test_validate_warns_at_the_person_when_codeowners_no_longer_routes_their_fol
     assert res.exit_code == 0, res  # a warning: the records are fine, the routing is behind
     assert res.stdout == (
         "CODEOWNERS:7:1: warning: '/records/people/zed/ @zed' is not what perfdocs would generate from the "
-        "records (run 'perfdocs codeowners' and commit the file) [codeowners/stale]\n"
+        "records [codeowners/stale]\n"
+        "   |\n"
+        " 7 | /records/people/zed/ @zed\n"
+        "   | ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "   = help: run 'perfdocs codeowners' and commit the file\n"
+        "\n"
         "records/people/cy/person.yaml:8:10: warning: CODEOWNERS does not route /records/people/cy/ to "
-        "@ann @cy (run 'perfdocs codeowners' and commit the file) [codeowners/stale]\n"
+        "@ann @cy [codeowners/stale]\n"
+        "   |\n"
+        " 8 | manager: ann\n"
+        "   |          ^^^\n"
+        "   = help: run 'perfdocs codeowners' and commit the file\n"
+        "\n"
     )
     assert cli("codeowners", cwd=repo).exit_code == 0
     assert cli("validate", "--strict", cwd=repo).exit_code == 0

@@ -119,7 +119,11 @@ def test_invalid_records_stop_the_export_with_their_diagnostics(cli, org_folder,
         1,
         "records/goals/2026-q1-fast-api.yaml:7:1: compensation field 'salary' "
         "is not allowed in any record: development is kept apart from pay "
-        "[policy/compensation]\n",
+        "[policy/compensation]\n"
+        "   |\n"
+        " 7 | salary: 1\n"
+        "   | ^^^^^^\n"
+        "\n",
     )
 
 

@@ -281,7 +281,7 @@ def test_changed_since_reports_committed_staged_unstaged_and_untracked_changes_o
 
     res = cli("validate", "--changed-since", "origin/main", cwd=work)
     assert res.exit_code == 1
-    rules = [line.split(":")[0] for line in res.stdout.splitlines()]
+    rules = [line.split(":")[0] for line in res.stdout.splitlines() if line and not line.startswith(" ")]
     reported = set(rules)
     assert reported == {
         EVIDENCE,
@@ -299,6 +299,10 @@ def test_changed_since_with_paths_reports_the_changed_files_among_them(cli, pull
     assert res.exit_code == 1
     assert res.stdout == (
         "records/teams/core.yaml:5:1: unknown field 'mision'; did you mean 'mission'? [schema/unknown-field]\n"
+        "   |\n"
+        " 5 | mision: x\n"
+        "   | ^^^^^^\n"
+        "\n"
     )
 
 

@@ -78,6 +78,10 @@ def test_from_init_to_a_commit_rejected_by_the_pre_commit_hook(cli, tmp_path, en
         "\n"
         f"{EVIDENCE}:{line}:5: unknown competency 'system-desing' for track engineering; "
         "did you mean 'system-design'? [ref/unknown-competency]\n"
+        "    |\n"
+        f" {line} |   - system-desing\n"
+        "    |     ^^^^^^^^^^^^^\n"
+        "\n"
         "7 files checked: 1 error, 0 warnings (invalid)\n"
         "\n"
     )
@@ -112,8 +116,12 @@ def test_the_hook_reports_only_the_staged_records(cli, tmp_path, env):
         "- hook id: perfdocs-validate\n"
         "- exit code: 1\n"
         "\n"
-        "records/people/ann/person.yaml:9:8: level 'l9' is not in track engineering (levels: l1, l2, l3, l4) "
-        "[ref/unknown-level]\n"
+        "records/people/ann/person.yaml:9:8: level 'l9' is not in track engineering [ref/unknown-level]\n"
+        "   |\n"
+        " 9 | level: l9\n"
+        "   |        ^^\n"
+        "   = help: levels: l1, l2, l3, l4\n"
+        "\n"
         "6 files checked: 1 error, 0 warnings (invalid)\n"
         "\n"
     )
@@ -157,6 +165,9 @@ def test_the_published_hook_installs_and_runs_through_pre_commit_try_repo(cli, t
         pytest.skip("no package index to install perfdocs' dependencies from")
     assert out.returncode == 1, out.stdout + out.stderr
     assert (
-        "records/people/ann/person.yaml:9:8: level 'l9' is not in track engineering (levels: l1, l2, l3, l4) "
-        "[ref/unknown-level]"
+        "records/people/ann/person.yaml:9:8: level 'l9' is not in track engineering [ref/unknown-level]\n"
+        "   |\n"
+        " 9 | level: l9\n"
+        "   |        ^^\n"
+        "   = help: levels: l1, l2, l3, l4\n"
     ) in out.stdout

@@ -105,13 +105,29 @@ def test_an_unmerged_pr_and_an_unknown_sha_are_unresolved(cli, world, tmp_path):
     res = cli("links", "check", path, cwd=tmp_path)
     assert res.exit_code == 1, res
     assert res.stdout == (
-        f"{path}:8:5: tiny/api#99: no commit on main of tiny/api merged pull request #99 (looked for 'Merge pull "
-        "request #99', '(#99)', 'See merge request ...!99' and PR trailers) [link/unresolved]\n"
-        f"{path}:9:5: tiny/api#404: no commit on main of tiny/api merged pull request #404 (looked for 'Merge pull "
-        "request #404', '(#404)', 'See merge request ...!404' and PR trailers) [link/unresolved]\n"
+        f"{path}:8:5: tiny/api#99: no commit on main of tiny/api merged pull request #99 [link/unresolved]\n"
+        "   |\n"
+        " 8 |   - tiny/api#99\n"
+        "   |     ^^^^^^^^^^^\n"
+        "   = help: looked for 'Merge pull request #99', '(#99)', 'See merge request ...!99' and PR trailers\n"
+        "\n"
+        f"{path}:9:5: tiny/api#404: no commit on main of tiny/api merged pull request #404 [link/unresolved]\n"
+        "   |\n"
+        " 9 |   - tiny/api#404\n"
+        "   |     ^^^^^^^^^^^^\n"
+        "   = help: looked for 'Merge pull request #404', '(#404)', 'See merge request ...!404' and PR trailers\n"
+        "\n"
         f"{path}:10:5: tiny/api@deadbeef: no commit deadbeef on main of tiny/api [link/unresolved]\n"
-        f"{path}:11:5: grp/sub/proj!8: no commit on trunk of grp/sub/proj merged pull request #8 (looked for "
-        "'Merge pull request #8', '(#8)', 'See merge request ...!8' and PR trailers) [link/unresolved]\n"
+        "    |\n"
+        " 10 |   - tiny/api@deadbeef\n"
+        "    |     ^^^^^^^^^^^^^^^^^\n"
+        "\n"
+        f"{path}:11:5: grp/sub/proj!8: no commit on trunk of grp/sub/proj merged pull request #8 [link/unresolved]\n"
+        "    |\n"
+        " 11 |   - grp/sub/proj!8\n"
+        "    |     ^^^^^^^^^^^^^^\n"
+        "    = help: looked for 'Merge pull request #8', '(#8)', 'See merge request ...!8' and PR trailers\n"
+        "\n"
     )
 
 
@@ -162,7 +178,12 @@ def test_an_ambiguous_short_sha_is_an_error_listing_the_candidates(cli, world, t
     shown = ", ".join(f"{sha[:12]} ({day} {subject!r})" for sha, day, subject in pair)
     assert res.stdout == (
         f"{path}:8:5: tiny/api@{first[:4]}: the short sha {first[:4]} matches 2 commits: {shown} "
-        "(write more digits of the sha) [link/ambiguous-sha]\n"
+        "[link/ambiguous-sha]\n"
+        "   |\n"
+        f" 8 |   - tiny/api@{first[:4]}\n"
+        "   |     ^^^^^^^^^^^^^\n"
+        "   = help: write more digits of the sha\n"
+        "\n"
     )
 
 
@@ -175,18 +196,30 @@ def test_work_by_someone_else_is_not_the_evidence_authors(cli, world, tmp_path):
     res = cli("links", "check", path, cwd=tmp_path)
     assert res.exit_code == 1, res
     hint = (
-        "(add the author's email to their person record, list the real author under 'collaborators', "
-        "or use a type that does not claim authorship (e.g. code-review)) [link/not-author]\n"
+        "= help: add the author's email to their person record, list the real author under 'collaborators', "
+        "or use a type that does not claim authorship (e.g. code-review)\n"
     )
     assert res.stdout == (
         f"{path}:8:5: tiny/api#14 was not authored by the evidence's author ann (ann@tiny.example): "
-        f"its commits are by bob@tiny.example {hint}"
+        "its commits are by bob@tiny.example [link/not-author]\n"
+        "   |\n"
+        " 8 |   - tiny/api#14\n"
+        "   |     ^^^^^^^^^^^\n"
+        f"   {hint}\n"
         f"{path}:9:5: tiny/api#19 was not authored by the evidence's author ann (ann@tiny.example): "
-        f"its commits are by bob@tiny.example; ann only committed it (ann@tiny.example), which is not writing it "
-        f"{hint}"
+        "its commits are by bob@tiny.example; ann only committed it (ann@tiny.example), which is not writing it "
+        "[link/not-author]\n"
+        "   |\n"
+        " 9 |   - tiny/api#19\n"
+        "   |     ^^^^^^^^^^^\n"
+        f"   {hint}\n"
         # never GitHub's web-merge committer (noreply@github.com) among the authors
         f"{path}:10:5: tiny/api@{s['17'][:10]} was not authored by the evidence's author ann (ann@tiny.example): "
-        f"its commits are by bob@tiny.example {hint}"
+        "its commits are by bob@tiny.example [link/not-author]\n"
+        "    |\n"
+        f" 10 |   - tiny/api@{s['17'][:10]}\n"
+        "    |     ^^^^^^^^^^^^^^^^^^^\n"
+        f"    {hint}\n"
     )
 
 
@@ -202,7 +235,8 @@ def test_committing_is_not_authoring_unless_the_org_opts_in(cli, world, tmp_path
     res = cli("links", "check", "records", cwd=tmp_path)
     assert res.exit_code == 1, res
     assert res.stdout.startswith(f"{path}:10:5: tiny/api#18 was not authored by the evidence's author ann ")
-    assert res.stdout.endswith("[link/not-author]\n") and res.stdout.count("\n") == 1
+    first, *more = [line for line in res.stdout.splitlines() if line and not line.startswith(" ")]
+    assert first.endswith("[link/not-author]") and not more
     with open(world["root"] / "org.yaml", "a", encoding="utf-8") as fh:
         fh.write("links:\n  committer_counts_as_author: true\n")  # a `git am` workflow
     res = cli("links", "check", "records", cwd=tmp_path)
@@ -236,7 +270,12 @@ def test_evidence_dated_long_before_the_merge_is_a_warning(cli, world, tmp_path)
     assert res.exit_code == 0, res
     assert res.stdout == (
         f"{path}:9:5: warning: the evidence is dated 2026-02-20 but tiny/api#15 merged on 2026-03-12, 20 days "
-        "later (tolerance 14 days) (date the evidence when the work landed) [link/date-mismatch]\n"
+        "later (tolerance 14 days) [link/date-mismatch]\n"
+        "   |\n"
+        " 9 |   - tiny/api#15\n"
+        "   |     ^^^^^^^^^^^\n"
+        "   = help: date the evidence when the work landed\n"
+        "\n"
     )
     assert cli("links", "check", path, "--date-tolerance", "30", cwd=tmp_path).stdout == ""
     assert cli("links", "check", path, "--strict", cwd=tmp_path).exit_code == 1
@@ -254,8 +293,12 @@ def test_a_postmortem_link_needs_the_author_among_participants_or_owners(cli, wo
     assert res.exit_code == 1
     assert res.stdout == (
         f"{ok}:8:5: ann is neither a participant nor an action-item owner of postmortem pm-1 "
-        "(add ann to records/postmortems/pm-1.md's participants, or link something else) "
         "[link/postmortem-not-participant]\n"
+        "   |\n"
+        " 8 |   - postmortem:pm-1\n"
+        "   |     ^^^^^^^^^^^^^^^\n"
+        "   = help: add ann to records/postmortems/pm-1.md's participants, or link something else\n"
+        "\n"
     )
 
 
@@ -267,11 +310,24 @@ def test_a_link_into_an_unconfigured_repository_names_the_fix(cli, world, tmp_pa
     assert res.exit_code == 1
     assert res.stdout == (
         f"{path}:8:5: tiny/apl#12: repository tiny/apl is not in org.yaml 'repositories'; did you mean "
-        "'tiny/api'? (add it under 'repositories' with the path of a local clone) [link/repo-not-configured]\n"
+        "'tiny/api'? [link/repo-not-configured]\n"
+        "   |\n"
+        " 8 |   - tiny/apl#12\n"
+        "   |     ^^^^^^^^^^^\n"
+        "   = help: add it under 'repositories' with the path of a local clone\n"
+        "\n"
         f"{path}:9:5: warning: https://github.com/torvalds/linux/pull/1: repository "
         "https://github.com/torvalds/linux is not in org.yaml 'repositories' [link/repo-not-configured]\n"
-        f"{path}:10:5: warning: 'see the API docs' is not a link perfdocs understands (use owner/repo#123, "
-        "a PR or MR URL, owner/repo@<sha>, postmortem:<id> or an http(s) URL) [link/malformed]\n"
+        "   |\n"
+        " 9 |   - https://github.com/torvalds/linux/pull/1\n"
+        "   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "\n"
+        f"{path}:10:5: warning: 'see the API docs' is not a link perfdocs understands [link/malformed]\n"
+        "    |\n"
+        " 10 |   - see the API docs\n"
+        "    |     ^^^^^^^^^^^^^^^^\n"
+        "    = help: use owner/repo#123, a PR or MR URL, owner/repo@<sha>, postmortem:<id> or an http(s) URL\n"
+        "\n"
     )
 
 
@@ -284,8 +340,12 @@ def test_a_repository_that_is_not_cloned_is_a_configuration_error(cli, world, tm
     line = (root / "org.yaml").read_text().splitlines().index("  grp/sub/proj:") + 1
     assert res.stdout == (
         f"org.yaml:{line}:3: repository grp/sub/proj is not cloned: no git repository at ../clones/proj "
-        "(from org.yaml; set $PERFDOCS_REPO_GRP_SUB_PROJ to use another clone) (clone it there, or point the "
-        "path or the environment variable at a clone) [link/repo-missing]\n"
+        "(from org.yaml; set $PERFDOCS_REPO_GRP_SUB_PROJ to use another clone) [link/repo-missing]\n"
+        "    |\n"
+        f" {line} |   grp/sub/proj:\n"
+        "    |   ^^^^^^^^^^^^\n"
+        "    = help: clone it there, or point the path or the environment variable at a clone\n"
+        "\n"
     )
 
 
@@ -519,7 +579,12 @@ def test_a_recorded_resolution_that_disagrees_with_git_is_reported(cli, world, t
     assert res.exit_code == 1
     assert res.stdout == (
         f"records/{EV}/2026-04-02-write.md:39:7: the recorded resolution of tiny/api#13 disagrees with git "
-        "(commits) (run 'perfdocs links resolve --write' to record what git says) [link/stale-resolution]\n"
+        "(commits) [link/stale-resolution]\n"
+        "    |\n"
+        " 39 |       repo: tiny/api\n"
+        "    |       ^^^^\n"
+        "    = help: run 'perfdocs links resolve --write' to record what git says\n"
+        "\n"
     )
 
 

@@ -67,8 +67,12 @@ def test_links_check_resolve_and_validate_read_extreme_dates(cli, odd, tmp_path)
     assert res.exit_code == 0, res
     assert res.stdout == (  # a date is data: this one is far from the evidence's
         "records/people/ann/evidence/2026-03-01-retry-redesign.md:9:5: warning: the evidence is dated 2026-03-01 "
-        "but tiny/api#8 merged on 9999-12-30, 2912382 days later (tolerance 14 days) "
-        "(date the evidence when the work landed) [link/date-mismatch]\n"
+        "but tiny/api#8 merged on 9999-12-30, 2912382 days later (tolerance 14 days) [link/date-mismatch]\n"
+        "   |\n"
+        " 9 |   - tiny/api#8\n"
+        "   |     ^^^^^^^^^^\n"
+        "   = help: date the evidence when the work landed\n"
+        "\n"
     )
     assert res.stderr == "4 links checked, 3 resolved against git: 0 errors, 1 warning (ok)\n"
     res = cli("links", "resolve", "--write", "records", cwd=tmp_path)

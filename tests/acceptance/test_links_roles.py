@@ -18,9 +18,15 @@ from tests.support.git import ANN, BOB, GitRepo, merge, start_branch
 WEB = ("GitHub", "noreply@github.com")
 ANN_NOREPLY = ("Ann Example", "12345+ann-gh@users.noreply.github.com")
 HINT = (
-    "(add the author's email to their person record, list the real author under 'collaborators', "
-    "or use a type that does not claim authorship (e.g. code-review)) [link/not-author]\n"
+    "= help: add the author's email to their person record, list the real author under 'collaborators', "
+    "or use a type that does not claim authorship (e.g. code-review)\n"
 )
+
+
+def _shown(line: int, ref: str) -> str:
+    """The source line of a link (`  - ref`) with carets under it, and the help."""
+    pad = " " * (len(str(line)) + 1)
+    return f"{pad} |\n {line} |   - {ref}\n{pad} |     {'^' * len(ref)}\n{pad} {HINT}\n"
 
 
 def day(n: int) -> str:
@@ -101,10 +107,11 @@ def test_the_maintainer_who_only_merged_squashed_or_rebased_may_not(cli, roles, 
     mine = "was not authored by the evidence's author bob (bob@tiny.example): its commits are by ann@tiny.example"
     committed = "; bob only committed it (bob@tiny.example), which is not writing it"
     assert res.stdout == (
-        f"{path}:8:5: tiny/api#1 {mine}{committed} {HINT}"  # he pressed merge
-        f"{path}:9:5: tiny/api#2 {mine}{committed} {HINT}"  # he squashed it
-        f"{path}:10:5: tiny/api#3 {mine}{committed} {HINT}"  # he rebased it
-        f"{path}:11:5: tiny/api#5 {mine} {HINT}"  # he reviewed it; GitHub committed it, and is nobody
+        f"{path}:8:5: tiny/api#1 {mine}{committed} [link/not-author]\n{_shown(8, 'tiny/api#1')}"  # he pressed merge
+        f"{path}:9:5: tiny/api#2 {mine}{committed} [link/not-author]\n{_shown(9, 'tiny/api#2')}"  # he squashed it
+        f"{path}:10:5: tiny/api#3 {mine}{committed} [link/not-author]\n{_shown(10, 'tiny/api#3')}"  # he rebased it
+        # he reviewed it; GitHub committed it, and is nobody
+        f"{path}:11:5: tiny/api#5 {mine} [link/not-author]\n{_shown(11, 'tiny/api#5')}"
     )
     assert "noreply@github.com" not in res.stdout
 

@@ -26,9 +26,21 @@ def _configure(root: Path, yaml: str) -> None:
 
 
 READINESS = "readiness:\n  scope:\n    by_level: {l3: team, l9: org}\n"
-READINESS_LINE = "org.yaml:32:26: no track has a level 'l9' [readiness/config]\n"
+READINESS_LINE = (
+    "org.yaml:32:26: no track has a level 'l9' [readiness/config]\n"
+    "    |\n"
+    " 32 |     by_level: {l3: team, l9: org}\n"
+    "    |                          ^^\n"
+    "\n"
+)
 SCORING = "scoring:\n  reliability_gate: {cap: 9}\n"
-SCORING_LINE = "org.yaml:31:27: the gate's cap 9 is outside the bounds 0-5 [scoring/config]\n"
+SCORING_LINE = (
+    "org.yaml:31:27: the gate's cap 9 is outside the bounds 0-5 [scoring/config]\n"
+    "    |\n"
+    " 31 |   reliability_gate: {cap: 9}\n"
+    "    |                           ^\n"
+    "\n"
+)
 
 
 def test_validate_reports_a_readiness_level_no_track_has_at_the_level_in_org_yaml(cli, minimal):

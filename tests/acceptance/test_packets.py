@@ -531,12 +531,18 @@ def test_checking_a_file_that_is_not_a_packet_is_a_usage_error(cli, tiny):
         (
             "by_level: {l2: team, l3: multi-team}",
             "by_level: {l2: team, l4: multi-team}",
-            "org.yaml:20:26: no track has a level 'l4' [readiness/config]",
+            "org.yaml:20:26: no track has a level 'l4' [readiness/config]\n"
+            "    |\n"
+            " 20 |     by_level: {l2: team, l4: multi-team}\n"
+            "    |                          ^^\n",
         ),
         (
             "evidence_types: [rfc]",
             "evidence_types: [rfcs]",
-            "org.yaml:23:22: unknown evidence type 'rfcs'; did you mean 'rfc'? [readiness/config]",
+            "org.yaml:23:22: unknown evidence type 'rfcs'; did you mean 'rfc'? [readiness/config]\n"
+            "    |\n"
+            " 23 |     evidence_types: [rfcs]\n"
+            "    |                      ^^^^\n",
         ),
     ],
 )

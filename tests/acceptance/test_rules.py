@@ -8,12 +8,17 @@ tests/support/cases.py, where the cache and fast-path tests reuse them.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from perfdocs.rules import RULES
 
 from tests.support.cases import MUTATIONS, check_case
 from tests.support.files import CASES
+
+FIRST_LINE = re.compile(r"^\S.*:\d+:\d+: .* \[[a-z]+/[a-z*-]+\]$")
+"""A diagnostic's first line (the source line, carets and help lines below it are not)."""
 
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
@@ -25,7 +30,7 @@ def test_every_rule_in_the_catalogue_has_a_case():
     covered = set()
     for path in CASES.glob("*.txt"):
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.endswith("]") and "[" in line:
+            if FIRST_LINE.match(line):
                 covered.add(line.rsplit("[", 1)[1][:-1])
     untested = {
         r
@@ -59,7 +64,7 @@ def test_every_emitted_rule_is_in_the_catalogue():
     emitted = set()
     for path in CASES.glob("*.txt"):
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.endswith("]") and "[" in line:
+            if FIRST_LINE.match(line):
                 emitted.add(line.rsplit("[", 1)[1][:-1])
     unknown = {r for r in emitted if r not in RULES and not r.startswith("schema/")}
     assert not unknown

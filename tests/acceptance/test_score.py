@@ -296,14 +296,31 @@ def test_the_period_defaults_to_the_latest_with_records(cli, tiny):
         (
             "weights: {delivery: 2,",
             "weights: {delivry: 2,",
-            "org.yaml:16:13: 'delivry' is neither a dimension nor 'scope'; did you mean 'delivery'? [scoring/config]",
+            "org.yaml:16:13: 'delivry' is neither a dimension nor 'scope'; did you mean 'delivery'? [scoring/config]\n"
+            "    |\n"
+            " 16 |   weights: {delivry: 2, reliability: 1, collaboration: 1, scope: 1}\n"
+            "    |             ^^^^^^^\n",
         ),
-        ("cap: 2", "cap: 7", "org.yaml:22:10: the gate's cap 7 is outside the bounds 0-5 [scoring/config]"),
+        (
+            "cap: 2",
+            "cap: 7",
+            "org.yaml:22:10: the gate's cap 7 is outside the bounds 0-5 [scoring/config]\n"
+            "    |\n"
+            " 22 |     cap: 7\n"
+            "    |          ^\n",
+        ),
         (
             "bounds: {min: 0, max: 5}",
             "bounds: {min: 5, max: 5}",
             "org.yaml:15:11: the bounds are empty: min 5 is not below max 5 [scoring/config]\n"
-            "org.yaml:22:10: the gate's cap 2 is outside the bounds 5-5 [scoring/config]",
+            "    |\n"
+            " 15 |   bounds: {min: 5, max: 5}\n"
+            "    |           ^^^^^^^^^^^^^^^^\n"
+            "\n"
+            "org.yaml:22:10: the gate's cap 2 is outside the bounds 5-5 [scoring/config]\n"
+            "    |\n"
+            " 22 |     cap: 2\n"
+            "    |          ^\n",
         ),
     ],
 )
@@ -311,7 +328,11 @@ def test_unusable_scoring_settings_are_reported_in_org_yaml(cli, tiny, old, new,
     edit(tiny / "org.yaml", old, new)
     res = cli("score", "dev", "--records", tiny)
     assert res.exit_code == 1, res
-    assert res.stdout == "".join(f"{tiny / line}\n" for line in message.split("\n"))
+    # each problem's first line names the file by its full path; the lines below it are indented
+    expected = "".join(
+        f"{tiny / line}\n" if line.startswith("org.yaml") else f"{line}\n" for line in message.split("\n")
+    )
+    assert res.stdout == expected
 
 
 @pytest.mark.parametrize(

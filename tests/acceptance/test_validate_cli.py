@@ -122,6 +122,10 @@ def test_new_takes_the_author_from_git_config(cli, minimal, tmp_path, git_repo):
         "people/ann/evidence/2026-06-02-from-git.md\n"
         "people/ann/evidence/2026-06-02-from-git.md:9:15: warning: this evidence names no competency, "
         "so no claim can cite it [evidence/no-competency]\n"
+        "   |\n"
+        " 9 | competencies: []\n"
+        "   |               ^^\n"
+        "\n"
     )
 
 

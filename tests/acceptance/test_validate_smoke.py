@@ -19,4 +19,8 @@ def test_a_misspelled_competency_is_one_precise_message(cli, minimal, tmp_path):
     assert res.stdout == (
         "records/people/ann/evidence/2026-03-01-retry-redesign.md:10:5: unknown competency 'desing' "
         "for track backend; did you mean 'design'? [ref/unknown-competency]\n"
+        "    |\n"
+        " 10 |   - desing\n"
+        "    |     ^^^^^^\n"
+        "\n"
     )

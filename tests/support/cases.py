@@ -96,6 +96,9 @@ MUTATIONS = {
     "schema-format": replacing(ANN, "start_date: 2024-01-15", "start_date: 2024-02-30"),
     "schema-id": replacing("teams/core.yaml", "id: core", "id: core team"),
     "schema-pattern": replacing(GOAL, "period: 2026-Q1", "period: 2026-Q5"),
+    "schema-date-form": replacing(EV, "date: 2026-03-01", "date: 2026-3-1"),
+    "yaml-unquoted-colon": replacing(EV, "title: Redesigned payment retries", "title: Retry: safer"),
+    "yaml-tab": replacing(EV, "  - design\n", "\t- design\n"),
     "schema-missing-kind": replacing("metrics/api-latency.yaml", "kind: metric\n", ""),
     "schema-unknown-kind": replacing("metrics/api-latency.yaml", "kind: metric", "kind: metrik"),
     # identity
