@@ -188,6 +188,10 @@ def test_the_github_workflow_annotates_only_what_the_pull_request_broke(pull_req
         "note: reporting the 1 record file changed since origin/main\n"
         f"{EVIDENCE}:10:5: unknown competency 'system-desing' for track engineering; did you mean "
         "'system-design'? [ref/unknown-competency]\n"
+        "    |\n"
+        " 10 |   - system-desing\n"
+        "    |     ^^^^^^^^^^^^^\n"
+        "\n"
         "7 files checked: 1 error, 0 warnings (invalid)\n"
         "```\n"
     )

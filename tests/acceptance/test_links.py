@@ -15,6 +15,7 @@ import pytest
 from perfdocs.links import check as links
 from perfdocs.links import index
 
+from tests.support.cli import one_line
 from tests.support.files import build_tree, edit
 from tests.support.git import ANN, EV, GitRepo
 
@@ -781,7 +782,7 @@ def test_resolve_write_refuses_a_link_it_cannot_edit_and_leaves_the_file_untouch
     res = cli("links", "resolve", "--write", path, cwd=tmp_path)
     assert res.exit_code == 1, res
     shown = f"records/{EV}/2026-04-02-aliased.md"
-    assert res.stdout == (
+    assert one_line(res.stdout) == (
         f"{shown}:8:5: tiny/api#12 -> merge {s['12'][:12]}, merged 2026-02-25\n"
         f"{shown}:6:8: tiny/api#13 -> squash {s['13'][:12]}, merged 2026-03-03\n"
         f"{shown}:9:5: the link is an alias (*pr) of a value written elsewhere: write the link itself here; "

@@ -17,6 +17,7 @@ from perfdocs.git import clones
 from perfdocs.links.index import RepoIndex, build_index
 from perfdocs.settings import RepoConfig
 
+from tests.support.cli import one_line
 from tests.support.files import build_tree, edit
 from tests.support.git import ANN, BOB, GITHUB, GitRepo, merge, start_branch
 
@@ -157,7 +158,7 @@ def test_each_workflow_is_labelled_by_its_commit_graph(cli, shipped, tmp_path):
     path = evidence(shipped["root"], "ann", "mine", [*SHIPPED, "tiny/api#6"])
     res = cli("links", "resolve", path, cwd=tmp_path)
     assert (
-        res.stdout
+        one_line(res.stdout)
         == (
             resolved(path, 8, "tiny/api#1", "merge", [s["#1"]], "02")  # two parents: a merge, whatever its title
             + resolved(path, 9, "tiny/api#2", "merge", [s["#2"]], "03")  # merged into release/1.x, then forward
@@ -190,7 +191,7 @@ def test_the_maintainer_who_merged_squashed_or_merged_forward_may_not_claim_it(c
     carol = evidence(root, "carol", "forward", ["tiny/api#2", "tiny/api#3"])
     res = cli("links", "check", bob, carol, cwd=tmp_path)
     assert res.exit_code == 1, res
-    assert res.stdout == (
+    assert one_line(res.stdout) == (
         not_author(bob, 8, "tiny/api#1", "bob", committed=True)  # he pressed merge on a "(#1)" merge commit
         + not_author(bob, 9, "tiny/api#2", "bob", committed=True)  # he merged it into release/1.x
         + not_author(bob, 10, "tiny/api#3", "bob", committed=True)  # he squashed it into release/1.x
@@ -210,7 +211,9 @@ def test_a_fast_forward_push_is_its_authors_and_nobody_elses(cli, shipped, tmp_p
     bob = evidence(root, "bob", "pushed", ["tiny/api#5", f"tiny/api@{s['6a'][:10]}"])
     res = cli("links", "check", ann, bob, cwd=tmp_path)
     assert res.exit_code == 1, res
-    assert res.stdout == not_author(bob, 8, "tiny/api#5", "bob") + not_author(bob, 9, f"tiny/api@{s['6a'][:10]}", "bob")
+    assert one_line(res.stdout) == not_author(bob, 8, "tiny/api#5", "bob") + not_author(
+        bob, 9, f"tiny/api@{s['6a'][:10]}", "bob"
+    )
 
 
 def test_a_maintenance_branch_never_merged_forward_counts_once_listed(cli, shipped, tmp_path):
@@ -219,7 +222,7 @@ def test_a_maintenance_branch_never_merged_forward_counts_once_listed(cli, shipp
     path = evidence(root, "ann", "backport", ["tiny/api#7"])
     res = cli("links", "check", path, cwd=tmp_path)
     assert res.exit_code == 1, res
-    assert res.stdout == (
+    assert one_line(res.stdout) == (
         f"{path}:8:5: tiny/api#7: no commit on main of tiny/api merged pull request #7 "
         "(looked for 'Merge pull request #7', '(#7)', 'See merge request ...!7' and PR trailers) [link/unresolved]\n"
     )
@@ -231,7 +234,9 @@ def test_a_maintenance_branch_never_merged_forward_counts_once_listed(cli, shipp
     res = cli("links", "resolve", path, cwd=tmp_path)
     assert (res.exit_code, res.stdout) == (0, resolved(path, 8, "tiny/api#7", "squash", [s["#7"]], "08")), res
     bob = evidence(root, "bob", "backport", ["tiny/api#7"])
-    assert cli("links", "check", bob, cwd=tmp_path).stdout == not_author(bob, 8, "tiny/api#7", "bob", committed=True)
+    assert one_line(cli("links", "check", bob, cwd=tmp_path).stdout) == not_author(
+        bob, 8, "tiny/api#7", "bob", committed=True
+    )
 
 
 def test_a_fix_on_the_default_branch_wins_over_its_backport(cli, shipped, tmp_path):

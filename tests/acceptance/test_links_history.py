@@ -17,6 +17,7 @@ import pytest
 from perfdocs.links.index import SUBJECT_LIMIT, build_index
 from perfdocs.settings import RepoConfig
 
+from tests.support.cli import one_line
 from tests.support.files import edit
 from tests.support.git import GitRepo
 
@@ -95,7 +96,7 @@ def test_odd_commits_are_data_and_only_their_real_author_may_claim_them(cli, odd
     res = cli("links", "check", "records", cwd=tmp_path)
     path = "records/people/ann/evidence/2026-03-01-retry-redesign.md"
     mine = "was not authored by the evidence's author ann (ann@tiny.example): its commits are by"
-    assert res.stdout == (
+    assert one_line(res.stdout) == (
         f"{path}:8:5: tiny/api#1 {mine} nobody {HINT}"  # an empty email is nobody
         # so is a missing author line; its committer only committed it
         f"{path}:9:5: tiny/api#2 {mine} nobody; ann only committed it (ann@tiny.example), which is not writing it {HINT}"
@@ -151,7 +152,7 @@ def test_a_damaged_repository_is_one_line_and_exit_2(cli, odd, tmp_path):
     (repo.path / ".git/objects" / obj[:2] / obj[2:]).unlink()  # a commit object lost
     res = cli("links", "check", "records", cwd=tmp_path)
     assert res.exit_code == 2, res
-    assert res.stdout == ""
+    assert one_line(res.stdout) == ""
     assert len(res.stderr.splitlines()) == 1, res.stderr
     # git names the commit whose parent it lost
     assert (

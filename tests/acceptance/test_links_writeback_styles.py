@@ -235,7 +235,7 @@ def test_a_file_the_writers_parser_refuses_is_left_untouched_with_a_clear_messag
     res = cli("links", "resolve", "--write", path, cwd=tmp_path)
     assert res.exit_code == 2, res
     assert res.stderr == (
-        f"perfdocs: error: records/{EV}/2026-04-02-tab.md:8:16: invalid YAML: while scanning for the next token, "
-        "a tab character here; YAML indents with spaces only [yaml/syntax]; the evidence was not written\n"
+        f"perfdocs: error: records/{EV}/2026-04-02-tab.md:8:16: invalid YAML: a tab character in the indentation "
+        "(use spaces, not tabs: YAML indents with spaces only) [yaml/syntax]; the evidence was not written\n"
     )
     assert path.read_bytes() == original.encode("utf-8")

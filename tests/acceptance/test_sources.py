@@ -19,6 +19,7 @@ import pytest
 
 from perfdocs.validation import load_valid
 
+from tests.support.cli import one_line
 from tests.support.files import FIXTURES
 from tests.support.git import GIT_ENV, GitRepo
 
@@ -88,16 +89,16 @@ def test_a_problem_in_the_private_source_is_shown_at_the_path_of_its_clone(cli, 
     res = cli("validate", "--records", "rubric/records", cwd=tmp_path)
     assert res.exit_code == 1, res
     assert res.stdout.startswith("people/people/ann/reviews/2026-Q1.md:"), res
-    assert res.stdout.rstrip().endswith("[ref/unknown-rating]") and res.stdout.count("\n") == 1, res
+    assert one_line(res.stdout).rstrip().endswith("[ref/unknown-rating]") and one_line(res.stdout).count("\n") == 1, res
 
 
 def test_an_absent_source_is_named_and_references_into_it_are_warnings(cli, split, tmp_path):
     hide(tmp_path)
     res = cli("validate", "--records", "rubric/records", cwd=tmp_path)
-    assert (res.exit_code, res.stdout.splitlines()) == (0, ABSENT), res
+    assert (res.exit_code, one_line(res.stdout).splitlines()) == (0, ABSENT), res
     assert res.stderr == "8 files checked: 0 errors, 8 warnings (ok)\n"
     strict = cli("validate", "--strict", "--records", "rubric/records", cwd=tmp_path)
-    assert (strict.exit_code, strict.stdout.splitlines()) == (1, ABSENT), strict
+    assert (strict.exit_code, one_line(strict.stdout).splitlines()) == (1, ABSENT), strict
 
 
 def test_a_reference_no_source_can_hold_is_still_an_error(cli, split, tmp_path):
@@ -277,8 +278,12 @@ def test_codeowners_writes_one_file_per_repository(cli, split, tmp_path):
     bob.write_text(bob.read_text().replace("team: core\n", "team: core\ngithub: bobby\n"))
     stale = cli("validate", "--records", "rubric/records", cwd=tmp_path)
     assert stale.exit_code == 0, stale
-    assert "people/CODEOWNERS does not route /people/bob/ to @bobby (run 'perfdocs codeowners'" in stale.stdout
-    assert "people/CODEOWNERS:6:1: warning: '/people/bob/ @bob' is not what perfdocs would generate" in stale.stdout
+    assert "people/CODEOWNERS does not route /people/bob/ to @bobby (run 'perfdocs codeowners'" in one_line(
+        stale.stdout
+    )
+    assert "people/CODEOWNERS:6:1: warning: '/people/bob/ @bob' is not what perfdocs would generate" in one_line(
+        stale.stdout
+    )
 
 
 def test_new_writes_a_person_record_into_its_source_and_refuses_without_it(cli, split, tmp_path):

@@ -37,6 +37,24 @@ def invoke(args: Iterable[object], input: str | None = None) -> Result:
     return Result(res.exit_code, res.stdout, res.stderr)
 
 
+def one_line(output: str) -> str:
+    """`validate`'s text report folded back to one line per problem, its help in parentheses
+    before the rule id: `path:line:col: message (help) [rule]`. For the tests that state which
+    problems a command reports; the rendering itself (source line, caret, help and note lines)
+    is stated whole by tests/acceptance/test_messages.py."""
+    out: list[str] = []
+    for line in output.splitlines(keepends=True):
+        body = line.rstrip("\n")
+        if body.startswith(" ") or not body:
+            help_ = body.strip().removeprefix("= help: ") if body.strip().startswith("= help: ") else None
+            if help_ is not None and out and out[-1].rstrip("\n").endswith("]"):
+                head, rule = out[-1].rstrip("\n").rsplit(" [", 1)
+                out[-1] = f"{head} ({help_}) [{rule}\n"
+            continue
+        out.append(line if line.endswith("\n") else line + "\n")
+    return "".join(out)
+
+
 TIME_LIMIT = 30.0
 """Seconds after which a child `perfdocs` counts as a hang (and is killed)."""
 _SCRIPT = Path(sys.executable).with_name("perfdocs")
