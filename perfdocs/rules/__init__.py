@@ -141,6 +141,13 @@ RULES: dict[str, str] = {
     "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
     # repository
     "codeowners/stale": "The committed CODEOWNERS differs from what 'perfdocs codeowners' generates (a person's folder is not routed to their manager).",
+    # spreadsheet grids (perfdocs import matrix; at file:row:column, with the XLSX cell reference)
+    "grid/header": "The header row lacks the competency or dimension column, repeats a column, or a level column is missing.",
+    "grid/unknown-level": "A level column's heading is neither an id nor a title of the track's levels.",
+    "grid/duplicate-competency": "Two rows for the same competency (by id, or by name when there is no id column).",
+    "grid/missing-value": "A row with cells but no competency name or no dimension.",
+    "grid/id": "An id column value that is not an id (letters, digits, '.', '_' and '-').",
+    "grid/formula": "An XLSX cell holding a formula: perfdocs reads what cells say, so paste them as values.",
 }
 
 
