@@ -282,9 +282,9 @@ def plan_import(
         return plan
     matrix = org.matrix_for(track)
     old: dict[str, Any] = dict(matrix.data) if matrix is not None else {}
-    old_comps = {
-        c["id"]: c for c in old.get("competencies") or [] if isinstance(c, dict) and isinstance(c.get("id"), str)
-    }
+    # what the track's competencies are now (with included sets merged), and what the sets alone say
+    old_comps = org.competencies(track) if matrix is not None else {}
+    from_sets = _from_sets(org, track, matrix)
     known_dims = org.dimensions_for(track)
     dim_of: dict[str, str] = {}
     for d in known_dims:
@@ -356,7 +356,12 @@ def plan_import(
             comp["summary"] = summary
         comp.update({k: v for k, v in before.items() if k not in (*comp, "summary", "descriptors")})
         comp["descriptors"] = descriptors
-        comps.append(comp)
+        comps.append(_override(comp, from_sets[cid]) if cid in from_sets else comp)
+    for cid in from_sets:
+        if cid not in seen:
+            plan.notes.append(
+                f"competency '{cid}' comes from an included competency set and stays: a grid row cannot remove it"
+            )
     header_width = len(grid.rows[0])
     for r, row in enumerate(grid.rows[1:], start=2):
         extra = next((i for i in range(header_width, len(row)) if row[i].strip()), None)
@@ -393,10 +398,38 @@ def plan_import(
     if added_dims:
         own = [d for d in old.get("dimensions") or [] if isinstance(d, dict)]
         data["dimensions"] = own + added_dims
-    data["competencies"] = comps
+    data["competencies"] = [c for c in comps if len(c) > 1]  # an override that changes nothing is left out
+    if not data["competencies"]:
+        del data["competencies"]
     rel = matrix.rel if matrix is not None else f"matrices/{track}.yaml"
     plan.files.append((inside(root, root / rel), dump(data, "competency-matrix"), matrix is not None))
     return plan
+
+
+def _from_sets(org: Organisation, track: str, matrix: Any) -> dict[str, dict[str, Any]]:
+    """The competencies a track's included sets give it, merged, before the matrix's overrides."""
+    merged: dict[str, dict[str, Any]] = {}
+    for origin in org.origins(track):
+        if origin.record is matrix:
+            continue
+        before = merged.get(origin.id, {})
+        cells = {**(before.get("descriptors") or {}), **(origin.competency.get("descriptors") or {})}
+        merged[origin.id] = {**before, **origin.competency, "descriptors": cells}
+    return merged
+
+
+def _override(comp: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+    """What a matrix must say about a set's competency to make it `comp`: its id, the fields
+    that differ, and the cells that differ."""
+    out: dict[str, Any] = {"id": comp["id"]}
+    for key, value in comp.items():
+        if key not in ("id", "descriptors") and shared.get(key) != value:
+            out[key] = value
+    held = shared.get("descriptors") or {}
+    cells = {lv: v for lv, v in comp["descriptors"].items() if held.get(lv) != v}
+    if cells:
+        out["descriptors"] = cells
+    return out
 
 
 def write(plan: Plan) -> list[Path]:

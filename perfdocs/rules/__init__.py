@@ -76,6 +76,7 @@ RULES: dict[str, str] = {
     "ref/no-rating-scale": "A review rating while org.yaml defines no rating scale.",
     "ref/unknown-competency": "A competency that is not in the (author's or candidate's) track's matrix.",
     "ref/unknown-dimension": "A competency's dimension that the org does not define.",
+    "ref/unknown-set": "A matrix includes a competency set that does not exist.",
     "ref/unknown-goal": "A reference to a goal that does not exist.",
     "ref/unknown-key-result": "A key result id that the goal does not have.",
     "ref/unknown-evidence": "A reference to an evidence entry that does not exist.",
