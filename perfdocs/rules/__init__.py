@@ -143,7 +143,7 @@ RULES: dict[str, str] = {
     # repository
     "codeowners/stale": "The committed CODEOWNERS differs from what 'perfdocs codeowners' generates (a person's folder is not routed to their manager).",
     # spreadsheet grids (perfdocs import matrix; at file:row:column, with the XLSX cell reference)
-    "grid/header": "The header row lacks the competency or dimension column, repeats a column, or a level column is missing.",
+    "grid/header": "The header row lacks the competency or dimension column, repeats a column, or a level column is missing; or a cell lies beyond the last heading.",
     "grid/unknown-level": "A level column's heading is neither an id nor a title of the track's levels.",
     "grid/duplicate-competency": "Two rows for the same competency (by id, or by name when there is no id column).",
     "grid/missing-value": "A row with cells but no competency name or no dimension.",

@@ -149,3 +149,16 @@ def test_evidence_and_export_see_the_merged_competencies(cli, tmp_path):
     assert res.exit_code == 0, res
     after = yaml.safe_load((root / "matrices/frontend.yaml").read_text(encoding="utf-8"))
     assert after == before
+
+
+def test_a_competency_of_the_matrix_own_still_needs_its_fields(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = records(tmp_path)
+    (root / "matrices/frontend.yaml").write_text(FRONTEND + "  - id: design\n    summary: Shapes interfaces.\n")
+    res = cli("validate", "records")
+    assert res.exit_code == 1
+    assert res.stdout == "".join(
+        f"records/matrices/frontend.yaml:12:5: missing required field '{key}' "
+        f"(competency 'design' is in none of the included sets) [schema/required]\n"
+        for key in ("descriptors", "dimension", "name")  # in the order validate sorts them
+    )
