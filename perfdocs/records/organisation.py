@@ -17,6 +17,7 @@ _PLURAL = {
     "org": "orgs",
     "track": "tracks",
     "competency-matrix": "matrices",
+    "competency-set": "competency_sets",
     "team": "teams",
     "person": "people",
     "goal": "goals",
@@ -29,6 +30,21 @@ _PLURAL = {
 }
 
 
+@dataclass(frozen=True)
+class Origin:
+    """One place a track's competency is written: `record`'s competencies[index]."""
+
+    record: Record
+    index: int
+    id: str
+    competency: dict[str, Any]
+
+
+def _descriptors(comp: dict[str, Any]) -> dict[str, Any]:
+    cells = comp.get("descriptors")
+    return cells if isinstance(cells, dict) else {}
+
+
 @dataclass
 class Organisation:
     records: list[Record] = field(default_factory=list)
@@ -37,6 +53,8 @@ class Organisation:
     tracks: dict[str, Record] = field(default_factory=dict)
     matrices: dict[str, Record] = field(default_factory=dict)
     """Keyed by record id; use `matrix_for(track)` to find a track's matrix."""
+    competency_sets: dict[str, Record] = field(default_factory=dict)
+    """Shared competencies, included by matrices (`include:`); `competencies(track)` merges them."""
     teams: dict[str, Record] = field(default_factory=dict)
     people: dict[str, Record] = field(default_factory=dict)
     goals: dict[str, Record] = field(default_factory=dict)
@@ -48,6 +66,8 @@ class Organisation:
     kpis: dict[str, Record] = field(default_factory=dict)
     evidence_by_author: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     _matrix_by_track: dict[str, Record] = field(default_factory=dict)
+    _competencies: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
+    """competencies(track), merged once: records do not change once the organisation is built."""
     unloaded: set[str] = field(default_factory=set)
     """Ids probably defined by files that could not be loaded (see loader.guess_ids)."""
     sources: list[Source] = field(default_factory=list)
@@ -73,10 +93,22 @@ class Organisation:
         return self._matrix_by_track.get(track)
 
     def dimensions_for(self, track: str) -> list[dict[str, Any]]:
-        """The org's dimensions and those the track's matrix adds (themes per job family)."""
+        """The org's dimensions and those the track's included sets and its matrix add (themes
+        per job family)."""
+        found = list(self.dimensions)
         matrix = self.matrix_for(track)
-        own = matrix.get("dimensions") if matrix else None
-        return self.dimensions + ([d for d in own if isinstance(d, dict)] if isinstance(own, list) else [])
+        for record in [*self.included_sets(track), *([matrix] if matrix else [])]:
+            own = record.get("dimensions")
+            found += [d for d in own if isinstance(d, dict)] if isinstance(own, list) else []
+        return found
+
+    def included_sets(self, track: str) -> list[Record]:
+        """The competency sets a track's matrix includes, in its order (unknown ids skipped:
+        references reports them)."""
+        matrix = self.matrix_for(track)
+        include = matrix.get("include") if matrix else None
+        names = include if isinstance(include, list) else []
+        return [self.competency_sets[n] for n in names if isinstance(n, str) and n in self.competency_sets]
 
     def scales(self, track: str) -> dict[str, list[str]]:
         """Proficiency scales a track's cells may use, by id: their step ids, lowest first
@@ -130,9 +162,41 @@ class Organisation:
         return below == lower
 
     def competencies(self, track: str) -> dict[str, dict[str, Any]]:
+        """A track's competencies by id, as every consumer sees them: those of the sets its matrix
+        includes (in order), then the matrix's own. An own competency with a set's id overrides
+        it field by field, and its `descriptors` level by level."""
+        cached = self._competencies.get(track)
+        if cached is not None:
+            return cached
+        merged: dict[str, dict[str, Any]] = {}
+        for origin in self.origins(track):
+            comp = origin.competency
+            before = merged.get(origin.id)
+            if before is None:
+                merged[origin.id] = comp
+                continue
+            cells = {**_descriptors(before), **_descriptors(comp)}
+            merged[origin.id] = {**before, **comp, "descriptors": cells}
+        self._competencies[track] = merged
+        return merged
+
+    def origins(self, track: str) -> list[Origin]:
+        """Where each of a track's competencies is written: in an included set, in the matrix,
+        or both (the set first, then the matrix's override)."""
         matrix = self.matrix_for(track)
-        comps = matrix.get("competencies", []) if matrix else []
-        return {c["id"]: c for c in comps if isinstance(c, dict) and isinstance(c.get("id"), str)}
+        found: list[Origin] = []
+        for record in [*self.included_sets(track), *([matrix] if matrix else [])]:
+            comps = record.get("competencies")
+            for i, comp in enumerate(comps if isinstance(comps, list) else []):
+                if isinstance(comp, dict) and isinstance(comp.get("id"), str):
+                    found.append(Origin(record, i, comp["id"], comp))
+        return found
+
+    def competency_set_of(self, track: str, competency: str) -> Record | None:
+        """The included set a track's competency comes from (the site says so), or None."""
+        return next(
+            (o.record for o in self.origins(track) if o.id == competency and o.record.kind != "competency-matrix"), None
+        )
 
     def cell(self, track: str, competency: str, level_id: str) -> Cell | None:
         """The cell in force at a level, following `unchanged` down the ladder: a described or a

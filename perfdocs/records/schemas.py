@@ -34,6 +34,7 @@ KINDS = (
     "org",
     "track",
     "competency-matrix",
+    "competency-set",
     "team",
     "person",
     "goal",

@@ -27,8 +27,9 @@ from perfdocs.records.schemas import schema_documents
 from perfdocs.records.sources import destination, home
 from perfdocs.repo import local_schemas
 from perfdocs.resources import text_env
+from perfdocs.text import did_you_mean
 
-NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team")
+NEW_KINDS = ("evidence", "goal", "person", "postmortem", "metric", "team", "track", "matrix")
 
 
 _CYRILLIC = dict(
@@ -210,12 +211,13 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         levels = [lv["id"] for lv in org.levels(person_track)] if person_track else []
         if not levels:
             raise PerfdocsError("--track must name a track with levels")
+        chosen = _one_level(opts.get("level"))
         ctx.update(
             handle=handle,
             name=title or handle,
             email=opts.get("email") or f"{handle}@example.com",
             track=person_track,
-            level=opts.get("level") or levels[0],
+            level=chosen or levels[0],
             team=team,
             manager=org.teams[team].get("manager"),
         )
@@ -249,13 +251,70 @@ def plan(kind: str, org: Organisation, root: Path, opts: dict[str, Any]) -> tupl
         ctx.update(id=rid, name=title or rid, owner=owner, manager=owner, scope=opts.get("scope") or "team")
         rel = f"metrics/{rid}.yaml" if kind == "metric" else f"teams/{rid}.yaml"
         template = f"{kind}.yaml.j2"
+    elif kind == "track":
+        rid = (
+            check_name(opts.get("id") or (slugify(title) if title else ""), "--id") if opts.get("id") or title else None
+        )
+        if not rid:
+            raise PerfdocsError("--id or --title is needed for a track")
+        if rid in org.tracks:
+            raise PerfdocsError(f"track '{rid}' already exists: {org.tracks[rid].display}")
+        titles = _levels_option(opts.get("level"))
+        if not titles:
+            raise PerfdocsError('--level TITLE is needed, once per level, lowest first (e.g. --level "Engineer I")')
+        ids = [t if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", t) else slugify(t, 40) for t in titles]
+        twice = next((t for t, i in zip(titles, ids) if ids.count(i) > 1), None)
+        if twice is not None:
+            raise PerfdocsError(f"--level {twice!r}: two levels would have the id '{ids[titles.index(twice)]}'")
+        ctx.update(id=rid, name=title or rid, levels=[{"id": i, "title": t} for i, t in zip(ids, titles)])
+        rel = f"tracks/{rid}.yaml"
+        template = "track.yaml.j2"
+    elif kind == "matrix":
+        matrix_track = str(opts.get("track") or "")
+        if matrix_track not in org.tracks:
+            raise PerfdocsError(f"--track must name a track{did_you_mean(matrix_track, org.tracks)}")
+        check_name(matrix_track, "--track")
+        existing = org.matrix_for(matrix_track)
+        if existing is not None:
+            raise PerfdocsError(f"track {matrix_track} already has a matrix: {existing.display}")
+        names = list(opts.get("competencies") or ())
+        if not names:
+            raise PerfdocsError('--competency NAME is needed, once per competency (e.g. --competency "System design")')
+        dims = [str(d.get("id")) for d in org.dimensions_for(matrix_track)]
+        dimension = opts.get("dimension") or (dims[0] if dims else None)
+        if dimension is None or dimension not in dims:
+            raise PerfdocsError(
+                f"--dimension must name one of the organisation's dimensions: {', '.join(dims) or 'none in org.yaml'}"
+            )
+        ctx.update(
+            id=matrix_track,
+            track=matrix_track,
+            dimension=dimension,
+            competencies=[{"id": slugify(n, 60), "name": n} for n in names],
+            levels=[lv["id"] for lv in org.levels(matrix_track)],
+        )
+        rel = f"matrices/{matrix_track}.yaml"
+        template = "competency-matrix.yaml.j2"
     else:
         raise PerfdocsError(f"cannot scaffold '{kind}'; choose from: {', '.join(NEW_KINDS)}")
     path = inside(root, root / rel)
     # YAML records name their schema for the editor: the repository's local copy when it has one
-    ctx["schema"] = local_schemas.schema_for(path, kind, root)
+    ctx["schema"] = local_schemas.schema_for(path, "competency-matrix" if kind == "matrix" else kind, root)
     text = text_env("scaffold").get_template(template).render(**ctx)
     return path, text
+
+
+def _levels_option(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value or ()]
+
+
+def _one_level(value: Any) -> str | None:
+    found = _levels_option(value)
+    if len(found) > 1:
+        raise PerfdocsError("--level is given once for a person")
+    return found[0] if found else None
 
 
 @dataclass
@@ -274,7 +333,7 @@ def write(kind: str, org: Organisation, root: Path, opts: dict[str, Any], force:
     # A person's folder may be in a records source (org.yaml `sources`) of its own.
     root, path, source = destination(org.sources, root, kind, path)
     if force and (path.exists() or path.is_symlink()):
-        replaceable(kind, org, root, path, source)
+        replaceable("competency-matrix" if kind == "matrix" else kind, org, root, path, source)
     elif path.exists() or path.is_symlink():
         raise PerfdocsError(taken(kind, path, opts))
     atomic_write(path, text, overwrite=force)

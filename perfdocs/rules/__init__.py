@@ -77,6 +77,7 @@ RULES: dict[str, str] = {
     "ref/no-rating-scale": "A review rating while org.yaml defines no rating scale.",
     "ref/unknown-competency": "A competency that is not in the (author's or candidate's) track's matrix.",
     "ref/unknown-dimension": "A competency's dimension that the org does not define.",
+    "ref/unknown-set": "A matrix includes a competency set that does not exist.",
     "ref/unknown-goal": "A reference to a goal that does not exist.",
     "ref/unknown-key-result": "A key result id that the goal does not have.",
     "ref/unknown-evidence": "A reference to an evidence entry that does not exist.",
@@ -148,6 +149,13 @@ RULES: dict[str, str] = {
     "source/absent": "A records source org.yaml names is not present here (no clone, or its variable is not set): its records are not checked.",
     "source/overlap": "A records source's folder is the records folder, inside it, or another source's.",
     "source/kind": "A record in a records source of a kind the source does not hold (or an org record: it lives in the records folder).",
+    # spreadsheet grids (perfdocs import matrix; at file:row:column, with the XLSX cell reference)
+    "grid/header": "The header row lacks the competency or dimension column, repeats a column, or a level column is missing; or a cell lies beyond the last heading.",
+    "grid/unknown-level": "A level column's heading is neither an id nor a title of the track's levels.",
+    "grid/duplicate-competency": "Two rows for the same competency (by id, or by name when there is no id column).",
+    "grid/missing-value": "A row with cells but no competency name or no dimension.",
+    "grid/id": "An id column value that is not an id (letters, digits, '.', '_' and '-').",
+    "grid/formula": "An XLSX cell holding a formula: perfdocs reads what cells say, so paste them as values.",
 }
 
 

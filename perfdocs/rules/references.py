@@ -157,9 +157,16 @@ def _track(record: Record, org: Organisation) -> Iterator[Found]:
 
 def _matrix(record: Record, org: Organisation) -> Iterator[Found]:
     yield from _ref(record, org, record.get("track"), org.tracks, "ref/unknown-track", "track", ("track",))
+    track = record.get("track")
+    mine = isinstance(track, str) and org.matrix_for(track) is record
+    for i, name in strings(record.get("include")):
+        yield from _ref(record, org, name, org.competency_sets, "ref/unknown-set", "competency set", ("include", i))
     dims = [d.get("id") for d in org.dimensions]
     own = record.get("dimensions")
     dims += [d.get("id") for d in own if isinstance(d, dict)] if isinstance(own, list) else []
+    if mine and isinstance(track, str):
+        dims = [d.get("id") for d in org.dimensions_for(track)]
+    shared = {o.id for o in org.origins(track) if o.record is not record} if mine and isinstance(track, str) else set()
     for i, comp in dicts(record.get("competencies")):
         dim = comp.get("dimension")
         if isinstance(dim, str):
@@ -172,6 +179,39 @@ def _matrix(record: Record, org: Organisation) -> Iterator[Found]:
                 hint=f"{'the org and the matrix define' if own else 'the org defines'}: {', '.join(map(str, dims))}"
                 if dims
                 else "define dimensions in org.yaml or the matrix",
+            )
+        if record.get("include") is not None and comp.get("id") not in shared:
+            # the schema asks a matrix with `include` only for ids: an override needs no more,
+            # but a competency of the matrix's own needs what any competency needs
+            for key in ("name", "dimension", "descriptors"):
+                if key not in comp and isinstance(comp.get("id"), str):
+                    yield record.diag(
+                        "schema/required",
+                        f"missing required field '{key}' (competency '{comp['id']}' is in none of the included sets)",
+                        ("competencies", i),
+                    )
+
+
+def _competency_set(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+    """A set's dimensions are checked for every track that includes it (each may add its own)."""
+    tracks = [t for t in org.tracks if record in org.included_sets(t)]
+    own = record.get("dimensions")
+    base = [d.get("id") for d in org.dimensions]
+    base += [d.get("id") for d in own if isinstance(d, dict)] if isinstance(own, list) else []
+    for i, comp in dicts(record.get("competencies")):
+        dim = comp.get("dimension")
+        if not isinstance(dim, str) or (org.org is None and not own):
+            continue
+        known = base if not tracks else [d.get("id") for d in org.dimensions_for(tracks[0])]
+        for track in tracks[1:]:
+            known = [d for d in known if d in [x.get("id") for x in org.dimensions_for(track)]]
+        if dim not in known:
+            yield record.diag(
+                "ref/unknown-dimension",
+                f"unknown dimension '{dim}'{did_you_mean(dim, known)}"
+                + (f" (in track{'s' * (len(tracks) > 1)} {', '.join(tracks)})" if tracks else ""),
+                ("competencies", i, "dimension"),
+                hint="define it in org.yaml or in the set's own dimensions",
             )
 
 
@@ -412,6 +452,7 @@ def _manager_cycles(org: Organisation) -> Iterator[Diagnostic]:
 CHECKS = {
     "track": _track,
     "competency-matrix": _matrix,
+    "competency-set": _competency_set,
     "team": _team,
     "person": _person_record,
     "goal": _goal,

@@ -14,7 +14,7 @@ from typing import Any
 from perfdocs.diagnostics import WARNING, Diagnostic
 from perfdocs.records.ladder import DESCRIBED, UNCHANGED, Cell, cell_of, invisible_characters, normalise
 from perfdocs.records.load import Record
-from perfdocs.records.organisation import Organisation
+from perfdocs.records.organisation import Organisation, Origin
 from perfdocs.rules._util import KeyPath, dicts, items
 from perfdocs.text import did_you_mean, plural
 
@@ -25,50 +25,72 @@ _MIN_REPEATED = 24
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
     yield from _rating_scale(org)
+    seen: set[Diagnostic] = set()  # a shared set's cell is checked once per track that includes it
     for matrix in org.matrices.values():
         track = matrix.get("track")
         if not isinstance(track, str) or track not in org.tracks or org.matrix_for(track) is not matrix:
             continue
         yield from _invisible(matrix, ("description",), matrix.get("description"))
-        level_ids = [lv["id"] for lv in org.levels(track)]
-        scales = org.scales(track)
-        used: dict[str, object] = {}
-        for i, comp in dicts(matrix.get("competencies")):
-            for part in ("name", "summary"):
-                yield from _invisible(matrix, ("competencies", i, part), comp.get(part))
-            descriptors = comp.get("descriptors")
-            if not isinstance(descriptors, dict):
-                continue
-            cid = comp.get("id")
-            base = ("competencies", i, "descriptors")
-            yield from _scale_ref(matrix, comp, i, scales)
-            missing = [lv for lv in level_ids if lv not in descriptors]
-            if missing:
-                yield matrix.diag(
-                    "rubric/missing-descriptor",
-                    f"competency '{cid}' has no descriptor for level{'s' if len(missing) > 1 else ''} "
-                    f"{', '.join(missing)}",
-                    base,
+        for found in _track(org, matrix, track):
+            if found not in seen:
+                seen.add(found)
+                yield found
+    for shared in org.competency_sets.values():
+        yield from _invisible(shared, ("description",), shared.get("description"))
+
+
+def _track(org: Organisation, matrix: Record, track: str) -> Iterator[Diagnostic]:
+    """The cells of a track's competencies, each reported where it is written: in the matrix,
+    or in a competency set the matrix includes (then naming the track)."""
+    level_ids = [lv["id"] for lv in org.levels(track)]
+    scales = org.scales(track)
+    used: dict[str, object] = {}
+    places: dict[str, list[Origin]] = {}
+    for origin in org.origins(track):
+        places.setdefault(origin.id, []).append(origin)
+        for part in ("name", "summary"):
+            yield from _invisible(origin.record, ("competencies", origin.index, part), origin.competency.get(part))
+        yield from _scale_ref(origin.record, origin.competency, origin.index, scales)
+    for cid, comp in org.competencies(track).items():
+        descriptors = comp.get("descriptors")
+        written = [o.competency.get("descriptors") for o in places[cid]]
+        if not isinstance(descriptors, dict) or any(d is not None and not isinstance(d, dict) for d in written):
+            continue  # the schema reports cells that are not a mapping
+        if written == [None] and places[cid][0].record is matrix:
+            continue  # the schema reports a matrix's competency without descriptors
+        home = places[cid][-1]
+        of_track = f" of track {track}" if home.record is not matrix else ""
+        missing = [lv for lv in level_ids if lv not in descriptors]
+        if missing:
+            yield home.record.diag(
+                "rubric/missing-descriptor",
+                f"competency '{cid}' has no descriptor for level{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)}{of_track}",
+                ("competencies", home.index, "descriptors")
+                if "descriptors" in home.competency
+                else ("competencies", home.index),
+                key=True,
+                hint="write what good looks like, {not_expected: true} when the level expects nothing, "
+                "or {unchanged: true} with a note",
+            )
+        for level, value in descriptors.items():
+            source = next(o for o in reversed(places[cid]) if level in (o.competency.get("descriptors") or {}))
+            path = ("competencies", source.index, "descriptors", level)
+            if level not in level_ids:
+                yield source.record.diag(
+                    "ref/unknown-level",
+                    f"level '{level}' is not in track {track}{did_you_mean(level, level_ids)}",
+                    path,
                     key=True,
-                    hint="write what good looks like, {not_expected: true} when the level expects nothing, "
-                    "or {unchanged: true} with a note",
+                    hint=f"the levels of {track}: {', '.join(level_ids)}",
                 )
-            for level, value in descriptors.items():
-                path = base + (level,)
-                if level not in level_ids:
-                    yield matrix.diag(
-                        "ref/unknown-level",
-                        f"level '{level}' is not in track {track}{did_you_mean(level, level_ids)}",
-                        path,
-                        key=True,
-                        hint=f"the levels of {track}: {', '.join(level_ids)}",
-                    )
-                    continue
-                yield from _cell(org, matrix, track, comp, level, value, path, scales, used)
+                continue
+            yield from _cell(org, source.record, matrix, track, comp, level, value, path, scales, used)
 
 
 def _cell(
     org: Organisation,
+    record: Record,
     matrix: Record,
     track: str,
     comp: dict[str, Any],
@@ -81,10 +103,10 @@ def _cell(
     cid = comp.get("id")
     below = org.level_below(track, level)
     for sub, text in _texts(value):
-        yield from _invisible(matrix, path + sub, text)
+        yield from _invisible(record, path + sub, text)
     cell = cell_of(value)
     if isinstance(value, str) and not value.strip():
-        yield matrix.diag(
+        yield record.diag(
             "rubric/empty-descriptor",
             f"the descriptor of '{cid}' at {level} is empty",
             path,
@@ -94,7 +116,7 @@ def _cell(
     if cell is None:
         return
     if cell.state == UNCHANGED and below is None:
-        yield matrix.diag(
+        yield record.diag(
             "rubric/bad-unchanged",
             f"'{level}' is the lowest level: there is nothing below it to keep unchanged",
             path,
@@ -103,11 +125,11 @@ def _cell(
         )
     if cell.state != DESCRIBED:
         return
-    yield from _proficiency(org, matrix, track, comp, level, cell, path, scales)
+    yield from _proficiency(org, record, matrix, track, comp, level, cell, path, scales)
     lower = org.cell(track, str(cid), below) if below else None
     text = normalise(cell.markdown())
     if lower is not None and lower.expects and normalise(lower.markdown()) == text:
-        yield matrix.diag(
+        yield record.diag(
             "rubric/no-step-up",
             f"competency '{cid}' says the same at {level} as at {below}: no visible step up",
             path,
@@ -118,7 +140,7 @@ def _cell(
         earlier = set(lower.units())
         repeated = [p for p, u in zip(cell.parts(), cell.units()) if u in earlier and len(u) >= _MIN_REPEATED]
         if repeated:
-            yield matrix.diag(
+            yield record.diag(
                 "rubric/repeated-criterion",
                 f"{plural(len(repeated), 'criterion', 'criteria')} of '{cid}' at {level} "
                 f"{'repeats' if len(repeated) == 1 else 'repeat'} {below} word for word, "
@@ -128,7 +150,7 @@ def _cell(
                 hint=f"levels are cumulative: say what is new at {level}, and leave what {below} already asks to {below}",
             )
     if text and text in used and used[text] != cid:
-        yield matrix.diag(
+        yield record.diag(
             "rubric/duplicate-descriptor",
             f"this descriptor of '{cid}' at {level} is the same text as one of '{used[text]}'",
             path,
@@ -173,10 +195,10 @@ def _invisible(record: Record, path: KeyPath, text: Any) -> Iterator[Diagnostic]
         )
 
 
-def _scale_ref(matrix: Record, comp: dict[str, Any], i: int, scales: dict[str, list[str]]) -> Iterator[Diagnostic]:
+def _scale_ref(record: Record, comp: dict[str, Any], i: int, scales: dict[str, list[str]]) -> Iterator[Diagnostic]:
     name = comp.get("scale")
     if isinstance(name, str) and name not in scales:
-        yield matrix.diag(
+        yield record.diag(
             "ref/unknown-scale",
             f"unknown scale '{name}'{did_you_mean(name, scales)}",
             ("competencies", i, "scale"),
@@ -191,6 +213,7 @@ def _scale_of(matrix: Record, comp: dict[str, Any]) -> str | None:
 
 def _proficiency(
     org: Organisation,
+    record: Record,
     matrix: Record,
     track: str,
     comp: dict[str, Any],
@@ -206,7 +229,7 @@ def _proficiency(
     steps = scales.get(name) if name else None
     if steps is None:
         if name is None:
-            yield matrix.diag(
+            yield record.diag(
                 "ref/unknown-scale",
                 f"proficiency '{step}' is given, but '{comp.get('id')}' rates on no scale",
                 path + ("proficiency",),
@@ -214,7 +237,7 @@ def _proficiency(
             )
         return  # an unknown scale name is reported where it is written
     if step not in steps:
-        yield matrix.diag(
+        yield record.diag(
             "ref/unknown-step",
             f"'{step}' is not a step of scale {name}{did_you_mean(step, steps)}",
             path + ("proficiency",),
@@ -224,7 +247,7 @@ def _proficiency(
     below = org.level_below(track, level)
     lower = org.cell(track, str(comp.get("id")), below) if below else None
     if lower is not None and lower.proficiency in steps and steps.index(step) < steps.index(lower.proficiency):
-        yield matrix.diag(
+        yield record.diag(
             "rubric/step-down",
             f"'{comp.get('id')}' goes down the {name} scale from {lower.proficiency} at {below} to {step} at {level}",
             path + ("proficiency",),

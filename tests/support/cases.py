@@ -123,6 +123,7 @@ MUTATIONS = {
     "ref-unknown-level": replacing(ANN, "level: l2", "level: l9"),
     "ref-unknown-competency": replacing(EV, "  - design\n", "  - desing\n"),
     "ref-unknown-dimension": replacing(MATRIX, "dimension: delivery", "dimension: delivry"),
+    "ref-unknown-set": replacing(MATRIX, "track: backend\n", "track: backend\ninclude: [engineering-basics]\n"),
     "ref-unknown-goal": replacing(EV, "ann/2026-Q1-latency", "ann/2026-Q1-latncy"),
     "ref-unknown-key-result": replacing(REVIEW, "key_result: retries", "key_result: retry"),
     "ref-unknown-evidence": replacing(PACKET, "ann/2026-05-10-mentoring", "ann/2026-05-11-mentoring"),

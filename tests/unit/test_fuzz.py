@@ -80,6 +80,8 @@ KNOWN = {
     "minProperties",
     "oneOf",
     "$ref",
+    "if",
+    "then",
 }
 CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85\u2028\u2029")
 """Any character but surrogates and the three YAML reads as line breaks (perfdocs refuses
@@ -119,10 +121,26 @@ def _string(schema: dict) -> st.SearchStrategy[str]:
     return st.text(CHARS, min_size=lo, max_size=min(hi, 40))
 
 
+def _merged(schema: dict, more: dict) -> dict:
+    """`schema` with `more`'s constraints added (required lists joined, sub-schemas merged)."""
+    out = dict(schema)
+    for key, value in more.items():
+        if key == "required":
+            out[key] = [*out.get(key, []), *(v for v in value if v not in out.get(key, []))]
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def from_schema(schema: dict, base: str) -> st.SearchStrategy[Any]:
     """Values valid against `schema` (a node of the schema document `base`)."""
     unknown = set(schema) - KNOWN
     assert not unknown, f"from_schema does not know {sorted(unknown)} (in {base}); teach it"
+    if "then" in schema:
+        # values that meet `then` whatever `if` says are valid either way
+        schema = _merged({k: v for k, v in schema.items() if k not in ("if", "then")}, schema["then"])
     if "$ref" in schema:
         target, doc = _resolve(schema["$ref"], base)
         return from_schema(target, doc)
@@ -199,6 +217,7 @@ PLACES = {
     "org": "org.yaml",
     "track": "tracks/fuzz.yaml",
     "competency-matrix": "matrices/fuzz.yaml",
+    "competency-set": "competency-sets/fuzz.yaml",
     "team": "teams/fuzz.yaml",
     "person": "people/fuzz/person.yaml",
     "goal": "people/ann/goals/2026-Q2-fuzz.yaml",
