@@ -21,8 +21,22 @@ NOT_SHOWN = {"public": "not public", "internal": "not published"}
 # --- urls (relative to the site root) ---------------------------------------------------
 
 
+def track_url(track: str) -> str:
+    """A track's own rubric page: its matrix, and a level picker on a phone."""
+    return f"rubric/{track}/index.html"
+
+
+def compare_url(track: str) -> str:
+    return f"rubric/{track}/compare.html"
+
+
+_TRACK_PAGES = {"index", "compare"}
+
+
 def level_url(track: str, level: str) -> str:
-    return f"rubric/{track}/{level}.html"
+    """A level's page; a level named like one of the track's own pages gets '_<id>.html'
+    (no id starts with '_')."""
+    return f"rubric/{track}/{'_' + level if level in _TRACK_PAGES else level}.html"
 
 
 def evidence_url(eid: str) -> str:

@@ -51,7 +51,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
     assert res.exit_code == 0, res
     assert res.stdout == ""
     assert re.fullmatch(
-        r"built 18 pages \(18 rendered, 0 unchanged and reused; 21 files\) for the public "
+        r"built 19 pages \(19 rendered, 0 unchanged and reused; 23 files\) for the public "
         r"audience in .*site/ in \d+\.\ds\n",
         res.stderr,
     ), res.stderr
@@ -67,6 +67,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
         "packets/ann/2026-senior.html",
         "packets/index.html",
         "postmortems/pm-1.html",
+        "rubric/backend/index.html",
         "rubric/backend/l1.html",
         "rubric/backend/l2.html",
         "rubric/backend/l3.html",
@@ -74,6 +75,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
         "rubric/history.html",
         "rubric/index.html",
         "search.html",
+        "static/matrix.js",
         "static/search-index.js",
         "static/search.js",
         "static/site.css",
@@ -200,13 +202,13 @@ def test_level_page_highlights_what_is_new_changed_and_unchanged(cli, minimal, t
 
 def test_rubric_table_has_competencies_down_and_levels_across(cli, minimal, tmp_path):
     assert cli("build", "--records", minimal, "--out", tmp_path / "site").exit_code == 0
-    page = (tmp_path / "site/rubric/index.html").read_text(encoding="utf-8")
-    head = re.findall(r'<th scope="col"><a href="([^"]+)">(\w+)</a>', page)
+    page = (tmp_path / "site/rubric/backend/index.html").read_text(encoding="utf-8")
+    head = re.findall(r'<th scope="col"[^>]*><a href="([^"]+)">(\w+)</a>', page)
     assert head == [
-        ("../rubric/backend/l1.html", "l1"),
-        ("../rubric/backend/l2.html", "l2"),
-        ("../rubric/backend/l3.html", "l3"),
-        ("../rubric/backend/m3.html", "m3"),
+        ("../../rubric/backend/l1.html", "l1"),
+        ("../../rubric/backend/l2.html", "l2"),
+        ("../../rubric/backend/l3.html", "l3"),
+        ("../../rubric/backend/m3.html", "m3"),
     ]
     assert re.findall(r'<th scope="row">([^<]+)<span class="dimension">([^<]+)</span>', page) == [
         ("Design", "Delivery"),
@@ -259,7 +261,9 @@ def test_internal_audience_adds_internal_records_but_never_private_ones(cli, min
     assert res.exit_code == 0, res
     assert "Design" not in (tmp_path / "pub/rubric/index.html").read_text(encoding="utf-8")
     assert cli("build", "--records", minimal, "--out", tmp_path / "int", "--audience", "internal").exit_code == 0
-    assert "Implements designs others wrote." in (tmp_path / "int/rubric/index.html").read_text(encoding="utf-8")
+    assert "Implements designs others wrote." in (tmp_path / "int/rubric/backend/index.html").read_text(
+        encoding="utf-8"
+    )
     assert not (tmp_path / "int/evidence/ann").exists()  # people's records stay private
     banner = "Internal site: it includes records marked internal. Do not publish it outside the company."
     assert banner in (tmp_path / "int/index.html").read_text(encoding="utf-8")
@@ -462,7 +466,7 @@ def test_search_index_holds_competencies_with_their_descriptors(cli, minimal, tm
     index = (tmp_path / "site/static/search-index.js").read_text(encoding="utf-8")
     assert index.startswith("window.PERFDOCS_SEARCH=[")
     assert (
-        '["rubric/index.html#backend-operations","Operations (Backend)","Competency",'
+        '["rubric/backend/index.html#backend-operations","Operations (Backend)","Competency",'
         '"Joins the on-call rotation with a buddy. Handles on-call alone. Keeps the rotation humane."]'
     ) in index
 
@@ -554,7 +558,7 @@ def test_quiet_build_prints_nothing_and_verbose_names_the_records(cli, minimal, 
     quiet = cli("--quiet", "build", "--records", minimal, "--out", tmp_path / "a")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     verbose = cli("--verbose", "build", "--records", minimal, "--out", tmp_path / "b")
-    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 15 pages")
+    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 16 pages")
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
