@@ -51,7 +51,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
     assert res.exit_code == 0, res
     assert res.stdout == ""
     assert re.fullmatch(
-        r"built 19 pages \(19 rendered, 0 unchanged and reused; 23 files\) for the public "
+        r"built 20 pages \(20 rendered, 0 unchanged and reused; 25 files\) for the public "
         r"audience in .*site/ in \d+\.\ds\n",
         res.stderr,
     ), res.stderr
@@ -67,6 +67,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
         "packets/ann/2026-senior.html",
         "packets/index.html",
         "postmortems/pm-1.html",
+        "rubric/backend/compare.html",
         "rubric/backend/index.html",
         "rubric/backend/l1.html",
         "rubric/backend/l2.html",
@@ -75,6 +76,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
         "rubric/history.html",
         "rubric/index.html",
         "search.html",
+        "static/compare.js",
         "static/matrix.js",
         "static/search-index.js",
         "static/search.js",
@@ -558,7 +560,7 @@ def test_quiet_build_prints_nothing_and_verbose_names_the_records(cli, minimal, 
     quiet = cli("--quiet", "build", "--records", minimal, "--out", tmp_path / "a")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     verbose = cli("--verbose", "build", "--records", minimal, "--out", tmp_path / "b")
-    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 16 pages")
+    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 17 pages")
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
