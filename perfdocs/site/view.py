@@ -142,8 +142,13 @@ class View:
     def dimensions(self) -> list[dict[str, Any]]:
         return self.org.dimensions if self.sees(self.org.org) else []
 
-    def dimension_name(self, did: Any) -> str:
-        for d in self.dimensions:
+    def dimension_name(self, did: Any, track: str | None = None) -> str:
+        """A dimension's name: the org's (when the org record may be seen), then those the
+        track's matrix defines (when the matrix may be seen)."""
+        matrix = self.matrix(track) if track is not None else None
+        own = matrix.get("dimensions") if matrix is not None else None
+        extra = [d for d in own if isinstance(d, dict)] if isinstance(own, list) else []
+        for d in self.dimensions + extra:
             if d.get("id") == did:
                 return str(d.get("name", did))
         return str(did)

@@ -162,4 +162,5 @@ def test_the_compare_page_holds_every_ordered_pair_of_levels_with_what_differs(c
     assert data["pairs"]["m a"][0] == ["same", None, None]
     # Every cell is in the page once, as its criteria.
     assert page.count('<template data-level="') == 9
+    assert [r["dimension"] for r in data["rows"]] == ["Craft"] * 3  # the matrix's own dimension, by name
     assert 'href="../../rubric/eng/compare.html"' in (out / "rubric/eng/index.html").read_text(encoding="utf-8")

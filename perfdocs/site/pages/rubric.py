@@ -168,7 +168,7 @@ def track_table(view: View, track: Record) -> dict[str, Any]:
                     "id": comp["id"],
                     "name": comp.get("name", comp["id"]),
                     "anchor": anchor(tid, comp["id"]),
-                    "dimension": view.dimension_name(comp.get("dimension")),
+                    "dimension": view.dimension_name(comp.get("dimension"), tid),
                     "summary": comp.get("summary"),
                     "cells": [cell(org, tid, comp, lv["id"]) for lv in levels],
                 }
