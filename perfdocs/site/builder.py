@@ -25,7 +25,7 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import fault
 from perfdocs.lock import output_lock
 from perfdocs.site import reuse, search
-from perfdocs.site.pages import Page, all_pages
+from perfdocs.site.pages import Page, all_pages, sections
 from perfdocs.site.render import Renderer
 from perfdocs.site.rubric_history import rubric_history
 from perfdocs.site.view import NOT_SHOWN, View
@@ -86,7 +86,8 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None, progres
         "org_name": org_name,
         "audience": audience,
         "not_shown": NOT_SHOWN[audience],
-        "nav": NAV,
+        "nav": sections(view, history),
+        "tagline": view.setting("tagline"),
         "today": dates.today(),
     }
     key = reuse.secret()
@@ -235,17 +236,3 @@ def _make_parallel(
     for k, r in enumerate(results):
         made[k::workers] = r[4]
     return made
-
-
-NAV = [
-    ("home", "Home", "index.html"),
-    ("rubric", "Rubric", "rubric/index.html"),
-    ("history", "History", "rubric/history.html"),
-    ("packets", "Packets", "packets/index.html"),
-    ("evidence", "Evidence", "evidence/index.html"),
-    ("metrics", "Metrics", "metrics/index.html"),
-    ("teams", "Dashboards", "teams/index.html"),
-    ("goals", "Goals", "goals/index.html"),
-    ("access", "Who can see what", "access.html"),
-    ("search", "Search", "search.html"),
-]

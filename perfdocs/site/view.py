@@ -21,8 +21,22 @@ NOT_SHOWN = {"public": "not public", "internal": "not published"}
 # --- urls (relative to the site root) ---------------------------------------------------
 
 
+def track_url(track: str) -> str:
+    """A track's own rubric page: its matrix, and a level picker on a phone."""
+    return f"rubric/{track}/index.html"
+
+
+def compare_url(track: str) -> str:
+    return f"rubric/{track}/compare.html"
+
+
+_TRACK_PAGES = {"index", "compare"}
+
+
 def level_url(track: str, level: str) -> str:
-    return f"rubric/{track}/{level}.html"
+    """A level's page; a level named like one of the track's own pages gets '_<id>.html'
+    (no id starts with '_')."""
+    return f"rubric/{track}/{'_' + level if level in _TRACK_PAGES else level}.html"
 
 
 def evidence_url(eid: str) -> str:
@@ -128,8 +142,13 @@ class View:
     def dimensions(self) -> list[dict[str, Any]]:
         return self.org.dimensions if self.sees(self.org.org) else []
 
-    def dimension_name(self, did: Any) -> str:
-        for d in self.dimensions:
+    def dimension_name(self, did: Any, track: str | None = None) -> str:
+        """A dimension's name: the org's (when the org record may be seen), then those the
+        track's matrix defines (when the matrix may be seen)."""
+        matrix = self.matrix(track) if track is not None else None
+        own = matrix.get("dimensions") if matrix is not None else None
+        extra = [d for d in own if isinstance(d, dict)] if isinstance(own, list) else []
+        for d in self.dimensions + extra:
             if d.get("id") == did:
                 return str(d.get("name", did))
         return str(did)

@@ -102,7 +102,7 @@ def test_a_published_ladder_validates_without_invented_text(cli, tmp_path):
 def test_cells_render_as_markdown_with_their_states(cli, tmp_path):
     out = tmp_path / "site"
     assert cli("build", "--records", ladder(tmp_path), "--out", out).exit_code == 0
-    rubric = (out / "rubric/index.html").read_text(encoding="utf-8")
+    rubric = (out / "rubric/eng/index.html").read_text(encoding="utf-8")
     # A list-shaped cell is a list, and its link is a link.
     assert '<li>Follows the <a href="https://example.com/style">style guide</a>.</li>' in rubric
     # "Not expected" is said as such, with its note; the level above it is new, not "changed".

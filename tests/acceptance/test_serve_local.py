@@ -226,7 +226,7 @@ def test_the_watcher_survives_a_failing_rebuild_shows_it_and_rebuilds_on_the_nex
         edit(minimal / "matrices/backend.yaml", "Asks good questions.", "Asks sharp questions.")
         assert wait_for(lambda: srv.build_id == 3), logs
         conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
-        conn.request("GET", "/rubric/index.html")
+        conn.request("GET", "/rubric/backend/index.html")
         body = conn.getresponse().read()
         conn.close()
         assert b"Asks sharp questions." in body and b"the last rebuild failed" not in body

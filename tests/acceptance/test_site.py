@@ -51,7 +51,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
     assert res.exit_code == 0, res
     assert res.stdout == ""
     assert re.fullmatch(
-        r"built 19 pages \(19 rendered, 0 unchanged and reused; 22 files\) for the public "
+        r"built 21 pages \(21 rendered, 0 unchanged and reused; 26 files\) for the public "
         r"audience in .*site/ in \d+\.\ds\n",
         res.stderr,
     ), res.stderr
@@ -68,6 +68,8 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
         "packets/ann/2026-senior.html",
         "packets/index.html",
         "postmortems/pm-1.html",
+        "rubric/backend/compare.html",
+        "rubric/backend/index.html",
         "rubric/backend/l1.html",
         "rubric/backend/l2.html",
         "rubric/backend/l3.html",
@@ -75,6 +77,8 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
         "rubric/history.html",
         "rubric/index.html",
         "search.html",
+        "static/compare.js",
+        "static/matrix.js",
         "static/search-index.js",
         "static/search.js",
         "static/site.css",
@@ -201,13 +205,13 @@ def test_level_page_highlights_what_is_new_changed_and_unchanged(cli, minimal, t
 
 def test_rubric_table_has_competencies_down_and_levels_across(cli, minimal, tmp_path):
     assert cli("build", "--records", minimal, "--out", tmp_path / "site").exit_code == 0
-    page = (tmp_path / "site/rubric/index.html").read_text(encoding="utf-8")
-    head = re.findall(r'<th scope="col"><a href="([^"]+)">(\w+)</a>', page)
+    page = (tmp_path / "site/rubric/backend/index.html").read_text(encoding="utf-8")
+    head = re.findall(r'<th scope="col"[^>]*><a href="([^"]+)">(\w+)</a>', page)
     assert head == [
-        ("../rubric/backend/l1.html", "l1"),
-        ("../rubric/backend/l2.html", "l2"),
-        ("../rubric/backend/l3.html", "l3"),
-        ("../rubric/backend/m3.html", "m3"),
+        ("../../rubric/backend/l1.html", "l1"),
+        ("../../rubric/backend/l2.html", "l2"),
+        ("../../rubric/backend/l3.html", "l3"),
+        ("../../rubric/backend/m3.html", "m3"),
     ]
     assert re.findall(r'<th scope="row">([^<]+)<span class="dimension">([^<]+)</span>', page) == [
         ("Design", "Delivery"),
@@ -260,7 +264,9 @@ def test_internal_audience_adds_internal_records_but_never_private_ones(cli, min
     assert res.exit_code == 0, res
     assert "Design" not in (tmp_path / "pub/rubric/index.html").read_text(encoding="utf-8")
     assert cli("build", "--records", minimal, "--out", tmp_path / "int", "--audience", "internal").exit_code == 0
-    assert "Implements designs others wrote." in (tmp_path / "int/rubric/index.html").read_text(encoding="utf-8")
+    assert "Implements designs others wrote." in (tmp_path / "int/rubric/backend/index.html").read_text(
+        encoding="utf-8"
+    )
     assert not (tmp_path / "int/evidence/ann").exists()  # people's records stay private
     banner = "Internal site: it includes records marked internal. Do not publish it outside the company."
     assert banner in (tmp_path / "int/index.html").read_text(encoding="utf-8")
@@ -463,7 +469,7 @@ def test_search_index_holds_competencies_with_their_descriptors(cli, minimal, tm
     index = (tmp_path / "site/static/search-index.js").read_text(encoding="utf-8")
     assert index.startswith("window.PERFDOCS_SEARCH=[")
     assert (
-        '["rubric/index.html#backend-operations","Operations (Backend)","Competency",'
+        '["rubric/backend/index.html#backend-operations","Operations (Backend)","Competency",'
         '"Joins the on-call rotation with a buddy. Handles on-call alone. Keeps the rotation humane."]'
     ) in index
 
@@ -555,7 +561,7 @@ def test_quiet_build_prints_nothing_and_verbose_names_the_records(cli, minimal, 
     quiet = cli("--quiet", "build", "--records", minimal, "--out", tmp_path / "a")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     verbose = cli("--verbose", "build", "--records", minimal, "--out", tmp_path / "b")
-    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 16 pages")
+    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 18 pages")
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

@@ -58,7 +58,7 @@ def test_serves_the_built_files_with_only_the_reload_script_added(server, tmp_pa
 def test_rebuilds_when_a_record_changes(server, minimal):
     edit(minimal / "matrices/backend.yaml", "Asks good questions.", "Asks sharp questions.")
     assert wait_for(lambda: get(server.url + "__perfdocs/build-id")[1] == b"2"), server.logs
-    assert b"Asks sharp questions." in get(server.url + "rubric/index.html")[1]
+    assert b"Asks sharp questions." in get(server.url + "rubric/backend/index.html")[1]
 
 
 def test_an_invalid_change_keeps_serving_the_last_good_site(server, minimal):

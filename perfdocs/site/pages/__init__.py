@@ -43,8 +43,40 @@ __all__ = [
     "packet_pages",
     "postmortem_pages",
     "rubric_pages",
+    "sections",
     "team_pages",
 ]
+
+
+def sections(view: View, history: list[Change] | None) -> list[tuple[str, str, str]]:
+    """The main navigation: the sections with something in them for this audience (every
+    page is still built, so a link to an empty section is never broken)."""
+    org = view.org
+    filled = {
+        "rubric": bool(view.tracks()),
+        "history": bool(view.tracks()) and bool(history),
+        "packets": bool(view.shown(org.packets)),
+        "evidence": bool(view.shown(org.evidence)),
+        "metrics": bool(view.shown(org.metrics) or view.shown(org.kpis)),
+        "teams": bool(view.shown(org.teams)),
+        "goals": bool(view.shown(org.goals)),
+    }
+    return [entry for entry in NAV if filled.get(entry[0], True)]
+
+
+NAV = [
+    ("home", "Home", "index.html"),
+    ("rubric", "Rubric", "rubric/index.html"),
+    ("history", "History", "rubric/history.html"),
+    ("packets", "Packets", "packets/index.html"),
+    ("evidence", "Evidence", "evidence/index.html"),
+    ("metrics", "Metrics", "metrics/index.html"),
+    ("teams", "Dashboards", "teams/index.html"),
+    ("goals", "Goals", "goals/index.html"),
+    ("access", "Who can see what", "access.html"),
+    ("search", "Search", "search.html"),
+]
+"""Every section of the site, in the navigation's order: (key, label, page)."""
 
 
 def all_pages(view: View, history: list[Change] | None, today: dt.date) -> Iterator[Page]:

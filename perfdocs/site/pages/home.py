@@ -1,11 +1,13 @@
-"""The home page: how evaluation works (dimensions, tracks, rating scale, cadence, and
-the readiness and scoring rules when the org record may be seen)."""
+"""The home page: the organisation's own words (`intro:` in org.yaml, Markdown), its
+dimensions and tracks, and how evaluation works (the review and its rating scale, promotion
+packets and their readiness rules, the composite score) only as far as the organisation
+uses those features; all of it only when the org record may be seen."""
 
 from __future__ import annotations
 
 from perfdocs.site import search
 from perfdocs.site.pages.page import Page
-from perfdocs.site.view import View, anchor
+from perfdocs.site.view import View, anchor, track_url
 
 
 def home_page(view: View) -> Page:
@@ -15,7 +17,7 @@ def home_page(view: View) -> Page:
         by_track = []
         for t in view.tracks():
             comps = [
-                {"name": c.get("name", c["id"]), "url": f"rubric/index.html#{anchor(t.id, c['id'])}"}
+                {"name": c.get("name", c["id"]), "url": f"{track_url(t.id)}#{anchor(t.id, c['id'])}"}
                 for c in view.competencies(t.id).values()
                 if c.get("dimension") == d.get("id")
             ]
@@ -27,7 +29,7 @@ def home_page(view: View) -> Page:
             "id": t.id,
             "name": t.get("name", t.id),
             "levels": len(org.levels(t.id)),
-            "url": f"rubric/index.html#{anchor('track', t.id)}",
+            "url": track_url(t.id),
         }
         for t in view.tracks()
     ]
@@ -38,6 +40,17 @@ def home_page(view: View) -> Page:
     weights = scoring.get("weights")
     weights = weights if isinstance(weights, dict) else {}
     names = {d.get("id"): d.get("name") for d in view.dimensions}
+    rating_scale = view.setting("rating_scale", []) or []
+    # Each part of "how evaluation works" is shown when the organisation uses it: a ladder
+    # published on its own is not described as a review process it does not run. Reviews and
+    # packets count even when private: the section explains the process and shows none of them.
+    uses = {
+        "reviews": bool(rating_scale or org.reviews),
+        "packets": bool(readiness or org.packets),
+        "scoring": bool(scoring),
+    }
+    intro = view.setting("intro")
+    title = "How evaluation works" if any(uses.values()) and not intro else str(view.setting("name", "Home"))
     rules = None
     if readiness:
         from perfdocs.people.readiness import ReadinessRules
@@ -46,12 +59,14 @@ def home_page(view: View) -> Page:
     return Page(
         "index.html",
         "home.html.j2",
-        "How evaluation works",
+        title,
         "home",
         {
+            "intro": intro if isinstance(intro, str) else None,
+            "uses": uses,
             "dimensions": dims,
             "tracks": tracks,
-            "rating_scale": view.setting("rating_scale", []) or [],
+            "rating_scale": rating_scale,
             "cadence": view.setting("review_cadence_quarters"),
             "description": view.setting("description"),
             "readiness": {
@@ -68,9 +83,10 @@ def home_page(view: View) -> Page:
         [
             search.entry(
                 "index.html",
-                "How evaluation works",
+                title,
                 "Home",
                 view.setting("description"),
+                intro if isinstance(intro, str) else None,
                 *(d.get("description") for d in dims),
             )
         ],

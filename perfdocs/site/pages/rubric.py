@@ -1,5 +1,11 @@
-"""The rubric's pages: the competency matrix of every track, a page for each level (what
-changes from the level below), and the rubric's history from git."""
+"""The rubric's pages: an index of the tracks (current ones first, legacy ones after), a page
+per track with its competency matrix, a page for each level (what changes from the level
+below), and the rubric's history from git.
+
+A track's levels are shown grouped by path (`path:` on a level; levels without one are shared
+by every path) and aligned by grade. A level's grade is its depth along `follows`: the lowest
+level is grade 1, and a level is one grade above the level it follows. So a manager level that
+follows a senior level has the grade of the individual-contributor level that follows it too."""
 
 from __future__ import annotations
 
@@ -10,13 +16,13 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from perfdocs.records.ladder import NOT_EXPECTED, UNCHANGED, cell_of, normalise
+from perfdocs.records.ladder import NOT_EXPECTED, UNCHANGED, Cell, cell_of, normalise
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.site import search
 from perfdocs.site.pages.page import Page
 from perfdocs.site.rubric_history import Change
-from perfdocs.site.view import View, anchor, level_url
+from perfdocs.site.view import View, anchor, compare_url, level_url, track_url
 
 
 def word_diff(old: str | None, new: str) -> Markup:
@@ -66,12 +72,9 @@ def cell(org: Organisation, track: str, comp: dict[str, Any], level: str) -> dic
     parts: list[dict[str, Any]] = []
     marked = None
     if state == "changed" and here is not None and lower is not None:
-        mine, theirs = here.parts(), lower.parts()
-        if len(mine) == 1 and len(theirs) == 1 and _similar(theirs[0], mine[0]):
-            marked = word_diff(theirs[0], mine[0])
-        elif len(mine) > 1:
-            earlier = set(lower.units())
-            parts = [{"md": p, "new": u not in earlier} for p, u in zip(mine, here.units())]
+        fresh, marked = difference(here, lower)
+        if fresh is not None:
+            parts = [{"md": p, "new": i in fresh} for i, p in enumerate(here.parts())]
     return {
         "level": level,
         "below": below,
@@ -85,14 +88,77 @@ def cell(org: Organisation, track: str, comp: dict[str, Any], level: str) -> dic
     }
 
 
+def difference(here: Cell, base: Cell) -> tuple[set[int] | None, Markup | None]:
+    """How a described cell differs from another: the indices of its criteria that `base`
+    does not have (when it has several), or a word diff (when each is one sentence and less
+    than about half of it changed), or neither (a rewrite: shown whole)."""
+    mine, theirs = here.parts(), base.parts()
+    if len(mine) == 1 and len(theirs) == 1 and _similar(theirs[0], mine[0]):
+        return None, word_diff(theirs[0], mine[0])
+    if len(mine) > 1:
+        earlier = set(base.units())
+        return {i for i, u in enumerate(here.units()) if u not in earlier}, None
+    return None, None
+
+
 def _similar(old: str, new: str) -> bool:
     a, b = old.split(), new.split()
     return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio() >= _WORD_DIFF_MIN_RATIO
 
 
+def grades(org: Organisation, track: str) -> dict[str, int]:
+    """Each level's grade: 1 for a level that follows none, else one more than the level it follows."""
+    found: dict[str, int] = {}
+    for lv in org.levels(track):
+        below, depth, seen = org.level_below(track, lv["id"]), 1, {lv["id"]}
+        while below is not None and below not in seen:  # a `follows` loop is a rule error elsewhere
+            seen.add(below)
+            depth += 1
+            below = org.level_below(track, below)
+        found[lv["id"]] = depth
+    return found
+
+
+SHARED, MAIN = "All paths", "Main path"
+
+
+def path_name(path: str) -> str:
+    return path if path in (SHARED, MAIN) else path.replace("-", " ").replace("_", " ").capitalize()
+
+
+def path_groups(org: Organisation, track: str, levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Levels grouped by path, in the order paths first appear (file order inside a path).
+
+    A level without `path:` is shared ("All paths") when a level of some path is above it,
+    else it is on the track's main path (the one a branch leaves). A track whose levels make a
+    single group is shown as written."""
+    pathed = [lv["id"] for lv in levels if isinstance(lv.get("path"), str)]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for lv in levels:
+        if isinstance(lv.get("path"), str):
+            key = lv["path"]
+        elif any(org.is_above(track, p, lv["id"]) for p in pathed):
+            key = SHARED
+        else:
+            key = MAIN
+        groups.setdefault(key, []).append(lv)
+    order = sorted(groups, key=lambda k: (k != SHARED, k != MAIN))  # stable: paths keep their order
+    if len(groups) <= 1:
+        return [{"path": None, "name": SHARED, "levels": levels}]
+    return [{"path": k, "name": path_name(k), "levels": groups[k]} for k in order]
+
+
+def is_legacy(track: Record) -> bool:
+    return bool(track.get("status") == "legacy")
+
+
 def track_table(view: View, track: Record) -> dict[str, Any]:
     org, tid = view.org, track.id
-    levels = org.levels(tid)
+    grade = grades(org, tid)
+    groups = path_groups(
+        org, tid, [{**lv, "url": level_url(tid, lv["id"]), "grade": grade[lv["id"]]} for lv in org.levels(tid)]
+    )
+    levels = [lv for g in groups for lv in g["levels"]]  # columns: grouped by path
     matrix = view.matrix(tid)
     rows = []
     if matrix is not None:
@@ -102,38 +168,55 @@ def track_table(view: View, track: Record) -> dict[str, Any]:
                     "id": comp["id"],
                     "name": comp.get("name", comp["id"]),
                     "anchor": anchor(tid, comp["id"]),
-                    "dimension": view.dimension_name(comp.get("dimension")),
+                    "dimension": view.dimension_name(comp.get("dimension"), tid),
                     "summary": comp.get("summary"),
                     "cells": [cell(org, tid, comp, lv["id"]) for lv in levels],
                 }
             )
+    top = max(grade.values(), default=0)
+    # The ladder at a glance: one row per path, one column per grade, so levels of equal
+    # grade on different paths stand one above the other.
+    ladder = [
+        {**g, "by_grade": [[lv for lv in g["levels"] if lv["grade"] == n] for n in range(1, top + 1)]} for g in groups
+    ]
     return {
         "id": tid,
         "name": track.get("name", tid),
         "description": track.get("description"),
-        "levels": [{**lv, "url": level_url(tid, lv["id"])} for lv in levels],
+        "legacy": is_legacy(track),
+        "url": track_url(tid),
+        "levels": levels,
+        "groups": groups,
+        "paths": sum(g["path"] not in (None, SHARED) for g in groups),
+        "grades": list(range(1, top + 1)),
+        "ladder": ladder,
         "rows": rows,
         "has_matrix": matrix is not None,
+        "compare_url": compare_url(tid) if matrix is not None and len(levels) > 1 else None,
     }
 
 
 def rubric_pages(view: View) -> Iterator[Page]:
     org = view.org
-    tables = [track_table(view, t) for t in view.tracks()]
-    entries = []
+    # Current tracks first, then legacy ones; each in file order.
+    tables = [track_table(view, t) for t in sorted(view.tracks(), key=is_legacy)]
+    # Old links into the one-page rubric (rubric/index.html#<track>-<competency>) lead on to the track's page.
+    moved = {row["anchor"]: f"{t['id']}/index.html#{row['anchor']}" for t in tables for row in t["rows"]}
+    yield Page(
+        "rubric/index.html",
+        "rubric.html.j2",
+        "Rubric",
+        "rubric",
+        {"tracks": tables, "moved": moved},
+        [search.entry("rubric/index.html", "Rubric", "Rubric", *(t["name"] for t in tables))],
+    )
     for table in tables:
-        entries.append(
-            search.entry(
-                f"rubric/index.html#{anchor('track', table['id'])}",
-                f"{table['name']} competency matrix",
-                "Rubric",
-                table["description"],
-            )
-        )
+        tid = table["id"]
+        entries = [search.entry(table["url"], f"{table['name']} competency matrix", "Rubric", table["description"])]
         for row in table["rows"]:
             entries.append(
                 search.entry(
-                    f"rubric/index.html#{row['anchor']}",
+                    f"{table['url']}#{row['anchor']}",
                     f"{row['name']} ({table['name']})",
                     "Competency",
                     row["summary"],
@@ -141,9 +224,9 @@ def rubric_pages(view: View) -> Iterator[Page]:
                     limit=2000,
                 )
             )
-    yield Page("rubric/index.html", "rubric.html.j2", "Rubric", "rubric", {"tracks": tables}, entries)
-    for table in tables:
-        tid = table["id"]
+        yield Page(table["url"], "rubric_track.html.j2", f"{table['name']} rubric", "rubric", {"track": table}, entries)
+        if table["compare_url"]:
+            yield compare_page(view, table)
         for lv in table["levels"]:
             below_id = org.level_below(tid, lv["id"])
             below = org.level(tid, below_id) if below_id else None
@@ -199,6 +282,61 @@ def rubric_pages(view: View) -> Iterator[Page]:
                     )
                 ],
             )
+
+
+def compare_page(view: View, table: dict[str, Any]) -> Page:
+    """Any two levels of a track, compared competency by competency, in a static page.
+
+    The page holds every cell once (rendered by the template, as criteria) and, for every
+    ordered pair of levels, only what differs: per competency a state (new, changed, same,
+    not_expected, none), the indices of the criteria that are new, or a small word diff.
+    At 12 levels and 15 competencies that is 132 pairs of 15 short entries; the cells, not
+    the pairs, make most of the page. A few lines of script show the pair picked."""
+    org, tid = view.org, table["id"]
+    ids = [lv["id"] for lv in table["levels"]]
+    comps = list(org.competencies(tid))
+    held = {(lid, cid): org.cell(tid, cid, lid) for lid in ids for cid in comps}
+    shown = {k: c if c is not None and c.expects else None for k, c in held.items()}
+    pairs: dict[str, list[list[Any]]] = {}
+    for a in ids:
+        for b in ids:
+            if a == b:
+                continue
+            entries: list[list[Any]] = []
+            for cid in comps:
+                here, base, raw = shown[(b, cid)], shown[(a, cid)], held[(b, cid)]
+                fresh, marked = None, None
+                if raw is not None and raw.state == NOT_EXPECTED:
+                    state = "not_expected"
+                elif here is None:
+                    state = "none"
+                elif base is None:
+                    state = "new"
+                elif normalise(base.markdown()) == normalise(here.markdown()):
+                    state = "same"
+                else:
+                    state = "changed"
+                    fresh, marked = difference(here, base)
+                entries.append([state, sorted(fresh) if fresh is not None else None, str(marked) if marked else None])
+            pairs[f"{a} {b}"] = entries
+    notes = {k: c.note for k, c in held.items() if c is not None and c.note}
+    cells = [
+        {"level": lid, "competency": cid, "parts": c.parts() if c is not None else [], "note": notes.get((lid, cid))}
+        for (lid, cid), c in shown.items()
+    ]
+    rows = [{"id": r["id"], "name": r["name"], "dimension": r["dimension"]} for r in table["rows"]]
+    # Defaults: the first branch's first levels side by side, else the two highest levels.
+    first, second = (ids[-2], ids[-1]) if len(ids) > 1 else (ids[0], ids[0])
+    if len(table["groups"]) > 2:
+        first, second = table["groups"][1]["levels"][0]["id"], table["groups"][2]["levels"][0]["id"]
+    return Page(
+        compare_url(tid),
+        "compare.html.j2",
+        f"Compare levels, {table['name']}",
+        "rubric",
+        {"track": table, "rows": rows, "cells": cells, "pairs": pairs, "first": first, "second": second},
+        [search.entry(compare_url(tid), f"Compare levels, {table['name']}", "Rubric")],
+    )
 
 
 def history_page(view: View, history: list[Change] | None) -> Page:

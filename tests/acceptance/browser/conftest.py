@@ -147,6 +147,18 @@ def sites(records, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def ladder_site(tmp_path_factory):
+    """(folder, url) of the site of a generated 8-level, 9-competency ladder that branches
+    (tests/support/ladders.py)."""
+    from tests.support.ladders import big_ladder
+
+    tmp = tmp_path_factory.mktemp("ladder")
+    made = _Sites(big_ladder(tmp / "records"), tmp)
+    yield made("public")
+    made.close()
+
+
+@pytest.fixture(scope="session")
 def site(sites) -> Path:
     return sites("public")[0]
 
