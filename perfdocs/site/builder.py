@@ -23,12 +23,13 @@ import jinja2
 from perfdocs import dates
 from perfdocs.errors import PerfdocsError
 from perfdocs.lock import output_lock
-from perfdocs.site import reuse, search
+from perfdocs.site import preview, reuse, search
 from perfdocs.site.pages import Page, all_pages
 from perfdocs.site.render import Renderer
 from perfdocs.site.rubric_history import rubric_history
 from perfdocs.site.view import NOT_SHOWN, View
 from perfdocs.site.writer import MARKER, SiteWriter, check_outside, check_target, recover
+from perfdocs.text import did_you_mean
 from perfdocs.validation import load_valid
 
 __all__ = ["BuildResult", "build"]
@@ -52,28 +53,42 @@ Pass one only when it will be shown: the count costs a dry run of the pages."""
 
 
 def build(
-    root: Path, out: Path, audience: str = "public", templates: Path | None = None, progress: Progress | None = None
+    root: Path,
+    out: Path,
+    audience: str = "public",
+    templates: Path | None = None,
+    progress: Progress | None = None,
+    viewer: str | None = None,
 ) -> BuildResult:
     """Build the site for `audience` into `out`, replacing it only if everything succeeded.
+    With `viewer` (a person's handle), a personal preview: the audience's site plus the
+    private records that person may see (perfdocs/site/preview.py), never into a folder a
+    deploy publishes.
 
     Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
     Two builds into one folder take turns (perfdocs/lock.py).
     """
     check_outside(out, root)  # before the folder for the lock: a refused build creates nothing
+    if viewer is not None:
+        preview.check_out(out, root)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside `out`
     except OSError as err:
         raise PerfdocsError(f"cannot create the folder for {out}: {err.strerror or err}") from None
     with output_lock(out):
         recover(out)
-        return _build(root, out, audience, templates, progress)
+        return _build(root, out, audience, templates, progress, viewer)
 
 
-def _build(root: Path, out: Path, audience: str, templates: Path | None, progress: Progress | None) -> BuildResult:
+def _build(
+    root: Path, out: Path, audience: str, templates: Path | None, progress: Progress | None, viewer: str | None
+) -> BuildResult:
     started = time.perf_counter()
     report = load_valid(root)
     check_target(out, root)
-    view = View(report.org, audience)
+    if viewer is not None and viewer not in report.org.people:
+        raise PerfdocsError(f"--as {viewer}: no person has that handle{did_you_mean(viewer, report.org.people)}")
+    view = View(report.org, audience, viewer)
     renderer = Renderer(templates)
     rels = [t.rel for t in report.org.tracks.values()] + [m.rel for m in report.org.matrices.values()]
     history = rubric_history(root, rels)
@@ -84,6 +99,8 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None, progres
         "not_shown": NOT_SHOWN[audience],
         "nav": NAV,
         "today": dates.today(),
+        "viewer": view.person(viewer) if viewer is not None else None,
+        "reports": max(len(view.folders) - 1, 0),  # the people whose records the viewer sees as manager
     }
     key = reuse.secret()
     # The site being replaced, if it is ours (check_target refused anything else).
@@ -121,6 +138,10 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None, progres
         for src in sorted(static.rglob("*")) if static.is_dir() else ():
             if src.is_file() and not src.name.startswith("."):
                 writer.copy(src, "static/" + src.relative_to(static).as_posix())
+        if viewer is not None:
+            writer.note(
+                preview.PREVIEW, f"a personal preview for {viewer}: private records; never publish it\n".encode()
+            )
         if key:
             manifest = {path: (fp, digest) for path, (fp, digest, _) in made if fp is not None}
             writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key))

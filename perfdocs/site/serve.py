@@ -221,6 +221,7 @@ class Server:
         interval: float = 0.5,
         templates: Path | None = None,
         allow_remote: bool = False,
+        viewer: str | None = None,
     ) -> None:
         if not is_loopback(host) and not allow_remote:
             raise PerfdocsError(
@@ -228,6 +229,8 @@ class Server:
                 "add --allow-remote to mean it"
             )
         self.root, self.out, self.audience = root, out, audience
+        self.viewer = viewer
+        """Whose personal preview is served (perfdocs/site/preview.py), or None."""
         self.templates = templates or template_dir()
         self.log = log
         self.interval = interval
@@ -258,13 +261,13 @@ class Server:
 
     def first_build(self) -> None:
         """The first build must succeed: its errors go to the caller (exit 1 or 2)."""
-        result = build(self.root, self.out, self.audience, self.templates)
+        result = build(self.root, self.out, self.audience, self.templates, viewer=self.viewer)
         self.build_id += 1
         self.log(f"built {result.pages} pages in {result.seconds:.1f}s")
 
     def rebuild(self) -> bool:
         try:
-            result = build(self.root, self.out, self.audience, self.templates)
+            result = build(self.root, self.out, self.audience, self.templates, viewer=self.viewer)
         except InvalidRecords as invalid:
             self.log(FORMATS["text"](invalid.report.diagnostics).rstrip("\n"))
             self.log("rebuild stopped: the records have errors; still serving the last good site")
