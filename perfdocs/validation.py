@@ -13,6 +13,13 @@ Report of records without errors, or InvalidRecords: what `build`, `packet`, `sc
 `review`, `calibrate` and the rest work from) and `load_org` (the organisation with
 all its diagnostics and nothing raised, for commands that must work on a broken
 organisation: `metrics review`, `packet check` with its tolerated errors).
+
+Readers run on what is valid: `load_valid(root, strict=False)` (and `skip_invalid`) leaves
+out each record with an error, and each record that then fails without it (a packet
+citing a left-out evidence entry), and names them in `Report.skipped`, so one person's broken record does not stop everyone's
+`packet check`, `score` or site. The rubric and the settings (org.yaml, tracks, matrices)
+are read by every record: an error there still stops everything. Writers, and readers
+given --strict (CI), keep all-or-nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from perfdocs.records.load import Record, find_root, load_records
 from perfdocs.records.organisation import Organisation
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import compensation_fields, normalise
+from perfdocs.text import plural
 
 StrPath = str | os.PathLike[str]
 
@@ -43,6 +51,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     """What was checked against git, and what was not and why (e.g. evidence links without
     the clones), for stderr."""
+    skipped: list[str] = field(default_factory=list)
+    """Files left out because they are invalid or rest on an invalid record (`skip_invalid`),
+    as diagnostics show their paths: for the command to name."""
 
     @property
     def errors(self) -> int:
@@ -55,6 +66,26 @@ class Report:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+    def skipped_note(self, consequence: str = "") -> str | None:
+        """What a reader left out, in one line, or None."""
+        return skipped_note(self.skipped, consequence)
+
+
+def skipped_note(skipped: list[str], consequence: str = "") -> str | None:
+    """The records a reader left out, in one line (the first few paths), or None."""
+    n = len(skipped)
+    if not n:
+        return None
+    shown = ", ".join(skipped[:SHOW_SKIPPED]) + (f" and {n - SHOW_SKIPPED} more" if n > SHOW_SKIPPED else "")
+    return (
+        f"skipped {plural(n, 'invalid record')}{consequence}: {shown}: "
+        "run 'perfdocs validate' (--strict stops on them instead)"
+    )
+
+
+SHOW_SKIPPED = 5
+"""Paths named in the note of skipped records; `perfdocs validate` names them all."""
 
 
 def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> list[Diagnostic]:
@@ -141,19 +172,24 @@ def validate(root: Path, only: Iterable[StrPath] | None = None, links: bool = Fa
     sends every record through jsonschema and parses in one process (the reference path
     the fast one is tested against)."""
     loaded = load_records(root, fast=fast, workers=None if fast else 1)
-    diagnostics = list(loaded.diagnostics)
-    org, problems = organisation.build(loaded.records, loaded.unloaded)
-    diagnostics.extend(problems)
-    comp = compensation_fields(org)
-    for record in loaded.records:
-        diagnostics.extend(schema_diagnostics(record, comp))
-    diagnostics.extend(rules.run(org, rules.Inputs(root, _codeowners(org))))
+    org, found = _diagnose(root, loaded.records, loaded.unloaded)
+    diagnostics = list(loaded.diagnostics) + found
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]
         diagnostics = [d for d in diagnostics if _selected(d, selected)]
     diagnostics = sorted(set(diagnostics), key=sort_key)
     return Report(root, org, diagnostics, loaded.files, notes)
+
+
+def _diagnose(root: Path, records: list[Record], unloaded: Iterable[str]) -> tuple[Organisation, list[Diagnostic]]:
+    """The organisation of `records` and its diagnostics: ids, schemas, then every rule."""
+    org, diagnostics = organisation.build(records, unloaded)
+    comp = compensation_fields(org)
+    for record in records:
+        diagnostics.extend(schema_diagnostics(record, comp))
+    diagnostics.extend(rules.run(org, rules.Inputs(root, _codeowners(org))))
+    return org, diagnostics
 
 
 def _codeowners(org: Organisation) -> CodeownersFile | None:
@@ -201,10 +237,79 @@ def load_org(root: Path) -> Report:
     return validate(root)
 
 
-def load_valid(root: Path) -> Report:
+def load_valid(root: Path, strict: bool = True) -> Report:
     """The organisation, for commands that must not work from invalid records: raises
-    InvalidRecords (every diagnostic, for the CLI to print) when there is an error."""
-    return refuse_errors(load_org(root))
+    InvalidRecords (every diagnostic, for the CLI to print) when there is an error. With
+    `strict=False` (read-only commands without --strict), the valid records only, and the
+    invalid ones named in `skipped` (see `skip_invalid`)."""
+    report = load_org(root)
+    return refuse_errors(report) if strict else skip_invalid(report)
+
+
+SHARED_KINDS = frozenset({"org", "track", "competency-matrix"})
+"""Records every other record is read against (settings, tracks, the rubric): never
+skipped, since nothing could be read correctly without them."""
+
+
+def skip_invalid(
+    report: Report, tolerated: Callable[[Diagnostic], bool] | None = None, needed: Iterable[Record] = ()
+) -> Report:
+    """The report of the valid records: each record with an error (other than `tolerated`
+    ones) is left out, the organisation is checked again without it (references to it
+    are not errors, as for a file that could not be loaded), and so on until what is left
+    is valid: a record that fails without a left-out one (a packet whose cited evidence
+    is gone) is left out too. The files left out are in `skipped`, the remaining
+    diagnostics are the warnings (and tolerated errors).
+
+    Raises InvalidRecords, as `refuse_errors` does, when an error is in org.yaml, a track
+    or a matrix (SHARED_KINDS): nothing can be read right without them; nor without the
+    `needed` records (what the command was asked about and reads), should one be left out."""
+
+    def blocking(d: Diagnostic) -> bool:
+        return d.severity == ERROR and not (tolerated is not None and tolerated(d))
+
+    if not any(blocking(d) for d in report.diagnostics):
+        return report
+    root = report.root.resolve()
+    records = list(report.org.records)
+    org, diagnostics = report.org, report.diagnostics
+    skipped: dict[str, None] = {}
+    gone = set(report.org.unloaded)
+    while True:
+        bad = {_resolved(d.path): d.path for d in diagnostics if blocking(d)}
+        shared = [r for r in records if r.kind in SHARED_KINDS and _resolved(r.doc.path) in bad]
+        if shared or any(_shared_file(path, root) for path in bad):
+            refuse_errors(report, tolerated)  # raises: the first report, with every diagnostic
+        skipped.update(dict.fromkeys(bad.values()))
+        left = [r for r in records if _resolved(r.doc.path) not in bad]
+        if len(left) == len(records):  # the errors left are in files that are not records
+            break
+        # A reference to a left-out record is not an error of the record that makes it (as for
+        # a file that could not be loaded): one broken person record must not take their
+        # team, its KPIs and everyone's evidence naming them along. An error of another kind
+        # (a packet whose cited evidence is gone fails its readiness rules) leaves it out too.
+        gone |= {r.id for r in records if r not in left}
+        records = left
+        org, found = _diagnose(report.root, records, gone)
+        diagnostics = sorted(set(found), key=sort_key)
+    if any(r not in records for r in needed):
+        refuse_errors(report, tolerated)
+    kept = [d for d in diagnostics if not blocking(d)]
+    return Report(report.root, org, kept, report.files, report.notes, sorted(skipped))
+
+
+def _resolved(path: StrPath) -> Path:
+    # As `_selected`: the folder is resolved, not the file (a link is where it is).
+    p = Path(path)
+    return Path(os.path.realpath(p.parent)) / p.name
+
+
+def _shared_file(path: Path, root: Path) -> bool:
+    """Is this (unloadable) file where org.yaml, a track or a matrix would be?"""
+    if not path.is_relative_to(root):
+        return False
+    parts = path.relative_to(root).parts
+    return parts in (("org.yaml",), ("org.yml",)) or (len(parts) > 1 and parts[0] in ("tracks", "matrices"))
 
 
 def refuse_errors(report: Report, tolerated: Callable[[Diagnostic], bool] | None = None) -> Report:
@@ -221,4 +326,14 @@ def refuse_errors(report: Report, tolerated: Callable[[Diagnostic], bool] | None
     return report
 
 
-__all__ = ["ERROR", "InvalidRecords", "Report", "load_org", "load_valid", "refuse_errors", "resolve_root", "validate"]
+__all__ = [
+    "ERROR",
+    "InvalidRecords",
+    "Report",
+    "load_org",
+    "load_valid",
+    "refuse_errors",
+    "resolve_root",
+    "skip_invalid",
+    "validate",
+]

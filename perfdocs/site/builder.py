@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,8 @@ class BuildResult:
     rendered: int = 0
     """Pages rendered by this build; the others were reused from the site it replaced."""
     reused: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """Invalid records left out (and nothing of them published), when not strict."""
 
 
 Progress = Callable[[Iterable[Page], int], AbstractContextManager[Iterable[Page]]]
@@ -59,11 +61,13 @@ def build(
     templates: Path | None = None,
     progress: Progress | None = None,
     viewer: str | None = None,
+    strict: bool = True,
 ) -> BuildResult:
     """Build the site for `audience` into `out`, replacing it only if everything succeeded.
     With `viewer` (a person's handle), a personal preview: the audience's site plus the
     private records that person may see (perfdocs/site/preview.py), never into a folder a
-    deploy publishes.
+    deploy publishes. With `strict=False`, invalid records are left out (nothing of them is
+    published) and named in the result's `skipped` (perfdocs.validation.skip_invalid).
 
     Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
     Two builds into one folder take turns (perfdocs/lock.py).
@@ -77,14 +81,20 @@ def build(
         raise PerfdocsError(f"cannot create the folder for {out}: {err.strerror or err}") from None
     with output_lock(out):
         recover(out)
-        return _build(root, out, audience, templates, progress, viewer)
+        return _build(root, out, audience, templates, progress, viewer, strict)
 
 
 def _build(
-    root: Path, out: Path, audience: str, templates: Path | None, progress: Progress | None, viewer: str | None
+    root: Path,
+    out: Path,
+    audience: str,
+    templates: Path | None,
+    progress: Progress | None,
+    viewer: str | None,
+    strict: bool,
 ) -> BuildResult:
     started = time.perf_counter()
-    report = load_valid(root)
+    report = load_valid(root, strict)
     check_target(out, root)
     if viewer is not None and viewer not in report.org.people:
         raise PerfdocsError(f"--as {viewer}: no person has that handle{did_you_mean(viewer, report.org.people)}")
@@ -151,7 +161,14 @@ def _build(
         raise
     rendered = sum(1 for _, (_, _, fresh) in made if fresh)
     return BuildResult(
-        out, audience, len(made), writer.files, time.perf_counter() - started, rendered, len(made) - rendered
+        out,
+        audience,
+        len(made),
+        writer.files,
+        time.perf_counter() - started,
+        rendered,
+        len(made) - rendered,
+        report.skipped,
     )
 
 

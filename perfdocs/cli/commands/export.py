@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 
 from perfdocs.cli import records_option
+from perfdocs.cli.options import strict_option
 
 
 @click.command("export")
 @records_option
+@strict_option
 @click.option(
     "--format",
     "fmt",
@@ -39,7 +41,9 @@ from perfdocs.cli import records_option
     metavar="FILE",
     help="Write FILE (atomically) instead of printing.",
 )
-def export_command(records: str | None, fmt: str, audience: str, kinds: tuple[str, ...], output: str | None) -> None:
+def export_command(
+    records: str | None, fmt: str, audience: str, kinds: tuple[str, ...], output: str | None, strict: bool
+) -> None:
     """Export records for a spreadsheet or another system.
 
     Each record is exported with its kind, id, path, visibility, fields and Markdown
@@ -53,6 +57,7 @@ def export_command(records: str | None, fmt: str, audience: str, kinds: tuple[st
     """
     from pathlib import Path
 
+    from perfdocs.cli.output import print_skipped
     from perfdocs.diagnostics import display_path
     from perfdocs.errors import PerfdocsError
     from perfdocs.fsutil import atomic_write
@@ -71,7 +76,8 @@ def export_command(records: str | None, fmt: str, audience: str, kinds: tuple[st
             f"-o {display_path(Path(output))} is inside the records folder {display_path(root)}; "
             "write the export outside it"
         )
-    report = load_valid(root)
+    report = load_valid(root, strict)
+    print_skipped(report, " (not exported)")
     text = export.FORMATS[fmt](report.org, audience, kinds)
     if output is None:
         click.echo(text, nl=False)

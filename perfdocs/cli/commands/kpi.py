@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from perfdocs.cli import print_text, records_option
+from perfdocs.cli.options import strict_option
 from perfdocs.text import plural
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -146,7 +147,8 @@ def dora_command(
 @click.option("--team", default=None, help="Only this team's series.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @records_option
-def trends_command(team: str | None, fmt: str, records: str | None) -> None:
+@strict_option
+def trends_command(team: str | None, fmt: str, records: str | None, strict: bool) -> None:
     """Flag sustained trends in the KPI series and teams tracking too few or too many core KPIs.
 
     A sustained trend is N consecutive periods each worse than the one before
@@ -158,12 +160,15 @@ def trends_command(team: str | None, fmt: str, records: str | None) -> None:
       perfdocs kpi trends
       perfdocs kpi trends --team payments --format json
     """
+    from perfdocs.cli.output import print_skipped
     from perfdocs.errors import PerfdocsError
     from perfdocs.metrics import kpis
     from perfdocs.text import did_you_mean
     from perfdocs.validation import load_valid, resolve_root
 
-    org = load_valid(resolve_root(records)).org
+    report = load_valid(resolve_root(records), strict)
+    print_skipped(report)
+    org = report.org
     if team is not None and team not in org.teams:
         raise PerfdocsError(f"no team {team!r}{did_you_mean(team, list(org.teams))}")
     n, lo, hi = kpis.settings(org)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from perfdocs.cli import records_option
-from perfdocs.cli.options import quiet_option
+from perfdocs.cli.options import quiet_option, strict_option
 
 audience_option = click.option(
     "--audience",
@@ -61,12 +61,14 @@ def _preview(viewer: str | None, allow_ci: bool) -> str:
 @audience_option
 @as_option
 @allow_ci_option
+@strict_option
 @quiet_option
-def build(records: str | None, out: str, audience: str, viewer: str | None, allow_ci: bool) -> None:
+def build(records: str | None, out: str, audience: str, viewer: str | None, allow_ci: bool, strict: bool) -> None:
     """Build the static site: rubric, levels, packets, metrics, dashboards, goals, search.
 
     The site works from the file system and from any static host, with no external
-    font, script or CDN. Invalid records stop the build with their diagnostics (exit 1).
+    font, script or CDN. Invalid records are left out, nothing of them is published, and
+    the build names them; with --strict they stop the build with their diagnostics (exit 1).
 
     \b
     Example:
@@ -83,7 +85,7 @@ def build(records: str | None, out: str, audience: str, viewer: str | None, allo
     from perfdocs.diagnostics import display_path
     from perfdocs.site import build as run
     from perfdocs.site import preview
-    from perfdocs.validation import resolve_root
+    from perfdocs.validation import resolve_root, skipped_note
 
     audience = _preview(viewer, allow_ci)
     root = resolve_root(records)
@@ -93,12 +95,15 @@ def build(records: str | None, out: str, audience: str, viewer: str | None, allo
     else:
         target = Path(out)
     bar = (lambda pages, n: progress(pages, "rendering", length=n)) if sys.stderr.isatty() and not is_quiet() else None
-    result = run(root, target, audience, progress=bar, viewer=viewer)
+    result = run(root, target, audience, progress=bar, viewer=viewer, strict=strict)
     whom = f"a personal preview for {viewer} (private records)" if viewer else f"the {audience} audience"
     info(
         f"built {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged and reused; "
         f"{result.files} files) for {whom} in {display_path(result.out)}/ in {result.seconds:.1f}s"
     )
+    note = skipped_note(result.skipped, " (not published)")
+    if note is not None:
+        click.echo(f"perfdocs: warning: {note}", err=True)  # even with --quiet: part of the result
 
 
 @click.command()
@@ -115,6 +120,7 @@ def build(records: str | None, out: str, audience: str, viewer: str | None, allo
 @audience_option
 @as_option
 @allow_ci_option
+@strict_option
 @quiet_option
 @click.option(
     "--port",
@@ -135,6 +141,7 @@ def serve(
     audience: str,
     viewer: str | None,
     allow_ci: bool,
+    strict: bool,
     port: int,
     host: str,
     allow_remote: bool,
@@ -177,6 +184,7 @@ def serve(
         log=lambda m: click.echo(m, err=True),
         allow_remote=allow_remote,
         viewer=viewer,
+        strict=strict,
     )
     if not is_loopback(host):
         click.echo(
