@@ -111,7 +111,6 @@ def rubric_pages(view: View) -> Iterator[Page]:
                     "Competency",
                     row["summary"],
                     *(c["text"] for c in row["cells"] if c["state"] != "unchanged"),
-                    limit=2000,
                 )
             )
     yield Page("rubric/index.html", "rubric.html.j2", "Rubric", "rubric", {"tracks": tables}, entries)
@@ -167,7 +166,6 @@ def rubric_pages(view: View) -> Iterator[Page]:
                         lv.get("summary"),
                         *(lv.get(a) for a in ("scope", "complexity", "consistency")),
                         *(r["cell"]["text"] for rows in by_dim.values() for r in rows),
-                        limit=4000,
                     )
                 ],
             )
