@@ -93,8 +93,9 @@ def test_the_teams_page_rolls_up_the_latest_dora_figures(org, cli, tmp_path):
     assert table == (
         "Latest DORA figures per team, with their band Team Deployment frequency (deploys/week) "
         "Lead time for changes (hours) Change failure rate (%) Time to restore service (hours) Sustained trends "
-        "Core 0.75 2026-02 medium 24 2026-02 high 33.33 2026-02 medium 4 2026-02 high 0"
-    )
+        "Core 0.75 2026-02 medium stale, 9 months old 24 2026-02 high stale, 9 months old "
+        "33.33 2026-02 medium stale, 9 months old 4 2026-02 high stale, 9 months old 0"
+    )  # the story's figures are for February; the tests run on 2026-11-24 (issue 17, item 9)
 
 
 def test_the_metrics_catalogue_prints_how_a_dora_metric_is_computed(org, cli, tmp_path):
