@@ -237,13 +237,19 @@ def load_org(root: Path) -> Report:
     return validate(root)
 
 
-def load_valid(root: Path, strict: bool = True) -> Report:
+def load_valid(
+    root: Path, strict: bool = True, needed: Callable[[Organisation], Iterable[Record | None]] | None = None
+) -> Report:
     """The organisation, for commands that must not work from invalid records: raises
     InvalidRecords (every diagnostic, for the CLI to print) when there is an error. With
     `strict=False` (read-only commands without --strict), the valid records only, and the
-    invalid ones named in `skipped` (see `skip_invalid`)."""
+    invalid ones named in `skipped` (see `skip_invalid`); `needed` names the records the
+    command was asked about, which must not be among them."""
     report = load_org(root)
-    return refuse_errors(report) if strict else skip_invalid(report)
+    if strict:
+        return refuse_errors(report)
+    wanted = [r for r in needed(report.org) if r is not None] if needed is not None else []
+    return skip_invalid(report, needed=wanted)
 
 
 SHARED_KINDS = frozenset({"org", "track", "competency-matrix"})

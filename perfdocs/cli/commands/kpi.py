@@ -94,6 +94,7 @@ def render_text(result: Any) -> str:
 @click.option("--force", is_flag=True, help="With --write: also replace hand-entered values of the same periods.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @records_option
+@strict_option
 def dora_command(
     team: str,
     since: datetime | None,
@@ -103,6 +104,7 @@ def dora_command(
     force: bool,
     fmt: str,
     records: str | None,
+    strict: bool,
 ) -> None:
     """Compute a team's four DORA metrics from its repositories and postmortems.
 
@@ -123,6 +125,7 @@ def dora_command(
     """
     from contextlib import nullcontext
 
+    from perfdocs.cli.output import print_skipped
     from perfdocs.lock import records_lock
     from perfdocs.metrics import dora, series_write
     from perfdocs.validation import load_valid, resolve_root
@@ -130,7 +133,9 @@ def dora_command(
     root = resolve_root(records)
     # With --write, read, compute and write as one step (perfdocs/lock.py).
     with records_lock(root) if write else nullcontext():
-        report = load_valid(root)
+        # A writer stays all or nothing; a reader needs at least the team it is asked about.
+        report = load_valid(root, strict or write, lambda org: [org.teams.get(team)])
+        print_skipped(report)
         result = dora.team_dora(
             report.org, root, team, since.date() if since else None, until.date() if until else None, granularity
         )
@@ -166,7 +171,7 @@ def trends_command(team: str | None, fmt: str, records: str | None, strict: bool
     from perfdocs.text import did_you_mean
     from perfdocs.validation import load_valid, resolve_root
 
-    report = load_valid(resolve_root(records), strict)
+    report = load_valid(resolve_root(records), strict, lambda org: [org.teams.get(team)] if team else [])
     print_skipped(report)
     org = report.org
     if team is not None and team not in org.teams:
