@@ -150,11 +150,12 @@ def test_audience_sites_count_what_they_leave_out_and_quote_none_of_it(cli, mini
     assert MARKERS["private"] not in evidence
 
 
-def test_serve_as_a_person_serves_their_private_packet_from_the_cache_folder(minimal, tmp_path):
+def serve(minimal: Path, tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    """A real `perfdocs serve` on a free port, started in tmp_path with its cache folder there."""
     env = {**os.environ, "PERFDOCS_TODAY": TODAY, "NO_COLOR": "1", "PERFDOCS_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("CI", None)
-    proc = subprocess.Popen(
-        [*PERFDOCS, "serve", "--records", str(minimal), "--as", "bob", "--port", "0"],
+    return subprocess.Popen(
+        [*PERFDOCS, "serve", "--records", str(minimal), *args, "--port", "0"],
         cwd=tmp_path,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -162,15 +163,37 @@ def test_serve_as_a_person_serves_their_private_packet_from_the_cache_folder(min
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def served_url(proc: subprocess.Popen[str]) -> str:
+    assert proc.stderr is not None
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if line.startswith("serving http://"):
+            return line.split()[1]
+    raise AssertionError(f"perfdocs serve ended without serving: {lines}")
+
+
+def test_serve_writes_under_the_cache_folder_never_into_site(minimal, tmp_path):
+    proc = serve(minimal, tmp_path)
     try:
-        assert proc.stderr is not None
-        lines = []
-        for line in proc.stderr:
-            lines.append(line)
-            if line.startswith("serving http://"):
-                break
-        url = lines[-1].split()[1]
-        assert url.startswith("http://127.0.0.1:"), lines
+        url = served_url(proc)
+        with urllib.request.urlopen(url + "index.html", timeout=10) as resp:
+            assert resp.status == 200
+        assert not (tmp_path / "site").exists()
+        [folder] = (tmp_path / "cache/preview").iterdir()
+        assert folder.name.startswith("public-") and (folder / "index.html").is_file()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_serve_as_a_person_serves_their_private_packet_from_the_cache_folder(minimal, tmp_path):
+    proc = serve(minimal, tmp_path, "--as", "bob")
+    try:
+        url = served_url(proc)
+        assert url.startswith("http://127.0.0.1:"), url
         with urllib.request.urlopen(url + PACKET, timeout=10) as resp:
             page = resp.read().decode("utf-8")
         assert "Ann Example: l2 to l3" in page
