@@ -23,7 +23,7 @@ site: setup  ## Build the example organisation's public site into site/ (open si
 	$(BIN)/perfdocs build --records records --out site
 
 serve: setup  ## Serve the example site on http://127.0.0.1:8000/, rebuilding when records or templates change
-	$(BIN)/perfdocs serve --records records --out site --port 8000
+	$(BIN)/perfdocs serve --records records --port 8000
 
 example-repos: setup  ## Create the example organisation's git repositories in example-repos/ (for links and DORA)
 	$(BIN)/perfdocs examples repos --records records

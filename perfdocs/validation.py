@@ -17,6 +17,13 @@ Report of records without errors, or InvalidRecords: what `build`, `packet`, `sc
 `review`, `calibrate` and the rest work from) and `load_org` (the organisation with
 all its diagnostics and nothing raised, for commands that must work on a broken
 organisation: `metrics review`, `packet check` with its tolerated errors).
+
+Readers run on what is valid: `load_valid(root, strict=False)` (and `skip_invalid`) leaves
+out each record with an error, and each record that then fails without it (a packet
+citing a left-out evidence entry), and names them in `Report.skipped`, so one person's broken record does not stop everyone's
+`packet check`, `score` or site. The rubric and the settings (org.yaml, tracks, matrices)
+are read by every record: an error there still stops everything. Writers, and readers
+given --strict (CI), keep all-or-nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from perfdocs.records.refindex import Key, defines
 from perfdocs.rules import codeowners as codeowners_rule
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import compensation_fields, normalise
+from perfdocs.text import plural
 
 StrPath = str | os.PathLike[str]
 
@@ -50,6 +58,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     """What was checked against git, and what was not and why (e.g. evidence links without
     the clones), for stderr."""
+    skipped: list[str] = field(default_factory=list)
+    """Files left out because they are invalid or rest on an invalid record (`skip_invalid`),
+    as diagnostics show their paths: for the command to name."""
 
     @property
     def errors(self) -> int:
@@ -62,6 +73,26 @@ class Report:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+    def skipped_note(self, consequence: str = "") -> str | None:
+        """What a reader left out, in one line, or None."""
+        return skipped_note(self.skipped, consequence)
+
+
+def skipped_note(skipped: list[str], consequence: str = "") -> str | None:
+    """The records a reader left out, in one line (the first few paths), or None."""
+    n = len(skipped)
+    if not n:
+        return None
+    shown = ", ".join(skipped[:SHOW_SKIPPED]) + (f" and {n - SHOW_SKIPPED} more" if n > SHOW_SKIPPED else "")
+    return (
+        f"skipped {plural(n, 'invalid record')}{consequence}: {shown}: "
+        "run 'perfdocs validate' (--strict stops on them instead)"
+    )
+
+
+SHOW_SKIPPED = 5
+"""Paths named in the note of skipped records; `perfdocs validate` names them all."""
 
 
 def schema_diagnostics(record: Record, comp_fields: frozenset[str]) -> list[Diagnostic]:
@@ -221,17 +252,9 @@ def validate(
     the fast one is tested against)."""
     workers = None if fast else 1
     loaded = load_records(root, fast=fast, workers=workers)
-    found, source_problems = sources.load(root, loaded, _sources(loaded, root), fast, workers)
-    diagnostics = list(loaded.diagnostics) + source_problems
-    org, problems = organisation.build(loaded.records, loaded.unloaded)
-    org.sources = found
-    diagnostics.extend(problems)
-    comp = compensation_fields(org)
-    for record in loaded.records:
-        diagnostics.extend(schema_diagnostics(record, comp))
-    diagnostics.extend(rules.run(org, rules.Inputs(root, _codeowners(org))))
-    for committed in _source_codeowners(org):  # each records source's repository routes its own folders
-        diagnostics.extend(codeowners_rule.check(org, committed))
+    present, source_problems = sources.load(root, loaded, _sources(loaded, root), fast, workers)
+    org, found = _diagnose(root, loaded.records, loaded.unloaded, present)
+    diagnostics = list(loaded.diagnostics) + source_problems + found
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]
@@ -247,6 +270,22 @@ def _sources(loaded: LoadResult, root: Path) -> list[sources.Source]:
     org = next((r for r in loaded.records if r.kind == "org" and r.rel in ("org.yaml", "org.yml")), None)
     configs = settings.sources(org.data) if org is not None else {}
     return [config.source(root) for config in configs.values()]
+
+
+def _diagnose(
+    root: Path, records: list[Record], unloaded: Iterable[str], present: Iterable[sources.Source] = ()
+) -> tuple[Organisation, list[Diagnostic]]:
+    """The organisation of `records` (from the records folder and the `present` sources) and
+    its diagnostics: ids, schemas, then every rule."""
+    org, diagnostics = organisation.build(records, unloaded)
+    org.sources = list(present)
+    comp = compensation_fields(org)
+    for record in records:
+        diagnostics.extend(schema_diagnostics(record, comp))
+    diagnostics.extend(rules.run(org, rules.Inputs(root, _codeowners(org))))
+    for committed in _source_codeowners(org):  # each records source's repository routes its own folders
+        diagnostics.extend(codeowners_rule.check(org, committed))
+    return org, diagnostics
 
 
 def _codeowners(org: Organisation) -> CodeownersFile | None:
@@ -308,10 +347,87 @@ def load_org(root: Path) -> Report:
     return validate(root)
 
 
-def load_valid(root: Path) -> Report:
+def load_valid(
+    root: Path, strict: bool = True, needed: Callable[[Organisation], Iterable[Record | None]] | None = None
+) -> Report:
     """The organisation, for commands that must not work from invalid records: raises
-    InvalidRecords (every diagnostic, for the CLI to print) when there is an error."""
-    return refuse_errors(load_org(root))
+    InvalidRecords (every diagnostic, for the CLI to print) when there is an error. With
+    `strict=False` (read-only commands without --strict), the valid records only, and the
+    invalid ones named in `skipped` (see `skip_invalid`); `needed` names the records the
+    command was asked about, which must not be among them."""
+    report = load_org(root)
+    if strict:
+        return refuse_errors(report)
+    wanted = [r for r in needed(report.org) if r is not None] if needed is not None else []
+    return skip_invalid(report, needed=wanted)
+
+
+SHARED_KINDS = frozenset({"org", "track", "competency-matrix"})
+"""Records every other record is read against (settings, tracks, the rubric): never
+skipped, since nothing could be read correctly without them."""
+
+
+def skip_invalid(
+    report: Report, tolerated: Callable[[Diagnostic], bool] | None = None, needed: Iterable[Record] = ()
+) -> Report:
+    """The report of the valid records: each record with an error (other than `tolerated`
+    ones) is left out, the organisation is checked again without it (references to it
+    are not errors, as for a file that could not be loaded), and so on until what is left
+    is valid: a record that fails without a left-out one (a packet whose cited evidence
+    is gone) is left out too. The files left out are in `skipped`, the remaining
+    diagnostics are the warnings (and tolerated errors).
+
+    Raises InvalidRecords, as `refuse_errors` does, when an error is in org.yaml, a track
+    or a matrix (SHARED_KINDS): nothing can be read right without them; nor without the
+    `needed` records (what the command was asked about and reads), should one be left out."""
+
+    def blocking(d: Diagnostic) -> bool:
+        return d.severity == ERROR and not (tolerated is not None and tolerated(d))
+
+    if not any(blocking(d) for d in report.diagnostics):
+        return report
+    root = report.root.resolve()
+    records = list(report.org.records)
+    org, diagnostics = report.org, report.diagnostics
+    skipped: dict[str, None] = {}
+    gone = set(report.org.unloaded)
+    while True:
+        bad = {_resolved(d.path): d.path for d in diagnostics if blocking(d)}
+        shared = [r for r in records if r.kind in SHARED_KINDS and _resolved(r.doc.path) in bad]
+        if shared or any(_shared_file(path, root) for path in bad):
+            refuse_errors(report, tolerated)  # raises: the first report, with every diagnostic
+        skipped.update(dict.fromkeys(bad.values()))
+        left = [r for r in records if _resolved(r.doc.path) not in bad]
+        if len(left) == len(records):  # the errors left are in files that are not records
+            break
+        # A reference to a left-out record is not an error of the record that makes it (as for
+        # a file that could not be loaded): one broken person record must not take their
+        # team, its KPIs and everyone's evidence naming them along. An error of another kind
+        # (a packet whose cited evidence is gone fails its readiness rules) leaves it out too.
+        gone |= {r.id for r in records if r not in left}
+        records = left
+        org, found = _diagnose(report.root, records, gone, report.org.sources)
+        diagnostics = sorted(set(found), key=sort_key)
+    if any(r not in records for r in needed):
+        refuse_errors(report, tolerated)
+    kept = [d for d in diagnostics if not blocking(d)]
+    return Report(report.root, org, kept, report.files, report.notes, sorted(skipped))
+
+
+def _resolved(path: StrPath) -> Path:
+    # As `_selected`: the folder is resolved, not the file (a link is where it is).
+    p = Path(path)
+    return Path(os.path.realpath(p.parent)) / p.name
+
+
+def _shared_file(path: Path, root: Path) -> bool:
+    """Is this (unloadable) file where org.yaml, a track or a matrix would be?"""
+    if not path.is_relative_to(root):
+        return False
+    parts = path.relative_to(root).parts
+    return parts in (("org.yaml",), ("org.yml",)) or (
+        len(parts) > 1 and parts[0] in ("tracks", "matrices", "competency-sets")
+    )
 
 
 def refuse_errors(report: Report, tolerated: Callable[[Diagnostic], bool] | None = None) -> Report:
@@ -337,5 +453,6 @@ __all__ = [
     "load_valid",
     "refuse_errors",
     "resolve_root",
+    "skip_invalid",
     "validate",
 ]

@@ -130,3 +130,13 @@ format_option = click.option(
     help="text for people, json for tools, github for pull-request annotations.",
 )
 """--format of commands that report diagnostics (validate, links check)."""
+
+
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop on any invalid record (exit 1, all or nothing, as CI wants) instead of skipping the invalid "
+    "records and naming them.",
+)
+"""--strict of the commands that read records (perfdocs.validation.skip_invalid): without it they
+run on the valid records and name what they skipped."""

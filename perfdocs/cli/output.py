@@ -43,6 +43,14 @@ def info(message: str) -> None:
         click.echo(message, err=True)
 
 
+def print_skipped(report: Report, consequence: str = "") -> None:
+    """Name the invalid records a reader left out (perfdocs.validation.skip_invalid), even
+    with --quiet: what was not read is part of the result."""
+    note = report.skipped_note(consequence)
+    if note is not None:
+        click.echo(f"perfdocs: warning: {note}", err=True)
+
+
 def detail(message: str) -> None:
     """A note on stderr, only with --verbose."""
     if is_verbose() and not is_quiet():

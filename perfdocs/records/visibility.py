@@ -4,10 +4,16 @@ Every record is public, internal or private. A record without a `visibility` tak
 the org's default for its kind; records in a person's folder are private unless the
 org names a default for their kind. Private records are never published. Anything
 unknown is treated as private: the rules fail closed.
+
+A personal preview (`perfdocs serve --as HANDLE`) is the one view that shows private
+records: those in the folders of the person it is for, and of the people who report to
+them (directly or through other managers, by the `manager` of each person record). It is
+never published: perfdocs.site.preview keeps it out of the folders a deploy reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -56,3 +62,26 @@ def visible(visibility: str, audience: str) -> bool:
     if audience == "internal":
         return visibility in ("public", "internal")
     return False
+
+
+def folders_seen_by(handle: str, managers: Mapping[str, object]) -> frozenset[str]:
+    """The people whose own records `handle` may see: themselves, and everyone whose chain of
+    managers (`managers`: handle -> the `manager` of their person record) reaches them. A
+    loop in the chain ends the walk; it never widens it."""
+    seen = {handle}
+    for person in managers:
+        chain: set[str] = set()
+        boss = managers.get(person)
+        while isinstance(boss, str) and boss not in chain:
+            if boss == handle:
+                seen.add(person)
+                break
+            chain.add(boss)
+            boss = managers.get(boss)
+    return frozenset(seen)
+
+
+def visible_to(record: Record, audience: str, folders: frozenset[str] = frozenset()) -> bool:
+    """May this record be shown in a view for `audience` extended to the people `folders` names
+    (a personal preview): its level allows it, or it lies in one of those people's folders."""
+    return visible(record.visibility, audience) or (record.owner is not None and record.owner in folders)

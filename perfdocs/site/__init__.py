@@ -10,6 +10,7 @@ The pipeline, in the order a build runs it:
 - `render.py`, `charts.py`, `search.py`: templates and Markdown, SVG charts, the search index.
 - `reuse.py`: which pages of the site being replaced can be kept as they are.
 - `writer.py`: the temporary folder and the atomic swap; `serve.py`: `perfdocs serve`.
+- `preview.py`: personal previews (`--as HANDLE`): where they may be written, and when not.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,13 @@ from perfdocs import dates
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import fault
 from perfdocs.lock import output_lock
-from perfdocs.site import reuse, search
+from perfdocs.site import preview, reuse, search
 from perfdocs.site.pages import Page, all_pages, sections
 from perfdocs.site.render import Renderer
 from perfdocs.site.rubric_history import rubric_history
 from perfdocs.site.view import NOT_SHOWN, View
 from perfdocs.site.writer import MARKER, SiteWriter, check_outside, check_target, recover
+from perfdocs.text import did_you_mean
 from perfdocs.validation import load_valid
 
 __all__ = ["BuildResult", "build"]
@@ -45,6 +46,8 @@ class BuildResult:
     rendered: int = 0
     """Pages rendered by this build; the others were reused from the site it replaced."""
     reused: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """Invalid records left out (and nothing of them published), when not strict."""
 
 
 Progress = Callable[[Iterable[Page], int], AbstractContextManager[Iterable[Page]]]
@@ -53,14 +56,26 @@ Pass one only when it will be shown: the count costs a dry run of the pages."""
 
 
 def build(
-    root: Path, out: Path, audience: str = "public", templates: Path | None = None, progress: Progress | None = None
+    root: Path,
+    out: Path,
+    audience: str = "public",
+    templates: Path | None = None,
+    progress: Progress | None = None,
+    viewer: str | None = None,
+    strict: bool = True,
 ) -> BuildResult:
     """Build the site for `audience` into `out`, replacing it only if everything succeeded.
+    With `viewer` (a person's handle), a personal preview: the audience's site plus the
+    private records that person may see (perfdocs/site/preview.py), never into a folder a
+    deploy publishes. With `strict=False`, invalid records are left out (nothing of them is
+    published) and named in the result's `skipped` (perfdocs.validation.skip_invalid).
 
     Raises InvalidRecords (the records have errors) or PerfdocsError (anything else).
     Two builds into one folder take turns (perfdocs/lock.py).
     """
     check_outside(out, root)  # before the folder for the lock: a refused build creates nothing
+    if viewer is not None:
+        preview.check_out(out, root)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside `out`
     except OSError as err:
@@ -69,14 +84,24 @@ def build(
         ) from None
     with output_lock(out):
         recover(out)
-        return _build(root, out, audience, templates, progress)
+        return _build(root, out, audience, templates, progress, viewer, strict)
 
 
-def _build(root: Path, out: Path, audience: str, templates: Path | None, progress: Progress | None) -> BuildResult:
+def _build(
+    root: Path,
+    out: Path,
+    audience: str,
+    templates: Path | None,
+    progress: Progress | None,
+    viewer: str | None,
+    strict: bool,
+) -> BuildResult:
     started = time.perf_counter()
-    report = load_valid(root)
+    report = load_valid(root, strict)
     check_target(out, root)
-    view = View(report.org, audience)
+    if viewer is not None and viewer not in report.org.people:
+        raise PerfdocsError(f"--as {viewer}: no person has that handle{did_you_mean(viewer, report.org.people)}")
+    view = View(report.org, audience, viewer)
     renderer = Renderer(templates)
     rels = [t.rel for t in report.org.tracks.values()] + [m.rel for m in report.org.matrices.values()]
     org_rel = report.org.org.rel if report.org.org is not None else "org.yaml"
@@ -89,6 +114,8 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None, progres
         "nav": sections(view, history),
         "tagline": view.setting("tagline"),
         "today": dates.today(),
+        "viewer": view.person(viewer) if viewer is not None else None,
+        "reports": max(len(view.folders) - 1, 0),  # the people whose records the viewer sees as manager
     }
     key = reuse.secret()
     # The site being replaced, if it is ours (check_target refused anything else).
@@ -126,6 +153,10 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None, progres
         for src in sorted(static.rglob("*")) if static.is_dir() else ():
             if src.is_file() and not src.name.startswith("."):
                 writer.copy(src, "static/" + src.relative_to(static).as_posix())
+        if viewer is not None:
+            writer.note(
+                preview.PREVIEW, f"a personal preview for {viewer}: private records; never publish it\n".encode()
+            )
         if key:
             manifest = {path: (fp, digest) for path, (fp, digest, _) in made if fp is not None}
             writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key))
@@ -135,7 +166,14 @@ def _build(root: Path, out: Path, audience: str, templates: Path | None, progres
         raise
     rendered = sum(1 for _, (_, _, fresh) in made if fresh)
     return BuildResult(
-        out, audience, len(made), writer.files, time.perf_counter() - started, rendered, len(made) - rendered
+        out,
+        audience,
+        len(made),
+        writer.files,
+        time.perf_counter() - started,
+        rendered,
+        len(made) - rendered,
+        report.skipped,
     )
 
 

@@ -1,12 +1,16 @@
-"""Search: a compact index of every page, searched in the browser by a small script.
+"""Search: the text of every page, searched in the browser with MiniSearch.
 
 The index is a JavaScript file (`static/search-index.js`) loaded with a script tag,
 not fetched: that is what makes search work from the file system (file://), where
 browsers refuse fetch() and WebAssembly loading. (Pagefind, the usual engine for
-static sites, needs both, so a site opened from a folder could not search.)
+static sites, needs both, so a site opened from a folder could not search.) The page
+`search.html` loads it with MiniSearch (templates/site/static/vendor/minisearch.js, a
+maintained library vendored as a file: prefix and fuzzy matching and ranking are its
+job, not ours) and `static/search.js`, which adds an English stemmer, highlighted
+snippets and the keyboard.
 
-Only what the pages themselves show goes into the index, so the index can never
-publish more than the pages do.
+Only what the pages themselves show goes into the index, and it is built per audience
+like the pages: it can never publish more than the pages do.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import json
 import re
 from dataclasses import dataclass
 
-SNIPPET = 300
-"""Characters of body text kept per page: enough to match on, small at 100,000 pages."""
+TEXT_LIMIT = 20_000
+"""Characters of text kept per page: the whole of any page a record makes (records are
+bounded in size by perfdocs.records.parse), a bound on the index all the same."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class Entry:
 _SPACE = re.compile(r"\s+")
 
 
-def entry(url: str, title: str, kind: str, *texts: object, limit: int = SNIPPET) -> Entry:
+def entry(url: str, title: str, kind: str, *texts: object, limit: int = TEXT_LIMIT) -> Entry:
     words = _SPACE.sub(" ", " ".join(str(t) for t in texts if t)).strip()
     return Entry(url, str(title), kind, words[:limit])
 

@@ -31,7 +31,7 @@ from perfdocs.diagnostics import FORMATS
 from perfdocs.errors import PerfdocsError
 from perfdocs.site import build
 from perfdocs.site.render import template_dir
-from perfdocs.validation import InvalidRecords
+from perfdocs.validation import InvalidRecords, skipped_note
 
 RELOAD_JS = b"""(function () {
   var first = null;
@@ -221,6 +221,8 @@ class Server:
         interval: float = 0.5,
         templates: Path | None = None,
         allow_remote: bool = False,
+        viewer: str | None = None,
+        strict: bool = True,
     ) -> None:
         if not is_loopback(host) and not allow_remote:
             raise PerfdocsError(
@@ -228,6 +230,10 @@ class Server:
                 "add --allow-remote to mean it"
             )
         self.root, self.out, self.audience = root, out, audience
+        self.viewer = viewer
+        self.strict = strict
+        """Stop on any invalid record; else build from the valid ones and name the others."""
+        """Whose personal preview is served (perfdocs/site/preview.py), or None."""
         self.templates = templates or template_dir()
         self.log = log
         self.interval = interval
@@ -258,13 +264,14 @@ class Server:
 
     def first_build(self) -> None:
         """The first build must succeed: its errors go to the caller (exit 1 or 2)."""
-        result = build(self.root, self.out, self.audience, self.templates)
+        result = build(self.root, self.out, self.audience, self.templates, viewer=self.viewer, strict=self.strict)
         self.build_id += 1
         self.log(f"built {result.pages} pages in {result.seconds:.1f}s")
+        self._log_skipped(result.skipped)
 
     def rebuild(self) -> bool:
         try:
-            result = build(self.root, self.out, self.audience, self.templates)
+            result = build(self.root, self.out, self.audience, self.templates, viewer=self.viewer, strict=self.strict)
         except InvalidRecords as invalid:
             self.log(FORMATS["text"](invalid.report.diagnostics).rstrip("\n"))
             self.log("rebuild stopped: the records have errors; still serving the last good site")
@@ -289,7 +296,13 @@ class Server:
             f"rebuilt {result.pages} pages ({result.rendered} rendered, {result.reused} unchanged) "
             f"in {result.seconds:.1f}s"
         )
+        self._log_skipped(result.skipped)
         return True
+
+    def _log_skipped(self, skipped: list[str]) -> None:
+        note = skipped_note(skipped, " (not published)")
+        if note is not None:
+            self.log(f"perfdocs: warning: {note}")
 
     def _failed(self, why: str) -> bool:
         self.error = why

@@ -80,15 +80,33 @@ def goal_url(gid: str) -> str:
 class View:
     """The organisation as one audience sees it."""
 
-    def __init__(self, org: Organisation, audience: str) -> None:
+    def __init__(self, org: Organisation, audience: str, viewer: str | None = None) -> None:
         if audience not in visibility.AUDIENCES:
             raise ValueError(f"unknown audience {audience!r}")
         self.org = org
         self.audience = audience
         self.not_shown = NOT_SHOWN[audience]
+        self.viewer = viewer
+        """Whose personal preview this is (perfdocs serve --as), or None for a site to publish."""
+        self.folders = (
+            visibility.folders_seen_by(viewer, {h: p.get("manager") for h, p in org.people.items()})
+            if viewer is not None
+            else frozenset()
+        )
+        """The people whose private records this view shows: none, except in a personal preview."""
 
     def sees(self, record: Record | None) -> TypeGuard[Record]:
-        return record is not None and visibility.visible(record.visibility, self.audience)
+        return record is not None and visibility.visible_to(record, self.audience, self.folders)
+
+    def hidden(self, index: dict[str, Record]) -> dict[str, int]:
+        """How many records of `index` this view leaves out, by visibility ('private',
+        'internal'): counts for the pages to explain what is missing, never anything the
+        records say."""
+        counts = {"private": 0, "internal": 0}
+        for r in index.values():
+            if not self.sees(r):
+                counts["internal" if r.visibility == "internal" else "private"] += 1
+        return counts
 
     def shown(self, index: dict[str, Record]) -> list[Record]:
         return [r for r in index.values() if self.sees(r)]

@@ -101,9 +101,10 @@ def test_the_teams_page_rolls_up_the_latest_dora_figures(org, cli, tmp_path):
         "Latest DORA figures per team, with their band and benchmark bucket Team "
         "Change lead time (hours) throughput Deployment frequency (deploys/week) throughput "
         "Failed deployment recovery time (hours) throughput Change fail rate (%) instability Sustained trends "
-        "Core 24 2026-02 high one day to one week 0.75 2026-02 medium weekly to monthly "
-        "25.5 2026-02 medium one day to one week 33.33 2026-02 medium 32 to 64 % 0"
-    )
+        "Core 24 2026-02 high one day to one week stale, 9 months old 0.75 2026-02 medium weekly to monthly "
+        "stale, 9 months old 25.5 2026-02 medium one day to one week stale, 9 months old "
+        "33.33 2026-02 medium 32 to 64 % stale, 9 months old 0"
+    )  # the story's figures are for February; the tests run on 2026-11-24 (issue 17, item 9)
     note = text(html[html.index("Each figure links") : html.index("</p>", html.index("Each figure links"))])
     assert "benchmark edition DORA 2025 (six buckets, 0-10 scale)" in note
 

@@ -112,9 +112,9 @@ def test_compensation_fields_are_never_exported(org_folder):
         assert "bonus" not in text and "5000" not in text
 
 
-def test_invalid_records_stop_the_export_with_their_diagnostics(cli, org_folder, tmp_path):
+def test_invalid_records_stop_a_strict_export_with_their_diagnostics(cli, org_folder, tmp_path):
     edit(org_folder / "goals/2026-q1-fast-api.yaml", "status: done\n", "status: done\nsalary: 1\n")
-    res = cli("export", cwd=tmp_path)
+    res = cli("export", "--strict", cwd=tmp_path)
     assert (res.exit_code, res.stdout) == (
         1,
         "records/goals/2026-q1-fast-api.yaml:7:1: compensation field 'salary' "
@@ -125,6 +125,10 @@ def test_invalid_records_stop_the_export_with_their_diagnostics(cli, org_folder,
         "   | ^^^^^^\n"
         "\n",
     )
+    res = cli("export", cwd=tmp_path)  # without --strict: left out, and named
+    assert res.exit_code == 0, res
+    assert "salary" not in res.stdout and "2026-q1-fast-api" not in res.stdout
+    assert "skipped 1 invalid record (not exported): records/goals/2026-q1-fast-api.yaml" in res.stderr
 
 
 def test_an_unknown_kind_is_a_usage_error(cli, org_folder, tmp_path):

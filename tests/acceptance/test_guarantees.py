@@ -21,6 +21,7 @@ import pytest
 
 from perfdocs.fsutil import atomic_write
 from perfdocs.lock import RECORDS_LOCK, exclusive, output_lock_path, records_lock_path
+from perfdocs.validation import SHARED_KINDS
 
 from tests.support.cli import PERFDOCS, perfdocs
 from tests.support.files import REPO, edit
@@ -319,8 +320,8 @@ def test_a_build_killed_between_its_two_renames_gets_the_previous_site_back(cli,
     # The state a kill leaves after the old site was moved aside and before the new one moved in.
     os.rename(tmp_path / "site", tmp_path / ".site.old-x1y2")
     (tmp_path / ".site.building-a1b2").mkdir()
-    edit(minimal / "teams/core.yaml", "manager: bob", "manager: nobody")  # the next build fails
-    res = cli("build", "--records", "records", "--out", "site", cwd=tmp_path)
+    edit(minimal / "teams/core.yaml", "manager: bob", "manager: nobody")  # the next (strict) build fails
+    res = cli("build", "--records", "records", "--out", "site", "--strict", cwd=tmp_path)
     assert res.exit_code == 1, res
     assert site(tmp_path / "site") == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "site"]
@@ -768,6 +769,14 @@ def test_compensation_fields_are_rejected_in_every_kind_at_any_depth(kind, cli, 
         "development is kept apart from pay [policy/compensation]"
         for n, name in ((11, "baseSalary"), (12, "equity-grant"), (13, "on call pay"))
     ], res
-    # And an output command refuses to run from such records.
-    build = cli("build", "--records", "records", "--out", tmp_path / "site", cwd=tmp_path)
+    # And an output command refuses to run from such records with --strict; without, it leaves
+    # them out, names them, and publishes none of what they say.
+    build = cli("build", "--records", "records", "--out", tmp_path / "site", "--strict", cwd=tmp_path)
     assert build.exit_code == 1 and not (tmp_path / "site").exists(), build
+    build = cli("build", "--records", "records", "--out", tmp_path / "site", cwd=tmp_path)
+    if kind in SHARED_KINDS:  # what every record is read against: still all or nothing
+        assert build.exit_code == 1 and not (tmp_path / "site").exists(), build
+        return
+    assert build.exit_code == 0 and f"records/{rel}" in build.stderr and "records/teams/nested.yaml" in build.stderr
+    published = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert "Nested" not in published and "equity" not in published

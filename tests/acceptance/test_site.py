@@ -51,7 +51,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
     assert res.exit_code == 0, res
     assert res.stdout == ""
     assert re.fullmatch(
-        r"built 21 pages \(21 rendered, 0 unchanged and reused; 26 files\) for the public "
+        r"built 21 pages \(21 rendered, 0 unchanged and reused; 30 files\) for the public "
         r"audience in .*site/ in \d+\.\ds\n",
         res.stderr,
     ), res.stderr
@@ -78,10 +78,14 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
         "rubric/index.html",
         "search.html",
         "static/compare.js",
+        "static/favicon.svg",
         "static/matrix.js",
         "static/search-index.js",
         "static/search.js",
         "static/site.css",
+        "static/site.js",
+        "static/vendor/minisearch-LICENSE.txt",
+        "static/vendor/minisearch.js",
         "teams/core.html",
         "teams/index.html",
     ]
@@ -350,10 +354,11 @@ def test_hostile_markdown_and_fields_come_out_inert(cli, shared, tmp_path):
     assert "<" not in index and ">" not in index
 
 
-def test_invalid_records_stop_the_build_with_validate_diagnostics(cli, minimal, tmp_path):
+def test_invalid_records_stop_a_strict_build_with_validate_diagnostics(cli, minimal, tmp_path):
+    """With --strict (CI); without it, the build leaves them out (test_readers_skip_invalid.py)."""
     edit(minimal / "people/ann/person.yaml", "track: backend", "track: backnd")
     expected = cli("validate", minimal)
-    res = cli("build", "--records", minimal, "--out", tmp_path / "site")
+    res = cli("build", "--records", minimal, "--out", tmp_path / "site", "--strict")
     assert res.exit_code == 1
     assert res.stdout == expected.stdout
     assert "ref/unknown-track" in res.stdout
@@ -472,6 +477,15 @@ def test_search_index_holds_competencies_with_their_descriptors(cli, minimal, tm
         '["rubric/backend/index.html#backend-operations","Operations (Backend)","Competency",'
         '"Joins the on-call rotation with a buddy. Handles on-call alone. Keeps the rotation humane."]'
     ) in index
+
+
+def test_search_index_holds_the_full_text_of_a_long_page(cli, shared, tmp_path):
+    evidence = shared / "people/ann/evidence/2026-03-01-retry-redesign.md"
+    tail = " ".join(f"word{i}" for i in range(400)) + " zzlastword"
+    evidence.write_text(evidence.read_text(encoding="utf-8") + "\n" + tail + "\n", encoding="utf-8")
+    assert cli("build", "--records", shared, "--out", tmp_path / "site").exit_code == 0
+    index = (tmp_path / "site/static/search-index.js").read_text(encoding="utf-8")
+    assert "zzlastword" in index  # well past the 300 characters the index used to keep
 
 
 @pytest.mark.skipif(not (REPO / "records/org.yaml").is_file(), reason="records/ is not complete yet")

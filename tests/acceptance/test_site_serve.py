@@ -72,9 +72,10 @@ def test_an_invalid_change_keeps_serving_the_last_good_site(server, minimal):
     assert wait_for(lambda: get(server.url + "__perfdocs/build-id")[1] == b"2"), server.logs
 
 
-def test_serve_stops_with_diagnostics_when_the_first_build_fails(cli, minimal, tmp_path):
+def test_strict_serve_stops_with_diagnostics_when_the_first_build_fails(cli, minimal, tmp_path):
+    """With --strict; without it, serve builds from the valid records (test_readers_skip_invalid.py)."""
     edit(minimal / "people/ann/person.yaml", "track: backend", "track: backnd")
-    res = cli("serve", "--records", minimal, "--out", tmp_path / "site", "--port", "0")
+    res = cli("serve", "--records", minimal, "--out", tmp_path / "site", "--port", "0", "--strict")
     assert res.exit_code == 1
     assert "[ref/unknown-track]" in res.stdout
     assert not Path(tmp_path / "site").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from perfdocs.cli import print_text, records_option
+from perfdocs.cli.options import strict_option
 
 
 @click.command()
@@ -16,7 +17,8 @@ from perfdocs.cli import print_text, records_option
     help="Use only the records this audience may see (as the internal site does); default: all.",
 )
 @records_option
-def calibrate(period: str | None, fmt: str, audience: str | None, records: str | None) -> None:
+@strict_option
+def calibrate(period: str | None, fmt: str, audience: str | None, records: str | None, strict: bool) -> None:
     """The calibration view of a period, across teams and managers.
 
     Rating distribution per team, track and level; ratings that depart from the
@@ -30,10 +32,13 @@ def calibrate(period: str | None, fmt: str, audience: str | None, records: str |
       perfdocs calibrate --period 2026-Q3
       perfdocs calibrate --period 2026-Q3 --format html > calibration.html
     """
+    from perfdocs.cli.output import print_skipped
     from perfdocs.people import calibration
     from perfdocs.validation import load_valid, resolve_root
 
-    org = load_valid(resolve_root(records)).org
+    report = load_valid(resolve_root(records), strict)
+    print_skipped(report)
+    org = report.org
     if fmt == "html":
         click.echo(calibration.render_html(org, period, audience, standalone=True), nl=False)
     else:

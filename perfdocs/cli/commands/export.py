@@ -6,10 +6,12 @@ from __future__ import annotations
 import click
 
 from perfdocs.cli import records_option
+from perfdocs.cli.options import strict_option
 
 
 @click.group("export", invoke_without_command=True)
 @records_option
+@strict_option
 @click.option(
     "--format",
     "fmt",
@@ -42,13 +44,20 @@ from perfdocs.cli import records_option
 )
 @click.pass_context
 def export_command(
-    ctx: click.Context, records: str | None, fmt: str, audience: str, kinds: tuple[str, ...], output: str | None
+    ctx: click.Context,
+    records: str | None,
+    fmt: str,
+    audience: str,
+    kinds: tuple[str, ...],
+    output: str | None,
+    strict: bool,
 ) -> None:
     """Export records for a spreadsheet or another system.
 
     Each record is exported with its kind, id, path, visibility, fields and Markdown
-    body. Compensation fields never appear. Invalid records stop the export with the
-    same messages as `perfdocs validate`.
+    body. Compensation fields never appear. An invalid record is left out and named on
+    stderr; with --strict, invalid records stop the export with the same messages as
+    `perfdocs validate`.
 
     \b
     Example:
@@ -60,6 +69,7 @@ def export_command(
         return
     from pathlib import Path
 
+    from perfdocs.cli.output import print_skipped
     from perfdocs.diagnostics import display_path
     from perfdocs.errors import PerfdocsError
     from perfdocs.fsutil import atomic_write
@@ -78,7 +88,8 @@ def export_command(
             f"-o {display_path(Path(output))} is inside the records folder {display_path(root)}; "
             "write the export outside it"
         )
-    report = load_valid(root)
+    report = load_valid(root, strict)
+    print_skipped(report, " (not exported)")
     text = export.FORMATS[fmt](report.org, audience, kinds)
     if output is None:
         click.echo(text, nl=False)

@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from perfdocs.cli import print_text, records_option
+from perfdocs.cli.options import strict_option
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -51,6 +52,7 @@ def kpi() -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @records_option
+@strict_option
 def dora_command(
     team: str,
     since: datetime | None,
@@ -61,6 +63,7 @@ def dora_command(
     explain: bool,
     fmt: str,
     records: str | None,
+    strict: bool,
 ) -> None:
     """Compute a team's five DORA metrics from its repositories, postmortems and policies.
 
@@ -89,6 +92,7 @@ def dora_command(
     """
     from contextlib import nullcontext
 
+    from perfdocs.cli.output import print_skipped
     from perfdocs.lock import records_lock
     from perfdocs.metrics import dora, series_write
     from perfdocs.metrics.report import render_text
@@ -97,7 +101,9 @@ def dora_command(
     root = resolve_root(records)
     # With --write, read, compute and write as one step (perfdocs/lock.py).
     with records_lock(root) if write else nullcontext():
-        report = load_valid(root)
+        # A writer stays all or nothing; a reader needs at least the team it is asked about.
+        report = load_valid(root, strict or write, lambda org: [org.teams.get(team)])
+        print_skipped(report)
         result = dora.team_dora(
             report.org, root, team, since.date() if since else None, until.date() if until else None, granularity
         )
@@ -114,7 +120,8 @@ def dora_command(
 @click.option("--team", default=None, help="Only this team's series.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @records_option
-def trends_command(team: str | None, fmt: str, records: str | None) -> None:
+@strict_option
+def trends_command(team: str | None, fmt: str, records: str | None, strict: bool) -> None:
     """Flag sustained trends in the KPI series and teams tracking too few or too many core KPIs.
 
     A sustained trend is N consecutive periods each worse than the one before
@@ -126,12 +133,15 @@ def trends_command(team: str | None, fmt: str, records: str | None) -> None:
       perfdocs kpi trends
       perfdocs kpi trends --team payments --format json
     """
+    from perfdocs.cli.output import print_skipped
     from perfdocs.errors import PerfdocsError
     from perfdocs.metrics import kpis
     from perfdocs.text import did_you_mean
     from perfdocs.validation import load_valid, resolve_root
 
-    org = load_valid(resolve_root(records)).org
+    report = load_valid(resolve_root(records), strict, lambda org: [org.teams.get(team)] if team else [])
+    print_skipped(report)
+    org = report.org
     if team is not None and team not in org.teams:
         raise PerfdocsError(f"no team {team!r}{did_you_mean(team, list(org.teams))}")
     n, lo, hi = kpis.settings(org)

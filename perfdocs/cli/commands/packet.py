@@ -7,6 +7,7 @@ import json
 import click
 
 from perfdocs.cli import print_text, records_option
+from perfdocs.cli.options import strict_option
 
 
 @click.group()
@@ -60,7 +61,8 @@ def draft(person: str, target: str, slug: str | None, sponsor: str | None, recor
     help="markdown for a pull-request comment, json for tools.",
 )
 @records_option
-def check(packet_ref: str, fmt: str, records: str | None) -> None:
+@strict_option
+def check(packet_ref: str, fmt: str, records: str | None, strict: bool) -> None:
     """Promotion readiness of PACKET (a packet file, or an id like alice/2026-h2-principal).
 
     For each competency of the target level: the claims, the evidence each cites and
@@ -77,15 +79,32 @@ def check(packet_ref: str, fmt: str, records: str | None) -> None:
     Example:
       perfdocs packet check records/people/alice/packets/2026-h2-principal.md --format markdown
     """
+    from perfdocs import diagnostics
+    from perfdocs.cli.output import print_skipped
     from perfdocs.links.recheck import recheck_for
     from perfdocs.people import readiness, reports
-    from perfdocs.validation import load_org, refuse_errors, resolve_root
+    from perfdocs.validation import load_org, refuse_errors, resolve_root, skip_invalid
 
     file = readiness.packet_file(packet_ref)
     root = resolve_root(records, [file] if file is not None else [])
     report = load_org(root)
     record = readiness.find_packet(report.org, root, packet_ref)
-    refuse_errors(report, lambda diagnostic: readiness.tolerated(diagnostic, record, root))
+
+    def tolerated(diagnostic: diagnostics.Diagnostic) -> bool:
+        return readiness.tolerated(diagnostic, record, root)
+
+    if strict:
+        refuse_errors(report, tolerated)
+    else:
+        # What the check reads: the packet, its candidate and the evidence it cites.
+        cited = [c.get("evidence") for c in record.get("claims") or [] if isinstance(c, dict)]
+        reads = [
+            report.org.evidence.get(e) for ids in cited if isinstance(ids, list) for e in ids if isinstance(e, str)
+        ]
+        reads.append(report.org.people.get(record.get("candidate")))
+        valid = skip_invalid(report, tolerated, [record, *(r for r in reads if r is not None)])
+        print_skipped(valid)
+        report = valid
     # With the clones present, recorded resolutions are checked against git again.
     result = readiness.check(report.org, record, recheck_for(report.org, root))
     if fmt == "json":

@@ -7,6 +7,7 @@ import json
 import click
 
 from perfdocs.cli import print_text, records_option
+from perfdocs.cli.options import strict_option
 
 
 @click.command()
@@ -14,7 +15,8 @@ from perfdocs.cli import print_text, records_option
 @click.option("--period", metavar="QUARTER", help="e.g. 2026-Q3; default: the latest quarter with PERSON's records.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @records_option
-def score(person: str, period: str | None, fmt: str, records: str | None) -> None:
+@strict_option
+def score(person: str, period: str | None, fmt: str, records: str | None, strict: bool) -> None:
     """An advisory composite score (within the org's bounds, e.g. 0-5) for PERSON.
 
     It weighs the org's dimensions and scope with the weights in org.yaml `scoring:`,
@@ -27,11 +29,14 @@ def score(person: str, period: str | None, fmt: str, records: str | None) -> Non
     Example:
       perfdocs score alice --period 2026-Q3
     """
+    from perfdocs.cli.output import print_skipped
     from perfdocs.people import reports
     from perfdocs.people import score as scoring
     from perfdocs.validation import load_valid, resolve_root
 
-    org = load_valid(resolve_root(records)).org
+    report = load_valid(resolve_root(records), strict)
+    print_skipped(report)
+    org = report.org
     result = scoring.score(org, person, period)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

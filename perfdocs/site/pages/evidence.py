@@ -82,7 +82,14 @@ def evidence_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]
                 "entries": entries,
             }
         )
-    yield Page("evidence/index.html", "evidence_index.html.j2", "Evidence", "evidence", {"authors": authors}, [])
+    yield Page(
+        "evidence/index.html",
+        "evidence_index.html.j2",
+        "Evidence",
+        "evidence",
+        {"authors": authors, "hidden": view.hidden(org.evidence)},
+        [],
+    )
     for author in authors:
         yield Page(
             author["url"],

@@ -65,7 +65,7 @@ def goals_page(view: View) -> Page:
         "goals.html.j2",
         "Goals",
         "goals",
-        {"periods": tree},
+        {"periods": tree, "hidden": view.hidden(org.goals)},
         [
             search.entry(
                 goal_url(g.id),

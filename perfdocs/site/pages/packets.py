@@ -118,7 +118,7 @@ def packet_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]:
         "packets.html.j2",
         "Example packets",
         "packets",
-        {"packets": listing},
+        {"packets": listing, "hidden": view.hidden(org.packets)},
         [search.entry("packets/index.html", "Example promotion packets", "Packets")],
     )
     for p in packets:

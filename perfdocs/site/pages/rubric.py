@@ -221,7 +221,6 @@ def rubric_pages(view: View) -> Iterator[Page]:
                     "Competency",
                     row["summary"],
                     *(c["text"] for c in row["cells"] if c["text"] and c["state"] != "unchanged"),
-                    limit=2000,
                 )
             )
         yield Page(table["url"], "rubric_track.html.j2", f"{table['name']} rubric", "rubric", {"track": table}, entries)
@@ -278,7 +277,6 @@ def rubric_pages(view: View) -> Iterator[Page]:
                         lv.get("summary"),
                         *(lv.get(a) for a in ("scope", "complexity", "consistency")),
                         *(r["cell"]["text"] or "" for rows in by_dim.values() for r in rows),
-                        limit=4000,
                     )
                 ],
             )

@@ -3,10 +3,12 @@ per KPI (trend chart, target, band, flagged trends and the formula behind the fi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from perfdocs import dates
 from perfdocs.records.load import Record
 from perfdocs.settings import DORA_KEYS
 from perfdocs.site import search
@@ -59,8 +61,33 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
         "fmt": fmt,
         "core": bool(kpi.get("core")),
         "anchor": anchor("kpi", kpi.id),
+        "stale": staleness(points[-1][0], dates.today()) if points else None,
         **kpi_signals(view, kpi, metric, current),
     }
+
+
+STALE_PERIODS = 2
+"""A KPI is stale when its latest value is for a period that ended more than this many of
+its own periods ago (a monthly KPI in November whose latest value is for August): one
+period late is a report not yet written; two is a series nobody updates."""
+
+_PERIOD_DAYS = {"week": 7, "month": 30.44, "quarter": 91.31}
+
+
+def staleness(period: str, today: dt.date) -> dict[str, Any] | None:
+    """How old a KPI's latest value is, when that makes it stale ({"age": "9 months",
+    "period": ...}), else None. The KPI's cadence is the kind of period its values name
+    (2026-W03, 2026-03, 2026-Q1), as `perfdocs kpi dora` writes them."""
+    try:
+        _, end = dates.period_bounds(period)
+    except (ValueError, IndexError):  # not a period perfdocs knows: no claim either way
+        return None
+    cadence = "week" if "-W" in period else "quarter" if "-Q" in period else "month"
+    days = (today - end).days
+    if days <= STALE_PERIODS * _PERIOD_DAYS[cadence]:
+        return None
+    age = f"{days // 7} weeks" if days < 61 else f"{round(days / _PERIOD_DAYS['month'])} months"
+    return {"age": age, "period": period, "cadence": cadence}
 
 
 def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) -> dict[str, Any]:
@@ -140,6 +167,7 @@ def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[
                     "period": panel["current_period"],
                     "band": panel["band"],
                     "bucket": panel["bucket"],
+                    "stale": panel["stale"],
                     "url": f"{team_url(t.id)}#{panel['anchor']}",
                 }
                 if panel and panel["current"] is not None
@@ -182,13 +210,23 @@ def team_pages(view: View) -> Iterator[Page]:
         t.id: [kpi_panel(view, k) for k in sorted(kpis_by_team.get(t.id, []), key=lambda k: (not k.get("core"), k.id))]
         for t in teams
     }
+    rollup = dora_rollup(view, teams, panels_by_team)
     yield Page(
         "teams/index.html",
         "teams.html.j2",
         "Team dashboards",
         "teams",
-        {"teams": listing, "rollup": dora_rollup(view, teams, panels_by_team)},
-        [search.entry("teams/index.html", "Team dashboards", "Teams")],
+        {"teams": listing, "rollup": rollup},
+        [
+            search.entry(
+                "teams/index.html",
+                "Team dashboards",
+                "Teams",
+                "DORA across teams" if listing else "",
+                *(c["name"] for c in rollup["columns"]),
+                *(f"{t['name']} {t['mission'] or ''}" for t in listing),
+            )
+        ],
     )
     for t in teams:
         panels = panels_by_team[t.id]
@@ -210,6 +248,8 @@ def team_pages(view: View) -> Iterator[Page]:
                     "Team",
                     t.get("mission"),
                     *(p["name"] for p in panels),
+                    *(p["formula"] for p in panels if isinstance(p["formula"], str)),
+                    "DORA" if any(p["band"] is not None or p["config"] for p in panels) else "",
                 )
             ],
         )
