@@ -150,7 +150,7 @@ class GovernanceSettings:
 class PlaceholderSettings:
     """org.yaml `placeholders:`: what counts as unfinished text (record/placeholder)."""
 
-    min_body_chars: int = 20
+    min_body_chars: int = 0
     """`placeholders.min_body_chars`: an evidence body shorter than this (in characters, Markdown
     included) says too little to be judged; 0 turns the check off."""
     markers: tuple[str, ...] = ("TODO", "TBD", "FIXME", "XXX")

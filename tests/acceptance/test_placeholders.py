@@ -48,12 +48,14 @@ def test_template_text_without_the_marker_is_still_a_placeholder(cli, minimal):
 
 
 def test_a_short_body_lorem_ipsum_and_markers_in_fields(cli, minimal):
+    with open(minimal / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("placeholders:\n  min_body_chars: 40\n")
     edit(minimal / EVIDENCE, BODY, "Fixed it.")
     edit(minimal / "people/ann/evidence/2026-05-10-mentoring.md", "title: Mentored a new joiner", "title: Lorem ipsum")
     edit(minimal / PACKET, "summary: Ann designs systems the team builds on.", "summary: 'FIXME later'")
     res = cli("validate", "--records", minimal)
     out = res.stdout
-    assert "retry-redesign.md:14:1: warning: the body has only 9 characters (fewer than 20)" in out
+    assert "retry-redesign.md:14:1: warning: the body has only 9 characters (fewer than 40)" in out
     assert "mentoring.md:6:8: warning: title still holds 'lorem ipsum' (write what it says" in out
     assert "2026-senior.md:6:10: warning: summary still holds a FIXME marker (write what it says" in out
 
