@@ -18,6 +18,7 @@ The sections:
   invisible work and outliers (`perfdocs score`, `perfdocs calibrate`).
 - kpi_rules: sustained trends and a team's number of core KPIs.
 - governance: how `validate` reports metric-governance findings.
+- placeholders: what counts as unfinished text (markers, the shortest evidence body).
 - links: how evidence links are judged (date tolerance, authorship).
 - dora: DORA policies (what a deployment, a failure, rework and recovery are; the default policy,
   named versioned ones and who uses which), the benchmark edition and the minimum samples.
@@ -144,6 +145,21 @@ class GovernanceSettings:
     severity: str = "warning"
     """`governance.severity`: 'warning' or 'error', for overdue reviews, incomplete
     definitions and KPI targets without a baseline."""
+
+
+# --- placeholders ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceholderSettings:
+    """org.yaml `placeholders:`: what counts as unfinished text (record/placeholder)."""
+
+    min_body_chars: int = 0
+    """`placeholders.min_body_chars`: an evidence body shorter than this (in characters, Markdown
+    included) says too little to be judged; 0 turns the check off."""
+    markers: tuple[str, ...] = ("TODO", "TBD", "FIXME", "XXX")
+    """`placeholders.markers`: words (matched whole and case-sensitively) that mark text as not
+    written yet; "lorem ipsum" is always one."""
 
 
 # --- evidence links --------------------------------------------------------------------
@@ -551,6 +567,7 @@ class Settings:
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     kpi_rules: KpiSettings = field(default_factory=KpiSettings)
     governance: GovernanceSettings = field(default_factory=GovernanceSettings)
+    placeholders: PlaceholderSettings = field(default_factory=PlaceholderSettings)
     links: LinksSettings = field(default_factory=LinksSettings)
     repositories: Mapping[str, RepoConfig] = field(default_factory=dict)
     """org.yaml `repositories`: the git repositories evidence links and DORA metrics read, by name."""
@@ -586,6 +603,7 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
         governance=GovernanceSettings(
             severity="error" if _section(data, "governance").get("severity") == "error" else "warning"
         ),
+        placeholders=_placeholders(data),
         links=_links(data),
         repositories=_repositories(data.get("repositories")),
         sources=sources(data),
@@ -598,6 +616,14 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
         compensation_fields=tuple(v for v in data.get("compensation_fields") or [] if isinstance(v, str))
         if isinstance(data.get("compensation_fields"), list)
         else (),
+    )
+
+
+def _placeholders(data: Mapping[str, Any]) -> PlaceholderSettings:
+    cfg, d = _section(data, "placeholders"), PlaceholderSettings()
+    return PlaceholderSettings(
+        min_body_chars=_int(cfg, "min_body_chars", d.min_body_chars),
+        markers=_strings(cfg, "markers", d.markers),
     )
 
 

@@ -39,6 +39,7 @@ from perfdocs.people import reports
 from perfdocs.records import verification
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
+from perfdocs.rules import placeholders
 from perfdocs.settings import ReadinessSettings
 from perfdocs.text import did_you_mean
 
@@ -214,6 +215,8 @@ class CompetencyReadiness:
     descriptor: str
     claims: list[str] = field(default_factory=list)
     evidence: list[CitedEvidence] = field(default_factory=list)
+    placeholder_claim: bool = False
+    """A claim was written but still holds a placeholder (TODO, template text): it counts as none."""
 
     @property
     def counted(self) -> list[CitedEvidence]:
@@ -371,7 +374,10 @@ def check(org: Organisation, packet: Record, recheck: verification.Recheck | Non
         comp = comps.get(cid) if isinstance(cid, str) else None
         refs = [e for e in claim.get("evidence") or [] if isinstance(e, str)]
         if comp is not None:
-            comp.claims.append(str(claim.get("claim", "")))
+            if placeholders.reason(claim.get("claim"), org) is None:
+                comp.claims.append(str(claim.get("claim", "")))
+            else:
+                comp.placeholder_claim = True  # a TODO claim is no claim yet
         if not refs:
             findings.append(
                 Finding(
@@ -419,7 +425,9 @@ def check(org: Organisation, packet: Record, recheck: verification.Recheck | Non
             findings.append(
                 Finding(
                     "readiness/no-claim",
-                    f'no claim for {comp.id} ({comp.dimension}): {target} expects "{comp.descriptor}"',
+                    f"no claim for {comp.id} ({comp.dimension})"
+                    f"{' (its claim is still a placeholder)' if comp.placeholder_claim else ''}: "
+                    f'{target} expects "{comp.descriptor}"',
                     comp.id,
                 )
             )

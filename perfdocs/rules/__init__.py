@@ -11,6 +11,7 @@ The families, in the order `run` applies them (each a module with a `check` gene
 - governance: metric reviews on cadence, complete definitions, DORA settings, KPI series (metric/*, kpi/*).
 - readiness: org.yaml `readiness:` names levels and evidence types that exist (readiness/config).
 - scoring: org.yaml `scoring:` weighs real dimensions within sane bounds (scoring/config).
+- placeholders: no template text, TODO/TBD marker or too-short evidence body (record/placeholder).
 - codeowners: the committed CODEOWNERS still routes each folder to its manager (codeowners/stale).
 
 Files, YAML, schema and link diagnostics come from perfdocs.records and perfdocs.links;
@@ -143,6 +144,8 @@ RULES: dict[str, str] = {
     # org.yaml readiness and scoring settings (validate reports them; packet, score, review and calibrate refuse them)
     "readiness/config": "A readiness setting that names a level no track has, or an unknown evidence type.",
     "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
+    # unfinished text
+    "record/placeholder": "Template text, a TODO/TBD marker or lorem ipsum left in evidence, a goal, a review or a packet, or an evidence body too short to say anything.",
     # repository
     "codeowners/stale": "The committed CODEOWNERS differs from what 'perfdocs codeowners' generates (a person's folder is not routed to their manager).",
     # records sources (org.yaml sources)
@@ -171,10 +174,21 @@ class Inputs:
 
 def run(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
     """Every rule family's diagnostics for the organisation."""
-    from perfdocs.rules import codeowners, dates, governance, identity, policy, readiness, references, rubric, scoring
+    from perfdocs.rules import (
+        codeowners,
+        dates,
+        governance,
+        identity,
+        placeholders,
+        policy,
+        readiness,
+        references,
+        rubric,
+        scoring,
+    )
 
     out: list[Diagnostic] = []
-    for family in (identity, references, rubric, dates, policy, governance, readiness, scoring):
+    for family in (identity, references, rubric, dates, policy, governance, readiness, scoring, placeholders):
         out.extend(family.check(org))
     out.extend(references.missing_org(org, inputs.root))
     out.extend(codeowners.check(org, inputs.codeowners))

@@ -107,15 +107,21 @@ def test_a_draft_lists_every_competency_with_its_descriptor_evidence_and_gaps(cl
         assert f"  # GAP {gap}: no evidence in the window names it\n" in text
         assert f"**Gap:** no evidence dated 2025-11-24 to 2026-11-24 names {gap} yet." in text
     assert "## Delivery\n\n### System design\n\nl3 expects: Designs a whole product area" in text
-    # It validates, and checking it gives the missing pieces (the gaps) but nothing disqualifying.
+    # It validates (its TODO claims are warnings), and checking it gives the missing pieces but
+    # nothing disqualifying: the gaps, and every drafted claim, which is a placeholder until
+    # written (a TODO claim is no claim).
     assert cli("validate", example).exit_code == 0
+    assert cli("validate", "--strict", example).exit_code == 1
     check = json.loads(cli("packet", "check", "chen/2026-l3", "--records", example, "--format", "json").stdout)
-    assert [f["competency"] for f in check["findings"] if f["rule"] == "readiness/no-claim"] == [
+    missing = [f["competency"] for f in check["findings"] if f["rule"] == "readiness/no-claim"]
+    assert missing == [c["id"] for c in check["competencies"]]
+    drafted = {c["id"] for c in check["competencies"] if c["placeholder_claim"]}
+    assert drafted == {c["id"] for c in check["competencies"]} - {
         "system-design",
         "operational-ownership",
         "mentoring",
         "cross-team-influence",
-    ]
+    }
     assert not [f for f in check["findings"] if f["disqualifying"]]
 
 

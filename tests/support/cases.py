@@ -209,6 +209,14 @@ MUTATIONS = {
     "packet-target-level-unknown": replacing(PACKET, "target_level: l3", "target_level: l4"),
     "packet-foreign-evidence": replacing(PACKET, "ann/2026-05-10-mentoring", "bob/2026-04-02-rotation"),
     "packet-current-level": replacing(PACKET, "current_level: l2", "current_level: l1"),
+    "record-placeholder": both(
+        replacing(
+            "people/ann/evidence/2026-03-01-retry-redesign.md",
+            "Replaced ad-hoc retries with a shared policy; failed payments fell by a third.",
+            "TODO: what happened, what you did, and its impact (who benefited, what changed, how you know).",
+        ),
+        replacing(PACKET, "claim: Mentors new joiners.", "claim: 'TBD: what this shows'"),
+    ),
     "evidence-no-competency": replacing(
         "people/bob/evidence/2026-04-02-rotation.md", "competencies:\n  - operations\n", "competencies: []\n"
     ),

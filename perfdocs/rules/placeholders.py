@@ -1,0 +1,126 @@
+"""Placeholders: text that is not written yet is a finding, not evidence (record/placeholder).
+
+A record that kept the scaffold's template text, holds a TODO/TBD/FIXME marker (org.yaml
+`placeholders.markers`) or "lorem ipsum", or whose evidence body is shorter than
+`placeholders.min_body_chars`, validates but says nothing yet: each is a warning (so
+`validate --strict` fails on it), in evidence, goals, reviews and packets. `reason` is the
+one judge; packet check uses it too, so a placeholder claim counts as no claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from perfdocs import settings
+from perfdocs.diagnostics import WARNING, Diagnostic
+from perfdocs.records.load import Record
+from perfdocs.records.organisation import Organisation
+from perfdocs.resources import data_dir
+from perfdocs.rules._util import KeyPath
+
+KINDS = ("evidence", "goal", "review", "packet")
+# Fields that hold ids, references, dates or links: never prose, never a placeholder.
+_NOT_PROSE = frozenset(
+    {"kind", "id", "author", "candidate", "person", "reviewer", "sponsor", "manager", "owner", "type", "status"}
+    | {"date", "period", "visibility", "links", "competencies", "goals", "collaborators", "evidence", "scope"}
+    | {"competency", "goal", "key_result", "current_level", "target_level", "rating", "team", "window", "unit"}
+    | {"resolved", "metric", "parent", "due"}
+)
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@cache
+def template_bodies() -> frozenset[str]:
+    """The bodies `perfdocs new` scaffolds (templates/scaffold), normalised: a record that still
+    holds one has not been written."""
+    found = set()
+    for path in sorted((data_dir("templates") / "scaffold").glob("*.md.j2")):
+        parts = path.read_text(encoding="utf-8").split("\n---\n", 1)
+        body = parts[1] if len(parts) == 2 else ""
+        if body.strip() and "{{" not in body and "{%" not in body:
+            text = _normalise(body)
+            found |= {text, re.sub(r"^(?:todo|tbd):\s*", "", text)}  # the text kept, the marker deleted
+    return frozenset(found)
+
+
+@cache
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(re.escape(m) for m in markers)
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])" if words else r"(?!)")
+
+
+def reason(text: Any, org: Organisation) -> str | None:
+    """Why `text` is a placeholder ("a TODO marker", ...), or None when it is real text."""
+    if not isinstance(text, str):
+        return None
+    marker = _marker_pattern(settings.of(org).placeholders.markers).search(text)
+    if marker is None and re.search(r"lorem ipsum", text, re.IGNORECASE):
+        return "'lorem ipsum'"
+    if marker is not None:
+        return f"a {marker.group(0)} marker"
+    if _normalise(text) in template_bodies():
+        return "the template text of `perfdocs new`"
+    return None
+
+
+def _strings(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _NOT_PROSE:
+                yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
+
+
+def _where(path: KeyPath) -> str:
+    """claims[1].claim: a field as a reader of the YAML finds it."""
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
+
+
+def _record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+    for path, text in _strings(record.data, ()):
+        why = reason(text, org)
+        if why is not None:
+            yield record.diag(
+                "record/placeholder",
+                f"{_where(path)} still holds {why}",
+                path,
+                severity=WARNING,
+                hint="write what it says, or remove it",
+            )
+            break  # one per record's fields: the rest are usually the same draft
+    body = record.body
+    if body is None:
+        return
+    why = reason(body, org)
+    least = settings.of(org).placeholders.min_body_chars
+    if why is None and record.kind == "evidence" and len(body.strip()) < least:
+        why = f"only {len(body.strip())} characters (fewer than {least})"
+    if why is not None:
+        line = record.doc.body_line or 1
+        yield Diagnostic(
+            record.display,
+            line,
+            1,
+            "record/placeholder",
+            f"the body still holds {why}" if not why.startswith("only") else f"the body has {why}",
+            WARNING,
+            "say what happened, what you did and its impact, with the evidence"
+            if record.kind == "evidence"
+            else "write it, or remove the placeholder",
+        )
+
+
+def check(org: Organisation) -> Iterator[Diagnostic]:
+    for kind in KINDS:
+        for record in org.of_kind(kind).values():
+            yield from _record(record, org)
