@@ -29,6 +29,7 @@ from perfdocs.diagnostics import Diagnostic
 from perfdocs.git import log
 from perfdocs.git.run import GitError, run, toplevel
 from perfdocs.records import parse, visibility
+from perfdocs.records.ladder import NOT_EXPECTED, UNCHANGED, cell_of
 from perfdocs.records.load import IGNORED_NAMES
 from perfdocs.records.schemas import KINDS
 
@@ -173,11 +174,14 @@ class _Visibility:
 
 
 def _text(value: object) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and value.get("unchanged") is True:
+    cell = cell_of(value)
+    if cell is None:
+        return None
+    if cell.state == UNCHANGED:
         return "(unchanged from the level below)"
-    return None
+    if cell.state == NOT_EXPECTED:
+        return "(not expected at this level)"
+    return cell.markdown()
 
 
 def describe(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -191,7 +195,7 @@ def describe(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         for lid in old.keys() - new.keys():
             changes.append(f"level {lid} removed")
         for lid in [k for k in new if k in old]:
-            for key in ("title", "summary", "scope", "complexity", "consistency", "follows"):
+            for key in ("title", "summary", "scope", "complexity", "consistency", "follows", "path"):
                 if old[lid].get(key) != new[lid].get(key):
                     changes.append(f"level {lid}: {key} changed to \u201c{new[lid].get(key)}\u201d")
         return changes
@@ -203,7 +207,9 @@ def describe(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         changes.append(f"competency {cid} removed")
     for cid in [k for k in new if k in old]:
         o, n = old[cid], new[cid]
-        for key in ("name", "dimension"):
+        for key in ("name", "dimension", "summary"):
+            if n.get(key) is None and after.get("include"):
+                continue  # an override that leaves it to the competency set the matrix includes
             if o.get(key) != n.get(key):
                 changes.append(f"{cid}: {key} changed from \u201c{o.get(key)}\u201d to \u201c{n.get(key)}\u201d")
         od, nd = o.get("descriptors") or {}, n.get("descriptors") or {}

@@ -31,7 +31,12 @@ def test_a_ladder_alone_gets_a_home_page_without_a_review_process(cli, tmp_path)
     assert '<a class="brand" href="index.html">Big Co</a>' in home  # no hard-coded "engineering"
     for process in ("How evaluation works", "h-flow", "h-packets", "h-score"):
         assert process not in home
-    assert nav(home) == ["Home", "Rubric", "Search"]
+    assert nav(home) == [
+        "Home",
+        "Rubric",
+        "Who can see what",
+        "Search",
+    ]  # who can see what: always, it is the privacy promise
     assert (out / "packets/index.html").is_file()  # still built: an old link is never broken
 
 

@@ -10,6 +10,7 @@ import io
 import openpyxl
 import yaml
 
+from tests.support.cli import one_line
 from tests.support.files import build_tree
 
 ORG = """\
@@ -218,7 +219,7 @@ def test_a_duplicate_competency_is_reported_at_its_row_and_column(cli, tmp_path,
     rows.append(["Code", "craft", "", *["x"] * 8])
     res = bad(cli, tmp_path, rows)
     assert res.exit_code == 1
-    assert res.stdout == "bad.csv:11:1: competency 'code' is already on row 2 [grid/duplicate-competency]\n"
+    assert one_line(res.stdout) == "bad.csv:11:1: competency 'code' is already on row 2 [grid/duplicate-competency]\n"
 
 
 def test_an_unknown_level_header_is_reported_with_the_track_levels(cli, tmp_path, monkeypatch):
@@ -227,7 +228,7 @@ def test_an_unknown_level_header_is_reported_with_the_track_levels(cli, tmp_path
     rows[0][5] = "Staf Engineer"
     res = bad(cli, tmp_path, rows)
     assert res.exit_code == 1
-    assert res.stdout == (
+    assert one_line(res.stdout) == (
         "bad.csv:1:6: 'Staf Engineer' is not a level of track eng; did you mean 'staff engineer'? "
         "(head each level column with a level id or title: e1, e2, e3, e4, e5, e6, m5, m6) [grid/unknown-level]\n"
     )
@@ -261,7 +262,10 @@ def test_xlsx_problems_name_the_cell_and_formulas_are_refused(cli, tmp_path, mon
     sheet["A4"] = "Code"
     book.save(tmp_path / "f.xlsx")
     res = cli("import", "matrix", "f.xlsx", "--track", "eng", "--records", records)
-    assert res.stdout == "f.xlsx:4:1: competency 'code' is already on row 2 (Sheet1!A4) [grid/duplicate-competency]\n"
+    assert (
+        one_line(res.stdout)
+        == "f.xlsx:4:1: competency 'code' is already on row 2 (Sheet1!A4) [grid/duplicate-competency]\n"
+    )
 
 
 def test_usage_errors_exit_2(cli, tmp_path):

@@ -11,6 +11,7 @@ import yaml
 
 from perfdocs.validation import load_valid
 
+from tests.support.cli import one_line
 from tests.support.files import build_tree
 
 ORG = """\
@@ -127,7 +128,7 @@ def test_a_problem_in_a_set_is_reported_once_in_the_set_naming_the_track(cli, tm
     (root / "matrices/backend.yaml").write_text(BACKEND.replace("include: [engineering]", "include: [enginering]"))
     res = cli("validate", "records")
     assert res.exit_code == 1
-    assert res.stdout == (
+    assert one_line(res.stdout) == (
         "records/competency-sets/engineering.yaml:22:5: competency 'feedback' has no descriptor for level two "
         "of track frontend (write what good looks like, {not_expected: true} when the level expects nothing, "
         "or {unchanged: true} with a note) [rubric/missing-descriptor]\n"
@@ -157,8 +158,33 @@ def test_a_competency_of_the_matrix_own_still_needs_its_fields(cli, tmp_path, mo
     (root / "matrices/frontend.yaml").write_text(FRONTEND + "  - id: design\n    summary: Shapes interfaces.\n")
     res = cli("validate", "records")
     assert res.exit_code == 1
-    assert res.stdout == "".join(
+    assert one_line(res.stdout) == "".join(
         f"records/matrices/frontend.yaml:12:5: missing required field '{key}' "
         f"(competency 'design' is in none of the included sets) [schema/required]\n"
         for key in ("descriptors", "dimension", "name")  # in the order validate sorts them
     )
+
+
+def test_the_site_says_where_a_shared_competency_comes_from(cli, tmp_path, git_repo):
+    """The track page and the level pages name the set a competency comes from and show its
+    summary; the rubric history of moving a competency into a set says nothing false."""
+    repo = git_repo("ladder")
+    root = records(repo.path)
+    repo.git("add", "-A")
+    repo.commit("A ladder with a shared set", {"records/.first": ""})
+    # The frontend matrix moves its competency's wording into the set: the override keeps only its id.
+    front = FRONTEND.replace("    summary: Writing interfaces that last.\n", "")
+    repo.commit(
+        "Frontend takes the set's summary", {"records/matrices/frontend.yaml": front}, date="2026-01-02T12:00:00+00:00"
+    )
+    out = tmp_path / "site"
+    assert cli("build", "--records", root, "--out", out).exit_code == 0
+    page = (out / "rubric/backend/index.html").read_text(encoding="utf-8")
+    assert '<span class="from-set small muted">from Engineering competencies</span>' in page
+    assert '<span class="summary small muted">Writing software that lasts.</span>' in page
+    assert "from-set" not in page.split('id="backend-operations"', 1)[1].split("</th>", 1)[0]  # the matrix's own
+    level = (out / "rubric/backend/two.html").read_text(encoding="utf-8")
+    assert "Writing software that lasts. · from the shared set Engineering competencies" in level
+    history = (out / "rubric/history.html").read_text(encoding="utf-8")
+    assert "None" not in history
+    assert "code: summary changed" not in history

@@ -152,6 +152,15 @@ def is_legacy(track: Record) -> bool:
     return bool(track.get("status") == "legacy")
 
 
+def _set_name(view: View, track: str, competency: str) -> str | None:
+    """The name of the shared competency set a track's competency comes from, when the
+    audience may see that set (the site says where shared wording is written)."""
+    found = view.org.competency_set_of(track, competency)
+    if found is None or not view.sees(found):
+        return None
+    return str(found.get("name") or found.id)
+
+
 def track_table(view: View, track: Record) -> dict[str, Any]:
     org, tid = view.org, track.id
     grade = grades(org, tid)
@@ -170,6 +179,7 @@ def track_table(view: View, track: Record) -> dict[str, Any]:
                     "anchor": anchor(tid, comp["id"]),
                     "dimension": view.dimension_name(comp.get("dimension"), tid),
                     "summary": comp.get("summary"),
+                    "from_set": _set_name(view, tid, comp["id"]),
                     "cells": [cell(org, tid, comp, lv["id"]) for lv in levels],
                 }
             )
