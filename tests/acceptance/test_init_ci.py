@@ -14,7 +14,7 @@ import yaml
 
 from perfdocs import __version__
 
-from tests.support.files import REPO, edit
+from tests.support.files import REPO, edit, write_body
 from tests.support.git import GIT_ENV
 
 EVIDENCE = "records/people/ann/evidence/2026-11-20-retry-redesign.md"
@@ -55,6 +55,7 @@ def pull_request(cli, tmp_path, isolated_git):
         cwd=work,
     )
     assert res.exit_code == 0, res
+    write_body(work / res.stdout.splitlines()[0])
     ok(work, "git add . && git commit -q -m 'Evidence: retry redesign'")
     return work
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.files import REPO, edit
+from tests.support.files import REPO, edit, write_body
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pre-commit", path=str(REPO / ".venv/bin")) is None and shutil.which("pre-commit") is None,
@@ -56,6 +56,7 @@ def test_from_init_to_a_commit_rejected_by_the_pre_commit_hook(cli, tmp_path, en
         cwd=repo,
     )
     assert (res.exit_code, res.stdout) == (0, EVIDENCE + "\n"), res
+    write_body(repo / EVIDENCE)
     run(repo, "git", "add", ".", env=env)
     run(repo, "git", "commit", "-q", "-m", "Start our records", env=env)
 

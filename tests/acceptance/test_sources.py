@@ -199,6 +199,7 @@ def test_who_can_see_what_with_both_sources(cli, split, tmp_path):
         "org",
         "track",
         "competency-matrix",
+        "competency-set",
         "team",
         "person",
         "goal",

@@ -36,3 +36,14 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+NEW_EVIDENCE_BODY = "TODO: what happened, what you did, and its impact (who benefited, what changed, how you know)."
+"""The body `perfdocs new evidence` writes (templates/scaffold/evidence.md.j2): a placeholder."""
+
+
+def write_body(
+    path: Path, body: str = "Replaced ad-hoc retries with one shared policy; failed payments fell by a third."
+) -> None:
+    """Do what a person does after `perfdocs new evidence`: replace the TODO body with what happened."""
+    edit(path, NEW_EVIDENCE_BODY, body)
