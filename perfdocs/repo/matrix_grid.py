@@ -24,7 +24,6 @@ matrix loses nothing that was not edited.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ import yaml
 
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
-from perfdocs.fsutil import check_name, inside
+from perfdocs.fsutil import NAME, check_name, inside
 from perfdocs.records.ladder import DESCRIBED, NOT_EXPECTED, UNCHANGED, cell_of
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.schemas import SCHEMA_BASE
@@ -42,7 +41,6 @@ from perfdocs.repo.scaffold import slugify
 from perfdocs.text import did_you_mean
 
 FIXED = ("competency", "id", "dimension", "summary")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass
@@ -245,7 +243,7 @@ def _track_levels(
         return out
     seen: dict[str, int] = {}
     for col, head in heads:
-        lid = head if _ID.fullmatch(head) and len(head) <= 40 else slugify(head, 40)
+        lid = head if NAME.fullmatch(head) and len(head) <= 40 else slugify(head, 40)
         if lid in seen:
             problems.add("grid/header", 1, col + 1, f"level '{head}' has the same id ('{lid}') as column {seen[lid]}")
             continue
@@ -308,7 +306,7 @@ def plan_import(
             problems.add("grid/missing-value", r, ccol, "this row has cells but no competency name")
             continue
         cid = value("id") or slugify(cname, 60)
-        if not _ID.fullmatch(cid) or len(cid) > 120:
+        if not NAME.fullmatch(cid) or len(cid) > 120:
             problems.add(
                 "grid/id",
                 r,
