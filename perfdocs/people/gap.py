@@ -149,7 +149,8 @@ def target_of(org: Organisation, handle: str, target: str | None) -> tuple[str, 
 
 def _change(org: Organisation, track: str, cid: str, current: str, target: str) -> tuple[str, str | None, list[str]]:
     """(change, current descriptor, new criteria) of a competency from `current` to `target`:
-    the level pages' comparison (perfdocs.site.pages.rubric), made from the ladder's cells."""
+    the level pages' comparison (perfdocs.site.pages.rubric.cell), on the ladder's cells
+    (Cell.new_against says which criteria are new)."""
     here, there = org.cell(track, cid, target), org.cell(track, cid, current)
     now = there.markdown() if there is not None and there.expects else None
     if here is None or not here.expects:
@@ -158,9 +159,9 @@ def _change(org: Organisation, track: str, cid: str, current: str, target: str) 
         return "new", None, here.parts()
     if normalise(now) == normalise(here.markdown()):
         return "same", now, []
-    earlier = set(there.units())
-    fresh = [part for part, unit in zip(here.parts(), here.units()) if unit not in earlier]
-    return "changed", now, fresh if len(fresh) < len(here.parts()) else []
+    parts = here.parts()
+    fresh = [parts[i] for i in here.new_against(there)]  # as the level pages mark them
+    return "changed", now, fresh if len(fresh) < len(parts) else []
 
 
 def gap(org: Organisation, handle: str, target: str | None = None, recheck: verification.Recheck | None = None) -> Gap:
