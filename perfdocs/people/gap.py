@@ -133,6 +133,10 @@ def target_of(org: Organisation, handle: str, target: str | None) -> tuple[str, 
         raise PerfdocsError(f"unknown person '{handle}'{did_you_mean(handle, org.people)}")
     track, level = str(person.get("track")), str(person.get("level"))
     ids = [lv["id"] for lv in org.levels(track)]
+    if level not in ids:
+        raise PerfdocsError(
+            f"{handle}'s level {level} is not a level of track {track}: there is no ladder to look along"
+        )
     if target is None:
         found = next_level(org, track, level)
         if found is None:
