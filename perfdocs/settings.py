@@ -42,6 +42,7 @@ from typing import Any
 
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import numbers, visibility
+from perfdocs.records.model import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.sources import Source
 
@@ -797,3 +798,203 @@ def _dora_setup(data: Mapping[str, Any]) -> DoraSetup:
         benchmark=_str(cfg, "benchmark", "dora-2025") or "dora-2025",
         min_sample={**DEFAULT_MIN_SAMPLE, **{str(dora_key(k)): int(v) for k, v in samples.items()}},
     )
+
+
+# --- effective values and where they come from -----------------------------------------
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("readiness", "readiness"),
+    ("scoring", "scoring"),
+    ("placeholders", "placeholders"),
+    ("governance", "governance"),
+    ("kpi_rules", "kpi_rules"),
+    ("links", "links"),
+    ("dora", "dora"),
+    ("dora_setup", "dora"),
+)
+"""(Settings attribute, org.yaml section) of the evaluation settings `perfdocs config show`
+explains, in the order it prints them (`dora_setup` adds the benchmark and minimum samples
+to the default DORA policy's keys)."""
+
+_SHOWN_AS = {"weights_given": "weights"}
+"""A field that records what org.yaml says, shown with the effective field it feeds: the
+weights as written become the weight of every dimension."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One effective setting: its org.yaml key, its value in force, its default, its sentence,
+    and where the value comes from (the line of org.yaml that writes it, or the default)."""
+
+    section: str
+    """The org.yaml section (readiness, scoring, ...)."""
+    key: tuple[str, ...]
+    """The org.yaml path, section first (`("readiness", "consistency", "min_quarters")`)."""
+    attribute: str
+    """The settings dataclass field that holds it."""
+    value: Any
+    """The value in force, as plain data (lists, dicts, numbers, strings)."""
+    default: Any
+    """The built-in default, as plain data."""
+    doc: str
+    """The field's attribute docstring, without its leading key."""
+    line: int | None = None
+    """The line of org.yaml that writes it; None when it is not written there."""
+    ignored: bool = False
+    """Written in org.yaml but not used (a value of the wrong type: validate reports it)."""
+    origin: str = "org.yaml"
+    """The org record's path, as `source` names it."""
+    entry: bool = False
+    """One entry of a mapping setting (a weight, a scope's points): `key` ends with its name."""
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.key)
+
+    @property
+    def source(self) -> str:
+        """`org.yaml:LINE` when the value in force is written there, else `default`."""
+        if self.line is None:
+            return "default"
+        if self.ignored:
+            return f"default ({self.origin}:{self.line} is not used: see perfdocs validate)"
+        return f"{self.origin}:{self.line}"
+
+    @property
+    def from_org(self) -> bool:
+        return self.line is not None and not self.ignored
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.dotted,
+            "value": self.value,
+            "default": self.default,
+            "source": "org.yaml" if self.from_org else "default",
+            "line": self.line if self.from_org else None,
+            "ignored": self.ignored,
+            "doc": self.doc,
+        }
+
+
+_KEY = re.compile(r"^`([A-Za-z_][\w.-]*)`(?:'s)?:?\s*")
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """The attribute docstrings of a settings dataclass, by field name (read from this module's
+    source, where they are written; the same sentences `init` writes as comments)."""
+    return dict(_docs().get(cls.__name__, {}))
+
+
+_DOCS: dict[str, dict[str, str]] = {}
+
+
+def _docs() -> dict[str, dict[str, str]]:
+    if not _DOCS:
+        import ast
+        import inspect
+        import sys
+
+        tree = ast.parse(inspect.getsource(sys.modules[__name__]))
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            found: dict[str, str] = {}
+            for stmt, after in zip(node.body, node.body[1:]):
+                if (
+                    isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and isinstance(after, ast.Expr)
+                    and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)
+                ):
+                    found[stmt.target.id] = " ".join(after.value.value.split())
+            _DOCS[node.name] = found
+    return _DOCS
+
+
+def key_of(section: str, doc: str) -> tuple[str, ...] | None:
+    """The org.yaml path a field's docstring opens with (`readiness.scope.min_evidence`, or
+    a key inside its section like a DORA policy's `deployment`); None for a field org.yaml
+    does not write (a derived value)."""
+    match = _KEY.match(doc)
+    if match is None:
+        return None
+    parts = tuple(match.group(1).split("."))
+    return parts if parts[0] == section else (section, *parts)
+
+
+def plain(value: Any) -> Any:
+    """A setting's value as plain data: lists for tuples and (sorted) sets, dicts for mappings."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, frozenset):
+        return sorted(plain(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    return value
+
+
+def _written(data: Any, key: tuple[str, ...]) -> tuple[bool, Any]:
+    for part in key:
+        if not isinstance(data, dict) or part not in data:
+            return False, None
+        data = data[part]
+    return True, data
+
+
+def explain(org: Organisation, section: str | None = None) -> list[Setting]:
+    """Every evaluation setting in force (`SECTIONS`, or one section of them), each with where
+    its value comes from. A mapping's entries each have their own source (a weight may be
+    written, another not)."""
+    return explain_settings(of(org), org.org, parse({}, org.dimensions), section)
+
+
+def explain_settings(
+    found: Settings, org_record: Record | None, defaults: Settings, section: str | None = None
+) -> list[Setting]:
+    """`explain` for settings parsed from `org_record` (None: nothing written), against the
+    defaults for the same dimensions."""
+    data = org_record.data if org_record is not None else {}
+    origin = org_record.rel if org_record is not None else "org.yaml"
+    out: list[Setting] = []
+    for attr, name in SECTIONS:
+        if section is not None and name != section:
+            continue
+        here, default_here = getattr(found, attr), getattr(defaults, attr)
+        docs = field_docs(type(here))
+        for f in fields(here):
+            doc = docs.get(f.name, "")
+            key = key_of(name, doc)
+            if key is None:
+                continue
+            shown = _SHOWN_AS.get(f.name, f.name)
+            value, default = getattr(here, shown), getattr(default_here, shown)
+            if dataclasses.is_dataclass(value) or (
+                isinstance(value, Mapping) and any(dataclasses.is_dataclass(v) for v in value.values())
+            ):
+                continue  # a whole policy is explained by its own keys
+            # A field shown as the effective one it feeds is explained by that one's sentence.
+            sentence = docs.get(shown, "") if shown != f.name else _KEY.sub("", doc, count=1)
+            entries: list[tuple[tuple[str, ...], Any, Any]] = [(key, value, default)]
+            if isinstance(value, Mapping) and value:
+                entries = [((*key, str(k)), v, default.get(k)) for k, v in value.items()]
+            for path, val, dflt in entries:
+                line, ignored = None, False
+                present, written = _written(data, path)
+                if present and org_record is not None:
+                    line = org_record.doc.at(path, key=True)[0]
+                    ignored = plain(val) == plain(dflt) and not _same(written, val)
+                entry = path != key
+                out.append(Setting(name, path, f.name, plain(val), plain(dflt), sentence, line, ignored, origin, entry))
+    return out
+
+
+def _same(written: Any, value: Any) -> bool:
+    """Does what org.yaml writes say the value in force (so the default was overridden by an equal value)?"""
+    if isinstance(value, frozenset):
+        return isinstance(written, list) and sorted(map(str, written)) == plain(value)
+    if isinstance(value, Mapping):
+        return isinstance(written, dict) and all(_same(written.get(k), v) for k, v in value.items() if k in written)
+    if isinstance(written, bool) != isinstance(value, bool):
+        return False
+    return bool(plain(written) == plain(value))

@@ -23,6 +23,7 @@ from perfdocs.people.reviews import (
     key_results,
     period_evidence,
     plan_items,
+    previous_plan,
     rating_for,
     review_completion,
 )
@@ -125,8 +126,16 @@ def write_packet(
 
 
 def plan_review(
-    org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None
+    org: Organisation,
+    root: Path,
+    handle: str,
+    period: str,
+    reviewer: str | None = None,
+    plan: list[dict[str, Any]] | None = None,
 ) -> tuple[Path, str]:
+    """(path, text) of a review draft; `plan` gives its development plan (`perfdocs gap
+    --plan`: items for the next level's thin and empty competencies), else the next level's
+    thinnest competencies. The last review's plan is listed with what was done."""
     person = org.people.get(handle)
     if person is None:
         raise PerfdocsError(f"unknown person '{handle}'")
@@ -166,7 +175,8 @@ def plan_review(
             groups=evidence_by_dimension(org, handle, evidence),
             evidence=evidence,
             slots=feedback_slots(org, handle, evidence),
-            plan=plan_items(org, handle, period),
+            plan=plan if plan is not None else plan_items(org, handle, period),
+            previous=previous_plan(org, handle, period),
             start=start.isoformat(),
             end=end.isoformat(),
             today=today().isoformat(),
@@ -177,8 +187,15 @@ def plan_review(
     return inside(root, root / rel), text
 
 
-def write_review(org: Organisation, root: Path, handle: str, period: str, reviewer: str | None = None) -> Path:
-    path, text = plan_review(org, root, handle, period, reviewer)
+def write_review(
+    org: Organisation,
+    root: Path,
+    handle: str,
+    period: str,
+    reviewer: str | None = None,
+    plan: list[dict[str, Any]] | None = None,
+) -> Path:
+    path, text = plan_review(org, root, handle, period, reviewer, plan)
     _, path, _ = destination(org.sources, root, "review", path)  # perhaps a private records source
     atomic_write(path, text)
     return path

@@ -174,6 +174,34 @@ def window_of(packet: Record, rules: ReadinessSettings) -> tuple[dt.date, dt.dat
     return start, end, False
 
 
+def window_ending(end: dt.date, rules: ReadinessSettings) -> tuple[dt.date, dt.date]:
+    """The evidence window a packet without its own would have, ending on `end`: the
+    `evidence_window_months` before it (the gap view reads a person's evidence in it)."""
+    return months_before(end, rules.evidence_window_months), end
+
+
+def evidence_for(
+    org: Organisation,
+    handle: str,
+    competency: str,
+    start: dt.date,
+    end: dt.date,
+    recheck: verification.Recheck | None = None,
+) -> list[CitedEvidence]:
+    """A person's own evidence that would count for a competency in a window, as a packet
+    would cite it, oldest first; placeholder evidence (template text, TODO markers, a body
+    too short to judge: record/placeholder) never counts."""
+    found = []
+    for record in org.evidence_by_author.get(handle, []):
+        comps = record.get("competencies")
+        if not isinstance(comps, list) or competency not in comps or placeholders.unfinished(record, org):
+            continue
+        cited = cite(org, record.id, handle, competency, start, end, recheck)
+        if cited is not None and cited.counts:
+            found.append(cited)
+    return sorted(found, key=lambda ev: (ev.date, ev.id))
+
+
 @dataclass
 class CitedEvidence:
     id: str

@@ -163,6 +163,38 @@ def plan_items(org: Organisation, handle: str, period: str, limit: int = 2) -> l
     ]
 
 
+PLAN_STATUSES = ("planned", "in-progress", "done", "dropped")
+"""A development-plan item's `status` (review schema): the next review and `perfdocs gap`
+show which items of the last plan were done."""
+
+
+def previous_review(org: Organisation, handle: str, period: str) -> Record | None:
+    """The person's latest review of a period before `period`."""
+    earlier = [
+        r
+        for r in org.reviews.values()
+        if r.owner == handle and isinstance(r.get("period"), str) and str(r.get("period")).upper() < period.upper()
+    ]
+    return max(earlier, key=lambda r: str(r.get("period")).upper(), default=None)
+
+
+def previous_plan(org: Organisation, handle: str, period: str) -> tuple[str | None, list[dict[str, Any]]]:
+    """(period, items) of the development plan of the person's review before `period`: each
+    item's skill, competency and status ('planned' when the review does not say)."""
+    review = previous_review(org, handle, period)
+    if review is None:
+        return None, []
+    items = [i for i in review.get("development_plan") or [] if isinstance(i, dict)]
+    return str(review.get("period")), [
+        {
+            "skill": str(i.get("skill", "")),
+            "competency": i.get("competency") if isinstance(i.get("competency"), str) else None,
+            "status": i.get("status") if i.get("status") in PLAN_STATUSES else "planned",
+        }
+        for i in items
+    ]
+
+
 def feedback_slots(org: Organisation, handle: str, evidence: list[Record]) -> list[dict[str, Any]]:
     """People who worked with the person on the period's evidence: peers on the same team,
     cross-functional otherwise; each with the evidence they saw."""

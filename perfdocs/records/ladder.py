@@ -85,6 +85,12 @@ class Cell:
         """`parts`, normalised for comparison (case, spacing, emphasis)."""
         return [normalise(p) for p in self.parts()]
 
+    def new_against(self, base: Cell) -> list[int]:
+        """The indices of this cell's parts that `base` does not have: what is new in it (the
+        site's level pages and the gap view mark these)."""
+        earlier = set(base.units())
+        return [i for i, unit in enumerate(self.units()) if unit not in earlier]
+
 
 def _link_title(link: Link) -> str:
     return (link.title or link.url).replace("[", "\\[").replace("]", "\\]")

@@ -195,9 +195,67 @@ def plan(
                     out.files[f"{RECORDS}/{inner.as_posix()}"] = path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as err:
                     raise PerfdocsError(f"cannot copy the example record {inner.as_posix()}: {err}") from None
+    if not example:
+        org_yaml = f"{RECORDS}/org.yaml"
+        out.files[org_yaml] = out.files[org_yaml].rstrip("\n") + "\n" + evaluation_yaml(out.files[org_yaml])
     if private_source is not None:
         _split(out, private_source, ctx)
     return out
+
+
+WRITTEN_SECTIONS = ("readiness", "scoring")
+"""The org.yaml sections `init` writes in full, every default explicit: the rules the site
+publishes as "how evaluation works" (the others keep their defaults until someone needs them)."""
+
+
+def evaluation_yaml(org_text: str) -> str:
+    """`WRITTEN_SECTIONS` as YAML with every default written out, each key under a comment
+    made of its attribute docstring in perfdocs.settings: a field added there is written here
+    too, with its sentence. The score's weights name the dimensions of `org_text` (the org.yaml
+    being written), each at its default."""
+    import json
+    import textwrap
+
+    from perfdocs import settings
+    from perfdocs.records.parse import load_text
+
+    data = load_text(org_text, Path("org.yaml")).data
+    dims = data.get("dimensions") if isinstance(data, dict) else None
+    defaults = settings.parse({}, [d for d in dims or [] if isinstance(d, dict)])
+    sections = {name: type(getattr(defaults, attr)) for attr, name in settings.SECTIONS}
+    lines: list[str] = []
+
+    def comment(text: str, depth: int) -> None:
+        width = 100 - 2 * depth - 2
+        text = " ".join(text.split())
+        for paragraph in textwrap.wrap(text[:1].upper() + text[1:], width) or [""]:
+            lines.append("  " * depth + "# " + paragraph)
+
+    for name in WRITTEN_SECTIONS:
+        lines.append("")
+        comment(str(sections[name].__doc__ or name), 0)
+        lines.append(f"{name}:")
+        done: tuple[str, ...] = (name,)
+        said: set[str] = set()
+        for row in settings.explain_settings(defaults, None, defaults, name):
+            if row.value is None:  # optional text: shown, not written
+                comment(f"{row.key[-1]}: (optional, not written) {row.doc}", len(row.key) - 1)
+                continue
+            parents = row.key[:-1]
+            common = 0
+            while common < min(len(done), len(parents)) and done[common] == parents[common]:
+                common += 1
+            for depth in range(max(common, 1), len(parents)):
+                if row.entry and row.attribute not in said and depth == len(parents) - 1:
+                    comment(row.doc, depth)  # a mapping: its sentence once, above its entries
+                    said.add(row.attribute)
+                lines.append("  " * depth + f"{parents[depth]}:")
+            if row.attribute not in said:
+                comment(row.doc, len(parents))
+                said.add(row.attribute)
+            lines.append("  " * len(parents) + f"{row.key[-1]}: {json.dumps(row.value, ensure_ascii=False)}")
+            done = parents
+    return "\n".join(lines) + "\n"
 
 
 def _split(out: Plan, private: Path, ctx: dict[str, Any]) -> None:

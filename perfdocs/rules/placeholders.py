@@ -120,6 +120,12 @@ def _record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
         )
 
 
+def unfinished(record: Record, org: Organisation) -> bool:
+    """Does the record still hold a placeholder (the record/placeholder warning)? Such a
+    record says nothing yet: the gap view does not count it as evidence."""
+    return next(_record(record, org), None) is not None
+
+
 def check(org: Organisation) -> Iterator[Diagnostic]:
     for kind in KINDS:
         for record in org.of_kind(kind).values():

@@ -515,6 +515,7 @@ def test_home_publishes_the_readiness_thresholds_and_score_weights_of_the_org(cl
         ("Delivery", "0.5"),
         ("Reliability", "0.3"),
         ("Collaboration", "0.2"),
+        ("Scope", "0.0"),  # in force: with weights given, a part without one weighs 0
     ]
     assert "every quarter." in page
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from perfdocs.site.pages.access import access_page
 from perfdocs.site.pages.calibration import calibration_pages
 from perfdocs.site.pages.evidence import evidence_pages
+from perfdocs.site.pages.gap import gap_pages
 from perfdocs.site.pages.goals import goals_page
 from perfdocs.site.pages.home import home_page
 from perfdocs.site.pages.metrics import metrics_page
@@ -36,6 +37,7 @@ __all__ = [
     "all_pages",
     "calibration_pages",
     "evidence_pages",
+    "gap_pages",
     "goals_page",
     "history_page",
     "home_page",
@@ -60,6 +62,7 @@ def sections(view: View, history: list[Change] | None) -> list[tuple[str, str, s
         "metrics": bool(view.shown(org.metrics) or view.shown(org.kpis)),
         "teams": bool(view.shown(org.teams)),
         "goals": bool(view.shown(org.goals)),
+        "gap": view.viewer is not None,  # a personal preview's pages only: never on an audience's site
     }
     return [entry for entry in NAV if filled.get(entry[0], True)]
 
@@ -73,6 +76,7 @@ NAV = [
     ("metrics", "Metrics", "metrics/index.html"),
     ("teams", "Dashboards", "teams/index.html"),
     ("goals", "Goals", "goals/index.html"),
+    ("gap", "Next level", "gap/index.html"),
     ("access", "Who can see what", "access.html"),
     ("search", "Search", "search.html"),
 ]
@@ -97,5 +101,6 @@ def all_pages(view: View, history: list[Change] | None, today: dt.date) -> Itera
     yield from team_pages(view)
     yield goals_page(view)
     yield from calibration_pages(view)
+    yield from gap_pages(view)
     yield access_page(view)
     yield Page("search.html", "search.html.j2", "Search", "search", {}, [])

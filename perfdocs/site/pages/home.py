@@ -5,6 +5,10 @@ uses those features; all of it only when the org record may be seen."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from perfdocs import settings
 from perfdocs.site import search
 from perfdocs.site.pages.page import Page
 from perfdocs.site.view import View, anchor, track_url
@@ -37,8 +41,6 @@ def home_page(view: View) -> Page:
     readiness = readiness if isinstance(readiness, dict) else {}
     scoring = view.setting("scoring")
     scoring = scoring if isinstance(scoring, dict) else {}
-    weights = scoring.get("weights")
-    weights = weights if isinstance(weights, dict) else {}
     names = {d.get("id"): d.get("name") for d in view.dimensions}
     rating_scale = view.setting("rating_scale", []) or []
     # Each part of "how evaluation works" is shown when the organisation uses it: a ladder
@@ -56,6 +58,9 @@ def home_page(view: View) -> Page:
         from perfdocs.people.readiness import ReadinessRules
 
         rules = ReadinessRules.of(org)
+    # The values in force, defaults included, from the settings `packet check` and `score`
+    # apply: what is published is what is applied.
+    effective = settings.of(org).scoring.weights if scoring else {}
     return Page(
         "index.html",
         "home.html.j2",
@@ -74,10 +79,12 @@ def home_page(view: View) -> Page:
                 "lines": [line for line in rules.lines("") if not line.startswith("scope:")] if rules else [],
                 "scope_by_level": sorted(rules.scope_by_level.items()) if rules else [],
                 "min_scope": rules.min_scope_evidence if rules else None,
+                "settings": _published(settings.explain(org, "readiness")) if uses["packets"] else [],
             },
             "scoring": {
                 "text": scoring.get("description"),
-                "weights": [(names.get(k) or str(k).capitalize(), v) for k, v in weights.items()],
+                "weights": [(names.get(k) or str(k).capitalize(), v) for k, v in effective.items()],
+                "settings": _published(settings.explain(org, "scoring")) if uses["scoring"] else [],
             },
         },
         [
@@ -91,3 +98,30 @@ def home_page(view: View) -> Page:
             )
         ],
     )
+
+
+def _published(rows: list[settings.Setting]) -> list[dict[str, Any]]:
+    """The settings of a section as the page lists them: key, value (shown, and as JSON for
+    readers that compare), where it comes from (org.yaml or default) and what it means.
+    The organisation's own description is shown as its text above, not as a setting."""
+    return [
+        {
+            "key": row.dotted,
+            "shown": _shown(row.value),
+            "json": json.dumps(row.value, ensure_ascii=False, sort_keys=True),
+            "source": "org.yaml" if row.from_org else "default",
+            "doc": row.doc,
+        }
+        for row in rows
+        if row.attribute != "description"
+    ]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+    return "not set" if value is None else str(value)

@@ -96,8 +96,7 @@ def difference(here: Cell, base: Cell) -> tuple[set[int] | None, Markup | None]:
     if len(mine) == 1 and len(theirs) == 1 and _similar(theirs[0], mine[0]):
         return None, word_diff(theirs[0], mine[0])
     if len(mine) > 1:
-        earlier = set(base.units())
-        return {i for i, u in enumerate(here.units()) if u not in earlier}, None
+        return set(here.new_against(base)), None
     return None, None
 
 
