@@ -24,6 +24,7 @@ matrix loses nothing that was not edited.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,6 +253,33 @@ def _track_levels(
     return out
 
 
+_NUMBERED = re.compile(r"(.*?)(\d+)")
+
+
+def branches(ids: list[str]) -> list[tuple[str, str, str | None]]:
+    """Where a header's levels look like a second path: (the level before, the first level of the
+    path, the level it likely follows). Dual ladders are laid out one path after the other,
+    `IC1 ... IC7, M3 ... M7`: where the prefix changes and the number starts again lower, the new
+    path likely follows the level one number below it on the path before (M3 after IC2)."""
+    found: list[tuple[str, str, str | None]] = []
+    for i in range(1, len(ids)):
+        before, here = _NUMBERED.fullmatch(ids[i - 1]), _NUMBERED.fullmatch(ids[i])
+        if before is None or here is None or before[1].casefold() == here[1].casefold():
+            continue
+        if int(here[2]) > int(before[2]):
+            continue
+        below = next(
+            (
+                lid
+                for lid in ids[:i]
+                if (m := _NUMBERED.fullmatch(lid)) and m[1] == before[1] and int(m[2]) == int(here[2]) - 1
+            ),
+            None,
+        )
+        found.append((ids[i - 1], ids[i], below))
+    return found
+
+
 def plan_import(
     org: Organisation, root: Path, grid: grids.Grid, track: str, force: bool = False, name: str | None = None
 ) -> Plan:
@@ -383,6 +411,12 @@ def plan_import(
             f"created track {track} with {len(levels)} levels from the header; "
             "add `follows:` and `path:` to it where the ladder branches"
         )
+        plan.notes += [
+            f"levels {start} and after look like a second path: their numbers start again after {after}"
+            + (f"; if {start} follows {follows}, write `follows: {follows}`" if follows else f"; if {start} branches")
+            + f" on it and a `path:` on the levels of each path in {display_path(plan.files[-1][0])}"
+            for after, start, follows in branches([level.id for level in levels])
+        ]
     if matrix is not None and not force:
         raise PerfdocsError(
             f"track {track} already has a matrix, {matrix.display}; --force replaces its competencies "

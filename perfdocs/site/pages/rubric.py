@@ -100,14 +100,17 @@ def versus(org: Organisation, track: str, competency: str, level: str, base: str
 
 def difference(here: Cell, base: Cell) -> tuple[set[int] | None, Markup | None]:
     """How a described cell differs from another: the indices of its criteria that `base`
-    does not have (when it has several), or a word diff (when each is one sentence and less
-    than about half of it changed), or neither (a rewrite: shown whole)."""
+    does not have (when it has several, and keeps some of `base`'s), or a word diff (when each
+    is one sentence and less than about half of it changed), or neither (a rewrite: shown whole).
+    A manager level whose every criterion differs from the senior level it follows is a rewrite:
+    marking each of its criteria new would tell the reader nothing."""
     mine, theirs = here.parts(), base.parts()
     if len(mine) == 1 and len(theirs) == 1 and _similar(theirs[0], mine[0]):
         return None, word_diff(theirs[0], mine[0])
     if len(mine) > 1:
         earlier = set(base.units())
-        return {i for i, u in enumerate(here.units()) if u not in earlier}, None
+        fresh = {i for i, u in enumerate(here.units()) if u not in earlier}
+        return (fresh, None) if len(fresh) < len(mine) else (None, None)
     return None, None
 
 
