@@ -8,7 +8,7 @@ from perfdocs.records.ladder import relative_links
 
 def test_a_link_with_no_scheme_is_relative_and_an_anchor_or_a_web_address_is_not():
     text = (
-        "- Lives [our values](values.html) and [the guide](../guide/ \"Guide\").\n"
+        '- Lives [our values](values.html) and [the guide](../guide/ "Guide").\n'
         "- Reads [the handbook](https://example.com/handbook), writes to [us](mailto:eng@example.com).\n"
         "- See [below](#growth), and ![a chart](/img/chart.png)."
     )
