@@ -223,7 +223,7 @@ def test_rubric_table_has_competencies_down_and_levels_across(cli, minimal, tmp_
         ("../../rubric/backend/l3.html", "l3"),
         ("../../rubric/backend/m3.html", "m3"),
     ]
-    assert re.findall(r'<th scope="row">([^<]+)<span class="dimension">([^<]+)</span>', page) == [
+    assert re.findall(r'<th scope="row"><div class="row-head">([^<]+)<span class="dimension">([^<]+)</span>', page) == [
         ("Design", "Delivery"),
         ("Operations", "Reliability"),
         ("Mentoring", "Collaboration"),
