@@ -347,3 +347,39 @@ def test_a_dual_ladder_laid_out_path_after_path_imports_with_a_note_on_where_it_
     assert '<span class="state state-new">new</span>' in hiring
     code = pair.split('id="c-code-fluency"')[1].split("</li>\n")[0]
     assert '<span class="state state-not_expected">not expected</span>' in code
+
+
+def test_a_cell_that_says_see_the_level_below_is_imported_as_unchanged(cli, tmp_path):
+    """Spreadsheet ladders say "see E3" where a level asks nothing more (found in a published
+    competency matrix whose senior columns read "see E3"). Import writes `{unchanged: true}` with
+    the spreadsheet's words as its note when the cell names the level in force below, and keeps
+    any other "see ..." as text, saying so."""
+    records = org(tmp_path, with_track=False)
+    source = tmp_path / "see.csv"
+    source.write_text(
+        "competency,dimension,E1,E2,E3,E4,E5\n"
+        'Testing,craft,- Writes unit tests.,"- Writes unit tests.\n- Writes higher level tests.",see E2,See E2.,'
+        "Same as E4\n"
+        "Coding,craft,Writes code.,Writes clear code.,unchanged,Writes production code.,see E3\n"
+        "Owning,craft,Owns a task.,Owns a feature.,Owns a service.,Owns a system.,see E6\n",
+        encoding="utf-8",
+    )
+    res = cli("import", "matrix", source, "--track", "t", "--records", records)
+    assert res.exit_code == 0, res
+    assert (
+        f"{source}:3:7: 'see E3' kept as text: E5 follows E4, which says something else; "
+        "write the words, or refer to the level below"
+    ) in res.stderr
+    matrix = yaml.safe_load((records / "matrices/t.yaml").read_text(encoding="utf-8"))
+    cells = {c["id"]: c["descriptors"] for c in matrix["competencies"]}
+    assert [cells["testing"][lv] for lv in ("E3", "E4", "E5")] == [
+        {"unchanged": True, "note": "see E2"},
+        {"unchanged": True, "note": "See E2."},  # E3 is unchanged, so E2's words are in force at E3
+        {"unchanged": True, "note": "Same as E4"},
+    ]
+    assert cells["coding"]["E3"] == {"unchanged": True, "note": "unchanged"}
+    assert cells["coding"]["E5"] == "see E3"
+    assert cells["owning"]["E5"] == "see E6"  # no such level: text, as written
+    check = cli("validate", records)
+    assert check.exit_code == 0, check
+    assert "0 errors, 0 warnings" in check.stderr
