@@ -163,3 +163,16 @@ _INVISIBLE = {"\u00ad", "\u180e", "\u200b", "\u200c", "\u200d", "\u2060", "\ufef
 def invisible_characters(text: str) -> list[tuple[int, str]]:
     """(offset, Unicode name) of every invisible or bidirectional control character in `text`."""
     return [(i, unicodedata.name(ch, f"U+{ord(ch):04X}")) for i, ch in enumerate(text) if ch in _INVISIBLE]
+
+
+# An inline Markdown link or image, `[text](address "title")`: the address, up to a space or the
+# closing parenthesis (what a ladder copied from its own web pages holds: `(values.html)`).
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def relative_links(text: str) -> list[str]:
+    """The addresses of `text`'s inline links that name no scheme (`values.html`, `/careers`,
+    `../x`): in a ladder cell they pointed at pages of the site the ladder was copied from, and
+    on the rubric pages they lead nowhere. A `#fragment` stays: it is an anchor of the page."""
+    return [m[1] for m in _LINK.finditer(text) if m[1] and not m[1].startswith("#") and not _SCHEME.match(m[1])]

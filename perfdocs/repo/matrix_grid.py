@@ -4,6 +4,8 @@ The grid is laid out as people keep ladders: the first row names the columns: `c
 (its name), optional `id`, `dimension` and `summary`, then one column per level headed by the
 level's id or title, in ladder order; below it, one row per competency, one Markdown cell per
 level. An empty cell means nothing is expected at that level (`{not_expected: true}`).
+A cell that says `unchanged`, `see E3` or `same as E3`, naming the level in force below, means
+the level asks nothing more (`{unchanged: true}`, the cell's words as its note).
 
 Import plans every file (track, matrix) before anything is written, and reports each
 problem at `file:row:column` (with the cell reference, `Sheet1!C4`, for XLSX):
@@ -24,6 +26,7 @@ matrix loses nothing that was not edited.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,6 +255,63 @@ def _track_levels(
     return out
 
 
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+_SAME = re.compile(r"(?:unchanged|(?:see|same as)\s+(?:level\s+)?(\S+?))\.?", re.IGNORECASE)
+
+
+def _refers_below(
+    text: str, level: _Level, levels: list[_Level], below_of: dict[str, str | None], row: dict[str, Any]
+) -> bool | None:
+    """Whether a cell says the level asks nothing more than the one it follows, as ladders kept in
+    spreadsheets write it: `unchanged`, or `see E3` / `same as E3` naming the level below or the
+    level the cells below it point back to. None: the text says no such thing; False: it names
+    a level that is not the one in force below (it stays text, as written)."""
+    said = _SAME.fullmatch(text)
+    if said is None:
+        return None
+    below = below_of.get(level.id)
+    names = {lv.id.casefold(): lv.id for lv in levels} | {lv.title.casefold(): lv.id for lv in levels}
+    if below is None or (said[1] is not None and said[1].casefold() not in names):
+        return None if said[1] is not None else False
+    if said[1] is None:
+        return True
+    named = names[said[1].casefold()]
+    at: str | None = below
+    while at is not None and at != named and isinstance(row.get(at), dict) and row[at].get("unchanged"):
+        at = below_of.get(at)
+    return at == named
+
+
+_NUMBERED = re.compile(r"(.*?)(\d+)")
+
+
+def branches(ids: list[str]) -> list[tuple[str, str, str | None]]:
+    """Where a header's levels look like a second path: (the level before, the first level of the
+    path, the level it likely follows). Dual ladders are laid out one path after the other,
+    `IC1 ... IC7, M3 ... M7`: where the prefix changes and the number starts again lower, the new
+    path likely follows the level one number below it on the path before (M3 after IC2)."""
+    found: list[tuple[str, str, str | None]] = []
+    for i in range(1, len(ids)):
+        before, here = _NUMBERED.fullmatch(ids[i - 1]), _NUMBERED.fullmatch(ids[i])
+        if before is None or here is None or before[1].casefold() == here[1].casefold():
+            continue
+        if int(here[2]) > int(before[2]):
+            continue
+        below = next(
+            (
+                lid
+                for lid in ids[:i]
+                if (m := _NUMBERED.fullmatch(lid)) and m[1] == before[1] and int(m[2]) == int(here[2]) - 1
+            ),
+            None,
+        )
+        found.append((ids[i - 1], ids[i], below))
+    return found
+
+
 def plan_import(
     org: Organisation, root: Path, grid: grids.Grid, track: str, force: bool = False, name: str | None = None
 ) -> Plan:
@@ -292,6 +352,12 @@ def plan_import(
     added_dims: list[dict[str, str]] = []
     comps: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
+    # The level each column's level follows (the track's `follows`, else the column before), for
+    # cells that say "unchanged" or "see E3" as spreadsheets do.
+    below_of = {
+        level.id: (org.level_below(track, level.id) if track in org.tracks else (levels[k - 1].id if k else None))
+        for k, level in enumerate(levels)
+    }
     for r, row in enumerate(grid.rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
@@ -346,6 +412,15 @@ def plan_import(
             was = old_cells.get(level.id)
             if force and (was is not None or not text) and grid_text(org, track, cid, level.id, was)[0] == text:
                 descriptors[level.id] = was  # unchanged in the grid: kept as written (structure, notes)
+            elif (same := _refers_below(text, level, levels, below_of, descriptors)) is not None:
+                # The spreadsheet's words are the note: `unchanged` says why in the records.
+                descriptors[level.id] = {"unchanged": True, "note": text} if same else text
+                if not same:
+                    plan.notes.append(
+                        f"{display_path(grid.path)}:{r}:{level.col + 1}: '{_clip(text)}' kept as text: "
+                        f"{level.id} follows {below_of.get(level.id) or 'no level'}, which says something else; "
+                        "write the words, or refer to the level below"
+                    )
             else:
                 descriptors[level.id] = text if text else {"not_expected": True}
         comp: dict[str, Any] = {"id": cid, "name": cname, "dimension": dim}
@@ -383,6 +458,12 @@ def plan_import(
             f"created track {track} with {len(levels)} levels from the header; "
             "add `follows:` and `path:` to it where the ladder branches"
         )
+        plan.notes += [
+            f"levels {start} and after look like a second path: their numbers start again after {after}"
+            + (f"; if {start} follows {follows}, write `follows: {follows}`" if follows else f"; if {start} branches")
+            + f" on it and a `path:` on the levels of each path in {display_path(plan.files[-1][0])}"
+            for after, start, follows in branches([level.id for level in levels])
+        ]
     if matrix is not None and not force:
         raise PerfdocsError(
             f"track {track} already has a matrix, {matrix.display}; --force replaces its competencies "

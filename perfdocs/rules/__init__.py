@@ -100,6 +100,7 @@ RULES: dict[str, str] = {
     "rubric/empty-descriptor": "A descriptor with no text (say {not_expected: true} when a level expects nothing).",
     "rubric/repeated-criterion": "A criterion repeated word for word from the level below.",
     "rubric/invisible-character": "A zero-width or bidirectional control character in rubric text.",
+    "rubric/relative-link": "A link in a ladder cell with no web address (copied from the ladder's own pages).",
     "rubric/step-down": "A proficiency step lower than the one at the level below.",
     "org/rating-scale": "A rating scale whose thresholds are not from highest to lowest or leave completions unrated.",
     # policy

@@ -3,7 +3,8 @@
 Cells are read through perfdocs.records.ladder, so Markdown, structured, `unchanged` and
 `not_expected` cells are understood alike. Findings: a missing, empty or numeric-keyed cell,
 a level the track lacks, `unchanged` at the bottom, a cell or a criterion repeated from the
-level below, a descriptor shared by two competencies, invisible characters, and proficiency
+level below, a descriptor shared by two competencies, invisible characters, links with no web
+address (copied from the pages a ladder was published on), and proficiency
 steps that are off their scale or go down along a path."""
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from perfdocs.diagnostics import WARNING, Diagnostic
-from perfdocs.records.ladder import DESCRIBED, UNCHANGED, Cell, cell_of, invisible_characters, normalise
+from perfdocs.records.ladder import (
+    DESCRIBED,
+    UNCHANGED,
+    Cell,
+    cell_of,
+    invisible_characters,
+    normalise,
+    relative_links,
+)
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation, Origin
 from perfdocs.rules._util import KeyPath, dicts, items
@@ -104,6 +113,7 @@ def _cell(
     below = org.level_below(track, level)
     for sub, text in _texts(value):
         yield from _invisible(record, path + sub, text)
+        yield from _relative(record, path + sub, text)
     cell = cell_of(value)
     if isinstance(value, str) and not value.strip():
         yield record.diag(
@@ -192,6 +202,19 @@ def _invisible(record: Record, path: KeyPath, text: Any) -> Iterator[Diagnostic]
             path,
             severity=WARNING,
             hint="delete it: it changes how the text compares and displays without being seen",
+        )
+
+
+def _relative(record: Record, path: KeyPath, text: str) -> Iterator[Diagnostic]:
+    found = relative_links(text)
+    if found:
+        more = f" (and {plural(len(found) - 1, 'more')})" if len(found) > 1 else ""
+        yield record.diag(
+            "rubric/relative-link",
+            f"link to '{_clip(found[0])}' has no web address: on the rubric pages it leads nowhere{more}",
+            path,
+            severity=WARNING,
+            hint="write the whole address (https://...), or keep the words without the link",
         )
 
 

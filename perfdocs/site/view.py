@@ -26,8 +26,11 @@ def track_url(track: str) -> str:
     return f"rubric/{track}/index.html"
 
 
-def compare_url(track: str) -> str:
-    return f"rubric/{track}/compare.html"
+def compare_url(track: str, first: str | None = None, second: str | None = None) -> str:
+    """The page to pick two levels of a track to compare; given both, the page comparing them."""
+    if first is None or second is None:
+        return f"rubric/{track}/compare.html"
+    return f"rubric/{track}/compare/{first}/{second}.html"
 
 
 _TRACK_PAGES = {"index", "compare"}

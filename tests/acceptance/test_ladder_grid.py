@@ -12,6 +12,7 @@ import yaml
 
 from tests.support.cli import one_line
 from tests.support.files import build_tree
+from tests.support.ladders import DUAL_LEVELS, dual_ladder_rows
 
 ORG = """\
 kind: org
@@ -297,3 +298,88 @@ def test_new_track_and_matrix_scaffold_a_valid_ladder(cli, tmp_path):
     ]
     check = cli("validate", records)
     assert check.exit_code == 0 and "0 errors, 0 warnings" in check.stderr, check
+
+
+def test_a_dual_ladder_laid_out_path_after_path_imports_with_a_note_on_where_it_branches(cli, tmp_path):
+    """Tried on a real dual ladder (README): its spreadsheet puts the manager path after the
+    individual-contributor one (IC1..IC7, M3..M7). A grid cannot say where M3 branches, so the new
+    track reads M3 as following IC7; import now says where the numbering starts again and what to
+    write. Written as said, the ladder validates with no error, and the site compares IC2 with M3
+    as a rewrite (no criterion kept), not as a list with every line marked new."""
+    records = org(tmp_path, with_track=False)
+    book = openpyxl.Workbook()
+    for row in dual_ladder_rows():
+        book.active.append(row)
+    source = tmp_path / "dual.xlsx"
+    book.save(source)
+    res = cli("import", "matrix", source, "--track", "swe", "--records", records)
+    assert res.exit_code == 0, res
+    track_file = records / "tracks/swe.yaml"
+    assert (
+        "levels M3 and after look like a second path: their numbers start again after IC7; "
+        "if M3 follows IC2, write `follows: IC2` on it and a `path:` on the levels of each path in "
+    ) in one_line(res.stderr)
+    assert [lv["id"] for lv in yaml.safe_load(track_file.read_text(encoding="utf-8"))["levels"]] == [
+        lid for lid, _ in DUAL_LEVELS
+    ]
+    # Done as the note says, by hand.
+    text = track_file.read_text(encoding="utf-8")
+    for lid, _ in DUAL_LEVELS:
+        path = "manager" if lid.startswith("M") else "individual-contributor" if int(lid[2:]) > 2 else None
+        extra = (f", path: {path}" if path else "") + (", follows: IC2" if lid == "M3" else "")
+        text = text.replace(f"{{id: {lid}, title: {lid}}}", f"{{id: {lid}, title: {lid}{extra}}}")
+    track_file.write_text(text, encoding="utf-8")
+    check = cli("validate", records)
+    assert check.exit_code == 0, check
+    assert "0 errors" in check.stderr
+    # Every criterion restated from the level below is a lint warning, as on the real ladder.
+    assert {line.rsplit("[", 1)[1] for line in one_line(check.stdout).splitlines() if "[" in line} == {
+        "rubric/repeated-criterion]"
+    }
+    out = tmp_path / "site"
+    assert cli("build", "--records", records, "--out", out).exit_code == 0
+    assert len(list(out.glob("rubric/swe/compare/*/*.html"))) == 66  # 12 levels: every pair
+    pair = (out / "rubric/swe/compare/IC2/M3.html").read_text(encoding="utf-8")
+    impact = pair.split('id="c-impact"')[1].split("</li>\n")[0]
+    assert '<span class="state state-changed">rewritten</span>' in impact
+    assert "criterion-new" not in impact and '<ins class="rewritten">' in impact
+    hiring = pair.split('id="c-hiring"')[1].split("</li>\n")[0]
+    assert '<span class="state state-new">new</span>' in hiring
+    code = pair.split('id="c-code-fluency"')[1].split("</li>\n")[0]
+    assert '<span class="state state-not_expected">not expected</span>' in code
+
+
+def test_a_cell_that_says_see_the_level_below_is_imported_as_unchanged(cli, tmp_path):
+    """Spreadsheet ladders say "see E3" where a level asks nothing more (found in a published
+    competency matrix whose senior columns read "see E3"). Import writes `{unchanged: true}` with
+    the spreadsheet's words as its note when the cell names the level in force below, and keeps
+    any other "see ..." as text, saying so."""
+    records = org(tmp_path, with_track=False)
+    source = tmp_path / "see.csv"
+    source.write_text(
+        "competency,dimension,E1,E2,E3,E4,E5\n"
+        'Testing,craft,- Writes unit tests.,"- Writes unit tests.\n- Writes higher level tests.",see E2,See E2.,'
+        "Same as E4\n"
+        "Coding,craft,Writes code.,Writes clear code.,unchanged,Writes production code.,see E3\n"
+        "Owning,craft,Owns a task.,Owns a feature.,Owns a service.,Owns a system.,see E6\n",
+        encoding="utf-8",
+    )
+    res = cli("import", "matrix", source, "--track", "t", "--records", records)
+    assert res.exit_code == 0, res
+    assert (
+        f"{source}:3:7: 'see E3' kept as text: E5 follows E4, which says something else; "
+        "write the words, or refer to the level below"
+    ) in res.stderr
+    matrix = yaml.safe_load((records / "matrices/t.yaml").read_text(encoding="utf-8"))
+    cells = {c["id"]: c["descriptors"] for c in matrix["competencies"]}
+    assert [cells["testing"][lv] for lv in ("E3", "E4", "E5")] == [
+        {"unchanged": True, "note": "see E2"},
+        {"unchanged": True, "note": "See E2."},  # E3 is unchanged, so E2's words are in force at E3
+        {"unchanged": True, "note": "Same as E4"},
+    ]
+    assert cells["coding"]["E3"] == {"unchanged": True, "note": "unchanged"}
+    assert cells["coding"]["E5"] == "see E3"
+    assert cells["owning"]["E5"] == "see E6"  # no such level: text, as written
+    check = cli("validate", records)
+    assert check.exit_code == 0, check
+    assert "0 errors, 0 warnings" in check.stderr

@@ -51,7 +51,7 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
     assert res.exit_code == 0, res
     assert res.stdout == ""
     assert re.fullmatch(
-        r"built 21 pages \(21 rendered, 0 unchanged and reused; 30 files\) for the public "
+        r"built 27 pages \(27 rendered, 0 unchanged and reused; 36 files\) for the public "
         r"audience in .*site/ in \d+\.\ds\n",
         res.stderr,
     ), res.stderr
@@ -69,6 +69,12 @@ def test_build_writes_every_page_and_nothing_else(cli, shared, tmp_path):
         "packets/index.html",
         "postmortems/pm-1.html",
         "rubric/backend/compare.html",
+        "rubric/backend/compare/l1/l2.html",
+        "rubric/backend/compare/l1/l3.html",
+        "rubric/backend/compare/l1/m3.html",
+        "rubric/backend/compare/l2/l3.html",
+        "rubric/backend/compare/l2/m3.html",
+        "rubric/backend/compare/l3/m3.html",
         "rubric/backend/index.html",
         "rubric/backend/l1.html",
         "rubric/backend/l2.html",
@@ -217,7 +223,7 @@ def test_rubric_table_has_competencies_down_and_levels_across(cli, minimal, tmp_
         ("../../rubric/backend/l3.html", "l3"),
         ("../../rubric/backend/m3.html", "m3"),
     ]
-    assert re.findall(r'<th scope="row">([^<]+)<span class="dimension">([^<]+)</span>', page) == [
+    assert re.findall(r'<th scope="row"><div class="row-head">([^<]+)<span class="dimension">([^<]+)</span>', page) == [
         ("Design", "Delivery"),
         ("Operations", "Reliability"),
         ("Mentoring", "Collaboration"),
@@ -576,7 +582,7 @@ def test_quiet_build_prints_nothing_and_verbose_names_the_records(cli, minimal, 
     quiet = cli("--quiet", "build", "--records", minimal, "--out", tmp_path / "a")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     verbose = cli("--verbose", "build", "--records", minimal, "--out", tmp_path / "b")
-    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 18 pages")
+    assert verbose.stderr.startswith(f"records folder: {minimal}\nbuilt 24 pages")
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

@@ -133,34 +133,66 @@ competencies:
       a: {not_expected: true}
       b: Leads projects.
       m: Leads people.
+  - id: code
+    name: Code
+    dimension: craft
+    descriptors:
+      a: Writes code.
+      b: Writes code others build on.
+      m: {not_expected: true, note: Managers write no production code.}
 """,
 }
 
 
-def compare_data(page: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="compare-data">(.*?)</script>', page).group(1))
+def compared(out, first: str, second: str) -> tuple[dict[str, str], str]:
+    """The page comparing two levels: each competency's state, and the page."""
+    page = (out / f"rubric/eng/compare/{first}/{second}.html").read_text(encoding="utf-8")
+    found = re.findall(r'<li class="descriptor cell-(\w+)" id="c-(\w+)">', page)
+    return {competency: state for state, competency in found}, page
 
 
-def test_the_compare_page_holds_every_ordered_pair_of_levels_with_what_differs(cli, tmp_path):
+def test_every_pair_of_levels_has_a_static_page_with_what_differs(cli, tmp_path):
+    """No JavaScript is needed to compare two levels: every pair has its own page, compared
+    from the lower grade (a before b and m; b before m, as the matrix shows them), and the
+    compare page links to every one."""
     records = build_tree(tmp_path / "records", SMALL)
     out = tmp_path / "site"
     assert cli("build", "--records", records, "--out", out).exit_code == 0
-    page = (out / "rubric/eng/compare.html").read_text(encoding="utf-8")
-    data = compare_data(page)
-    assert [r["id"] for r in data["rows"]] == ["lists", "sentence", "lead"]
-    assert sorted(data["pairs"]) == ["a b", "a m", "b a", "b m", "m a", "m b"]
-    # a -> b: one criterion added (index 2), a small change as a word diff, a new expectation.
-    assert data["pairs"]["a b"] == [
-        ["changed", [2], None],
-        ["changed", None, "Writes small tested changes to <ins>several services</ins> of the team."],
-        ["new", None, None],
+    pairs = sorted(p.relative_to(out / "rubric/eng/compare").as_posix() for p in out.glob("rubric/eng/compare/*/*"))
+    assert pairs == ["a/b.html", "a/m.html", "b/m.html"]
+    # a -> b: one criterion added, a small change as a word diff, a new expectation.
+    states, page = compared(out, "a", "b")
+    assert states == {"lists": "changed", "sentence": "changed", "lead": "new", "code": "changed"}
+    lists = page.split('id="c-lists"')[1].split("</li>\n")[0]
+    assert re.findall(r'<li class="criterion-new"><ins><p>(.*?)</p>', lists) == ["Designs services."]
+    assert "<p>Writes small tested changes to <ins>several services</ins> of the team.</p>" in page
+    assert "From a to b: 1 new, 3 changed, 0 the same, 0 not expected." in page
+    # b -> m, across paths: a rewritten sentence is shown whole, with b's text under it.
+    states, page = compared(out, "b", "m")
+    sentence = page.split('id="c-sentence"')[1].split("</li>\n")[0]
+    assert '<span class="state state-changed">rewritten</span>' in sentence
+    assert '<ins class="rewritten"><p>Hires and grows' in sentence
+    assert "<summary>At b</summary><p>Writes small tested changes to several services" in sentence
+    # a -> m: m keeps a's list (unchanged on purpose), leading is new, code is not expected, with its note.
+    states, page = compared(out, "a", "m")
+    assert states == {"lists": "same", "sentence": "changed", "lead": "new", "code": "not_expected"}
+    code = page.split('id="c-code"')[1].split("</li>\n")[0]
+    assert '<p class="muted">Not expected at m.</p>' in code and "Managers write no production code." in code
+    assert '<span class="state state-unchanged">same</span>' in page.split('id="c-lists"')[1].split("</li>")[0]
+    # The competencies are under their dimension, by name (the matrix's own dimension).
+    assert re.findall(r"<h3>(\w+)</h3>", page) == ["Craft"]
+    # The compare page reaches every pair with plain links: steps, across paths, every pair.
+    index = (out / "rubric/eng/compare.html").read_text(encoding="utf-8")
+    steps = index.split('id="h-steps"')[1].split("</section>")[0]
+    assert re.findall(r'<a href="../../rubric/eng/compare/(\w+)/(\w+).html">', steps) == [("a", "b"), ("a", "m")]
+    across = index.split('id="h-across"')[1].split("</section>")[0]
+    assert re.findall(r'<a href="../../rubric/eng/compare/(\w+)/(\w+).html">', across) == [("b", "m")]
+    every = index.split('id="h-every"')[1].split("</section>")[0]
+    assert re.findall(r'href="../../rubric/eng/compare/(\w+)/(\w+).html"', every) == [
+        ("a", "b"),
+        ("a", "m"),
+        ("b", "m"),
     ]
-    # b -> m, across paths: m keeps a's list (unchanged at m follows a), so b's extra criterion
-    # is simply absent; a rewritten sentence is shown whole; leading is said differently.
-    assert data["pairs"]["b m"][1] == ["changed", None, None]
-    assert data["pairs"]["m a"][2] == ["not_expected", None, None]
-    assert data["pairs"]["m a"][0] == ["same", None, None]
-    # Every cell is in the page once, as its criteria.
-    assert page.count('<template data-level="') == 9
-    assert [r["dimension"] for r in data["rows"]] == ["Craft"] * 3  # the matrix's own dimension, by name
+    # The picker (shown by the script) knows the order pages are compared in.
+    assert '<script type="application/json" id="compare-order">["a", "b", "m"]</script>' in index
     assert 'href="../../rubric/eng/compare.html"' in (out / "rubric/eng/index.html").read_text(encoding="utf-8")

@@ -171,6 +171,10 @@ MUTATIONS = {
         ),
     ),
     "rubric-invisible-character": replacing(MATRIX, "l2: Helps new joiners.", 'l2: "Helps new\u200b joiners."'),
+    # Found on a real ladder copied from its web pages: `[our values](values.html)` in a cell.
+    "rubric-relative-link": replacing(
+        MATRIX, "l2: Helps new joiners.", "l2: Helps new joiners live [our values](values.html)."
+    ),
     "rubric-proficiency": both(
         appending(
             "org.yaml",

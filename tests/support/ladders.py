@@ -85,3 +85,84 @@ def big_ladder(folder: Path) -> Path:
             else:
                 matrix += f"      {lid}: {_cell(name, lid, 2 + i % 4)}\n"
     return build_tree(folder, {"org.yaml": org, "tracks/eng.yaml": track, "matrices/eng.yaml": matrix})
+
+
+# --- a dual ladder laid out as a spreadsheet ------------------------------------------------------
+# Shaped like the published engineering career frameworks of large companies (e.g. Dropbox's, which
+# README "Ladders from spreadsheets" describes trying): an individual-contributor path IC1..IC7 and a
+# manager path M3..M7 that leaves it after IC2, laid out path after path in one header row; themes
+# as dimensions; first-person bullet lists, each level restating some of the level below; manager-only
+# and IC-only competencies left empty on the other path; one competency missing at one level only.
+# The words are this project's own.
+
+DUAL_LEVELS = [
+    ("IC1", "Software Engineer"),
+    ("IC2", "Software Engineer"),
+    ("IC3", "Software Engineer"),
+    ("IC4", "Software Engineer"),
+    ("IC5", "Staff Software Engineer"),
+    ("IC6", "Principal Software Engineer"),
+    ("IC7", "Senior Principal Software Engineer"),
+    ("M3", "Engineering Manager"),
+    ("M4", "Engineering Manager"),
+    ("M5", "Senior Engineering Manager"),
+    ("M6", "Engineering Director"),
+    ("M7", "Senior Engineering Director"),
+]
+
+_REACH = {1: "my tasks", 2: "my projects", 3: "my team", 4: "my team and its neighbours",
+          5: "several teams", 6: "my group", 7: "the company"}  # fmt: skip
+
+
+def _dual_cell(competency: str, level: str) -> str:
+    """A first-person list: what the level before says (restated, as real ladders do), then one
+    criterion of its own. Manager levels say everything their own way."""
+    path, grade = level[:-1], int(level[-1])
+    lines = [f"- I {competency.lower()} for {_REACH[grade]}{' as a manager' if path == 'M' else ''}."]
+    if grade > 1:
+        lines.insert(0, f"- I {competency.lower()} for {_REACH[grade - 1]}{' as a manager' if path == 'M' else ''}.")
+    if path == "IC" and grade >= 5:
+        lines.append(f"- I am a role model in {competency.lower()} across [engineering](https://example.com/eng).")
+    return "\n".join(lines)
+
+
+DUAL_COMPETENCIES = [
+    # (name, dimension, on which levels it is expected)
+    ("Impact", "Results", lambda lv: True),
+    ("Ownership", "Results", lambda lv: True),
+    ("Agility", "Direction", lambda lv: lv != "M6"),  # left out at one level only, as published
+    ("Hiring", "Talent", lambda lv: lv.startswith("M")),
+    ("Team development", "Talent", lambda lv: lv not in ("IC1",)),
+    ("Communication", "Culture", lambda lv: True),
+    ("Code fluency", "Craft", lambda lv: lv.startswith("IC")),
+]
+
+
+def dual_ladder_rows() -> list[list[str]]:
+    """The grid: `competency`, `dimension`, then one column per level id, path after path."""
+    rows = [["competency", "dimension", *(lid for lid, _ in DUAL_LEVELS)]]
+    for name, dimension, expected in DUAL_COMPETENCIES:
+        rows.append([name, dimension, *(_dual_cell(name, lid) if expected(lid) else "" for lid, _ in DUAL_LEVELS)])
+    return rows
+
+
+def dual_ladder(folder: Path) -> Path:
+    """The dual ladder's records as the import writes them once the track says where M3 branches."""
+    org = "kind: org\nid: dualco\nname: Dual Co\nreview_cadence_quarters: 2\nvisibility_defaults:\n  default: public\n"
+    track = "kind: track\nid: swe\nname: Software engineering\nlevels:\n"
+    for lid, title in DUAL_LEVELS:
+        path = "manager" if lid.startswith("M") else "individual-contributor" if int(lid[2:]) > 2 else None
+        extra = (f", path: {path}" if path else "") + (", follows: IC2" if lid == "M3" else "")
+        track += f"  - {{id: {lid}, title: {title}{extra}}}\n"
+    rows = dual_ladder_rows()
+    dimensions = dict.fromkeys(row[1] for row in rows[1:])
+    matrix = "kind: competency-matrix\nid: swe\ntrack: swe\ndimensions:\n"
+    matrix += "".join(f"  - {{id: {d.lower()}, name: {d}}}\n" for d in dimensions)
+    matrix += "competencies:\n"
+    for name, dimension, *cells in rows[1:]:
+        matrix += f"  - id: {name.lower().replace(' ', '-')}\n    name: {name}\n    dimension: {dimension.lower()}\n"
+        matrix += "    descriptors:\n"
+        for (lid, _), text in zip(DUAL_LEVELS, cells, strict=True):
+            body = "".join(f"        {line}\n" for line in text.splitlines())
+            matrix += f"      {lid}: |-\n{body}" if text else f"      {lid}: {{not_expected: true}}\n"
+    return build_tree(folder, {"org.yaml": org, "tracks/swe.yaml": track, "matrices/swe.yaml": matrix})

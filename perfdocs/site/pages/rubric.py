@@ -50,18 +50,28 @@ def cell(org: Organisation, track: str, comp: dict[str, Any], level: str) -> dic
     States: first (the lowest level), new (nothing was expected below), changed, same,
     unchanged (said on purpose), not_expected, none (the matrix says nothing usable)."""
     raw = cell_of((comp.get("descriptors") or {}).get(level))
-    here = org.cell(track, comp["id"], level)
-    below = org.level_below(track, level)
-    lower = org.cell(track, comp["id"], below) if below else None
+    found = versus(org, track, comp["id"], level, org.level_below(track, level))
+    if raw is not None and raw.state == UNCHANGED:
+        found.update(state="unchanged", parts=[], marked=None)
+    if raw is not None and raw.note:
+        found["note"] = raw.note
+    return found
+
+
+def versus(org: Organisation, track: str, competency: str, level: str, base: str | None) -> dict[str, Any]:
+    """A competency at `level` against the same competency at `base` (the level below, or any
+    level the reader picked): the text in force at each, a state (first when there is no base,
+    new, changed, same, not_expected, none) and, when changed, the criteria that are new or a
+    small word diff."""
+    here = org.cell(track, competency, level)
+    lower = org.cell(track, competency, base) if base else None
     text = here.markdown() if here is not None and here.expects else None
     below_text = lower.markdown() if lower is not None and lower.expects else None
-    if raw is not None and raw.state == UNCHANGED:
-        state = "unchanged"
-    elif here is not None and here.state == NOT_EXPECTED:
+    if here is not None and here.state == NOT_EXPECTED:
         state = "not_expected"
     elif text is None:
         state = "none"
-    elif below is None:
+    elif base is None:
         state = "first"
     elif below_text is None:
         state = "new"
@@ -77,11 +87,11 @@ def cell(org: Organisation, track: str, comp: dict[str, Any], level: str) -> dic
             parts = [{"md": p, "new": i in fresh} for i, p in enumerate(here.parts())]
     return {
         "level": level,
-        "below": below,
+        "below": base,
         "text": text,
         "below_text": below_text,
         "state": state,
-        "note": (raw.note if raw is not None else None) or (here.note if here is not None else None),
+        "note": here.note if here is not None else None,
         "proficiency": here.proficiency if here is not None else None,
         "marked": marked,
         "parts": parts,
@@ -90,13 +100,16 @@ def cell(org: Organisation, track: str, comp: dict[str, Any], level: str) -> dic
 
 def difference(here: Cell, base: Cell) -> tuple[set[int] | None, Markup | None]:
     """How a described cell differs from another: the indices of its criteria that `base`
-    does not have (when it has several), or a word diff (when each is one sentence and less
-    than about half of it changed), or neither (a rewrite: shown whole)."""
+    does not have (when it has several, and keeps some of `base`'s), or a word diff (when each
+    is one sentence and less than about half of it changed), or neither (a rewrite: shown whole).
+    A manager level whose every criterion differs from the senior level it follows is a rewrite:
+    marking each of its criteria new would tell the reader nothing."""
     mine, theirs = here.parts(), base.parts()
     if len(mine) == 1 and len(theirs) == 1 and _similar(theirs[0], mine[0]):
         return None, word_diff(theirs[0], mine[0])
     if len(mine) > 1:
-        return set(here.new_against(base)), None
+        fresh = set(here.new_against(base))
+        return (fresh, None) if len(fresh) < len(mine) else (None, None)
     return None, None
 
 
@@ -234,7 +247,7 @@ def rubric_pages(view: View) -> Iterator[Page]:
             )
         yield Page(table["url"], "rubric_track.html.j2", f"{table['name']} rubric", "rubric", {"track": table}, entries)
         if table["compare_url"]:
-            yield compare_page(view, table)
+            yield from compare_pages(view, table)
         for lv in table["levels"]:
             below_id = org.level_below(tid, lv["id"])
             below = org.level(tid, below_id) if below_id else None
@@ -255,14 +268,10 @@ def rubric_pages(view: View) -> Iterator[Page]:
                 for name in ("scope", "complexity", "consistency")
                 if lv.get(name)  # optional: real ladders often describe a level by its cells alone
             ]
-            by_dim: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for row in table["rows"]:
-                c = next(c for c in row["cells"] if c["level"] == lv["id"])
-                by_dim[row["dimension"]].append({**row, "cell": c})
-            counts: defaultdict[str, int] = defaultdict(int)
-            for rows in by_dim.values():
-                for r in rows:
-                    counts[r["cell"]["state"]] += 1
+            dimensions, counts = _by_dimension(
+                table["rows"],
+                {row["id"]: next(c for c in row["cells"] if c["level"] == lv["id"]) for row in table["rows"]},
+            )
             title = f"{lv.get('title', lv['id'])} ({lv['id']}), {table['name']}"
             yield Page(
                 lv["url"],
@@ -275,8 +284,8 @@ def rubric_pages(view: View) -> Iterator[Page]:
                     "below": below and {**below, "url": level_url(tid, below["id"])},
                     "above": above,
                     "aspects": aspects,
-                    "dimensions": list(by_dim.items()),
-                    "counts": dict(counts),
+                    "dimensions": dimensions,
+                    "counts": counts,
                 },
                 [
                     search.entry(
@@ -285,65 +294,108 @@ def rubric_pages(view: View) -> Iterator[Page]:
                         "Level",
                         lv.get("summary"),
                         *(lv.get(a) for a in ("scope", "complexity", "consistency")),
-                        *(r["cell"]["text"] or "" for rows in by_dim.values() for r in rows),
+                        *(r["cell"]["text"] or "" for _, rows in dimensions for r in rows),
                     )
                 ],
             )
 
 
-def compare_page(view: View, table: dict[str, Any]) -> Page:
-    """Any two levels of a track, compared competency by competency, in a static page.
+def pair_order(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """A track's levels in the order comparisons read: by grade, then as the matrix shows them
+    (shared levels, then each path). A pair is always compared from its earlier level."""
+    position = {lv["id"]: i for i, lv in enumerate(table["levels"])}
+    return sorted(table["levels"], key=lambda lv: (lv["grade"], position[lv["id"]]))
 
-    The page holds every cell once (rendered by the template, as criteria) and, for every
-    ordered pair of levels, only what differs: per competency a state (new, changed, same,
-    not_expected, none), the indices of the criteria that are new, or a small word diff.
-    At 12 levels and 15 competencies that is 132 pairs of 15 short entries; the cells, not
-    the pairs, make most of the page. A few lines of script show the pair picked."""
-    org, tid = view.org, table["id"]
-    ids = [lv["id"] for lv in table["levels"]]
-    comps = list(org.competencies(tid))
-    held = {(lid, cid): org.cell(tid, cid, lid) for lid in ids for cid in comps}
-    shown = {k: c if c is not None and c.expects else None for k, c in held.items()}
-    pairs: dict[str, list[list[Any]]] = {}
-    for a in ids:
-        for b in ids:
-            if a == b:
-                continue
-            entries: list[list[Any]] = []
-            for cid in comps:
-                here, base, raw = shown[(b, cid)], shown[(a, cid)], held[(b, cid)]
-                fresh, marked = None, None
-                if raw is not None and raw.state == NOT_EXPECTED:
-                    state = "not_expected"
-                elif here is None:
-                    state = "none"
-                elif base is None:
-                    state = "new"
-                elif normalise(base.markdown()) == normalise(here.markdown()):
-                    state = "same"
-                else:
-                    state = "changed"
-                    fresh, marked = difference(here, base)
-                entries.append([state, sorted(fresh) if fresh is not None else None, str(marked) if marked else None])
-            pairs[f"{a} {b}"] = entries
-    notes = {k: c.note for k, c in held.items() if c is not None and c.note}
-    cells = [
-        {"level": lid, "competency": cid, "parts": c.parts() if c is not None else [], "note": notes.get((lid, cid))}
-        for (lid, cid), c in shown.items()
+
+def compare_pages(view: View, table: dict[str, Any]) -> Iterator[Page]:
+    """Any two levels of a track, compared competency by competency, as static pages.
+
+    A page per pair of levels, compared from the lower grade (N*(N-1)/2 pages: 66 at 12 levels),
+    and a page to pick them: without JavaScript, lists of links (each level against the one it
+    follows, levels of equal grade across paths, then every pair); with it, two lists to pick
+    from as well. Everything works from file://: the script only goes to a page."""
+    tid = table["id"]
+    order = pair_order(table)
+    rank = {lv["id"]: i for i, lv in enumerate(order)}
+    by_id = {lv["id"]: lv for lv in order}
+
+    def link(a: str, b: str) -> dict[str, Any]:
+        first, second = (a, b) if rank[a] < rank[b] else (b, a)
+        return {"first": by_id[first], "second": by_id[second], "url": compare_url(tid, first, second)}
+
+    org = view.org
+    below = {lv["id"]: org.level_below(tid, lv["id"]) for lv in table["levels"]}
+    steps = [link(low, lid) for lid, low in below.items() if low is not None and low in by_id]
+    across = [
+        link(a["id"], b["id"])
+        for i, a in enumerate(table["levels"])
+        for b in table["levels"][i + 1 :]
+        if a["grade"] == b["grade"] and a.get("path") != b.get("path")
     ]
-    rows = [{"id": r["id"], "name": r["name"], "dimension": r["dimension"]} for r in table["rows"]]
-    # Defaults: the first branch's first levels side by side, else the two highest levels.
-    first, second = (ids[-2], ids[-1]) if len(ids) > 1 else (ids[0], ids[0])
+    every: list[dict[str, Any]] = [
+        {"level": a, "pairs": [link(a["id"], b["id"]) for b in order[i + 1 :]]} for i, a in enumerate(order[:-1])
+    ]
+    # The picker's first pair: the first levels of two branches side by side, else the two highest levels.
+    first, second = order[-2]["id"], order[-1]["id"]
     if len(table["groups"]) > 2:
         first, second = table["groups"][1]["levels"][0]["id"], table["groups"][2]["levels"][0]["id"]
-    return Page(
+    # The script goes to base + "<first>/<second>.html" (view.compare_url's scheme for a pair).
+    picker = {"order": order, "base": compare_url(tid).removesuffix(".html") + "/"}
+    # A pair page needs the track's names and levels, not every cell of the matrix.
+    slim = {k: table[k] for k in ("id", "name", "url", "groups", "compare_url")}
+    title = f"Compare levels, {table['name']}"
+    yield Page(
         compare_url(tid),
         "compare.html.j2",
-        f"Compare levels, {table['name']}",
+        title,
         "rubric",
-        {"track": table, "rows": rows, "cells": cells, "pairs": pairs, "first": first, "second": second},
-        [search.entry(compare_url(tid), f"Compare levels, {table['name']}", "Rubric")],
+        {
+            "track": table,
+            "picker": picker,
+            "first": first,
+            "second": second,
+            "steps": steps,
+            "across": across,
+            "every": every,
+        },
+        [search.entry(compare_url(tid), title, "Rubric")],
     )
+    for group in every:
+        for pair in group["pairs"]:
+            a, b = pair["first"], pair["second"]
+            dimensions, counts = _by_dimension(
+                table["rows"], {row["id"]: versus(org, tid, row["id"], b["id"], a["id"]) for row in table["rows"]}
+            )
+            yield Page(
+                pair["url"],
+                "compare_pair.html.j2",
+                f"{a['id']} and {b['id']} compared, {table['name']}",
+                "rubric",
+                {
+                    "track": slim,
+                    "picker": picker,
+                    "first": a["id"],
+                    "second": b["id"],
+                    "a": a,
+                    "b": b,
+                    "dimensions": dimensions,
+                    "counts": counts,
+                },
+            )
+
+
+def _by_dimension(
+    rows: list[dict[str, Any]], cells: dict[str, dict[str, Any]]
+) -> tuple[list[tuple[str, list[dict[str, Any]]]], dict[str, int]]:
+    """A matrix's rows, each with its cell at one level, grouped by dimension; and how many
+    cells are in each state."""
+    by_dim: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    counts: defaultdict[str, int] = defaultdict(int)
+    for row in rows:
+        c = cells[row["id"]]
+        by_dim[row["dimension"]].append({**{k: v for k, v in row.items() if k != "cells"}, "cell": c})
+        counts[c["state"]] += 1
+    return list(by_dim.items()), dict(counts)
 
 
 def history_page(view: View, history: list[Change] | None) -> Page:

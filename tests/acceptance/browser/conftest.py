@@ -159,6 +159,18 @@ def ladder_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def dual_ladder_site(tmp_path_factory):
+    """(folder, url) of the site of a 12-level dual ladder, IC1..IC7 and M3..M7 from IC2
+    (tests/support/ladders.py), shaped like a published one tried through a spreadsheet."""
+    from tests.support.ladders import dual_ladder
+
+    tmp = tmp_path_factory.mktemp("dual")
+    made = _Sites(dual_ladder(tmp / "records"), tmp)
+    yield made("public")
+    made.close()
+
+
+@pytest.fixture(scope="session")
 def site(sites) -> Path:
     return sites("public")[0]
 

@@ -90,6 +90,68 @@ def test_every_level_header_is_in_view_over_every_cell_one_reads(browser, ladder
     context.close()
 
 
+# For every row whose middle is in view (below the sticky level header, inside the region and
+# the viewport), its competency's name must be wholly in view there too: failures as text.
+NAMES_IN_TALL_ROWS = """
+() => {
+  const region = document.querySelector('.matrix-scroll');
+  const frame = region.getBoundingClientRect();
+  const head = document.querySelector('table.matrix thead tr.levels th').getBoundingClientRect();
+  const top = Math.max(head.bottom, frame.top, 0), bottom = Math.min(frame.bottom, innerHeight);
+  const problems = [];
+  let seen = 0, tall = 0;
+  for (const tr of document.querySelectorAll('table.matrix tbody tr')) {
+    const row = tr.getBoundingClientRect();
+    if (row.height > bottom - top) tall += 1;
+    const middle = (row.top + row.bottom) / 2;
+    if (middle < top || middle > bottom) continue;
+    seen += 1;
+    const name = tr.querySelector('th .row-head').getBoundingClientRect();
+    if (name.top < top - 0.5 || name.bottom > bottom + 0.5 || name.left < frame.left - 0.5)
+      problems.push(`${tr.id}: name at ${name.top}..${name.bottom}, in view ${top}..${bottom}`);
+  }
+  return {seen, tall, problems};
+}
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (844, 390)])
+def test_a_tall_rows_competency_name_stays_in_view_while_reading_it(browser, ladder_site, artifacts, width, height):
+    """A row of list cells is taller than the window (1,000 px here): while its middle is read,
+    its name stays in view under the level header, scrolled down and across, on a desktop and
+    on a phone held sideways (390 px high). Held upright, a phone reads one level at a time."""
+    _, url = ladder_site
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(url + "rubric/eng/index.html")
+    page.evaluate("window.scrollTo(0, document.querySelector('.matrix-scroll').getBoundingClientRect().top + scrollY)")
+    seen, tall, problems = 0, 0, []
+    height_of = page.evaluate("document.querySelector('.matrix-scroll').scrollHeight")
+    width_of = page.evaluate("document.querySelector('.matrix-scroll').scrollWidth")
+    for left in sorted({0, max(0, width_of - 1)}):
+        for top in range(0, height_of, 120):
+            page.evaluate(
+                f"(r => {{ r.scrollTop = {top}; r.scrollLeft = {left}; }})(document.querySelector('.matrix-scroll'))"
+            )
+            found = page.evaluate(NAMES_IN_TALL_ROWS)
+            seen, tall, problems = seen + found["seen"], max(tall, found["tall"]), problems + found["problems"]
+            if top == 600 and left == 0:
+                page.screenshot(path=str(artifacts / f"ladder-tall-row-{width}x{height}.png"))
+    assert tall == len(COMPETENCIES)  # every row is taller than the region: the case this is about
+    assert seen >= len(COMPETENCIES) * 2  # each row was read at several heights
+    assert problems == [], "\n".join(problems[:20])
+    context.close()
+
+
+def test_held_upright_a_phone_reads_levels_not_the_matrix(browser, ladder_site):
+    _, url = ladder_site
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(url + "rubric/eng/index.html")
+    assert not page.locator("table.matrix").is_visible() and page.locator(".level-picker").is_visible()
+    context.close()
+
+
 def test_a_hint_shows_while_levels_continue_to_the_right(browser, ladder_site):
     _, url = ladder_site
     context = browser.new_context(viewport={"width": 1440, "height": 900})
@@ -157,6 +219,7 @@ def test_axe_finds_no_serious_violation_on_the_ladder_pages(browser, ladder_site
         "rubric/eng/e1.html",
         "rubric/eng/m6.html",
         "rubric/eng/compare.html",
+        "rubric/eng/compare/e5/m5.html",
     ):
         page.goto(url + rel)
         page.add_script_tag(path=str(axe_script))
@@ -172,8 +235,8 @@ def test_axe_finds_no_serious_violation_on_the_ladder_pages(browser, ladder_site
 
 @pytest.mark.parametrize("width", [1440, 390])
 def test_any_two_levels_compare_from_the_file_system(browser, ladder_site, artifacts, width):
-    """The compare page needs no server: picked from file://, a pair across paths and a pair
-    two grades apart each show every competency, what is new marked."""
+    """With JavaScript, from file://: two lists to pick levels from lead to the pair's own page,
+    whichever way round they are picked; a link of the former one-page comparison leads there too."""
     folder, _ = ladder_site
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -181,21 +244,89 @@ def test_any_two_levels_compare_from_the_file_system(browser, ladder_site, artif
     page.on("pageerror", lambda err: errors.append(str(err)))
     page.goto((folder / "rubric/eng/compare.html").as_uri())
     # The default pair: the first level of each branch, side by side.
+    assert page.locator("#compare-form").is_visible()
     assert page.locator("#compare-from").input_value() == "e5"
     assert page.locator("#compare-to").input_value() == "m5"
-    assert page.locator("#compare-out .descriptor").count() == len(COMPETENCIES)
     page.select_option("#compare-from", "e1")
     page.select_option("#compare-to", "e3")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**/rubric/eng/compare/e1/e3.html")
     assert page.locator("#compare-summary").inner_text() == (
-        "From e1 to e3: 1 new, 8 changed, 0 unchanged, 0 not expected."
+        "From e1 to e3: 1 new, 8 changed, 0 the same, 0 not expected."
     )
-    leadership = page.locator("#compare-out .descriptor", has_text="Leadership")
+    assert page.locator(".descriptor").count() == len(COMPETENCIES)
+    leadership = page.locator(".descriptor", has_text="Leadership")
     assert leadership.locator(".state-new").is_visible()
-    assert page.locator("#compare-out li.criterion-new ins").count() > len(COMPETENCIES)
-    page.select_option("#compare-from", "e3")
-    page.select_option("#compare-to", "e1")
-    assert "1 not expected" in page.locator("#compare-summary").inner_text()
+    # Every criterion of this generated ladder names its level, so no criterion of e1 is kept at e3:
+    # each changed cell is a rewrite, shown whole and said so, not a list with every line marked.
+    assert page.locator("ins.rewritten").count() == 8
+    assert page.locator(".descriptor .state-changed", has_text="rewritten").count() == 8
+    assert page.locator("li.criterion-new").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(artifacts / f"ladder-compare-{width}.png"), full_page=width < 1000)
+    # Picked from the higher level down, the pair's page is the same one (compared from the lower grade).
+    assert page.locator("#compare-from").input_value() == "e1"
+    page.select_option("#compare-from", "m6")
+    page.select_option("#compare-to", "e4")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**/rubric/eng/compare/e4/m6.html")
+    assert page.locator("#compare-from").input_value() == "e4"
+    page.select_option("#compare-from", "m6")
+    page.get_by_role("button", name="Compare").click()
+    assert page.locator("#compare-message").inner_text() == "Pick two different levels."
+    page.goto((folder / "rubric/eng/compare.html").as_uri() + "#e5,m5")
+    page.wait_for_url("**/rubric/eng/compare/e5/m5.html")
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_any_two_levels_compare_without_javascript(browser, ladder_site, artifacts, width):
+    """Without JavaScript the compare page is links: each level against the one it follows,
+    levels of one grade across paths, and every pair; each leads to the pair's static page."""
+    folder, _ = ladder_site
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto((folder / "rubric/eng/compare.html").as_uri())
+    assert not page.locator("#compare-form").is_visible()  # it needs the script: not offered without it
+    every = page.locator("#h-every + p + dl a")
+    assert every.count() == len(LEVELS) * (len(LEVELS) - 1) // 2
+    page.screenshot(path=str(artifacts / f"ladder-compare-nojs-{width}.png"), full_page=True)
+    page.get_by_role("link", name="e5 and m5").first.click()
+    assert page.url.endswith("rubric/eng/compare/e5/m5.html")
+    assert page.locator(".descriptor").count() == len(COMPETENCIES)
+    assert page.locator("#compare-summary").inner_text().startswith("From e5 to m5: 0 new, 9 changed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.go_back()
+    page.get_by_role("link", name="e1 and e3").click()
+    assert page.url.endswith("rubric/eng/compare/e1/e3.html")
+    assert page.locator(".descriptor", has_text="Leadership").locator(".state-new").is_visible()
+    page.screenshot(path=str(artifacts / f"ladder-compare-nojs-pair-{width}.png"), full_page=width < 1000)
+    context.close()
+
+
+def test_a_twelve_level_dual_ladder_shows_its_paths_and_every_pair_in_the_window(browser, dual_ladder_site, artifacts):
+    """Found on a real dual ladder (7 grades, two-word titles): the table of levels by path and
+    grade ran past a 1440 px window with no hint. It fits now, and the compare page of 12 levels
+    (66 pairs) reads on a phone without sideways scrolling."""
+    folder, url = dual_ladder_site
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(url + "rubric/swe/index.html")
+    fits = page.evaluate("(r => r.scrollWidth <= r.clientWidth + 1)(document.querySelector('.ladder-scroll'))")
+    assert fits
+    grades = page.locator("table.ladder thead th")
+    assert grades.nth(grades.count() - 1).inner_text() == "Grade 7"
+    assert grades.nth(grades.count() - 1).bounding_box()["x"] + 20 < 1440
+    page.screenshot(path=str(artifacts / "dual-ladder-1440.png"))
+    context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto((folder / "rubric/swe/compare.html").as_uri())
+    assert page.locator("#h-every + p + dl a").count() == 66
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("link", name="IC2 and M3").click()
+    assert page.url.endswith("rubric/swe/compare/IC2/M3.html")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "dual-ladder-compare-IC2-M3-390.png"), full_page=True)
+    context.close()
