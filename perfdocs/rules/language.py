@@ -203,22 +203,24 @@ def align(source: str, value: str) -> list[int]:
         j = 1
     elif source[:1] in ("|", ">"):  # a block scalar: its text starts on the next line
         j = source.find("\n") + 1 if "\n" in source else n
+
+    def escape(at: int) -> bool:  # a backslash escape of a double-quoted string (not a line continuation)
+        return quote == '"' and source.startswith("\\", at) and not source.startswith("\\\n", at)
+
     for ch in value:
-        if ch.isspace():
+        if ch.isspace() and not escape(j):
             out.append(min(j, n - 1) if n else 0)
             if j < n and source[j].isspace():
                 j += 1
             continue
-        while j < n and (source[j].isspace() or (quote == '"' and source.startswith("\\\n", j))):
+        while not ch.isspace() and j < n and (source[j].isspace() or (quote == '"' and source.startswith("\\\n", j))):
             j += 1
         out.append(min(j, n - 1) if n else 0)
-        if j >= n:
-            continue
-        if quote == "'" and ch == "'" and source.startswith("''", j):
-            j += 2
-        elif quote == '"' and source[j] == "\\":
+        if escape(j):  # one character of the value, whatever it stands for
             j += _ESCAPE_LENGTH.get(source[j + 1 : j + 2], 2)
-        elif source[j] == ch:
+        elif quote == "'" and ch == "'" and source.startswith("''", j):
+            j += 2
+        elif j < n and source[j] == ch:
             j += 1
     return out
 
