@@ -273,7 +273,8 @@ def texts(record: Record) -> Iterator[Text]:
     if (found := _field(record, ("summary",), cited=False, claims=True, narrative=True)) is not None:
         yield found
     if record.kind == "review":
-        for i, item in enumerate(data.get("feedback") or [] if isinstance(data.get("feedback"), list) else []):
+        feedback = data.get("feedback")
+        for i, item in enumerate(feedback if isinstance(feedback, list) else []):
             quote = _field(record, ("feedback", i, "quote"), cited=_has_evidence(item), claims=True, narrative=True)
             if quote is not None:
                 yield quote
