@@ -101,7 +101,7 @@ def test_each_planted_pattern_is_a_warning_at_its_exact_position(cli, minimal):
         f"{review}:13:19: warning: 'hard worker' praises effort, not what it achieved [language/effort]",
         f"{review}:14:14: warning: 'I think' raises doubt [language/hedge]",
         f"{review}:18:20: warning: 'bossy' describes personality, not work [language/personality]",
-        f"{review}:22:15: warning: 'more strategic' is vague: it names no behaviour, result or next step "
+        f"{review}:22:12: warning: 'Be more strategic' is vague: it names no behaviour, result or next step "
         "[language/vague]",
         f"{review}:30:1: warning: 'Great job' is vague: it names no behaviour, result or next step [language/vague]",
         f"{review}:30:29: warning: this sentence claims an impact ('cut') but cites no evidence "
