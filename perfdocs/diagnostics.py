@@ -128,9 +128,22 @@ def _span(line: str, col: int) -> tuple[str, str]:
     return before, token or rest[:1]
 
 
-def snippet(line_text: str, line: int, col: int, style: Style = _plain) -> list[str]:
-    """The source line and a caret line under the column, with a gutter of the line number."""
+PROSE_RULES = ("language/",)
+"""Rules about words in prose: the carets go under the words the message quotes first (or the
+word at the column), not under the whole YAML value."""
+
+
+def snippet(line_text: str, line: int, col: int, style: Style = _plain, words: str | None = None) -> list[str]:
+    """The source line and a caret line under the column (under `words` when the line holds
+    them there), with a gutter of the line number."""
     before, token = _span(line_text, col)
+    if words is not None:
+        rest = line_text[col - 1 :]
+        word = re.match(r"[\w'-]+", rest)
+        if words and rest.casefold().startswith(words.casefold()):
+            token = rest[: len(words)]
+        elif word:  # the words are folded over two lines: the first one
+            token = word.group(0)
     before, token, after = printable(before), printable(token), printable(line_text[len(before) + len(token) :])
     shown, offset = before + token + after, len(before)
     if len(shown) > SNIPPET_WIDTH:  # a long line: the part around the column
@@ -149,6 +162,11 @@ def snippet(line_text: str, line: int, col: int, style: Style = _plain) -> list[
     ]
 
 
+def _quoted(message: str) -> str:
+    found = re.search(r"'([^']+)'", message)
+    return found.group(1) if found else ""
+
+
 def render(d: Diagnostic, lines: list[str] | None = None, style: Style = _plain) -> str:
     """One diagnostic as text: the one-line form, then (when `lines`, the file's source, is
     given) the offending line with carets, then its help and note lines."""
@@ -159,7 +177,15 @@ def render(d: Diagnostic, lines: list[str] | None = None, style: Style = _plain)
         f"{style(f'[{d.rule}]', severity)}"
     ]
     if lines is not None and d.rule not in NO_SNIPPET and 0 < d.line <= len(lines):
-        out.extend(snippet(lines[d.line - 1], d.line, d.col, lambda t, r: style(t, severity if r == "caret" else r)))
+        out.extend(
+            snippet(
+                lines[d.line - 1],
+                d.line,
+                d.col,
+                lambda t, r: style(t, severity if r == "caret" else r),
+                words=_quoted(d.message) if d.rule.startswith(PROSE_RULES) else None,
+            )
+        )
     pad = " " * (len(str(d.line)) + 1 if len(out) > 1 else 1)
     if d.hint:
         out.append(f"{pad} = {style('help', 'help')}: {printable(d.hint)}")

@@ -19,6 +19,7 @@ The sections:
 - kpi_rules: sustained trends and a team's number of core KPIs.
 - governance: how `validate` reports metric-governance findings.
 - placeholders: what counts as unfinished text (markers, the shortest evidence body).
+- language: the review-language word lists an org extends or declares neutral, for all or per track.
 - links: how evidence links are judged (date tolerance, authorship).
 - dora: DORA policies (what a deployment, a failure, rework and recovery are; the default policy,
   named versioned ones and who uses which), the benchmark edition and the minimum samples.
@@ -162,6 +163,67 @@ class PlaceholderSettings:
     markers: tuple[str, ...] = ("TODO", "TBD", "FIXME", "XXX")
     """`placeholders.markers`: words (matched whole and case-sensitively) that mark text as not
     written yet; "lorem ipsum" is always one."""
+
+
+# --- review language -------------------------------------------------------------------
+
+WordsByList = Mapping[str, tuple[str, ...]]
+"""Terms by word-list id (perfdocs/rules/wordlists/<id>.yaml: personality, effort, ...)."""
+
+
+@dataclass(frozen=True)
+class LanguageOverride:
+    """More terms for some word lists, and terms the org does not flag."""
+
+    extend: WordsByList = field(default_factory=dict)
+    """`extend`: list id -> more terms to flag."""
+    neutral: WordsByList = field(default_factory=dict)
+    """`neutral`: list id -> terms that are ordinary in this org (never flagged)."""
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """org.yaml `language:`: the org's changes to the review-language word lists
+    (perfdocs.rules.language). Well-typed entries are kept here; the rest, and list ids or
+    tracks that do not exist, are reported where they are written (language/config)."""
+
+    everyone: LanguageOverride = field(default_factory=LanguageOverride)
+    """`language.extend` and `language.neutral`: for every review and packet."""
+    tracks: Mapping[str, LanguageOverride] = field(default_factory=dict)
+    """`language.tracks.<track>.extend` / `.neutral`: for the reviews and packets of people on that
+    track, on top of `everyone` (a track's neutral term wins over an org-wide extension)."""
+
+    def for_track(self, track: str | None) -> LanguageOverride:
+        """The org-wide changes merged with the track's."""
+        own = self.tracks.get(track) if track is not None else None
+        if own is None:
+            return self.everyone
+
+        def merged(a: WordsByList, b: WordsByList) -> dict[str, tuple[str, ...]]:
+            return {k: tuple(dict.fromkeys([*a.get(k, ()), *b.get(k, ())])) for k in {*a, *b}}
+
+        return LanguageOverride(merged(self.everyone.extend, own.extend), merged(self.everyone.neutral, own.neutral))
+
+
+def _words_by_list(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(k): tuple(w for w in v if isinstance(w, str) and w.strip()) for k, v in value.items() if isinstance(v, list)
+    }
+
+
+def _override(cfg: Any) -> LanguageOverride:
+    cfg = cfg if isinstance(cfg, dict) else {}
+    return LanguageOverride(_words_by_list(cfg.get("extend")), _words_by_list(cfg.get("neutral")))
+
+
+def _language(data: Mapping[str, Any]) -> LanguageSettings:
+    cfg = _section(data, "language")
+    tracks = _section(cfg, "tracks")
+    return LanguageSettings(
+        everyone=_override(cfg), tracks={str(k): _override(v) for k, v in tracks.items() if isinstance(v, dict)}
+    )
 
 
 # --- evidence links --------------------------------------------------------------------
@@ -570,6 +632,7 @@ class Settings:
     kpi_rules: KpiSettings = field(default_factory=KpiSettings)
     governance: GovernanceSettings = field(default_factory=GovernanceSettings)
     placeholders: PlaceholderSettings = field(default_factory=PlaceholderSettings)
+    language: LanguageSettings = field(default_factory=LanguageSettings)
     links: LinksSettings = field(default_factory=LinksSettings)
     repositories: Mapping[str, RepoConfig] = field(default_factory=dict)
     """org.yaml `repositories`: the git repositories evidence links and DORA metrics read, by name."""
@@ -606,6 +669,7 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
             severity="error" if _section(data, "governance").get("severity") == "error" else "warning"
         ),
         placeholders=_placeholders(data),
+        language=_language(data),
         links=_links(data),
         repositories=_repositories(data.get("repositories")),
         sources=sources(data),

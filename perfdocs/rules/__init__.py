@@ -12,6 +12,7 @@ The families, in the order `run` applies them (each a module with a `check` gene
 - readiness: org.yaml `readiness:` names levels and evidence types that exist (readiness/config).
 - scoring: org.yaml `scoring:` weighs real dimensions within sane bounds (scoring/config).
 - placeholders: no template text, TODO/TBD marker or too-short evidence body (record/placeholder).
+- language: advisory review-language findings in reviews and packets (language/*, warnings).
 - codeowners: the committed CODEOWNERS still routes each folder to its manager (codeowners/stale).
 
 Files, YAML, schema and link diagnostics come from perfdocs.records and perfdocs.links;
@@ -147,6 +148,15 @@ RULES: dict[str, str] = {
     "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
     # unfinished text
     "record/placeholder": "Template text, a TODO/TBD marker or lorem ipsum left in evidence, a goal, a review or a packet, or an evidence body too short to say anything.",
+    # review language (warnings: perfdocs review lint; validate reports them too)
+    "language/personality": "A review or packet describes personality rather than work (e.g. 'abrasive', 'bossy').",
+    "language/effort": "Effort praised where an accomplishment should be named (e.g. 'hard-working', 'diligent').",
+    "language/gendered": "An unnecessarily gendered term (e.g. 'girls', 'manpower').",
+    "language/hedge": "A doubt raiser: a hedge or faint praise (e.g. 'I think', 'adequate').",
+    "language/vague": "Vague praise or criticism that names no behaviour, result or next step (e.g. 'great job').",
+    "language/unsupported-claim": "A sentence that claims a quantified impact but cites no evidence id or link.",
+    "language/rating-mismatch": "The highest rating with a narrative of concerns, or the lowest with only praise.",
+    "language/config": "org.yaml 'language' names a word list or a track that does not exist.",
     # repository
     "codeowners/stale": "The committed CODEOWNERS differs from what 'perfdocs codeowners' generates (a person's folder is not routed to their manager).",
     # records sources (org.yaml sources)
@@ -180,6 +190,7 @@ def run(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
         dates,
         governance,
         identity,
+        language,
         placeholders,
         policy,
         readiness,
@@ -189,7 +200,7 @@ def run(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
     )
 
     out: list[Diagnostic] = []
-    for family in (identity, references, rubric, dates, policy, governance, readiness, scoring, placeholders):
+    for family in (identity, references, rubric, dates, policy, governance, readiness, scoring, placeholders, language):
         out.extend(family.check(org))
     out.extend(references.missing_org(org, inputs.root))
     out.extend(codeowners.check(org, inputs.codeowners))

@@ -225,6 +225,17 @@ MUTATIONS = {
         "people/bob/evidence/2026-04-02-rotation.md", "competencies:\n  - operations\n", "competencies: []\n"
     ),
     "team-membership": replacing("teams/core.yaml", "  - ann\n", ""),
+    # review language (warnings)
+    "language-personality": replacing(REVIEW, "Ann had a strong quarter.", "Ann is abrasive in design reviews."),
+    "language-effort": replacing(REVIEW, "Ann had a strong quarter.", "Ann is a hard worker."),
+    "language-gendered": replacing(REVIEW, "Ann had a strong quarter.", "The girls on support noticed."),
+    "language-hedge": replacing(REVIEW, "Ann had a strong quarter.", "I think Ann had a strong quarter."),
+    "language-vague": replacing(PACKET, "summary: Ann designs systems", "summary: Great job. Ann designs systems"),
+    "language-unsupported-claim": replacing(REVIEW, "Ann had a strong quarter.", "Ann cut p99 latency by 40%."),
+    "language-rating-mismatch": replacing(
+        REVIEW, "Ann had a strong quarter.", "Ann struggled with the retries and missed the deadline."
+    ),
+    "language-config": appending("org.yaml", "language:\n  neutral:\n    hedges: [I think]\n"),
 }
 
 

@@ -1,10 +1,17 @@
-"""`perfdocs review draft`."""
+"""`perfdocs review draft` and `perfdocs review lint`."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from perfdocs.cli import records_option
+
+if TYPE_CHECKING:
+    from perfdocs.records.load import Record
+    from perfdocs.records.organisation import Organisation
 
 
 @click.group()
@@ -14,6 +21,7 @@ def review() -> None:
     \b
     Example:
       perfdocs review draft alice --period 2026-Q3
+      perfdocs review lint --period 2026-Q3
     """
 
 
@@ -44,6 +52,63 @@ def draft(person: str, period: str, reviewer: str | None, records: str | None) -
     org = load_valid(root).org
     path = drafts.write_review(org, root, person, period, reviewer)
     report_written(root, path)
+
+
+@review.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--period", metavar="QUARTER", help="Only the reviews of this period, e.g. 2026-Q3.")
+@click.option("--json", "as_json", is_flag=True, help="JSON for tools instead of text.")
+@records_option
+def lint(paths: tuple[str, ...], period: str | None, as_json: bool, records: str | None) -> None:
+    """Advisory check of the language of reviews and packets.
+
+    Feedback about personality rather than work, effort words standing in for
+    accomplishments, unnecessarily gendered terms, doubt raisers and hedges, vague
+    phrases, impact claims that cite no evidence, and a rating the narrative does not
+    match: each a warning at file:line:col with what to write instead. The word lists,
+    and the studies they come from, are in perfdocs/rules/wordlists/; org.yaml
+    `language:` extends them or declares terms neutral, for everyone or per track.
+    `validate` reports the same warnings (and `validate --strict` fails on them).
+
+    \b
+    PATHS: review or packet files, or folders holding them (default: all of them).
+    Exit codes: 0 (the findings are advice), 2 usage or environment error.
+
+    \b
+    Example:
+      perfdocs review lint --period 2026-Q3
+      perfdocs review lint records/people/chen/reviews/2026-q3.md --json
+    """
+    from perfdocs.cli import print_report
+    from perfdocs.rules.language import review_findings
+    from perfdocs.validation import Report, load_org, resolve_root
+
+    root = resolve_root(records, paths)
+    org = load_org(root).org
+    chosen = _lintable(org, [Path(p) for p in paths], period)
+    found = [d for record in chosen for d in review_findings(org, record)]
+    print_report(Report(root, org, found, len(chosen)), "json" if as_json else "text")
+
+
+def _lintable(org: Organisation, paths: list[Path], period: str | None) -> list[Record]:
+    """The reviews and packets inside PATHS (all without), of the period if one is given."""
+    from perfdocs.errors import PerfdocsError
+    from perfdocs.rules.language import KINDS
+
+    wanted = [p.resolve() for p in paths]
+    chosen = [
+        r
+        for kind in KINDS
+        for r in org.of_kind(kind).values()
+        if (not wanted or any(r.doc.path.resolve().is_relative_to(w) for w in wanted))
+        and (period is None or (r.kind == "review" and str(r.get("period")) == period))
+    ]
+    for path, resolved in zip(paths, wanted, strict=True):
+        if not resolved.exists():
+            raise PerfdocsError(f"{path} does not exist")
+        if resolved.is_file() and not any(r.doc.path.resolve() == resolved for r in chosen) and period is None:
+            raise PerfdocsError(f"{path} is not a review or a packet")
+    return sorted(chosen, key=lambda r: r.display)
 
 
 COMMANDS = [review]
