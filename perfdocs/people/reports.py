@@ -214,7 +214,8 @@ def score_text(s: Score) -> str:
             f"({s.expected_scope_from}),"
         )
         + " x what it rests on (verified, corroborated, self-reported) x its type's relevance. Within a competency "
-        f"the k-th piece counts {s.diminishing:g}^(k-1); {plural(s.full_marks, 'weighted piece')} earn {s.high:g} "
+        f"the k-th piece counts {s.diminishing:g}^(k-1); {plural(s.full_marks, 'weighted piece')} "
+        f"earn{'s' * (s.full_marks == 1)} {s.high:g} "
         "in a dimension.",
         "",
         "Inputs (weight x sub-score = contribution):",

@@ -517,7 +517,7 @@ def _dimension(
     weight = rules.weights.get(dim, 0.0) / total
     n = len(weighed)
     explanation = (
-        f"{n} piece{'s' * (n != 1)} of work worth {value:.2f} of the {full} that earn {rules.high:g}"
+        f"{n} piece{'s' * (n != 1)} of work worth {value:.2f} of the {full} that earn{'s' * (full == 1)} {rules.high:g}"
         if n
         else f"no piece of work shows a {dim} competency"
     )
