@@ -13,9 +13,10 @@ substance, not volume. For a person and a period (a quarter):
 2. Pieces of work. Entries that describe the same work are one piece: entries sharing a
    link to a pull request, a commit or a web page (normalised: `acme/payments#12` and its
    URL are one), or with the same title (case and spacing aside) in the period. A postmortem
-   link is corroboration, not the work, so it joins nothing. The first entry stands for the
-   piece; the others are "duplicate of" it. A piece takes the widest scope, the strongest
-   verification and every competency its entries give.
+   link is corroboration, not the work, so it joins nothing. The entry that weighs most (the
+   earliest of equals) stands for the piece and the piece weighs what that entry shows, never
+   a blend of its descriptions; the others are "duplicate of" it. So a further description
+   of the same work adds at most what one piece of work adds.
 3. Weight. Each piece weighs scope factor x verification factor x type relevance:
    - scope: who benefited (self < team < multi-team < org, or unstated;
      `scoring.scope_factors`), and, when that is narrower than the scope the person's level
@@ -308,40 +309,43 @@ def _group(entries: list[Record]) -> dict[str, tuple[str, str]]:
 
 
 def _piece(
-    head: Record,
-    members: list[Record],
+    entry: Record,
     org: Organisation,
     rules: ScoringSettings,
     expected: str,
     track_comps: set[str],
     recheck: verification.Recheck | None,
 ) -> Piece:
-    scopes = [ev.get("scope") for ev in members if ev.get("scope") in SCOPES]
-    scope = max(scopes, key=scope_rank) if scopes else None
+    """One entry read as a piece of work: its scope, what it rests on, its competencies."""
+    scope = entry.get("scope") if entry.get("scope") in SCOPES else None
     relation = scope_relation(scope, expected)
-    found = [verification_of(ev, org, recheck).strongest for ev in members]
-    strongest = [b for b in found if b is not None]
-    best = min(strongest, key=lambda b: verification.BASES.index(b.kind)) if strongest else None
+    found = verification_of(entry, org, recheck)
+    best = found.strongest
     basis = best.kind if best is not None else verification.SELF_REPORTED
-    comps: list[str] = []
-    for ev in members:
-        for c in ev.get("competencies") or []:
-            if c in track_comps and c not in comps:
-                comps.append(c)
+    comps = [c for c in dict.fromkeys(entry.get("competencies") or []) if c in track_comps]
     return Piece(
-        id=head.id,
-        title=str(head.get("title", "")),
-        entries=[ev.id for ev in members],
-        type=str(head.get("type", "")),
+        id=entry.id,
+        title=str(entry.get("title", "")),
+        entries=[entry.id],
+        type=str(entry.get("type", "")),
         competencies=comps,
         scope=scope,
         scope_relation=relation,
         scope_factor=rules.scope_factors[scope or "unstated"]
         * (rules.below_level_factor if relation in ("below", "unstated") else 1.0),
         basis=basis,
-        basis_label=best.label if best is not None else verification_of(head, org, recheck).label,
+        basis_label=found.label,
         verification_factor=rules.verification_factors.get(basis, rules.verification_factors["self-reported"]),
     )
+
+
+def _shared(a: Record, b: Record) -> str | None:
+    """What two entries share that makes them one piece of work, in words."""
+    theirs = dict(work_keys(b))
+    same = next((shown for key, shown in work_keys(a) if key in theirs), None)
+    if same is not None:
+        return f"the same link {same}"
+    return "the same title in the period" if _title_key(a) and _title_key(a) == _title_key(b) else None
 
 
 def _ordinal(n: int) -> str:
@@ -402,18 +406,25 @@ def score(
             entry.why = f"names no competency of the {track} track"
         else:
             usable.append(ev)
-    duplicates = _group(usable)
-    members: dict[str, list[Record]] = {}
+    # Entries that describe one piece of work: the one that weighs most stands for it (the
+    # earliest on a tie) and the piece weighs what that entry shows, never a blend of its
+    # descriptions, so a further description can add at most what one piece of work adds.
+    groups: dict[str, list[Record]] = {}
+    heads = _group(usable)
     for ev in usable:
-        head = duplicates[ev.id][0] if ev.id in duplicates else ev.id
-        members.setdefault(head, []).append(ev)
-        entries[ev.id].piece = head
-        if ev.id in duplicates:
-            entries[ev.id].why = f"duplicate of {head} ({duplicates[ev.id][1]}): one piece of work counts once"
-    pieces = {
-        head: _piece(org.evidence[head], group, org, rules, expected, set(comps), recheck)
-        for head, group in members.items()
-    }
+        groups.setdefault(heads[ev.id][0] if ev.id in heads else ev.id, []).append(ev)
+    pieces: dict[str, Piece] = {}
+    for group in groups.values():
+        read = [_piece(ev, org, rules, expected, set(comps), recheck) for ev in group]
+        piece = max(read, key=lambda p: p.weight)  # max keeps the first (earliest) of equals
+        piece.entries = [ev.id for ev in group]
+        pieces[piece.id] = piece
+        standing = org.evidence[piece.id]
+        for ev in group:
+            entries[ev.id].piece = piece.id
+            if ev.id != piece.id:
+                how = _shared(ev, standing) or f"the same work as {heads.get(ev.id, (piece.id, ''))[0]}"
+                entries[ev.id].why = f"duplicate of {piece.id} ({how}): one piece of work counts once"
     for head, piece in pieces.items():
         piece.why = f"{_scope_words(piece, expected, rules)}; {piece.basis_label} x{piece.verification_factor:g}"
         entries[head].counted = True

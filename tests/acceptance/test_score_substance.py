@@ -97,40 +97,64 @@ def test_six_entries_that_keep_the_scaffolds_template_body_do_not_raise_the_scor
     assert scored(cli, tiny)["composite"] > before["composite"]
 
 
-def pr_entry(day: str, title: str, link: str) -> str:
+def pr_entry(day: str, title: str, link: str, scope: str = "team", competencies: str = "build, run") -> str:
     return (
         f"---\nkind: evidence\ndate: {day}\nauthor: dev\ntype: pr\ntitle: {title}\n"
-        f"links: ['{link}']\ncompetencies: [build, run]\nscope: team\n---\nReworked how payouts are batched.\n"
+        f"links: ['{link}']\ncompetencies: [{competencies}]\nscope: {scope}\n---\nReworked how payouts are batched.\n"
     )
 
 
-def test_six_descriptions_of_one_pull_request_raise_the_score_by_at_most_one_piece_of_work(cli, tiny):
+DESCRIPTIONS = [
+    ("2026-09-01", "Payout batching", "tiny/api#42", "team", "build, run"),
+    ("2026-09-02", "Payouts, part 2", "https://github.com/tiny/api/pull/42", "team", "build, run"),
+    ("2026-09-03", "Payouts, part 3", "TINY/api#42", "multi-team", "build, run, help"),
+    ("2026-09-04", "Payouts, part 4", "tiny/api#42", "org", "build"),
+    ("2026-09-05", "Payouts, part 5", "https://github.com/tiny/api/pull/42/", "org", "build, run, help"),
+    ("2026-09-06", "Payouts, part 6", "tiny/api#42", "self", "help"),
+]
+"""Six descriptions of pull request 42, in its two spellings, each claiming its own scope and competencies."""
+
+
+def describe(root: Path, *which: int) -> None:
+    build_tree(root, {f"{EV}/{DESCRIPTIONS[i][0]}-part-{i}.md": pr_entry(*DESCRIPTIONS[i]) for i in which})
+
+
+def test_six_descriptions_of_one_pull_request_raise_the_score_by_at_most_one_piece_of_work(cli, tiny, tmp_path):
     before = scored(cli, tiny)["composite"]
-    build_tree(tiny, {f"{EV}/2026-09-01-payout-batching.md": pr_entry("2026-09-01", "Payout batching", "tiny/api#42")})
-    one = scored(cli, tiny)["composite"]
-    assert one > before
-    links = ["tiny/api#42", "https://github.com/tiny/api/pull/42", "TINY/api#42", "tiny/api#42", "tiny/api#42"]
+    # what each description adds on its own, as one piece of work
+    alone = []
+    for i in range(6):
+        copy = shutil.copytree(tiny, tmp_path / f"alone-{i}")
+        describe(copy, i)
+        alone.append(scored(cli, copy)["composite"] - before)
+    assert min(alone) > 0
+    describe(tiny, *range(6))
+    result = scored(cli, tiny)
+    assert result["composite"] - before <= max(alone)
+    # the heaviest description (org-wide, the earliest of the two) stands for the piece
+    assert [p["entries"] for p in result["pieces"] if p["id"] == "dev/2026-09-04-part-3"] == [
+        [f"dev/{DESCRIPTIONS[i][0]}-part-{i}" for i in range(6)]
+    ]
+    reasons = why(result)
+    for i in (0, 1, 2, 4, 5):
+        assert reasons[f"dev/{DESCRIPTIONS[i][0]}-part-{i}"] == (
+            f"duplicate of dev/2026-09-04-part-3 (the same link {DESCRIPTIONS[i][2]}): one piece of work counts once"
+        )
+
+
+def test_six_identical_descriptions_of_one_pull_request_count_as_the_first(cli, tiny):
+    describe(tiny, 0)
+    one = scored(cli, tiny)
     build_tree(
         tiny,
-        {
-            f"{EV}/2026-09-0{i + 2}-again-{i}.md": pr_entry(f"2026-09-0{i + 2}", f"Payouts, part {i}", link)
-            for i, link in enumerate(links)
-        },
+        {f"{EV}/2026-09-1{i}-again-{i}.md": pr_entry(f"2026-09-1{i}", f"Again {i}", "tiny/api#42") for i in range(6)},
     )
-    result = scored(cli, tiny)
-    assert result["composite"] - before <= one - before
-    reasons = why(result)
-    for i, link in enumerate(links):
-        assert reasons[f"dev/2026-09-0{i + 2}-again-{i}"] == (
-            f"duplicate of dev/2026-09-01-payout-batching (the same link {link}): one piece of work counts once"
-        )
-    assert [p["entries"] for p in result["pieces"] if p["id"] == "dev/2026-09-01-payout-batching"] == [
-        ["dev/2026-09-01-payout-batching", *(f"dev/2026-09-0{i + 2}-again-{i}" for i in range(5))]
-    ]
+    six = scored(cli, tiny)
+    assert six["composite"] == one["composite"]
+    assert [i["subscore"] for i in six["inputs"]] == [i["subscore"] for i in one["inputs"]]
 
 
 def test_a_same_titled_entry_in_the_period_is_the_same_piece_of_work(cli, tiny):
-    before = scored(cli, tiny)
     build_tree(
         tiny,
         {
@@ -140,12 +164,13 @@ def test_a_same_titled_entry_in_the_period_is_the_same_piece_of_work(cli, tiny):
         },
     )
     after = scored(cli, tiny)
-    assert why(after)["dev/2026-09-15-retries-again"] == (
-        "duplicate of dev/2026-07-10-checkout-retries (the same title in the period): one piece of work counts once"
+    # the org-wide description weighs more (2 x 0.5 against 1 x 0.5), so it stands for the piece
+    assert why(after)["dev/2026-07-10-checkout-retries"] == (
+        "duplicate of dev/2026-09-15-retries-again (the same title in the period): one piece of work counts once"
     )
-    # the piece takes the widest scope any of its entries gives
-    assert [p["scope"] for p in after["pieces"] if p["id"] == "dev/2026-07-10-checkout-retries"] == ["org"]
-    assert [p["scope"] for p in before["pieces"] if p["id"] == "dev/2026-07-10-checkout-retries"] == ["team"]
+    assert [(p["id"], p["scope"], p["competencies"]) for p in after["pieces"] if p["scope"] == "org"] == [
+        ("dev/2026-09-15-retries-again", "org", ["build"])
+    ]
 
 
 def resolved_work(tiny: Path) -> Path:
