@@ -276,36 +276,32 @@ def _title_key(ev: Record) -> str:
     return re.sub(r"\W+", " ", str(ev.get("title", ""))).strip().casefold()
 
 
-def _group(entries: list[Record]) -> dict[str, tuple[str, str]]:
-    """entry id -> (the entry standing for its piece of work, what they share), for every
-    entry that duplicates an earlier one; entries in date order."""
-    order = {ev.id: i for i, ev in enumerate(entries)}
-    first_by_key: dict[str, tuple[str, str]] = {}
-    root: dict[str, str] = {}
-    why: dict[str, tuple[str, str]] = {}
+def _group(entries: list[Record]) -> list[list[Record]]:
+    """The entries grouped by the piece of work they describe, each group in the entries'
+    (date) order: entries sharing a work link or the same title are one piece, and so are
+    entries that each share one with a third."""
+    root = {ev.id: ev.id for ev in entries}
 
     def find(i: str) -> str:
-        while root.get(i, i) != i:
+        while root[i] != i:
             i = root[i]
         return i
 
+    first: dict[str, str] = {}
     for ev in entries:
-        keys = [(k, f"the same link {shown}") for k, shown in work_keys(ev)]
+        keys = [key for key, _ in work_keys(ev)]
         title = _title_key(ev)
         if title:
-            keys.append((f"title {title}", "the same title in the period"))
-        for key, shown in keys:
-            if key not in first_by_key:
-                first_by_key[key] = (ev.id, shown)
-                continue
-            other = find(first_by_key[key][0])
-            mine = find(ev.id)
-            if other != mine:
-                # the earliest entry stands for the piece (entries come in date order)
-                first, later = sorted((other, mine), key=order.__getitem__)
-                root[later] = first
-                why.setdefault(ev.id, (first, shown))
-    return {i: (find(i), shown) for i, (_, shown) in why.items()}
+            keys.append(f"title {title}")
+        for key in keys:
+            if key not in first:
+                first[key] = ev.id
+            elif (mine := find(ev.id)) != (theirs := find(first[key])):
+                root[mine] = theirs
+    groups: dict[str, list[Record]] = {}
+    for ev in entries:
+        groups.setdefault(find(ev.id), []).append(ev)
+    return list(groups.values())
 
 
 def _piece(
@@ -409,12 +405,8 @@ def score(
     # Entries that describe one piece of work: the one that weighs most stands for it (the
     # earliest on a tie) and the piece weighs what that entry shows, never a blend of its
     # descriptions, so a further description can add at most what one piece of work adds.
-    groups: dict[str, list[Record]] = {}
-    heads = _group(usable)
-    for ev in usable:
-        groups.setdefault(heads[ev.id][0] if ev.id in heads else ev.id, []).append(ev)
     pieces: dict[str, Piece] = {}
-    for group in groups.values():
+    for group in _group(usable):
         read = [_piece(ev, org, rules, expected, set(comps), recheck) for ev in group]
         piece = max(read, key=lambda p: p.weight)  # max keeps the first (earliest) of equals
         piece.entries = [ev.id for ev in group]
@@ -423,7 +415,7 @@ def score(
         for ev in group:
             entries[ev.id].piece = piece.id
             if ev.id != piece.id:
-                how = _shared(ev, standing) or f"the same work as {heads.get(ev.id, (piece.id, ''))[0]}"
+                how = _shared(ev, standing) or "linked to it through another description"
                 entries[ev.id].why = f"duplicate of {piece.id} ({how}): one piece of work counts once"
     for head, piece in pieces.items():
         piece.why = f"{_scope_words(piece, expected, rules)}; {piece.basis_label} x{piece.verification_factor:g}"
