@@ -2,7 +2,8 @@
 
 The schema checks the settings' types; this family checks what it cannot: weights for
 dimensions the org defines (or 'scope'), bounds that are not empty, a gate's cap inside
-them, invisible-work types the evidence schema allows, factors that keep the score's order
+them, invisible-work types the evidence schema allows, no `scope_points` left from the
+entry-counting score (a warning: it is ignored), factors that keep the score's order
 (wider scope never below narrower, verified never below self-reported), and type relevance
 for evidence types, competencies and dimensions that exist. `perfdocs score` and
 `perfdocs calibrate` read the settings through perfdocs.settings and refuse an
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from perfdocs import settings
-from perfdocs.diagnostics import Diagnostic
+from perfdocs.diagnostics import WARNING, Diagnostic
 from perfdocs.records.organisation import Organisation
 from perfdocs.rules._util import evidence_types, items, section
 from perfdocs.text import did_you_mean
@@ -64,6 +65,15 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
             "diminishing 1 would count every further piece of work in a competency in full: volume would pay",
             ("scoring", "diminishing"),
             hint="use a factor below 1; the default is 0.5",
+        )
+    if "scope_points" in cfg:
+        yield org.org.diag(
+            "scoring/config",
+            "scope_points is no longer used: a piece of work's scope weighs it through scope_factors",
+            ("scoring", "scope_points"),
+            key=True,
+            severity=WARNING,
+            hint="replace it with scope_factors: self, team, multi-team, org and unstated",
         )
     yield from _ordering(org, cfg)
     yield from _relevance(org, cfg, types)

@@ -461,3 +461,18 @@ def test_bad_weights_are_diagnostics_in_org_yaml_not_tracebacks(cli, tiny):
         "org.yaml:24:5: unknown evidence type 'talks'; did you mean 'talk'? [scoring/config]",
         "org.yaml:25:17: 'colaboration' is neither a competency, a dimension nor 'default'; did you mean 'collaboration'? [scoring/config]",
     ]
+
+
+def test_scope_points_from_the_entry_counting_score_is_a_warning_that_it_is_ignored(cli, tiny):
+    edit(
+        tiny / "org.yaml", "  full_marks_evidence: 2\n", "  full_marks_evidence: 2\n  scope_points: {self: 1, org: 5}\n"
+    )
+    before = score(cli, tiny, "--period", "2026-Q3")["composite"]
+    assert before == COMPOSITE
+    res = cli("validate", tiny)
+    assert res.exit_code == 0, res
+    assert one_line(res.stdout).replace(f"{tiny}/", "").splitlines()[0] == (
+        "org.yaml:18:3: warning: scope_points is no longer used: a piece of work's scope weighs it through "
+        "scope_factors (replace it with scope_factors: self, team, multi-team, org and unstated) [scoring/config]"
+    )
+    assert cli("validate", "--strict", tiny).exit_code == 1
