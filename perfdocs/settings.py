@@ -14,8 +14,8 @@ reported by the rule families that check them where they are written
 
 The sections:
 - readiness: the promotion-readiness thresholds (`perfdocs packet check`).
-- scoring: the advisory score's bounds, weights and reliability gate, and calibration's
-  invisible work and outliers (`perfdocs score`, `perfdocs calibrate`).
+- scoring: the advisory score's bounds, weights, how a piece of work is weighed (scope,
+  verification, type, diminishing) and reliability gate, and calibration's invisible work and outliers (`perfdocs score`, `perfdocs calibrate`).
 - kpi_rules: sustained trends and a team's number of core KPIs.
 - governance: how `validate` reports metric-governance findings.
 - placeholders: what counts as unfinished text (markers, the shortest evidence body).
@@ -80,13 +80,34 @@ class ReadinessSettings:
 
 # --- scoring ---------------------------------------------------------------------------
 
-DEFAULT_SCOPE_POINTS: Mapping[str, float] = {"self": 1.0, "team": 2.0, "multi-team": 4.0, "org": 5.0}
 DEFAULT_INVISIBLE = ("mentoring", "code-review", "interviewing", "onboarding", "documentation", "on-call", "feedback")
+SCOPE_KEYS = ("self", "team", "multi-team", "org", "unstated")
+"""The scopes a piece of work can state (narrowest first), and `unstated` for none."""
+DEFAULT_SCOPE_FACTORS: Mapping[str, float] = {"self": 0.5, "team": 1.0, "multi-team": 1.5, "org": 2.0, "unstated": 0.5}
+VERIFICATION_BASES = ("author", "reviewer", "committer", "postmortem", "cited", "self-reported")
+"""What a piece of work rests on (perfdocs.records.verification.BASES), strongest first."""
+DEFAULT_VERIFICATION_FACTORS: Mapping[str, float] = {
+    "author": 1.0,
+    "reviewer": 1.0,
+    "committer": 1.0,
+    "postmortem": 0.75,
+    "cited": 0.75,
+    "self-reported": 0.5,
+}
+DEFAULT_TYPE_RELEVANCE: Mapping[str, Mapping[str, float]] = {
+    "certification": {"default": 0.5},
+    "other": {"default": 0.75},
+}
 
 
 @dataclass(frozen=True)
 class ScoringSettings:
-    """org.yaml `scoring:`: the advisory score (`perfdocs score`) and calibration's lists."""
+    """org.yaml `scoring:`: the advisory score (`perfdocs score`) and calibration's lists.
+
+    The score weighs distinct pieces of work, never entries (perfdocs.people.score): each
+    piece's weight is its scope factor (x `below_level_factor` under the level's expected
+    scope) x its verification factor x its type's relevance for the competency, and within a
+    competency the k-th piece counts `diminishing`**(k-1)."""
 
     configured: bool = False
     """True when org.yaml has a `scoring` section."""
@@ -102,9 +123,36 @@ class ScoringSettings:
     """The weight of every dimension of the org and of 'scope': the given ones, 0 for the
     others when some are given, 1 for all when none are (not normalised)."""
     full_marks_evidence: int = 3
-    """`scoring.full_marks_evidence`: evidence entries in a dimension, in the period, that earn the maximum."""
-    scope_points: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SCOPE_POINTS))
-    """`scoring.scope_points`: points for each scope (self 1, team 2, multi-team 4, org 5)."""
+    """`scoring.full_marks_evidence`: the weighted pieces of work in a dimension, in the period,
+    that earn the maximum: one piece at the level's scope, verified and fully relevant weighs 1;
+    narrower, self-reported or less relevant work weighs less, and further pieces in the same
+    competency diminish. Volume alone cannot reach it."""
+    scope_factors: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SCOPE_FACTORS))
+    """`scoring.scope_factors`: what a piece of work weighs by who benefited (its `scope`), or
+    `unstated` when it gives none; default self 0.5, team 1, multi-team 1.5, org 2, unstated 0.5.
+    A wider scope never weighs less than a narrower one."""
+    below_level_factor: float = 0.5
+    """`scoring.below_level_factor`: a further factor for a piece of work whose scope is narrower
+    than the scope the person's level expects (or unstated), from 0 to 1 (default 0.5): work
+    below the level shows less of it, however well done."""
+    expected_scope: str = "team"
+    """`scoring.expected_scope`: the scope (self, team, multi-team, org) a level expects when
+    neither the ladder's level `scope:` nor `readiness.scope.by_level` names one (default team)."""
+    verification_factors: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_VERIFICATION_FACTORS))
+    """`scoring.verification_factors`: what a piece of work weighs by what it rests on: a verified
+    `author`, `reviewer` or `committer` link, a `postmortem` record or a `cited` link that
+    corroborates it, or the person's word alone (`self-reported`); default 1, 1, 1, 0.75, 0.75, 0.5.
+    Verified must weigh at least as much as corroborated, and corroborated as self-reported."""
+    diminishing: float = 0.5
+    """`scoring.diminishing`: within one competency, the k-th distinct piece of work (heaviest
+    first) counts this factor to the power k-1 (default 0.5: 1, 0.5, 0.25...); from 0 (only the
+    best piece counts) to below 1."""
+    type_relevance: Mapping[str, Mapping[str, float]] = field(
+        default_factory=lambda: {k: dict(v) for k, v in DEFAULT_TYPE_RELEVANCE.items()}
+    )
+    """`scoring.type_relevance`: by evidence type, how much it shows of a competency: a number for
+    every competency, or a mapping of competency or dimension ids (and `default`) to numbers;
+    types not named weigh 1 (default: certification 0.5, other 0.75)."""
     gate_enabled: bool = True
     """`scoring.reliability_gate.enabled`: repeated harm caps the score."""
     min_harm: int = 2
@@ -121,6 +169,11 @@ class ScoringSettings:
     """`scoring.invisible_work_types`: evidence types calibration counts as invisible work."""
     outlier_distance: float = 1.5
     """`scoring.outlier_distance`: calibration lists scores this far or further from the median."""
+
+    def relevance(self, evidence_type: str, competency: str, dimension: str) -> float:
+        """How much a piece of work of `evidence_type` shows of `competency` (in `dimension`)."""
+        found = self.type_relevance.get(evidence_type, {})
+        return found.get(competency, found.get(dimension, found.get("default", 1.0)))
 
 
 # --- KPI rules and governance ----------------------------------------------------------
@@ -768,8 +821,10 @@ def _scoring(data: Mapping[str, Any], dimensions: list[str]) -> ScoringSettings:
     d = ScoringSettings()
     given = _numbers_by_key(cfg.get("weights")) or {}
     keys = [*dimensions, "scope"]
-    points = _numbers_by_key(cfg.get("scope_points")) or {}
     invisible = cfg.get("invisible_work_types")
+    expected = cfg.get("expected_scope")
+    diminishing = _number(cfg, "diminishing", d.diminishing)
+    below = _number(cfg, "below_level_factor", d.below_level_factor)
     return ScoringSettings(
         configured=bool(cfg),
         description=_str(cfg, "description", None),
@@ -778,7 +833,12 @@ def _scoring(data: Mapping[str, Any], dimensions: list[str]) -> ScoringSettings:
         weights_given=given,
         weights={k: given.get(k, 0.0 if given else 1.0) for k in keys},
         full_marks_evidence=_int(cfg, "full_marks_evidence", d.full_marks_evidence),
-        scope_points={**DEFAULT_SCOPE_POINTS, **points},
+        scope_factors=_factors(cfg.get("scope_factors"), DEFAULT_SCOPE_FACTORS),
+        below_level_factor=below if 0 <= below <= 1 else d.below_level_factor,
+        expected_scope=expected if expected in ("self", "team", "multi-team", "org") else d.expected_scope,
+        verification_factors=_factors(cfg.get("verification_factors"), DEFAULT_VERIFICATION_FACTORS),
+        diminishing=diminishing if 0 <= diminishing < 1 else d.diminishing,
+        type_relevance=_relevance(cfg.get("type_relevance")),
         gate_enabled=_bool(gate, "enabled", d.gate_enabled),
         min_harm=_int(gate, "min_harm", d.min_harm),
         lookback_quarters=_int(gate, "lookback_quarters", d.lookback_quarters),
@@ -793,6 +853,32 @@ def _scoring(data: Mapping[str, Any], dimensions: list[str]) -> ScoringSettings:
         else d.invisible_work_types,
         outlier_distance=_number(cfg, "outlier_distance", d.outlier_distance),
     )
+
+
+def _factors(value: Any, defaults: Mapping[str, float]) -> dict[str, float]:
+    """Named factors over their defaults; an unknown name or a negative number keeps the
+    default (the schema reports both)."""
+    given = value if isinstance(value, dict) else {}
+    out = dict(defaults)
+    for key in defaults:
+        found = numbers.measure(given.get(key))
+        if found is not None and found >= 0:
+            out[key] = found
+    return out
+
+
+def _relevance(value: Any) -> dict[str, dict[str, float]]:
+    """`scoring.type_relevance` over the defaults: a type's number means `{default: number}`;
+    a negative or non-numeric factor is left out (the schema reports it)."""
+    out = {k: dict(v) for k, v in DEFAULT_TYPE_RELEVANCE.items()}
+    for etype, given in (value if isinstance(value, dict) else {}).items():
+        if not isinstance(etype, str):
+            continue
+        factors = given if isinstance(given, dict) else {"default": given}
+        kept = {str(k): v for k, v in ((k, numbers.measure(v)) for k, v in factors.items()) if v is not None and v >= 0}
+        if kept:
+            out[etype] = kept
+    return out
 
 
 def _kpi_rules(data: Mapping[str, Any]) -> KpiSettings:

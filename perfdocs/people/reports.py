@@ -200,11 +200,23 @@ def readiness_markdown(r: Readiness) -> str:
 
 
 def score_text(s: Score) -> str:
-    """The advisory score as `perfdocs score` prints it: every input, the gate, what would change it."""
+    """The advisory score as `perfdocs score` prints it: every input with the entries it used
+    and why each counted or not, the gate, and the kinds of evidence that would change it."""
     out = [
         f"Advisory score for {s.person}, {s.period}: {s.composite:.2f} (bounds {s.low:g}-{s.high:g})",
         "advisory: a prompt for a conversation, never a rating; every number below comes from a record "
         "or from org.yaml scoring",
+        "",
+        "How it weighs: each distinct piece of work counts once, however many entries describe it, and "
+        "placeholders never count. A piece weighs its scope (who benefited)"
+        + (
+            f", x{s.below_level_factor:g} when narrower than the {s.expected_scope} that {s.level} expects "
+            f"({s.expected_scope_from}),"
+        )
+        + " x what it rests on (verified, corroborated, self-reported) x its type's relevance. Within a competency "
+        f"the k-th piece counts {s.diminishing:g}^(k-1); {plural(s.full_marks, 'weighted piece')} "
+        f"earn{'s' * (s.full_marks == 1)} {s.high:g} "
+        "in a dimension.",
         "",
         "Inputs (weight x sub-score = contribution):",
     ]
@@ -213,13 +225,25 @@ def score_text(s: Score) -> str:
             f"  {inp.key:<14} {inp.weight:.2f} x {inp.subscore:.2f} = {inp.contribution:.2f}   {inp.explanation}"
         )
         for ev in inp.evidence:
-            pts = f" = {ev['points']:g}" if inp.key == "scope" else ""
-            out.append(f"    {ev['id']} ({ev['detail']}{pts})")
+            if ev["points"] or (inp.key != "scope" and ev["competency"]):
+                where = f" in {ev['competency']}" if ev["competency"] else ""
+                out.append(f"    + {ev['id']}{where}: {ev['points']:.2f}, {ev['why']}")
+            else:
+                out.append(f"    - {ev['id']}: {ev['why']}")
     total = sum(i.contribution for i in s.inputs)
     out.append(
         f"  {'sum':<14} {total:.2f}"
         + (f", kept within {s.low:g}-{s.high:g}: {s.uncapped:.2f}" if round(total, 2) != s.uncapped else "")
     )
+    counted = sum(e.counted for e in s.entries)
+    shown = {ev["id"] for inp in s.inputs for ev in inp.evidence}
+    elsewhere = [e for e in s.entries if e.id not in shown]
+    out += [
+        "",
+        f"Entries of {s.period}: {len(s.entries)}, counted as {plural(counted, 'distinct piece')} of work"
+        + (f"; {s.outside_period} more dated outside {s.period} not used" if s.outside_period else ""),
+    ]
+    out += [f"    - {e.id}: {e.why}" for e in elsewhere]
     g = s.gate
     out += [
         "",
@@ -230,7 +254,7 @@ def score_text(s: Score) -> str:
     out += [f"    {h.postmortem}: {h.title} ({h.status}, due {h.due})" for h in s.harm]
     out += ["  Participating in incidents or owning complex or legacy services is not harm."]
     out += ["", "Not used:"] + [f"  - {e}" for e in s.excluded]
-    out += ["", "What would change it:"] + [f"  - {c}" for c in s.changes]
+    out += ["", "What kind of evidence would change it:"] + [f"  - {c}" for c in s.changes]
     return "\n".join(out) + "\n"
 
 

@@ -145,7 +145,8 @@ RULES: dict[str, str] = {
     "readiness/unverified": "Counted evidence with no link verified by 'perfdocs links resolve --write' (blocks only if required).",
     # org.yaml readiness and scoring settings (validate reports them; packet, score, review and calibrate refuse them)
     "readiness/config": "A readiness setting that names a level no track has, or an unknown evidence type.",
-    "scoring/config": "A scoring setting that names an unknown dimension, has empty bounds, or a cap outside them.",
+    "scoring/config": "A scoring setting that names an unknown dimension, evidence type or competency, has empty "
+    "bounds or a cap outside them, or weighs narrower scope or self-report above wider or verified work.",
     # unfinished text
     "record/placeholder": "Template text, a TODO/TBD marker or lorem ipsum left in evidence, a goal, a review or a packet, or an evidence body too short to say anything.",
     # review language (warnings: perfdocs review lint; validate reports them too)

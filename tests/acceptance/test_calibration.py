@@ -58,11 +58,11 @@ on-call, feedback:
 
 ## Outliers to discuss
 
-Advisory scores 3.5 or more from the median (0.00), gated scores, and ratings that depart from the rules \
+Advisory scores 2 or more from the median (0.00), gated scores, and ratings that depart from the rules \
 (`perfdocs score PERSON` explains each).
 
-- a1 (4.00): above the median 0.00 by 4.00
-- a2 (3.33): rated exceeds, above the meets the rules give
+- a1 (2.08): above the median 0.00 by 2.08
+- a2 (2.50): above the median 0.00 by 2.50; rated exceeds, above the meets the rules give
 
 ## Process health
 

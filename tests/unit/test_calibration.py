@@ -5,8 +5,9 @@ Team A (manager ma): a1, a2. Team B (manager mb): b1. 'late' joins after 2026-Q3
 2026-Q3 reviews: a1 completes 100 % -> the rules give exceeds, rated exceeds;
 a2 completes (90 + 70) / 2 = 80 % -> meets, but rated exceeds (a departure, above);
 b1 completes 50 % -> below, rated below, still a draft.
-Scores (equal weights over delivery, collaboration and scope; 1 entry earns 5):
-a1 = (5 + 5 + 2) / 3 = 4.00, a2 = (5 + 0 + 5) / 3 = 3.33, b1 = ma = mb = 0: median 0.
+Scores (equal weights over delivery, collaboration and scope; 1 weighted piece of work earns 5;
+self-reported x0.5; a1's team-scope pieces weigh 0.5, a2's org-wide one 1 of the widest 2):
+a1 = (2.5 + 2.5 + 1.25) / 3 = 2.08, a2 = (5 + 0 + 2.5) / 3 = 2.50, b1 = ma = mb = 0: median 0.
 """
 
 from __future__ import annotations

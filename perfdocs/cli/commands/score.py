@@ -19,25 +19,31 @@ from perfdocs.cli.options import strict_option
 def score(person: str, period: str | None, fmt: str, records: str | None, strict: bool) -> None:
     """An advisory composite score (within the org's bounds, e.g. 0-5) for PERSON.
 
-    It weighs the org's dimensions and scope with the weights in org.yaml `scoring:`,
-    prints how every input contributed (which evidence, which weight) and what would
-    change it. Reliability can act as a gate: repeated harm (overdue postmortem action
-    items the person owns) caps the score however much else they shipped. Team-level
-    metrics such as DORA never feed it.
+    It measures substance, not volume: each distinct piece of work counts once, however
+    many entries describe it, weighed by its scope against PERSON's level, what it rests on
+    (verified, corroborated, self-reported) and its type, with diminishing returns within a
+    competency; placeholders never count. It prints every entry with why it counted or
+    not, and the kinds of evidence that would change it. Reliability can act as a gate:
+    repeated harm (overdue postmortem action items the person owns) caps the score however
+    much else they shipped. Team-level metrics such as DORA never feed it, and it never
+    maps to a rating. Every weight is in org.yaml `scoring:`.
 
     \b
     Example:
       perfdocs score alice --period 2026-Q3
     """
     from perfdocs.cli.output import print_skipped
+    from perfdocs.links.recheck import recheck_for
     from perfdocs.people import reports
     from perfdocs.people import score as scoring
     from perfdocs.validation import load_valid, resolve_root
 
-    report = load_valid(resolve_root(records), strict)
+    root = resolve_root(records)
+    report = load_valid(root, strict)
     print_skipped(report)
     org = report.org
-    result = scoring.score(org, person, period)
+    # With the clones present, recorded resolutions are checked against git again (as packet check does).
+    result = scoring.score(org, person, period, recheck=recheck_for(org, root))
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
