@@ -136,6 +136,9 @@ class KpiSettings:
     """`kpi_rules.core_kpis.min`: the fewest core KPIs a team should track."""
     core_max: int = 7
     """`kpi_rules.core_kpis.max`: the most core KPIs a team should track."""
+    min_sample: int = 0
+    """`kpi_rules.min_sample`: the fewest data points a KPI value of a non-DORA metric needs (its
+    recorded `sample`) to be shown as a number; a metric's own `min_sample` wins. 0: no minimum."""
 
 
 @dataclass(frozen=True)
@@ -745,9 +748,11 @@ def _kpi_rules(data: Mapping[str, Any]) -> KpiSettings:
     ]
     # One wrong value and the three keep their defaults together (a trend length and bounds
     # from two different sources would be nobody's rule).
+    sample = cfg.get("min_sample", d.min_sample)
+    min_sample = sample if isinstance(sample, int) and not isinstance(sample, bool) and sample >= 0 else d.min_sample
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return KpiSettings(configured=configured)
-    return KpiSettings(configured, *values)
+        return KpiSettings(configured=configured, min_sample=min_sample)
+    return KpiSettings(configured, *values, min_sample=min_sample)
 
 
 def _links(data: Mapping[str, Any]) -> LinksSettings:

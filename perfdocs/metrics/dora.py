@@ -483,6 +483,16 @@ def dora_metrics(org: Any) -> dict[str, Any]:
     return found
 
 
+def own_min_samples(metrics: dict[str, Any]) -> dict[str, int]:
+    """The DORA metrics whose record states its own `min_sample` (it wins over org.yaml dora.min_sample)."""
+    out = {}
+    for key, metric in metrics.items():
+        own = metric.get("min_sample")
+        if isinstance(own, int) and not isinstance(own, bool) and own >= 0:
+            out[key] = own
+    return out
+
+
 def _policies(org: Any, team: str | None, repos: list[str], key: str, definition: Any) -> Policies:
     """The policy of each repository for one metric: its named policy (dora.repositories,
     dora.teams), else the default policy with the metric's `definition` over it."""
@@ -571,7 +581,7 @@ def team_dora(
         services,
         {k: m.id for k, m in metrics.items()},
         {k: m.display for k, m in metrics.items()},
-        min_sample=dict(setup.min_sample),
+        min_sample={**setup.min_sample, **own_min_samples(metrics)},
         rows=rows,
     )
     from perfdocs.metrics import benchmarks

@@ -38,9 +38,14 @@ def bands_text(thresholds: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
+def insufficient(sample: int, minimum: int) -> str:
+    """How a figure with too small a sample is shown instead of a number."""
+    return f"insufficient data (n={sample}, needs {minimum})" if minimum else "no data"
+
+
 def _value(figure: Any, minimum: int) -> tuple[str, str]:
     if figure.insufficient:
-        return "-", f"insufficient data (fewer than {minimum})" if minimum else "no data"
+        return "-", insufficient(figure.sample, minimum)
     return ("-" if figure.value is None else str(figure.value)), figure.band or "-"
 
 
@@ -90,7 +95,7 @@ def summary_lines(result: Any) -> list[str]:
     for m in result.metrics:
         entry = found["metrics"].get(m.key, {})
         if entry.get("insufficient"):
-            where = f"insufficient data ({plural(entry.get('sample', 0), 'data point')})"
+            where = insufficient(entry.get("sample", 0), m.min_sample)
         elif entry.get("note"):
             where = f"{entry['value']} {m.unit}; {entry['note']}"
         else:

@@ -338,7 +338,7 @@ def test_a_period_with_fewer_data_points_than_the_minimum_says_insufficient_data
     assert res.exit_code == 0, res
     # January has 5 deployments (>= 4): 40 %; February 3: insufficient data, no band
     assert "  2026-01        40  medium  2 of 5 deployments failed" in res.stdout
-    assert "  2026-02         -  insufficient data (fewer than 4)  1 of 3 deployments failed" in res.stdout
+    assert "  2026-02         -  insufficient data (n=3, needs 4)  1 of 3 deployments failed" in res.stdout
     res = cli(
         "kpi",
         "dora",
@@ -355,7 +355,22 @@ def test_a_period_with_fewer_data_points_than_the_minimum_says_insufficient_data
     assert res.exit_code == 0, res
     text = (root / "kpis/core/core-change-failure-rate.yaml").read_text()
     assert "period: 2026-01" in text and "period: 2026-02" not in text
-    assert "not written: 2026-02 (insufficient data: 3 of 4 needed)" in res.stderr
+    assert "not written: 2026-02 (insufficient data (n=3, needs 4))" in res.stderr
+
+
+def test_a_metric_records_own_minimum_sample_wins_over_org_yaml(org, cli):
+    root, _, _ = org
+    with open(root / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  min_sample:\n    change-fail-rate: 4\n")
+    edit(
+        root / "metrics/change-failure-rate.yaml", "dora: change-fail-rate\n", "dora: change-fail-rate\nmin_sample: 6\n"
+    )
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28", "--records", root)
+    assert res.exit_code == 0, res
+    # 5 deployments in January and 3 in February: both below the record's 6
+    assert "  2026-01         -  insufficient data (n=5, needs 6)  2 of 5 deployments failed" in res.stdout
+    assert "  2026-02         -  insufficient data (n=3, needs 6)  1 of 3 deployments failed" in res.stdout
+    assert "  minimum sample: 6" in res.stdout
 
 
 # --- two repositories of one team, with different policies ---------------------------------

@@ -21,8 +21,20 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
     org = view.org
     metric = org.metrics.get(kpi.get("metric"))
     metric = metric if view.sees(metric) else None
+    from perfdocs.metrics import kpis
+
     values = [v for v in kpi.get("values") or [] if isinstance(v, dict)]
-    points = [(str(v.get("period")), v["value"]) for v in values if isinstance(v.get("value"), (int, float))]
+    # A value whose sample is below its metric's minimum is shown as "insufficient data (n=3,
+    # needs 10)", never as a number: not in the chart, not as the current value. The minimum is
+    # the metric's own rule, so it applies even where this audience does not see the metric.
+    rule = kpis.metric_of(org, kpi)
+    rows = [
+        (str(v.get("period")), v["value"], kpis.shortfall(org, rule, v))
+        for v in values
+        if isinstance(v.get("value"), (int, float))
+    ]
+    points = [(period, value) for period, value, short in rows if short is None]
+    latest = rows[-1] if rows else None
     target = (kpi.get("target") or {}).get("value")
     baseline = (kpi.get("baseline") or {}).get("value")
     bands = [
@@ -34,7 +46,7 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
     name = str(metric.get("name")) if metric else str(kpi.get("metric"))
     unit = str(metric.get("unit", "")) if metric else ""
     direction = metric.get("direction") if metric else None
-    current = points[-1][1] if points else None
+    current = latest[1] if latest and latest[2] is None else None
     on_target = None
     if current is not None and target is not None and direction in ("higher-is-better", "lower-is-better"):
         on_target = current >= target if direction == "higher-is-better" else current <= target
@@ -50,7 +62,9 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
         "metric_url": view.link("metric", kpi.get("metric")),
         "direction": direction,
         "current": current,
-        "current_period": points[-1][0] if points else None,
+        "current_period": latest[0] if latest else None,
+        "insufficient": str(latest[2]) if latest and latest[2] else None,
+        "rows": [(period, value, str(short) if short else None) for period, value, short in rows],
         "target": target,
         "target_by": (kpi.get("target") or {}).get("by"),
         "baseline": baseline,
@@ -61,7 +75,7 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
         "fmt": fmt,
         "core": bool(kpi.get("core")),
         "anchor": anchor("kpi", kpi.id),
-        "stale": staleness(points[-1][0], dates.today()) if points else None,
+        "stale": staleness(latest[0], dates.today()) if latest else None,
         **kpi_signals(view, kpi, metric, current),
     }
 
@@ -164,13 +178,14 @@ def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[
             cells.append(
                 {
                     "value": panel["current"],
+                    "insufficient": panel["insufficient"],
                     "period": panel["current_period"],
                     "band": panel["band"],
                     "bucket": panel["bucket"],
                     "stale": panel["stale"],
                     "url": f"{team_url(t.id)}#{panel['anchor']}",
                 }
-                if panel and panel["current"] is not None
+                if panel and (panel["current"] is not None or panel["insufficient"])
                 else None
             )
         trends = sum(len(p["trends"]) for p in panels_by_team.get(t.id, []))
