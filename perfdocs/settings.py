@@ -431,6 +431,10 @@ class DoraSettings:
     """`lead_time_start`: which commit time change lead time starts from: author-date or commit-date."""
     old_commit_days: float = 90
     """`old_commit_days`: a deployment whose commit is this many days older than it is warned."""
+    overridden: tuple[str, ...] = ()
+    """Not a setting: the settings of this named policy a metric's `definition` changed (its label says so)."""
+    overridden_by: str | None = None
+    """Not a setting: the metric whose `definition` changed them."""
 
     @property
     def postmortem_hours(self) -> float:
@@ -455,10 +459,34 @@ class DoraSettings:
                     raise PerfdocsError(f"{key} is not a regular expression: {err}") from None
         return cls(**values)
 
+    def with_definition(self, definition: Any, metric: str | None = None) -> DoraSettings:
+        """This named policy with a metric's `definition` over it: the settings it changes are
+        named in the label ('release v2 with failure_window_hours from metric cfr's definition').
+        Raises PerfdocsError for a pattern that is not a regular expression."""
+        if not isinstance(definition, dict):
+            return self
+        changes: dict[str, Any] = {
+            k: tuple(v) if k == "deploy_tag_exclude" else v
+            for k, v in definition.items()
+            if k != "version" and _dora_value_ok(k, v)
+        }
+        changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if not changes:
+            return self
+        DoraSettings.merged(
+            {k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()}
+        )  # checks the patterns
+        return dataclasses.replace(self, **changes, overridden=tuple(sorted(changes)), overridden_by=metric)
+
     @property
     def label(self) -> str:
-        """How every figure names its policy: 'name v<version>'."""
-        return f"{self.name} v{self.version}"
+        """How every figure names its policy: 'name v<version>' (with the settings a metric's
+        definition changed in a named policy)."""
+        label = f"{self.name} v{self.version}"
+        if self.overridden:
+            whose = f"metric {self.overridden_by}'s" if self.overridden_by else "the metric's"
+            label += f" with {', '.join(self.overridden)} from {whose} definition"
+        return label
 
     def describe(self, key: str) -> dict[str, Any]:
         """The settings a metric depends on (what is printed beside its figures)."""
@@ -500,7 +528,7 @@ class DoraSettings:
         return out
 
 
-DORA_SETTINGS = tuple(f.name for f in fields(DoraSettings) if f.name != "name")
+DORA_SETTINGS = tuple(f.name for f in fields(DoraSettings) if f.name not in ("name", "overridden", "overridden_by"))
 """The settings of a DORA policy (org.yaml `dora`, a named policy, a metric's `definition`)."""
 REGEX_SETTINGS = ("deploy_tag_regex", "deploy_tag_exclude", "hotfix_message_pattern", "rework_message_pattern")
 """The policy settings that are regular expressions (validate checks them: metric/bad-setting)."""
@@ -752,7 +780,8 @@ def _kpi_rules(data: Mapping[str, Any]) -> KpiSettings:
     min_sample = sample if isinstance(sample, int) and not isinstance(sample, bool) and sample >= 0 else d.min_sample
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return KpiSettings(configured=configured, min_sample=min_sample)
-    return KpiSettings(configured, *values, min_sample=min_sample)
+    periods, lo, hi = values
+    return KpiSettings(configured, periods, lo, hi, min_sample)
 
 
 def _links(data: Mapping[str, Any]) -> LinksSettings:

@@ -145,12 +145,15 @@ class TeamDora:
     granularity: str
     metrics: list[MetricResult]
     deployments: list[dict[str, Any]] = field(default_factory=list)
-    """Every deployment of the window as change fail rate reads it (kpi dora --explain)."""
+    """Every deployment of the window as change fail rate reads it."""
     warnings: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     """Failure signals that blame no deployment, and why."""
     assessment: dict[str, Any] = field(default_factory=dict)
     """The whole-window figures against a benchmark edition (perfdocs.metrics.benchmarks)."""
+    explained: list[dict[str, Any]] = field(default_factory=list)
+    """kpi dora --explain: the deployments of the window as each metric's own policies read them,
+    one entry per distinct set of policies: {"metrics": [keys], "policy": label, "deployments": [...]}."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -164,6 +167,10 @@ class Analysis:
     deployments: list[Deployment]
     warnings: list[str]
     ignored: list[str]
+    explained: list[dict[str, Any]] = field(default_factory=list)
+    """The deployments of the window as each metric's policies read them (TeamDora.explained),
+    described when that metric was computed: a later metric whose policies share a repository's
+    timeline re-marks its failures."""
 
 
 def formula(key: str, config: Config, repositories: list[str], services: list[str]) -> str:
@@ -349,6 +356,7 @@ def analyse(
 
     results = []
     explained: tuple[list[Deployment], list[str], list[str]] | None = None
+    groups: dict[tuple[tuple[str, Config], ...], dict[str, Any]] = {}
     for key in only:
         policies = policies_of(key)
         line, warnings, ignored = line_of(policies)
@@ -361,6 +369,12 @@ def analyse(
             if len(labels) == 1
             else "; ".join(f"{n}: {policies[n].label}" for n in repo_names if n in policies)
         )
+        # Described now: the next metric's line may re-mark the failures of shared deployments.
+        group = groups.setdefault(
+            tuple(sorted(policies.items(), key=lambda item: item[0])),
+            {"metrics": [], "policy": label, "deployments": [describe_deployment(d) for d in line if in_range(d)]},
+        )
+        group["metrics"].append(key)
         per: dict[str, list[Deployment]] = {p: [] for p in periods}
         for d in counted:
             per[dates.period_of(d.time.astimezone(UTC).date(), granularity)].append(d)
@@ -410,7 +424,7 @@ def analyse(
         for note in m.limitations:
             if note not in warnings:
                 warnings.append(note)
-    return Analysis(results, deployments, list(dict.fromkeys(warnings)), ignored)
+    return Analysis(results, deployments, list(dict.fromkeys(warnings)), ignored, list(groups.values()))
 
 
 def squash_note(repository: str) -> str:
@@ -493,15 +507,18 @@ def own_min_samples(metrics: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def _policies(org: Any, team: str | None, repos: list[str], key: str, definition: Any) -> Policies:
+def _policies(
+    org: Any, team: str | None, repos: list[str], key: str, definition: Any, metric: str | None = None
+) -> Policies:
     """The policy of each repository for one metric: its named policy (dora.repositories,
-    dora.teams), else the default policy with the metric's `definition` over it."""
+    dora.teams), else the default policy, with the metric's `definition` over either (a named
+    policy's label then says which settings the metric's definition changed)."""
     setup = settings.of(org).dora_setup
     default = Config.merged(org.setting("dora", {}), definition)
     out = {}
     for name in repos:
         named = setup.policy_for(name, team)
-        out[name] = setup.policies[named] if named else default
+        out[name] = setup.policies[named].with_definition(definition, metric) if named else default
     return out
 
 
@@ -514,7 +531,9 @@ def explain(org: Any, metric: Any, team: Any | None = None) -> dict[str, Any] | 
     repos = [r for r in (team.get("repositories") or []) if isinstance(r, str)] if team is not None else []
     services = [s for s in (team.get("services") or []) if isinstance(s, str)] if team is not None else []
     try:
-        policies = _policies(org, team.id if team is not None else None, sorted(repos), key, metric.get("definition"))
+        policies = _policies(
+            org, team.id if team is not None else None, sorted(repos), key, metric.get("definition"), metric.id
+        )
         config = (
             next(iter(policies.values()))
             if policies
@@ -554,7 +573,15 @@ def team_dora(
         )
     metrics = dora_metrics(org)
     configs: dict[str, Config | Policies] = {
-        k: _policies(org, team, names, k, metrics[k].get("definition") if k in metrics else None) for k in KEYS
+        k: _policies(
+            org,
+            team,
+            names,
+            k,
+            metrics[k].get("definition") if k in metrics else None,
+            metrics[k].id if k in metrics else None,
+        )
+        for k in KEYS
     }
     every = [p for c in configs.values() if isinstance(c, dict) for p in c.values()]
     branches = sorted({p.production_branch for p in every if p.deployment == "branch"})
@@ -593,10 +620,11 @@ def team_dora(
         until,
         granularity,
         found.metrics,
-        [describe_deployment(d) for d in found.deployments],
+        next((g["deployments"] for g in found.explained if "change-fail-rate" in g["metrics"]), []),
         found.warnings,
         found.ignored,
         benchmarks.assess(found.metrics, setup.benchmark),
+        found.explained,
     )
 
 

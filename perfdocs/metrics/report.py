@@ -111,8 +111,30 @@ def summary_lines(result: Any) -> list[str]:
 
 
 def explain_lines(result: Any) -> list[str]:
-    lines = ["", f"Deployments in the window ({len(result.deployments)}):"]
-    for d in result.deployments:
+    """Every deployment of the window, as each metric's own policies read them: one list when
+    every metric reads them alike, else one list per set of policies, naming its metrics."""
+    groups = result.explained or [{"metrics": [], "policy": "", "deployments": result.deployments}]
+    names = {m.key: m.name.lower() for m in result.metrics}
+    lines: list[str] = []
+    for group in groups:
+        deployed = group["deployments"]
+        if len(groups) == 1:
+            lines += ["", f"Deployments in the window ({len(deployed)}):"]
+        else:
+            which = ", ".join(names.get(k, k) for k in group["metrics"])
+            lines += [
+                "",
+                f"Deployments in the window ({len(deployed)}), as {which} read them (policy {group['policy']}):",
+            ]
+        lines += _deployment_lines(deployed)
+    if result.ignored:
+        lines += ["", "Ignored failure signals:"] + [f"  {i}" for i in result.ignored]
+    return lines
+
+
+def _deployment_lines(deployments: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for d in deployments:
         c = d["commits"]
         shipped = (
             f"{plural(c['count'], 'commit')} {c['first'][:12]}..{c['last'][:12]}" if c["count"] else "no new commit"
@@ -128,6 +150,4 @@ def explain_lines(result: Any) -> list[str]:
             lines.append(f"      recovery: {r['start'][:16]} -> {r['end'][:16]} ({r['hours']} h)")
         elif d["failures"]:
             lines.append("      recovery: no fix in production yet")
-    if result.ignored:
-        lines += ["", "Ignored failure signals:"] + [f"  {i}" for i in result.ignored]
     return lines

@@ -373,6 +373,35 @@ def test_a_metric_records_own_minimum_sample_wins_over_org_yaml(org, cli):
     assert "  minimum sample: 6" in res.stdout
 
 
+def test_a_named_policy_takes_a_metrics_definition_and_explain_reads_each_metric_with_its_own(org, cli):
+    root, _, _ = org
+    with open(root / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write(
+            "  policies:\n    releases:\n      deploy_tag_pattern: deploy-*\n  repositories:\n    acme/api: releases\n"
+        )
+    # change fail rate's own window is 2 h: the revert of c3, 3 h after its deployment, no longer fails it
+    edit(root / "metrics/change-failure-rate.yaml", "failure_window_hours: 24", "failure_window_hours: 2")
+    args = ("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31", "--records", root)
+    res = cli(*args, "--explain")
+    assert res.exit_code == 0, res
+    label = "releases v1 with failure_window_hours from metric change-failure-rate's definition"
+    assert f"  policy: {label}" in res.stdout
+    headers = [line for line in res.stdout.splitlines() if line.startswith("Deployments in the window")]
+    assert headers == [
+        "Deployments in the window (5), as change lead time, deployment frequency, failed deployment recovery "
+        "time, deployment rework rate read them (policy releases v1):",
+        f"Deployments in the window (5), as change fail rate read them (policy {label}):",
+    ]
+    first, second = (res.stdout.index(h) for h in headers)
+
+    def d2(text: str) -> str:
+        return next(line for line in text.splitlines() if "deploy-2026-01-08.1" in line)
+
+    # the default window (48 h) fails it for the other metrics (recovery time); change fail rate's 2 h does not
+    assert d2(res.stdout[first:second]).endswith("[failed] (releases v1)")
+    assert d2(res.stdout[second:]).endswith(f"[ok] ({label})")
+
+
 # --- two repositories of one team, with different policies ---------------------------------
 
 
@@ -428,8 +457,21 @@ def test_two_repositories_of_one_team_are_read_with_their_own_policies(org, cli,
         "lightweight tags), in UTC (policy default v1); a deployment in acme/web is a tag matching /^v\\d/ and "
         "none of /-rc\\d*$/, dated by its tagger date (the commit date for lightweight tags), in UTC (policy releases v2)"
     )
+    # change fail rate's record sets failure_window_hours: 24, which the named policy now takes, and says so
     assert [(d["repository"], d["ref"], d["policy"]) for d in data["deployments"] if d["repository"] == "acme/web"] == [
-        ("acme/web", "v2.0.0", "releases v2")
+        ("acme/web", "v2.0.0", "releases v2 with failure_window_hours from metric change-failure-rate's definition")
+    ]
+    # --explain lists the deployments as each metric's own policies read them
+    assert [(g["metrics"], g["policy"]) for g in data["explained"]] == [
+        (
+            ["change-lead-time", "deployment-frequency", "failed-deployment-recovery-time", "deployment-rework-rate"],
+            "acme/api: default v1; acme/web: releases v2",
+        ),
+        (
+            ["change-fail-rate"],
+            "acme/api: default v1; acme/web: releases v2 with failure_window_hours from metric "
+            "change-failure-rate's definition",
+        ),
     ]
 
 
