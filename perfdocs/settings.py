@@ -355,6 +355,7 @@ def dora_key(name: Any) -> str | None:
 
 DEPLOYMENT_KINDS = ("tag", "branch", "record")
 RECOVERY_STARTS = ("deployment", "detection")
+RECOVERY_ENDS = ("fix-deployed", "incident-resolved")
 DEFAULT_MIN_SAMPLE: Mapping[str, int] = {
     "change-lead-time": 3,
     "deployment-frequency": 0,
@@ -425,8 +426,13 @@ class DoraSettings:
     recovery_start: str = "deployment"
     """`recovery_start`: where a failed deployment's recovery starts: 'deployment' (the failed
     deployment) or 'detection' (the first failure signal: the revert, rollback, hotfix deployment
-    or the postmortem's detection). It ends when the fix is in production: the deployment
-    shipping the revert, the rollback, the hotfix deployment, or the postmortem's `restored`."""
+    or the postmortem's detection). Where it ends is `recovery_end`."""
+    recovery_end: str = "fix-deployed"
+    """`recovery_end`: where a failed deployment's recovery ends: 'fix-deployed' (the first fix in
+    production: the deployment shipping the revert, the rollback, the hotfix deployment, or a
+    postmortem's `restored`, whichever comes first) or 'incident-resolved' (the `restored` time
+    of the postmortems tied to the failure, the latest of them; a failure no postmortem is tied
+    to ends with its fix in production)."""
     lead_time_start: str = "author-date"
     """`lead_time_start`: which commit time change lead time starts from: author-date or commit-date."""
     old_commit_days: float = 90
@@ -517,6 +523,7 @@ class DoraSettings:
             out["hotfix_message_pattern"] = self.hotfix_message_pattern
         if key == "failed-deployment-recovery-time":
             out["recovery_start"] = self.recovery_start
+            out["recovery_end"] = self.recovery_end
         if key == "deployment-rework-rate":
             out["hotfix_tag_pattern"] = self.hotfix_tag_pattern
             out["hotfix_message_pattern"] = self.hotfix_message_pattern
@@ -535,6 +542,7 @@ REGEX_SETTINGS = ("deploy_tag_regex", "deploy_tag_exclude", "hotfix_message_patt
 _CHOICES = {
     "deployment": DEPLOYMENT_KINDS,
     "recovery_start": RECOVERY_STARTS,
+    "recovery_end": RECOVERY_ENDS,
     "lead_time_start": ("author-date", "commit-date"),
 }
 

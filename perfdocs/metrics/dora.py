@@ -209,11 +209,16 @@ def formula(key: str, config: Config, repositories: list[str], services: list[st
             f"problem in production: a hotfix deployment, a rollback{more}; {deploy}"
         )
     start = "the failed deployment" if config.recovery_start == "deployment" else "the first failure signal (detection)"
-    return (
-        f"median over the failed deployments of the period of hours from {start} to the fix in production (the "
-        f"deployment shipping the revert, the rollback, the hotfix deployment, or the postmortem's restored "
-        f"time, whichever comes first); {failed}; {deploy}"
+    end = (
+        "the fix in production (the deployment shipping the revert, the rollback, the hotfix deployment, or the "
+        "postmortem's restored time, whichever comes first)"
     )
+    if config.recovery_end == "incident-resolved":
+        end = (
+            "the incident's resolution (the latest restored time of the postmortems tied to the failure; "
+            f"without one, {end})"
+        )
+    return f"median over the failed deployments of the period of hours from {start} to {end}; {failed}; {deploy}"
 
 
 def _provenance(deployed: list[Deployment], computed_at: dt.date, policy: str, **more: Any) -> dict[str, Any]:
@@ -470,6 +475,7 @@ def describe_deployment(d: Deployment) -> dict[str, Any]:
             "start": recovery[0].astimezone(UTC).isoformat(),
             "end": recovery[1].astimezone(UTC).isoformat(),
             "hours": _round((recovery[1] - recovery[0]).total_seconds() / 3600),
+            "until": d.recovery_end,
         }
         if recovery
         else None,

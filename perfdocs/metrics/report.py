@@ -147,7 +147,8 @@ def _deployment_lines(deployments: list[dict[str, Any]]) -> list[str]:
             lines.append(f"      {rule}")
         if d["recovery"]:
             r = d["recovery"]
-            lines.append(f"      recovery: {r['start'][:16]} -> {r['end'][:16]} ({r['hours']} h)")
+            until = f", until {r['until']}" if r.get("until") == "incident resolved" else ""
+            lines.append(f"      recovery: {r['start'][:16]} -> {r['end'][:16]} ({r['hours']} h{until})")
         elif d["failures"]:
             lines.append("      recovery: no fix in production yet")
     return lines

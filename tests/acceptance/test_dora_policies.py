@@ -10,6 +10,8 @@ import json
 import re
 import textwrap
 
+import pytest
+
 from perfdocs.metrics import dora
 
 from tests.support.files import edit
@@ -400,6 +402,57 @@ def test_a_named_policy_takes_a_metrics_definition_and_explain_reads_each_metric
     # the default window (48 h) fails it for the other metrics (recovery time); change fail rate's 2 h does not
     assert d2(res.stdout[first:second]).endswith("[failed] (releases v1)")
     assert d2(res.stdout[second:]).endswith(f"[ok] ({label})")
+
+
+PM_D2 = """\
+---
+kind: postmortem
+id: pm-d2
+title: Capture double-charged
+date: 2026-01-08
+severity: sev2
+team: core
+services: [api]
+deployments: [deploy-2026-01-08.1]
+started: 2026-01-08T10:00:00Z
+detected: 2026-01-08T10:30:00Z
+restored: 2026-01-08T18:00:00Z
+participants: [ann]
+---
+The revert shipped at 13:00; the incident was resolved once the double charges were refunded.
+"""
+
+
+@pytest.mark.parametrize(
+    ("end", "d2_hours", "median", "until"),
+    [
+        # the revert's deployment at 13:00, 4 h after D2 (before the postmortem's restored 18:00)
+        (None, 4, 13.5, ""),
+        ("fix-deployed", 4, 13.5, ""),
+        # the postmortem's restored time, 9 h after D2
+        ("incident-resolved", 9, 16, ", until incident resolved"),
+    ],
+)
+def test_recovery_ends_with_the_fix_deployed_or_with_the_incident_resolved(org, cli, end, d2_hours, median, until):
+    root, _, _ = org
+    (root / "postmortems/pm-d2.md").write_text(PM_D2)
+    if end:
+        with open(root / "org.yaml", "a", encoding="utf-8") as fh:
+            fh.write(f"  recovery_end: {end}\n")
+    args = ("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31", "--records", root)
+    res = cli(*args, "--format", "json")
+    assert res.exit_code == 0, res
+    data = json.loads(res.stdout)
+    recovery = next(m for m in data["metrics"] if m["key"] == "failed-deployment-recovery-time")
+    assert recovery["config"]["recovery_end"] == (end or "fix-deployed")
+    # D2 (revert, and pm-d2 linked) and D4 (hotfix deployment 23 h later, no postmortem: its fix either way)
+    assert recovery["figures"][0]["value"] == median
+    d2 = next(d for d in data["deployments"] if d["ref"] == "deploy-2026-01-08.1")
+    assert d2["recovery"]["hours"] == d2_hours
+    res = cli(*args, "--explain")
+    assert f"      recovery: 2026-01-08T09:00 -> 2026-01-08T{9 + d2_hours:02d}:00 ({d2_hours} h{until})" in res.stdout
+    if end == "incident-resolved":
+        assert "to the incident's resolution (the latest restored time of the postmortems" in recovery["formula"]
 
 
 # --- two repositories of one team, with different policies ---------------------------------
