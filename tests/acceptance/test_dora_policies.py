@@ -51,6 +51,44 @@ def classes(found):
 # --- what a deployment is ------------------------------------------------------------------
 
 
+def test_a_maintenance_branch_merged_forward_ships_each_commit_once_and_its_archive_tag_ships_nothing(git_repo):
+    """The shape of pallets/werkzeug (README, DORA): releases on a maintenance branch that is
+    merged forward into main, then the branch replaced by an 'x.y.x' tag on its tip."""
+    repo = git_repo("svc")
+    c1 = repo.commit("feat: a", date=AT("02", "08:00"))
+    tag(repo, "1.0.0", c1, AT("02", "10:00"))
+    repo.git("checkout", "-q", "-b", "1.0.x")
+    f1 = repo.commit("fix: a", date=AT("05", "08:00"))
+    tag(repo, "1.0.1", f1, AT("05", "10:00"))
+    repo.git("checkout", "-q", "main")
+    c2 = repo.commit("feat: b", date=AT("04", "08:00"))
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge branch '1.0.x'", "1.0.x", date=AT("06", "09:00"))
+    m1 = repo.git("rev-parse", "HEAD").strip()
+    tag(repo, "1.1.0", m1, AT("07", "09:00"))
+    repo.git("checkout", "-q", "1.0.x")
+    f2 = repo.commit("fix: b", date=AT("08", "08:00"))
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge branch '1.0.x'", "1.0.x", date=AT("09", "09:00"))
+    tag(repo, "1.2.0", repo.git("rev-parse", "HEAD").strip(), AT("10", "09:00"))
+    tag(repo, "1.0.x", f2, AT("20", "08:00"))
+    found = analyse(repo, dora.Config.merged({"deploy_tag_pattern": "[0-9]*"}))
+    assert classes(found) == [
+        ("1.0.0", ["ok"]),
+        ("1.0.1", ["ok"]),
+        ("1.1.0", ["ok"]),
+        ("1.2.0", ["ok"]),
+        ("1.0.x", ["ships nothing"]),
+    ]
+    shipped = {d.ref: [c.sha for c in d.commits] for d in found.deployments}
+    # each commit counts once, with the first release that contains it; the forward merges are no commits
+    assert shipped == {"1.0.0": [c1], "1.0.1": [f1], "1.1.0": [c2], "1.2.0": [f2], "1.0.x": []}
+    lead = metric(found, "change-lead-time")
+    # c1 2 h, f1 2 h, c2 73 h (04 08:00 -> 07 09:00), f2 49 h (08 08:00 -> 10 09:00)
+    assert (lead.figures[0].sample, lead.figures[0].value, lead.figures[0].extra["p90"]) == (4, 25.5, 73)
+    assert metric(found, "deployment-frequency").figures[0].sample == 4
+    assert "svc 1.0.x (2026-03-20): ships nothing (already in production); not counted" in found.warnings
+
+
 def test_a_tag_regex_with_excludes_leaves_out_release_candidates_and_archive_tags(git_repo):
     repo = git_repo("svc")
     c1 = repo.commit("feat: a", date=AT("02", "08:00"))
