@@ -350,6 +350,7 @@ def test_explain_lists_every_deployment_with_its_commits_classification_and_rule
         "start": "2026-01-08T09:00:00+00:00",
         "end": "2026-01-08T13:00:00+00:00",
         "hours": 4,
+        "until": "fix deployed",
     }
     assert deployed[3]["failures"] == [
         {
