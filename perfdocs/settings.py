@@ -191,6 +191,9 @@ class KpiSettings:
     """`kpi_rules.core_kpis.min`: the fewest core KPIs a team should track."""
     core_max: int = 7
     """`kpi_rules.core_kpis.max`: the most core KPIs a team should track."""
+    min_sample: int = 0
+    """`kpi_rules.min_sample`: the fewest data points a KPI value of a non-DORA metric needs (its
+    recorded `sample`) to be shown as a number; a metric's own `min_sample` wins. 0: no minimum."""
 
 
 @dataclass(frozen=True)
@@ -468,6 +471,7 @@ def dora_key(name: Any) -> str | None:
 
 DEPLOYMENT_KINDS = ("tag", "branch", "record")
 RECOVERY_STARTS = ("deployment", "detection")
+RECOVERY_ENDS = ("fix-deployed", "incident-resolved")
 DEFAULT_MIN_SAMPLE: Mapping[str, int] = {
     "change-lead-time": 3,
     "deployment-frequency": 0,
@@ -538,12 +542,21 @@ class DoraSettings:
     recovery_start: str = "deployment"
     """`recovery_start`: where a failed deployment's recovery starts: 'deployment' (the failed
     deployment) or 'detection' (the first failure signal: the revert, rollback, hotfix deployment
-    or the postmortem's detection). It ends when the fix is in production: the deployment
-    shipping the revert, the rollback, the hotfix deployment, or the postmortem's `restored`."""
+    or the postmortem's detection). Where it ends is `recovery_end`."""
+    recovery_end: str = "fix-deployed"
+    """`recovery_end`: where a failed deployment's recovery ends: 'fix-deployed' (the first fix in
+    production: the deployment shipping the revert, the rollback, the hotfix deployment, or a
+    postmortem's `restored`, whichever comes first) or 'incident-resolved' (the `restored` time
+    of the postmortems tied to the failure, the latest of them; a failure no postmortem is tied
+    to ends with its fix in production)."""
     lead_time_start: str = "author-date"
     """`lead_time_start`: which commit time change lead time starts from: author-date or commit-date."""
     old_commit_days: float = 90
     """`old_commit_days`: a deployment whose commit is this many days older than it is warned."""
+    overridden: tuple[str, ...] = ()
+    """Not a setting: the settings of this named policy a metric's `definition` changed (its label says so)."""
+    overridden_by: str | None = None
+    """Not a setting: the metric whose `definition` changed them."""
 
     @property
     def postmortem_hours(self) -> float:
@@ -568,10 +581,34 @@ class DoraSettings:
                     raise PerfdocsError(f"{key} is not a regular expression: {err}") from None
         return cls(**values)
 
+    def with_definition(self, definition: Any, metric: str | None = None) -> DoraSettings:
+        """This named policy with a metric's `definition` over it: the settings it changes are
+        named in the label ('release v2 with failure_window_hours from metric cfr's definition').
+        Raises PerfdocsError for a pattern that is not a regular expression."""
+        if not isinstance(definition, dict):
+            return self
+        changes: dict[str, Any] = {
+            k: tuple(v) if k == "deploy_tag_exclude" else v
+            for k, v in definition.items()
+            if k != "version" and _dora_value_ok(k, v)
+        }
+        changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if not changes:
+            return self
+        DoraSettings.merged(
+            {k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()}
+        )  # checks the patterns
+        return dataclasses.replace(self, **changes, overridden=tuple(sorted(changes)), overridden_by=metric)
+
     @property
     def label(self) -> str:
-        """How every figure names its policy: 'name v<version>'."""
-        return f"{self.name} v{self.version}"
+        """How every figure names its policy: 'name v<version>' (with the settings a metric's
+        definition changed in a named policy)."""
+        label = f"{self.name} v{self.version}"
+        if self.overridden:
+            whose = f"metric {self.overridden_by}'s" if self.overridden_by else "the metric's"
+            label += f" with {', '.join(self.overridden)} from {whose} definition"
+        return label
 
     def describe(self, key: str) -> dict[str, Any]:
         """The settings a metric depends on (what is printed beside its figures)."""
@@ -602,6 +639,7 @@ class DoraSettings:
             out["hotfix_message_pattern"] = self.hotfix_message_pattern
         if key == "failed-deployment-recovery-time":
             out["recovery_start"] = self.recovery_start
+            out["recovery_end"] = self.recovery_end
         if key == "deployment-rework-rate":
             out["hotfix_tag_pattern"] = self.hotfix_tag_pattern
             out["hotfix_message_pattern"] = self.hotfix_message_pattern
@@ -613,13 +651,14 @@ class DoraSettings:
         return out
 
 
-DORA_SETTINGS = tuple(f.name for f in fields(DoraSettings) if f.name != "name")
+DORA_SETTINGS = tuple(f.name for f in fields(DoraSettings) if f.name not in ("name", "overridden", "overridden_by"))
 """The settings of a DORA policy (org.yaml `dora`, a named policy, a metric's `definition`)."""
 REGEX_SETTINGS = ("deploy_tag_regex", "deploy_tag_exclude", "hotfix_message_pattern", "rework_message_pattern")
 """The policy settings that are regular expressions (validate checks them: metric/bad-setting)."""
 _CHOICES = {
     "deployment": DEPLOYMENT_KINDS,
     "recovery_start": RECOVERY_STARTS,
+    "recovery_end": RECOVERY_ENDS,
     "lead_time_start": ("author-date", "commit-date"),
 }
 
@@ -896,9 +935,12 @@ def _kpi_rules(data: Mapping[str, Any]) -> KpiSettings:
     ]
     # One wrong value and the three keep their defaults together (a trend length and bounds
     # from two different sources would be nobody's rule).
+    sample = cfg.get("min_sample", d.min_sample)
+    min_sample = sample if isinstance(sample, int) and not isinstance(sample, bool) and sample >= 0 else d.min_sample
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return KpiSettings(configured=configured)
-    return KpiSettings(configured, *values)
+        return KpiSettings(configured=configured, min_sample=min_sample)
+    periods, lo, hi = values
+    return KpiSettings(configured, periods, lo, hi, min_sample)
 
 
 def _links(data: Mapping[str, Any]) -> LinksSettings:

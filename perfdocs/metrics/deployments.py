@@ -151,12 +151,27 @@ class Deployment:
 
     def recovery(self) -> tuple[dt.datetime, dt.datetime] | None:
         """(start, end) of the recovery from this deployment's failure: from the deployment
-        (or the first failure signal, policy recovery_start) to the first fix in production."""
+        (or the first failure signal, policy recovery_start) to the first fix in production
+        or, with recovery_end 'incident-resolved', to the resolution of the postmortems tied
+        to it (its fix in production when there is none)."""
         fixes = [f.fixed for f in self.failures if f.fixed is not None]
         if not self.failures or not fixes:
             return None
         start = self.time if self.policy.recovery_start == "deployment" else min(f.detected for f in self.failures)
-        return start, max(start, min(fixes))
+        end = min(fixes)
+        resolved = [f.fixed for f in self.failures if f.kind == "postmortem" and f.fixed is not None]
+        if self.policy.recovery_end == "incident-resolved" and resolved:
+            end = max(resolved)
+        return start, max(start, end)
+
+    @property
+    def recovery_end(self) -> str:
+        """What ended the recovery, in words (kpi dora --explain)."""
+        if self.policy.recovery_end == "incident-resolved" and any(
+            f.kind == "postmortem" and f.fixed is not None for f in self.failures
+        ):
+            return "incident resolved"
+        return "fix deployed"
 
 
 def _tag_matches(policy: Policy, name: str) -> bool:

@@ -145,12 +145,15 @@ class TeamDora:
     granularity: str
     metrics: list[MetricResult]
     deployments: list[dict[str, Any]] = field(default_factory=list)
-    """Every deployment of the window as change fail rate reads it (kpi dora --explain)."""
+    """Every deployment of the window as change fail rate reads it."""
     warnings: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     """Failure signals that blame no deployment, and why."""
     assessment: dict[str, Any] = field(default_factory=dict)
     """The whole-window figures against a benchmark edition (perfdocs.metrics.benchmarks)."""
+    explained: list[dict[str, Any]] = field(default_factory=list)
+    """kpi dora --explain: the deployments of the window as each metric's own policies read them,
+    one entry per distinct set of policies: {"metrics": [keys], "policy": label, "deployments": [...]}."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -164,6 +167,10 @@ class Analysis:
     deployments: list[Deployment]
     warnings: list[str]
     ignored: list[str]
+    explained: list[dict[str, Any]] = field(default_factory=list)
+    """The deployments of the window as each metric's policies read them (TeamDora.explained),
+    described when that metric was computed: a later metric whose policies share a repository's
+    timeline re-marks its failures."""
 
 
 def formula(key: str, config: Config, repositories: list[str], services: list[str]) -> str:
@@ -202,11 +209,16 @@ def formula(key: str, config: Config, repositories: list[str], services: list[st
             f"problem in production: a hotfix deployment, a rollback{more}; {deploy}"
         )
     start = "the failed deployment" if config.recovery_start == "deployment" else "the first failure signal (detection)"
-    return (
-        f"median over the failed deployments of the period of hours from {start} to the fix in production (the "
-        f"deployment shipping the revert, the rollback, the hotfix deployment, or the postmortem's restored "
-        f"time, whichever comes first); {failed}; {deploy}"
+    end = (
+        "the fix in production (the deployment shipping the revert, the rollback, the hotfix deployment, or the "
+        "postmortem's restored time, whichever comes first)"
     )
+    if config.recovery_end == "incident-resolved":
+        end = (
+            "the incident's resolution (the latest restored time of the postmortems tied to the failure; "
+            f"without one, {end})"
+        )
+    return f"median over the failed deployments of the period of hours from {start} to {end}; {failed}; {deploy}"
 
 
 def _provenance(deployed: list[Deployment], computed_at: dt.date, policy: str, **more: Any) -> dict[str, Any]:
@@ -349,6 +361,7 @@ def analyse(
 
     results = []
     explained: tuple[list[Deployment], list[str], list[str]] | None = None
+    groups: dict[tuple[tuple[str, Config], ...], dict[str, Any]] = {}
     for key in only:
         policies = policies_of(key)
         line, warnings, ignored = line_of(policies)
@@ -361,6 +374,12 @@ def analyse(
             if len(labels) == 1
             else "; ".join(f"{n}: {policies[n].label}" for n in repo_names if n in policies)
         )
+        # Described now: the next metric's line may re-mark the failures of shared deployments.
+        group = groups.setdefault(
+            tuple(sorted(policies.items(), key=lambda item: item[0])),
+            {"metrics": [], "policy": label, "deployments": [describe_deployment(d) for d in line if in_range(d)]},
+        )
+        group["metrics"].append(key)
         per: dict[str, list[Deployment]] = {p: [] for p in periods}
         for d in counted:
             per[dates.period_of(d.time.astimezone(UTC).date(), granularity)].append(d)
@@ -410,7 +429,7 @@ def analyse(
         for note in m.limitations:
             if note not in warnings:
                 warnings.append(note)
-    return Analysis(results, deployments, list(dict.fromkeys(warnings)), ignored)
+    return Analysis(results, deployments, list(dict.fromkeys(warnings)), ignored, list(groups.values()))
 
 
 def squash_note(repository: str) -> str:
@@ -456,6 +475,7 @@ def describe_deployment(d: Deployment) -> dict[str, Any]:
             "start": recovery[0].astimezone(UTC).isoformat(),
             "end": recovery[1].astimezone(UTC).isoformat(),
             "hours": _round((recovery[1] - recovery[0]).total_seconds() / 3600),
+            "until": d.recovery_end,
         }
         if recovery
         else None,
@@ -483,15 +503,28 @@ def dora_metrics(org: Any) -> dict[str, Any]:
     return found
 
 
-def _policies(org: Any, team: str | None, repos: list[str], key: str, definition: Any) -> Policies:
+def own_min_samples(metrics: dict[str, Any]) -> dict[str, int]:
+    """The DORA metrics whose record states its own `min_sample` (it wins over org.yaml dora.min_sample)."""
+    out = {}
+    for key, metric in metrics.items():
+        own = metric.get("min_sample")
+        if isinstance(own, int) and not isinstance(own, bool) and own >= 0:
+            out[key] = own
+    return out
+
+
+def _policies(
+    org: Any, team: str | None, repos: list[str], key: str, definition: Any, metric: str | None = None
+) -> Policies:
     """The policy of each repository for one metric: its named policy (dora.repositories,
-    dora.teams), else the default policy with the metric's `definition` over it."""
+    dora.teams), else the default policy, with the metric's `definition` over either (a named
+    policy's label then says which settings the metric's definition changed)."""
     setup = settings.of(org).dora_setup
     default = Config.merged(org.setting("dora", {}), definition)
     out = {}
     for name in repos:
         named = setup.policy_for(name, team)
-        out[name] = setup.policies[named] if named else default
+        out[name] = setup.policies[named].with_definition(definition, metric) if named else default
     return out
 
 
@@ -504,7 +537,9 @@ def explain(org: Any, metric: Any, team: Any | None = None) -> dict[str, Any] | 
     repos = [r for r in (team.get("repositories") or []) if isinstance(r, str)] if team is not None else []
     services = [s for s in (team.get("services") or []) if isinstance(s, str)] if team is not None else []
     try:
-        policies = _policies(org, team.id if team is not None else None, sorted(repos), key, metric.get("definition"))
+        policies = _policies(
+            org, team.id if team is not None else None, sorted(repos), key, metric.get("definition"), metric.id
+        )
         config = (
             next(iter(policies.values()))
             if policies
@@ -544,7 +579,15 @@ def team_dora(
         )
     metrics = dora_metrics(org)
     configs: dict[str, Config | Policies] = {
-        k: _policies(org, team, names, k, metrics[k].get("definition") if k in metrics else None) for k in KEYS
+        k: _policies(
+            org,
+            team,
+            names,
+            k,
+            metrics[k].get("definition") if k in metrics else None,
+            metrics[k].id if k in metrics else None,
+        )
+        for k in KEYS
     }
     every = [p for c in configs.values() if isinstance(c, dict) for p in c.values()]
     branches = sorted({p.production_branch for p in every if p.deployment == "branch"})
@@ -571,7 +614,7 @@ def team_dora(
         services,
         {k: m.id for k, m in metrics.items()},
         {k: m.display for k, m in metrics.items()},
-        min_sample=dict(setup.min_sample),
+        min_sample={**setup.min_sample, **own_min_samples(metrics)},
         rows=rows,
     )
     from perfdocs.metrics import benchmarks
@@ -583,10 +626,11 @@ def team_dora(
         until,
         granularity,
         found.metrics,
-        [describe_deployment(d) for d in found.deployments],
+        next((g["deployments"] for g in found.explained if "change-fail-rate" in g["metrics"]), []),
         found.warnings,
         found.ignored,
         benchmarks.assess(found.metrics, setup.benchmark),
+        found.explained,
     )
 
 

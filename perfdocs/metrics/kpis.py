@@ -1,7 +1,9 @@
 """KPI series: their direction, sustained trends, and a team's core KPIs (judged by perfdocs.rules.governance).
 
 A single bad point is noise; several consecutive periods moving against the target
-are a signal. Only the latter is flagged. Computed values are written into a series by
+are a signal. Only the latter is flagged. A value whose sample (the deployments, incidents or
+people behind it) is below its metric's minimum is insufficient data: shown as such, never as
+a number, and no point of a trend (`shortfall`). Computed values are written into a series by
 `perfdocs.metrics.series_write`.
 """
 
@@ -28,17 +30,71 @@ def settings(org: Organisation) -> tuple[int, int, int]:
     return rules.sustained_trend_periods, rules.core_min, rules.core_max
 
 
+# --- samples ---------------------------------------------------------------------------
+
+
+def min_sample(org: Organisation, metric: Any | None) -> int:
+    """The fewest data points a value of `metric` needs to be shown as a number: the metric
+    record's `min_sample`, else for a DORA metric org.yaml `dora.min_sample`, else
+    `kpi_rules.min_sample` (0: no minimum)."""
+    own = metric.get("min_sample") if metric is not None else None
+    if isinstance(own, int) and not isinstance(own, bool) and own >= 0:
+        return own
+    found = org_settings.of(org)
+    key = org_settings.dora_key(metric.get("dora")) if metric is not None else None
+    if key is not None:
+        return int(found.dora_setup.min_sample.get(key, 0))
+    return found.kpi_rules.min_sample
+
+
+def sample_of(item: Any) -> int | None:
+    """How many data points a series value summarises: its provenance's `sample` (computed
+    values) or its own `sample` (hand-entered ones); None when it does not say."""
+    if not isinstance(item, dict):
+        return None
+    provenance = item.get("provenance")
+    for found in (provenance.get("sample") if isinstance(provenance, dict) else None, item.get("sample")):
+        if isinstance(found, int) and not isinstance(found, bool) and found >= 0:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A value whose sample is below its metric's minimum: shown as insufficient data, never as a number."""
+
+    n: int
+    needs: int
+
+    def __str__(self) -> str:
+        return f"insufficient data (n={self.n}, needs {self.needs})"
+
+
+def shortfall(org: Organisation, metric: Any | None, item: Any) -> Shortfall | None:
+    """Why a series value may not be shown as a number (None: it may). A value that does not
+    record its sample is shown: nothing says it is too small."""
+    n, needs = sample_of(item), min_sample(org, metric)
+    return Shortfall(n, needs) if n is not None and n < needs else None
+
+
+def metric_of(org: Organisation, kpi: Any) -> Any | None:
+    name = kpi.get("metric")
+    return org.metrics.get(name) if isinstance(name, str) else None
+
+
 # --- series and trends -----------------------------------------------------------------
 
 
-def points(kpi: Any) -> list[tuple[str, float]]:
+def points(kpi: Any, org: Organisation | None = None) -> list[tuple[str, float]]:
     """(period, value) of a series, in period order, skipping malformed entries (a value
-    that is not a finite number within numbers.LIMIT among them)."""
+    that is not a finite number within numbers.LIMIT among them) and, given the org, values
+    whose sample is below their metric's minimum (insufficient data is no point of a trend)."""
+    metric = metric_of(org, kpi) if org is not None else None
     out = []
     for item in kpi.get("values") or []:
         if isinstance(item, dict) and isinstance(item.get("period"), str):
             value = numbers.measure(item.get("value"))
-            if value is not None:
+            if value is not None and (org is None or shortfall(org, metric, item) is None):
                 out.append((item["period"], value))
     return sorted(out)
 
@@ -109,7 +165,7 @@ def kpi_trends(org: Any, kpi: Any) -> list[Trend]:
     lower = lower_is_better(kpi, metric)
     if lower is None:
         return []
-    series = points(kpi)
+    series = points(kpi, org)
     return [
         Trend(
             kpi.id,

@@ -38,9 +38,14 @@ def bands_text(thresholds: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
+def insufficient(sample: int, minimum: int) -> str:
+    """How a figure with too small a sample is shown instead of a number."""
+    return f"insufficient data (n={sample}, needs {minimum})" if minimum else "no data"
+
+
 def _value(figure: Any, minimum: int) -> tuple[str, str]:
     if figure.insufficient:
-        return "-", f"insufficient data (fewer than {minimum})" if minimum else "no data"
+        return "-", insufficient(figure.sample, minimum)
     return ("-" if figure.value is None else str(figure.value)), figure.band or "-"
 
 
@@ -90,7 +95,7 @@ def summary_lines(result: Any) -> list[str]:
     for m in result.metrics:
         entry = found["metrics"].get(m.key, {})
         if entry.get("insufficient"):
-            where = f"insufficient data ({plural(entry.get('sample', 0), 'data point')})"
+            where = insufficient(entry.get("sample", 0), m.min_sample)
         elif entry.get("note"):
             where = f"{entry['value']} {m.unit}; {entry['note']}"
         else:
@@ -106,8 +111,30 @@ def summary_lines(result: Any) -> list[str]:
 
 
 def explain_lines(result: Any) -> list[str]:
-    lines = ["", f"Deployments in the window ({len(result.deployments)}):"]
-    for d in result.deployments:
+    """Every deployment of the window, as each metric's own policies read them: one list when
+    every metric reads them alike, else one list per set of policies, naming its metrics."""
+    groups = result.explained or [{"metrics": [], "policy": "", "deployments": result.deployments}]
+    names = {m.key: m.name.lower() for m in result.metrics}
+    lines: list[str] = []
+    for group in groups:
+        deployed = group["deployments"]
+        if len(groups) == 1:
+            lines += ["", f"Deployments in the window ({len(deployed)}):"]
+        else:
+            which = ", ".join(names.get(k, k) for k in group["metrics"])
+            lines += [
+                "",
+                f"Deployments in the window ({len(deployed)}), as {which} read them (policy {group['policy']}):",
+            ]
+        lines += _deployment_lines(deployed)
+    if result.ignored:
+        lines += ["", "Ignored failure signals:"] + [f"  {i}" for i in result.ignored]
+    return lines
+
+
+def _deployment_lines(deployments: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for d in deployments:
         c = d["commits"]
         shipped = (
             f"{plural(c['count'], 'commit')} {c['first'][:12]}..{c['last'][:12]}" if c["count"] else "no new commit"
@@ -120,9 +147,8 @@ def explain_lines(result: Any) -> list[str]:
             lines.append(f"      {rule}")
         if d["recovery"]:
             r = d["recovery"]
-            lines.append(f"      recovery: {r['start'][:16]} -> {r['end'][:16]} ({r['hours']} h)")
+            until = f", until {r['until']}" if r.get("until") == "incident resolved" else ""
+            lines.append(f"      recovery: {r['start'][:16]} -> {r['end'][:16]} ({r['hours']} h{until})")
         elif d["failures"]:
             lines.append("      recovery: no fix in production yet")
-    if result.ignored:
-        lines += ["", "Ignored failure signals:"] + [f"  {i}" for i in result.ignored]
     return lines

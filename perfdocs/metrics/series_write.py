@@ -19,6 +19,7 @@ from perfdocs import settings as org_settings
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import atomic_write, inside
+from perfdocs.metrics.report import insufficient
 from perfdocs.records import visibility
 from perfdocs.records.parse import compose, load_text
 
@@ -231,7 +232,7 @@ def write_dora(org: Any, root: Path, result: Any, force: bool = False) -> list[S
             if not f.complete:
                 skipped.append(f"{f.period} (partial period)")
             elif f.insufficient or f.value is None:
-                skipped.append(f"{f.period} (insufficient data: {f.sample} of {m.min_sample} needed)")
+                skipped.append(f"{f.period} ({insufficient(f.sample, m.min_sample)})")
             else:
                 provenance, hidden = _redact(org, f.provenance, series_level)
                 withheld += hidden

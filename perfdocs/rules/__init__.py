@@ -117,6 +117,8 @@ RULES: dict[str, str] = {
     "metric/incomplete": "A metric whose owner, purpose, calculation, limitations or anti-gaming rule is a placeholder (TBD).",
     "metric/unknown-setting": "A DORA metric's definition has a setting DORA metrics are not computed with (with a 'did you mean').",
     "metric/bad-setting": "A DORA setting (org.yaml dora or a metric's definition) that cannot work, e.g. an invalid hotfix_message_pattern or a policy nobody declared.",
+    "metric/individual-activity": "An individual-scope metric that counts activity (commits, lines of code, pull requests, story points, AI tokens, tickets closed): activity is not outcome, and the count becomes the target (SPACE, Goodhart).",
+    "metric/no-counter-metric": "A speed metric (lead time, cycle time, deployment frequency, velocity, turnaround, recovery time) that names no quality metric to be read with (counter_metric:), or names itself or another speed metric.",
     "metric/deprecated-dora-name": "A metric's dora: names one of DORA's old metrics (e.g. lead-time, time-to-restore); it is read as the current one.",
     "kpi/no-baseline": "A KPI series with a target but no baseline.",
     "kpi/duplicate-period": "A KPI series with two values for one period.",

@@ -7,6 +7,10 @@ prints); `check(org)` reports the same through `validate`, with the severity of 
 `governance.severity` (warning unless set to error). A team-only metric used as an
 individual target is reported once, by the policy family. A team tracks between
 `kpi_rules.core_kpis.min` and `max` core KPIs (`core_count_problem`).
+
+The known anti-patterns (perfdocs.rules.metric_patterns, with their sources) are findings too:
+an individual-scope metric that counts activity (metric/individual-activity), and a speed
+metric that names no quality metric to be read with (metric/no-counter-metric).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from perfdocs import dates, settings
 from perfdocs.diagnostics import ERROR, WARNING, Diagnostic
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
+from perfdocs.rules import metric_patterns as patterns
 from perfdocs.rules._util import dicts, section
 from perfdocs.rules.policy import team_only_targets
 from perfdocs.settings import DORA_ALIASES, DORA_SETTINGS, REGEX_SETTINGS, dora_key
@@ -29,6 +34,7 @@ from perfdocs.text import did_you_mean
 FIELDS = ("owner", "purpose", "calculation", "limitations", "anti_gaming")
 PLACEHOLDERS = frozenset({"tbd", "tba", "todo", "fixme", "xxx", "n/a", "na", "none", "-", "?", "...", "later"})
 OVERDUE, INCOMPLETE, INDIVIDUAL = "metric/review-overdue", "metric/incomplete", "metric/team-only-target"
+ACTIVITY, NO_COUNTER = "metric/individual-activity", "metric/no-counter-metric"
 
 
 def severity(org: Organisation) -> str:
@@ -137,6 +143,11 @@ def review(org: Organisation, today: dt.date | None = None) -> list[MetricFindin
                     ),
                 )
             )
+    antipatterns = [
+        f
+        for metric in sorted(org.metrics.values(), key=lambda m: m.id)
+        for f in antipattern_findings(org, metric, level)
+    ]
     for goal, i, metric in team_only_targets(org):
         krs = goal.get("key_results")
         kr_id = krs[i].get("id") if isinstance(krs[i].get("id"), str) else f"#{i + 1}"
@@ -146,7 +157,59 @@ def review(org: Organisation, today: dt.date | None = None) -> list[MetricFindin
         individual.append(
             MetricFinding(INDIVIDUAL, goal.id, message, goal.diag(INDIVIDUAL, message, ("key_results", i, "metric")))
         )
-    return overdue + incomplete + individual
+    return overdue + incomplete + antipatterns + individual
+
+
+def antipattern_findings(org: Organisation, metric: Record, level: str) -> list[MetricFinding]:
+    """The known anti-patterns in one metric's definition (perfdocs.rules.metric_patterns)."""
+    out = []
+    counted = patterns.activity_counted(metric)
+    if counted is not None:
+        message = (
+            f"individual metric counts {counted.name}: activity is not outcome, and a count a person is judged by "
+            f"becomes the target they optimise ({patterns.SPACE.short}; {patterns.GOODHART.short})"
+        )
+        out.append(
+            MetricFinding(
+                ACTIVITY,
+                metric.id,
+                message,
+                metric.diag(
+                    ACTIVITY,
+                    f"metric '{metric.id}': {message}",
+                    ("scope",),
+                    severity=level,
+                    hint=patterns.INSTEAD,
+                ),
+            )
+        )
+    if patterns.is_speed(metric):
+        counter = metric.get("counter_metric")
+        problem, where = None, ("counter_metric",)
+        if counter is None:
+            problem, where = "a speed metric read alone rewards going faster by breaking things", ("name",)
+        elif counter == metric.id:
+            problem = "a metric cannot be its own counter metric"
+        elif isinstance(counter, str) and counter in org.metrics and patterns.is_speed(org.metrics[counter]):
+            problem = f"its counter metric '{counter}' is a speed metric too: it does not show what speed costs"
+        if problem:
+            message = f"no quality metric to be read with: {problem} ({patterns.DORA.short})"
+            out.append(
+                MetricFinding(
+                    NO_COUNTER,
+                    metric.id,
+                    message,
+                    metric.diag(
+                        NO_COUNTER,
+                        f"metric '{metric.id}': {message}",
+                        where,
+                        severity=level,
+                        hint=f"add counter_metric: <metric id>, the quality metric it is read with "
+                        f"({patterns.QUALITY_EXAMPLES}...)",
+                    ),
+                )
+            )
+    return out
 
 
 # --- KPI series ------------------------------------------------------------------------
@@ -177,6 +240,8 @@ def _metrics(org: Organisation, level: str) -> Iterator[Diagnostic]:
         if finding.rule == OVERDUE:
             yield finding.diagnostic
     for metric in sorted(org.metrics.values(), key=lambda m: m.id):
+        for found in antipattern_findings(org, metric, level):
+            yield found.diagnostic
         gaps = missing(metric, present_only=True)
         if gaps:
             names = ", ".join(dict.fromkeys(name for name, _ in gaps))

@@ -430,6 +430,9 @@ def _packet(record: Record, org: Organisation) -> Iterator[Found]:
 
 def _metric(record: Record, org: Organisation) -> Iterator[Found]:
     yield from _person(record, org, record.get("owner"), ("owner",))
+    yield from _ref(
+        record, org, record.get("counter_metric"), org.metrics, "ref/unknown-metric", "metric", ("counter_metric",)
+    )
 
 
 def _kpi(record: Record, org: Organisation) -> Iterator[Found]:

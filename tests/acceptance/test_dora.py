@@ -154,7 +154,7 @@ def test_the_cli_prints_the_formula_and_configuration_beside_every_figure(org, c
         Failed deployment recovery time (hours) - metric time-to-restore, records/metrics/time-to-restore.yaml
           policy: default v1
           formula: median over the failed deployments of the period of hours from the failed deployment to the fix in production (the deployment shipping the revert, the rollback, the hotfix deployment, or the postmortem's restored time, whichever comes first); a deployment failed when within 48 h after it a commit it shipped was reverted, an earlier version was redeployed (a rollback), a hotfix deployment followed (ref matching '*hotfix*' or a commit subject matching /^(hotfix|Hotfix|HOTFIX)\\b/), or when a postmortem links it or, within 48 h, names api; a revert of a commit no deployment shipped blames none; a deployment in acme/api is a tag matching 'deploy-*', dated by its tagger date (the commit date for lightweight tags), in UTC (policy default v1)
-          configuration: policy=default v1, deployment=tag, deploy_tag_pattern=deploy-*, failure_window_hours=48, failure_revert=True, failure_rollback=True, hotfix_tag_pattern=*hotfix*, hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b, recovery_start=deployment
+          configuration: policy=default v1, deployment=tag, deploy_tag_pattern=deploy-*, failure_window_hours=48, failure_revert=True, failure_rollback=True, hotfix_tag_pattern=*hotfix*, hotfix_message_pattern=^(hotfix|Hotfix|HOTFIX)\\b, recovery_start=deployment, recovery_end=fix-deployed
           bands: elite < 1; high 1 to < 24; medium 24 to < 168; low >= 168
           minimum sample: 1
           period      value  band    sample

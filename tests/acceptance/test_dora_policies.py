@@ -10,6 +10,8 @@ import json
 import re
 import textwrap
 
+import pytest
+
 from perfdocs.metrics import dora
 
 from tests.support.files import edit
@@ -47,6 +49,44 @@ def classes(found):
 
 
 # --- what a deployment is ------------------------------------------------------------------
+
+
+def test_a_maintenance_branch_merged_forward_ships_each_commit_once_and_its_archive_tag_ships_nothing(git_repo):
+    """The shape of pallets/werkzeug (README, DORA): releases on a maintenance branch that is
+    merged forward into main, then the branch replaced by an 'x.y.x' tag on its tip."""
+    repo = git_repo("svc")
+    c1 = repo.commit("feat: a", date=AT("02", "08:00"))
+    tag(repo, "1.0.0", c1, AT("02", "10:00"))
+    repo.git("checkout", "-q", "-b", "1.0.x")
+    f1 = repo.commit("fix: a", date=AT("05", "08:00"))
+    tag(repo, "1.0.1", f1, AT("05", "10:00"))
+    repo.git("checkout", "-q", "main")
+    c2 = repo.commit("feat: b", date=AT("04", "08:00"))
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge branch '1.0.x'", "1.0.x", date=AT("06", "09:00"))
+    m1 = repo.git("rev-parse", "HEAD").strip()
+    tag(repo, "1.1.0", m1, AT("07", "09:00"))
+    repo.git("checkout", "-q", "1.0.x")
+    f2 = repo.commit("fix: b", date=AT("08", "08:00"))
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge branch '1.0.x'", "1.0.x", date=AT("09", "09:00"))
+    tag(repo, "1.2.0", repo.git("rev-parse", "HEAD").strip(), AT("10", "09:00"))
+    tag(repo, "1.0.x", f2, AT("20", "08:00"))
+    found = analyse(repo, dora.Config.merged({"deploy_tag_pattern": "[0-9]*"}))
+    assert classes(found) == [
+        ("1.0.0", ["ok"]),
+        ("1.0.1", ["ok"]),
+        ("1.1.0", ["ok"]),
+        ("1.2.0", ["ok"]),
+        ("1.0.x", ["ships nothing"]),
+    ]
+    shipped = {d.ref: [c.sha for c in d.commits] for d in found.deployments}
+    # each commit counts once, with the first release that contains it; the forward merges are no commits
+    assert shipped == {"1.0.0": [c1], "1.0.1": [f1], "1.1.0": [c2], "1.2.0": [f2], "1.0.x": []}
+    lead = metric(found, "change-lead-time")
+    # c1 2 h, f1 2 h, c2 73 h (04 08:00 -> 07 09:00), f2 49 h (08 08:00 -> 10 09:00)
+    assert (lead.figures[0].sample, lead.figures[0].value, lead.figures[0].extra["p90"]) == (4, 25.5, 73)
+    assert metric(found, "deployment-frequency").figures[0].sample == 4
+    assert "svc 1.0.x (2026-03-20): ships nothing (already in production); not counted" in found.warnings
 
 
 def test_a_tag_regex_with_excludes_leaves_out_release_candidates_and_archive_tags(git_repo):
@@ -310,6 +350,7 @@ def test_explain_lists_every_deployment_with_its_commits_classification_and_rule
         "start": "2026-01-08T09:00:00+00:00",
         "end": "2026-01-08T13:00:00+00:00",
         "hours": 4,
+        "until": "fix deployed",
     }
     assert deployed[3]["failures"] == [
         {
@@ -338,7 +379,7 @@ def test_a_period_with_fewer_data_points_than_the_minimum_says_insufficient_data
     assert res.exit_code == 0, res
     # January has 5 deployments (>= 4): 40 %; February 3: insufficient data, no band
     assert "  2026-01        40  medium  2 of 5 deployments failed" in res.stdout
-    assert "  2026-02         -  insufficient data (fewer than 4)  1 of 3 deployments failed" in res.stdout
+    assert "  2026-02         -  insufficient data (n=3, needs 4)  1 of 3 deployments failed" in res.stdout
     res = cli(
         "kpi",
         "dora",
@@ -355,7 +396,102 @@ def test_a_period_with_fewer_data_points_than_the_minimum_says_insufficient_data
     assert res.exit_code == 0, res
     text = (root / "kpis/core/core-change-failure-rate.yaml").read_text()
     assert "period: 2026-01" in text and "period: 2026-02" not in text
-    assert "not written: 2026-02 (insufficient data: 3 of 4 needed)" in res.stderr
+    assert "not written: 2026-02 (insufficient data (n=3, needs 4))" in res.stderr
+
+
+def test_a_metric_records_own_minimum_sample_wins_over_org_yaml(org, cli):
+    root, _, _ = org
+    with open(root / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  min_sample:\n    change-fail-rate: 4\n")
+    edit(
+        root / "metrics/change-failure-rate.yaml", "dora: change-fail-rate\n", "dora: change-fail-rate\nmin_sample: 6\n"
+    )
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28", "--records", root)
+    assert res.exit_code == 0, res
+    # 5 deployments in January and 3 in February: both below the record's 6
+    assert "  2026-01         -  insufficient data (n=5, needs 6)  2 of 5 deployments failed" in res.stdout
+    assert "  2026-02         -  insufficient data (n=3, needs 6)  1 of 3 deployments failed" in res.stdout
+    assert "  minimum sample: 6" in res.stdout
+
+
+def test_a_named_policy_takes_a_metrics_definition_and_explain_reads_each_metric_with_its_own(org, cli):
+    root, _, _ = org
+    with open(root / "org.yaml", "a", encoding="utf-8") as fh:
+        fh.write(
+            "  policies:\n    releases:\n      deploy_tag_pattern: deploy-*\n  repositories:\n    acme/api: releases\n"
+        )
+    # change fail rate's own window is 2 h: the revert of c3, 3 h after its deployment, no longer fails it
+    edit(root / "metrics/change-failure-rate.yaml", "failure_window_hours: 24", "failure_window_hours: 2")
+    args = ("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31", "--records", root)
+    res = cli(*args, "--explain")
+    assert res.exit_code == 0, res
+    label = "releases v1 with failure_window_hours from metric change-failure-rate's definition"
+    assert f"  policy: {label}" in res.stdout
+    headers = [line for line in res.stdout.splitlines() if line.startswith("Deployments in the window")]
+    assert headers == [
+        "Deployments in the window (5), as change lead time, deployment frequency, failed deployment recovery "
+        "time, deployment rework rate read them (policy releases v1):",
+        f"Deployments in the window (5), as change fail rate read them (policy {label}):",
+    ]
+    first, second = (res.stdout.index(h) for h in headers)
+
+    def d2(text: str) -> str:
+        return next(line for line in text.splitlines() if "deploy-2026-01-08.1" in line)
+
+    # the default window (48 h) fails it for the other metrics (recovery time); change fail rate's 2 h does not
+    assert d2(res.stdout[first:second]).endswith("[failed] (releases v1)")
+    assert d2(res.stdout[second:]).endswith(f"[ok] ({label})")
+
+
+PM_D2 = """\
+---
+kind: postmortem
+id: pm-d2
+title: Capture double-charged
+date: 2026-01-08
+severity: sev2
+team: core
+services: [api]
+deployments: [deploy-2026-01-08.1]
+started: 2026-01-08T10:00:00Z
+detected: 2026-01-08T10:30:00Z
+restored: 2026-01-08T18:00:00Z
+participants: [ann]
+---
+The revert shipped at 13:00; the incident was resolved once the double charges were refunded.
+"""
+
+
+@pytest.mark.parametrize(
+    ("end", "d2_hours", "median", "until"),
+    [
+        # the revert's deployment at 13:00, 4 h after D2 (before the postmortem's restored 18:00)
+        (None, 4, 13.5, ""),
+        ("fix-deployed", 4, 13.5, ""),
+        # the postmortem's restored time, 9 h after D2
+        ("incident-resolved", 9, 16, ", until incident resolved"),
+    ],
+)
+def test_recovery_ends_with_the_fix_deployed_or_with_the_incident_resolved(org, cli, end, d2_hours, median, until):
+    root, _, _ = org
+    (root / "postmortems/pm-d2.md").write_text(PM_D2)
+    if end:
+        with open(root / "org.yaml", "a", encoding="utf-8") as fh:
+            fh.write(f"  recovery_end: {end}\n")
+    args = ("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-01-31", "--records", root)
+    res = cli(*args, "--format", "json")
+    assert res.exit_code == 0, res
+    data = json.loads(res.stdout)
+    recovery = next(m for m in data["metrics"] if m["key"] == "failed-deployment-recovery-time")
+    assert recovery["config"]["recovery_end"] == (end or "fix-deployed")
+    # D2 (revert, and pm-d2 linked) and D4 (hotfix deployment 23 h later, no postmortem: its fix either way)
+    assert recovery["figures"][0]["value"] == median
+    d2 = next(d for d in data["deployments"] if d["ref"] == "deploy-2026-01-08.1")
+    assert d2["recovery"]["hours"] == d2_hours
+    res = cli(*args, "--explain")
+    assert f"      recovery: 2026-01-08T09:00 -> 2026-01-08T{9 + d2_hours:02d}:00 ({d2_hours} h{until})" in res.stdout
+    if end == "incident-resolved":
+        assert "to the incident's resolution (the latest restored time of the postmortems" in recovery["formula"]
 
 
 # --- two repositories of one team, with different policies ---------------------------------
@@ -413,8 +549,21 @@ def test_two_repositories_of_one_team_are_read_with_their_own_policies(org, cli,
         "lightweight tags), in UTC (policy default v1); a deployment in acme/web is a tag matching /^v\\d/ and "
         "none of /-rc\\d*$/, dated by its tagger date (the commit date for lightweight tags), in UTC (policy releases v2)"
     )
+    # change fail rate's record sets failure_window_hours: 24, which the named policy now takes, and says so
     assert [(d["repository"], d["ref"], d["policy"]) for d in data["deployments"] if d["repository"] == "acme/web"] == [
-        ("acme/web", "v2.0.0", "releases v2")
+        ("acme/web", "v2.0.0", "releases v2 with failure_window_hours from metric change-failure-rate's definition")
+    ]
+    # --explain lists the deployments as each metric's own policies read them
+    assert [(g["metrics"], g["policy"]) for g in data["explained"]] == [
+        (
+            ["change-lead-time", "deployment-frequency", "failed-deployment-recovery-time", "deployment-rework-rate"],
+            "acme/api: default v1; acme/web: releases v2",
+        ),
+        (
+            ["change-fail-rate"],
+            "acme/api: default v1; acme/web: releases v2 with failure_window_hours from metric "
+            "change-failure-rate's definition",
+        ),
     ]
 
 

@@ -136,3 +136,77 @@ def test_a_metric_under_an_old_dora_name_is_shown_under_its_current_one(org, cli
     entry = text(section((tmp_path / "site/metrics/index.html").read_text(), "metric-time-to-restore"))
     assert "DORA Failed deployment recovery time ( failed-deployment-recovery-time , throughput)" in entry
     assert "time-to-restore," not in entry and "Time to restore service" not in entry
+
+
+def test_the_team_page_shows_the_whole_window_with_buckets_factor_scores_and_the_deployments_behind_them(
+    org, cli, tmp_path
+):
+    import json
+
+    from perfdocs.site.charts import fmt
+
+    root, _, _ = org
+    site = build(cli, root, tmp_path)
+    page = (site / "teams/core.html").read_text()
+    summary = text(section(page, "dora-summary"))
+    # the same window as the charts (the series' periods), computed as `kpi dora` computes it
+    res = cli(
+        "kpi",
+        "dora",
+        "--team",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-02-28",
+        "--format",
+        "json",
+        "--records",
+        root,
+    )
+    assert res.exit_code == 0, res
+    data = json.loads(res.stdout)
+    found = data["assessment"]
+    assert (
+        "2026-01-01 to 2026-02-28 (the periods of the charts below), placed in the buckets of the benchmark edition "
+        f"{found['title']} ." in summary
+    )
+    assert f'<a href="{found["source"]}">' in section(page, "dora-summary")
+    for entry in found["metrics"].values():
+        assert (
+            f"{entry['name']} {entry['factor']} {fmt(entry['value'])} {entry['unit']} {entry['bucket']} "
+            f"{entry['score']}/10 not given in this edition list" in summary
+        )
+    for name, factor in found["factors"].items():
+        assert f"{name.capitalize()} : {factor['score']}/10" in summary
+    # every deployment behind change fail rate is listed, with its classification and the rule that fired
+    assert f"Deployments behind Change fail rate ({len(data['deployments'])}; policy default v1)" in summary
+    for d in data["deployments"]:
+        assert f"{d['time'][:16].replace('T', ' ')} acme/api {d['ref']} " in summary
+    assert "failed: revert of " in summary and "recovery 4 h" in summary
+    # each figure links to its deployments
+    assert page.count('<a href="#dora-deployments-') == len(found["metrics"])
+    # team signals: no person's name or address anywhere in the summary
+    assert "Ann" not in summary and "ann@" not in summary and "Bob" not in summary
+
+
+def test_a_private_postmortem_behind_a_failure_is_not_named_on_the_public_page(org, cli, tmp_path):
+    root, _, _ = org
+    edit(root / "postmortems/pm-api.md", "participants: [ann]\n", "participants: [ann]\nvisibility: private\n")
+    site = build(cli, root, tmp_path)
+    summary = text(section((site / "teams/core.html").read_text(), "dora-summary"))
+    assert "failed: a postmortem not shown here of the team's services started 23 h after it" in summary
+    assert "pm-api" not in (site / "teams/core.html").read_text()
+
+
+def test_without_the_clones_the_page_says_the_summary_was_not_computed(org, cli, tmp_path):
+    root, repo, _ = org
+    build(cli, root, tmp_path)
+    repo.path.rename(repo.path.with_name("moved"))
+    res = cli("build", "--records", root, "--out", tmp_path / "site2")
+    assert res.exit_code == 0, res
+    summary = text(section((tmp_path / "site2/teams/core.html").read_text(), "dora-summary"))
+    assert summary.endswith(
+        "Not computed in this build: the history of acme/api was not available to it (2026-01-01 to 2026-02-28). "
+        "perfdocs kpi dora --team core computes it where the clones are."
+    )

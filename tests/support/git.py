@@ -197,6 +197,7 @@ METRICS = {
         unit: deploys/week
         direction: higher-is-better
         dora: deployment-frequency
+        counter_metric: change-failure-rate
         thresholds:
           - {label: elite, min: 7}
           - {label: high, min: 1, max: 7}
@@ -219,6 +220,7 @@ METRICS = {
         unit: hours
         direction: lower-is-better
         dora: change-lead-time
+        counter_metric: change-failure-rate
         thresholds:
           - {label: elite, max: 24}
           - {label: high, min: 24, max: 168}
@@ -265,6 +267,7 @@ METRICS = {
         unit: hours
         direction: lower-is-better
         dora: failed-deployment-recovery-time
+        counter_metric: change-failure-rate
         thresholds:
           - {label: elite, max: 1}
           - {label: high, min: 1, max: 24}

@@ -11,6 +11,8 @@ from perfdocs.cli import print_text, records_option
 SECTIONS = (
     ("metric/review-overdue", "Reviews overdue"),
     ("metric/incomplete", "Incomplete definitions"),
+    ("metric/individual-activity", "Individual metrics that count activity"),
+    ("metric/no-counter-metric", "Speed metrics without a quality metric to be read with"),
     ("metric/team-only-target", "Team-only metrics used as individual targets"),
 )
 
@@ -31,8 +33,10 @@ def metrics() -> None:
 @click.option("--check", is_flag=True, help="Exit 1 when anything needs attention (for CI).")
 def review_command(records: str | None, fmt: str, check: bool) -> None:
     """List metrics whose review is overdue for their cadence, metrics missing an
-    owner, purpose, calculation, limitations or anti-gaming rule, and every place
-    a team-only metric is used as an individual's target.
+    owner, purpose, calculation, limitations or anti-gaming rule, individual metrics
+    that count activity (commits, pull requests, story points...), speed metrics
+    with no counter_metric, and every place a team-only metric is used as an
+    individual's target.
 
     Works on records with errors too (a missing field is exactly what it lists).
     `validate` reports the same findings, as warnings or, with org.yaml

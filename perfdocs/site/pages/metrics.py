@@ -1,5 +1,6 @@
 """The metrics catalogue: every metric with its owner, review due date, the teams that
-track it, and the DORA formula behind it."""
+track it, the quality metric a speed metric is read with, the fewest data points a value
+needs, and the DORA formula behind it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from perfdocs import dates
+from perfdocs.metrics import kpis
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.site import search
@@ -39,6 +41,8 @@ def metrics_page(view: View, today: dt.date) -> Page:
                 "days_overdue": (today - due).days if due and due < today else 0,
                 "teams": users.get(m.id, []),
                 "dora": _dora_explained(org, m),
+                "counter": _counter(view, m),
+                "min_sample": kpis.min_sample(org, m),
             }
         )
     entries = [
@@ -59,6 +63,14 @@ def metrics_page(view: View, today: dt.date) -> Page:
         {"metrics": metrics, "today": today},
         entries,
     )
+
+
+def _counter(view: View, metric: Record) -> dict[str, Any] | None:
+    """The quality metric a speed metric is read with, when this audience sees it."""
+    counter = view.org.metrics.get(metric.get("counter_metric"))
+    if counter is None or not view.sees(counter):
+        return None
+    return {"name": counter.get("name", counter.id), "url": view.link("metric", counter.id)}
 
 
 def _dora_explained(org: Organisation, metric: Record) -> dict[str, Any] | None:

@@ -21,8 +21,20 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
     org = view.org
     metric = org.metrics.get(kpi.get("metric"))
     metric = metric if view.sees(metric) else None
+    from perfdocs.metrics import kpis
+
     values = [v for v in kpi.get("values") or [] if isinstance(v, dict)]
-    points = [(str(v.get("period")), v["value"]) for v in values if isinstance(v.get("value"), (int, float))]
+    # A value whose sample is below its metric's minimum is shown as "insufficient data (n=3,
+    # needs 10)", never as a number: not in the chart, not as the current value. The minimum is
+    # the metric's own rule, so it applies even where this audience does not see the metric.
+    rule = kpis.metric_of(org, kpi)
+    rows = [
+        (str(v.get("period")), v["value"], kpis.shortfall(org, rule, v))
+        for v in values
+        if isinstance(v.get("value"), (int, float))
+    ]
+    points = [(period, value) for period, value, short in rows if short is None]
+    latest = rows[-1] if rows else None
     target = (kpi.get("target") or {}).get("value")
     baseline = (kpi.get("baseline") or {}).get("value")
     bands = [
@@ -34,7 +46,7 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
     name = str(metric.get("name")) if metric else str(kpi.get("metric"))
     unit = str(metric.get("unit", "")) if metric else ""
     direction = metric.get("direction") if metric else None
-    current = points[-1][1] if points else None
+    current = latest[1] if latest and latest[2] is None else None
     on_target = None
     if current is not None and target is not None and direction in ("higher-is-better", "lower-is-better"):
         on_target = current >= target if direction == "higher-is-better" else current <= target
@@ -50,7 +62,9 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
         "metric_url": view.link("metric", kpi.get("metric")),
         "direction": direction,
         "current": current,
-        "current_period": points[-1][0] if points else None,
+        "current_period": latest[0] if latest else None,
+        "insufficient": str(latest[2]) if latest and latest[2] else None,
+        "rows": [(period, value, str(short) if short else None) for period, value, short in rows],
         "target": target,
         "target_by": (kpi.get("target") or {}).get("by"),
         "baseline": baseline,
@@ -61,7 +75,7 @@ def kpi_panel(view: View, kpi: Record) -> dict[str, Any]:
         "fmt": fmt,
         "core": bool(kpi.get("core")),
         "anchor": anchor("kpi", kpi.id),
-        "stale": staleness(points[-1][0], dates.today()) if points else None,
+        "stale": staleness(latest[0], dates.today()) if latest else None,
         **kpi_signals(view, kpi, metric, current),
     }
 
@@ -164,13 +178,14 @@ def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[
             cells.append(
                 {
                     "value": panel["current"],
+                    "insufficient": panel["insufficient"],
                     "period": panel["current_period"],
                     "band": panel["band"],
                     "bucket": panel["bucket"],
                     "stale": panel["stale"],
                     "url": f"{team_url(t.id)}#{panel['anchor']}",
                 }
-                if panel and panel["current"] is not None
+                if panel and (panel["current"] is not None or panel["insufficient"])
                 else None
             )
         trends = sum(len(p["trends"]) for p in panels_by_team.get(t.id, []))
@@ -187,6 +202,101 @@ def dora_rollup(view: View, teams: list[Record], panels_by_team: dict[str, list[
         "fmt": fmt,
         "flagged": flagged,
         "edition": edition(view) if columns else None,
+    }
+
+
+def dora_summary(view: View, team: Record, panels: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The team's whole-window DORA summary, as `perfdocs kpi dora` computes it: each metric's
+    figure in the benchmark edition's buckets with its 0-10 score, each factor's score, and the
+    deployments behind the figures (the --explain data, read with each metric's own policies).
+
+    The window is the periods of the team's DORA series shown on the page, so the summary and
+    the charts speak of the same time. It is computed from the history of the team's
+    repositories when their clones are present (a build without them says so). Team signals
+    only: deployments carry refs and shas, never authors, and a postmortem this audience may
+    not see is not named."""
+    from perfdocs.errors import PerfdocsError
+    from perfdocs.metrics import dora
+    from perfdocs.metrics.report import insufficient
+
+    org = view.org
+    repositories = [r for r in team.get("repositories") or [] if isinstance(r, str)]
+    series = [p for p in panels if p["dora_key"]]
+    if not repositories or not series or org.org is None:
+        return None
+    bounds = []
+    for p in series:
+        for v in kpis_values(p["kpi"]):
+            try:
+                bounds.append(dates.period_bounds(str(v.get("period"))))
+            except (ValueError, IndexError):
+                continue
+    if not bounds:
+        return None
+    since, until = min(b[0] for b in bounds), max(b[1] for b in bounds) - dt.timedelta(days=1)
+    granularity = next((str(p["kpi"].get("granularity")) for p in series if p["kpi"].get("granularity")), "month")
+    try:
+        result = dora.team_dora(org, org.org.doc.path.parent, team.id, since, until, granularity)
+    except PerfdocsError:
+        # The reason names paths of the machine that built the site: not for a published page.
+        return {"unavailable": True, "repositories": repositories, "since": since, "until": until}
+    hidden = sorted(pm for pm, record in org.postmortems.items() if not view.sees(record))
+
+    def shown(text: str) -> str:
+        for pm in hidden:
+            text = text.replace(f"postmortem {pm}", "a postmortem not shown here")
+        return text
+
+    found = result.assessment
+    names = {m.key: m.name for m in result.metrics}
+    groups = [
+        {
+            "anchor": f"dora-deployments-{i + 1}",
+            "metrics": [names.get(k, k) for k in g["metrics"]],
+            "keys": g["metrics"],
+            "policy": g["policy"],
+            "deployments": [
+                {**d, "rules": [shown(r) for r in d["rules"]], "time": d["time"][:16].replace("T", " ")}
+                for d in g["deployments"]
+            ],
+        }
+        for i, g in enumerate(result.explained)
+    ]
+    metrics = []
+    for m in result.metrics:
+        entry = found.get("metrics", {}).get(m.key, {})
+        group = next((g for g in groups if m.key in g["keys"]), None)
+        metrics.append(
+            {
+                "name": m.name,
+                "factor": m.factor,
+                "unit": m.unit,
+                "value": entry.get("value"),
+                "insufficient": insufficient(entry.get("sample", 0), m.min_sample)
+                if entry.get("insufficient")
+                else None,
+                "bucket": entry.get("bucket"),
+                "score": entry.get("score"),
+                "mean": entry.get("mean"),
+                "note": entry.get("note"),
+                "policy": m.policy,
+                "deployments": group["anchor"] if group else None,
+            }
+        )
+    factors = [
+        {"name": name, "score": data["score"], "from": [names.get(k, k) for k in data["from"]]}
+        for name, data in found.get("factors", {}).items()
+    ]
+    return {
+        "unavailable": False,
+        "since": result.since,
+        "until": result.until,
+        "edition": {k: found.get(k) for k in ("edition", "title", "source", "year", "legacy", "verified_means")},
+        "metrics": metrics,
+        "factors": factors,
+        "groups": groups,
+        "ignored": [shown(i) for i in result.ignored],
+        "fmt": fmt,
     }
 
 
@@ -240,6 +350,7 @@ def team_pages(view: View) -> Iterator[Page]:
                 "members": [view.person(h) for h in t.get("members") or []],
                 "manager": view.person(t.get("manager")) if t.get("manager") else None,
                 "panels": panels,
+                "dora": dora_summary(view, t, panels),
             },
             [
                 search.entry(
