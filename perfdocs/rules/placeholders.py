@@ -86,7 +86,8 @@ def _where(path: KeyPath) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
 
 
-def _record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def of_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+    """One record's placeholder findings (a record of KINDS that its kind's index holds)."""
     for path, text in _strings(record.data, ()):
         why = reason(text, org)
         if why is not None:
@@ -123,4 +124,4 @@ def _record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
 def check(org: Organisation) -> Iterator[Diagnostic]:
     for kind in KINDS:
         for record in org.of_kind(kind).values():
-            yield from _record(record, org)
+            yield from of_record(record, org)
