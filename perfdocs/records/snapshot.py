@@ -95,15 +95,12 @@ def code_key() -> bytes:
     return h.digest()
 
 
-def context(org: Organisation, today: object) -> bytes | None:
-    """The key of everything a record's findings depend on besides itself and the keys it
-    names; None when it cannot be computed (then nothing is reused)."""
+def context(org: Organisation, today: object) -> bytes:
+    """The key of everything a record's findings depend on besides itself and the keys it names."""
     shared = [(r.kind, r.source or "", r.rel, r.data) for r in org.records if r.kind in SHARED_KINDS]
     present = [(s.name, str(s.folder), s.present, s.kinds) for s in org.sources]
-    try:
-        blob = marshal.dumps((str(today), shared, sorted(org.unloaded), present))
-    except ValueError:  # a value marshal cannot write
-        return None
+    # repr, not marshal: marshal's bytes for equal data differ with how its strings are shared.
+    blob = repr((str(today), shared, sorted(org.unloaded), present)).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(code_key() + blob, digest_size=16).digest()
 
 
