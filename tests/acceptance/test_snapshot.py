@@ -346,3 +346,18 @@ def test_build_and_rebuild_re_check_only_what_changed(tmp_path, monkeypatch):
     assert 1 <= rebuilt < 5  # the entry, and a review or packet citing it
     pages, rendered = map(int, re.search(r"built (\d+) pages \((\d+) rendered", again.stderr + again.stdout).groups())
     assert 1 <= rendered < pages / 4
+
+
+def test_reused_findings_are_shown_at_the_path_as_typed(tmp_path, monkeypatch):
+    """Findings are stored without their path: reused for the same folder named another way,
+    they point where that run's paths point."""
+    root = tmp_path / "records"
+    corpus.organisation(root, 10)
+    _rewrite(_evidence(root)[0], "## Impact", "## Impact\n\nTODO: write this")
+    monkeypatch.chdir(tmp_path)
+    relative = _validate(Path("records"), "1")
+    assert "records/people/" in relative
+    monkeypatch.chdir(root)
+    inside = _validate(Path("."), "1")
+    assert inside == _validate(Path("."), "0")
+    assert "\npeople/p" in inside and "records/" not in inside
