@@ -34,9 +34,11 @@ delete at any time: the next run checks everything.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
+import threading
 import time
 from collections.abc import Iterable
 from functools import cache
@@ -50,7 +52,7 @@ from perfdocs.records.model import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.refindex import Key, defines
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = record_cache.RACY_NS
 """A file modified this close to (or after) the start of the run that checked it is re-checked
 next time: a change in the same clock tick would not show in its signature."""
@@ -61,7 +63,8 @@ SHARED_KINDS = ("org", "track", "competency-matrix", "competency-set")
 Name = tuple[str, str]
 """A record's place: (records source or '', path relative to its folder)."""
 Entry = tuple[Any, ...]
-"""(signature or None, keys defined, keys named, diagnostics, always re-check)."""
+"""(signature or None, keys defined, keys named (each a line of text, see `_keys`),
+diagnostics, always re-check)."""
 
 
 def location(root: Path) -> Path | None:
@@ -108,8 +111,9 @@ def _name(record: Record) -> Name:
     return record.source or "", record.rel
 
 
-def _plain(keys: Iterable[Key]) -> list[tuple[str, str, str]]:
-    return [tuple(k) for k in keys]  # type: ignore[misc]  # marshal writes plain tuples, not NamedTuples
+def _keys(keys: Iterable[Key]) -> str:
+    """Keys as one string, a line each (one object to store and load instead of four a key)."""
+    return "\n".join(sorted({f"{k.kind}\0{k.scope}\0{k.name}" for k in keys}))
 
 
 class Snapshot:
@@ -134,10 +138,17 @@ class Snapshot:
         blob = store.unseal(raw, self.secret)
         if blob is None:
             return  # not written by us (or damaged): never unmarshalled
+        enabled = gc.isenabled()
+        gc.disable()  # hundreds of thousands of objects, all kept: collecting finds nothing
         try:
             stored = marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             return
+        finally:
+            if enabled:
+                gc.enable()
+        if threading.active_count() == 1:
+            gc.freeze()  # alive for the whole run: later collections need not walk them (as load does)
         if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[2], dict):
             self.context, self.entries = stored[0], stored[2]
 
@@ -148,25 +159,26 @@ class Snapshot:
             self.entries, self.changed = {}, True
         self.context = context or b""
         stale: set[int] = set()
-        touched: set[tuple[str, str, str]] = set()
+        touched: set[str] = set()
         for name, record in current.items():
             sig = self._sigs[id(record)] = _signature(record.doc.path)
             entry = self.entries.get(name)
             if entry is None or entry[0] is None or sig is None or tuple(entry[0]) != sig:
                 stale.add(id(record))
-                touched.update(_plain(defines(record)))
+                touched.update(_keys(defines(record)).split("\n"))
                 if entry is not None:
-                    touched.update(entry[1])  # what it defined before the change
+                    touched.update(entry[1].split("\n"))  # what it defined before the change
             elif entry[4]:
                 stale.add(id(record))
         gone = [name for name in self.entries if name not in current]
         for name in gone:
-            touched.update(self.entries.pop(name)[1])
+            touched.update(self.entries.pop(name)[1].split("\n"))
             self.changed = True
+        touched.discard("")
         if touched:
             for name, entry in self.entries.items():
                 record = current[name]
-                if id(record) not in stale and any(k in touched for k in entry[2]):
+                if id(record) not in stale and not touched.isdisjoint(entry[2].split("\n")):
                     stale.add(id(record))
         return stale
 
@@ -177,22 +189,24 @@ class Snapshot:
     def keep(self, record: Record, found: list[Diagnostic], names: Iterable[Key]) -> None:
         """Store what checking `record` found, and the keys it named."""
         self.rechecked += 1
-        self.changed = True
         name = _name(record)
         if any(d.path != record.display for d in found):
-            self.entries.pop(name, None)  # not the record's own: checked every time
-            return
+            self.changed = self.entries.pop(name, None) is not None or self.changed
+            return  # not the record's own: checked every time
         sig = self._sigs.get(id(record))
         if sig is not None and max(sig[1], sig[2]) >= self.started_ns - RACY_NS:
             sig = None  # modified around this run: its next run checks it again
         depends = {Key(record.kind, "", record.id), *names}  # a duplicate of it changes what it is
-        self.entries[name] = (
+        entry = (
             sig,
-            _plain(defines(record)),
-            _plain(depends),
+            _keys(defines(record)),
+            _keys(depends),
             [(d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in found],
             any(d.rule.startswith("ref/") for d in found),  # "did you mean" reads every id of a kind
         )
+        if self.entries.get(name) != entry:  # a record checked every time is written only when it changes
+            self.entries[name] = entry
+            self.changed = True
 
     def save(self) -> None:
         """Write the snapshot if anything changed; a failure to write is not an error."""
