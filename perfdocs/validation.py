@@ -5,8 +5,11 @@ The stages, in order:
    records folder and every records source org.yaml names that is present (perfdocs.records.sources).
 2. organisation: records indexed by kind and id (id/duplicate).
 3. schemas: each record against its kind's schema (schema/*, policy/compensation for fields).
-4. rules: every rule family on the organisation (perfdocs.rules.run: references, rubric,
-   dates, policy, governance, readiness and scoring settings, CODEOWNERS, ...).
+4. rules: every rule family on the organisation (perfdocs.rules: references, rubric,
+   dates, policy, governance, readiness and scoring settings, CODEOWNERS, ...): those that
+   look across records on the whole organisation every time, those that look at one record
+   (and the keys it names) only at the records the snapshot (perfdocs.records.snapshot)
+   says changed or depend on a change, for a large folder; the others' findings come from it.
 5. links (only when asked): evidence links against the clones that are present.
 6. with `changes` (validate PATHS, --changed-since): the breakage the changed files cause in
    records they did not touch, found through the reverse-reference index
