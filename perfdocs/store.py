@@ -1,7 +1,7 @@
 """Local state: the cache folder, the local key, sealed files and atomic byte writes.
 
-perfdocs keeps three kinds of state between runs, all safe to delete: the record cache
-(perfdocs.records.cache), the links index (perfdocs.links) and the built site's page
+perfdocs keeps four kinds of state between runs, all safe to delete: the record cache
+(perfdocs.records.cache), the snapshot of each record's findings (perfdocs.records.snapshot), the links index (perfdocs.links) and the built site's page
 manifest (perfdocs.site.reuse). Each is data that decides what perfdocs reports, and
 each may sit inside a checkout where a pull request could commit a crafted copy, so none
 is trusted because it is there: it is *sealed* with an HMAC under a key kept outside the

@@ -5,8 +5,11 @@ The stages, in order:
    records folder and every records source org.yaml names that is present (perfdocs.records.sources).
 2. organisation: records indexed by kind and id (id/duplicate).
 3. schemas: each record against its kind's schema (schema/*, policy/compensation for fields).
-4. rules: every rule family on the organisation (perfdocs.rules.run: references, rubric,
-   dates, policy, governance, readiness and scoring settings, CODEOWNERS, ...).
+4. rules: every rule family on the organisation (perfdocs.rules: references, rubric,
+   dates, policy, governance, readiness and scoring settings, CODEOWNERS, ...): those that
+   look across records on the whole organisation every time, those that look at one record
+   (and the keys it names) only at the records the snapshot (perfdocs.records.snapshot)
+   says changed or depend on a change, for a large folder; the others' findings come from it.
 5. links (only when asked): evidence links against the clones that are present.
 6. with `changes` (validate PATHS, --changed-since): the breakage the changed files cause in
    records they did not touch, found through the reverse-reference index
@@ -29,6 +32,7 @@ given --strict (CI), keep all-or-nothing.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,14 +40,15 @@ from pathlib import Path
 from perfdocs import rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
-from perfdocs.records import organisation, schemas, sources
+from perfdocs.records import cache, organisation, schemas, snapshot, sources
 from perfdocs.records.load import LoadResult, Record, find_root, identify, load_records
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import load_text
-from perfdocs.records.refindex import Key, defines
+from perfdocs.records.refindex import Key, Reference, defines
+from perfdocs.records.snapshot import Snapshot
 from perfdocs.rules import codeowners as codeowners_rule
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
-from perfdocs.rules.policy import compensation_fields, normalise
+from perfdocs.rules.policy import normalise
 from perfdocs.text import plural
 
 StrPath = str | os.PathLike[str]
@@ -251,9 +256,11 @@ def validate(
     sends every record through jsonschema and parses in one process (the reference path
     the fast one is tested against)."""
     workers = None if fast else 1
+    started = time.time_ns()  # before any file is read: see Snapshot's racy files
     loaded = load_records(root, fast=fast, workers=workers)
     present, source_problems = sources.load(root, loaded, _sources(loaded, root), fast, workers)
-    org, found = _diagnose(root, loaded.records, loaded.unloaded, present)
+    kept = Snapshot(root, started) if fast and cache.wanted(loaded.files) else None
+    org, found = _diagnose(root, loaded.records, loaded.unloaded, present, kept)
     diagnostics = list(loaded.diagnostics) + source_problems + found
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
@@ -273,18 +280,39 @@ def _sources(loaded: LoadResult, root: Path) -> list[sources.Source]:
 
 
 def _diagnose(
-    root: Path, records: list[Record], unloaded: Iterable[str], present: Iterable[sources.Source] = ()
+    root: Path,
+    records: list[Record],
+    unloaded: Iterable[str],
+    present: Iterable[sources.Source] = (),
+    kept: Snapshot | None = None,
 ) -> tuple[Organisation, list[Diagnostic]]:
     """The organisation of `records` (from the records folder and the `present` sources) and
-    its diagnostics: ids, schemas, then every rule."""
+    its diagnostics: ids, the rules that look across records, then each record's schema and
+    rules, taken from the snapshot `kept` for the records it says are unchanged (see
+    perfdocs.records.snapshot), which is then saved."""
     org, diagnostics = organisation.build(records, unloaded)
     org.sources = list(present)
-    comp = compensation_fields(org)
-    for record in records:
-        diagnostics.extend(schema_diagnostics(record, comp))
-    diagnostics.extend(rules.run(org, rules.Inputs(root, _codeowners(org))))
+    diagnostics.extend(rules.whole(org, rules.Inputs(root, _codeowners(org))))
     for committed in _source_codeowners(org):  # each records source's repository routes its own folders
         diagnostics.extend(codeowners_rule.check(org, committed))
+    context = rules.Context.of(org)
+    stale = kept.plan(records, snapshot.context(org, context.today)) if kept is not None else None
+    for record in records:
+        if kept is not None and stale is not None and id(record) not in stale:
+            diagnostics.extend(kept.diagnostics(record))
+            continue
+        found = schema_diagnostics(record, context.compensation)
+        names: list[Key] = []
+        for item in rules.of_record(record, org, context):
+            if isinstance(item, Reference):
+                names.extend(item.keys())
+            else:
+                found.append(item)
+        if kept is not None:
+            kept.keep(record, found, names)
+        diagnostics.extend(found)
+    if kept is not None:
+        kept.save()
     return org, diagnostics
 
 

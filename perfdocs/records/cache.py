@@ -4,9 +4,10 @@ Parsing is most of the cost of `validate` on a large records folder, and between
 runs few files change. The cache keeps, for every file, what parsing and the compiled
 schema check produced: the record's data, the parse problems (without the path, which
 depends on how the folder was named), and whether the schema passed it. A file whose
-content hash is unchanged is not parsed again. What depends on the whole organisation
-(references, identity, rubric, policy) is never cached: those rules run on every record
-every time, so a cached run reports exactly what a cold run reports.
+content hash is unchanged is not parsed again. What depends on other records is not
+kept here: the snapshot (perfdocs.records.snapshot) keeps each record's rule findings with
+the keys they depend on, and the rules that look across records run every time, so a
+cached run reports exactly what a cold run reports.
 
 The lookup key is the content hash (BLAKE2b of the bytes), so a fresh clone or a branch
 switch that rewrites modification times still hits. The file's size, modification and

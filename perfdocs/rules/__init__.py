@@ -1,6 +1,8 @@
 """Semantic rules: the organisation -> diagnostics. Pure: no git, no files read, no output.
 
-The families, in the order `run` applies them (each a module with a `check` generator):
+The families (each a module with a `check` generator; `run` applies them as `whole`, the
+families that look across records, and `of_record`, those that look at one record and the
+keys it names):
 - identity: ids are valid, agree with their paths and do not collide (id/*).
 - references: every reference names a record that exists, the org record exists, packets
   and teams agree with the people they name (ref/*, packet/*, team/membership, ...).
@@ -23,11 +25,16 @@ that every rule the code emits is listed here.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from perfdocs.dates import today
 from perfdocs.diagnostics import Diagnostic
+from perfdocs.records.model import Record
 from perfdocs.records.organisation import Organisation
+from perfdocs.records.refindex import Reference
 from perfdocs.rules.codeowners import CodeownersFile
 
 RULES: dict[str, str] = {
@@ -187,14 +194,52 @@ class Inputs:
 
 
 def run(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
-    """Every rule family's diagnostics for the organisation."""
+    """Every rule family's diagnostics for the organisation: `whole`, and `of_record` for each record."""
+    out = whole(org, inputs)
+    context = Context.of(org)
+    for record in org.records:
+        out.extend(found for found in of_record(record, org, context) if isinstance(found, Diagnostic))
+    return out
+
+
+@dataclass(frozen=True)
+class Context:
+    """What `of_record` reads besides the records: org.yaml's pay words, and today."""
+
+    compensation: frozenset[str]
+    today: dt.date
+
+    @classmethod
+    def of(cls, org: Organisation) -> Context:
+        from perfdocs.rules.policy import compensation_fields
+
+        return cls(compensation_fields(org), today())
+
+
+def of_record(record: Record, org: Organisation, context: Context) -> Iterator[Diagnostic | Reference]:
+    """One record's diagnostics from the families that look at a record alone and the keys it
+    names (its references, dates, pay fields and placeholders), with each `Reference` it
+    makes: what the record's findings depend on besides the record itself, the settings and
+    today (perfdocs.records.snapshot re-checks a record when one of those keys changes)."""
+    from perfdocs.rules import dates, placeholders, policy, references
+
+    yield from references.found_in(record, org)
+    yield from dates.of_record(record, context.today)
+    yield from policy.compensation_problems(record, context.compensation)
+    # Placeholders are checked in the records their kind's index holds (not a duplicate's).
+    if record.kind in placeholders.KINDS and org.of_kind(record.kind).get(record.id) is record:
+        yield from placeholders.of_record(record, org)
+
+
+def whole(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
+    """The families that look across records, each run on the whole organisation: identity
+    (collisions), management loops and tracks without a matrix, the rubric, team-only targets,
+    governance, readiness and scoring settings, review language, the org record and CODEOWNERS."""
     from perfdocs.rules import (
         codeowners,
-        dates,
         governance,
         identity,
         language,
-        placeholders,
         policy,
         readiness,
         references,
@@ -203,7 +248,10 @@ def run(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
     )
 
     out: list[Diagnostic] = []
-    for family in (identity, references, rubric, dates, policy, governance, readiness, scoring, placeholders, language):
+    for check in (identity.check, references.whole, rubric.check, policy.whole, governance.check):
+        out.extend(check(org))
+    # Review language reads the reviewed person's track and the org's lists: always run whole.
+    for family in (readiness, scoring, language):
         out.extend(family.check(org))
     out.extend(references.missing_org(org, inputs.root))
     out.extend(codeowners.check(org, inputs.codeowners))

@@ -86,7 +86,8 @@ def _where(path: KeyPath) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
 
 
-def _record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+def of_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
+    """One record's placeholder findings (a record of KINDS that its kind's index holds)."""
     for path, text in _strings(record.data, ()):
         why = reason(text, org)
         if why is not None:
@@ -123,10 +124,10 @@ def _record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
 def unfinished(record: Record, org: Organisation) -> bool:
     """Does the record still hold a placeholder (the record/placeholder warning)? Such a
     record says nothing yet: the gap view does not count it as evidence."""
-    return next(_record(record, org), None) is not None
+    return next(of_record(record, org), None) is not None
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
     for kind in KINDS:
         for record in org.of_kind(kind).values():
-            yield from _record(record, org)
+            yield from of_record(record, org)

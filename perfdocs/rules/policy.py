@@ -114,6 +114,11 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
     fields = compensation_fields(org)
     for record in org.records:
         yield from compensation_problems(record, fields)
+    yield from whole(org)
+
+
+def whole(org: Organisation) -> Iterator[Diagnostic]:
+    """The policy problems that join records: a team-only metric as an individual's target."""
     for goal, i, metric in team_only_targets(org):
         yield goal.diag(
             "metric/team-only-target",
