@@ -244,13 +244,13 @@ def test_every_generator_has_a_case_folder_with_an_expected_output():
     assert [c for c in CASES if not (HOSTILE / c / "expected.txt").is_file()] == []
 
 
-def test_a_100000_line_markdown_body_is_refused_in_seconds(tmp_path):
-    """Over the body's line limit (it validated before the limit, and took minutes to render)."""
+def test_a_100000_line_markdown_body_is_refused(tmp_path):
+    """Over the body's line limit (it validated before the limit, and took minutes to render).
+    A run past TIME_LIMIT counts as a hang and fails; how fast the refusal is, is the bench's."""
     args, env = setup_case("markdown-100k-lines", tmp_path)
     run = perfdocs(*args, cwd=tmp_path, env=env)
     assert run.exit_code == 1, run.transcript()
     assert run.stdout.endswith(" [file/too-large]\n") and run.stdout.count("\n") == 1, run.transcript()
-    assert run.seconds < 5, f"took {run.seconds:.1f} s"
 
 
 def test_costly_markdown_within_the_limits_is_built_as_text_not_markup(tmp_path):

@@ -16,6 +16,9 @@ from perfdocs.links import writeback
 from perfdocs.metrics import series_write
 from perfdocs.records import parse
 
+HANG_SECONDS = 30.0
+"""A hang guard, not a speed claim (speed is the bench's): an expanded bomb takes minutes."""
+
 PACKAGE = Path(__file__).resolve().parents[2] / "perfdocs"
 
 READERS = re.compile(
@@ -76,7 +79,7 @@ def test_compose_of_an_empty_text_is_none():
 def test_compose_reports_an_alias_bomb_without_expanding_it(marks):
     started = time.monotonic()
     found = parse.compose(ALIAS_BOMB, "kpis/x.yaml", marks=marks, line_offset=1)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG_SECONDS
     assert isinstance(found, Diagnostic)
     assert (found.rule, found.path) == ("yaml/too-many-nodes", "kpis/x.yaml")
     assert found.message == parse.load_text(ALIAS_BOMB, Path("x.yaml")).diagnostics[-1].message
@@ -87,7 +90,7 @@ def test_compose_reports_an_alias_bomb_without_expanding_it(marks):
 def test_compose_reports_10000_deep_nesting_without_composing_it(marks, shape):
     started = time.monotonic()
     found = parse.compose(DEEP_TEXTS[shape], "kpis/x.yaml", marks=marks)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG_SECONDS
     assert isinstance(found, Diagnostic)
     assert (found.rule, found.line, found.message) == ("yaml/too-deep", 1, "nesting deeper than 50 levels")
 
@@ -116,7 +119,7 @@ def test_the_kpi_writer_refuses_a_series_beyond_the_limits(case):
         PerfdocsError, match=r"^records/kpis/core/lead\.yaml:\d+:\d+: .*\[yaml/too-.*\]; the series was not written$"
     ):
         series_write.upsert_values(SERIES + text, [ITEM], change=change)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG_SECONDS
     assert change.added == change.updated == []
 
 
@@ -129,7 +132,7 @@ def test_the_link_writer_refuses_evidence_beyond_the_limits_and_writes_nothing(t
     started = time.monotonic()
     with pytest.raises(PerfdocsError, match=r"\[yaml/too-.*\]; the evidence was not written$"):
         writeback.write(path, {0: {"repo": "acme/payments", "pr": 412}})
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG_SECONDS
     assert path.read_text() == original
 
 
