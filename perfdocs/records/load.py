@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -231,17 +230,19 @@ def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> li
 _PARENT_FIELDS = frozenset({"path", "display", "positions"})
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # here: a small folder (a pre-commit run) never pays for its import
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _parse_all(
     files: list[tuple[Path, str]], fast: bool, workers: int | None, hashing: bool = False
 ) -> Iterator[tuple[Document, bool, Found]]:
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if (
-        workers < 2
-        or len(files) < PARALLEL_MIN_FILES
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1
-    ):  # never fork a threaded process (perfdocs serve)
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES or threading.active_count() > 1 or not _can_fork():
+        # never fork a threaded process (perfdocs serve)
         for path, display in files:
             yield _parse(path, display, fast, hashing)
         return
@@ -250,6 +251,8 @@ def _parse_all(
     size = -(-len(files) // workers)
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     work = functools.partial(_parse_chunk, fast=fast, hashing=hashing)
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
         pending = pool.map_async(work, chunks[1:], chunksize=1)
         parts = [work(chunks[0]), *pending.get()]
