@@ -20,7 +20,7 @@ from typing import Any
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
-from perfdocs.records.model import Document
+from perfdocs.records.model import Document, LeanDocument, lean
 from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
 from perfdocs.records.parse import RECORD_SUFFIXES, load_file, load_text
 from perfdocs.records.schemas import KINDS
@@ -212,7 +212,7 @@ def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Documen
     data = doc.data
     kind = data.get("kind") if data is not None else None
     ok = fast and isinstance(kind, str) and schemas.fast_valid(kind, data)  # 'kind: []' is a record too
-    return doc, ok, found
+    return lean(doc), ok, found
 
 
 def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
@@ -258,7 +258,8 @@ def _parse_all(
         parts = [work(chunks[0]), *pending.get()]
     for chunk, results in zip(chunks, parts):
         for (path, display), (fields, ok, found) in zip(chunk, results):
-            doc = Document.__new__(Document)
+            made: type[Document] = LeanDocument if "_yaml_text" in fields else Document
+            doc = made.__new__(made)
             vars(doc).update(fields, path=path, display=display)
             yield doc, ok, found
 
