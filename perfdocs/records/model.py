@@ -4,7 +4,8 @@ file (`Positions`), and a record of the organisation (`Record`).
 These are plain data. `perfdocs.records.parse` makes Documents from text,
 `perfdocs.records.load` makes Records from Documents, and `perfdocs.records.cache`
 rebuilds Documents without parsing. Positions come from the node tree the parser
-composes; a Document composes it only when something asks where a value is.
+composes; a Document composes it only when something asks where a value is, and a loaded
+record's Document (`LeanDocument`) reads its YAML text back from the file to do so.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ the last one) and bounds nesting and alias expansion. Problems come back as
 Diagnostics, never as exceptions.
 
 Positions are not kept for every value: a record that needs one (because it has a
-problem to report) composes its YAML again, lazily, through `Document.positions`
-(the data model, Document and Positions, is in `perfdocs.records.model`).
+problem to report) composes its YAML again, lazily, through `Document.positions`, from
+its text read back from the file (`texts`) when the loader did not keep it (the data
+model, Document, LeanDocument and Positions, is in `perfdocs.records.model`).
 
 This is the only module that reads YAML (tests/unit/test_one_yaml_reader.py holds it):
 `load_file` and `load_text` for a record's file or text, wherever the text comes from
