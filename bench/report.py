@@ -165,6 +165,8 @@ def _figures(r: dict[str, Any]) -> list[str]:
         last = case["runs"][-1]
         if "rendered" in last:
             label += f" ({last['rendered']:,} pages rendered)"
+        if last.get("html_pages"):
+            label += f" ({last['html_bytes'] / last['html_pages'] / 1024:.1f} KB a page of HTML)"
         lines.append(
             f"| {label} | {w['median']:.3f} ({w['min']:.3f}) | {c['median']:.3f} ({c['min']:.3f}) | {p['median']:,.0f} |"
         )

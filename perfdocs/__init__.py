@@ -8,19 +8,15 @@ The library's front door, for scripts and notebooks:
     perfdocs.build_site(Path("records"), Path("site"), audience="public")
 
 The three are imported when first used (module `__getattr__`), so `import perfdocs`, which
-every command line run does, stays cheap.
+every command line run does, stays cheap; so is `__version__`, because reading the installed
+package's metadata (importlib.metadata and the email parser it loads) costs more than the rest
+of a `perfdocs --help`.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-
-try:
-    __version__ = version("perfdocs")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
 
 # Names, not imports: a static import here would make every module that reads __version__
 # depend (for import-linter, and at run time) on the whole pipeline.
@@ -33,7 +29,19 @@ _API = {
 __all__ = ["__version__", *_API]
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("perfdocs")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+source"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        found = globals()["__version__"] = _version()
+        return found
     if name in _API:
         module, attr = _API[name]
         value = getattr(import_module(module), attr)
@@ -43,4 +51,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_API})
+    return sorted({*globals(), *_API, "__version__"})

@@ -4,7 +4,9 @@ Exit codes: 0 clean, 1 records invalid, 2 usage or environment error. Each comma
 family lives in `perfdocs/cli/commands/<name>.py` and only wires library calls to output
 (`perfdocs.cli.output`). The commands import the library inside their functions and this
 module imports none of it, so `perfdocs --help` and `--version` load neither Jinja nor
-the schemas (tests/acceptance/test_fast_help.py holds this).
+the schemas (tests/acceptance/test_fast_help.py holds this). A command's module is itself
+imported only when that command runs (or `--help` lists it): `perfdocs validate` does not
+load the other sixteen, and `--version` none of them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from typing import Any, NoReturn
 
 import click
 
-from perfdocs import __version__
 from perfdocs.cli.options import example_option, records_option
 from perfdocs.cli.output import (
     _coloured,
@@ -51,8 +52,59 @@ __all__ = [  # the output helpers are re-exported: the commands import them from
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+LAZY = {
+    "build": "site",
+    "calibrate": "calibrate",
+    "codeowners": "codeowners",
+    "examples": "examples",
+    "export": "export",
+    "import": "import_cmd",
+    "init": "init",
+    "kpi": "kpi",
+    "links": "links",
+    "metrics": "metrics",
+    "new": "new",
+    "packet": "packet",
+    "review": "review",
+    "rules": "rules_cmd",
+    "schema": "schema",
+    "score": "score",
+    "serve": "site",
+    "validate": "validate",
+}
+"""Each command's name and the module of perfdocs/cli/commands that defines it (in its
+COMMANDS), so that a run imports only the module of the command it runs (click's "Lazily
+Loading Subcommands"). A module missing from this table is still found, by importing it
+whenever commands are looked up; tests/acceptance/test_fast_help.py keeps the table whole."""
+
+
 class Group(click.Group):
-    """Turns library failures into one-line messages and exit codes, never tracebacks."""
+    """Turns library failures into one-line messages and exit codes, never tracebacks; loads
+    each command's module when the command is first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY, *_unlisted()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        known = super().get_command(ctx, cmd_name)
+        if known is not None:
+            return known
+        modules = [LAZY[cmd_name]] if cmd_name in LAZY else []
+        for module in [*modules, *_unlisted_modules()]:
+            for command in _commands_of(module):
+                if command.name not in self.commands:
+                    self.add_command(command)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as err:  # suggest among every command, loaded or not
+            raise click.exceptions.NoSuchCommand(
+                err.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -113,7 +165,15 @@ def _silence_stdout() -> None:
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="perfdocs")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _version(ctx, value),
+    help="Show the version and exit.",
+)
 @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (debugging).")
 @click.option("-q", "--quiet", is_flag=True, help="Only problems and results: no summaries, notes or progress bars.")
 @click.option("-v", "--verbose", is_flag=True, help="Say more on stderr about what is being done.")
@@ -142,21 +202,41 @@ def main(ctx: click.Context, traceback: bool, quiet: bool, verbose: bool) -> Non
         ctx.color = False
 
 
-def _register() -> None:
-    """Every module in perfdocs/cli/commands adds its COMMANDS; the modules import the
-    library lazily, inside each command, so `--help` stays fast."""
+def _version(ctx: click.Context, value: bool) -> None:
+    """`--version`, as click's version_option prints it; the version (read from the installed
+    package's metadata, which costs a third of the start-up) is looked up only here."""
+    if not value or ctx.resilient_parsing:
+        return
+    import perfdocs
+
+    click.echo(f"perfdocs, version {perfdocs.__version__}", color=ctx.color)
+    ctx.exit()
+
+
+def _commands_of(module: str) -> list[click.Command]:
+    """The COMMANDS a module of perfdocs/cli/commands defines."""
     import importlib
+
+    found: list[click.Command] = list(
+        getattr(importlib.import_module(f"perfdocs.cli.commands.{module}"), "COMMANDS", ())
+    )
+    return found
+
+
+def _unlisted_modules() -> list[str]:
+    """The modules of perfdocs/cli/commands that LAZY does not name (none, while it is whole)."""
     import pkgutil
 
     from perfdocs.cli import commands
 
-    for found in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"perfdocs.cli.commands.{found.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            main.add_command(command)
+    listed = set(LAZY.values())
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if m.name not in listed)
 
 
-_register()
+def _unlisted() -> list[str]:
+    """The names of the commands the modules LAZY does not name define."""
+    return [command.name for module in _unlisted_modules() for command in _commands_of(module) if command.name]
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

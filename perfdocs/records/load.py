@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +20,7 @@ from typing import Any
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
-from perfdocs.records.model import Document
+from perfdocs.records.model import Document, LeanDocument, lean
 from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
 from perfdocs.records.parse import RECORD_SUFFIXES, load_file, load_text
 from perfdocs.records.schemas import KINDS
@@ -213,7 +212,7 @@ def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Documen
     data = doc.data
     kind = data.get("kind") if data is not None else None
     ok = fast and isinstance(kind, str) and schemas.fast_valid(kind, data)  # 'kind: []' is a record too
-    return doc, ok, found
+    return lean(doc), ok, found
 
 
 def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
@@ -231,17 +230,19 @@ def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> li
 _PARENT_FIELDS = frozenset({"path", "display", "positions"})
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # here: a small folder (a pre-commit run) never pays for its import
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _parse_all(
     files: list[tuple[Path, str]], fast: bool, workers: int | None, hashing: bool = False
 ) -> Iterator[tuple[Document, bool, Found]]:
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if (
-        workers < 2
-        or len(files) < PARALLEL_MIN_FILES
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1
-    ):  # never fork a threaded process (perfdocs serve)
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES or threading.active_count() > 1 or not _can_fork():
+        # never fork a threaded process (perfdocs serve)
         for path, display in files:
             yield _parse(path, display, fast, hashing)
         return
@@ -250,12 +251,15 @@ def _parse_all(
     size = -(-len(files) // workers)
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     work = functools.partial(_parse_chunk, fast=fast, hashing=hashing)
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
         pending = pool.map_async(work, chunks[1:], chunksize=1)
         parts = [work(chunks[0]), *pending.get()]
     for chunk, results in zip(chunks, parts):
         for (path, display), (fields, ok, found) in zip(chunk, results):
-            doc = Document.__new__(Document)
+            made: type[Document] = LeanDocument if "_yaml_text" in fields else Document
+            doc = made.__new__(made)
             vars(doc).update(fields, path=path, display=display)
             yield doc, ok, found
 

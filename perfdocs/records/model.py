@@ -4,7 +4,8 @@ file (`Positions`), and a record of the organisation (`Record`).
 These are plain data. `perfdocs.records.parse` makes Documents from text,
 `perfdocs.records.load` makes Records from Documents, and `perfdocs.records.cache`
 rebuilds Documents without parsing. Positions come from the node tree the parser
-composes; a Document composes it only when something asks where a value is.
+composes; a Document composes it only when something asks where a value is, and a loaded
+record's Document (`LeanDocument`) reads its YAML text back from the file to do so.
 """
 
 from __future__ import annotations
@@ -47,6 +48,39 @@ class Document:
     def at(self, path: JsonPath = (), key: bool = False) -> tuple[int, int]:
         """(line, column), 1-based, of the value (or key) at a JSON path in this document."""
         return self.positions.locate(path, key)
+
+
+class LeanDocument(Document):
+    """A Document that does not keep its YAML text: most records never report a problem, so
+    their text is never read again, and 100,000 of them would hold ~65 MB of it. The text is
+    read back from the file (`parse.texts`) the first time a position is asked for."""
+
+    _yaml_text: str | None
+
+    @property  # a field of Document, a property here (as in cache.CachedDocument)
+    def yaml_text(self) -> str:
+        if self._yaml_text is None:
+            from perfdocs.records.parse import texts  # parse imports this module
+
+            self._yaml_text = texts(self.path, self.display)[0]
+        return self._yaml_text
+
+    @yaml_text.setter
+    def yaml_text(self, value: str | None) -> None:
+        self._yaml_text = value
+
+
+def lean(doc: Document) -> Document:
+    """The Document without its YAML text (read back when needed), if it has data: a file
+    that did not parse keeps its text (it has no record for anything to ask about later)."""
+    if doc.data is None or type(doc) is not Document:
+        return doc
+    out = LeanDocument.__new__(LeanDocument)
+    fields = vars(out)
+    fields.update(vars(doc))
+    del fields["yaml_text"]
+    out._yaml_text = None
+    return out
 
 
 class Positions:

@@ -74,6 +74,11 @@ def test_the_bench_runs_every_case_on_a_tiny_corpus_and_saves_checked_figures(
     for key, case in cases.items():
         assert len(case["runs"]) == 1, key
         assert case["wall_s"]["min"] > 0 and case["cpu_s"]["median"] > 0 and case["peak_mb"]["median"] > 0, key
+    # A cold build says how many HTML pages it wrote, and their bytes (as Hugo's).
+    cold = cases["build.50.disk.perfdocs_cold"]["runs"][0]
+    assert cold["html_pages"] > 50 and cold["html_bytes"] > 1000 * cold["html_pages"]
+    if peers["hugo"]:
+        assert cases["build.50.disk.hugo"]["runs"][0]["html_pages"] > 50
     # The rebuilds say what they rendered: nothing when nothing changed.
     assert cases["build.50.disk.perfdocs_unchanged"]["runs"][0]["rendered"] == 0
     assert cases["build.50.disk.perfdocs_5_changed"]["runs"][0]["rendered"] >= 5
@@ -173,3 +178,25 @@ def test_targets_are_met_only_when_cpu_and_wall_meet_them() -> None:
     assert rows[(">= 20x check-jsonschema (same files, same cores)", "100,000")] is None  # not measured yet
     rows = {(t, at): met for t, at, _got, met in report.targets({10_000: result(25.0, 21.0)})}
     assert rows[(">= 20x check-jsonschema (same files, same cores)", "10,000")] is True
+
+
+def test_check_jsonschema_reads_the_shipped_schema_offline_through_base_uri(tmp_path: Path) -> None:
+    """The schema's $id is a remote address: with --base-uri its reference to
+    common.schema.json is the file beside it, so the peer checks the whole schema offline."""
+    peer = Path(sys.executable).parent / "check-jsonschema"  # a test dependency
+    if not peer.exists():
+        pytest.skip("check-jsonschema is not installed beside this Python")
+    schema, options = run.evidence_schema()
+    assert json.loads(schema.read_text())["$id"].startswith("https://")
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(
+        "kind: evidence\ndate: 2026-03-02\nauthor: alice\ntype: pr\ntitle: Retry redesign\ncompetencies: [design]\n"
+    )
+    bad.write_text(good.read_text().replace("2026-03-02", "2026-3-2"))
+    # A proxy that refuses every connection: a schema fetched from the network would fail.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "https_proxy": "http://127.0.0.1:9"}
+    passed = subprocess.run([str(peer), *options, str(good)], capture_output=True, text=True, env=env, check=False)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    failed = subprocess.run([str(peer), *options, str(bad)], capture_output=True, text=True, env=env, check=False)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "bad.yaml::$.date" in failed.stdout

@@ -23,7 +23,10 @@ PERFDOCS = str(REPO / ".venv/bin/perfdocs")
 
 def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)  # the group's own lookup: the top level loads its commands lazily
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         found.append(prefix + (name,))
         if isinstance(command, click.Group):
             found.extend(all_commands(command, prefix + (name,)))

@@ -10,7 +10,7 @@ import pytest
 
 import perfdocs
 
-HEAVY = ("jinja2", "jsonschema", "jsonschema_rs", "git", "markdown_it")
+HEAVY = ("jinja2", "jsonschema", "jsonschema_rs", "git", "markdown_it", "openpyxl")
 
 
 # Runs `python -m perfdocs ARGS` and, at exit, lists sys.modules: -X importtime misses the
@@ -47,7 +47,11 @@ def test_help_and_version_import_neither_jinja_nor_the_schemas(option):
     done, modules = imported(option)
     assert done.returncode == 0, done.stderr[-2000:]
     assert ("Usage: " in done.stdout) if option == "--help" else (perfdocs.__version__ in done.stdout)
-    assert {"perfdocs.cli", "perfdocs.cli.commands.site"} <= modules  # the measure sees the commands load
+    if option == "--help":
+        assert {"perfdocs.cli", "perfdocs.cli.commands.site"} <= modules  # the measure sees the commands load
+    else:  # --version loads no command at all
+        assert "perfdocs.cli" in modules
+        assert not {m for m in modules if m.startswith("perfdocs.cli.commands.")}
     assert heavy(modules) == []
     assert not {"perfdocs.validation", "perfdocs.rules", "perfdocs.site"} & modules
 
@@ -85,3 +89,58 @@ def test_the_public_api_is_the_pipeline_s_own_functions():
 def test_an_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         perfdocs.nothing  # noqa: B018
+
+
+def _defined_commands() -> dict[str, str]:
+    """Every command the modules of perfdocs/cli/commands define, and its module."""
+    import importlib
+    import pkgutil
+
+    from perfdocs.cli import commands
+
+    found = {}
+    for module in pkgutil.iter_modules(commands.__path__):
+        for command in getattr(importlib.import_module(f"perfdocs.cli.commands.{module.name}"), "COMMANDS", ()):
+            found[command.name] = module.name
+    return found
+
+
+def test_the_lazy_table_names_every_command_and_its_module():
+    from perfdocs.cli import LAZY
+
+    assert LAZY == _defined_commands()
+
+
+def test_help_lists_every_command_the_command_modules_define():
+    done = subprocess.run(
+        [sys.executable, "-m", "perfdocs", "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    listed = done.stdout.split("\nCommands:\n", 1)[1]
+    names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and line.split()]
+    assert names == sorted(_defined_commands())
+
+
+def test_importing_the_command_line_loads_no_heavy_library():
+    code = "import sys, perfdocs.cli; print(' '.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = set(done.stdout.split())
+    assert heavy(modules) == []
+    assert "multiprocessing" not in modules
+    assert not {m for m in modules if m.startswith("perfdocs.cli.commands.")}  # loaded when a command runs
+    assert "importlib.metadata" not in modules  # the version is read only by --version
+
+
+def test_running_a_command_loads_only_its_own_module():
+    done, modules = imported("validate", "--help")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {m for m in modules if m.startswith("perfdocs.cli.commands.")} == {"perfdocs.cli.commands.validate"}
+
+
+def test_a_mistyped_command_is_told_the_commands_near_it():
+    done = subprocess.run(
+        [sys.executable, "-m", "perfdocs", "validat"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert "No such command 'validat'. (Did you mean one of: 'calibrate', 'validate'?)" in done.stderr
