@@ -13,7 +13,7 @@ DERIVED = {
     "ScoringSettings": {"configured", "weights", "cap_given"},
     "ReadinessSettings": {"configured"},
     "KpiSettings": {"configured"},
-    "DoraSettings": {"name"},
+    "DoraSettings": {"name", "overridden", "overridden_by"},
     "DoraSetup": set(),
 }
 """Fields org.yaml does not write: bookkeeping, and values derived from others (the weights in
