@@ -7,8 +7,10 @@ The stages, in order:
 3. schemas: each record against its kind's schema (schema/*, policy/compensation for fields).
 4. rules: every rule family on the organisation (perfdocs.rules.run: references, rubric,
    dates, policy, governance, readiness and scoring settings, CODEOWNERS, ...).
-5. links (only when asked): evidence links against the clones that are present.
-6. with `changes` (validate PATHS, --changed-since): the breakage the changed files cause in
+5. rating changes after a calibration meeting, from the review files' git history, for the
+   periods org.yaml gives a meeting day (perfdocs.people.rating_changes).
+6. links (only when asked): evidence links against the clones that are present.
+7. with `changes` (validate PATHS, --changed-since): the breakage the changed files cause in
    records they did not touch, found through the reverse-reference index
    (perfdocs.records.refindex) and marked `caused_by`.
 
@@ -36,6 +38,7 @@ from pathlib import Path
 from perfdocs import rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
+from perfdocs.people import rating_changes
 from perfdocs.records import organisation, schemas, sources
 from perfdocs.records.load import LoadResult, Record, find_root, identify, load_records
 from perfdocs.records.organisation import Organisation
@@ -255,6 +258,7 @@ def validate(
     present, source_problems = sources.load(root, loaded, _sources(loaded, root), fast, workers)
     org, found = _diagnose(root, loaded.records, loaded.unloaded, present)
     diagnostics = list(loaded.diagnostics) + source_problems + found
+    diagnostics += rating_changes.diagnostics(org)  # git: only for periods with a calibration meeting
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]

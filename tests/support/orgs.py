@@ -225,7 +225,7 @@ def review(who: str, reviewer: str, rating: str, status: str, *krs: tuple[str, i
 def calibration_org(root: Path) -> Path:
     """The calibration's organisation (tests/unit/test_calibration.py works out its figures):
     team A (manager ma): a1, a2; team B (manager mb): b1; 'late' joins after 2026-Q3. Reviews
-    are private, people and evidence internal; 1 entry earns full marks."""
+    are private, people and evidence internal; 1 entry earns full marks; no group is too small to show."""
     return tiny_org(
         root,
         levels=("l1", "l2", "l3"),
@@ -237,7 +237,7 @@ def calibration_org(root: Path) -> Path:
             "packet": "internal",
             "review": "private",
         },
-        settings="scoring:\n  full_marks_evidence: 1\n  outlier_distance: 3.5\n",
+        settings="scoring:\n  full_marks_evidence: 1\ncalibration:\n  min_group: 1\n",
         competencies=[
             ("build", "delivery", {"l1": "Tasks.", "l2": "Features.", "l3": "Systems."}),
             ("help", "collaboration", {"l1": "Asks.", "l2": "Helps.", "l3": "Grows."}),

@@ -5,8 +5,8 @@ Team A (manager ma): a1, a2. Team B (manager mb): b1. 'late' joins after 2026-Q3
 2026-Q3 reviews: a1 completes 100 % -> the rules give exceeds, rated exceeds;
 a2 completes (90 + 70) / 2 = 80 % -> meets, but rated exceeds (a departure, above);
 b1 completes 50 % -> below, rated below, still a draft.
-Scores (equal weights over delivery, collaboration and scope; 1 entry earns 5):
-a1 = (5 + 5 + 2) / 3 = 4.00, a2 = (5 + 0 + 5) / 3 = 3.33, b1 = ma = mb = 0: median 0.
+Against the rubric (l2 expects build and help): a1 has evidence for both, a2 for build only
+(rated exceeds: a question for the meeting), b1 for neither (rated below: no question).
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def test_the_internal_view_uses_no_private_record(tiny):
     edit(tiny / "people/a1/reviews/2026-q3.md", "status: final\n", "status: final\nvisibility: internal\n")
     cal = calibration.calibrate(validate(tiny).org, "2026-Q3", audience="internal")
     assert cal.reviews == 1
-    assert cal.distribution["team"] == {"a": {"exceeds": 1}}
+    assert cal.overall == {"exceeds": 1, "meets": 0, "below": 0}
+    team_a = cal.distribution["team"][0]
+    assert (team_a.name, team_a.counts) == ("a", {"exceeds": 1, "meets": 0, "below": 0})
     assert cal.departures == []
     assert cal.completion_by_cycle == [("2026-Q3", 5, 1, 0)]
     text = calibration.render_markdown(validate(tiny).org, "2026-Q3", audience="internal")
@@ -67,3 +69,19 @@ def test_a_review_recording_more_completion_than_the_goal_shows_is_listed(tiny):
     assert [(d.person, d.completion, d.rule) for d in cal.departures] == [("a2", 92.5, "meets")]
     text = calibration.to_markdown(cal)
     assert "| a2 | ma | a2/2026-q3-goal#y | 95 % | 70 % |\n" in text
+
+
+def test_a_rating_above_its_evidence_for_the_level_is_a_question_not_an_outlier(tiny):
+    cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
+    assert [(c.person, c.covered, c.question) for c in cal.coverage] == [
+        ("a1", ["build", "help"], None),
+        ("a2", ["build"], "rated exceeds with evidence for 1 of the 2 competencies of eng l2"),
+        ("b1", [], None),
+    ]
+    assert not hasattr(cal, "outliers") and not hasattr(cal, "median_score")
+
+
+def test_a_lowest_rating_with_evidence_for_every_competency_is_a_question(tiny):
+    edit(tiny / "people/a1/reviews/2026-q3.md", "rating: exceeds", "rating: below")
+    cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
+    assert cal.coverage[0].question == "rated below though the evidence covers all 2 competencies of eng l2"
