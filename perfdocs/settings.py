@@ -15,7 +15,7 @@ reported by the rule families that check them where they are written
 The sections:
 - readiness: the promotion-readiness thresholds (`perfdocs packet check`).
 - scoring: the advisory score's bounds, weights and reliability gate, and calibration's
-  invisible work and outliers (`perfdocs score`, `perfdocs calibrate`).
+  invisible work (`perfdocs score`, `perfdocs calibrate`).
 - kpi_rules: sustained trends and a team's number of core KPIs.
 - governance: how `validate` reports metric-governance findings.
 - placeholders: what counts as unfinished text (markers, the shortest evidence body).
@@ -122,7 +122,8 @@ class ScoringSettings:
     invisible_work_types: tuple[str, ...] = DEFAULT_INVISIBLE
     """`scoring.invisible_work_types`: evidence types calibration counts as invisible work."""
     outlier_distance: float = 1.5
-    """`scoring.outlier_distance`: calibration lists scores this far or further from the median."""
+    """`scoring.outlier_distance`: read but no longer used: calibration holds each rating against the
+    rubric (the person's evidence for their level), never against the median of people."""
 
 
 # --- KPI rules and governance ----------------------------------------------------------

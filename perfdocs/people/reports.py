@@ -277,7 +277,7 @@ def _distribution(cal: Calibration) -> list[str]:
     for key, groups in cal.distribution.items():
         title = _DIMENSIONS.get(key, key.replace("_", " ").capitalize())
         out += [
-            f"| {e(title)} | " + " | ".join(map(e, cal.scale)) + " | total | χ² (df) | p | V | |",
+            f"| {e(title)} | " + " | ".join(map(e, cal.scale)) + " | total | χ² (df) | p | V | flag |",
             "|---|" + "---|" * (len(cal.scale) + 5),
         ]
         for g in groups:
@@ -451,7 +451,7 @@ def calibration_markdown(cal: Calibration) -> str:
     out += _language(cal)
     h = cal.health
     deadline = (
-        f"{h.done_by_deadline} of {cal.reviews} final or delivered by the deadline ({h.deadline})"
+        f"{h.done_by_deadline} of {cal.reviews} committed final or delivered by the deadline ({h.deadline})"
         if h.done_by_deadline is not None
         else (f"deadline {h.deadline}, not checked: no git history" if h.deadline else "no deadline set")
     )
@@ -461,7 +461,7 @@ def calibration_markdown(cal: Calibration) -> str:
         "",
         f"- Reviews of {e(cal.period)}: {h.done} of {cal.reviews} final or delivered; {deadline}.",
         f"- Feedback citing verified evidence: {h.feedback_verified} of {h.feedback} quotes "
-        f"({h.feedback_verified / h.feedback:.0%})."
+        f"({h.feedback_verified / h.feedback * 100:.0f} %)."
         if h.feedback
         else "- Feedback citing verified evidence: no feedback recorded.",
         f"- Ratings changed in calibration: {h.changed_in_calibration} of {cal.reviews} reviews.",

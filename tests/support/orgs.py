@@ -317,3 +317,43 @@ def plant_markers(records: Path) -> None:
         "review: {cadence_days: 90, last_reviewed: 2026-10-01}\nvisibility: internal\n",
         encoding="utf-8",
     )
+
+
+CALIBRATION_FAIR = ["exceeds"] * 3 + ["meets"] * 5 + ["below"] * 2
+CALIBRATION_SKEWED = ["meets"] * 3 + ["below"] * 7
+
+
+def _period_review(who: str, reviewer: str, rating: str) -> str:
+    return (
+        f"---\nkind: review\nperson: {who}\nperiod: 2026-Q3\nreviewer: {reviewer}\nstatus: final\nrating: {rating}\n"
+        "development_plan:\n  - {skill: Design, resources: [A mentor], timeline: 2026-Q4, "
+        "success_measures: [An RFC]}\n---\nReview.\n"
+    )
+
+
+def calibration_period_org(
+    root: Path, oslo: int = 0, settings: str = "", visibility: Mapping[str, str] | None = None
+) -> Path:
+    """A generated calibration period (tests/unit/test_calibration_groups.py works out its figures):
+    sixty 2026-Q3 reviews, three managers (m1, m2, m3) of ten people in Berlin and ten in Lisbon
+    each, rated 3 exceeds / 5 meets / 2 below per ten, except m1's Berlin ten: 0 / 3 / 7, the
+    planted skew. With `oslo`, that many of m3's Berlin people live in Oslo instead."""
+    people = {m: person(m, "t", "l2") for m in ("m1", "m2", "m3")}
+    files = {}
+    for m in ("m1", "m2", "m3"):
+        for place in ("berlin", "lisbon"):
+            ratings = CALIBRATION_SKEWED if (m, place) == ("m1", "berlin") else CALIBRATION_FAIR
+            for i, rating in enumerate(ratings):
+                handle = f"{m}-{place}-{i}"
+                where = "oslo" if (m, place) == ("m3", "berlin") and i < oslo else place
+                people[handle] = person(handle, "t", "l1", m) + f"attributes: {{location: {where}}}\n"
+                files[f"people/{handle}/reviews/2026-q3.md"] = _period_review(handle, m, rating)
+    return tiny_org(
+        root,
+        competencies=[("build", "delivery", {"l1": "Tasks.", "l2": "Features."})],
+        teams={"t": team("t", "m1", list(people))},
+        people=people,
+        files=files,
+        settings="calibration:\n  attributes: [location]\n" + settings,
+        **({"visibility": visibility} if visibility else {}),
+    )

@@ -1,5 +1,6 @@
-"""Calibration's rating distribution on a generated period: a planted skew is flagged with the
-statistic worked out here independently, and small groups are never shown.
+"""Calibration's rating distribution on a generated period (tests/support/orgs.py,
+`calibration_period_org`): a planted skew is flagged with the statistic worked out here
+independently, and small groups are never shown.
 
 Sixty reviews, three managers of twenty (ten people in Berlin and ten in Lisbon each). Lisbon,
 and Berlin under m2 and m3, are rated 3 exceeds / 5 meets / 2 below per ten; m1 rates his ten
@@ -9,7 +10,6 @@ Berlin people 0 / 3 / 7: the planted skew.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
@@ -17,40 +17,7 @@ from perfdocs.people import calibration
 from perfdocs.people.reports import calibration_markdown
 from perfdocs.validation import validate
 
-from tests.support.orgs import person, team, tiny_org
-
-FAIR = ["exceeds"] * 3 + ["meets"] * 5 + ["below"] * 2
-SKEWED = ["meets"] * 3 + ["below"] * 7
-
-
-def review_text(who: str, reviewer: str, rating: str) -> str:
-    return (
-        f"---\nkind: review\nperson: {who}\nperiod: 2026-Q3\nreviewer: {reviewer}\nstatus: final\nrating: {rating}\n"
-        "development_plan:\n  - {skill: Design, resources: [A mentor], timeline: 2026-Q4, "
-        "success_measures: [An RFC]}\n---\nReview.\n"
-    )
-
-
-def generated_org(root: Path, oslo: int = 0, settings: str = "") -> Path:
-    """The sixty reviews above; with `oslo`, that many of m3's Berlin people live in Oslo instead."""
-    people = {m: person(m, "t", "l2") for m in ("m1", "m2", "m3")}
-    files = {}
-    for m in ("m1", "m2", "m3"):
-        for place in ("berlin", "lisbon"):
-            ratings = SKEWED if (m, place) == ("m1", "berlin") else FAIR
-            for i, rating in enumerate(ratings):
-                handle = f"{m}-{place}-{i}"
-                where = "oslo" if (m, place) == ("m3", "berlin") and i < oslo else place
-                people[handle] = person(handle, "t", "l1", m) + f"attributes: {{location: {where}}}\n"
-                files[f"people/{handle}/reviews/2026-q3.md"] = review_text(handle, m, rating)
-    return tiny_org(
-        root,
-        competencies=[("build", "delivery", {"l1": "Tasks.", "l2": "Features."})],
-        teams={"t": team("t", "m1", list(people))},
-        people=people,
-        files=files,
-        settings="calibration:\n  attributes: [location]\n" + settings,
-    )
+from tests.support.orgs import calibration_period_org as generated_org
 
 
 def chi_square_2x3(group: list[int], rest: list[int]) -> float:
