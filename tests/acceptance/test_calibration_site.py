@@ -73,3 +73,14 @@ def test_nothing_of_the_pack_reaches_the_public_site_or_its_search_index(cli, tm
     assert "Rating distribution" in page
     assert not [m for m in PACK[4:7] if m in all_text(tmp_path / "internal")]
     assert "lisbon" not in (tmp_path / "internal/static/search-index.js").read_text(encoding="utf-8")
+
+
+def test_the_attributes_calibration_groups_by_are_never_exported(cli):
+    # alice's person record is public, and records her location for calibration.
+    records = REPO / "records"
+    assert "location: lisbon" in (records / "people/alice/person.yaml").read_text(encoding="utf-8")
+    for audience in ("public", "internal"):
+        res = cli("export", "--records", records, "--audience", audience, "--kind", "person", "--format", "json")
+        assert res.exit_code == 0, res
+        assert '"alice"' in res.stdout  # her record is exported, without its attributes
+        assert "lisbon" not in res.stdout and "attributes" not in res.stdout

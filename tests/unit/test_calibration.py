@@ -85,3 +85,39 @@ def test_a_lowest_rating_with_evidence_for_every_competency_is_a_question(tiny):
     edit(tiny / "people/a1/reviews/2026-q3.md", "rating: exceeds", "rating: below")
     cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
     assert cal.coverage[0].question == "rated below though the evidence covers all 2 competencies of eng l2"
+
+
+def test_previews_appeals_and_verified_feedback_are_in_the_pack(tiny):
+    (tiny / "people/mb/previews").mkdir(parents=True)
+    (tiny / "people/mb/previews/2026-q3.yaml").write_text(
+        "kind: ratings-preview\nperiod: 2026-Q3\nreviews:\n"
+        "  - {review: a2/2026-q3, verdict: question, note: Exceeds at 80 %?}\n"
+        "  - {review: a1/2026-q3, verdict: agree, note: Every key result met.}\n"
+    )
+    edit(
+        tiny / "people/b1/reviews/2026-q3.md",
+        "rating: below\n",
+        "rating: below\nappeal: {filed: 2026-10-20, outcome: upheld, note: Reviewed by the skip-level.}\n",
+    )
+    report = validate(tiny)
+    assert report.errors == 0, report.diagnostics
+    cal = calibration.calibrate(report.org, "2026-Q3")
+    assert [(p.calibrator, p.review, p.verdict, p.note) for p in cal.previews] == [
+        ("mb", "a2/2026-q3", "question", "Exceeds at 80 %?"),
+        ("mb", "a1/2026-q3", "agree", "Every key result met."),
+    ]
+    assert cal.health.appeals == {"upheld": 1}
+    text = calibration.to_markdown(cal)
+    assert "| `a2/2026-q3` | mb | question | Exceeds at 80 %? |\n" in text
+    assert "- Appeals: 1 upheld.\n" in text
+    assert "- Ratings changed in calibration: 0 of 3 reviews.\n" in text
+
+
+def test_a_preview_naming_a_review_that_does_not_exist_is_reported(tiny):
+    (tiny / "people/mb/previews").mkdir(parents=True)
+    (tiny / "people/mb/previews/2026-q3.yaml").write_text(
+        "kind: ratings-preview\nperiod: 2026-Q3\nreviews:\n  - {review: a3/2026-q3, verdict: agree, note: Fine.}\n"
+    )
+    assert [(d.rule, d.message) for d in validate(tiny).diagnostics] == [
+        ("ref/unknown-review", "unknown review 'a3/2026-q3'; did you mean 'a2/2026-q3'?")
+    ]
