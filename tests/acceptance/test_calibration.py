@@ -28,21 +28,21 @@ about anyone (among many groups, some low p-values are chance).
 |---|---|---|---|---|
 | organisation | 2 (67 %) | 0 (0 %) | 1 (33 %) | 3 |
 
-| Team | exceeds | meets | below | total | χ² (df) | p | V | |
+| Team | exceeds | meets | below | total | χ² (df) | p | V | flag |
 |---|---|---|---|---|---|---|---|---|
 | a | 2 (100 %) | 0 (0 %) | 0 (0 %) | 2 | 3.00 (1) | 0.083 | 1.00 |  |
 | b | 0 (0 %) | 0 (0 %) | 1 (100 %) | 1 | 3.00 (1) | 0.083 | 1.00 |  |
 
-| Manager (reviewer) | exceeds | meets | below | total | χ² (df) | p | V | |
+| Manager (reviewer) | exceeds | meets | below | total | χ² (df) | p | V | flag |
 |---|---|---|---|---|---|---|---|---|
 | ma | 2 (100 %) | 0 (0 %) | 0 (0 %) | 2 | 3.00 (1) | 0.083 | 1.00 |  |
 | mb | 0 (0 %) | 0 (0 %) | 1 (100 %) | 1 | 3.00 (1) | 0.083 | 1.00 |  |
 
-| Track | exceeds | meets | below | total | χ² (df) | p | V | |
+| Track | exceeds | meets | below | total | χ² (df) | p | V | flag |
 |---|---|---|---|---|---|---|---|---|
 | eng | 2 (67 %) | 0 (0 %) | 1 (33 %) | 3 | - | - | - |  |
 
-| Level | exceeds | meets | below | total | χ² (df) | p | V | |
+| Level | exceeds | meets | below | total | χ² (df) | p | V | flag |
 |---|---|---|---|---|---|---|---|---|
 | eng l2 | 2 (67 %) | 0 (0 %) | 1 (33 %) | 3 | - | - | - |  |
 
