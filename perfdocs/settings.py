@@ -15,12 +15,15 @@ reported by the rule families that check them where they are written
 The sections:
 - readiness: the promotion-readiness thresholds (`perfdocs packet check`).
 - scoring: the advisory score's bounds, weights, how a piece of work is weighed (scope,
-  verification, type, diminishing) and reliability gate, and calibration's invisible work and outliers (`perfdocs score`, `perfdocs calibrate`).
+  verification, type, diminishing) and reliability gate, and calibration's invisible work
+  (`perfdocs score`, `perfdocs calibrate`).
 - kpi_rules: sustained trends and a team's number of core KPIs.
 - governance: how `validate` reports metric-governance findings.
 - placeholders: what counts as unfinished text (markers, the shortest evidence body).
 - language: the review-language word lists an org extends or declares neutral, for all or per track.
 - links: how evidence links are judged (date tolerance, authorship).
+- calibration: the groups `perfdocs calibrate` shows, the smallest it shows, and each period's
+  review deadline and calibration meeting.
 - dora: DORA policies (what a deployment, a failure, rework and recovery are; the default policy,
   named versioned ones and who uses which), the benchmark edition and the minimum samples.
 - rating_scale: the ratings reviews give, and the completion each needs.
@@ -34,6 +37,7 @@ The sections:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping
@@ -41,6 +45,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from perfdocs.dates import parse_date
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import numbers, visibility
 from perfdocs.records.model import Record
@@ -168,7 +173,8 @@ class ScoringSettings:
     invisible_work_types: tuple[str, ...] = DEFAULT_INVISIBLE
     """`scoring.invisible_work_types`: evidence types calibration counts as invisible work."""
     outlier_distance: float = 1.5
-    """`scoring.outlier_distance`: calibration lists scores this far or further from the median."""
+    """`scoring.outlier_distance`: read but no longer used: calibration holds each rating against the
+    rubric (the person's evidence for their level), never against the median of people."""
 
     def relevance(self, evidence_type: str, competency: str, dimension: str) -> float:
         """How much a piece of work of `evidence_type` shows of `competency` (in `dimension`)."""
@@ -280,6 +286,42 @@ def _language(data: Mapping[str, Any]) -> LanguageSettings:
     return LanguageSettings(
         everyone=_override(cfg), tracks={str(k): _override(v) for k, v in tracks.items() if isinstance(v, dict)}
     )
+
+
+# --- calibration -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalibrationPeriod:
+    """org.yaml `calibration.periods.<PERIOD>`: the dates of one period's calibration."""
+
+    deadline: dt.date | None = None
+    """`deadline`: the day the period's reviews are due (final or delivered); process health
+    counts the reviews whose file was committed final by then."""
+    meeting: dt.date | None = None
+    """`meeting`: the day of the calibration meeting. A rating changed in a commit after it needs
+    `calibration: {changed_from, note}` in the review (calibration/unexplained-change)."""
+
+
+@dataclass(frozen=True)
+class CalibrationSettings:
+    """org.yaml `calibration:`: how `perfdocs calibrate` groups and protects people."""
+
+    attributes: tuple[str, ...] = ()
+    """`calibration.attributes`: person attributes (each person's `attributes:`) to show the rating
+    distribution by, besides team, manager, track and level (for example location)."""
+    min_group: int = 5
+    """`calibration.min_group`: a group with fewer reviews shows "fewer than N" and no counts,
+    shares or statistics, so that no small group's ratings are exposed."""
+    significance: float = 0.05
+    """`calibration.significance`: a group whose chi-square test against the rest of the
+    organisation has a p-value below this is flagged for the meeting."""
+    periods: Mapping[str, CalibrationPeriod] = field(default_factory=dict)
+    """`calibration.periods`: by period (2026-Q3), its review deadline and meeting day."""
+    commit_url: str | None = None
+    """`calibration.commit_url`: the web address of a commit of the records repository, with
+    `{sha}` in it (https://github.com/acme/records/commit/{sha}), so that the pack links the
+    commits that changed a rating and the rubric each review was judged against."""
 
 
 # --- evidence links --------------------------------------------------------------------
@@ -726,6 +768,7 @@ class Settings:
     placeholders: PlaceholderSettings = field(default_factory=PlaceholderSettings)
     language: LanguageSettings = field(default_factory=LanguageSettings)
     links: LinksSettings = field(default_factory=LinksSettings)
+    calibration: CalibrationSettings = field(default_factory=CalibrationSettings)
     repositories: Mapping[str, RepoConfig] = field(default_factory=dict)
     """org.yaml `repositories`: the git repositories evidence links and DORA metrics read, by name."""
     sources: Mapping[str, SourceConfig] = field(default_factory=dict)
@@ -763,6 +806,7 @@ def parse(data: Mapping[str, Any], dimensions: list[dict[str, Any]]) -> Settings
         placeholders=_placeholders(data),
         language=_language(data),
         links=_links(data),
+        calibration=_calibration(data),
         repositories=_repositories(data.get("repositories")),
         sources=sources(data),
         dora=_dora(data),
@@ -782,6 +826,23 @@ def _placeholders(data: Mapping[str, Any]) -> PlaceholderSettings:
     return PlaceholderSettings(
         min_body_chars=_int(cfg, "min_body_chars", d.min_body_chars),
         markers=_strings(cfg, "markers", d.markers),
+    )
+
+
+def _calibration(data: Mapping[str, Any]) -> CalibrationSettings:
+    cfg, d = _section(data, "calibration"), CalibrationSettings()
+    periods = {}
+    for period, dates in _section(cfg, "periods").items():
+        if isinstance(dates, dict):
+            periods[str(period)] = CalibrationPeriod(
+                parse_date(dates.get("deadline")), parse_date(dates.get("meeting"))
+            )
+    return CalibrationSettings(
+        attributes=_strings(cfg, "attributes", d.attributes),
+        min_group=max(1, _int(cfg, "min_group", d.min_group)),
+        significance=_number(cfg, "significance", d.significance),
+        periods=periods,
+        commit_url=_str(cfg, "commit_url", None),
     )
 
 

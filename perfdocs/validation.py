@@ -10,8 +10,10 @@ The stages, in order:
    look across records on the whole organisation every time, those that look at one record
    (and the keys it names) only at the records the snapshot (perfdocs.records.snapshot)
    says changed or depend on a change, for a large folder; the others' findings come from it.
-5. links (only when asked): evidence links against the clones that are present.
-6. with `changes` (validate PATHS, --changed-since): the breakage the changed files cause in
+5. rating changes after a calibration meeting, from the review files' git history, for the
+   periods org.yaml gives a meeting day (perfdocs.people.rating_changes).
+6. links (only when asked): evidence links against the clones that are present.
+7. with `changes` (validate PATHS, --changed-since): the breakage the changed files cause in
    records they did not touch, found through the reverse-reference index
    (perfdocs.records.refindex) and marked `caused_by`.
 
@@ -40,6 +42,7 @@ from pathlib import Path
 from perfdocs import rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
+from perfdocs.people import rating_changes
 from perfdocs.records import cache, organisation, schemas, snapshot, sources
 from perfdocs.records.load import LoadResult, Record, find_root, identify, load_records
 from perfdocs.records.organisation import Organisation
@@ -262,6 +265,7 @@ def validate(
     kept = Snapshot(root, started) if fast and cache.wanted(loaded.files) else None
     org, found = _diagnose(root, loaded.records, loaded.unloaded, present, kept)
     diagnostics = list(loaded.diagnostics) + source_problems + found
+    diagnostics += rating_changes.diagnostics(org)  # git: only for periods with a calibration meeting
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
     if only is not None:
         selected = [Path(p).resolve() for p in only]

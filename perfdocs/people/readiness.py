@@ -27,6 +27,7 @@ Readiness rules (ids are in perfdocs.rules.RULES):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,36 @@ def scope_rank(scope: object) -> int:
 
 def link_ref(link: object) -> str | None:
     return verification.link_text(link)
+
+
+def level_coverage(
+    org: Organisation,
+    handle: str,
+    level: str,
+    start: dt.date,
+    end: dt.date,
+    recheck: verification.Recheck | None = None,
+    visible: Callable[[Record], bool] | None = None,
+) -> list[CompetencyReadiness]:
+    """Each competency `level` of the person's track expects, with the person's own evidence
+    dated `start`..`end` that names it (verified or not): the rubric, not their peers, is what
+    calibration holds a rating against. `visible` leaves out evidence an audience may not see."""
+    person = org.people.get(handle)
+    track = str(person.get("track")) if person else ""
+    comps = {
+        cid: CompetencyReadiness(cid, str(comp.get("name", cid)), str(comp.get("dimension", "")), desc)
+        for cid, comp, desc in target_competencies(org, track, level)
+    }
+    for record in org.evidence_by_author.get(handle, []):
+        if visible is not None and not visible(record):
+            continue
+        named = record.get("competencies") if isinstance(record.get("competencies"), list) else []
+        for cid in named:
+            if isinstance(cid, str) and cid in comps:
+                cited = cite(org, record.id, handle, cid, start, end, recheck)
+                if cited is not None and cited.counts:
+                    comps[cid].evidence.append(cited)
+    return list(comps.values())
 
 
 def verification_of(

@@ -261,8 +261,164 @@ def score_text(s: Score) -> str:
 # --- calibration (perfdocs calibrate, the internal site) --------------------------------
 
 
+_DIMENSIONS = {
+    "team": "Team",
+    "manager": "Manager (reviewer)",
+    "track": "Track",
+    "level": "Level",
+    "reviewer": "Reviewer",
+}
+
+
+def _share(n: int, total: int) -> str:
+    return f"{n} ({n / total * 100:.0f} %)" if total else str(n)
+
+
+def _commit(sha: str, url: str | None) -> str:
+    code = md_code(sha[:12])
+    return f"[{code}](<{url.replace('{sha}', sha)}>)" if url else code
+
+
+def _distribution(cal: Calibration) -> list[str]:
+    e = md_escape
+    out = [
+        "## Rating distribution",
+        "",
+        "Each group's ratings against the rest of the organisation's: a chi-square test of independence "
+        "(χ², its degrees of freedom and p-value) and Cramér's V (0: the same distribution, 1: nothing in "
+        f"common). A group with fewer than {plural(cal.min_group, 'review')} is not shown, nor the smallest other "
+        "groups while the hidden ones add up to fewer, so that no small group's ratings can be worked out. "
+        f"**flag**: p below {cal.significance:g}, a pattern to discuss, not a finding about anyone (among "
+        "many groups, some low p-values are chance).",
+        "",
+        "| All reviews | " + " | ".join(map(e, cal.scale)) + " | total |",
+        "|---|" + "---|" * (len(cal.scale) + 1),
+        "| organisation | "
+        + " | ".join(_share(cal.overall.get(r, 0), cal.reviews) for r in cal.scale)
+        + f" | {cal.reviews} |",
+        "",
+    ]
+    for key, groups in cal.distribution.items():
+        title = _DIMENSIONS.get(key, key.replace("_", " ").capitalize())
+        out += [
+            f"| {e(title)} | " + " | ".join(map(e, cal.scale)) + " | total | χ² (df) | p | V | flag |",
+            "|---|" + "---|" * (len(cal.scale) + 5),
+        ]
+        for g in groups:
+            if g.counts is None:
+                out.append(f"| {e(g.name)} | fewer than {cal.min_group} |" + " |" * (len(cal.scale) + 4))
+                continue
+            stats = (
+                f"{g.test.statistic:.2f} ({g.test.df}) | {g.test.p:.3f} | {g.test.v:.2f}"
+                if g.test is not None
+                else "- | - | -"
+            )
+            out.append(
+                f"| {e(g.name)} | "
+                + " | ".join(_share(g.counts.get(r, 0), g.size) for r in cal.scale)
+                + f" | {g.size} | {stats} | {'**flag**' if g.flagged else ''} |"
+            )
+        if not groups:
+            out.append("| none |" + " |" * (len(cal.scale) + 5))
+        out.append("")
+    return out
+
+
+def _against_rubric(cal: Calibration) -> list[str]:
+    e = md_escape
+    out = [
+        "## Ratings against the rubric",
+        "",
+        f"Each person's own evidence in {e(cal.period)} for the competencies of their current level (verified: "
+        "at least one entry with a link checked against git). People are held against the ladder, never "
+        "against each other; a rating that departs from its evidence is a question for the meeting.",
+        "",
+    ]
+    if not cal.coverage:
+        return out + ["No reviews.", ""]
+    out += [
+        "| Person | Level | Rating | With evidence | Verified | No evidence in the period |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in cal.coverage:
+        missing = [comp.id for comp in c.competencies if not comp.counted]
+        out.append(
+            f"| {e(c.person)} | {e(c.track)} {e(c.level)} | {e(c.rating)} | {len(c.covered)} of {len(c.competencies)} "
+            f"| {len(c.verified)} | {e(', '.join(missing)) or 'none'} |"
+        )
+    out += ["", "### Questions for the meeting", ""]
+    out += [f"- {md_code(c.review)} ({e(c.reviewer)}): {e(c.question)}" for c in cal.questions] or ["None."]
+    return out + [""]
+
+
+def _previews_and_changes(cal: Calibration) -> list[str]:
+    e = md_escape
+    out = ["## Ratings previews", "", "What calibrators noted on each review before the meeting.", ""]
+    if cal.previews:
+        out += ["| Review | Calibrator | Verdict | Note |", "|---|---|---|---|"]
+        out += [f"| {md_code(p.review)} | {e(p.calibrator)} | {e(p.verdict)} | {e(p.note)} |" for p in cal.previews]
+    else:
+        out.append("None recorded.")
+    out += [
+        "",
+        "## Rating changes",
+        "",
+        "Ratings changed in calibration (the review records `calibration: {changed_from, note}`) and after "
+        "the meeting (from the git history of the review file, the audit trail: each change links its commit).",
+        "",
+    ]
+    if cal.changes:
+        out += ["| Review | Before | Now | When | Note | Commits |", "|---|---|---|---|---|---|"]
+        for c in cal.changes:
+            commits = ", ".join(f"{_commit(sha, cal.commit_url)} ({day})" for sha, day in c.commits) or "-"
+            note = e(c.note) if c.note is not None else "**no note**"
+            when = "after the meeting" if c.after_meeting else "in calibration"
+            out.append(f"| {md_code(c.review)} | {e(c.before)} | {e(c.after)} | {when} | {note} | {commits} |")
+    else:
+        out.append("None.")
+    out += [
+        "",
+        "## Rubric version",
+        "",
+        "The commit of the ladder (tracks, matrices, competency sets) each review was judged against: "
+        "recorded in the review (`rubric:`), or the last ladder commit before the review file's first.",
+        "",
+        "| Review | Rubric commit | Source |",
+        "|---|---|---|",
+    ]
+    out += [
+        f"| {md_code(rid)} | {_commit(sha, cal.commit_url) if sha else 'unknown'} | {e(source)} |"
+        for rid, sha, source in cal.rubric
+    ] or ["| none | | |"]
+    return out + [""]
+
+
+def _language(cal: Calibration) -> list[str]:
+    if cal.language is None:
+        return []
+    e = md_escape
+    out = [
+        "## Review language",
+        "",
+        "Findings of the review-language check (`perfdocs review lint`), counted by reviewer and by the reviewed "
+        f"people's attributes; a group of fewer than {plural(cal.min_group, 'review')} is not shown.",
+        "",
+    ]
+    for key, rows in cal.language.items():
+        title = _DIMENSIONS.get(key, key.replace("_", " ").capitalize())
+        out += [f"| {e(title)} | Reviews | Findings | Per review |", "|---|---|---|---|"]
+        for group, found in rows:
+            if group.counts is None:
+                out.append(f"| {e(group.name)} | fewer than {cal.min_group} | | |")
+            else:
+                n = group.counts["reviews"]
+                out.append(f"| {e(group.name)} | {n} | {found} | {found / n:.1f} |")
+        out.append("")
+    return out
+
+
 def calibration_markdown(cal: Calibration) -> str:
-    """The calibration view as Markdown; every value from a record through md_escape or md_code."""
+    """The calibration pack as Markdown; every value from a record through md_escape or md_code."""
     e = md_escape
     out = [
         f"# Calibration {e(cal.period)}",
@@ -278,19 +434,8 @@ def calibration_markdown(cal: Calibration) -> str:
             "with access to the records, gives the full view.",
             "",
         ]
-    out += ["## Rating distribution", ""]
-    for key, title in (("team", "Team"), ("track", "Track"), ("level", "Level")):
-        groups = cal.distribution.get(key) or {}
-        out += [f"| {title} | " + " | ".join(map(e, cal.scale)) + " | total |", "|---|" + "---|" * (len(cal.scale) + 1)]
-        for group, counts in groups.items():
-            out.append(
-                f"| {e(group)} | "
-                + " | ".join(str(counts.get(r, 0)) for r in cal.scale)
-                + f" | {sum(counts.values())} |"
-            )
-        if not groups:
-            out.append("| none |" + " |" * (len(cal.scale) + 1))
-        out.append("")
+    out += _distribution(cal)
+    out += _against_rubric(cal)
     out += ["## Ratings that depart from the published completion rules", ""]
     if cal.departures:
         out += ["| Person | Reviewer | Completion | Rated | Rules give | |", "|---|---|---|---|---|---|"]
@@ -313,7 +458,9 @@ def calibration_markdown(cal: Calibration) -> str:
         out += [f"| {e(p)} | {e(r)} | {e(k)} | {rec:g} % | {comp:g} % |" for p, r, k, rec, comp in cal.kr_mismatches]
     out += ["", "| Reviewer | Reviews | Departures |", "|---|---|---|"]
     out += [f"| {e(r)} | {n} | {d} |" for r, (n, d) in cal.by_reviewer.items()] or ["| none | 0 | 0 |"]
-    out += ["", "## Claims without evidence", ""]
+    out += [""]
+    out += _previews_and_changes(cal)
+    out += ["## Claims without evidence", ""]
     out += [f"- {md_code(p)} {e(c)}: {e(text)}" for p, c, text in cal.unsupported_claims] or ["None."]
     seen = f"visible to the {cal.audience} audience " if cal.audience else ""
     out += [
@@ -324,21 +471,25 @@ def calibration_markdown(cal: Calibration) -> str:
         "",
     ]
     out += [f"- {e(h)}" for h in cal.no_invisible_work] or ["None."]
+    out += [""]
+    out += _language(cal)
+    h = cal.health
+    deadline = (
+        f"{h.done_by_deadline} of {cal.reviews} committed final or delivered by the deadline ({h.deadline})"
+        if h.done_by_deadline is not None
+        else (f"deadline {h.deadline}, not checked: no git history" if h.deadline else "no deadline set")
+    )
+    appeals = ", ".join(f"{n} {e(o)}" for o, n in sorted(h.appeals.items())) or "none recorded"
     out += [
-        "",
-        "## Outliers to discuss",
-        "",
-        f"Advisory scores {cal.outlier_distance:g} or more from the median"
-        + (f" ({cal.median_score:.2f})" if cal.median_score is not None else "")
-        + ", gated scores, and ratings that depart from the rules (`perfdocs score PERSON` explains each).",
-        "",
-    ]
-    out += [f"- {e(h)} ({'no score' if s is None else f'{s:.2f}'}): {e(why)}" for h, s, why in cal.outliers] or [
-        "None."
-    ]
-    out += [
-        "",
         "## Process health",
+        "",
+        f"- Reviews of {e(cal.period)}: {h.done} of {cal.reviews} final or delivered; {deadline}.",
+        f"- Feedback citing verified evidence: {h.feedback_verified} of {h.feedback} quotes "
+        f"({h.feedback_verified / h.feedback * 100:.0f} %)."
+        if h.feedback
+        else "- Feedback citing verified evidence: no feedback recorded.",
+        f"- Ratings changed in calibration: {h.changed_in_calibration} of {cal.reviews} reviews.",
+        f"- Appeals: {appeals}.",
         "",
         "### Review completion per cycle",
         "",

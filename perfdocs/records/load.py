@@ -26,7 +26,7 @@ from perfdocs.records.parse import RECORD_SUFFIXES, load_file, load_text
 from perfdocs.records.schemas import KINDS
 from perfdocs.text import did_you_mean
 
-PERSON_KINDS = ("evidence", "goal", "review", "packet")
+PERSON_KINDS = ("evidence", "goal", "review", "packet", "ratings-preview")
 """Kinds that may live in a person's folder, where their id comes from their path."""
 IGNORED_NAMES = {"README.md", "CODEOWNERS"}
 
@@ -159,7 +159,7 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
                     f"records in a person's folder take their id from the path ({rid}); remove 'id'",
                 )
             )
-    elif kind in ("evidence", "review", "packet"):
+    elif kind in ("evidence", "review", "packet", "ratings-preview"):
         rid = rel.rsplit(".", 1)[0]
         problems.append(
             Diagnostic(

@@ -25,6 +25,7 @@ _PLURAL = {
     "postmortem": "postmortems",
     "review": "reviews",
     "packet": "packets",
+    "ratings-preview": "previews",
     "metric": "metrics",
     "kpi": "kpis",
 }
@@ -62,6 +63,8 @@ class Organisation:
     postmortems: dict[str, Record] = field(default_factory=dict)
     reviews: dict[str, Record] = field(default_factory=dict)
     packets: dict[str, Record] = field(default_factory=dict)
+    previews: dict[str, Record] = field(default_factory=dict)
+    """Ratings previews (kind ratings-preview): calibrators' agree / question per review."""
     metrics: dict[str, Record] = field(default_factory=dict)
     kpis: dict[str, Record] = field(default_factory=dict)
     evidence_by_author: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))

@@ -42,6 +42,7 @@ KINDS = (
     "postmortem",
     "review",
     "packet",
+    "ratings-preview",
     "metric",
     "kpi",
 )

@@ -44,6 +44,8 @@ def rows(org: Organisation, audience: str, kinds: Iterable[str] = ()) -> list[di
     out = []
     for record in selected(org, audience, kinds):
         fields = {k: v for k, v in _scrub(record.data, banned).items() if k not in ("kind", "id", "visibility")}
+        if record.kind == "person":
+            fields.pop("attributes", None)  # what calibration groups by (location, ...) is never exported one by one
         row = {
             "kind": record.kind,
             "id": record.id,

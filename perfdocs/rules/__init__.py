@@ -90,6 +90,7 @@ RULES: dict[str, str] = {
     "ref/unknown-goal": "A reference to a goal that does not exist.",
     "ref/unknown-key-result": "A key result id that the goal does not have.",
     "ref/unknown-evidence": "A reference to an evidence entry that does not exist.",
+    "ref/unknown-review": "A ratings preview names a review that does not exist.",
     "ref/unknown-postmortem": "A 'postmortem:<id>' link or reference to a postmortem that does not exist.",
     "ref/unknown-metric": "A reference to a metric definition that does not exist.",
     "ref/unknown-rating": "A rating that is not in the org's rating scale.",
@@ -117,6 +118,8 @@ RULES: dict[str, str] = {
     "packet/target-level": "A packet's target level is not in the candidate's track, or not above the current level.",
     "packet/foreign-evidence": "A packet cites evidence that is not the candidate's.",
     "packet/current-level": "A packet's current level differs from the candidate's recorded level.",
+    "calibration/unexplained-change": "A review's rating changed after its period's calibration meeting (git history of "
+    "the review file) and the review records no calibration: {changed_from, note}.",
     "evidence/no-competency": "An evidence entry that names no competency (it cannot support any claim).",
     "team/membership": "A person's team does not list them, or a team lists someone in another team.",
     # governance (severity: org.yaml governance.severity, warning by default)

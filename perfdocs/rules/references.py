@@ -466,6 +466,14 @@ def _manager_cycles(org: Organisation) -> Iterator[Diagnostic]:
             yield person.diag("ref/manager-cycle", "management loop: " + " -> ".join(chain + [handle]), ("manager",))
 
 
+def _preview(record: Record, org: Organisation) -> Iterator[Found]:
+    """A ratings preview names reviews that exist (perfdocs.people.calibration shows it)."""
+    for i, item in dicts(record.get("reviews")):
+        yield from _ref(
+            record, org, item.get("review"), org.reviews, "ref/unknown-review", "review", ("reviews", i, "review")
+        )
+
+
 CHECKS = {
     "track": _track,
     "competency-matrix": _matrix,
@@ -477,6 +485,7 @@ CHECKS = {
     "postmortem": _postmortem,
     "review": _review,
     "packet": _packet,
+    "ratings-preview": _preview,
     "metric": _metric,
     "kpi": _kpi,
 }

@@ -18,18 +18,49 @@ EXPECTED = """\
 
 ## Rating distribution
 
-| Team | exceeds | meets | below | total |
-|---|---|---|---|---|
-| a | 2 | 0 | 0 | 2 |
-| b | 0 | 0 | 1 | 1 |
+Each group's ratings against the rest of the organisation's: a chi-square test of independence (χ², its \
+degrees of freedom and p-value) and Cramér's V (0: the same distribution, 1: nothing in common). A group with \
+fewer than 1 review is not shown, nor the smallest other groups while the hidden ones add up to fewer, so \
+that no small group's ratings can be worked out. **flag**: p below 0.05, a pattern to discuss, not a finding \
+about anyone (among many groups, some low p-values are chance).
 
-| Track | exceeds | meets | below | total |
+| All reviews | exceeds | meets | below | total |
 |---|---|---|---|---|
-| eng | 2 | 0 | 1 | 3 |
+| organisation | 2 (67 %) | 0 (0 %) | 1 (33 %) | 3 |
 
-| Level | exceeds | meets | below | total |
-|---|---|---|---|---|
-| eng l2 | 2 | 0 | 1 | 3 |
+| Team | exceeds | meets | below | total | χ² (df) | p | V | flag |
+|---|---|---|---|---|---|---|---|---|
+| a | 2 (100 %) | 0 (0 %) | 0 (0 %) | 2 | 3.00 (1) | 0.083 | 1.00 |  |
+| b | 0 (0 %) | 0 (0 %) | 1 (100 %) | 1 | 3.00 (1) | 0.083 | 1.00 |  |
+
+| Manager (reviewer) | exceeds | meets | below | total | χ² (df) | p | V | flag |
+|---|---|---|---|---|---|---|---|---|
+| ma | 2 (100 %) | 0 (0 %) | 0 (0 %) | 2 | 3.00 (1) | 0.083 | 1.00 |  |
+| mb | 0 (0 %) | 0 (0 %) | 1 (100 %) | 1 | 3.00 (1) | 0.083 | 1.00 |  |
+
+| Track | exceeds | meets | below | total | χ² (df) | p | V | flag |
+|---|---|---|---|---|---|---|---|---|
+| eng | 2 (67 %) | 0 (0 %) | 1 (33 %) | 3 | - | - | - |  |
+
+| Level | exceeds | meets | below | total | χ² (df) | p | V | flag |
+|---|---|---|---|---|---|---|---|---|
+| eng l2 | 2 (67 %) | 0 (0 %) | 1 (33 %) | 3 | - | - | - |  |
+
+## Ratings against the rubric
+
+Each person's own evidence in 2026-Q3 for the competencies of their current level (verified: at least one \
+entry with a link checked against git). People are held against the ladder, never against each other; a \
+rating that departs from its evidence is a question for the meeting.
+
+| Person | Level | Rating | With evidence | Verified | No evidence in the period |
+|---|---|---|---|---|---|
+| a1 | eng l2 | exceeds | 2 of 2 | 0 | none |
+| a2 | eng l2 | exceeds | 1 of 2 | 0 | help |
+| b1 | eng l2 | below | 0 of 2 | 0 | build, help |
+
+### Questions for the meeting
+
+- `a2/2026-q3` (ma): rated exceeds with evidence for 1 of the 2 competencies of eng l2
 
 ## Ratings that depart from the published completion rules
 
@@ -41,6 +72,30 @@ EXPECTED = """\
 |---|---|---|
 | ma | 2 | 1 |
 | mb | 1 | 0 |
+
+## Ratings previews
+
+What calibrators noted on each review before the meeting.
+
+None recorded.
+
+## Rating changes
+
+Ratings changed in calibration (the review records `calibration: {changed_from, note}`) and after the meeting \
+(from the git history of the review file, the audit trail: each change links its commit).
+
+None.
+
+## Rubric version
+
+The commit of the ladder (tracks, matrices, competency sets) each review was judged against: recorded in the \
+review (`rubric:`), or the last ladder commit before the review file's first.
+
+| Review | Rubric commit | Source |
+|---|---|---|
+| `a1/2026-q3` | unknown | unknown |
+| `a2/2026-q3` | unknown | unknown |
+| `b1/2026-q3` | unknown | unknown |
 
 ## Claims without evidence
 
@@ -56,15 +111,22 @@ on-call, feedback:
 - ma
 - mb
 
-## Outliers to discuss
+## Review language
 
-Advisory scores 2 or more from the median (0.00), gated scores, and ratings that depart from the rules \
-(`perfdocs score PERSON` explains each).
+Findings of the review-language check (`perfdocs review lint`), counted by reviewer and by the reviewed \
+people's attributes; a group of fewer than 1 review is not shown.
 
-- a1 (2.08): above the median 0.00 by 2.08
-- a2 (2.50): above the median 0.00 by 2.50; rated exceeds, above the meets the rules give
+| Reviewer | Reviews | Findings | Per review |
+|---|---|---|---|
+| ma | 2 | 0 | 0.0 |
+| mb | 1 | 0 | 0.0 |
 
 ## Process health
+
+- Reviews of 2026-Q3: 2 of 3 final or delivered; no deadline set.
+- Feedback citing verified evidence: no feedback recorded.
+- Ratings changed in calibration: 0 of 3 reviews.
+- Appeals: none recorded.
 
 ### Review completion per cycle
 

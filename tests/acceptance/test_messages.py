@@ -143,7 +143,7 @@ def test_a_missing_required_field_says_what_to_add(cli, minimal, tmp_path):
 def test_a_missing_kind_lists_the_kinds(cli, minimal, tmp_path):
     edit(minimal / "teams/core.yaml", "kind: team\n", "")
     text, diag = _validate(cli, tmp_path)
-    kinds = "org, track, competency-matrix, competency-set, team, person, goal, evidence, postmortem, review, packet, metric, kpi"
+    kinds = "org, track, competency-matrix, competency-set, team, person, goal, evidence, postmortem, review, packet, ratings-preview, metric, kpi"
     assert text == (
         "records/teams/core.yaml:1:1: the record does not say what it is: add 'kind:' [schema/missing-kind]\n"
         "   |\n"

@@ -207,6 +207,7 @@ def test_who_can_see_what_with_both_sources(cli, split, tmp_path):
         "postmortem",
         "review",
         "packet",
+        "ratings-preview",
         "metric",
         "kpi",
     ]

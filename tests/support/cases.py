@@ -69,6 +69,21 @@ def both(*steps: Mutation) -> Mutation:
     return apply
 
 
+def rating_changed_after_calibration(root: Path) -> None:
+    """A git story in the records folder (only org.yaml and ann's review are tracked, so that the
+    commits' shas depend on nothing else): the review committed, the 2026-Q1 calibration meeting
+    recorded in org.yaml, then the rating changed in a later commit, with no note."""
+    from tests.support.git import GitRepo
+
+    repo = GitRepo(root)
+    texts = {rel: (root / rel).read_text() for rel in ("org.yaml", REVIEW)}
+    repo.commit("Q1 reviews", texts, date="2026-04-01T12:00:00+00:00")
+    org = (root / "org.yaml").read_text() + "calibration:\n  periods:\n    2026-Q1: {meeting: 2026-04-10}\n"
+    repo.commit("Q1 calibration", {"org.yaml": org}, date="2026-04-10T12:00:00+00:00")
+    changed = (root / REVIEW).read_text().replace("rating: exceeds", "rating: meets")
+    repo.commit("ann: meets", {REVIEW: changed}, date="2026-04-15T12:00:00+00:00")
+
+
 MUTATIONS = {
     # files and YAML
     "yaml-duplicate-key": appending(ANN, "name: Ann Again\n"),
@@ -127,6 +142,11 @@ MUTATIONS = {
     "ref-unknown-goal": replacing(EV, "ann/2026-Q1-latency", "ann/2026-Q1-latncy"),
     "ref-unknown-key-result": replacing(REVIEW, "key_result: retries", "key_result: retry"),
     "ref-unknown-evidence": replacing(PACKET, "ann/2026-05-10-mentoring", "ann/2026-05-11-mentoring"),
+    "ref-unknown-review": writing(
+        "people/bob/previews/2026-q1.yaml",
+        "kind: ratings-preview\nperiod: 2026-Q1\nreviews:\n  - review: ann/2026-Q2\n    verdict: agree\n    note: Fair.\n",
+    ),
+    "calibration-unexplained-change": rating_changed_after_calibration,
     "ref-unknown-postmortem": replacing(
         "people/ann/evidence/2026-05-10-mentoring.md", "postmortem:pm-1", "postmortem:pm-9"
     ),

@@ -225,7 +225,8 @@ def review(who: str, reviewer: str, rating: str, status: str, *krs: tuple[str, i
 def calibration_org(root: Path) -> Path:
     """The calibration's organisation (tests/unit/test_calibration.py works out its figures):
     team A (manager ma): a1, a2; team B (manager mb): b1; 'late' joins after 2026-Q3. Reviews
-    are private, people and evidence internal; 1 weighted piece of work earns full marks."""
+    are private, people and evidence internal; 1 weighted piece of work earns full marks; no group is
+    too small to show."""
     return tiny_org(
         root,
         levels=("l1", "l2", "l3"),
@@ -237,7 +238,7 @@ def calibration_org(root: Path) -> Path:
             "packet": "internal",
             "review": "private",
         },
-        settings="scoring:\n  full_marks_evidence: 1\n  outlier_distance: 2\n",
+        settings="scoring:\n  full_marks_evidence: 1\ncalibration:\n  min_group: 1\n",
         competencies=[
             ("build", "delivery", {"l1": "Tasks.", "l2": "Features.", "l3": "Systems."}),
             ("help", "collaboration", {"l1": "Asks.", "l2": "Helps.", "l3": "Grows."}),
@@ -316,4 +317,44 @@ def plant_markers(records: Path) -> None:
         "thresholds: [{label: " + MARKERS["internal"] + "-band, min: 1}]\n"
         "review: {cadence_days: 90, last_reviewed: 2026-10-01}\nvisibility: internal\n",
         encoding="utf-8",
+    )
+
+
+CALIBRATION_FAIR = ["exceeds"] * 3 + ["meets"] * 5 + ["below"] * 2
+CALIBRATION_SKEWED = ["meets"] * 3 + ["below"] * 7
+
+
+def _period_review(who: str, reviewer: str, rating: str) -> str:
+    return (
+        f"---\nkind: review\nperson: {who}\nperiod: 2026-Q3\nreviewer: {reviewer}\nstatus: final\nrating: {rating}\n"
+        "development_plan:\n  - {skill: Design, resources: [A mentor], timeline: 2026-Q4, "
+        "success_measures: [An RFC]}\n---\nReview.\n"
+    )
+
+
+def calibration_period_org(
+    root: Path, oslo: int = 0, settings: str = "", visibility: Mapping[str, str] | None = None
+) -> Path:
+    """A generated calibration period (tests/unit/test_calibration_groups.py works out its figures):
+    sixty 2026-Q3 reviews, three managers (m1, m2, m3) of ten people in Berlin and ten in Lisbon
+    each, rated 3 exceeds / 5 meets / 2 below per ten, except m1's Berlin ten: 0 / 3 / 7, the
+    planted skew. With `oslo`, that many of m3's Berlin people live in Oslo instead."""
+    people = {m: person(m, "t", "l2") for m in ("m1", "m2", "m3")}
+    files = {}
+    for m in ("m1", "m2", "m3"):
+        for place in ("berlin", "lisbon"):
+            ratings = CALIBRATION_SKEWED if (m, place) == ("m1", "berlin") else CALIBRATION_FAIR
+            for i, rating in enumerate(ratings):
+                handle = f"{m}-{place}-{i}"
+                where = "oslo" if (m, place) == ("m3", "berlin") and i < oslo else place
+                people[handle] = person(handle, "t", "l1", m) + f"attributes: {{location: {where}}}\n"
+                files[f"people/{handle}/reviews/2026-q3.md"] = _period_review(handle, m, rating)
+    return tiny_org(
+        root,
+        competencies=[("build", "delivery", {"l1": "Tasks.", "l2": "Features."})],
+        teams={"t": team("t", "m1", list(people))},
+        people=people,
+        files=files,
+        settings="calibration:\n  attributes: [location]\n" + settings,
+        **({"visibility": visibility} if visibility else {}),
     )

@@ -5,9 +5,8 @@ Team A (manager ma): a1, a2. Team B (manager mb): b1. 'late' joins after 2026-Q3
 2026-Q3 reviews: a1 completes 100 % -> the rules give exceeds, rated exceeds;
 a2 completes (90 + 70) / 2 = 80 % -> meets, but rated exceeds (a departure, above);
 b1 completes 50 % -> below, rated below, still a draft.
-Scores (equal weights over delivery, collaboration and scope; 1 weighted piece of work earns 5;
-self-reported x0.5; a1's team-scope pieces weigh 0.5, a2's org-wide one 1 of the widest 2):
-a1 = (2.5 + 2.5 + 1.25) / 3 = 2.08, a2 = (5 + 0 + 2.5) / 3 = 2.50, b1 = ma = mb = 0: median 0.
+Against the rubric (l2 expects build and help): a1 has evidence for both, a2 for build only
+(rated exceeds: a question for the meeting), b1 for neither (rated below: no question).
 """
 
 from __future__ import annotations
@@ -45,7 +44,9 @@ def test_the_internal_view_uses_no_private_record(tiny):
     edit(tiny / "people/a1/reviews/2026-q3.md", "status: final\n", "status: final\nvisibility: internal\n")
     cal = calibration.calibrate(validate(tiny).org, "2026-Q3", audience="internal")
     assert cal.reviews == 1
-    assert cal.distribution["team"] == {"a": {"exceeds": 1}}
+    assert cal.overall == {"exceeds": 1, "meets": 0, "below": 0}
+    team_a = cal.distribution["team"][0]
+    assert (team_a.name, team_a.counts) == ("a", {"exceeds": 1, "meets": 0, "below": 0})
     assert cal.departures == []
     assert cal.completion_by_cycle == [("2026-Q3", 5, 1, 0)]
     text = calibration.render_markdown(validate(tiny).org, "2026-Q3", audience="internal")
@@ -68,3 +69,55 @@ def test_a_review_recording_more_completion_than_the_goal_shows_is_listed(tiny):
     assert [(d.person, d.completion, d.rule) for d in cal.departures] == [("a2", 92.5, "meets")]
     text = calibration.to_markdown(cal)
     assert "| a2 | ma | a2/2026-q3-goal#y | 95 % | 70 % |\n" in text
+
+
+def test_a_rating_above_its_evidence_for_the_level_is_a_question_not_an_outlier(tiny):
+    cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
+    assert [(c.person, c.covered, c.question) for c in cal.coverage] == [
+        ("a1", ["build", "help"], None),
+        ("a2", ["build"], "rated exceeds with evidence for 1 of the 2 competencies of eng l2"),
+        ("b1", [], None),
+    ]
+    assert not hasattr(cal, "outliers") and not hasattr(cal, "median_score")
+
+
+def test_a_lowest_rating_with_evidence_for_every_competency_is_a_question(tiny):
+    edit(tiny / "people/a1/reviews/2026-q3.md", "rating: exceeds", "rating: below")
+    cal = calibration.calibrate(validate(tiny).org, "2026-Q3")
+    assert cal.coverage[0].question == "rated below though the evidence covers all 2 competencies of eng l2"
+
+
+def test_previews_appeals_and_verified_feedback_are_in_the_pack(tiny):
+    (tiny / "people/mb/previews").mkdir(parents=True)
+    (tiny / "people/mb/previews/2026-q3.yaml").write_text(
+        "kind: ratings-preview\nperiod: 2026-Q3\nreviews:\n"
+        "  - {review: a2/2026-q3, verdict: question, note: Exceeds at 80 %?}\n"
+        "  - {review: a1/2026-q3, verdict: agree, note: Every key result met.}\n"
+    )
+    edit(
+        tiny / "people/b1/reviews/2026-q3.md",
+        "rating: below\n",
+        "rating: below\nappeal: {filed: 2026-10-20, outcome: upheld, note: Reviewed by the skip-level.}\n",
+    )
+    report = validate(tiny)
+    assert report.errors == 0, report.diagnostics
+    cal = calibration.calibrate(report.org, "2026-Q3")
+    assert [(p.calibrator, p.review, p.verdict, p.note) for p in cal.previews] == [
+        ("mb", "a2/2026-q3", "question", "Exceeds at 80 %?"),
+        ("mb", "a1/2026-q3", "agree", "Every key result met."),
+    ]
+    assert cal.health.appeals == {"upheld": 1}
+    text = calibration.to_markdown(cal)
+    assert "| `a2/2026-q3` | mb | question | Exceeds at 80 %? |\n" in text
+    assert "- Appeals: 1 upheld.\n" in text
+    assert "- Ratings changed in calibration: 0 of 3 reviews.\n" in text
+
+
+def test_a_preview_naming_a_review_that_does_not_exist_is_reported(tiny):
+    (tiny / "people/mb/previews").mkdir(parents=True)
+    (tiny / "people/mb/previews/2026-q3.yaml").write_text(
+        "kind: ratings-preview\nperiod: 2026-Q3\nreviews:\n  - {review: a3/2026-q3, verdict: agree, note: Fine.}\n"
+    )
+    assert [(d.rule, d.message) for d in validate(tiny).diagnostics] == [
+        ("ref/unknown-review", "unknown review 'a3/2026-q3'; did you mean 'a2/2026-q3'?")
+    ]

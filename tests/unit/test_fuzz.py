@@ -225,6 +225,7 @@ PLACES = {
     "postmortem": "postmortems/fuzz.md",
     "review": "people/ann/reviews/2026-Q2.md",
     "packet": "people/ann/packets/fuzz.md",
+    "ratings-preview": "people/ann/previews/2026-q2.yaml",
     "metric": "metrics/fuzz.yaml",
     "kpi": "kpis/core/fuzz.yaml",
 }

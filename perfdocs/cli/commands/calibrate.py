@@ -19,13 +19,17 @@ from perfdocs.cli.options import strict_option
 @records_option
 @strict_option
 def calibrate(period: str | None, fmt: str, audience: str | None, records: str | None, strict: bool) -> None:
-    """The calibration view of a period, across teams and managers.
+    """The calibration pack of a period, across teams, managers and attributes.
 
-    Rating distribution per team, track and level; ratings that depart from the
-    org's published completion rules (per reviewer); packet claims without evidence;
-    people with no invisible work recorded; outliers to discuss; and process health:
-    review completion per cycle, time in level, packets per level and their outcomes.
-    The internal site carries the same page; the public site never does.
+    Rating distribution per team, manager, track, level and the person attributes
+    org.yaml `calibration.attributes` names, each group tested against the rest of
+    the organisation (chi-square, Cramér's V), and groups under `calibration.min_group`
+    not shown; each person's evidence against their level's competencies, with the
+    ratings that depart from it as questions; ratings that depart from the published
+    completion rules; ratings previews; rating changes in and after calibration (from
+    git) and the rubric commit of each review; packet claims without evidence; people
+    with no invisible work recorded; and process health. The internal site carries the
+    same page, from the records it may see; the public site never does.
 
     \b
     Example:
