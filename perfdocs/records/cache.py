@@ -113,6 +113,29 @@ class CachedDocument(Document):
     _UNREAD: Any = object()
     _yaml_text: str
     _body: str | None
+    signature: Signature
+    """The file's signature when the cache matched it: the snapshot's identity of the file
+    (perfdocs.records.snapshot), so the file is not stat-ed twice, and the identity of the
+    content this Document holds (a later stat could see a change made after the lookup)."""
+
+    @classmethod
+    def of(cls, path: Path, display: str, entry: tuple[Any, ...], sig: Signature) -> CachedDocument:
+        """The Document of a cache entry, built without the dataclass' __init__ (a warm run
+        builds one per file: at 100,000 files its argument handling alone is noticeable)."""
+        _, _, data, offset, body_line, problems, _ = entry
+        doc = cls.__new__(cls)
+        vars(doc).update(
+            path=path,
+            display=display,
+            data=data,
+            _yaml_text=cls._UNREAD,
+            line_offset=offset,
+            _body=cls._UNREAD if data is not None else None,
+            body_line=body_line,
+            diagnostics=[Diagnostic(display, *p) for p in problems] if problems else [],
+            signature=sig,
+        )
+        return doc
 
     @property
     def yaml_text(self) -> str:
@@ -182,13 +205,15 @@ class RecordCache:
         if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key:
             self.written_ns, self.entries = stored[1], stored[2]
 
-    def lookup(self, rel: str, path: Path, display: str) -> tuple[Document, bool] | None:
-        """The cached (Document, schema_ok) for a file whose content is unchanged, else None."""
+    def lookup(self, rel: str, path: Path, display: str, name: str | None = None) -> tuple[Document, bool] | None:
+        """The cached (Document, schema_ok) for a file whose content is unchanged, else None.
+        `name` is `path` as a string, when the caller has it: a Path's first str() costs
+        more than the stat, and a warm run stats every file."""
         entry = self.entries.get(rel)
         if entry is None:
             return None
         try:
-            info = os.stat(path)
+            info = os.stat(path if name is None else name)
         except OSError:
             return None
         sig = signature(info)
@@ -201,18 +226,7 @@ class RecordCache:
                 self.entries[rel] = (sig, *entry[1:])
                 self.changed = True
         self.hits += 1
-        _, _, data, offset, body_line, problems, ok = entry
-        doc = CachedDocument(
-            path,
-            display,
-            data,
-            CachedDocument._UNREAD,
-            offset,
-            CachedDocument._UNREAD if data is not None else None,
-            body_line,
-            [Diagnostic(display, *p) for p in problems],
-        )
-        return doc, ok
+        return CachedDocument.of(path, display, entry, sig), entry[6]
 
     def store(self, rel: str, sig: Signature, content: bytes, doc: Document, ok: bool) -> None:
         if any(d.rule == "file/unreadable" for d in doc.diagnostics):

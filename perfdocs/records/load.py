@@ -75,7 +75,7 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
             name = entry.name
             if name.startswith((".", "_")) or name in IGNORED_NAMES:
                 continue
-            path = Path(entry.path)
+            path = folder / name  # not Path(entry.path): half the cost, the same path
             rel = f"{folder_rel}/{name}" if folder_rel else name
             try:
                 is_link = entry.is_symlink()
@@ -287,7 +287,8 @@ def _parsed(
     store = cache.RecordCache(root) if fast and cache.wanted(len(files)) else None
     if store is None:
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
-    out: list[Any] = [store.lookup(rel, path, display) for rel, (path, display) in zip(rels, files)]
+    base = f"{root}/"  # each file's path as a string: `root / rel`, as walk made it
+    out: list[Any] = [store.lookup(rel, path, display, base + rel) for rel, (path, display) in zip(rels, files)]
     missing = [i for i, hit in enumerate(out) if hit is None]
     parsed = _parse_all([files[i] for i in missing], fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):
@@ -319,14 +320,16 @@ def load_records(
         if source is not None:
             for record in result.records:
                 record.source = source
+        if result.files >= PARALLEL_MIN_FILES and threading.active_count() == 1:
+            # Millions of long-lived objects: without this every full collection during the
+            # rules (and the site build) walks them all again, seconds at 100,000 records.
+            # (Not in a long-running server, which loads the records again on every change.)
+            # Before collection is enabled again: the first allocation after that would
+            # otherwise collect the young generation, every object made while it was off.
+            gc.freeze()
     finally:
         if enabled:
             gc.enable()
-    if result.files >= PARALLEL_MIN_FILES and threading.active_count() == 1:
-        # Millions of long-lived objects: without this every full collection during the
-        # rules (and the site build) walks them all again, seconds at 100,000 records.
-        # (Not in a long-running server, which loads the records again on every change.)
-        gc.freeze()
     return result
 
 
