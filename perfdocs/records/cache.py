@@ -36,6 +36,7 @@ import marshal
 import os
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -118,14 +119,19 @@ class CachedDocument(Document):
     (perfdocs.records.snapshot), so the file is not stat-ed twice, and the identity of the
     content this Document holds (a later stat could see a change made after the lookup)."""
 
+    _path: Path | Callable[[], Path]
+
     @classmethod
-    def of(cls, path: Path, display: str, entry: tuple[Any, ...], sig: Signature) -> CachedDocument:
+    def of(
+        cls, path: Path | Callable[[], Path], display: str, entry: tuple[Any, ...], sig: Signature
+    ) -> CachedDocument:
         """The Document of a cache entry, built without the dataclass' __init__ (a warm run
-        builds one per file: at 100,000 files its argument handling alone is noticeable)."""
+        builds one per file: at 100,000 files its argument handling alone is noticeable).
+        `path` may be a function that makes it: most records' paths are never asked for."""
         _, _, data, offset, body_line, problems, _ = entry
         doc = cls.__new__(cls)
         vars(doc).update(
-            path=path,
+            _path=path,
             display=display,
             data=data,
             _yaml_text=cls._UNREAD,
@@ -136,6 +142,16 @@ class CachedDocument(Document):
             signature=sig,
         )
         return doc
+
+    @property  # a field of Document, a property here (as yaml_text and body)
+    def path(self) -> Path:
+        if not isinstance(self._path, Path):
+            self._path = self._path()
+        return self._path
+
+    @path.setter
+    def path(self, value: Path) -> None:
+        self._path = value
 
     @property
     def yaml_text(self) -> str:
@@ -205,20 +221,24 @@ class RecordCache:
         if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key:
             self.written_ns, self.entries = stored[1], stored[2]
 
-    def lookup(self, rel: str, path: Path, display: str, name: str | None = None) -> tuple[Document, bool] | None:
+    def lookup(
+        self, rel: str, path: Path | Callable[[], Path], display: str, name: str | None = None
+    ) -> tuple[Document, bool] | None:
         """The cached (Document, schema_ok) for a file whose content is unchanged, else None.
-        `name` is `path` as a string, when the caller has it: a Path's first str() costs
-        more than the stat, and a warm run stats every file."""
+        `path` may be a function that makes the Path (made only if it is asked for); `name`
+        is the path as a string, when the caller has it: a Path's first str() costs more than
+        the stat, and a warm run stats every file. One of them is needed."""
         entry = self.entries.get(rel)
         if entry is None:
             return None
+        where = name if name is not None else path if isinstance(path, Path) else path()
         try:
-            info = os.stat(path if name is None else name)
+            info = os.stat(where)
         except OSError:
             return None
         sig = signature(info)
         if sig != entry[0] or info.st_mtime_ns >= self.written_ns - RACY_NS:
-            found = fingerprint(path)
+            found = fingerprint(Path(where))
             if found is None or found[1] != entry[1]:
                 return None
             sig = found[0]
