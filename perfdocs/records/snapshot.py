@@ -156,7 +156,7 @@ class Snapshot:
 
     def plan(self, records: list[Record], context: bytes | None) -> set[int]:
         """The records (by `id()`) to check again: every one when the context differs."""
-        current = {_name(r): r for r in records}
+        current = {(r.source or "", r.rel): r for r in records}  # _name, inlined: once per record
         if context is None or context != self.context:
             self.entries, self.changed = {}, True
         self.context = context or b""
