@@ -36,6 +36,7 @@ import marshal
 import os
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -113,6 +114,44 @@ class CachedDocument(Document):
     _UNREAD: Any = object()
     _yaml_text: str
     _body: str | None
+    signature: Signature
+    """The file's signature when the cache matched it: the snapshot's identity of the file
+    (perfdocs.records.snapshot), so the file is not stat-ed twice, and the identity of the
+    content this Document holds (a later stat could see a change made after the lookup)."""
+
+    _path: Path | Callable[[], Path]
+
+    @classmethod
+    def of(
+        cls, path: Path | Callable[[], Path], display: str, entry: tuple[Any, ...], sig: Signature
+    ) -> CachedDocument:
+        """The Document of a cache entry, built without the dataclass' __init__ (a warm run
+        builds one per file: at 100,000 files its argument handling alone is noticeable).
+        `path` may be a function that makes it: most records' paths are never asked for."""
+        _, _, data, offset, body_line, problems, _ = entry
+        doc = cls.__new__(cls)
+        vars(doc).update(
+            _path=path,
+            display=display,
+            data=data,
+            _yaml_text=cls._UNREAD,
+            line_offset=offset,
+            _body=cls._UNREAD if data is not None else None,
+            body_line=body_line,
+            diagnostics=[Diagnostic(display, *p) for p in problems] if problems else [],
+            signature=sig,
+        )
+        return doc
+
+    @property  # a field of Document, a property here (as yaml_text and body)
+    def path(self) -> Path:
+        if not isinstance(self._path, Path):
+            self._path = self._path()
+        return self._path
+
+    @path.setter
+    def path(self, value: Path) -> None:
+        self._path = value
 
     @property
     def yaml_text(self) -> str:
@@ -182,18 +221,24 @@ class RecordCache:
         if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key:
             self.written_ns, self.entries = stored[1], stored[2]
 
-    def lookup(self, rel: str, path: Path, display: str) -> tuple[Document, bool] | None:
-        """The cached (Document, schema_ok) for a file whose content is unchanged, else None."""
+    def lookup(
+        self, rel: str, path: Path | Callable[[], Path], display: str, name: str | None = None
+    ) -> tuple[Document, bool] | None:
+        """The cached (Document, schema_ok) for a file whose content is unchanged, else None.
+        `path` may be a function that makes the Path (made only if it is asked for); `name`
+        is the path as a string, when the caller has it: a Path's first str() costs more than
+        the stat, and a warm run stats every file. One of them is needed."""
         entry = self.entries.get(rel)
         if entry is None:
             return None
+        where = name if name is not None else path if isinstance(path, Path) else path()
         try:
-            info = os.stat(path)
+            info = os.stat(where)
         except OSError:
             return None
         sig = signature(info)
         if sig != entry[0] or info.st_mtime_ns >= self.written_ns - RACY_NS:
-            found = fingerprint(path)
+            found = fingerprint(Path(where))
             if found is None or found[1] != entry[1]:
                 return None
             sig = found[0]
@@ -201,18 +246,7 @@ class RecordCache:
                 self.entries[rel] = (sig, *entry[1:])
                 self.changed = True
         self.hits += 1
-        _, _, data, offset, body_line, problems, ok = entry
-        doc = CachedDocument(
-            path,
-            display,
-            data,
-            CachedDocument._UNREAD,
-            offset,
-            CachedDocument._UNREAD if data is not None else None,
-            body_line,
-            [Diagnostic(display, *p) for p in problems],
-        )
-        return doc, ok
+        return CachedDocument.of(path, display, entry, sig), entry[6]
 
     def store(self, rel: str, sig: Signature, content: bytes, doc: Document, ok: bool) -> None:
         if any(d.rule == "file/unreadable" for d in doc.diagnostics):

@@ -53,8 +53,10 @@ def find_root(start: Path) -> Path:
     raise PerfdocsError(f"{display_path(start)} is not inside a records folder (no org.yaml found above it)")
 
 
-def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
-    """(path, relative path, problem) for every candidate record file, in a stable order.
+def walk(root: Path) -> Iterator[tuple[Path, str, str, str | None]]:
+    """(folder, name, relative path, problem) for every candidate record file, in a stable
+    order: the file is `folder / name` (a Path made by the caller only when it needs one: a
+    warm run with the record cache needs few of them, and they cost ~3 µs each).
 
     Symbolic links are followed only when they stay inside the records folder: a link
     that points outside is reported, never read.
@@ -68,38 +70,37 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
         except FileNotFoundError:
             continue
         except OSError as err:
-            yield Path(folder), folder_rel or ".", f"cannot read the folder: {err.strerror or err}"
+            yield folder, "", folder_rel or ".", f"cannot read the folder: {err.strerror or err}"
             continue
         subfolders = []
         for entry in entries:
             name = entry.name
             if name.startswith((".", "_")) or name in IGNORED_NAMES:
                 continue
-            path = Path(entry.path)
             rel = f"{folder_rel}/{name}" if folder_rel else name
             try:
                 is_link = entry.is_symlink()
                 if is_link:
                     try:
-                        target = path.resolve(strict=True)
+                        target = (folder / name).resolve(strict=True)
                     except (OSError, RuntimeError) as err:  # Python 3.11 raises RuntimeError on a loop
                         if name.endswith(RECORD_SUFFIXES) or "." not in name:
                             broken = "does not exist" if isinstance(err, FileNotFoundError) else "loops back on itself"
-                            yield path, rel, f"a symbolic link to something that {broken}; not read"
+                            yield folder, name, rel, f"a symbolic link to something that {broken}; not read"
                         continue
                     if not target.is_relative_to(real_root):
                         if name.endswith(RECORD_SUFFIXES) or target.is_dir():
-                            yield path, rel, "a symbolic link that points outside the records folder; not read"
+                            yield folder, name, rel, "a symbolic link that points outside the records folder; not read"
                         continue
                 if entry.is_dir(follow_symlinks=not is_link):
-                    subfolders.append((path, rel))
+                    subfolders.append((folder / name, rel))  # not Path(entry.path): half the cost
                 elif name.endswith(RECORD_SUFFIXES):
                     if entry.is_file():
-                        yield path, rel, None
+                        yield folder, name, rel, None
                     elif not is_link:  # reading a FIFO would wait forever
-                        yield path, rel, "not a regular file (a pipe, socket or device); not read"
+                        yield folder, name, rel, "not a regular file (a pipe, socket or device); not read"
             except OSError as err:
-                yield path, rel, f"cannot read: {err.strerror or err}"
+                yield folder, name, rel, f"cannot read: {err.strerror or err}"
         stack.extend(reversed(subfolders))
 
 
@@ -280,16 +281,22 @@ def _displayer(base: Path) -> Callable[[str], str]:
 
 
 def _parsed(
-    root: Path, files: list[tuple[Path, str]], rels: list[str], fast: bool, workers: int | None
+    root: Path, places: list[tuple[Path, str, str]], rels: list[str], fast: bool, workers: int | None
 ) -> list[tuple[Document, bool]]:
-    """(Document, schema_ok) of every file, in order: from the cache where the content is
-    unchanged (see perfdocs.records.cache), parsed otherwise."""
-    store = cache.RecordCache(root) if fast and cache.wanted(len(files)) else None
+    """(Document, schema_ok) of every file (folder, name, display), in order: from the cache
+    where the content is unchanged (see perfdocs.records.cache), parsed otherwise."""
+    store = cache.RecordCache(root) if fast and cache.wanted(len(places)) else None
     if store is None:
+        files = [(folder / name, display) for folder, name, display in places]
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
-    out: list[Any] = [store.lookup(rel, path, display) for rel, (path, display) in zip(rels, files)]
+    base = f"{root}/"  # each file's path as a string: `root / rel`, as walk made it
+    out: list[Any] = [
+        store.lookup(rel, functools.partial(Path.__truediv__, folder, name), display, base + rel)
+        for rel, (folder, name, display) in zip(rels, places)
+    ]
     missing = [i for i, hit in enumerate(out) if hit is None]
-    parsed = _parse_all([files[i] for i in missing], fast, workers, hashing=True)
+    files = [(places[i][0] / places[i][1], places[i][2]) for i in missing]
+    parsed = _parse_all(files, fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):
         out[i] = (doc, ok)
         if found is not None:
@@ -319,14 +326,16 @@ def load_records(
         if source is not None:
             for record in result.records:
                 record.source = source
+        if result.files >= PARALLEL_MIN_FILES and threading.active_count() == 1:
+            # Millions of long-lived objects: without this every full collection during the
+            # rules (and the site build) walks them all again, seconds at 100,000 records.
+            # (Not in a long-running server, which loads the records again on every change.)
+            # Before collection is enabled again: the first allocation after that would
+            # otherwise collect the young generation, every object made while it was off.
+            gc.freeze()
     finally:
         if enabled:
             gc.enable()
-    if result.files >= PARALLEL_MIN_FILES and threading.active_count() == 1:
-        # Millions of long-lived objects: without this every full collection during the
-        # rules (and the site build) walks them all again, seconds at 100,000 records.
-        # (Not in a long-running server, which loads the records again on every change.)
-        gc.freeze()
     return result
 
 
@@ -340,17 +349,17 @@ def _load_records(root: Path, display_root: Path | None, fast: bool, workers: in
     base = display_root if display_root is not None else root
     shown = _displayer(base)
     result = LoadResult(root)
-    files: list[tuple[Path, str]] = []
+    places: list[tuple[Path, str, str]] = []
     rels: list[str] = []
-    for path, rel, problem in walk(root):
+    for folder, name, rel, problem in walk(root):
         display = shown(rel)
         if problem:
             result.diagnostics.append(Diagnostic(display, 1, 1, "file/unreadable", problem))
             continue
-        files.append((path, display))
+        places.append((folder, name, display))
         rels.append(rel)
-    result.files = len(files)
-    for rel, (doc, ok) in zip(rels, _parsed(root, files, rels, fast, workers)):
+    result.files = len(places)
+    for rel, (doc, ok) in zip(rels, _parsed(root, places, rels, fast, workers)):
         result.diagnostics.extend(doc.diagnostics)
         if doc.data is None:
             result.unloaded |= guess_ids(rel)

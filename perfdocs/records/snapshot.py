@@ -142,26 +142,28 @@ class Snapshot:
         gc.disable()  # hundreds of thousands of objects, all kept: collecting finds nothing
         try:
             stored = marshal.loads(blob)
+            if threading.active_count() == 1:
+                # Alive for the whole run: later collections need not walk them (as load does);
+                # frozen before collection is on again, or the next allocation walks them all.
+                gc.freeze()
         except (EOFError, ValueError, TypeError):
             return
         finally:
             if enabled:
                 gc.enable()
-        if threading.active_count() == 1:
-            gc.freeze()  # alive for the whole run: later collections need not walk them (as load does)
         if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[2], dict):
             self.context, self.entries = stored[0], stored[2]
 
     def plan(self, records: list[Record], context: bytes | None) -> set[int]:
         """The records (by `id()`) to check again: every one when the context differs."""
-        current = {_name(r): r for r in records}
+        current = {(r.source or "", r.rel): r for r in records}  # _name, inlined: once per record
         if context is None or context != self.context:
             self.entries, self.changed = {}, True
         self.context = context or b""
         stale: set[int] = set()
         touched: set[str] = set()
         for name, record in current.items():
-            sig = self._sigs[id(record)] = _signature(record.doc.path)
+            sig = self._sigs[id(record)] = _signature(record)
             entry = self.entries.get(name)
             if entry is None or entry[0] is None or sig is None or tuple(entry[0]) != sig:
                 stale.add(id(record))
@@ -184,7 +186,8 @@ class Snapshot:
 
     def diagnostics(self, record: Record) -> list[Diagnostic]:
         """The findings stored for a record `plan` did not ask to check again."""
-        return [Diagnostic(record.display, *d) for d in self.entries[_name(record)][3]]
+        found = self.entries[_name(record)][3]
+        return [Diagnostic(record.display, *d) for d in found] if found else []
 
     def keep(self, record: Record, found: list[Diagnostic], names: Iterable[Key]) -> None:
         """Store what checking `record` found, and the keys it named."""
@@ -226,8 +229,13 @@ class Snapshot:
         self.changed = False
 
 
-def _signature(path: Path) -> record_cache.Signature | None:
+def _signature(record: Record) -> record_cache.Signature | None:
+    """The file's identity: the one the record cache matched its content with, when it
+    came from there (the identity of the content checked, and no second stat), else a stat."""
+    doc = record.doc
+    if isinstance(doc, record_cache.CachedDocument):
+        return doc.signature
     try:
-        return record_cache.signature(os.stat(path))
+        return record_cache.signature(os.stat(doc.path))
     except OSError:
         return None
