@@ -194,7 +194,8 @@ def _matrix(record: Record, org: Organisation) -> Iterator[Found]:
                 if dims
                 else "define dimensions in org.yaml or the matrix",
             )
-        if record.get("include") is not None and comp.get("id") not in shared:
+        cid = comp.get("id")  # any YAML value: the schema reports an id that is not text
+        if record.get("include") is not None and not (isinstance(cid, str) and cid in shared):
             # the schema asks a matrix with `include` only for ids: an override needs no more,
             # but a competency of the matrix's own needs what any competency needs
             for key in ("name", "dimension", "descriptors"):
