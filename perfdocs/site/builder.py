@@ -119,7 +119,7 @@ def _build(
     }
     key = reuse.secret()
     # The site being replaced, if it is ours (check_target refused anything else).
-    previous = reuse.read_manifest(out, key) if key and (out / MARKER).is_file() else {}
+    previous = reuse.read_manifest(out, key, root) if key and (out / MARKER).is_file() else {}
     writer = SiteWriter(out)
     try:
         maker = _Maker(
@@ -158,13 +158,15 @@ def _build(
                 preview.PREVIEW, f"a personal preview for {viewer}: private records; never publish it\n".encode()
             )
         if key:
-            manifest = {path: (fp, digest) for path, (fp, digest, _) in made if fp is not None}
+            manifest = {path: (fp, digest) for path, (fp, digest, _, _) in made if fp is not None}
             writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key))
         writer.commit()
     except BaseException:
         writer.abandon()
         raise
-    rendered = sum(1 for _, (_, _, fresh) in made if fresh)
+    if key:
+        reuse.save_stats(out, key, root, {path: (digest, st) for path, (fp, digest, _, st) in made if fp is not None})
+    rendered = sum(1 for _, (_, _, fresh, _) in made if fresh)
     return BuildResult(
         out,
         audience,
@@ -192,16 +194,14 @@ class _Maker:
     def make(self, page: Page) -> reuse.Made:
         fp = self.prints.page(page) if self.prints is not None else None
         old = self.previous.get(page.path)
-        if (
-            fp is not None
-            and old is not None
-            and old[0] == fp
-            and self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == old[1])
-        ):
-            return fp, old[1], False
+        if fp is not None and old is not None and old[0] == fp:
+            digest = old[1]
+            st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old[2])
+            if st is not None:
+                return fp, digest, False, st
         data = _render(self.renderer, self.base, page).encode("utf-8")
-        self.writer.write(page.path, data)
-        return fp, reuse.output_digest(data), True
+        st = self.writer.write(page.path, data)
+        return fp, reuse.output_digest(data), True, st
 
 
 PARALLEL_MIN_PAGES = 400
