@@ -119,7 +119,7 @@ def _build(
     }
     key = reuse.secret()
     # The site being replaced, if it is ours (check_target refused anything else).
-    previous = reuse.read_manifest(out, key) if key and (out / MARKER).is_file() else {}
+    previous = reuse.read_manifest(out, key, root) if key and (out / MARKER).is_file() else {}
     writer = SiteWriter(out)
     try:
         maker = _Maker(
@@ -136,7 +136,7 @@ def _build(
         if workers > 1:
             pending = listed = list(pending)
             if len(listed) >= PARALLEL_MIN_PAGES:
-                made = list(zip((page.path for page in listed), _make_parallel(listed, maker, workers, progress)))
+                made = _make_all(listed, maker, workers, progress)
                 for page in listed:
                     entries.extend(page.search)
                 pending, progress = [], None
@@ -158,13 +158,15 @@ def _build(
                 preview.PREVIEW, f"a personal preview for {viewer}: private records; never publish it\n".encode()
             )
         if key:
-            manifest = {path: (fp, digest) for path, (fp, digest, _) in made if fp is not None}
+            manifest = {path: (fp, digest) for path, (fp, digest, _, _) in made if fp is not None}
             writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key))
         writer.commit()
     except BaseException:
         writer.abandon()
         raise
-    rendered = sum(1 for _, (_, _, fresh) in made if fresh)
+    if key:
+        reuse.save_stats(out, key, root, {path: (digest, st) for path, (fp, digest, _, st) in made if fp is not None})
+    rendered = sum(1 for _, (_, _, fresh, _) in made if fresh)
     return BuildResult(
         out,
         audience,
@@ -190,18 +192,25 @@ class _Maker:
     prints: reuse.Fingerprints | None
 
     def make(self, page: Page) -> reuse.Made:
+        fp, made = self.reused(page)
+        return made if made is not None else self.render(page, fp)
+
+    def reused(self, page: Page) -> tuple[bytes | None, reuse.Made | None]:
+        """The page's fingerprint, and what was made of it if it could be taken from the
+        site being replaced (None: it must be rendered)."""
         fp = self.prints.page(page) if self.prints is not None else None
         old = self.previous.get(page.path)
-        if (
-            fp is not None
-            and old is not None
-            and old[0] == fp
-            and self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == old[1])
-        ):
-            return fp, old[1], False
+        if fp is not None and old is not None and old[0] == fp:
+            digest = old[1]
+            st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old[2])
+            if st is not None:
+                return fp, (fp, digest, False, st)
+        return fp, None
+
+    def render(self, page: Page, fp: bytes | None) -> reuse.Made:
         data = _render(self.renderer, self.base, page).encode("utf-8")
-        self.writer.write(page.path, data)
-        return fp, reuse.output_digest(data), True
+        st = self.writer.write(page.path, data)
+        return fp, reuse.output_digest(data), True, st
 
 
 PARALLEL_MIN_PAGES = 400
@@ -224,6 +233,37 @@ def _workers() -> int:
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _make_all(
+    pages: list[Page], maker: _Maker, workers: int, progress: Progress | None
+) -> list[tuple[str, reuse.Made]]:
+    """Make every page, rendering over `workers` processes. Over a previous site, the pages
+    that can be reused are taken first, in this process (fingerprinting and linking cost
+    less than forking workers, whose copies of the organisation cost CPU time); processes
+    are forked only if at least PARALLEL_MIN_PAGES are left to render."""
+    if not maker.previous:
+        return list(zip((page.path for page in pages), _make_parallel(pages, maker, workers, progress)))
+    made: list[reuse.Made | None] = []
+    todo: list[int] = []
+    prints: list[bytes | None] = []
+    for i, page in enumerate(pages):
+        fp, got = maker.reused(page)
+        made.append(got)
+        if got is None:
+            todo.append(i)
+            prints.append(fp)
+    left = [pages[i] for i in todo]
+    if len(left) >= PARALLEL_MIN_PAGES:
+        # A page whose reuse failed fails again in its worker (its fingerprint or bytes still
+        # do not match), and is rendered there.
+        fresh = _make_parallel(left, maker, workers, progress)
+    else:
+        with progress(left, len(left)) if progress else nullcontext(left) as rendering:
+            fresh = [maker.render(page, fp) for page, fp in zip(rendering, prints)]
+    for i, got in zip(todo, fresh):
+        made[i] = got
+    return [(page.path, m) for page, m in zip(pages, made) if m is not None]
 
 
 _SHARE: tuple[list[Page], _Maker, int] | None = None

@@ -16,6 +16,11 @@ The previous build left a manifest (`MANIFEST`) in the output folder: for each p
 its input fingerprint and the hash of the bytes written. A page whose fingerprint is
 unchanged takes the previous file (hard-linked into the new build) once its bytes are
 checked against that hash, so a page edited in the published folder is rendered again.
+Beside the record cache (never in the site: the site's bytes are a cold build's), a sealed
+stat file keeps each page file's stat identity (size, modification time, inode): a linked
+file that still has it, out of the racy window, is the file that was written and checked,
+and is taken without reading it back (an edit in place changes its modification time; a
+replaced file has another inode).
 Rendering being a function of those inputs, the result is the cold build's, byte for byte.
 
 The manifest carries an HMAC, and the fingerprints are keyed, under the local key that
@@ -33,6 +38,7 @@ import hmac
 import json
 import marshal
 import sys
+import time
 import types
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePath
@@ -46,6 +52,12 @@ from perfdocs.records.parse import Document
 MANIFEST = ".perfdocs-pages"
 """The manifest's file name at the top of a built site (beside writer.MARKER)."""
 FORMAT = 1
+STATS_FORMAT = 1
+STATS_MIN_PAGES = 2000
+"""With PERFDOCS_CACHE unset, smaller sites keep no stat file (as the record cache's AUTO_MIN_FILES)."""
+RACY_NS = 2_000_000_000
+"""A page file modified this close to (or after) the writing of the manifest has its bytes checked
+next time (as the record cache does: git's 'racy' case)."""
 MAX_MANIFEST_BYTES = 1 << 30
 _LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdurl", "PyYAML")
 
@@ -262,14 +274,17 @@ _ENCODERS: dict[type, Any] = {
 }
 """Exact types (never subclasses, whose repr or behaviour may differ) and how each is written."""
 
-Entry = tuple[bytes, bytes]
-"""(input fingerprint, hash of the page's bytes)."""
-Made = tuple[bytes | None, bytes, bool]
+Stat = tuple[int, int, int]
+"""A page file's stat identity: (size, modification time in ns, inode) (writer.identity)."""
+Entry = tuple[bytes, bytes, Stat | None]
+"""(input fingerprint, hash of the page's bytes, the file's stat identity when it can be
+trusted: recorded for those bytes, out of the racy window)."""
+Made = tuple[bytes | None, bytes, bool, Stat]
 """What a build made of a page: (its input fingerprint if it has one, the hash of its
-bytes, whether it was rendered rather than reused)."""
+bytes, whether it was rendered rather than reused, its file's stat identity)."""
 
 
-def manifest_bytes(pages: dict[str, Entry], key: bytes) -> bytes:
+def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes) -> bytes:
     body = (
         json.dumps(
             {"format": FORMAT, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
@@ -281,8 +296,9 @@ def manifest_bytes(pages: dict[str, Entry], key: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
 
 
-def read_manifest(site: Path, key: bytes) -> dict[str, Entry]:
-    """The previous build's pages, or none when the manifest is missing, damaged or not ours."""
+def read_manifest(site: Path, key: bytes, records: Path) -> dict[str, Entry]:
+    """The previous build's pages, or none when the manifest is missing, damaged or not ours;
+    with each file's stat identity when the stat file (`save_stats`) vouches for it."""
     try:
         with open(site / MANIFEST, "rb") as fh:
             raw = fh.read(MAX_MANIFEST_BYTES + 1)
@@ -297,6 +313,75 @@ def read_manifest(site: Path, key: bytes) -> dict[str, Entry]:
         stored = json.loads(body)
         if stored.get("format") != FORMAT:
             return {}
-        return {p: (bytes.fromhex(f), bytes.fromhex(o)) for p, (f, o) in stored["pages"].items()}
+        pages = {p: (bytes.fromhex(f), bytes.fromhex(o)) for p, (f, o) in stored["pages"].items()}
     except (ValueError, TypeError, AttributeError, KeyError):
+        return {}
+    stats = _read_stats(site, key, records)
+    entries: dict[str, Entry] = {}
+    for p, (f, o) in pages.items():
+        known = stats.get(p)
+        entries[p] = (f, o, known[1] if known is not None and known[0] == o else None)
+    return entries
+
+
+def stats_location(site: Path, records: Path) -> Path | None:
+    """The stat file of an output folder: in the records' cache folder (perfdocs.store), never
+    in the site (a file's inode and times are this machine's, and the site's bytes must be a
+    cold build's); None when caching is off."""
+    from perfdocs import store
+
+    folder = store.cache_dir(records)
+    if folder is None:
+        return None
+    slug = hashlib.blake2b(str(site.resolve()).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    return folder / f"site-{slug}.marshal"
+
+
+def save_stats(site: Path, key: bytes, records: Path, pages: dict[str, tuple[bytes, Stat]]) -> None:
+    """Record, once the build is in place, each page's (hash of its bytes, stat identity).
+    Like the record cache, only for large sites unless PERFDOCS_CACHE=1 (a small site reads
+    its pages back in a blink). Best effort: without it the next build reads every reused
+    page back."""
+    from perfdocs import store
+
+    if store.setting() == "auto" and len(pages) < STATS_MIN_PAGES:
+        return
+    path = stats_location(site, records)
+    if path is None:
+        return
+    try:
+        # The time is taken after the files were last written: anything newer than it
+        # minus RACY_NS is checked byte by byte next time.
+        blob = marshal.dumps((STATS_FORMAT, time.time_ns(), pages), 2)
+        sealed = store.seal(blob, key)
+        if sealed is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            store.write_bytes(path, sealed)
+    except (OSError, ValueError):
+        return
+
+
+def _read_stats(site: Path, key: bytes, records: Path) -> dict[str, tuple[bytes, Stat]]:
+    """The pages whose stat identity can be trusted: recorded for this folder, under the local
+    key, and modified more than RACY_NS before the record was written (a file changed in the
+    same clock tick as it was written could keep its size and time; git's 'racy' case)."""
+    from perfdocs import store
+
+    path = stats_location(site, records)
+    if path is None:
+        return {}
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    blob = store.unseal(raw, key)
+    if blob is None:
+        return {}
+    try:
+        fmt, written_ns, pages = marshal.loads(blob)
+        if fmt != STATS_FORMAT or not isinstance(pages, dict):
+            return {}
+        before = written_ns - RACY_NS
+        return {p: (o, (st[0], st[1], st[2])) for p, (o, st) in pages.items() if st[1] < before}
+    except (EOFError, ValueError, TypeError, IndexError):
         return {}

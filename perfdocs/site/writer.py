@@ -76,6 +76,7 @@ class SiteWriter:
                 f"cannot write beside {display_path(out)}: {err.strerror or err}"
             ) from None
         self._root = self.tmp.resolve()
+        self._root_str = str(self._root)
         self.files = 0
         self.bytes = 0
         self._made: set[str] = set()
@@ -83,15 +84,28 @@ class SiteWriter:
 
     def path(self, rel: str) -> Path:
         """Where `rel` (a '/'-separated relative path) goes; never outside the folder."""
-        pure = PurePosixPath(rel)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or "\0" in rel:
-            raise PerfdocsError(f"refusing to write {rel!r}: not a plain relative path")
-        target = self._root.joinpath(*pure.parts)
-        if not target.is_relative_to(self._root):  # pragma: no cover - excluded above
-            raise PerfdocsError(f"refusing to write {rel!r}: outside the output folder")
-        parent = str(pure.parent)
+        return Path(self._place(rel))
+
+    def _place(self, rel: str) -> str:
+        parts = rel.split("/")
+        if (
+            not rel
+            or rel.startswith("/")
+            or "\\" in rel
+            or "\0" in rel
+            or ".." in parts
+            or any(p in ("", ".") for p in parts[:-1])
+            or parts[-1] in ("", ".")
+        ):
+            pure = PurePosixPath(rel)
+            if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or "\0" in rel:
+                raise PerfdocsError(f"refusing to write {rel!r}: not a plain relative path")
+            parts = list(pure.parts)
+        # Plain names, none of them '..': the target is inside the folder by construction.
+        target = os.path.join(self._root_str, *parts)
+        parent = "/".join(parts[:-1])
         if parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             self._made.add(parent)
         return target
 
@@ -100,27 +114,35 @@ class SiteWriter:
         temporary folder it happened in means nothing to the reader)."""
         return self.out / rel
 
-    def write(self, rel: str, content: str | bytes) -> None:
+    def write(self, rel: str, content: str | bytes) -> Stat:
+        """Write a new file; its stat identity (size, modification time, inode) as written."""
         data = content.encode("utf-8") if isinstance(content, str) else content
         # "x": a second page with the same path is a bug, never a silent overwrite.
-        with writing(self.shown(rel)), open(self.path(rel), "xb") as fh:
+        with writing(self.shown(rel)), open(self._place(rel), "xb") as fh:
             fh.write(data)
+            fh.flush()
+            info = os.fstat(fh.fileno())
         self.files += 1
         self.bytes += len(data)
+        return identity(info)
 
     def copy(self, src: Path, rel: str) -> None:
         with writing(self.shown(rel)):
             shutil.copyfile(src, self.path(rel))
         self.files += 1
 
-    def reuse(self, rel: str, accept: Callable[[bytes], bool]) -> bool:
+    def reuse(self, rel: str, accept: Callable[[bytes], bool], known: Stat | None = None) -> Stat | None:
         """Take `rel` from the site being replaced (hard-linked, else copied) if it is a
-        regular file there, inside it, whose bytes `accept`; else write nothing, say False.
+        regular file there, inside it, whose bytes `accept`; else write nothing, say None.
+        Returns the file's stat identity (size, modification time, inode).
 
         The bytes are checked in the new folder, after linking: what is checked is what
-        is published."""
-        target = self.path(rel)
-        parent = str(PurePosixPath(rel).parent)
+        is published. When `known` is given (the identity the file had when a previous
+        build wrote or checked it, out of the racy window) and the linked file still has
+        it, the file is that one, unmodified: it is taken without reading it (git's index
+        trusts a file's stat the same way)."""
+        target = self._place(rel)
+        parent = rel.rpartition("/")[0] or "."
         inside = self._old_dirs.get(parent)
         if inside is None:  # a folder of the old site swapped for a link to elsewhere: not ours
             real = os.path.realpath(self.out)
@@ -128,24 +150,36 @@ class SiteWriter:
                 os.path.join(real, parent)
             )
         if not inside:
-            return False
+            return None
         src = os.path.join(self.out, rel)
         try:
             os.link(src, target, follow_symlinks=False)
         except OSError:
             data = _read_regular(src)
             if data is None or not accept(data):
-                return False
+                return None
             with writing(self.shown(rel)), open(target, "xb") as fh:
                 fh.write(data)
+                fh.flush()
+                info = os.fstat(fh.fileno())
         else:
+            if known is not None:
+                try:
+                    linked: os.stat_result | None = os.lstat(target)
+                except OSError:
+                    linked = None
+                if linked is not None and stat.S_ISREG(linked.st_mode) and identity(linked) == known:
+                    self.files += 1
+                    self.bytes += linked.st_size
+                    return known
             data = _read_regular(target)
             if data is None or not accept(data):
                 os.unlink(target)
-                return False
+                return None
+            info = os.lstat(target)
         self.files += 1
         self.bytes += len(data)
-        return True
+        return identity(info)
 
     def note(self, name: str, data: bytes) -> None:
         """A file of the build's own (like the marker) at the top of the folder: not
@@ -176,6 +210,14 @@ class SiteWriter:
 
     def abandon(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+Stat = tuple[int, int, int]
+"""A file's stat identity: (size, modification time in ns, inode)."""
+
+
+def identity(info: os.stat_result) -> Stat:
+    return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def _read_regular(path: str | Path) -> bytes | None:

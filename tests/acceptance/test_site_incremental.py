@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdocs.site import build
+from perfdocs.site import build, reuse
 from perfdocs.site.render import template_dir
 from perfdocs.site.reuse import MANIFEST
 
@@ -250,3 +250,54 @@ def test_a_rebuild_reading_records_from_the_record_cache_reuses_every_page(cli, 
     site = tmp_path / "site"
     pages, _, _ = counts(cli("build", "--records", example, "--out", site))
     assert counts(cli("build", "--records", example, "--out", site)) == (pages, 0, pages)
+
+
+ALICE_EV = "people/alice/evidence/2026-02-10-ledger-refactor-reviews.md"
+
+
+@pytest.mark.parametrize("trust_stat", [False, True], ids=["bytes checked", "stat trusted"])
+def test_rebuilds_after_an_entry_org_yaml_a_visibility_and_a_template_change_equal_cold_builds(
+    example, tmp_path, monkeypatch, trust_stat
+):
+    if trust_stat:  # every reused page is then taken on its stat identity, none read back
+        monkeypatch.setenv("PERFDOCS_CACHE", "1")
+        monkeypatch.setattr(reuse, "RACY_NS", -(1 << 62))
+    templates = tmp_path / "templates"
+    shutil.copytree(template_dir(), templates)
+    site = tmp_path / "site"
+    first = build(example, site, "public", templates)
+    assert (first.rendered, first.reused) == (first.pages, 0)
+    shown = site / "evidence/alice/2026-02-10-ledger-refactor-reviews.html"
+    assert shown.is_file()
+    steps = {
+        "an entry": lambda: edit(example / CHEN_EV, "title: Fixed 28 accessibility", "title: Fixed 29 accessibility"),
+        "org.yaml": lambda: edit(example / "org.yaml", "tagline: engineering", "tagline: engineering, rebuilt"),
+        "a visibility": lambda: edit(example / ALICE_EV, "visibility: public", "visibility: private"),
+        "a template": lambda: edit(templates / "evidence.html.j2", "<h2>Links</h2>", "<h2>See also</h2>"),
+    }
+    for n, (name, change) in enumerate(steps.items()):
+        change()
+        again = build(example, site, "public", templates)
+        cold = build(example, tmp_path / f"cold-{n}", "public", templates)
+        assert again.pages == cold.pages, name
+        assert 0 < again.rendered, name
+        assert_same_tree(site, tmp_path / f"cold-{n}")
+    # The entry made private left the public site, and nothing of it is on any page.
+    assert not shown.exists()
+    assert b"ledger double-entry refactor" not in b"".join(tree(site).values())
+    assert build(example, site, "public", templates).rendered == 0
+
+
+def test_a_page_edited_in_place_is_rendered_again_even_when_stats_are_trusted(example, tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFDOCS_CACHE", "1")
+    monkeypatch.setattr(reuse, "RACY_NS", -(1 << 62))
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    first = build(example, site, "public")
+    page = site / "evidence/chen/2026-08-12-checkout-a11y-fixes.html"
+    data = page.read_bytes()
+    with open(page, "r+b") as fh:  # the same inode and size; a new modification time
+        fh.write(data.replace(b"accessibility", b"ACCESSIBILITY"))
+    again = build(example, site, "public")
+    assert (again.rendered, again.reused) == (1, first.pages - 1)
+    build(example, cold, "public")
+    assert_same_tree(site, cold)
