@@ -165,7 +165,6 @@ def test_a_competency_of_the_matrix_own_still_needs_its_fields(cli, tmp_path, mo
     )
 
 
-
 def test_a_competency_id_that_is_not_text_in_a_matrix_with_include_is_a_schema_error(cli, tmp_path, monkeypatch):
     """Found by the fuzz test: a list as a competency id made the set lookup raise."""
     monkeypatch.chdir(tmp_path)
@@ -175,6 +174,7 @@ def test_a_competency_id_that_is_not_text_in_a_matrix_with_include_is_a_schema_e
     assert res.exit_code == 1, res
     assert "Traceback" not in res.stdout + res.stderr
     assert "records/matrices/frontend.yaml:12:" in one_line(res.stdout) and "[schema/type]" in res.stdout
+
 
 def test_the_site_says_where_a_shared_competency_comes_from(cli, tmp_path, git_repo):
     """The track page and the level pages name the set a competency comes from and show its
