@@ -28,6 +28,9 @@ def _cache_dir(tmp_path, monkeypatch):
     trusted (nothing edits them while a run reads them here), so the snapshot is used at once."""
     monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(snapshot, "RACY_NS", 0)
+    # _validate sets PERFDOCS_CACHE for each run; setting it here first (auto) makes monkeypatch
+    # restore what it was after the test, so no later test runs with this test's last value
+    monkeypatch.setenv("PERFDOCS_CACHE", "auto")
 
 
 def _validate(root: Path, cache: str) -> str:
