@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import marshal
 import os
 import tempfile
 from pathlib import Path
@@ -83,6 +84,24 @@ def unseal(raw: bytes, secret: bytes | None = None) -> bytes | None:
     if secret is None or len(raw) < MAC_BYTES or not hmac.compare_digest(raw[:MAC_BYTES], mac(secret, blob)):
         return None
     return blob
+
+
+def read_sealed(path: Path, secret: bytes | None = None) -> object | None:
+    """The marshalled data of a sealed cache file, or None when the file cannot be read, was
+    not sealed with the local key (never unmarshalled, then) or does not unmarshal. Callers
+    check the shape of what they get: a file of an older format unmarshals too."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    blob = unseal(raw, secret)
+    if blob is None:
+        return None
+    try:
+        data: object = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return data
 
 
 def write_bytes(path: Path, data: bytes) -> None:

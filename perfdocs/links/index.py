@@ -351,8 +351,7 @@ def load_index(
         # marshal: several times faster to load than JSON. The folder may sit in a checkout,
         # so a file is read only when it carries the MAC of the local key (perfdocs.store):
         # a committed or crafted index could otherwise vouch for links that do not resolve.
-        blob = store.unseal(path.read_bytes())
-        data = marshal.loads(blob) if blob is not None else None
+        data = store.read_sealed(path)
         if (
             isinstance(data, dict)
             and data.get("version") == INDEX_VERSION

@@ -207,17 +207,7 @@ class RecordCache:
         self.hits = 0
         if self.path is None or self.secret is None:
             return
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return
-        blob = store.unseal(raw, self.secret)
-        if blob is None:
-            return  # not written by us (or damaged): never unmarshalled
-        try:
-            stored = marshal.loads(blob)
-        except (EOFError, ValueError, TypeError):
-            return
+        stored = store.read_sealed(self.path, self.secret)
         if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key:
             self.written_ns, self.entries = stored[1], stored[2]
 

@@ -131,23 +131,14 @@ class Snapshot:
         self._sigs: dict[int, record_cache.Signature | None] = {}
         if self.path is None or self.secret is None:
             return
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return
-        blob = store.unseal(raw, self.secret)
-        if blob is None:
-            return  # not written by us (or damaged): never unmarshalled
         enabled = gc.isenabled()
         gc.disable()  # hundreds of thousands of objects, all kept: collecting finds nothing
         try:
-            stored = marshal.loads(blob)
-            if threading.active_count() == 1:
+            stored = store.read_sealed(self.path, self.secret)
+            if stored is not None and threading.active_count() == 1:
                 # Alive for the whole run: later collections need not walk them (as load does);
                 # frozen before collection is on again, or the next allocation walks them all.
                 gc.freeze()
-        except (EOFError, ValueError, TypeError):
-            return
         finally:
             if enabled:
                 gc.enable()

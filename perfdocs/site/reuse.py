@@ -370,15 +370,11 @@ def _read_stats(site: Path, key: bytes, records: Path) -> dict[str, tuple[bytes,
     path = stats_location(site, records)
     if path is None:
         return {}
-    try:
-        raw = path.read_bytes()
-    except OSError:
+    stored = store.read_sealed(path, key)
+    if not (isinstance(stored, tuple) and len(stored) == 3):
         return {}
-    blob = store.unseal(raw, key)
-    if blob is None:
-        return {}
+    fmt, written_ns, pages = stored
     try:
-        fmt, written_ns, pages = marshal.loads(blob)
         if fmt != STATS_FORMAT or not isinstance(pages, dict):
             return {}
         before = written_ns - RACY_NS
