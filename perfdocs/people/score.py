@@ -242,11 +242,8 @@ def placeholder(ev: Record, org: Organisation) -> str | None:
     why = placeholders.reason(ev.body, org)
     if why is not None:
         return f"its body still holds {why}"
-    least = settings.of(org).placeholders.min_body_chars
-    body = (ev.body or "").strip()
-    if len(body) < least:
-        return f"its body has only {len(body)} characters (fewer than {least})"
-    return None
+    short = placeholders.too_short(ev.body or "", org)
+    return None if short is None else f"its body has {short}"
 
 
 def work_keys(ev: Record) -> list[tuple[str, str]]:

@@ -86,6 +86,13 @@ def _where(path: KeyPath) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
 
 
+def too_short(body: str, org: Organisation) -> str | None:
+    """'only N characters (fewer than M)' for an evidence body below `placeholders.min_body_chars`."""
+    least = settings.of(org).placeholders.min_body_chars
+    n = len(body.strip())
+    return f"only {n} characters (fewer than {least})" if n < least else None
+
+
 def of_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     """One record's placeholder findings (a record of KINDS that its kind's index holds)."""
     for path, text in _strings(record.data, ()):
@@ -103,9 +110,8 @@ def of_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     if body is None:
         return
     why = reason(body, org)
-    least = settings.of(org).placeholders.min_body_chars
-    if why is None and record.kind == "evidence" and len(body.strip()) < least:
-        why = f"only {len(body.strip())} characters (fewer than {least})"
+    if why is None and record.kind == "evidence":
+        why = too_short(body, org)
     if why is not None:
         line = record.doc.body_line or 1
         yield Diagnostic(
