@@ -279,6 +279,16 @@ def _commit(sha: str, url: str | None) -> str:
     return f"[{code}](<{url.replace('{sha}', sha)}>)" if url else code
 
 
+def _hidden_groups(cal: Calibration, also: str = "") -> str:
+    """Which groups a table leaves out (`calibration.min_group`), as a sentence: none when it is 1."""
+    if cal.min_group <= 1:
+        return "Every group is shown (`calibration.min_group` is 1). "
+    return (
+        f"A group with fewer than {plural(cal.min_group, 'review')} is not shown{',' if also else ''}{also}, "
+        "so that no small group's ratings can be worked out. "
+    )
+
+
 def _distribution(cal: Calibration) -> list[str]:
     e = md_escape
     out = [
@@ -286,8 +296,7 @@ def _distribution(cal: Calibration) -> list[str]:
         "",
         "Each group's ratings against the rest of the organisation's: a chi-square test of independence "
         "(χ², its degrees of freedom and p-value) and Cramér's V (0: the same distribution, 1: nothing in "
-        f"common). A group with fewer than {plural(cal.min_group, 'review')} is not shown, nor the smallest other "
-        "groups while the hidden ones add up to fewer, so that no small group's ratings can be worked out. "
+        f"common). {_hidden_groups(cal, ' nor the smallest other groups while the hidden ones add up to fewer')}"
         f"**flag**: p below {cal.significance:g}, a pattern to discuss, not a finding about anyone (among "
         "many groups, some low p-values are chance).",
         "",
@@ -401,7 +410,7 @@ def _language(cal: Calibration) -> list[str]:
         "## Review language",
         "",
         "Findings of the review-language check (`perfdocs review lint`), counted by reviewer and by the reviewed "
-        f"people's attributes; a group of fewer than {plural(cal.min_group, 'review')} is not shown.",
+        f"people's attributes. {_hidden_groups(cal).rstrip()}",
         "",
     ]
     for key, rows in cal.language.items():

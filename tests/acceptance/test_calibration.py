@@ -19,10 +19,9 @@ EXPECTED = """\
 ## Rating distribution
 
 Each group's ratings against the rest of the organisation's: a chi-square test of independence (χ², its \
-degrees of freedom and p-value) and Cramér's V (0: the same distribution, 1: nothing in common). A group with \
-fewer than 1 review is not shown, nor the smallest other groups while the hidden ones add up to fewer, so \
-that no small group's ratings can be worked out. **flag**: p below 0.05, a pattern to discuss, not a finding \
-about anyone (among many groups, some low p-values are chance).
+degrees of freedom and p-value) and Cramér's V (0: the same distribution, 1: nothing in common). Every group \
+is shown (`calibration.min_group` is 1). **flag**: p below 0.05, a pattern to discuss, not a finding about \
+anyone (among many groups, some low p-values are chance).
 
 | All reviews | exceeds | meets | below | total |
 |---|---|---|---|---|
@@ -114,7 +113,7 @@ on-call, feedback:
 ## Review language
 
 Findings of the review-language check (`perfdocs review lint`), counted by reviewer and by the reviewed \
-people's attributes; a group of fewer than 1 review is not shown.
+people's attributes. Every group is shown (`calibration.min_group` is 1).
 
 | Reviewer | Reviews | Findings | Per review |
 |---|---|---|---|

@@ -94,6 +94,7 @@ def test_a_group_of_three_is_suppressed_and_so_is_the_smallest_other_one(tmp_pat
     assert "| berlin | fewer than 5 | | | | | | | |\n" in text
     oslo_rows = [line for line in text.splitlines() if "oslo" in line]
     assert oslo_rows == ["| oslo | fewer than 5 | | | | | | | |"]
+    assert "A group with fewer than 5 reviews is not shown, nor the smallest other groups" in text
 
 
 def test_the_minimum_group_size_is_the_org_s(tmp_path):
