@@ -262,15 +262,37 @@ def _expected(schema_type: Any) -> str:
 
 
 def _leaf(error: ValidationError) -> ValidationError:
-    """For oneOf/anyOf, the error of the branch that matched best, as jsonschema ranks them."""
+    """For oneOf/anyOf, the error of the branch that matched best: for a mapping, the branch of
+    mappings whose fields it uses most (so `{unchanged: true}` without its `note` is told the
+    note is missing, not that it should be text), else as jsonschema ranks them."""
     from jsonschema.exceptions import best_match
 
     while error.context:
-        best = best_match(error.context)
+        context = _closest_branch(error) or error.context
+        best = best_match(context)
         if best is None or best is error:
             break
         error = best
     return error
+
+
+def _closest_branch(error: ValidationError) -> list[ValidationError] | None:
+    """The errors of the oneOf/anyOf branch of mappings that shares most fields with a mapping
+    instance (None when the instance is not a mapping, or no branch of mappings names a field of it)."""
+    branches = error.validator_value if error.validator in ("oneOf", "anyOf") else None
+    if not isinstance(error.instance, dict) or not isinstance(branches, list):
+        return None
+    keys = set(error.instance)
+    shared = {
+        i: len(keys & set(branch.get("properties", {})))
+        for i, branch in enumerate(branches)
+        if isinstance(branch, dict) and branch.get("type") == "object"
+    }
+    if not shared or max(shared.values()) == 0:
+        return None
+    best = max(shared, key=lambda i: shared[i])  # the first of equals: the schema's order
+    found = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == best]
+    return found or None
 
 
 def explain(error: ValidationError) -> Iterator[Explained]:
@@ -310,13 +332,14 @@ def explain(error: ValidationError) -> Iterator[Explained]:
         return
     if keyword in ("enum", "const"):
         choices = error.validator_value if keyword == "enum" else [error.validator_value]
-        shown = ", ".join(f"'{c}'" for c in choices)
+        # As YAML spells them: true, not Python's 'True'.
+        shown = ", ".join(str(c).lower() if isinstance(c, bool) else f"'{c}'" for c in choices)
         yield (
             "schema/enum",
             path,
             False,
             f"{value!r} is not allowed for {_field(path)}{did_you_mean(value, choices)}",
-            f"expected one of: {shown}",
+            f"expected {shown}" if len(choices) == 1 else f"expected one of: {shown}",
         )
         return
     if keyword == "number":

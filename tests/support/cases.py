@@ -173,6 +173,7 @@ MUTATIONS = {
     ),
     "rubric-bad-unchanged": replacing(MATRIX, "l1: Asks good questions.", "l1: {unchanged: true, note: Nothing new.}"),
     "rubric-empty-descriptor": replacing(MATRIX, "l1: Asks good questions.", "l1: ''"),
+    "schema-cell-unchanged-without-note": replacing(MATRIX, "l2: Helps new joiners.", "l2: {unchanged: true}"),
     "rubric-numeric-level": both(
         replacing("tracks/backend.yaml", "id: l1", "id: 1"),
         *(replacing(MATRIX, f"      l1: {text}", f"      1: {text}") for text in ("Implements", "Joins", "Asks")),
