@@ -3,8 +3,9 @@
 An edition is a cited data file beside this module (`benchmarks/<edition>.yaml`): for each
 metric how a figure is scored, the report year and address, and the industry means (with their
 standard deviations) where DORA published them (an unverified mean is left empty, never
-invented). org.yaml `dora.benchmark` chooses the edition; nothing about the scoring is written
-in code.
+invented), for all industries and, under `segments`, per industry. org.yaml `dora.benchmark`
+chooses the edition and `dora.benchmark_segment` the segment; nothing about the scoring is
+written in code.
 
 A metric is scored one of two ways, as its edition declares:
 - by buckets (DORA's answer options, worst first): the bucket's place on the scale, the worst
@@ -126,11 +127,49 @@ def _means(spec: Any) -> dict[str, Any]:
     return {"mean": spec.get("mean"), "std": spec.get("std"), "published": spec.get("published")}
 
 
-def assess(metrics: list[Any], edition: str) -> dict[str, Any]:
+DEFAULT_SEGMENT = "all"
+"""The segment whose means an edition states at its top level (DORA's "all": every industry)."""
+
+
+def segments(data: dict[str, Any]) -> list[str]:
+    """The segments an edition gives means for: "all" (its top level) and those under `segments`."""
+    given = data.get("segments")
+    return [DEFAULT_SEGMENT, *(sorted(given) if isinstance(given, dict) else [])]
+
+
+def means(data: dict[str, Any], edition: str, segment: str = DEFAULT_SEGMENT) -> dict[str, Any]:
+    """The industry means of one segment: {"name", "metrics": {key: spec}, "factors", "overall"}
+    (PerfdocsError for a segment the edition does not have)."""
+    if segment == DEFAULT_SEGMENT:
+        return {
+            "name": data.get("segment_name"),
+            "metrics": data["metrics"],
+            "factors": data.get("factors"),
+            "overall": data.get("overall"),
+        }
+    found = (data.get("segments") or {}).get(segment)
+    if not isinstance(found, dict):
+        from perfdocs.text import did_you_mean
+
+        known = segments(data)
+        raise PerfdocsError(
+            f"no segment {segment!r} in DORA benchmark edition {edition} (org.yaml dora.benchmark_segment)"
+            f"{did_you_mean(segment, known)}; segments: {', '.join(known)}"
+        )
+    return {
+        "name": found.get("name", segment),
+        "metrics": found.get("metrics") or {},
+        "factors": found.get("factors"),
+        "overall": found.get("overall"),
+    }
+
+
+def assess(metrics: list[Any], edition: str, segment: str = DEFAULT_SEGMENT) -> dict[str, Any]:
     """The whole-window figure of each metric placed on the edition's scale, with its score and the
-    industry mean, and each factor's (and the overall) score against theirs."""
+    industry mean of the segment, and each factor's (and the overall) score against theirs."""
     data = load(edition)
     scale = scale_of(data)
+    chosen = means(data, edition, segment)
     out: dict[str, Any] = {
         "edition": edition,
         "title": data.get("title"),
@@ -139,6 +178,8 @@ def assess(metrics: list[Any], edition: str) -> dict[str, Any]:
         "legacy": bool(data.get("legacy")),
         "verified_means": bool(data.get("verified_means")),
         "means_source": data.get("means_source"),
+        "segment": segment,
+        "segment_name": chosen["name"],
         "metrics": {},
         "factors": {},
     }
@@ -157,7 +198,7 @@ def assess(metrics: list[Any], edition: str) -> dict[str, Any]:
             "bucket": None,
             "placement": None,
             "score": None,
-            **_means(spec),
+            **_means(chosen["metrics"].get(m.key)),
             "versus_mean": None,
         }
         if not isinstance(spec, dict):
@@ -175,25 +216,25 @@ def assess(metrics: list[Any], edition: str) -> dict[str, Any]:
                     entry["versus_mean"] = versus(score, entry["mean"])
                     scores[m.key] = score
         out["metrics"][m.key] = entry
-    given: dict[str, Any] = data["factors"] if isinstance(data.get("factors"), dict) else {}
+    given: dict[str, Any] = chosen["factors"] if isinstance(chosen["factors"], dict) else {}
     for factor, keys in DORA_FACTORS.items():
         known = [scores[k] for k in keys if k in scores]
         score = sum(known) / len(known) if known else None
-        means = _means(given.get(factor))
+        stated = _means(given.get(factor))
         out["factors"][factor] = {
             "score": round1(score) if score is not None else None,
             "from": [k for k in keys if k in scores],
             "scored_as": SCORED_AS.get(factor),
-            **means,
-            "versus_mean": versus(score, means["mean"]),
+            **stated,
+            "versus_mean": versus(score, stated["mean"]),
         }
-    if isinstance(data.get("overall"), dict):
+    if isinstance(chosen["overall"], dict):
         score = sum(scores.values()) / len(scores) if scores else None
-        means = _means(data["overall"])
+        overall = _means(chosen["overall"])
         out["overall"] = {
             "score": round1(score) if score is not None else None,
             "from": [m.key for m in metrics if m.key in scores],
-            **means,
-            "versus_mean": versus(score, means["mean"]),
+            **overall,
+            "versus_mean": versus(score, overall["mean"]),
         }
     return out

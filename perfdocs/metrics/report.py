@@ -90,10 +90,11 @@ def summary_lines(result: Any) -> list[str]:
     if not found:
         return []
     legacy = " (legacy edition)" if found.get("legacy") else ""
+    segment = f", industry means: {found['segment_name']}" if found.get("segment_name") else ""
     lines = [
         "",
         f"Whole window {result.since} to {result.until}, against benchmark {found['edition']}{legacy} "
-        f"({found.get('title')}, {found.get('source')}):",
+        f"({found.get('title')}, {found.get('source')}){segment}:",
     ]
     for m in result.metrics:
         entry = found["metrics"].get(m.key, {})

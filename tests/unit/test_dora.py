@@ -173,7 +173,7 @@ def test_a_rate_is_scored_linearly_as_doras_quick_check_scores_it():
 def test_the_2025_means_are_doras_published_ones_transformed_as_the_quick_check_does():
     """tests/fixtures/dora-quickcheck-2025/industry_metrics.json is a copy of DORA's published file (source cited in
     it); data-service.ts transformMetrics turns the high-is-worse rates and instability into 10 - mean and
-    recomputes the overall mean from the five high-is-best means."""
+    recomputes the overall mean from the five high-is-best means. Every industry segment, "all" first."""
     import json
     from pathlib import Path
 
@@ -182,10 +182,11 @@ def test_the_2025_means_are_doras_published_ones_transformed_as_the_quick_check_
     published = json.loads(
         (Path(__file__).parents[1] / "fixtures/dora-quickcheck-2025/industry_metrics.json").read_text()
     )
-    raw = published["all"]
+    source = published.pop("_source")
     edition = benchmarks.load("dora-2025")
-    assert edition["means_source"]["path"] == published["_source"]["path"]
-    assert edition["means_source"]["commit"] == published["_source"]["commit"]
+    assert edition["means_source"]["path"] == source["path"]
+    assert edition["means_source"]["commit"] == source["commit"]
+    assert sorted(benchmarks.segments(edition)) == sorted(published)
     names = {
         "change-lead-time": ("leadtime", False),
         "deployment-frequency": ("deployfreq", False),
@@ -193,31 +194,61 @@ def test_the_2025_means_are_doras_published_ones_transformed_as_the_quick_check_
         "change-fail-rate": ("changefailure", True),
         "deployment-rework-rate": ("rework", True),
     }
-    high_is_best = {}
-    for key, (name, inverted) in names.items():
-        spec = edition["metrics"][key]
-        mean = 10 - raw[name]["mean"] if inverted else raw[name]["mean"]
-        high_is_best[key] = mean
-        assert (spec["mean"], spec["std"]) == (round(mean, 2), raw[name]["std"]), key
-        assert spec.get("published") == (raw[name]["mean"] if inverted else None), key
-    factors = edition["factors"]
-    assert (factors["throughput"]["mean"], factors["throughput"]["std"]) == (
-        raw["software_delivery_throughput"]["mean"],
-        raw["software_delivery_throughput"]["std"],
-    )
-    instability = raw["software_delivery_instability"]
-    assert (factors["instability"]["mean"], factors["instability"]["std"], factors["instability"]["published"]) == (
-        round(10 - instability["mean"], 2),
-        instability["std"],
-        instability["mean"],
-    )
-    overall = edition["overall"]
-    assert (overall["mean"], overall["std"], overall["published"]) == (
-        round(sum(high_is_best.values()) / 5, 2),
-        raw["performance_average"]["std"],
-        raw["performance_average"]["mean"],
-    )
-    assert (edition["metrics"]["change-fail-rate"]["mean"], overall["mean"]) == (8.1, 6.72)  # as DORA's own test
+    for segment, raw in published.items():
+        stated = benchmarks.means(edition, "dora-2025", segment)
+        assert stated["name"] == raw["name"], segment
+        high_is_best = {}
+        for key, (name, inverted) in names.items():
+            spec = stated["metrics"][key]
+            mean = 10 - raw[name]["mean"] if inverted else raw[name]["mean"]
+            high_is_best[key] = mean
+            assert (spec["mean"], spec["std"]) == (round(mean, 2), raw[name]["std"]), (segment, key)
+            assert spec.get("published") == (raw[name]["mean"] if inverted else None), (segment, key)
+        factors = stated["factors"]
+        assert (factors["throughput"]["mean"], factors["throughput"]["std"]) == (
+            raw["software_delivery_throughput"]["mean"],
+            raw["software_delivery_throughput"]["std"],
+        ), segment
+        instability = raw["software_delivery_instability"]
+        assert (factors["instability"]["mean"], factors["instability"]["std"], factors["instability"]["published"]) == (
+            round(10 - instability["mean"], 2),
+            instability["std"],
+            instability["mean"],
+        ), segment
+        overall = stated["overall"]
+        assert (overall["mean"], overall["std"], overall["published"]) == (
+            round(sum(high_is_best.values()) / 5, 2),
+            raw["performance_average"]["std"],
+            raw["performance_average"]["mean"],
+        ), segment
+    everyone = benchmarks.means(edition, "dora-2025")
+    assert (everyone["metrics"]["change-fail-rate"]["mean"], everyone["overall"]["mean"]) == (8.1, 6.72)  # DORA's test
+
+
+def test_a_segment_compares_the_scores_with_its_industrys_means():
+    import pytest
+
+    from perfdocs.errors import PerfdocsError
+    from perfdocs.metrics import benchmarks
+
+    metrics = [_result("change-lead-time", 30), _result("change-fail-rate", 20)]
+    found = benchmarks.assess(metrics, "dora-2025", "technology")
+    # technology: leadtime 5.7, changefailure 1.9 published (8.1 shown), overall (5.7 + 4.9 + 7.4 + 8.1 + 7.7) / 5
+    assert (found["segment"], found["segment_name"]) == ("technology", "Technology")
+    assert [(e["score"], e["mean"], e["versus_mean"]) for e in found["metrics"].values()] == [
+        (6.0, 5.7, 0.3),
+        (8.0, 8.1, -0.1),
+    ]
+    assert found["overall"]["mean"] == 6.76 and found["factors"]["throughput"]["mean"] == 6.1
+    assert benchmarks.assess(metrics, "dora-2025")["segment_name"] == "All industries"
+    with pytest.raises(
+        PerfdocsError, match="no segment 'tehcnology' in DORA benchmark edition dora-2025 .*did you mean 'technology'"
+    ):
+        benchmarks.assess(metrics, "dora-2025", "tehcnology")
+    with pytest.raises(
+        PerfdocsError, match="no segment 'technology' in DORA benchmark edition dora-2024.*segments: all$"
+    ):
+        benchmarks.assess(metrics, "dora-2024", "technology")
 
 
 def test_an_unknown_edition_is_a_usage_error_naming_the_editions():

@@ -316,7 +316,10 @@ def dora_summary(view: View, team: Record, panels: list[dict[str, Any]]) -> dict
         "unavailable": False,
         "since": result.since,
         "until": result.until,
-        "edition": {k: found.get(k) for k in ("edition", "title", "source", "year", "legacy", "verified_means")},
+        "edition": {
+            k: found.get(k)
+            for k in ("edition", "title", "source", "year", "legacy", "verified_means", "segment", "segment_name")
+        },
         "metrics": metrics,
         "factors": factors,
         "overall": {**overall, "versus": compared(overall.get("versus_mean"))} if overall else None,
