@@ -746,6 +746,9 @@ class DoraSetup:
     """`dora.teams`: team id -> the named policy of its repositories (a repository's own entry wins)."""
     benchmark: str = "dora-2025"
     """`dora.benchmark`: the benchmark edition figures are placed against (perfdocs/metrics/benchmarks/)."""
+    benchmark_segment: str = "all"
+    """`dora.benchmark_segment`: whose industry means scores are compared with: all (default, every
+    industry) or one of the edition's industry segments (technology, financial_services, ...)."""
     min_sample: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MIN_SAMPLE))
     """`dora.min_sample`: per metric, the fewest data points a period needs for a figure."""
 
@@ -1049,6 +1052,7 @@ def _dora_setup(data: Mapping[str, Any]) -> DoraSetup:
         repositories={k: v for k, v in _strings_by_key(cfg.get("repositories")).items() if v in policies},
         teams={k: v for k, v in _strings_by_key(cfg.get("teams")).items() if v in policies},
         benchmark=_str(cfg, "benchmark", "dora-2025") or "dora-2025",
+        benchmark_segment=_str(cfg, "benchmark_segment", "all") or "all",
         min_sample={**DEFAULT_MIN_SAMPLE, **{str(dora_key(k)): int(v) for k, v in samples.items()}},
     )
 

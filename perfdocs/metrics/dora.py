@@ -629,7 +629,7 @@ def team_dora(
         next((g["deployments"] for g in found.explained if "change-fail-rate" in g["metrics"]), []),
         found.warnings,
         found.ignored,
-        benchmarks.assess(found.metrics, setup.benchmark),
+        benchmarks.assess(found.metrics, setup.benchmark, setup.benchmark_segment),
         found.explained,
     )
 

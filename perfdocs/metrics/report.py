@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from perfdocs.metrics.benchmarks import compared
 from perfdocs.text import plural
 
 
@@ -83,14 +84,17 @@ def render_text(result: Any, explain: bool = False) -> str:
 
 
 def summary_lines(result: Any) -> list[str]:
+    """The whole-window summary: each metric's figure, its bucket (or the linear scale it is placed
+    on) and 0-10 score against the industry mean, then each factor's score and the overall one."""
     found = result.assessment
     if not found:
         return []
     legacy = " (legacy edition)" if found.get("legacy") else ""
+    segment = f", industry means: {found['segment_name']}" if found.get("segment_name") else ""
     lines = [
         "",
         f"Whole window {result.since} to {result.until}, against benchmark {found['edition']}{legacy} "
-        f"({found.get('title')}, {found.get('source')}):",
+        f"({found.get('title')}, {found.get('source')}){segment}:",
     ]
     for m in result.metrics:
         entry = found["metrics"].get(m.key, {})
@@ -99,15 +103,37 @@ def summary_lines(result: Any) -> list[str]:
         elif entry.get("note"):
             where = f"{entry['value']} {m.unit}; {entry['note']}"
         else:
-            where = f"{entry.get('value')} {m.unit}: {entry.get('bucket')}, score {entry.get('score')}/10"
-        mean = entry.get("mean")
-        where += f"; industry mean {mean}" if mean is not None else "; industry mean: not given in this edition"
-        lines.append(f"  {m.name}: {where}")
+            where = f"{entry.get('value')} {m.unit}: {entry.get('placement')}, score {entry.get('score')}/10"
+        lines.append(f"  {m.name}: {where}; {industry_mean(entry)}")
     for factor, data in found["factors"].items():
         score = data["score"]
+        name = f"{factor} (scored as {data['scored_as']})" if data.get("scored_as") else factor
         text = f"{score}/10 (mean of {', '.join(data['from'])})" if score is not None else "no score (no metric scored)"
-        lines.append(f"  {factor}: {text}")
+        lines.append(f"  {name}: {text}{_versus_factor(data)}")
+    overall = found.get("overall")
+    if overall:
+        score = overall["score"]
+        text = (
+            f"{score}/10 (mean of {plural(len(overall['from']), 'metric score')})"
+            if score is not None
+            else "no score (no metric scored)"
+        )
+        lines.append(f"  overall: {text}{_versus_factor(overall)}")
     return lines
+
+
+def industry_mean(entry: dict[str, Any]) -> str:
+    """'industry mean 5.5 (std 2.4): 0.5 above', or why there is none."""
+    mean = entry.get("mean")
+    if mean is None:
+        return "industry mean: not given in this edition"
+    std = f" (std {entry['std']})" if entry.get("std") is not None else ""
+    versus = compared(entry.get("versus_mean"))
+    return f"industry mean {mean}{std}" + (f": {versus}" if versus else "")
+
+
+def _versus_factor(data: dict[str, Any]) -> str:
+    return f"; {industry_mean(data)}" if data.get("mean") is not None else ""
 
 
 def explain_lines(result: Any) -> list[str]:

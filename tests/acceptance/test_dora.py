@@ -182,14 +182,15 @@ def test_the_cli_prints_the_formula_and_configuration_beside_every_figure(org, c
           2026-01        20  -       1 of 5 deployments rework
           2026-02         0  -       0 of 3 deployments rework
 
-        Whole window 2026-01-01 to 2026-02-28, against benchmark dora-2025 (DORA 2025 (six buckets, 0-10 scale), https://dora.dev/research/2025/dora-report/):
-          Change lead time: 22 hours: less than one day, score 8.0/10; industry mean: not given in this edition
-          Deployment frequency: 0.95 deploys/week: weekly to monthly, score 4.0/10; industry mean: not given in this edition
-          Failed deployment recovery time: 23 hours: less than one day, score 8.0/10; industry mean: not given in this edition
-          Change fail rate: 37.5 %: 32 to 64 %, score 2.0/10; industry mean: not given in this edition
-          Deployment rework rate: 12.5 %: 8 to 16 %, score 6.0/10; industry mean: not given in this edition
-          throughput: 6.7/10 (mean of change-lead-time, deployment-frequency, failed-deployment-recovery-time)
-          instability: 4.0/10 (mean of change-fail-rate, deployment-rework-rate)
+        Whole window 2026-01-01 to 2026-02-28, against benchmark dora-2025 (DORA 2025 Quick Check (0-10 scores), https://dora.dev/quickcheck/), industry means: All industries:
+          Change lead time: 22 hours: less than one day, score 8.0/10; industry mean 5.5 (std 2.4): 2.5 above
+          Deployment frequency: 0.95 deploys/week: weekly to monthly, score 4.0/10; industry mean 4.8 (std 2.8): 0.8 below
+          Failed deployment recovery time: 23 hours: less than one day, score 8.0/10; industry mean 7.4 (std 2.1): 0.6 above
+          Change fail rate: 37.5 %: 0-100 % scale (0 % = 10, 100 % = 0), score 6.3/10; industry mean 8.1 (std 2.1): 1.8 below
+          Deployment rework rate: 12.5 %: 0-100 % scale (0 % = 10, 100 % = 0), score 8.8/10; industry mean 7.8 (std 2.2): 1.0 above
+          throughput: 6.7/10 (mean of change-lead-time, deployment-frequency, failed-deployment-recovery-time); industry mean 6.0 (std 2.1): 0.7 above
+          instability (scored as stability: 10 = most stable): 7.5/10 (mean of change-fail-rate, deployment-rework-rate); industry mean 7.9 (std 2.0): 0.4 below
+          overall: 7.0/10 (mean of 5 metric scores); industry mean 6.72 (std 1.2): 0.3 above
         """)
 
 
@@ -215,6 +216,70 @@ def test_json_output_carries_the_formula_for_the_site(org, cli):
     assert data["metrics"][3]["config"]["failure_window_hours"] == 24
     assert data["metrics"][1]["figures"][0]["value"] == 1.13
     assert data["metrics"][1]["formula"].startswith("deployments in the period / (days of the period in range / 7)")
+    # the whole-window summary as the text shows it: a rate's linear scale where a bucket would be, the
+    # industry mean on the high-is-best scale with the value DORA's file publishes, and the factors' means
+    found = data["assessment"]
+    cfr = found["metrics"]["change-fail-rate"]
+    assert {k: cfr[k] for k in ("value", "scoring", "bucket", "placement", "score", "mean", "std", "published")} == {
+        "value": 40,
+        "scoring": "linear",
+        "bucket": None,
+        "placement": "0-100 % scale (0 % = 10, 100 % = 0)",
+        "score": 6.0,
+        "mean": 8.1,
+        "std": 2.1,
+        "published": 1.9,
+    }
+    assert cfr["versus_mean"] == -2.1
+    lead = found["metrics"]["change-lead-time"]
+    assert (lead["scoring"], lead["bucket"], lead["placement"], lead["mean"]) == (
+        "buckets",
+        "less than one day",
+        "less than one day",
+        5.5,
+    )
+    assert found["factors"]["instability"]["scored_as"] == "stability: 10 = most stable"
+    assert (found["factors"]["instability"]["mean"], found["factors"]["throughput"]["mean"]) == (7.9, 6.0)
+    assert found["overall"]["mean"] == 6.72 and found["verified_means"] is True
+
+
+def test_org_yaml_chooses_the_industry_whose_means_the_scores_are_compared_with(org, cli):
+    root, _, _ = org
+    edit(
+        root / "org.yaml",
+        "  deploy_tag_pattern: deploy-*\n",
+        "  deploy_tag_pattern: deploy-*\n  benchmark_segment: financial_services\n",
+    )
+    assert cli("validate", root).exit_code == 0
+    res = cli("kpi", "dora", "--team", "core", "--since", "2026-01-01", "--until", "2026-02-28", "--records", root)
+    assert res.exit_code == 0, res
+    summary = res.stdout[res.stdout.index("Whole window") :].splitlines()
+    # DORA's Financial Services means: leadtime 5.4 (std 2.3), changefailure 1.7 published (10 - 1.7 = 8.3 shown),
+    # instability 1.8 (stability 8.2), overall (5.4 + 5.1 + 7.7 + 8.3 + 8.1) / 5 = 6.92
+    assert summary[0].endswith("industry means: Financial Services:")
+    assert (
+        summary[1]
+        == "  Change lead time: 22 hours: less than one day, score 8.0/10; industry mean 5.4 (std 2.3): 2.6 above"
+    )
+    assert summary[4] == (
+        "  Change fail rate: 37.5 %: 0-100 % scale (0 % = 10, 100 % = 0), score 6.3/10; industry mean 8.3 (std 2.1): "
+        "2.0 below"
+    )
+    assert summary[7].endswith("; industry mean 8.2 (std 1.8): 0.7 below")
+    assert summary[8] == "  overall: 7.0/10 (mean of 5 metric scores); industry mean 6.92 (std 1.1): 0.1 above"
+    # a segment no edition has is a schema error; one this edition lacks (the legacy edition has only "all") a
+    # one-line usage error
+    edit(root / "org.yaml", "benchmark_segment: financial_services", "benchmark_segment: finance")
+    checked = cli("validate", root)
+    assert checked.exit_code == 1, checked
+    assert "org.yaml:35:22: 'finance' is not allowed for 'benchmark_segment'" in checked.stdout
+    edit(root / "org.yaml", "benchmark_segment: finance", "benchmark_segment: technology\n  benchmark: dora-2024")
+    res = cli("kpi", "dora", "--team", "core", "--records", root)
+    assert (res.exit_code, res.stderr) == (
+        2,
+        "perfdocs: error: no segment 'technology' in DORA benchmark edition dora-2024 (org.yaml "
+        "dora.benchmark_segment); segments: all\n",
+    ), res
 
 
 def test_an_unknown_team_and_a_missing_clone_are_one_line_errors(org, cli):

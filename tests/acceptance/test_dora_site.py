@@ -48,9 +48,11 @@ def test_a_dora_kpi_shows_its_band_formula_configuration_and_provenance(org, cli
     feb = f"{shas['c6'][:12]}..{shas['c10'][:12]}"
     assert "33.33 % in 2026-02" in cfr
     assert "DORA band: medium" in cfr
-    # the benchmark edition's bucket for the latest value, and the edition itself
-    assert "dora-2025 bucket: 32 to 64 %" in cfr
-    assert "DORA metric: change-fail-rate (instability); benchmark edition DORA 2025 (six buckets, 0-10 scale)" in cfr
+    # a rate has no buckets in the edition: its score on DORA's linear 0-100 % scale (10 - 33.33 / 10 = 6.67),
+    # and the edition itself
+    assert "dora-2025 score: 6.7/10 on the 0-100 % scale (0 % = 10, 100 % = 0)" in cfr
+    assert "bucket" not in cfr
+    assert "DORA metric: change-fail-rate (instability); benchmark edition DORA 2025 Quick Check (0-10 scores)" in cfr
     assert (
         "Formula: failed deployments / deployments in the period x 100; a deployment failed when within 24 h "
         "after it a commit it shipped was reverted"
@@ -103,10 +105,11 @@ def test_the_teams_page_rolls_up_the_latest_dora_figures(org, cli, tmp_path):
         "Failed deployment recovery time (hours) throughput Change fail rate (%) instability Sustained trends "
         "Core 24 2026-02 high one day to one week stale, 9 months old 0.75 2026-02 medium weekly to monthly "
         "stale, 9 months old 25.5 2026-02 medium one day to one week stale, 9 months old "
-        "33.33 2026-02 medium 32 to 64 % stale, 9 months old 0"
+        "33.33 2026-02 medium stale, 9 months old 0"
     )  # the story's figures are for February; the tests run on 2026-11-24 (issue 17, item 9)
+    # change fail rate has no bucket: DORA scores a rate on a linear 0-100 % scale (its score is on the team page)
     note = text(html[html.index("Each figure links") : html.index("</p>", html.index("Each figure links"))])
-    assert "benchmark edition DORA 2025 (six buckets, 0-10 scale)" in note
+    assert "benchmark edition DORA 2025 Quick Check (0-10 scores) ." in note
 
 
 def test_the_metrics_catalogue_prints_how_a_dora_metric_is_computed(org, cli, tmp_path):
@@ -168,17 +171,28 @@ def test_the_team_page_shows_the_whole_window_with_buckets_factor_scores_and_the
     data = json.loads(res.stdout)
     found = data["assessment"]
     assert (
-        "2026-01-01 to 2026-02-28 (the periods of the charts below), placed in the buckets of the benchmark edition "
-        f"{found['title']} ." in summary
+        "2026-01-01 to 2026-02-28 (the periods of the charts below), scored against the benchmark edition "
+        f"{found['title']} , with the industry means of {found['segment_name']}." in summary
     )
     assert f'<a href="{found["source"]}">' in section(page, "dora-summary")
     for entry in found["metrics"].values():
+        # a bucket's label, or for a rate the linear scale it is placed on; the industry mean, its std,
+        # and how the team's score compares
         assert (
-            f"{entry['name']} {entry['factor']} {fmt(entry['value'])} {entry['unit']} {entry['bucket']} "
-            f"{entry['score']}/10 not given in this edition list" in summary
+            f"{entry['name']} {entry['factor']} {fmt(entry['value'])} {entry['unit']} {entry['placement']} "
+            f"{entry['score']}/10 {entry['mean']} (std {entry['std']}) : " in summary
         )
+    cfr = "Change fail rate instability 37.5 % 0-100 % scale (0 % = 10, 100 % = 0) 6.3/10 8.1 (std 2.1) : 1.8 below"
+    assert cfr in summary
+    assert "not given in this edition" not in summary
     for name, factor in found["factors"].items():
-        assert f"{name.capitalize()} : {factor['score']}/10" in summary
+        label = f" (scored as {factor['scored_as']})" if factor["scored_as"] else ""
+        assert f"{name.capitalize()}{label} : {factor['score']}/10 (mean of " in summary
+        assert f"industry mean {factor['mean']} (std {factor['std']})" in summary
+    # the instability factor's score is high-is-best: the reader is told 10 is most stable
+    assert "Instability (scored as stability: 10 = most stable) : 7.5/10 (mean of Change fail rate, " in summary
+    assert "industry mean 7.9 (std 2.0) : 0.4 below" in summary
+    assert "Overall : 7.0/10 (mean of 5 metric scores) ; industry mean 6.72 (std 1.2) : 0.3 above" in summary
     # every deployment behind change fail rate is listed, with its classification and the rule that fired
     assert f"Deployments behind Change fail rate ({len(data['deployments'])}; policy default v1)" in summary
     for d in data["deployments"]:

@@ -105,18 +105,22 @@ def staleness(period: str, today: dt.date) -> dict[str, Any] | None:
 
 
 def kpi_signals(view: View, kpi: Record, metric: Record | None, current: Any) -> dict[str, Any]:
-    """The DORA band and benchmark bucket, flagged trends, and the formula (with its configuration,
-    policy and where the latest value came from) shown beside a KPI's figures."""
+    """The DORA band and benchmark placement (bucket, or score on a linear scale), flagged trends,
+    and the formula (with its configuration, policy and where the latest value came from) shown
+    beside a KPI's figures."""
     from perfdocs.metrics import dora, kpis
 
     explained = dora.explain(view.org, metric, view.org.teams.get(kpi.get("team"))) if metric else None
     latest = next((v for v in reversed(kpis_values(kpi)) if isinstance(v.get("value"), (int, float))), None)
     provenance = latest.get("provenance") if latest and isinstance(latest.get("provenance"), dict) else None
+    placed = benchmark_placement(view, explained["key"], current) if explained else {}
     return {
         "band": dora.band(current, metric.get("thresholds")) if explained and metric else None,
         "dora_key": explained["key"] if explained else None,
         "factor": explained["factor"] if explained else None,
-        "bucket": benchmark_bucket(view, explained["key"], current) if explained else None,
+        "bucket": placed.get("bucket"),
+        "linear_score": placed.get("linear_score"),
+        "linear_scale": placed.get("scale"),
         "edition": edition(view) if explained else None,
         "trends": [t.describe() for t in kpis.kpi_trends(view.org, kpi)],
         "formula": explained["formula"] if explained else (metric.get("calculation") if metric else None),
@@ -135,17 +139,25 @@ def edition(view: View) -> dict[str, Any]:
     return {"name": name, "title": data.get("title"), "source": data.get("source"), "year": data.get("year")}
 
 
-def benchmark_bucket(view: View, key: str, value: Any) -> str | None:
-    """The edition's bucket (DORA's answer option) a value falls in."""
+def benchmark_placement(view: View, key: str, value: Any) -> dict[str, str | None]:
+    """Where the edition places a value: `bucket`, the answer bucket (DORA's answer option) it falls
+    in, or for a metric the edition scores linearly (a rate: it has no buckets), `linear_score`, its
+    score ('6.7/10'), and `scale`, the scale it is placed on ('0-100 % scale (0 % = 10, 100 % = 0)')."""
     from perfdocs import settings
     from perfdocs.metrics import benchmarks
 
     if not isinstance(value, (int, float)):
-        return None
-    spec = benchmarks.load(settings.of(view.org).dora_setup.benchmark)["metrics"].get(key)
-    buckets = [b for b in spec.get("buckets") or [] if isinstance(b, dict)] if isinstance(spec, dict) else []
-    i = benchmarks.bucket(float(value), buckets)
-    return str(buckets[i].get("label")) if i is not None else None
+        return {}
+    data = benchmarks.load(settings.of(view.org).dora_setup.benchmark)
+    spec = data["metrics"].get(key)
+    if not isinstance(spec, dict):
+        return {}
+    scale = benchmarks.scale_of(data)
+    label, score = benchmarks.place(spec, float(value), scale)
+    if benchmarks.linear(spec) and score is not None:
+        unit = str(spec.get("unit", ""))
+        return {"linear_score": f"{benchmarks.round1(score)}/10", "scale": benchmarks.scale_text(spec, unit, scale)}
+    return {"bucket": label}
 
 
 def kpis_values(kpi: Record) -> list[dict[str, Any]]:
@@ -217,6 +229,7 @@ def dora_summary(view: View, team: Record, panels: list[dict[str, Any]]) -> dict
     not see is not named."""
     from perfdocs.errors import PerfdocsError
     from perfdocs.metrics import dora
+    from perfdocs.metrics.benchmarks import compared
     from perfdocs.metrics.report import insufficient
 
     org = view.org
@@ -276,24 +289,40 @@ def dora_summary(view: View, team: Record, panels: list[dict[str, Any]]) -> dict
                 if entry.get("insufficient")
                 else None,
                 "bucket": entry.get("bucket"),
+                "placement": entry.get("placement"),
                 "score": entry.get("score"),
                 "mean": entry.get("mean"),
+                "std": entry.get("std"),
+                "versus": compared(entry.get("versus_mean")),
                 "note": entry.get("note"),
                 "policy": m.policy,
                 "deployments": group["anchor"] if group else None,
             }
         )
     factors = [
-        {"name": name, "score": data["score"], "from": [names.get(k, k) for k in data["from"]]}
+        {
+            "name": name,
+            "scored_as": data.get("scored_as"),
+            "score": data["score"],
+            "from": [names.get(k, k) for k in data["from"]],
+            "mean": data.get("mean"),
+            "std": data.get("std"),
+            "versus": compared(data.get("versus_mean")),
+        }
         for name, data in found.get("factors", {}).items()
     ]
+    overall = found.get("overall")
     return {
         "unavailable": False,
         "since": result.since,
         "until": result.until,
-        "edition": {k: found.get(k) for k in ("edition", "title", "source", "year", "legacy", "verified_means")},
+        "edition": {
+            k: found.get(k)
+            for k in ("edition", "title", "source", "year", "legacy", "verified_means", "segment", "segment_name")
+        },
         "metrics": metrics,
         "factors": factors,
+        "overall": {**overall, "versus": compared(overall.get("versus_mean"))} if overall else None,
         "groups": groups,
         "ignored": [shown(i) for i in result.ignored],
         "fmt": fmt,
