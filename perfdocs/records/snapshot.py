@@ -1,9 +1,10 @@
 """The snapshot: what the last run found at each record, so the next run re-checks only what changed.
 
 Most of a warm `validate` on a large records folder is the rules reading every record
-again (their placeholders, dates, pay fields and references), although between two runs a
-few files change. The snapshot keeps, for every record, what those per-record families
-(`perfdocs.rules.of_record`) and its schema found at it, and what those findings depend on:
+again (its id and name, placeholders, dates, pay fields, references and, for a review or
+packet, its language), although between two runs a few files change. The snapshot keeps,
+for every record, what those per-record families (`perfdocs.rules.of_record`) and its
+schema found at it, and what those findings depend on:
 
 - the file's identity: size, modification and change times, inode (a changed file is re-checked);
 - the keys it defines (`perfdocs.records.refindex.defines`) and the keys it names (each
@@ -13,16 +14,16 @@ few files change. The snapshot keeps, for every record, what those per-record fa
 
 A run re-checks a record when its file changed, when a key it names is defined by a file
 that changed, appeared or went away (a renamed person, a deleted evidence entry, a person
-who changed track re-checks their evidence), or when it has a `ref/` finding (whose
-"did you mean" reads every id of its kind). What depends on the whole organisation
-(duplicate ids, collisions, management loops, the rubric, governance, CODEOWNERS) is never
-stored: `perfdocs.rules.whole` runs every time, on the whole organisation.
+who changed track re-checks their evidence and the reviews of them), or when it has a
+`ref/` finding (whose "did you mean" reads every id of its kind). What depends on the
+whole organisation (duplicate ids, collisions, management loops, the rubric, governance,
+CODEOWNERS) is never stored: `perfdocs.rules.whole` runs every time, on the whole organisation.
 
 The snapshot is ignored, and rebuilt, when anything else its findings depend on differs:
-its format, perfdocs' code (every module of the package, the schemas, the scaffold
-templates), today's date, the records every record is read against (org.yaml, tracks,
-matrices, competency sets: their content), the files that could not be loaded, and the
-records sources present. A file modified within two seconds of the run that recorded it is
+its format, perfdocs' code (every file of the package: its modules, the review-language
+word lists; the schemas, the scaffold templates), today's date, the records every record
+is read against (org.yaml, tracks, matrices, competency sets: their content), the files
+that could not be loaded, and the records sources present. A file modified within two seconds of the run that recorded it is
 re-checked, as the record cache does (git's 'racy' case). Correctness never depends on it:
 a test compares runs with the snapshot against cold runs on random edit sequences.
 
@@ -78,15 +79,16 @@ def location(root: Path) -> Path | None:
 
 @cache
 def code_key() -> bytes:
-    """What every stored finding depends on besides the records: perfdocs' code (every module:
-    the rules, the parser, the settings they read), its schemas and its scaffold templates."""
+    """What every stored finding depends on besides the records: perfdocs' code (every file of
+    the package: the rules, the parser, the settings they read, the word lists the language
+    rules match), its schemas and its scaffold templates."""
     from perfdocs import __version__
     from perfdocs.resources import data_dir
 
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}:{__version__}".encode())
     package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix not in (".pyc", ".pyo")):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     h.update(record_cache._code_key())  # the schemas, as the record cache sees them

@@ -75,42 +75,53 @@ def _describe(a: str, b: str) -> str:
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
+    """Paths and ids that differ only by case or look-alike characters, across records (the
+    `of_record` part, each record's own id and name, is checked per record)."""
+    records = org.records
+    # Most organisations have no collision at all: a path (an id of a kind) collides with an
+    # earlier one exactly when folding makes two different ones equal, which the counts of
+    # distinct values show at once. Only then is the walk below, in order, needed.
+    rels = {r.rel for r in records}
+    ids = {(r.kind, r.id) for r in records}
+    if len({skeleton(rel) for rel in rels}) == len(rels) and len({(k, skeleton(i)) for k, i in ids}) == len(ids):
+        return
     seen_paths: dict[str, str] = {}
-    seen_ids: dict[tuple[str, str], tuple[str, str]] = {}
-    for record in org.records:
-        key = skeleton(record.rel)
-        other = seen_paths.get(key)
-        path_clash = other is not None and other != record.rel
+    seen_ids: dict[tuple[str, str], Record] = {}
+    for record in records:
+        rel = record.rel
+        other = seen_paths.setdefault(skeleton(rel), rel)
+        path_clash = other != rel
         if path_clash:
             yield record.diag(
                 "id/collision",
-                f"the path '{record.rel}' and '{other}' {_describe(record.rel, str(other))}; "
-                "they clash on macOS and Windows checkouts",
+                f"the path '{rel}' and '{other}' {_describe(rel, other)}; they clash on macOS and Windows checkouts",
             )
-        else:
-            seen_paths[key] = record.rel
-        id_key = (record.kind, skeleton(record.id))
-        prior = seen_ids.get(id_key)
-        if prior is not None and prior[0] != record.id and not path_clash:
+        # The first record of a folded id is the one a later one is reported against.
+        prior = seen_ids.setdefault((record.kind, skeleton(record.id)), record)
+        if prior.id != record.id and not path_clash:
             field = ("handle",) if record.kind == "person" else ("id",)
             yield record.diag(
                 "id/collision",
-                f"{record.kind} id '{record.id}' and '{prior[0]}' ({prior[1]}) {_describe(record.id, prior[0])}",
+                f"{record.kind} id '{record.id}' and '{prior.id}' ({prior.display}) {_describe(record.id, prior.id)}",
                 field,
             )
-        else:
-            seen_ids.setdefault(id_key, (record.id, record.display))
-        if record.owner is not None:
-            for part in record.id.split("/"):
-                if not ID.match(part):
-                    yield record.diag(
-                        "id/invalid",
-                        f"the id '{record.id}' taken from this file's path is not a valid id",
-                        hint="rename it with ASCII letters, digits, '.', '_' and '-'",
-                    )
-                    break
-        if record.kind == "evidence" and record.owner is not None:
-            yield from _evidence_identity(record)
+
+
+def of_record(record: Record) -> Iterator[Diagnostic]:
+    """One record's own identity: an id taken from its path that is not an id, and an
+    evidence entry whose author or date disagrees with its folder or file name."""
+    if record.owner is None:
+        return
+    for part in record.id.split("/"):
+        if not ID.match(part):
+            yield record.diag(
+                "id/invalid",
+                f"the id '{record.id}' taken from this file's path is not a valid id",
+                hint="rename it with ASCII letters, digits, '.', '_' and '-'",
+            )
+            break
+    if record.kind == "evidence":
+        yield from _evidence_identity(record)
 
 
 def _evidence_identity(record: Record) -> Iterator[Diagnostic]:
