@@ -39,6 +39,7 @@ import gc
 import hashlib
 import marshal
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -119,7 +120,7 @@ def _keys(keys: Iterable[Key]) -> str:
 
 
 class Snapshot:
-    """One records folder's snapshot: load it, `plan` a run, reuse or `keep` each record's
+    """One records folder's snapshot: load it, `plan` a run, take the `reused` findings or `keep` each record's
     findings, `save`."""
 
     def __init__(self, root: Path, started_ns: int, path: Path | None = None) -> None:
@@ -131,6 +132,9 @@ class Snapshot:
         self.changed = False
         self.rechecked = 0
         self._sigs: dict[int, record_cache.Signature | None] = {}
+        """The signature of each record `plan` stat-ed (not from the record cache), for `keep`."""
+        self._found: list[tuple[Record, list[Any]]] = []
+        """The records `plan` found stored findings for, and those findings."""
         if self.path is None or self.secret is None:
             return
         enabled = gc.isenabled()
@@ -148,16 +152,25 @@ class Snapshot:
             self.context, self.entries = stored[0], stored[2]
 
     def plan(self, records: list[Record], context: bytes | None) -> set[int]:
-        """The records (by `id()`) to check again: every one when the context differs."""
-        current = {(r.source or "", r.rel): r for r in records}  # _name, inlined: once per record
+        """The records (by `id()`) to check again: every one when the context differs. The
+        stored findings of the others are `reused`."""
         if context is None or context != self.context:
             self.entries, self.changed = {}, True
         self.context = context or b""
+        entries, sigs = self.entries, self._sigs
+        get = entries.get
         stale: set[int] = set()
         touched: set[str] = set()
-        for name, record in current.items():
-            sig = self._sigs[id(record)] = _signature(record)
-            entry = self.entries.get(name)
+        matched: list[Entry | None] = []  # each record's entry, in order
+        found: list[tuple[Record, list[Any]]] = []
+        for record in records:  # once per record: what is done here is done 100,000 times
+            entry = get((record.source or "", record.rel))  # _name, inlined
+            matched.append(entry)
+            doc = record.doc
+            if isinstance(doc, record_cache.CachedDocument):
+                sig: record_cache.Signature | None = doc.signature  # see `_signature`
+            else:
+                sig = sigs[id(record)] = _signature(record)
             if entry is None or entry[0] is None or sig is None or tuple(entry[0]) != sig:
                 stale.add(id(record))
                 touched.update(_keys(defines(record)).split("\n"))
@@ -165,22 +178,32 @@ class Snapshot:
                     touched.update(entry[1].split("\n"))  # what it defined before the change
             elif entry[4]:
                 stale.add(id(record))
-        gone = [name for name in self.entries if name not in current]
-        for name in gone:
-            touched.update(self.entries.pop(name)[1].split("\n"))
-            self.changed = True
+            elif entry[3]:
+                found.append((record, entry[3]))
+        # Each record has its own name: when as many entries matched as are stored, none went away.
+        if sum(entry is not None for entry in matched) < len(entries):
+            current = {_name(r) for r in records}
+            for name in [name for name in entries if name not in current]:
+                touched.update(entries.pop(name)[1].split("\n"))
+                self.changed = True
         touched.discard("")
         if touched:
-            for name, entry in self.entries.items():
-                record = current[name]
-                if id(record) not in stale and not touched.isdisjoint(entry[2].split("\n")):
+            # A record names a touched key only if its keys hold it as text: one search, in C,
+            # leaves the few to split (for a handful of keys, the common case).
+            search = re.compile("|".join(map(re.escape, touched))).search if len(touched) <= 100 else None
+            for record, entry in zip(records, matched, strict=True):
+                if entry is None or id(record) in stale or (search is not None and search(entry[2]) is None):
+                    continue
+                if not touched.isdisjoint(entry[2].split("\n")):
                     stale.add(id(record))
+        self._found = found
         return stale
 
-    def diagnostics(self, record: Record) -> list[Diagnostic]:
-        """The findings stored for a record `plan` did not ask to check again."""
-        found = self.entries[_name(record)][3]
-        return [Diagnostic(record.display, *d) for d in found] if found else []
+    def reused(self, stale: set[int]) -> list[Diagnostic]:
+        """The findings stored for the records `plan` did not ask to check again."""
+        return [
+            Diagnostic(record.display, *d) for record, found in self._found if id(record) not in stale for d in found
+        ]
 
     def keep(self, record: Record, found: list[Diagnostic], names: Iterable[Key]) -> None:
         """Store what checking `record` found, and the keys it named."""
@@ -189,7 +212,8 @@ class Snapshot:
         if any(d.path != record.display for d in found):
             self.changed = self.entries.pop(name, None) is not None or self.changed
             return  # not the record's own: checked every time
-        sig = self._sigs.get(id(record))
+        doc = record.doc
+        sig = doc.signature if isinstance(doc, record_cache.CachedDocument) else self._sigs.get(id(record))
         if sig is not None and max(sig[1], sig[2]) >= self.started_ns - RACY_NS:
             sig = None  # modified around this run: its next run checks it again
         depends = {Key(record.kind, "", record.id), *names}  # a duplicate of it changes what it is

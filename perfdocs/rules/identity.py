@@ -74,22 +74,38 @@ def _describe(a: str, b: str) -> str:
     return "differ only by look-alike characters"
 
 
+def _folded(texts: list[str]) -> list[str]:
+    """The skeleton of each text: all at once when they are all ASCII (case is all there is to
+    fold, and one `lower` of them joined is far cheaper than one call each)."""
+    joined = "\0".join(texts)
+    if joined.isascii():
+        folded = joined.lower().split("\0")
+        if len(folded) == len(texts):  # no text held the separator
+            return folded
+    return [skeleton(text) for text in texts]
+
+
 def check(org: Organisation) -> Iterator[Diagnostic]:
     """Paths and ids that differ only by case or look-alike characters, across records (the
     `of_record` part, each record's own id and name, is checked per record)."""
     records = org.records
+    rels = [r.rel for r in records]
+    ids = [r.id for r in records]
+    folded_rels, folded_ids = _folded(rels), _folded(ids)
     # Most organisations have no collision at all: a path (an id of a kind) collides with an
     # earlier one exactly when folding makes two different ones equal, which the counts of
-    # distinct values show at once. Only then is the walk below, in order, needed.
-    rels = {r.rel for r in records}
-    ids = {(r.kind, r.id) for r in records}
-    if len({skeleton(rel) for rel in rels}) == len(rels) and len({(k, skeleton(i)) for k, i in ids}) == len(ids):
+    # distinct values show at once (for ids, first across kinds: when no two ids at all fold
+    # together, no two of one kind do). Only then is the walk below, in order, needed.
+    paths_apart = len(set(folded_rels)) == len(set(rels))
+    if paths_apart and len(set(folded_ids)) == len(set(ids)):
+        return
+    kinds = [r.kind for r in records]
+    if paths_apart and len(set(zip(kinds, folded_ids))) == len(set(zip(kinds, ids))):
         return
     seen_paths: dict[str, str] = {}
     seen_ids: dict[tuple[str, str], Record] = {}
-    for record in records:
-        rel = record.rel
-        other = seen_paths.setdefault(skeleton(rel), rel)
+    for record, rel, kind, folded_rel, folded_id in zip(records, rels, kinds, folded_rels, folded_ids, strict=True):
+        other = seen_paths.setdefault(folded_rel, rel)
         path_clash = other != rel
         if path_clash:
             yield record.diag(
@@ -97,12 +113,12 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
                 f"the path '{rel}' and '{other}' {_describe(rel, other)}; they clash on macOS and Windows checkouts",
             )
         # The first record of a folded id is the one a later one is reported against.
-        prior = seen_ids.setdefault((record.kind, skeleton(record.id)), record)
+        prior = seen_ids.setdefault((kind, folded_id), record)
         if prior.id != record.id and not path_clash:
-            field = ("handle",) if record.kind == "person" else ("id",)
+            field = ("handle",) if kind == "person" else ("id",)
             yield record.diag(
                 "id/collision",
-                f"{record.kind} id '{record.id}' and '{prior.id}' ({prior.display}) {_describe(record.id, prior.id)}",
+                f"{kind} id '{record.id}' and '{prior.id}' ({prior.display}) {_describe(record.id, prior.id)}",
                 field,
             )
 
