@@ -63,7 +63,7 @@ def _name(rng: random.Random) -> str:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_fast_path_reports_what_the_walk_reports(seed: int, tmp_path: Path):
+def test_the_fast_path_reports_what_the_walk_reports(seed: int, tmp_path: Path) -> None:
     rng = random.Random(seed)
     ascii_only = seed % 2 == 0  # half the organisations take the one-lower() path for everything
     records = []
@@ -79,7 +79,7 @@ def test_the_fast_path_reports_what_the_walk_reports(seed: int, tmp_path: Path):
     assert list(identity.check(org)) == list(_walk(org))
 
 
-def test_an_organisation_without_collisions_reports_none_and_one_with_reports_the_later_record(tmp_path: Path):
+def test_an_organisation_without_collisions_reports_none_and_one_with_reports_the_later_record(tmp_path: Path) -> None:
     records = [
         _record(tmp_path, "team", "core", "teams/core.yaml"),
         _record(tmp_path, "team", "web", "teams/web.yaml"),
