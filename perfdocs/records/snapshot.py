@@ -23,9 +23,10 @@ The snapshot is ignored, and rebuilt, when anything else its findings depend on 
 its format, perfdocs' code (every file of the package: its modules, the review-language
 word lists; the schemas, the scaffold templates), today's date, the records every record
 is read against (org.yaml, tracks, matrices, competency sets: their content), the files
-that could not be loaded, and the records sources present. A file modified within two seconds of the run that recorded it is
-re-checked, as the record cache does (git's 'racy' case). Correctness never depends on it:
-a test compares runs with the snapshot against cold runs on random edit sequences.
+that could not be loaded, and the records sources present. A file modified within two
+seconds of the run that recorded it is re-checked, as the record cache does (git's 'racy'
+case). Correctness never depends on it: a test compares runs with the snapshot against cold
+runs on random edit sequences.
 
 Where: beside the record cache (`perfdocs.store.cache_dir`), one file per records folder,
 sealed with the local key like every cache file (a file without the right MAC is never
@@ -120,8 +121,8 @@ def _keys(keys: Iterable[Key]) -> str:
 
 
 class Snapshot:
-    """One records folder's snapshot: load it, `plan` a run, take the `reused` findings or `keep` each record's
-    findings, `save`."""
+    """One records folder's snapshot: load it, `plan` a run, take the findings it `reused`,
+    `keep` what checking each other record found, `save`."""
 
     def __init__(self, root: Path, started_ns: int, path: Path | None = None) -> None:
         self.path = path if path is not None else location(root)

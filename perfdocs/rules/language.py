@@ -484,9 +484,10 @@ def check(org: Organisation) -> Iterator[Diagnostic]:
 
 
 def of_record(record: Record, org: Organisation) -> Iterator[Diagnostic | Reference]:
-    """One review's or packet's findings (`review_findings`; only the record its kind's index
-    holds, not a duplicate's), after the key of the person it reviews: their track decides
-    which word lists apply (org.yaml's lists, the rest of what it reads, are every record's)."""
+    """One review's or packet's findings (`review_findings`; only in the record its kind's
+    index holds, not a duplicate's), after the reference to the person it reviews: their
+    track decides which word lists apply (org.yaml's lists, the rest of what it reads, are
+    read by every record)."""
     if record.kind not in KINDS or org.of_kind(record.kind).get(record.id) is not record:
         return
     who = _reviewed(record)
