@@ -259,8 +259,9 @@ def review_text(root: Path, rng: random.Random, originals: dict[str, str]) -> st
 
 
 def rename_person(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
-    """A person's folder and handle renamed, and their own records with them: the records of
-    others that name them (reviewer, manager, team members) break."""
+    """A person's folder and handle renamed, and every record naming them with them; or, now and
+    then, only their own records: the records of others that name them (reviewer, manager,
+    team members, collaborators) break."""
     handles = [h for h in _handles(root) if h.isascii() and h.islower()]
     if not handles:
         return "rename nobody"
@@ -269,10 +270,11 @@ def rename_person(root: Path, rng: random.Random, originals: dict[str, str]) -> 
     if (root / "people" / new).exists():
         return "rename nobody"
     (root / "people" / handle).rename(root / "people" / new)
-    for path in _files(root / "people" / new):
+    everywhere = rng.random() < 0.7
+    for path in _files(root if everywhere else root / "people" / new):
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(rf"(?<![\w-]){handle}(?![\w-])", new, text), encoding="utf-8")
-    return f"rename person {handle} -> {new}"
+    return f"rename person {handle} -> {new}" + ("" if everywhere else " (their own records only)")
 
 
 def language_by_track(root: Path) -> None:
