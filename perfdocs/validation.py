@@ -301,9 +301,10 @@ def _diagnose(
         diagnostics.extend(codeowners_rule.check(org, committed))
     context = rules.Context.of(org)
     stale = kept.plan(records, snapshot.context(org, context.today)) if kept is not None else None
+    if kept is not None and stale is not None:
+        diagnostics.extend(kept.reused(stale))
     for record in records:
-        if kept is not None and stale is not None and id(record) not in stale:
-            diagnostics.extend(kept.diagnostics(record))
+        if stale is not None and id(record) not in stale:
             continue
         found = schema_diagnostics(record, context.compensation)
         names: list[Key] = []

@@ -1,9 +1,10 @@
 """The snapshot: what the last run found at each record, so the next run re-checks only what changed.
 
 Most of a warm `validate` on a large records folder is the rules reading every record
-again (their placeholders, dates, pay fields and references), although between two runs a
-few files change. The snapshot keeps, for every record, what those per-record families
-(`perfdocs.rules.of_record`) and its schema found at it, and what those findings depend on:
+again (its id and name, placeholders, dates, pay fields, references and, for a review or
+packet, its language), although between two runs a few files change. The snapshot keeps,
+for every record, what those per-record families (`perfdocs.rules.of_record`) and its
+schema found at it, and what those findings depend on:
 
 - the file's identity: size, modification and change times, inode (a changed file is re-checked);
 - the keys it defines (`perfdocs.records.refindex.defines`) and the keys it names (each
@@ -13,18 +14,19 @@ few files change. The snapshot keeps, for every record, what those per-record fa
 
 A run re-checks a record when its file changed, when a key it names is defined by a file
 that changed, appeared or went away (a renamed person, a deleted evidence entry, a person
-who changed track re-checks their evidence), or when it has a `ref/` finding (whose
-"did you mean" reads every id of its kind). What depends on the whole organisation
-(duplicate ids, collisions, management loops, the rubric, governance, CODEOWNERS) is never
-stored: `perfdocs.rules.whole` runs every time, on the whole organisation.
+who changed track re-checks their evidence and the reviews of them), or when it has a
+`ref/` finding (whose "did you mean" reads every id of its kind). What depends on the
+whole organisation (duplicate ids, collisions, management loops, the rubric, governance,
+CODEOWNERS) is never stored: `perfdocs.rules.whole` runs every time, on the whole organisation.
 
 The snapshot is ignored, and rebuilt, when anything else its findings depend on differs:
-its format, perfdocs' code (every module of the package, the schemas, the scaffold
-templates), today's date, the records every record is read against (org.yaml, tracks,
-matrices, competency sets: their content), the files that could not be loaded, and the
-records sources present. A file modified within two seconds of the run that recorded it is
-re-checked, as the record cache does (git's 'racy' case). Correctness never depends on it:
-a test compares runs with the snapshot against cold runs on random edit sequences.
+its format, perfdocs' code (every file of the package: its modules, the review-language
+word lists; the schemas, the scaffold templates), today's date, the records every record
+is read against (org.yaml, tracks, matrices, competency sets: their content), the files
+that could not be loaded, and the records sources present. A file modified within two
+seconds of the run that recorded it is re-checked, as the record cache does (git's 'racy'
+case). Correctness never depends on it: a test compares runs with the snapshot against cold
+runs on random edit sequences.
 
 Where: beside the record cache (`perfdocs.store.cache_dir`), one file per records folder,
 sealed with the local key like every cache file (a file without the right MAC is never
@@ -38,6 +40,7 @@ import gc
 import hashlib
 import marshal
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -78,15 +81,16 @@ def location(root: Path) -> Path | None:
 
 @cache
 def code_key() -> bytes:
-    """What every stored finding depends on besides the records: perfdocs' code (every module:
-    the rules, the parser, the settings they read), its schemas and its scaffold templates."""
+    """What every stored finding depends on besides the records: perfdocs' code (every file of
+    the package: the rules, the parser, the settings they read, the word lists the language
+    rules match), its schemas and its scaffold templates."""
     from perfdocs import __version__
     from perfdocs.resources import data_dir
 
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}:{__version__}".encode())
     package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix not in (".pyc", ".pyo")):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     h.update(record_cache._code_key())  # the schemas, as the record cache sees them
@@ -117,8 +121,8 @@ def _keys(keys: Iterable[Key]) -> str:
 
 
 class Snapshot:
-    """One records folder's snapshot: load it, `plan` a run, reuse or `keep` each record's
-    findings, `save`."""
+    """One records folder's snapshot: load it, `plan` a run, take the findings it `reused`,
+    `keep` what checking each other record found, `save`."""
 
     def __init__(self, root: Path, started_ns: int, path: Path | None = None) -> None:
         self.path = path if path is not None else location(root)
@@ -129,6 +133,9 @@ class Snapshot:
         self.changed = False
         self.rechecked = 0
         self._sigs: dict[int, record_cache.Signature | None] = {}
+        """The signature of each record `plan` stat-ed (not from the record cache), for `keep`."""
+        self._found: list[tuple[Record, list[Any]]] = []
+        """The records `plan` found stored findings for, and those findings."""
         if self.path is None or self.secret is None:
             return
         enabled = gc.isenabled()
@@ -146,16 +153,25 @@ class Snapshot:
             self.context, self.entries = stored[0], stored[2]
 
     def plan(self, records: list[Record], context: bytes | None) -> set[int]:
-        """The records (by `id()`) to check again: every one when the context differs."""
-        current = {(r.source or "", r.rel): r for r in records}  # _name, inlined: once per record
+        """The records (by `id()`) to check again: every one when the context differs. The
+        stored findings of the others are `reused`."""
         if context is None or context != self.context:
             self.entries, self.changed = {}, True
         self.context = context or b""
+        entries, sigs = self.entries, self._sigs
+        get = entries.get
         stale: set[int] = set()
         touched: set[str] = set()
-        for name, record in current.items():
-            sig = self._sigs[id(record)] = _signature(record)
-            entry = self.entries.get(name)
+        matched: list[Entry | None] = []  # each record's entry, in order
+        found: list[tuple[Record, list[Any]]] = []
+        for record in records:  # once per record: what is done here is done 100,000 times
+            entry = get((record.source or "", record.rel))  # _name, inlined
+            matched.append(entry)
+            doc = record.doc
+            if isinstance(doc, record_cache.CachedDocument):
+                sig: record_cache.Signature | None = doc.signature  # see `_signature`
+            else:
+                sig = sigs[id(record)] = _signature(record)
             if entry is None or entry[0] is None or sig is None or tuple(entry[0]) != sig:
                 stale.add(id(record))
                 touched.update(_keys(defines(record)).split("\n"))
@@ -163,22 +179,32 @@ class Snapshot:
                     touched.update(entry[1].split("\n"))  # what it defined before the change
             elif entry[4]:
                 stale.add(id(record))
-        gone = [name for name in self.entries if name not in current]
-        for name in gone:
-            touched.update(self.entries.pop(name)[1].split("\n"))
-            self.changed = True
+            elif entry[3]:
+                found.append((record, entry[3]))
+        # Each record has its own name: when as many entries matched as are stored, none went away.
+        if sum(entry is not None for entry in matched) < len(entries):
+            current = {_name(r) for r in records}
+            for name in [name for name in entries if name not in current]:
+                touched.update(entries.pop(name)[1].split("\n"))
+                self.changed = True
         touched.discard("")
         if touched:
-            for name, entry in self.entries.items():
-                record = current[name]
-                if id(record) not in stale and not touched.isdisjoint(entry[2].split("\n")):
+            # A record names a touched key only if its keys hold it as text: one search, in C,
+            # leaves the few to split (for a handful of keys, the common case).
+            search = re.compile("|".join(map(re.escape, touched))).search if len(touched) <= 100 else None
+            for record, entry in zip(records, matched, strict=True):
+                if entry is None or id(record) in stale or (search is not None and search(entry[2]) is None):
+                    continue
+                if not touched.isdisjoint(entry[2].split("\n")):
                     stale.add(id(record))
+        self._found = found
         return stale
 
-    def diagnostics(self, record: Record) -> list[Diagnostic]:
-        """The findings stored for a record `plan` did not ask to check again."""
-        found = self.entries[_name(record)][3]
-        return [Diagnostic(record.display, *d) for d in found] if found else []
+    def reused(self, stale: set[int]) -> list[Diagnostic]:
+        """The findings stored for the records `plan` did not ask to check again."""
+        return [
+            Diagnostic(record.display, *d) for record, found in self._found if id(record) not in stale for d in found
+        ]
 
     def keep(self, record: Record, found: list[Diagnostic], names: Iterable[Key]) -> None:
         """Store what checking `record` found, and the keys it named."""
@@ -187,7 +213,8 @@ class Snapshot:
         if any(d.path != record.display for d in found):
             self.changed = self.entries.pop(name, None) is not None or self.changed
             return  # not the record's own: checked every time
-        sig = self._sigs.get(id(record))
+        doc = record.doc
+        sig = doc.signature if isinstance(doc, record_cache.CachedDocument) else self._sigs.get(id(record))
         if sig is not None and max(sig[1], sig[2]) >= self.started_ns - RACY_NS:
             sig = None  # modified around this run: its next run checks it again
         depends = {Key(record.kind, "", record.id), *names}  # a duplicate of it changes what it is

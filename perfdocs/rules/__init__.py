@@ -221,23 +221,28 @@ class Context:
 
 def of_record(record: Record, org: Organisation, context: Context) -> Iterator[Diagnostic | Reference]:
     """One record's diagnostics from the families that look at a record alone and the keys it
-    names (its references, dates, pay fields and placeholders), with each `Reference` it
-    makes: what the record's findings depend on besides the record itself, the settings and
-    today (perfdocs.records.snapshot re-checks a record when one of those keys changes)."""
-    from perfdocs.rules import dates, placeholders, policy, references
+    names (its id and name, its references, dates, pay fields, placeholders and, for a review
+    or packet, its language), with each `Reference` it makes: what the record's findings
+    depend on besides the record itself, the settings and today (perfdocs.records.snapshot
+    re-checks a record when one of those keys changes)."""
+    from perfdocs.rules import dates, identity, language, placeholders, policy, references
 
+    yield from identity.of_record(record)
     yield from references.found_in(record, org)
     yield from dates.of_record(record, context.today)
     yield from policy.compensation_problems(record, context.compensation)
     # Placeholders are checked in the records their kind's index holds (not a duplicate's).
     if record.kind in placeholders.KINDS and org.of_kind(record.kind).get(record.id) is record:
         yield from placeholders.of_record(record, org)
+    # Review language reads the reviewed person's track (a key it names) and org.yaml's lists.
+    yield from language.of_record(record, org)
 
 
 def whole(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
     """The families that look across records, each run on the whole organisation: identity
     (collisions), management loops and tracks without a matrix, the rubric, team-only targets,
-    governance, readiness and scoring settings, review language, the org record and CODEOWNERS."""
+    governance, readiness and scoring settings, review language settings, the org record and
+    CODEOWNERS."""
     from perfdocs.rules import (
         codeowners,
         governance,
@@ -253,7 +258,6 @@ def whole(org: Organisation, inputs: Inputs) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for check in (identity.check, references.whole, rubric.check, policy.whole, governance.check):
         out.extend(check(org))
-    # Review language reads the reviewed person's track and the org's lists: always run whole.
     for family in (readiness, scoring, language):
         out.extend(family.check(org))
     out.extend(references.missing_org(org, inputs.root))

@@ -74,43 +74,70 @@ def _describe(a: str, b: str) -> str:
     return "differ only by look-alike characters"
 
 
+def _folded(texts: list[str]) -> list[str]:
+    """The skeleton of each text: all at once when they are all ASCII (case is all there is to
+    fold, and one `lower` of them joined is far cheaper than one call each)."""
+    joined = "\0".join(texts)
+    if joined.isascii():
+        folded = joined.lower().split("\0")
+        if len(folded) == len(texts):  # no text held the separator
+            return folded
+    return [skeleton(text) for text in texts]
+
+
 def check(org: Organisation) -> Iterator[Diagnostic]:
+    """Paths and ids that differ only by case or look-alike characters, across records (the
+    `of_record` part, each record's own id and name, is checked per record)."""
+    records = org.records
+    rels = [r.rel for r in records]
+    ids = [r.id for r in records]
+    folded_rels, folded_ids = _folded(rels), _folded(ids)
+    # Most organisations have no collision at all: a path (an id of a kind) collides with an
+    # earlier one exactly when folding makes two different ones equal, which the counts of
+    # distinct values show at once (for ids, first across kinds: when no two ids at all fold
+    # together, no two of one kind do). Only then is the walk below, in order, needed.
+    paths_apart = len(set(folded_rels)) == len(set(rels))
+    if paths_apart and len(set(folded_ids)) == len(set(ids)):
+        return
+    kinds = [r.kind for r in records]
+    if paths_apart and len(set(zip(kinds, folded_ids))) == len(set(zip(kinds, ids))):
+        return
     seen_paths: dict[str, str] = {}
-    seen_ids: dict[tuple[str, str], tuple[str, str]] = {}
-    for record in org.records:
-        key = skeleton(record.rel)
-        other = seen_paths.get(key)
-        path_clash = other is not None and other != record.rel
+    seen_ids: dict[tuple[str, str], Record] = {}
+    for record, rel, kind, folded_rel, folded_id in zip(records, rels, kinds, folded_rels, folded_ids, strict=True):
+        other = seen_paths.setdefault(folded_rel, rel)
+        path_clash = other != rel
         if path_clash:
             yield record.diag(
                 "id/collision",
-                f"the path '{record.rel}' and '{other}' {_describe(record.rel, str(other))}; "
-                "they clash on macOS and Windows checkouts",
+                f"the path '{rel}' and '{other}' {_describe(rel, other)}; they clash on macOS and Windows checkouts",
             )
-        else:
-            seen_paths[key] = record.rel
-        id_key = (record.kind, skeleton(record.id))
-        prior = seen_ids.get(id_key)
-        if prior is not None and prior[0] != record.id and not path_clash:
-            field = ("handle",) if record.kind == "person" else ("id",)
+        # The first record of a folded id is the one a later one is reported against.
+        prior = seen_ids.setdefault((kind, folded_id), record)
+        if prior.id != record.id and not path_clash:
+            field = ("handle",) if kind == "person" else ("id",)
             yield record.diag(
                 "id/collision",
-                f"{record.kind} id '{record.id}' and '{prior[0]}' ({prior[1]}) {_describe(record.id, prior[0])}",
+                f"{kind} id '{record.id}' and '{prior.id}' ({prior.display}) {_describe(record.id, prior.id)}",
                 field,
             )
-        else:
-            seen_ids.setdefault(id_key, (record.id, record.display))
-        if record.owner is not None:
-            for part in record.id.split("/"):
-                if not ID.match(part):
-                    yield record.diag(
-                        "id/invalid",
-                        f"the id '{record.id}' taken from this file's path is not a valid id",
-                        hint="rename it with ASCII letters, digits, '.', '_' and '-'",
-                    )
-                    break
-        if record.kind == "evidence" and record.owner is not None:
-            yield from _evidence_identity(record)
+
+
+def of_record(record: Record) -> Iterator[Diagnostic]:
+    """One record's own identity: an id taken from its path that is not an id, and an
+    evidence entry whose author or date disagrees with its folder or file name."""
+    if record.owner is None:
+        return
+    for part in record.id.split("/"):
+        if not ID.match(part):
+            yield record.diag(
+                "id/invalid",
+                f"the id '{record.id}' taken from this file's path is not a valid id",
+                hint="rename it with ASCII letters, digits, '.', '_' and '-'",
+            )
+            break
+    if record.kind == "evidence":
+        yield from _evidence_identity(record)
 
 
 def _evidence_identity(record: Record) -> Iterator[Diagnostic]:

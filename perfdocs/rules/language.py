@@ -22,7 +22,8 @@ Positions are exact: in the Markdown body, the line and column of the term; in a
 the term's place in the file, found by walking the parsed string along its source text (folded
 lines, quotes and block scalars). `review_findings(org, record)` gives one record's findings,
 with the org's changes and the reviewed person's track applied (the calibration pack counts
-them); `check(org)` runs them all for validate.
+them); `of_record` gives them to validate, record by record, and `check(org)` the
+org.yaml problems (language/config).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from perfdocs.diagnostics import WARNING, Diagnostic, sort_key
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import load_text
+from perfdocs.records.refindex import Key, Reference
 from perfdocs.rules._util import KeyPath, section
 from perfdocs.text import did_you_mean
 
@@ -477,7 +479,18 @@ def config_problems(org: Organisation) -> Iterator[Diagnostic]:
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:
+    """What looks at org.yaml alone; each review's and packet's findings are `of_record`'s."""
     yield from config_problems(org)
-    for kind in KINDS:
-        for record in org.of_kind(kind).values():
-            yield from review_findings(org, record)
+
+
+def of_record(record: Record, org: Organisation) -> Iterator[Diagnostic | Reference]:
+    """One review's or packet's findings (`review_findings`; only in the record its kind's
+    index holds, not a duplicate's), after the reference to the person it reviews: their
+    track decides which word lists apply (org.yaml's lists, the rest of what it reads, are
+    read by every record)."""
+    if record.kind not in KINDS or org.of_kind(record.kind).get(record.id) is not record:
+        return
+    who = _reviewed(record)
+    if who is not None:
+        yield Reference(record, ("person" if record.kind == "review" else "candidate",), Key("person", "", who))
+    yield from review_findings(org, record)

@@ -146,7 +146,9 @@ def change_person(root: Path, rng: random.Random, originals: dict[str, str]) -> 
         )
         return f"add person {handle}"
     text = path.read_text(encoding="utf-8")
-    how = rng.choice(["level: l1", "level: l3", "track: nowhere", "track: backend", "manager: " + handle])
+    how = rng.choice(
+        ["level: l1", "level: l3", "track: nowhere", "track: backend", "track: frontend", "manager: " + handle]
+    )
     key = how.split(":")[0] + ":"
     lines = [how if line.startswith(key) else line for line in text.splitlines()]
     path.write_text("\n".join(lines if how in lines else [*lines, how]) + "\n", encoding="utf-8")
@@ -171,6 +173,123 @@ def change_shared(root: Path, rng: random.Random, originals: dict[str, str]) -> 
     else:
         org.write_text(originals.pop("org.yaml"), encoding="utf-8")
     return f"shared: {how}"
+
+
+def _set(path: Path, key: str, value: str) -> None:
+    """The first line `key: ...` of a file says `key: value` (added when there is none)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+    if at is None:
+        lines.insert(1 if lines[0] == "---" else 0, f"{key}: {value}")
+    else:
+        lines[at] = f"{key}: {value}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def mismatch(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
+    """An evidence entry's author or date made to disagree with its folder or file name
+    (id/mismatch), or to agree with them again."""
+    path = rng.choice(_evidence(root))
+    originals.setdefault(path.relative_to(root).as_posix(), path.read_text(encoding="utf-8"))
+    if rng.random() < 0.5:
+        author = rng.choice([path.parts[-3], *_handles(root)])
+        _set(path, "author", author)
+        return f"author of {path.relative_to(root)}: {author}"
+    day = path.name[:10] if rng.random() < 0.4 else f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+    _set(path, "date", day)
+    return f"date of {path.relative_to(root)}: {day}"
+
+
+def _collisions(root: Path) -> list[Path]:
+    """The files `collide` made: 'Case-' teams, capitalised evidence slugs, P- and р-people."""
+    teams = _files(root, "teams/Case-*.yaml")
+    people = [p for p in _files(root, "people/*/person.yaml") if p.parent.name[:1] in ("P", "р")]
+    return teams + people + [p for p in _evidence(root) if p.name[11:12].isupper()]
+
+
+def collide(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
+    """A file whose path, or a team whose id, differs from another's only by case or look-alike
+    characters (id/collision; a non-ASCII handle is id/invalid too); or one such file removed."""
+    made = _collisions(root)
+    if made and rng.random() < 0.5:
+        path = rng.choice(made)
+        path.unlink()
+        return f"delete {path.relative_to(root)}"
+    how = rng.choice(["evidence", "person", "team"])
+    if how == "evidence":
+        source = rng.choice(_evidence(root))
+        dest = source.with_name(source.name[:11] + source.name[11:].capitalize())
+    elif how == "person":
+        handle = rng.choice(_handles(root))
+        folder = handle.replace("p", rng.choice(["P", "р"]), 1)  # a capital, or a Cyrillic look-alike
+        source, dest = root / "people" / handle / "person.yaml", root / "people" / folder / "person.yaml"
+    else:
+        source = rng.choice(_files(root, "teams/*.yaml"))
+        dest = source.with_name(f"Case-{source.name}")
+    if not source.exists() or dest.exists():
+        return "collide nothing"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    text = source.read_text(encoding="utf-8")
+    if how == "team":
+        text = re.sub(r"^id: (.*)$", lambda m: f"id: {m.group(1).upper()}", text, count=1, flags=re.MULTILINE)
+    dest.write_text(text, encoding="utf-8")
+    return f"add {dest.relative_to(root)} beside {source.relative_to(root)}"
+
+
+REVIEW_TEXT = [
+    "She was abrasive and bossy in the incident.",  # language/personality
+    "Cut p95 latency by 40% across the fleet.",  # language/unsupported-claim
+    "A strong quarter.",  # what the corpus writes (frontend's org.yaml list finds it vague)
+    "Concern: missed deadlines. Concern: weak tests. Struggled with ownership.",  # rating-mismatch
+]
+
+
+def review_text(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
+    """A review's (or packet's) prose rewritten: language findings appear or go away."""
+    files = _files(root, "people/*/reviews/*.md") + _files(root, "people/*/packets/*.md")
+    if not files:
+        return "review nothing"
+    path = rng.choice(files)
+    originals.setdefault(path.relative_to(root).as_posix(), path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    head, _, _ = text.rpartition("\n---\n")
+    said = rng.choice(REVIEW_TEXT)
+    path.write_text(f"{head}\n---\n{said}\n", encoding="utf-8")
+    return f"review text of {path.relative_to(root)}: {said}"
+
+
+def rename_person(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
+    """A person's folder and handle renamed, and every record naming them with them; or, now and
+    then, only their own records: the records of others that name them (reviewer, manager,
+    team members, collaborators) break."""
+    handles = [h for h in _handles(root) if h.isascii() and h.islower()]
+    if not handles:
+        return "rename nobody"
+    handle = rng.choice(handles)
+    new = f"{handle}n"
+    if (root / "people" / new).exists():
+        return "rename nobody"
+    (root / "people" / handle).rename(root / "people" / new)
+    everywhere = rng.random() < 0.7
+    for path in _files(root if everywhere else root / "people" / new):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(rf"(?<![\w-]){handle}(?![\w-])", new, text), encoding="utf-8")
+    return f"rename person {handle} -> {new}" + ("" if everywhere else " (their own records only)")
+
+
+def language_by_track(root: Path) -> None:
+    """A second track, frontend, whose reviews org.yaml's language settings read differently
+    (its list of vague terms holds the corpus's 'strong quarter'), so a person who changes
+    track changes the findings of their reviews."""
+    for folder in ("tracks", "matrices"):
+        text = (root / folder / "backend.yaml").read_text(encoding="utf-8")
+        (root / folder / "frontend.yaml").write_text(text.replace("backend", "frontend"), encoding="utf-8")
+    org = root / "org.yaml"
+    org.write_text(
+        org.read_text(encoding="utf-8")
+        + "language:\n  tracks:\n    frontend:\n      extend:\n        vague: [strong quarter]\n",
+        encoding="utf-8",
+    )
 
 
 def duplicate(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
@@ -210,10 +329,14 @@ EDITS: list[tuple[Edit, int]] = [
     (unreadable, 1),
     (touch, 1),
     (duplicate, 2),
+    (mismatch, 2),
+    (collide, 2),
+    (review_text, 3),
+    (rename_person, 1),
 ]
 
 
-STEPS = 20
+STEPS = 24
 
 
 @pytest.mark.slow
@@ -224,6 +347,7 @@ def test_incremental_runs_report_what_cold_runs_report_on_random_edits(seed, tmp
     exit code."""
     root = tmp_path / "records"
     corpus.organisation(root, 60, seed=seed)
+    language_by_track(root)
     planned: list[tuple[int, int]] = []
     plan = snapshot.Snapshot.plan
 
@@ -308,6 +432,56 @@ def test_a_new_id_closer_to_a_broken_reference_changes_its_suggestion(tmp_path):
         ),
     )
     assert f"did you mean 'z{author}'" in _validate(root, "1")
+
+
+def _found(output: str, rule: str, where: str) -> bool:
+    """Does a run's output report `rule` in the file at `where`?"""
+    return any(line.startswith(where) and line.endswith(f"[{rule}]") for line in output.splitlines())
+
+
+def test_a_person_who_changes_track_has_their_reviews_checked_again(tmp_path):
+    """Review language reads the reviewed person's track (org.yaml's lists differ by track): their
+    review is checked again when they change track, although it did not change, and nothing
+    else is."""
+    root = tmp_path / "records"
+    corpus.organisation(root, 20)
+    language_by_track(root)  # 'strong quarter', which every corpus review says, is vague on frontend
+    person = root / "people" / "p00000" / "person.yaml"
+    review = "people/p00000/reviews/2026-Q1.md"
+    assert _validate(root, "1") == _validate(root, "0")
+    found = []
+    for track in ("frontend", "backend", "frontend"):
+        _set(person, "track", track)
+        cold = _validate(root, "0")
+        assert _validate(root, "1") == cold
+        assert _validate(root, "1") == cold
+        found.append(_found(cold.replace(f"{root}/", ""), "language/vague", review))
+    assert found == [True, False, True]
+
+
+def test_identity_findings_come_and_go_with_the_files(tmp_path):
+    """id/mismatch (author against folder, date against file name) and id/collision (a path that
+    differs from another only by case) appear and go away in incremental runs as in cold ones."""
+    root = tmp_path / "records"
+    corpus.organisation(root, 20)
+    evidence = _evidence(root)[0]
+    rel, author, day = evidence.relative_to(root).as_posix(), evidence.parts[-3], evidence.name[:10]
+    twin = evidence.with_name(evidence.name[:11] + evidence.name[11:].capitalize())
+    edits: list[tuple[Callable[[], object], str, str, bool]] = [
+        (lambda: _set(evidence, "author", "ann"), "id/mismatch", rel, True),
+        (lambda: _set(evidence, "author", author), "id/mismatch", rel, False),
+        (lambda: _set(evidence, "date", "2025-01-02"), "id/mismatch", rel, True),
+        (lambda: _set(evidence, "date", day), "id/mismatch", rel, False),
+        (lambda: twin.write_text(evidence.read_text(encoding="utf-8"), encoding="utf-8"), "id/collision", "", True),
+        (twin.unlink, "id/collision", "", False),
+    ]
+    assert _validate(root, "1") == _validate(root, "0")
+    for edit, rule, where, expected in edits:
+        edit()
+        cold = _validate(root, "0")
+        assert _validate(root, "1") == cold
+        assert _validate(root, "1") == cold
+        assert _found(cold.replace(f"{root}/", ""), rule, where) == expected, (rule, where)
 
 
 def test_a_file_changed_around_the_run_that_checked_it_is_checked_again(tmp_path, monkeypatch):
