@@ -150,7 +150,8 @@ def _about(r: dict[str, Any]) -> str:
         f"{m['cores']} cores, {r['repeat']} round{'s' if r['repeat'] != 1 else ''} in {r['seconds']:.0f} s"
         f"{' (fewer than the 5 of `make bench`: noisier figures)' if r['repeat'] < 5 else ''}, load average (1, 5, 15 min) "
         f"{start[0]:.2f} {start[1]:.2f} {start[2]:.2f} at the start and {end[0]:.2f} {end[1]:.2f} {end[2]:.2f} "
-        f"at the end; {v['perfdocs']}, Python {v['python']}; peers: {peers}."
+        f"at the end; {v['perfdocs']} at commit {v.get('commit', 'not recorded')}, Python {v['python']}; "
+        f"peers: {peers}."
     )
 
 

@@ -260,7 +260,20 @@ def versions(found: dict[str, Path | None]) -> dict[str, str]:
         out[name] = re.sub(r" from /\S+", "", text.splitlines()[0])[:90] if text else "?"
     out["perfdocs"] = subprocess.run([str(PERFDOCS), "--version"], capture_output=True, text=True).stdout.strip()
     out["git"] = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    out["commit"] = measured_commit()
     return out
+
+
+def measured_commit() -> str:
+    """The commit of perfdocs measured (with '+changes' when its files differ from it), so a
+    results file from an older commit is never read as the current code's figures."""
+    root = HERE.parent
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
+    if head.returncode != 0:
+        return "unknown (not a git checkout)"
+    status = ["status", "--porcelain", "--untracked-files=no", "--", "perfdocs", "schemas", "templates"]
+    dirty = subprocess.run(["git", "-C", str(root), *status], capture_output=True, text=True).stdout.strip()
+    return head.stdout.strip() + (" +changes" if dirty else "")
 
 
 def tmpfs(notes: list[str]) -> Path | None:
