@@ -8,6 +8,7 @@ those of the site being replaced is taken from it rather than rendered again
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -130,12 +131,16 @@ def _build(
             else None
         )
         maker = _Maker(renderer, base, writer, previous, prints, inputs)
-        entries: list[search.Entry] = []
+        rows: list[str] = []  # the search index's, page by page (search.row)
         made: list[tuple[str, _Result]] = []  # paths, not pages: a page is let go once written
         pending: Iterable[Page] = all_pages(view, history, dates.today())
         workers = _workers()
         if workers > 1:
             pending = listed = list(pending)  # cheap: a page's context is made when it is needed
+            # Hundreds of thousands of long-lived objects (records, pages): without this every
+            # full collection while pages are made walks them all (records.load does the same;
+            # workers > 1: never in `perfdocs serve`, whose rebuilds must not keep garbage).
+            gc.freeze()
             if len(listed) >= PARALLEL_MIN_PAGES:
                 made = _make_all(listed, maker, workers, progress)
                 pending, progress = [], None
@@ -147,8 +152,8 @@ def _build(
             for page in rendering:
                 made.append((page.path, maker.make(page)))
         for _, result in made:
-            entries.extend(result[1])
-        writer.write("static/search-index.js", search.index_script(entries))
+            rows.extend(result[1])
+        writer.write("static/search-index.js", search.index_script(rows))
         static = renderer.templates / "static"
         for src in sorted(static.rglob("*")) if static.is_dir() else ():
             if src.is_file() and not src.name.startswith("."):
@@ -169,8 +174,9 @@ def _build(
             out,
             key,
             root,
+            previous,
             {
-                path: (m[1], m[3], got, [[e.url, e.title, e.kind, e.text] for e in found] if got is not None else None)
+                path: (m[1], m[3], got, found if got is not None else None)
                 for path, (m, found, got) in made
                 if m[0] is not None
             },
@@ -188,8 +194,8 @@ def _build(
     )
 
 
-_Result = tuple[reuse.Made, list[search.Entry], bytes | None]
-"""What a build made of a page, its search entries, and the identity of its inputs (reuse.Inputs)."""
+_Result = tuple[reuse.Made, list[str], bytes | None]
+"""What a build made of a page, its search entries (search.row), and the identity of its inputs (reuse.Inputs)."""
 
 
 @dataclass
@@ -220,22 +226,21 @@ class _Maker:
             digest = old.digest
             st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old.stat)
             if st is not None:
-                found = [search.Entry(*row) for row in old.search]
-                return old.fingerprint, got, ((old.fingerprint, digest, False, st), found, got)
+                return old.fingerprint, got, ((old.fingerprint, digest, False, st), old.search, got)
         page.load()
         fp = self.prints.page(page) if self.prints is not None else None
         if fp is not None and old is not None and old.fingerprint == fp:
             digest = old.digest
             st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old.stat)
             if st is not None:
-                return fp, got, ((fp, digest, False, st), page.search, got)
+                return fp, got, ((fp, digest, False, st), [search.row(e) for e in page.search], got)
         return fp, got, None
 
     def render(self, page: Page, fp: bytes | None, got: bytes | None) -> _Result:
         page.load()
         data = _render(self.renderer, self.base, page).encode("utf-8")
         st = self.writer.write(page.path, data)
-        return (fp, reuse.output_digest(data), True, st), page.search, got
+        return (fp, reuse.output_digest(data), True, st), [search.row(e) for e in page.search], got
 
 
 PARALLEL_MIN_PAGES = 400

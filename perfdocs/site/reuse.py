@@ -66,7 +66,7 @@ from perfdocs.site.pages.page import OTHER_RECORDS, Page
 MANIFEST = ".perfdocs-pages"
 """The manifest's file name at the top of a built site (beside writer.MARKER)."""
 FORMAT = 1
-STATS_FORMAT = 2
+STATS_FORMAT = 3
 STATS_MIN_PAGES = 2000
 """With PERFDOCS_CACHE unset, smaller sites keep no stat file (as the record cache's AUTO_MIN_FILES)."""
 RACY_NS = 2_000_000_000
@@ -126,6 +126,7 @@ class Fingerprints:
         try:
             self._encode(base, out)
             self._prefix: bytes | None = code + "\0".join(out).encode("utf-8", "surrogatepass") + b"\0page\0"
+            self._start = hashlib.blake2b(self._prefix, digest_size=16, key=key)  # copied for each page
         except Opaque:
             self._prefix = None  # nothing can be reused
 
@@ -146,7 +147,7 @@ class Fingerprints:
             self._encode((page.path, page.template, page.title, page.section, page.context, page.search), out)
         except (Opaque, RecursionError):
             return None
-        h = hashlib.blake2b(self._prefix, digest_size=16, key=self._key)
+        h = self._start.copy()
         h.update("\0".join(out).encode("utf-8", "surrogatepass"))
         return h.digest()
 
@@ -295,8 +296,8 @@ class Inputs:
     """
 
     def __init__(self, key: bytes, prefix: bytes, org: Organisation, started_ns: int) -> None:
-        self._key = key
-        self._prefix = prefix
+        self._start = hashlib.blake2b(prefix, digest_size=16, key=key)  # copied for each page
+        self._start.update(b"\0inputs\0")
         self._org = org
         self._before = started_ns - RACY_NS
         self._tokens: dict[int, tuple[Record, bytes | None]] = {}
@@ -354,8 +355,7 @@ class Inputs:
         it reads changed too recently to be told by its signature)."""
         if page.inputs is None:
             return None
-        h = hashlib.blake2b(self._prefix, digest_size=16, key=self._key)
-        h.update(b"\0inputs\0")
+        h = self._start.copy()
         h.update(repr((page.path, page.template, page.title, page.section)).encode("utf-8", "surrogateescape"))
         for item in page.inputs:
             if type(item) is Record:
@@ -393,8 +393,8 @@ _ENCODERS: dict[type, Any] = {
 
 Stat = tuple[int, int, int]
 """A page file's stat identity: (size, modification time in ns, inode) (writer.identity)."""
-SearchRows = list[list[str]]
-"""A page's search entries as plain data: [url, title, kind, text] each (search.Entry)."""
+SearchRows = list[str]
+"""A page's search entries, each as its row of the search index (search.row)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -476,14 +476,22 @@ def stats_location(site: Path, records: Path) -> Path | None:
     return folder / f"site-{slug}.marshal"
 
 
-def save_stats(site: Path, key: bytes, records: Path, pages: dict[str, Kept]) -> None:
+def save_stats(site: Path, key: bytes, records: Path, previous: dict[str, Entry], pages: dict[str, Kept]) -> None:
     """Record, once the build is in place, each page's (hash of its bytes, stat identity,
     identity of its inputs, search entries). Like the record cache, only for large sites
     unless PERFDOCS_CACHE=1 (a small site reads its pages back in a blink). Best effort:
-    without it the next build reads every reused page back and makes every page's context."""
+    without it the next build reads every reused page back and makes every page's context.
+    Nothing is written when every page is as `previous` (read_manifest) had it, trusted."""
     from perfdocs import store
 
     if store.setting() == "auto" and len(pages) < STATS_MIN_PAGES:
+        return
+    if len(previous) == len(pages) and all(
+        (old := previous.get(p)) is not None
+        and old.stat is not None
+        and (old.digest, old.stat, old.inputs, old.search) == kept
+        for p, kept in pages.items()
+    ):
         return
     path = stats_location(site, records)
     if path is None:

@@ -68,9 +68,10 @@ def forge_href(view: View, text: str) -> str | None:
 
 
 def evidence_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]:
-    """The evidence index, each author's page, and each entry's page. An entry's page is
-    made lazily: it reads its entry and records of other kinds only (never another entry),
-    which is what its `inputs` say."""
+    """The evidence index, each author's page, and each entry's page. An author's page and
+    an entry's page are made lazily, from what their `inputs` say: an author's page reads
+    the author's entries and records of other kinds; an entry's page reads its entry and
+    records of other kinds only (never another entry)."""
     org = view.org
     authors: list[dict[str, Any]] = []
     entries_of: list[list[Record]] = []
@@ -98,14 +99,8 @@ def evidence_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]
             "evidence_author.html.j2",
             f"Evidence by {author['name']}",
             "evidence",
-            {
-                "author": author,
-                "entries": [
-                    {"url": evidence_url(e.id), "title": e.get("title"), "date": e.get("date"), "type": e.get("type")}
-                    for e in reversed(entries)
-                ],
-            },
-            [],
+            inputs=(author["handle"], OTHER_RECORDS, *entries),
+            fill=functools.partial(_author, author, entries),
         )
         for ev in entries:
             yield Page(
@@ -116,6 +111,15 @@ def evidence_pages(view: View, cited_by: dict[str, list[str]]) -> Iterator[Page]
                 inputs=(ev, author["handle"], OTHER_RECORDS),
                 fill=functools.partial(_entry, view, cited_by, author["handle"], ev),
             )
+
+
+def _author(author: dict[str, Any], entries: list[Record]) -> tuple[dict[str, Any], list[search.Entry]]:
+    """An author's page: their name (a person record) and their entries' titles, dates and types."""
+    listed = [
+        {"url": evidence_url(e.id), "title": e.get("title"), "date": e.get("date"), "type": e.get("type")}
+        for e in reversed(entries)
+    ]
+    return {"author": author, "entries": listed}, []
 
 
 def _entry(
