@@ -53,7 +53,7 @@ import time
 import types
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -397,9 +397,8 @@ SearchRows = list[str]
 """A page's search entries, each as its row of the search index (search.row)."""
 
 
-@dataclasses.dataclass(frozen=True)
-class Entry:
-    """What the site being replaced holds of a page."""
+class Entry(NamedTuple):
+    """What the site being replaced holds of a page (a tuple: a rebuild reads 100,000 of them)."""
 
     fingerprint: bytes
     digest: bytes
