@@ -137,10 +137,11 @@ def _build(
         workers = _workers()
         if workers > 1:
             pending = listed = list(pending)  # cheap: a page's context is made when it is needed
-            # Hundreds of thousands of long-lived objects (records, pages): without this every
-            # full collection while pages are made walks them all (records.load does the same;
-            # workers > 1: never in `perfdocs serve`, whose rebuilds must not keep garbage).
-            gc.freeze()
+            if len(listed) >= FREEZE_MIN_PAGES:
+                # Hundreds of thousands of long-lived objects (records, pages): without this
+                # every full collection while pages are made walks them all (records.load does
+                # the same; workers > 1: never in `perfdocs serve`, which runs a thread).
+                gc.freeze()
             if len(listed) >= PARALLEL_MIN_PAGES:
                 made = _make_all(listed, maker, workers, progress)
                 pending, progress = [], None
@@ -243,6 +244,8 @@ class _Maker:
         return (fp, reuse.output_digest(data), True, st), [search.row(e) for e in page.search], got
 
 
+FREEZE_MIN_PAGES = 2000
+"""From this many pages on, what is alive once the pages are listed is frozen for the collector."""
 PARALLEL_MIN_PAGES = 400
 """From this many pages on, rendering is spread over the CPU cores (forking a worker costs
 ~40 ms; a page ~0.5 ms)."""

@@ -61,7 +61,7 @@ from perfdocs.records import cache as record_cache
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import Document
-from perfdocs.site.pages.page import OTHER_RECORDS, Page
+from perfdocs.site.pages.page import OTHER_RECORDS, Group, Page
 
 MANIFEST = ".perfdocs-pages"
 """The manifest's file name at the top of a built site (beside writer.MARKER)."""
@@ -327,11 +327,11 @@ class Inputs:
         self._tokens[id(r)] = (r, token)
         return token
 
-    def group(self, name: str) -> bytes | None:
-        if name in self._groups:
-            return self._groups[name]
-        if name != OTHER_RECORDS:
-            raise ValueError(f"unknown group of inputs {name!r}")
+    def group(self, group: Group) -> bytes | None:
+        if group.name in self._groups:
+            return self._groups[group.name]
+        if group != OTHER_RECORDS:
+            raise ValueError(f"unknown group of inputs {group.name!r}")
         h = hashlib.blake2b(digest_size=16)
         token: bytes | None = None
         tokens = []
@@ -347,7 +347,7 @@ class Inputs:
                 h.update(one)
             h.update(repr(sorted(self._org.unloaded)).encode("utf-8", "surrogateescape"))
             token = h.digest()
-        self._groups[name] = token
+        self._groups[group.name] = token
         return token
 
     def page(self, page: Page) -> bytes | None:
@@ -357,18 +357,23 @@ class Inputs:
             return None
         h = self._start.copy()
         h.update(repr((page.path, page.template, page.title, page.section)).encode("utf-8", "surrogateescape"))
+        # Each input after a tag: 'r' or 'g' and 16 bytes, or 's' and a repr (quoted, escaped):
+        # the sequence reads back one way only.
         for item in page.inputs:
             if type(item) is Record:
                 one = self.record(item)
-            elif item == OTHER_RECORDS:
+                tag = b"r"
+            elif type(item) is Group:
                 one = self.group(item)
+                tag = b"g"
             elif type(item) is str:
-                one = b"s" + repr(item).encode("utf-8", "surrogateescape")
+                one = repr(item).encode("utf-8", "surrogateescape")
+                tag = b"s"
             else:
                 return None
             if one is None:
                 return None
-            h.update(b"\0" + one)
+            h.update(tag + one)
         return h.digest()
 
 

@@ -15,7 +15,15 @@ from typing import Any
 from perfdocs.site import search
 from perfdocs.site.search import Entry
 
-OTHER_RECORDS = "records other than evidence"
+
+@dataclass(frozen=True)
+class Group:
+    """A set of records named in a page's `inputs`."""
+
+    name: str
+
+
+OTHER_RECORDS = Group("records other than evidence")
 """In a page's `inputs`: every record of the organisation that is not an evidence entry
 (people, teams, packets, postmortems, goals, the rubric, org.yaml, ...)."""
 
@@ -31,8 +39,9 @@ class Page:
     search: list[search.Entry] = field(default_factory=list)
     inputs: tuple[object, ...] | None = None
     """Everything the page's context and search entries are made from, besides what every
-    page shares (the code, the templates, the build's `base`): records, OTHER_RECORDS, and
-    plain strings. None: not known, and the page's context is made on every build."""
+    page shares (the code, the templates, the build's `base`): records, groups of records
+    (OTHER_RECORDS) and plain strings. None: not known, and the page's context is made on
+    every build."""
     fill: Callable[[], tuple[dict[str, Any], list[Entry]]] | None = field(default=None, repr=False)
     """Makes `context` and `search` when they are first needed (`load`)."""
 
