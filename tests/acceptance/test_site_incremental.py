@@ -448,3 +448,59 @@ def test_a_competency_renamed_renders_again_the_entries_that_show_it(example, tm
     assert b"Code craft" in page.read_bytes()
     backend = site / "evidence/alice/2026-01-20-idempotency-rfc.html"
     assert b"Code craft" not in backend.read_bytes()
+
+
+def _inputs(org, started_ns: int):
+    from perfdocs.site.reuse import Inputs
+
+    return Inputs(b"k" * 32, b"prefix", org, started_ns)
+
+
+def _page_of(record, *more):
+    from perfdocs.site.pages import Page
+    from perfdocs.site.pages.page import OTHER_RECORDS
+
+    return Page("evidence/x.html", "evidence.html.j2", "T", "evidence", inputs=(record, *more, OTHER_RECORDS))
+
+
+def test_a_page_s_inputs_have_an_identity_only_when_every_record_it_reads_is_out_of_the_racy_window(
+    tmp_path, monkeypatch
+):
+    """The identity of a page's inputs is their files' signatures: trusted for files last
+    changed more than RACY_NS before the build started, never for one changed since, and
+    never depending on the working folder."""
+    import os
+    import time
+
+    from perfdocs.site import reuse
+    from perfdocs.validation import load_org
+
+    from tests.support.orgs import evidence, person, team, tiny_org
+
+    root = tiny_org(
+        tmp_path / "records",
+        competencies=[("design", "delivery", {"l1": "Designs.", "l2": "Designs more."})],
+        teams={"core": team("core", "bo", ["ana", "bo"])},
+        people={"ana": person("ana", "core", "l1", "bo"), "bo": person("bo", "core", "l2")},
+        files={
+            "people/ana/evidence/2026-01-05-a.md": evidence("ana", "2026-01-05", ["design"]),
+            "people/ana/evidence/2026-01-06-b.md": evidence("ana", "2026-01-06", ["design"]),
+        },
+    )
+    org = load_org(root).org
+    a, b = (org.evidence[i] for i in ("ana/2026-01-05-a", "ana/2026-01-06-b"))
+    now = time.time_ns()
+    assert _inputs(org, now).page(_page_of(a)) is None  # every file was just written
+    later = now + 2 * reuse.RACY_NS
+    first = _inputs(org, later).page(_page_of(a))
+    assert first is not None and first != _inputs(org, later).page(_page_of(b))
+    assert _inputs(org, later).page(_page_of(a, "ana")) not in (first, None)
+    monkeypatch.chdir(tmp_path)  # display paths change with the working folder; the identity does not
+    assert _inputs(load_org(root.relative_to(tmp_path)).org, later).page(_page_of(a)) == first
+    a.visibility = "private" if a.visibility != "private" else "public"
+    assert _inputs(org, later).page(_page_of(a)) not in (first, None)
+    # A record of another kind, changed: every page reading the other records has another identity.
+    before = _inputs(org, later).page(_page_of(b))
+    os.utime(root / "people/bo/person.yaml", ns=(now - 10**9, now - 10**9))
+    again = load_org(root).org
+    assert _inputs(again, later).page(_page_of(again.evidence[b.id])) not in (before, None)
