@@ -136,7 +136,13 @@ def _build(
         pending: Iterable[Page] = all_pages(view, history, dates.today())
         workers = _workers()
         if workers > 1:
-            pending = listed = list(pending)  # cheap: a page's context is made when it is needed
+            enabled = gc.isenabled()
+            gc.disable()  # listing allocates one page per record and frees nothing: collecting finds nothing
+            try:
+                pending = listed = list(pending)  # cheap: a page's context is made when it is needed
+            finally:
+                if enabled:
+                    gc.enable()
             if len(listed) >= FREEZE_MIN_PAGES:
                 # Hundreds of thousands of long-lived objects (records, pages): without this
                 # every full collection while pages are made walks them all (records.load does
