@@ -120,11 +120,13 @@ def _build(
         "reports": max(len(view.folders) - 1, 0),  # the people whose records the viewer sees as manager
     }
     key = reuse.secret()
-    # The site being replaced, if it is ours (check_target refused anything else).
-    previous = reuse.read_manifest(out, key, root) if key and (out / MARKER).is_file() else {}
+    prints = reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None
+    shared = prints.shared if prints is not None else None
+    # The site being replaced, if it is ours (check_target refused anything else) and was
+    # built from what every page of this build shares (else no page of it can be reused).
+    previous = reuse.read_manifest(out, key, root, shared) if key and shared and (out / MARKER).is_file() else {}
     writer = SiteWriter(out)
     try:
-        prints = reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None
         inputs = (
             reuse.Inputs(key, prints.prefix, report.org, started_ns)
             if key is not None and prints is not None and prints.prefix is not None
@@ -171,7 +173,7 @@ def _build(
             )
         if key:
             manifest = {path: (r[0][0], r[0][1]) for path, r in made if r[0][0] is not None}
-            writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key))
+            writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key, shared))
         writer.commit()
     except BaseException:
         writer.abandon()

@@ -131,6 +131,14 @@ class Fingerprints:
             self._prefix = None  # nothing can be reused
 
     @property
+    def shared(self) -> str | None:
+        """A keyed digest of what every page's fingerprint starts from (the code key and the
+        shared `base`): a site built from another one has no page this build can reuse."""
+        if self._prefix is None:
+            return None
+        return hashlib.blake2b(self._prefix, digest_size=16, key=self._key).hexdigest()
+
+    @property
     def prefix(self) -> bytes | None:
         """What every page's fingerprint starts from (the code key and the shared `base`), or
         None when nothing can be reused."""
@@ -424,10 +432,10 @@ Kept = tuple[bytes, Stat, bytes | None, SearchRows | None]
 inputs, its search entries)."""
 
 
-def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes) -> bytes:
+def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes, shared: str | None) -> bytes:
     body = (
         json.dumps(
-            {"format": FORMAT, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
+            {"format": FORMAT, "shared": shared, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
             ensure_ascii=True,
             separators=(",", ":"),
         ).encode()
@@ -436,9 +444,12 @@ def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
 
 
-def read_manifest(site: Path, key: bytes, records: Path) -> dict[str, Entry]:
-    """The previous build's pages, or none when the manifest is missing, damaged or not ours;
-    with each file's stat identity when the stat file (`save_stats`) vouches for it."""
+def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> dict[str, Entry]:
+    """The previous build's pages, or none when the manifest is missing, damaged, not ours,
+    or made from what the pages of another build share (`Fingerprints.shared`: another day,
+    audience, template or perfdocs, none of whose pages can be reused: a rebuild then costs
+    what a cold build does, not a fingerprint of every page first); with each file's stat
+    identity when the stat file (`save_stats`) vouches for it."""
     try:
         with open(site / MANIFEST, "rb") as fh:
             raw = fh.read(MAX_MANIFEST_BYTES + 1)
@@ -451,7 +462,7 @@ def read_manifest(site: Path, key: bytes, records: Path) -> dict[str, Entry]:
         return {}
     try:
         stored = json.loads(body)
-        if stored.get("format") != FORMAT:
+        if stored.get("format") != FORMAT or stored.get("shared") != shared:
             return {}
         pages = {p: (bytes.fromhex(f), bytes.fromhex(o)) for p, (f, o) in stored["pages"].items()}
     except (ValueError, TypeError, AttributeError, KeyError):
