@@ -8,6 +8,7 @@ those of the site being replaced is taken from it rather than rendered again
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -97,6 +98,7 @@ def _build(
     strict: bool,
 ) -> BuildResult:
     started = time.perf_counter()
+    started_ns = time.time_ns()  # before the records are read: a file changed since is not trusted by its stat
     report = load_valid(root, strict)
     check_target(out, root)
     if viewer is not None and viewer not in report.org.people:
@@ -118,27 +120,38 @@ def _build(
         "reports": max(len(view.folders) - 1, 0),  # the people whose records the viewer sees as manager
     }
     key = reuse.secret()
-    # The site being replaced, if it is ours (check_target refused anything else).
-    previous = reuse.read_manifest(out, key, root) if key and (out / MARKER).is_file() else {}
+    prints = reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None
+    shared = prints.shared if prints is not None else None
+    # The site being replaced, if it is ours (check_target refused anything else) and was
+    # built from what every page of this build shares (else no page of it can be reused).
+    previous = reuse.read_manifest(out, key, root, shared) if key and shared and (out / MARKER).is_file() else {}
     writer = SiteWriter(out)
     try:
-        maker = _Maker(
-            renderer,
-            base,
-            writer,
-            previous,
-            reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None,
+        inputs = (
+            reuse.Inputs(key, prints.prefix, report.org, started_ns)
+            if key is not None and prints is not None and prints.prefix is not None
+            else None
         )
-        entries: list[search.Entry] = []
-        made: list[tuple[str, reuse.Made]] = []  # paths, not pages: a page is let go once written
+        maker = _Maker(renderer, base, writer, previous, prints, inputs)
+        rows: list[str] = []  # the search index's, page by page (search.row)
+        made: list[tuple[str, _Result]] = []  # paths, not pages: a page is let go once written
         pending: Iterable[Page] = all_pages(view, history, dates.today())
         workers = _workers()
         if workers > 1:
-            pending = listed = list(pending)
+            enabled = gc.isenabled()
+            gc.disable()  # listing allocates one page per record and frees nothing: collecting finds nothing
+            try:
+                pending = listed = list(pending)  # cheap: a page's context is made when it is needed
+            finally:
+                if enabled:
+                    gc.enable()
+            if len(listed) >= FREEZE_MIN_PAGES:
+                # Hundreds of thousands of long-lived objects (records, pages): without this
+                # every full collection while pages are made walks them all (records.load does
+                # the same; workers > 1: never in `perfdocs serve`, which runs a thread).
+                gc.freeze()
             if len(listed) >= PARALLEL_MIN_PAGES:
                 made = _make_all(listed, maker, workers, progress)
-                for page in listed:
-                    entries.extend(page.search)
                 pending, progress = [], None
         if progress:  # counting a generator's pages costs a dry run of the pages, without rendering
             count = (
@@ -147,8 +160,9 @@ def _build(
         with progress(pending, count) if progress else nullcontext(pending) as rendering:
             for page in rendering:
                 made.append((page.path, maker.make(page)))
-                entries.extend(page.search)
-        writer.write("static/search-index.js", search.index_script(entries))
+        for _, result in made:
+            rows.extend(result[1])
+        writer.write("static/search-index.js", search.index_script(rows))
         static = renderer.templates / "static"
         for src in sorted(static.rglob("*")) if static.is_dir() else ():
             if src.is_file() and not src.name.startswith("."):
@@ -158,15 +172,25 @@ def _build(
                 preview.PREVIEW, f"a personal preview for {viewer}: private records; never publish it\n".encode()
             )
         if key:
-            manifest = {path: (fp, digest) for path, (fp, digest, _, _) in made if fp is not None}
-            writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key))
+            manifest = {path: (r[0][0], r[0][1]) for path, r in made if r[0][0] is not None}
+            writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key, shared))
         writer.commit()
     except BaseException:
         writer.abandon()
         raise
     if key:
-        reuse.save_stats(out, key, root, {path: (digest, st) for path, (fp, digest, _, st) in made if fp is not None})
-    rendered = sum(1 for _, (_, _, fresh, _) in made if fresh)
+        reuse.save_stats(
+            out,
+            key,
+            root,
+            previous,
+            {
+                path: (m[1], m[3], got, found if got is not None else None)
+                for path, (m, found, got) in made
+                if m[0] is not None
+            },
+        )
+    rendered = sum(1 for _, (m, _, _) in made if m[2])
     return BuildResult(
         out,
         audience,
@@ -179,40 +203,57 @@ def _build(
     )
 
 
+_Result = tuple[reuse.Made, list[str], bytes | None]
+"""What a build made of a page, its search entries (search.row), and the identity of its inputs (reuse.Inputs)."""
+
+
 @dataclass
 class _Maker:
     """Puts each page into the new site: taken from the site it replaces when its inputs
-    are those it was rendered from there (and the file still holds what was rendered),
-    else rendered."""
+    are those it was made from there (and the file still holds what was rendered), else
+    rendered. A page whose inputs' identity (reuse.Inputs) is unchanged is taken without
+    making its context; else its context is made and fingerprinted (reuse.Fingerprints)."""
 
     renderer: Renderer
     base: dict[str, Any]
     writer: SiteWriter
     previous: dict[str, reuse.Entry]
     prints: reuse.Fingerprints | None
+    inputs: reuse.Inputs | None = None
 
-    def make(self, page: Page) -> reuse.Made:
-        fp, made = self.reused(page)
-        return made if made is not None else self.render(page, fp)
+    def make(self, page: Page) -> _Result:
+        fp, got, made = self.reused(page)
+        return made if made is not None else self.render(page, fp, got)
 
-    def reused(self, page: Page) -> tuple[bytes | None, reuse.Made | None]:
-        """The page's fingerprint, and what was made of it if it could be taken from the
-        site being replaced (None: it must be rendered)."""
-        fp = self.prints.page(page) if self.prints is not None else None
+    def reused(self, page: Page) -> tuple[bytes | None, bytes | None, _Result | None]:
+        """The page's fingerprint (None when it was not needed or cannot be had), the
+        identity of its inputs, and what was made of it if it could be taken from the site
+        being replaced (None: it must be rendered)."""
         old = self.previous.get(page.path)
-        if fp is not None and old is not None and old[0] == fp:
-            digest = old[1]
-            st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old[2])
+        got = self.inputs.page(page) if self.inputs is not None else None
+        if old is not None and got is not None and old.inputs == got and old.search is not None:
+            digest = old.digest
+            st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old.stat)
             if st is not None:
-                return fp, (fp, digest, False, st)
-        return fp, None
+                return old.fingerprint, got, ((old.fingerprint, digest, False, st), old.search, got)
+        page.load()
+        fp = self.prints.page(page) if self.prints is not None else None
+        if fp is not None and old is not None and old.fingerprint == fp:
+            digest = old.digest
+            st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old.stat)
+            if st is not None:
+                return fp, got, ((fp, digest, False, st), [search.row(e) for e in page.search], got)
+        return fp, got, None
 
-    def render(self, page: Page, fp: bytes | None) -> reuse.Made:
+    def render(self, page: Page, fp: bytes | None, got: bytes | None) -> _Result:
+        page.load()
         data = _render(self.renderer, self.base, page).encode("utf-8")
         st = self.writer.write(page.path, data)
-        return fp, reuse.output_digest(data), True, st
+        return (fp, reuse.output_digest(data), True, st), [search.row(e) for e in page.search], got
 
 
+FREEZE_MIN_PAGES = 2000
+"""From this many pages on, what is alive once the pages are listed is frozen for the collector."""
 PARALLEL_MIN_PAGES = 400
 """From this many pages on, rendering is spread over the CPU cores (forking a worker costs
 ~40 ms; a page ~0.5 ms)."""
@@ -235,24 +276,22 @@ def _workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _make_all(
-    pages: list[Page], maker: _Maker, workers: int, progress: Progress | None
-) -> list[tuple[str, reuse.Made]]:
+def _make_all(pages: list[Page], maker: _Maker, workers: int, progress: Progress | None) -> list[tuple[str, _Result]]:
     """Make every page, rendering over `workers` processes. Over a previous site, the pages
     that can be reused are taken first, in this process (fingerprinting and linking cost
     less than forking workers, whose copies of the organisation cost CPU time); processes
     are forked only if at least PARALLEL_MIN_PAGES are left to render."""
     if not maker.previous:
         return list(zip((page.path for page in pages), _make_parallel(pages, maker, workers, progress)))
-    made: list[reuse.Made | None] = []
+    made: list[_Result | None] = []
     todo: list[int] = []
-    prints: list[bytes | None] = []
+    prints: list[tuple[bytes | None, bytes | None]] = []
     for i, page in enumerate(pages):
-        fp, got = maker.reused(page)
-        made.append(got)
-        if got is None:
+        fp, got, result = maker.reused(page)
+        made.append(result)
+        if result is None:
             todo.append(i)
-            prints.append(fp)
+            prints.append((fp, got))
     left = [pages[i] for i in todo]
     if len(left) >= PARALLEL_MIN_PAGES:
         # A page whose reuse failed fails again in its worker (its fingerprint or bytes still
@@ -260,9 +299,9 @@ def _make_all(
         fresh = _make_parallel(left, maker, workers, progress)
     else:
         with progress(left, len(left)) if progress else nullcontext(left) as rendering:
-            fresh = [maker.render(page, fp) for page, fp in zip(rendering, prints)]
-    for i, got in zip(todo, fresh):
-        made[i] = got
+            fresh = [maker.render(page, fp, got) for page, (fp, got) in zip(rendering, prints)]
+    for i, result in zip(todo, fresh):
+        made[i] = result
     return [(page.path, m) for page, m in zip(pages, made) if m is not None]
 
 
@@ -270,7 +309,7 @@ _SHARE: tuple[list[Page], _Maker, int] | None = None
 """What forked workers make: set just before the fork, never sent through a pipe."""
 
 
-def _make_share(k: int, progress: Progress | None = None) -> tuple[int, int, int, str | None, list[reuse.Made]]:
+def _make_share(k: int, progress: Progress | None = None) -> tuple[int, int, int, str | None, list[_Result]]:
     """Worker k makes pages k, k+n, k+2n, ... until one fails: (files, bytes, index of
     the failing page or -1, its error, what it made of each page). The parent's share
     (k = 0) drives the progress bar, if any: the shares are the same size and interleaved,
@@ -279,7 +318,7 @@ def _make_share(k: int, progress: Progress | None = None) -> tuple[int, int, int
     pages, maker, n = _SHARE
     indices = range(k, len(pages), n)
     share = [pages[i] for i in indices]
-    made: list[reuse.Made] = []
+    made: list[_Result] = []
     with progress(share, len(share)) if progress else nullcontext(share) as making:
         for i, page in zip(indices, making):
             try:
@@ -289,9 +328,7 @@ def _make_share(k: int, progress: Progress | None = None) -> tuple[int, int, int
     return maker.writer.files, maker.writer.bytes, -1, None, made
 
 
-def _make_parallel(
-    pages: list[Page], maker: _Maker, workers: int, progress: Progress | None = None
-) -> list[reuse.Made]:
+def _make_parallel(pages: list[Page], maker: _Maker, workers: int, progress: Progress | None = None) -> list[_Result]:
     """Make every page over `workers` processes, fingerprinting and reusing included: what
     was made of each, in page order. The first page that fails (in page order, as a
     single process would find it) is raised."""

@@ -7,10 +7,19 @@ context every page shares (audience, org name, today's date, ...), and the page 
 path, template, title, section, search entries and its whole context. The context is
 serialised exactly (plain data by marshal, the rest by repr): text, numbers, dates,
 Markup, lists, tuples, dicts (in their order, which a template may show), sets,
-perfdocs' dataclasses by their fields, a record by everything it holds (its file's
-path, data, text and body, its visibility; hashed once per build), and perfdocs'
-module-level functions by name (their code is in the hash). A page whose context holds
-anything else cannot be fingerprinted and is simply always rendered.
+perfdocs' dataclasses by their fields, a record by what a page can read of it (its
+place in the records, kind, id, owner, visibility, data and body; hashed once per
+build: never its file's path nor its display path, which depend on where the records
+are and on the working folder), and perfdocs' module-level functions by name (their
+code is in the hash). A page whose context holds anything else cannot be fingerprinted
+and is simply always rendered.
+
+Making a page's context costs more than rendering most pages saves (an evidence entry's
+verification, its body read back for the search index). So a page family may name what
+a page is made from (`Page.inputs`: records, by their file's signature) and make its
+context lazily: a page whose inputs have the identity recorded for it last time
+(`Inputs`) is taken, with the search entries recorded beside it, without making its
+context; only the others are made, fingerprinted, and reused or rendered as above.
 
 The previous build left a manifest (`MANIFEST`) in the output folder: for each page,
 its input fingerprint and the hash of the bytes written. A page whose fingerprint is
@@ -20,7 +29,8 @@ Beside the record cache (never in the site: the site's bytes are a cold build's)
 stat file keeps each page file's stat identity (size, modification time, inode): a linked
 file that still has it, out of the racy window, is the file that was written and checked,
 and is taken without reading it back (an edit in place changes its modification time; a
-replaced file has another inode).
+replaced file has another inode). The same file keeps each page's inputs identity and
+search entries: they hold this machine's signatures, and are used only with it.
 Rendering being a function of those inputs, the result is the cold build's, byte for byte.
 
 The manifest carries an HMAC, and the fingerprints are keyed, under the local key that
@@ -37,22 +47,26 @@ import hashlib
 import hmac
 import json
 import marshal
+import os
 import sys
 import time
 import types
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
+from perfdocs.records import cache as record_cache
 from perfdocs.records.load import Record
+from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import Document
+from perfdocs.site.pages.page import OTHER_RECORDS, Group, Page
 
 MANIFEST = ".perfdocs-pages"
 """The manifest's file name at the top of a built site (beside writer.MARKER)."""
 FORMAT = 1
-STATS_FORMAT = 1
+STATS_FORMAT = 3
 STATS_MIN_PAGES = 2000
 """With PERFDOCS_CACHE unset, smaller sites keep no stat file (as the record cache's AUTO_MIN_FILES)."""
 RACY_NS = 2_000_000_000
@@ -112,8 +126,23 @@ class Fingerprints:
         try:
             self._encode(base, out)
             self._prefix: bytes | None = code + "\0".join(out).encode("utf-8", "surrogatepass") + b"\0page\0"
+            self._start = hashlib.blake2b(self._prefix, digest_size=16, key=key)  # copied for each page
         except Opaque:
             self._prefix = None  # nothing can be reused
+
+    @property
+    def shared(self) -> str | None:
+        """A keyed digest of what every page's fingerprint starts from (the code key and the
+        shared `base`): a site built from another one has no page this build can reuse."""
+        if self._prefix is None:
+            return None
+        return hashlib.blake2b(self._prefix, digest_size=16, key=self._key).hexdigest()
+
+    @property
+    def prefix(self) -> bytes | None:
+        """What every page's fingerprint starts from (the code key and the shared `base`), or
+        None when nothing can be reused."""
+        return self._prefix
 
     def page(self, page: Any) -> bytes | None:
         """The page's input fingerprint, or None when it cannot have one."""
@@ -121,10 +150,12 @@ class Fingerprints:
             return None
         out: list[str] = []
         try:
-            self._encode(page, out)
+            # What the page renders from (never its `inputs` or `fill`: their values are in
+            # the context they make).
+            self._encode((page.path, page.template, page.title, page.section, page.context, page.search), out)
         except (Opaque, RecursionError):
             return None
-        h = hashlib.blake2b(self._prefix, digest_size=16, key=self._key)
+        h = self._start.copy()
         h.update("\0".join(out).encode("utf-8", "surrogatepass"))
         return h.digest()
 
@@ -219,9 +250,12 @@ class Fingerprints:
         if memo is not None and memo[0] is v:
             out.append(memo[1])
             return
-        # Shared by many pages and alive for the whole build: hashed once.
+        # Shared by many pages and alive for the whole build: hashed once. What a page can
+        # read of a record: never its file's path or display path, which depend on where the
+        # records are and on the working folder (a page shows `rel`), nor its YAML text.
         inner: list[str] = []
-        self._dataclass(v, Record, inner)
+        for x in (v.source, v.rel, v.kind, v.id, v.owner, v.visibility, v.schema_ok, v.doc.data, v.doc.body):
+            self._encode(x, inner)
         token = "R" + hashlib.blake2b("\0".join(inner).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         self._memo[id(v)] = (v, token)
         out.append(token)
@@ -255,6 +289,102 @@ class Fingerprints:
         self._encode(fn.__kwdefaults__, out)
 
 
+class Inputs:
+    """Cheap identities of what pages are made from (`Page.inputs`), for one build: a page
+    whose inputs' identity is the one recorded for the page in the site being replaced is
+    taken from it without making its context (nor reading its records' bodies back).
+
+    A record's identity is its place (source, rel), kind, id, owner, effective visibility,
+    and its file's signature (perfdocs.records.cache.signature: size, modification and
+    change times, inode): the one the record cache matched the content it holds with, else a
+    stat. A signature is trusted only for a file last changed more than RACY_NS before the
+    build started (a change in the same clock tick would not show in it, git's 'racy' case);
+    a page reading a record changed since has no identity here, and is made and
+    fingerprinted (`Fingerprints`) as before. Nothing in it depends on the working folder.
+    """
+
+    def __init__(self, key: bytes, prefix: bytes, org: Organisation, started_ns: int) -> None:
+        self._start = hashlib.blake2b(prefix, digest_size=16, key=key)  # copied for each page
+        self._start.update(b"\0inputs\0")
+        self._org = org
+        self._before = started_ns - RACY_NS
+        self._tokens: dict[int, tuple[Record, bytes | None]] = {}
+        self._groups: dict[str, bytes | None] = {}
+
+    def record(self, r: Record) -> bytes | None:
+        known = self._tokens.get(id(r))
+        if known is not None and known[0] is r:
+            return known[1]
+        doc = r.doc
+        sig: tuple[int, ...] | None
+        if isinstance(doc, record_cache.CachedDocument):
+            sig = doc.signature
+        else:
+            try:
+                sig = record_cache.signature(os.stat(doc.path))
+            except OSError:
+                sig = None
+        token = None
+        if sig is not None and max(sig[1], sig[2]) < self._before:
+            token = hashlib.blake2b(
+                repr((r.source, r.rel, r.kind, r.id, r.owner, r.visibility, r.schema_ok, tuple(sig))).encode(
+                    "utf-8", "surrogateescape"
+                ),
+                digest_size=16,
+            ).digest()
+        self._tokens[id(r)] = (r, token)
+        return token
+
+    def group(self, group: Group) -> bytes | None:
+        if group.name in self._groups:
+            return self._groups[group.name]
+        if group != OTHER_RECORDS:
+            raise ValueError(f"unknown group of inputs {group.name!r}")
+        h = hashlib.blake2b(digest_size=16)
+        token: bytes | None = None
+        tokens = []
+        for r in self._org.records:
+            if r.kind == "evidence":
+                continue
+            one = self.record(r)
+            if one is None:
+                break
+            tokens.append(one)
+        else:
+            for one in sorted(tokens):
+                h.update(one)
+            h.update(repr(sorted(self._org.unloaded)).encode("utf-8", "surrogateescape"))
+            token = h.digest()
+        self._groups[group.name] = token
+        return token
+
+    def page(self, page: Page) -> bytes | None:
+        """The identity of the page's inputs, or None when it has none (not known, or a record
+        it reads changed too recently to be told by its signature)."""
+        if page.inputs is None:
+            return None
+        h = self._start.copy()
+        h.update(repr((page.path, page.template, page.title, page.section)).encode("utf-8", "surrogateescape"))
+        # Each input after a tag: 'r' or 'g' and 16 bytes, or 's' and a repr (quoted, escaped):
+        # the sequence reads back one way only.
+        for item in page.inputs:
+            if type(item) is Record:
+                one = self.record(item)
+                tag = b"r"
+            elif type(item) is Group:
+                one = self.group(item)
+                tag = b"g"
+            elif type(item) is str:
+                one = repr(item).encode("utf-8", "surrogateescape")
+                tag = b"s"
+            else:
+                return None
+            if one is None:
+                return None
+            h.update(tag + one)
+        return h.digest()
+
+
 _ENCODERS: dict[type, Any] = {
     str: Fingerprints._str,
     int: Fingerprints._plain,
@@ -276,18 +406,36 @@ _ENCODERS: dict[type, Any] = {
 
 Stat = tuple[int, int, int]
 """A page file's stat identity: (size, modification time in ns, inode) (writer.identity)."""
-Entry = tuple[bytes, bytes, Stat | None]
-"""(input fingerprint, hash of the page's bytes, the file's stat identity when it can be
-trusted: recorded for those bytes, out of the racy window)."""
+SearchRows = list[str]
+"""A page's search entries, each as its row of the search index (search.row)."""
+
+
+class Entry(NamedTuple):
+    """What the site being replaced holds of a page (a tuple: a rebuild reads 100,000 of them)."""
+
+    fingerprint: bytes
+    digest: bytes
+    """The hash of the page's bytes."""
+    stat: Stat | None = None
+    """The file's stat identity, when it can be trusted: recorded for those bytes, out of the racy window."""
+    inputs: bytes | None = None
+    """The identity of the page's inputs (`Inputs`) when it was made, if it had one."""
+    search: SearchRows | None = None
+    """The page's search entries, recorded with `inputs`."""
+
+
 Made = tuple[bytes | None, bytes, bool, Stat]
 """What a build made of a page: (its input fingerprint if it has one, the hash of its
 bytes, whether it was rendered rather than reused, its file's stat identity)."""
+Kept = tuple[bytes, Stat, bytes | None, SearchRows | None]
+"""What `save_stats` records of a page: (hash of its bytes, stat identity, identity of its
+inputs, its search entries)."""
 
 
-def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes) -> bytes:
+def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes, shared: str | None) -> bytes:
     body = (
         json.dumps(
-            {"format": FORMAT, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
+            {"format": FORMAT, "shared": shared, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
             ensure_ascii=True,
             separators=(",", ":"),
         ).encode()
@@ -296,9 +444,12 @@ def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
 
 
-def read_manifest(site: Path, key: bytes, records: Path) -> dict[str, Entry]:
-    """The previous build's pages, or none when the manifest is missing, damaged or not ours;
-    with each file's stat identity when the stat file (`save_stats`) vouches for it."""
+def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> dict[str, Entry]:
+    """The previous build's pages, or none when the manifest is missing, damaged, not ours,
+    or made from what the pages of another build share (`Fingerprints.shared`: another day,
+    audience, template or perfdocs, none of whose pages can be reused: a rebuild then costs
+    what a cold build does, not a fingerprint of every page first); with each file's stat
+    identity when the stat file (`save_stats`) vouches for it."""
     try:
         with open(site / MANIFEST, "rb") as fh:
             raw = fh.read(MAX_MANIFEST_BYTES + 1)
@@ -311,7 +462,7 @@ def read_manifest(site: Path, key: bytes, records: Path) -> dict[str, Entry]:
         return {}
     try:
         stored = json.loads(body)
-        if stored.get("format") != FORMAT:
+        if stored.get("format") != FORMAT or stored.get("shared") != shared:
             return {}
         pages = {p: (bytes.fromhex(f), bytes.fromhex(o)) for p, (f, o) in stored["pages"].items()}
     except (ValueError, TypeError, AttributeError, KeyError):
@@ -320,7 +471,10 @@ def read_manifest(site: Path, key: bytes, records: Path) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     for p, (f, o) in pages.items():
         known = stats.get(p)
-        entries[p] = (f, o, known[1] if known is not None and known[0] == o else None)
+        if known is not None and known[0] == o:
+            entries[p] = Entry(f, o, known[1], known[2], known[3])
+        else:
+            entries[p] = Entry(f, o)
     return entries
 
 
@@ -337,14 +491,22 @@ def stats_location(site: Path, records: Path) -> Path | None:
     return folder / f"site-{slug}.marshal"
 
 
-def save_stats(site: Path, key: bytes, records: Path, pages: dict[str, tuple[bytes, Stat]]) -> None:
-    """Record, once the build is in place, each page's (hash of its bytes, stat identity).
-    Like the record cache, only for large sites unless PERFDOCS_CACHE=1 (a small site reads
-    its pages back in a blink). Best effort: without it the next build reads every reused
-    page back."""
+def save_stats(site: Path, key: bytes, records: Path, previous: dict[str, Entry], pages: dict[str, Kept]) -> None:
+    """Record, once the build is in place, each page's (hash of its bytes, stat identity,
+    identity of its inputs, search entries). Like the record cache, only for large sites
+    unless PERFDOCS_CACHE=1 (a small site reads its pages back in a blink). Best effort:
+    without it the next build reads every reused page back and makes every page's context.
+    Nothing is written when every page is as `previous` (read_manifest) had it, trusted."""
     from perfdocs import store
 
     if store.setting() == "auto" and len(pages) < STATS_MIN_PAGES:
+        return
+    if len(previous) == len(pages) and all(
+        (old := previous.get(p)) is not None
+        and old.stat is not None
+        and (old.digest, old.stat, old.inputs, old.search) == kept
+        for p, kept in pages.items()
+    ):
         return
     path = stats_location(site, records)
     if path is None:
@@ -361,10 +523,14 @@ def save_stats(site: Path, key: bytes, records: Path, pages: dict[str, tuple[byt
         return
 
 
-def _read_stats(site: Path, key: bytes, records: Path) -> dict[str, tuple[bytes, Stat]]:
-    """The pages whose stat identity can be trusted: recorded for this folder, under the local
-    key, and modified more than RACY_NS before the record was written (a file changed in the
-    same clock tick as it was written could keep its size and time; git's 'racy' case)."""
+def _read_stats(
+    site: Path, key: bytes, records: Path
+) -> dict[str, tuple[bytes, Stat | None, bytes | None, SearchRows | None]]:
+    """Per page, what `save_stats` recorded: the hash of its bytes, its stat identity when it
+    can be trusted (recorded for this folder, under the local key, and modified more than
+    RACY_NS before the record was written: a file changed in the same clock tick as it was
+    written could keep its size and time; git's 'racy' case), its inputs' identity and its
+    search entries."""
     from perfdocs import store
 
     path = stats_location(site, records)
@@ -378,6 +544,9 @@ def _read_stats(site: Path, key: bytes, records: Path) -> dict[str, tuple[bytes,
         if fmt != STATS_FORMAT or not isinstance(pages, dict):
             return {}
         before = written_ns - RACY_NS
-        return {p: (o, (st[0], st[1], st[2])) for p, (o, st) in pages.items() if st[1] < before}
+        out: dict[str, tuple[bytes, Stat | None, bytes | None, SearchRows | None]] = {}
+        for p, (o, st, inputs, rows) in pages.items():
+            out[p] = (o, (st[0], st[1], st[2]) if st[1] < before else None, inputs, rows)
+        return out
     except (EOFError, ValueError, TypeError, IndexError):
         return {}

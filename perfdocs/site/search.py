@@ -33,6 +33,7 @@ class Entry:
 
 
 _SPACE = re.compile(r"\s+")
+_encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 
 
 def entry(url: str, title: str, kind: str, *texts: object, limit: int = TEXT_LIMIT) -> Entry:
@@ -40,10 +41,14 @@ def entry(url: str, title: str, kind: str, *texts: object, limit: int = TEXT_LIM
     return Entry(url, str(title), kind, words[:limit])
 
 
-def index_script(entries: list[Entry]) -> str:
-    """`window.PERFDOCS_SEARCH = [[url, title, kind, text], ...];` safe inside any page."""
-    rows = [[e.url, e.title, e.kind, e.text] for e in entries]
-    data = json.dumps(rows, ensure_ascii=True, separators=(",", ":"))
+def row(e: Entry) -> str:
+    """One entry of the index, as the JSON text `index_script` joins: `[url,title,kind,text]`,
+    safe inside any page (a rebuild keeps each reused page's row as text, not as an Entry)."""
+    data = _encode([e.url, e.title, e.kind, e.text])
     # ensure_ascii leaves '<' alone; escape it so '</script>' in a title cannot end a tag.
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f"window.PERFDOCS_SEARCH={data};\n"
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def index_script(rows: list[str]) -> str:
+    """`window.PERFDOCS_SEARCH = [[url, title, kind, text], ...];` from each entry's `row`."""
+    return f"window.PERFDOCS_SEARCH=[{','.join(rows)}];\n"

@@ -77,6 +77,7 @@ class SiteWriter:
             ) from None
         self._root = self.tmp.resolve()
         self._root_str = str(self._root)
+        self._out_str = str(out)
         self.files = 0
         self.bytes = 0
         self._made: set[str] = set()
@@ -151,7 +152,7 @@ class SiteWriter:
             )
         if not inside:
             return None
-        src = os.path.join(self.out, rel)
+        src = os.path.join(self._out_str, rel)
         try:
             os.link(src, target, follow_symlinks=False)
         except OSError:

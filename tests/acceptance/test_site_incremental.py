@@ -123,9 +123,10 @@ def test_editing_one_evidence_entry_renders_only_the_pages_that_show_it(cli, exa
     new = sorted(p for p, ino in inodes.items() if (site / p).stat().st_ino != ino)
     own = "evidence/" + CHEN_EV.split("/", 1)[1].replace("/evidence/", "/").removesuffix(".md") + ".html"
     # Its own page (not its author's other entries: their pages show only the author's
-    # name); the author's page and the evidence index, which list it; the packet that cites it.
-    assert new == sorted(["evidence/chen.html", "evidence/index.html", "packets/chen/2026-h2-l3.html", own])
-    assert rendered == len(new) == 4
+    # name); the author's page, which lists its title; the packet that cites it. Not the
+    # evidence index: it shows each author's name and count of entries, which did not change.
+    assert new == sorted(["evidence/chen.html", "packets/chen/2026-h2-l3.html", own])
+    assert rendered == len(new) == 3
 
 
 def test_a_changed_day_renders_every_page_again(cli, example, tmp_path, monkeypatch):
@@ -301,3 +302,205 @@ def test_a_page_edited_in_place_is_rendered_again_even_when_stats_are_trusted(ex
     assert (again.rendered, again.reused) == (1, first.pages - 1)
     build(example, cold, "public")
     assert_same_tree(site, cold)
+
+
+def test_a_rebuild_from_another_working_folder_renders_no_page(cli, example, tmp_path):
+    """A page's fingerprint holds nothing that depends on the working folder (a record's
+    display path does): building from elsewhere reuses every page."""
+    site = tmp_path / "site"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    pages, _, _ = counts(cli("build", "--records", example, "--out", site, cwd=example))
+    assert counts(cli("build", "--records", example.resolve(), "--out", site.resolve(), cwd=elsewhere)) == (
+        pages,
+        0,
+        pages,
+    )
+    assert counts(cli("build", "--records", "records", "--out", "site", cwd=tmp_path)) == (pages, 0, pages)
+
+
+@pytest.fixture
+def trusted(monkeypatch):
+    """Record files and page files are taken on their stat identity however recently they
+    changed (RACY_NS is otherwise 2 s, and a test edits within it): entries' pages are then
+    reused on the identity of their inputs, without making their context."""
+    monkeypatch.setenv("PERFDOCS_CACHE", "1")
+    monkeypatch.setattr(reuse, "RACY_NS", -(1 << 62))
+
+
+class _Made:
+    """Counts the evidence entries whose page context a build makes."""
+
+    def __init__(self, monkeypatch) -> None:
+        from perfdocs.site.pages import evidence
+
+        self.entries: list[str] = []
+        made = evidence._entry
+
+        def counted(view, cited_by, handle, ev):
+            self.entries.append(ev.id)
+            return made(view, cited_by, handle, ev)
+
+        monkeypatch.setattr(evidence, "_entry", counted)
+
+    def take(self) -> list[str]:
+        done, self.entries = sorted(self.entries), []
+        return done
+
+
+BORA_EV = "people/bora/evidence/2026-05-27-runbook-refresh.md"
+
+
+def test_unchanged_entries_are_taken_without_making_their_pages_and_every_rebuild_equals_a_cold_one(
+    example, tmp_path, monkeypatch, trusted
+):
+    made = _Made(monkeypatch)
+    site = tmp_path / "site"
+    first = build(example, site, "internal")
+    entries = len(made.take())
+    assert entries > 30 and first.rendered == first.pages
+    again = build(example, site, "internal")
+    assert (again.rendered, made.take()) == (0, [])  # not one entry's view data was made
+
+    def step(name: str, change) -> tuple[int, list[str]]:
+        change()
+        result = build(example, site, "internal")
+        ids = made.take()
+        build(example, tmp_path / f"cold-{name}", "internal")
+        made.take()
+        assert_same_tree(site, tmp_path / f"cold-{name}")
+        return result.rendered, ids
+
+    # Five entries changed: their pages, their authors' pages and the packet citing one.
+    plain = [p for p in sorted((example / "people").glob("*/evidence/*.md")) if "title: '" not in p.read_text()]
+    five = plain[::7][:5]
+    assert len(five) == 5
+
+    def retitle() -> None:
+        for path in five:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(re.sub(r"^(title: .*)$", r"\1 r1", text, count=1, flags=re.M), encoding="utf-8")
+
+    # (A private entry has no page on the internal site: nothing of it is made.)
+    shown = sorted(
+        f"{p.parent.parent.name}/{p.stem}"
+        for p in five
+        if (site / f"evidence/{p.parent.parent.name}/{p.stem}.html").exists()
+    )
+    assert len(shown) >= 3
+    rendered, ids = step("five", retitle)
+    assert ids == shown
+    authors = {e.split("/")[0] for e in shown}
+    assert len(shown) + len(authors) <= rendered <= len(shown) + len(authors) + 2
+
+    # A person's name is on their entries' pages: every entry's page is made again (another
+    # record than an entry changed), and only the pages showing the name are rendered.
+    rendered, ids = step("person", lambda: _person_name(example))
+    assert len(ids) == entries
+    chen = len(list((example / "people/chen/evidence").glob("*.md")))
+    assert chen < rendered < entries
+
+    # An entry removed: its page is gone, its author's page and the index no longer list it.
+    gone = example / BORA_EV
+    shown = site / "evidence/bora/2026-05-27-runbook-refresh.html"
+    assert shown.is_file()
+    rendered, ids = step("deleted", gone.unlink)
+    assert ids == [] and not shown.exists()
+    assert b"runbook-refresh" not in (site / "evidence/bora.html").read_bytes()
+    assert b"Walked through and updated" not in (site / "static/search-index.js").read_bytes()
+
+    # A public entry made private leaves the internal site too: nothing of it is made.
+    rendered, ids = step("private", lambda: _made_private(example))
+    assert ids == [] and rendered > 0
+    assert not (site / "evidence/chen/2026-08-12-checkout-a11y-fixes.html").exists()
+
+
+def test_an_entry_page_reused_over_an_internal_site_never_carries_a_private_record_to_a_public_one(
+    request, tmp_path, monkeypatch, trusted
+):
+    records = request.getfixturevalue("example")
+    plant_markers(records)
+    made = _Made(monkeypatch)
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    build(records, site, "internal")
+    made.take()
+    public = build(records, site, "public")
+    assert public.rendered == public.pages  # the audience is on every page: nothing is reused
+    everything = b"".join(tree(site).values())
+    assert MARKERS["internal"].encode() not in everything and MARKERS["private"].encode() not in everything
+    build(records, cold, "public")
+    assert_same_tree(site, cold)
+    assert made.take()
+    assert build(records, site, "public").rendered == 0
+    assert made.take() == []
+
+
+def test_a_competency_renamed_renders_again_the_entries_that_show_it(example, tmp_path, monkeypatch, trusted):
+    site = tmp_path / "site"
+    build(example, site, "public")
+    # Track frontend's matrix takes code-quality from the engineering set (backend's has its own).
+    edit(example / "competency-sets/engineering.yaml", "name: Code quality", "name: Code craft")
+    again = build(example, site, "public")
+    build(example, tmp_path / "cold", "public")
+    assert_same_tree(site, tmp_path / "cold")
+    assert again.rendered > 0
+    page = site / "evidence/chen/2026-08-12-checkout-a11y-fixes.html"
+    assert b"Code craft" in page.read_bytes()
+    backend = site / "evidence/alice/2026-01-20-idempotency-rfc.html"
+    assert b"Code craft" not in backend.read_bytes()
+
+
+def _inputs(org, started_ns: int):
+    from perfdocs.site.reuse import Inputs
+
+    return Inputs(b"k" * 32, b"prefix", org, started_ns)
+
+
+def _page_of(record, *more):
+    from perfdocs.site.pages import Page
+    from perfdocs.site.pages.page import OTHER_RECORDS
+
+    return Page("evidence/x.html", "evidence.html.j2", "T", "evidence", inputs=(record, *more, OTHER_RECORDS))
+
+
+def test_a_page_s_inputs_have_an_identity_only_when_every_record_it_reads_is_out_of_the_racy_window(
+    tmp_path, monkeypatch
+):
+    """The identity of a page's inputs is their files' signatures: trusted for files last
+    changed more than RACY_NS before the build started, never for one changed since, and
+    never depending on the working folder."""
+    import os
+    import time
+
+    from perfdocs.site import reuse
+    from perfdocs.validation import load_org
+
+    from tests.support.orgs import evidence, person, team, tiny_org
+
+    root = tiny_org(
+        tmp_path / "records",
+        competencies=[("design", "delivery", {"l1": "Designs.", "l2": "Designs more."})],
+        teams={"core": team("core", "bo", ["ana", "bo"])},
+        people={"ana": person("ana", "core", "l1", "bo"), "bo": person("bo", "core", "l2")},
+        files={
+            "people/ana/evidence/2026-01-05-a.md": evidence("ana", "2026-01-05", ["design"]),
+            "people/ana/evidence/2026-01-06-b.md": evidence("ana", "2026-01-06", ["design"]),
+        },
+    )
+    org = load_org(root).org
+    a, b = (org.evidence[i] for i in ("ana/2026-01-05-a", "ana/2026-01-06-b"))
+    now = time.time_ns()
+    assert _inputs(org, now).page(_page_of(a)) is None  # every file was just written
+    later = now + 2 * reuse.RACY_NS
+    first = _inputs(org, later).page(_page_of(a))
+    assert first is not None and first != _inputs(org, later).page(_page_of(b))
+    assert _inputs(org, later).page(_page_of(a, "ana")) not in (first, None)
+    monkeypatch.chdir(tmp_path)  # display paths change with the working folder; the identity does not
+    assert _inputs(load_org(root.relative_to(tmp_path)).org, later).page(_page_of(a)) == first
+    a.visibility = "private" if a.visibility != "private" else "public"
+    assert _inputs(org, later).page(_page_of(a)) not in (first, None)
+    # A record of another kind, changed: every page reading the other records has another identity.
+    before = _inputs(org, later).page(_page_of(b))
+    os.utime(root / "people/bo/person.yaml", ns=(now - 10**9, now - 10**9))
+    again = load_org(root).org
+    assert _inputs(again, later).page(_page_of(again.evidence[b.id])) not in (before, None)

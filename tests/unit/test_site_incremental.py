@@ -70,3 +70,19 @@ def test_values_that_may_render_differently_never_share_a_fingerprint():
 )
 def test_a_page_holding_what_cannot_be_serialised_exactly_has_no_fingerprint(value):
     assert _print_of(value) is None  # so it is always rendered
+
+
+def test_what_every_page_shares_has_one_keyed_digest_per_code_and_base():
+    """A previous site built from another code key or `base` (another day, audience, template)
+    has no page a build can reuse: its manifest is not even read (builder, read_manifest)."""
+    base = {"audience": "public", "today": dt.date(2026, 11, 24)}
+    shared = Fingerprints(b"k" * 32, b"code", base).shared
+    assert shared is not None and shared == Fingerprints(b"k" * 32, b"code", dict(base)).shared
+    others = [
+        Fingerprints(b"k" * 32, b"code", {**base, "today": dt.date(2026, 11, 25)}).shared,
+        Fingerprints(b"k" * 32, b"code", {**base, "audience": "internal"}).shared,
+        Fingerprints(b"k" * 32, b"other code", base).shared,
+        Fingerprints(b"j" * 32, b"code", base).shared,
+    ]
+    assert len({shared, *others}) == 5
+    assert Fingerprints(b"k" * 32, b"code", {**base, "x": object()}).shared is None  # nothing reused
