@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 import gc
+import marshal
 import os
+import pickle
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -216,19 +218,37 @@ def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Documen
     return lean(doc), ok, found
 
 
-def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
-    """A worker's share: the parsed fields of each Document (the parent knows the paths)."""
+def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> tuple[bool, bytes]:
+    """A worker's share: the parsed fields of each Document (the parent knows the paths),
+    marshalled. Marshal, not pickle: it is faster, and it keeps which strings are interned
+    (perfdocs.records.parse shares short values), so the parent holds one copy of each, as
+    if it had parsed them itself. (A value marshal cannot write is sent by pickle.)"""
     gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
     out = []
     for path, display in chunk:
         doc, ok, found = _parse(path, display, fast, hashing)
         # Every field but the ones the parent knows (whatever fields Document grows).
         fields = {k: v for k, v in vars(doc).items() if k not in _PARENT_FIELDS}
+        fields["diagnostics"] = [astuple(d) for d in doc.diagnostics]
         out.append((fields, ok, found))
-    return out
+    try:
+        return True, marshal.dumps(out)
+    except ValueError:
+        return False, pickle.dumps(out, pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(sent: tuple[bool, bytes]) -> list[tuple[dict[str, Any], bool, Found]]:
+    marshalled, blob = sent
+    found: list[tuple[dict[str, Any], bool, Found]] = marshal.loads(blob) if marshalled else pickle.loads(blob)
+    return found
 
 
 _PARENT_FIELDS = frozenset({"path", "display", "positions"})
+
+CHUNK_FILES = 1000
+"""Files a worker parses and sends back at a time: small shares keep each worker's memory
+and each message small, and the parent only unmarshals compact results (it parses nothing
+itself, so the parse's short-lived objects never fragment its heap)."""
 
 
 def _can_fork() -> bool:
@@ -249,20 +269,18 @@ def _parse_all(
         return
     if fast:
         schemas._fast_validators()  # compiled once, inherited by the workers
-    size = -(-len(files) // workers)
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    chunks = [files[i : i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
     work = functools.partial(_parse_chunk, fast=fast, hashing=hashing)
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
-        pending = pool.map_async(work, chunks[1:], chunksize=1)
-        parts = [work(chunks[0]), *pending.get()]
-    for chunk, results in zip(chunks, parts):
-        for (path, display), (fields, ok, found) in zip(chunk, results):
-            made: type[Document] = LeanDocument if "_yaml_text" in fields else Document
-            doc = made.__new__(made)
-            vars(doc).update(fields, path=path, display=display)
-            yield doc, ok, found
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for chunk, blob in zip(chunks, pool.imap(work, chunks)):
+            for (path, display), (fields, ok, found) in zip(chunk, _unpack(blob)):
+                made: type[Document] = LeanDocument if "_yaml_text" in fields else Document
+                doc = made.__new__(made)
+                fields["diagnostics"] = [Diagnostic(*d) for d in fields["diagnostics"]]
+                vars(doc).update(fields, path=path, display=display)
+                yield doc, ok, found
 
 
 def _displayer(base: Path) -> Callable[[str], str]:
