@@ -19,14 +19,18 @@ Text (the YAML, the Markdown body) is not stored: a cached Document reads it bac
 its file if something asks, e.g. for the position of a problem.
 
 Where: the folder `perfdocs.store.cache_dir` names (`$PERFDOCS_CACHE_DIR`, else
-`.perfdocs-cache/` beside the records folder), one file per records folder. It is safe to
-delete at any time; the next run is cold. It is only used for large folders (see `wanted`).
+`.perfdocs-cache/` beside the records folder), one folder per records folder
+(`records-<hash>/`) of SHARDS files: each file's entry lives in the shard a hash of its
+relative path picks, and a run writes only the shards whose entries changed (5 files
+changed among 100,000 rewrite ~5 MB, not the whole ~60 MB). It is safe to delete at any
+time; the next run is cold. It is only used for large folders (see `wanted`).
 
 A cache file is data that decides what `validate` reports, so it is never trusted just
-because it is there: a pull request could commit a crafted one. Each file carries an
+because it is there: a pull request could commit a crafted one. Each shard carries an
 HMAC of its contents under a key kept outside the checkout (`$PERFDOCS_CACHE_DIR/key`,
-else in the user's cache folder); a file without the right MAC is ignored before it is
-unmarshalled.
+else in the user's cache folder), and its own index inside them; a shard without the right
+MAC, of another format or code, or in another shard's place is ignored (its files are
+parsed again), never unmarshalled or trusted. The racy check uses each shard's own writing time.
 """
 
 from __future__ import annotations
