@@ -138,15 +138,16 @@ class CachedDocument(Document):
     (perfdocs.records.snapshot), so the file is not stat-ed twice, and the identity of the
     content this Document holds (a later stat could see a change made after the lookup)."""
 
-    _path: Path | Callable[[], Path]
+    _path: Path | str | Callable[[], Path]
 
     @classmethod
     def of(
-        cls, path: Path | Callable[[], Path], display: str, entry: tuple[Any, ...], sig: Signature
+        cls, path: Path | str | Callable[[], Path], display: str, entry: tuple[Any, ...], sig: Signature
     ) -> CachedDocument:
         """The Document of a cache entry, built without the dataclass' __init__ (a warm run
         builds one per file: at 100,000 files its argument handling alone is noticeable).
-        `path` may be a function that makes it: most records' paths are never asked for."""
+        `path` may be the path as a string or a function that makes it: most records' paths
+        are never asked for, and a Path costs more than either."""
         _, _, data, offset, body_line, problems, _ = entry
         doc = cls.__new__(cls)
         vars(doc).update(
@@ -164,7 +165,9 @@ class CachedDocument(Document):
 
     @property  # a field of Document, a property here (as yaml_text and body)
     def path(self) -> Path:
-        if not isinstance(self._path, Path):
+        if isinstance(self._path, str):
+            self._path = Path(self._path)
+        elif not isinstance(self._path, Path):
             self._path = self._path()
         return self._path
 
@@ -257,16 +260,16 @@ class RecordCache:
         return bool(self.dirty)
 
     def lookup(
-        self, rel: str, path: Path | Callable[[], Path], display: str, name: str | None = None
+        self, rel: str, path: Path | str | Callable[[], Path], display: str, name: str | None = None
     ) -> tuple[Document, bool] | None:
         """The cached (Document, schema_ok) for a file whose content is unchanged, else None.
-        `path` may be a function that makes the Path (made only if it is asked for); `name`
-        is the path as a string, when the caller has it: a Path's first str() costs more than
-        the stat, and a warm run stats every file. One of them is needed."""
+        `path` may be the path as a string or a function that makes the Path (made only if it
+        is asked for); `name` is the path as a string, when the caller has it: a Path's first
+        str() costs more than the stat, and a warm run stats every file. One of them is needed."""
         entry = self.entries.get(rel)
         if entry is None:
             return None
-        where = name if name is not None else path if isinstance(path, Path) else path()
+        where = name if name is not None else path if isinstance(path, (Path, str)) else path()
         try:
             info = os.stat(where)
         except OSError:

@@ -209,7 +209,8 @@ Found = tuple[cache.Signature, bytes] | None
 """A file's signature and content hash (cache.fingerprint), when the cache wants them."""
 
 
-def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
+def _parse(path: Path | str, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
+    path = Path(path)
     found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
     doc = load_file(path, display)
     data = doc.data
@@ -218,7 +219,7 @@ def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Documen
     return lean(doc), ok, found
 
 
-def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> tuple[bool, bytes]:
+def _parse_chunk(chunk: list[tuple[str, str]], fast: bool, hashing: bool) -> tuple[bool, bytes]:
     """A worker's share: the parsed fields of each Document (the parent knows the paths),
     marshalled. Marshal, not pickle: it is faster, and it keeps which strings are interned
     (perfdocs.records.parse shares short values), so the parent holds one copy of each, as
@@ -243,7 +244,7 @@ def _unpack(sent: tuple[bool, bytes]) -> list[tuple[dict[str, Any], bool, Found]
     return found
 
 
-_PARENT_FIELDS = frozenset({"path", "display", "positions"})
+_PARENT_FIELDS = frozenset({"path", "_path", "display", "positions"})
 
 CHUNK_FILES = 1000
 """Files a worker parses and sends back at a time: small shares keep each worker's memory
@@ -258,8 +259,11 @@ def _can_fork() -> bool:
 
 
 def _parse_all(
-    files: list[tuple[Path, str]], fast: bool, workers: int | None, hashing: bool = False
+    files: list[tuple[str, str]], fast: bool, workers: int | None, hashing: bool = False
 ) -> Iterator[tuple[Document, bool, Found]]:
+    """(Document, schema_ok, Found) of each (path as a string, display), in order: parsed
+    here for a small folder, by forked workers for a large one. A loaded record's Document
+    keeps its path as the string (see model.LeanDocument)."""
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers < 2 or len(files) < PARALLEL_MIN_FILES or threading.active_count() > 1 or not _can_fork():
@@ -276,10 +280,14 @@ def _parse_all(
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for chunk, blob in zip(chunks, pool.imap(work, chunks)):
             for (path, display), (fields, ok, found) in zip(chunk, _unpack(blob)):
-                made: type[Document] = LeanDocument if "_yaml_text" in fields else Document
-                doc = made.__new__(made)
+                doc: Document
                 fields["diagnostics"] = [Diagnostic(*d) for d in fields["diagnostics"]]
-                vars(doc).update(fields, path=path, display=display)
+                if "_yaml_text" in fields:
+                    doc = LeanDocument.__new__(LeanDocument)
+                    vars(doc).update(fields, _path=path, display=display)
+                else:
+                    doc = Document.__new__(Document)
+                    vars(doc).update(fields, path=Path(path), display=display)
                 yield doc, ok, found
 
 
@@ -304,16 +312,17 @@ def _parsed(
     """(Document, schema_ok) of every file (folder, name, display), in order: from the cache
     where the content is unchanged (see perfdocs.records.cache), parsed otherwise."""
     store = cache.RecordCache(root) if fast and cache.wanted(len(places)) else None
-    if store is None:
-        files = [(folder / name, display) for folder, name, display in places]
-        return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
     base = f"{root}/"  # each file's path as a string: `root / rel`, as walk made it
+    if store is None:
+        files = [(base + rel, display) for rel, (_, _, display) in zip(rels, places)]
+        return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
+    # The string serves the stat and, kept by the Document, makes its Path if one is asked for
+    # (cheaper to hold than a Path, or a function making one from the folder and the name).
     out: list[Any] = [
-        store.lookup(rel, functools.partial(Path.__truediv__, folder, name), display, base + rel)
-        for rel, (folder, name, display) in zip(rels, places)
+        store.lookup(rel, where, display, where) for rel, (_, _, display) in zip(rels, places) for where in [base + rel]
     ]
     missing = [i for i, hit in enumerate(out) if hit is None]
-    files = [(places[i][0] / places[i][1], places[i][2]) for i in missing]
+    files = [(base + rels[i], places[i][2]) for i in missing]
     parsed = _parse_all(files, fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):
         out[i] = (doc, ok)

@@ -65,8 +65,9 @@ def _parallel_load(root: str) -> dict:
     single = load.load_records(Path(root), workers=1)
     return {
         "report": [list(d) for d in _report(Path(root), fast=True)],
-        "same": [(r.rel, r.data, r.body, r.schema_ok) for r in parallel.records]
-        == [(r.rel, r.data, r.body, r.schema_ok) for r in single.records],
+        "same": [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in parallel.records]
+        == [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in single.records],
+        "problems": [d.text() for d in parallel.diagnostics] == [d.text() for d in single.diagnostics],
     }
 
 
@@ -88,6 +89,7 @@ def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal,
     rich = _report(minimal, fast=False)
     forked = _in_a_new_process("_parallel_load", minimal)
     assert forked["report"] == [list(d) for d in rich]
+    assert forked["problems"]
     assert forked["same"]
 
 
