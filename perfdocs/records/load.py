@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import marshal
+import operator
 import os
 import pickle
 import threading
@@ -55,6 +56,9 @@ def find_root(start: Path) -> Path:
     raise PerfdocsError(f"{display_path(start)} is not inside a records folder (no org.yaml found above it)")
 
 
+_NAME = operator.attrgetter("name")
+
+
 def walk(root: Path) -> Iterator[tuple[Path, str, str, str | None]]:
     """(folder, name, relative path, problem) for every candidate record file, in a stable
     order: the file is `folder / name` (a Path made by the caller only when it needs one: a
@@ -68,7 +72,7 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str, str | None]]:
     while stack:
         folder, folder_rel = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(folder), key=_NAME)
         except FileNotFoundError:
             continue
         except OSError as err:
@@ -106,6 +110,9 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str, str | None]]:
         stack.extend(reversed(subfolders))
 
 
+_KNOWN_KINDS = frozenset(KINDS)
+
+
 def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]:
     data = doc.data
     kind = data.get("kind")
@@ -119,7 +126,7 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
                 hint=f"one of {', '.join(KINDS)}",
             )
         ]
-    if kind not in KINDS:
+    if not (kind in _KNOWN_KINDS if kind.__class__ is str else kind in KINDS):  # `kind: []` is not hashable
         return None, [
             Diagnostic(
                 doc.display,
