@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import functools
 import gc
-import marshal
 import operator
 import os
-import pickle
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -226,36 +224,28 @@ def _parse(path: Path | str, display: str, fast: bool, hashing: bool) -> tuple[D
     return lean(doc), ok, found
 
 
-def _parse_chunk(chunk: list[tuple[str, str]], fast: bool, hashing: bool) -> tuple[bool, bytes]:
-    """A worker's share: the parsed fields of each Document (the parent knows the paths),
-    marshalled. Marshal, not pickle: it is faster, and it keeps which strings are interned
-    (perfdocs.records.parse shares short values), so the parent holds one copy of each, as
-    if it had parsed them itself. (A value marshal cannot write is sent by pickle.)"""
+def _parse_chunk(chunk: list[tuple[str, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
+    """A worker's share: the parsed fields of each Document (the parent knows the paths).
+
+    Sent back by pickle, which does not keep which strings the parser interned: the parent
+    holds one copy of a repeated value per share, not one in all. Marshal would keep them
+    interned, but then every run that reads the record cache interns them all again (a third
+    slower to read at 100,000 records)."""
     gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
     out = []
     for path, display in chunk:
         doc, ok, found = _parse(path, display, fast, hashing)
         # Every field but the ones the parent knows (whatever fields Document grows).
         fields = {k: v for k, v in vars(doc).items() if k not in _PARENT_FIELDS}
-        fields["diagnostics"] = [astuple(d) for d in doc.diagnostics]
         out.append((fields, ok, found))
-    try:
-        return True, marshal.dumps(out)
-    except ValueError:
-        return False, pickle.dumps(out, pickle.HIGHEST_PROTOCOL)
-
-
-def _unpack(sent: tuple[bool, bytes]) -> list[tuple[dict[str, Any], bool, Found]]:
-    marshalled, blob = sent
-    found: list[tuple[dict[str, Any], bool, Found]] = marshal.loads(blob) if marshalled else pickle.loads(blob)
-    return found
+    return out
 
 
 _PARENT_FIELDS = frozenset({"path", "_path", "display", "positions"})
 
 CHUNK_FILES = 1000
 """Files a worker parses and sends back at a time: small shares keep each worker's memory
-and each message small, and the parent only unmarshals compact results (it parses nothing
+and each message small, and the parent only unpickles compact results (it parses nothing
 itself, so the parse's short-lived objects never fragment its heap)."""
 
 
@@ -285,10 +275,9 @@ def _parse_all(
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for chunk, blob in zip(chunks, pool.imap(work, chunks)):
-            for (path, display), (fields, ok, found) in zip(chunk, _unpack(blob)):
+        for chunk, results in zip(chunks, pool.imap(work, chunks)):
+            for (path, display), (fields, ok, found) in zip(chunk, results):
                 doc: Document
-                fields["diagnostics"] = [Diagnostic(*d) for d in fields["diagnostics"]]
                 if "_yaml_text" in fields:
                     doc = LeanDocument.__new__(LeanDocument)
                     vars(doc).update(fields, _path=path, display=display)
