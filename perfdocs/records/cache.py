@@ -20,10 +20,11 @@ its file if something asks, e.g. for the position of a problem.
 
 Where: the folder `perfdocs.store.cache_dir` names (`$PERFDOCS_CACHE_DIR`, else
 `.perfdocs-cache/` beside the records folder), one folder per records folder
-(`records-<hash>/`) of SHARDS files: each file's entry lives in the shard a hash of its
-relative path picks, and a run writes only the shards whose entries changed (5 files
-changed among 100,000 rewrite ~5 MB, not the whole ~60 MB). It is safe to delete at any
-time; the next run is cold. It is only used for large folders (see `wanted`).
+(`records-<hash>/`) of SHARDS files: each file's entry lives in the shard that a hash of
+its relative path's first two parts (a person's folder) picks, and a run writes only the
+shards whose entries changed (5 files changed among 100,000 rewrite ~5 MB, not the whole
+~60 MB). It is safe to delete at any time; the next run is cold. It is only used for large
+folders (see `wanted`).
 
 A cache file is data that decides what `validate` reports, so it is never trusted just
 because it is there: a pull request could commit a crafted one. Each shard carries an
@@ -51,7 +52,7 @@ from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.model import Document
 from perfdocs.records.parse import MAX_FILE_BYTES, decode, load_file, split_front_matter
 
-FORMAT = 4
+FORMAT = 5
 MAC_BYTES = store.MAC_BYTES
 SHARDS = 64
 """Files the cache of one records folder is split into (by `shard_of` each file's relative
@@ -118,8 +119,10 @@ def location(root: Path) -> Path | None:
 
 
 def shard_of(rel: str) -> int:
-    """The shard a file's entry is kept in: a stable hash of its relative path."""
-    return zlib.crc32(rel.encode()) % SHARDS
+    """The shard a file's entry is kept in: a stable hash of the first two parts of its
+    relative path, so that a person's records (people/<handle>/...) share one shard, and with
+    it one copy of the values they repeat (their handle, their ids)."""
+    return zlib.crc32("/".join(rel.split("/", 2)[:2]).encode()) % SHARDS
 
 
 def shard_path(folder: Path, index: int) -> Path:

@@ -249,6 +249,29 @@ and each message small, and the parent only unpickles compact results (it parses
 itself, so the parse's short-lived objects never fragment its heap)."""
 
 
+def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
+    """One copy of each short word-like value (as perfdocs.records.parse holds them) across
+    every worker's share: unpickled, each share has its own, and the record cache, written from
+    these objects, would keep every copy (~45 MB more at 100,000 records). A plain dict, not
+    sys.intern: the cache would then intern them all again on every warm read."""
+    if depth > 64:  # the parser refuses deeper data
+        return
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(item) is str:
+                if len(item) <= 64 and " " not in item:
+                    value[key] = shared.setdefault(item, item)
+            elif item is not None:
+                _share(item, shared, depth + 1)
+    elif type(value) is list:
+        for i, item in enumerate(value):
+            if type(item) is str:
+                if len(item) <= 64 and " " not in item:
+                    value[i] = shared.setdefault(item, item)
+            elif item is not None:
+                _share(item, shared, depth + 1)
+
+
 def _can_fork() -> bool:
     import multiprocessing  # here: a small folder (a pre-commit run) never pays for its import
 
@@ -274,9 +297,11 @@ def _parse_all(
     work = functools.partial(_parse_chunk, fast=fast, hashing=hashing)
     import multiprocessing
 
+    shared: dict[str, str] = {}
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for chunk, results in zip(chunks, pool.imap(work, chunks)):
             for (path, display), (fields, ok, found) in zip(chunk, results):
+                _share(fields.get("data"), shared)
                 doc: Document
                 if "_yaml_text" in fields:
                     doc = LeanDocument.__new__(LeanDocument)

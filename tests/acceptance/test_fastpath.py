@@ -61,6 +61,7 @@ def _in_a_new_process(function: str, *args):
 def _parallel_load(root: str) -> dict:
     assert threading.active_count() == 1  # else the loader would not fork, and this compares nothing
     load.PARALLEL_MIN_FILES = 1
+    load.CHUNK_FILES = 2  # many shares, as at scale
     parallel = load.load_records(Path(root), workers=2)
     single = load.load_records(Path(root), workers=1)
     return {
@@ -68,6 +69,8 @@ def _parallel_load(root: str) -> dict:
         "same": [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in parallel.records]
         == [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in single.records],
         "problems": [d.text() for d in parallel.diagnostics] == [d.text() for d in single.diagnostics],
+        # A value every share repeats is held once, however many shares it came back in.
+        "shared": len({id(r.data["kind"]) for r in parallel.records if r.kind == "evidence"}) == 1,
     }
 
 
@@ -91,6 +94,7 @@ def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal,
     assert forked["report"] == [list(d) for d in rich]
     assert forked["problems"]
     assert forked["same"]
+    assert forked["shared"]
 
 
 def test_every_record_of_the_example_organisation_passes_the_compiled_validator(example):
