@@ -252,7 +252,7 @@ itself, so the parse's short-lived objects never fragment its heap)."""
 def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
     """One copy of each short word-like value (as perfdocs.records.parse holds them) across
     every worker's share: unpickled, each share has its own, and the record cache, written from
-    these objects, would keep every copy (~45 MB more at 100,000 records). A plain dict, not
+    these objects, would keep every copy (tens of MB at 100,000 records). A plain dict, not
     sys.intern: the cache would then intern them all again on every warm read."""
     if depth > 64:  # the parser refuses deeper data
         return
