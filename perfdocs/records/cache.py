@@ -19,23 +19,30 @@ Text (the YAML, the Markdown body) is not stored: a cached Document reads it bac
 its file if something asks, e.g. for the position of a problem.
 
 Where: the folder `perfdocs.store.cache_dir` names (`$PERFDOCS_CACHE_DIR`, else
-`.perfdocs-cache/` beside the records folder), one file per records folder. It is safe to
-delete at any time; the next run is cold. It is only used for large folders (see `wanted`).
+`.perfdocs-cache/` beside the records folder), one folder per records folder
+(`records-<hash>/`) of SHARDS files: each file's entry lives in the shard that a hash of
+its relative path's first two parts (a person's folder) picks, and a run writes only the
+shards whose entries changed (5 files changed among 100,000 rewrite ~5 MB, not the whole
+~60 MB). It is safe to delete at any time; the next run is cold. It is only used for large
+folders (see `wanted`).
 
 A cache file is data that decides what `validate` reports, so it is never trusted just
-because it is there: a pull request could commit a crafted one. Each file carries an
+because it is there: a pull request could commit a crafted one. Each shard carries an
 HMAC of its contents under a key kept outside the checkout (`$PERFDOCS_CACHE_DIR/key`,
-else in the user's cache folder); a file without the right MAC is ignored before it is
-unmarshalled.
+else in the user's cache folder), and its own index inside them; a shard without the right
+MAC, of another format or code, or in another shard's place is ignored (its files are
+parsed again), never unmarshalled or trusted. The racy check uses each shard's own writing time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
 import stat
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -45,8 +52,12 @@ from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.model import Document
 from perfdocs.records.parse import MAX_FILE_BYTES, decode, load_file, split_front_matter
 
-FORMAT = 3
+FORMAT = 5
 MAC_BYTES = store.MAC_BYTES
+SHARDS = 64
+"""Files the cache of one records folder is split into (by `shard_of` each file's relative
+path): a run that changed a few files rewrites the few shards holding them (~1 MB each at
+100,000 files), not the whole cache."""
 RACY_NS = 2_000_000_000
 AUTO_MIN_FILES = 2000
 """With PERFDOCS_CACHE unset (auto), folders with fewer files are not cached: they parse
@@ -99,12 +110,23 @@ def _code_key() -> bytes:
 
 
 def location(root: Path) -> Path | None:
-    """The cache file for a records folder (None: caching is off)."""
+    """The cache folder of a records folder, holding its SHARDS files (None: caching is off)."""
     folder = store.cache_dir(root)
     if folder is None:
         return None
     slug = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
-    return folder / f"records-{slug}.marshal"
+    return folder / f"records-{slug}"
+
+
+def shard_of(rel: str) -> int:
+    """The shard a file's entry is kept in: a stable hash of the first two parts of its
+    relative path, so that a person's records (people/<handle>/...) share one shard, and with
+    it one copy of the values they repeat (their handle, their ids)."""
+    return zlib.crc32("/".join(rel.split("/", 2)[:2]).encode()) % SHARDS
+
+
+def shard_path(folder: Path, index: int) -> Path:
+    return folder / f"{index:03d}.marshal"
 
 
 class CachedDocument(Document):
@@ -119,15 +141,16 @@ class CachedDocument(Document):
     (perfdocs.records.snapshot), so the file is not stat-ed twice, and the identity of the
     content this Document holds (a later stat could see a change made after the lookup)."""
 
-    _path: Path | Callable[[], Path]
+    _path: Path | str | Callable[[], Path]
 
     @classmethod
     def of(
-        cls, path: Path | Callable[[], Path], display: str, entry: tuple[Any, ...], sig: Signature
+        cls, path: Path | str | Callable[[], Path], display: str, entry: tuple[Any, ...], sig: Signature
     ) -> CachedDocument:
         """The Document of a cache entry, built without the dataclass' __init__ (a warm run
         builds one per file: at 100,000 files its argument handling alone is noticeable).
-        `path` may be a function that makes it: most records' paths are never asked for."""
+        `path` may be the path as a string or a function that makes it: most records' paths
+        are never asked for, and a Path costs more than either."""
         _, _, data, offset, body_line, problems, _ = entry
         doc = cls.__new__(cls)
         vars(doc).update(
@@ -145,7 +168,9 @@ class CachedDocument(Document):
 
     @property  # a field of Document, a property here (as yaml_text and body)
     def path(self) -> Path:
-        if not isinstance(self._path, Path):
+        if isinstance(self._path, str):
+            self._path = Path(self._path)
+        elif not isinstance(self._path, Path):
             self._path = self._path()
         return self._path
 
@@ -195,46 +220,73 @@ class CachedDocument(Document):
 
 
 class RecordCache:
-    """One records folder's cache: load it, look files up, record new results, save."""
+    """One records folder's cache: load it, look files up, record new results, save the
+    shards that changed."""
 
     def __init__(self, root: Path, path: Path | None = None) -> None:
         self.path = path if path is not None else location(root)
         self.key = _code_key()
         self.secret = store.key() if self.path is not None else None
         self.entries: dict[str, tuple[Any, ...]] = {}
-        self.written_ns = 0
-        self.changed = False
+        """Every shard's entries, by relative path (what lookups read)."""
+        self.shards: list[dict[str, tuple[Any, ...]]] = [{} for _ in range(SHARDS)]
+        """The same entries by shard (what saves write)."""
+        self.written: list[int] = [0] * SHARDS
+        """When each shard was written (ns): a file modified within RACY_NS of it is read again."""
+        self.dirty: set[int] = set()
+        """The shards that changed since they were read."""
         self.hits = 0
+        self.newest = 0
         if self.path is None or self.secret is None:
             return
-        stored = store.read_sealed(self.path, self.secret)
-        if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key:
-            self.written_ns, self.entries = stored[1], stored[2]
+        for index in range(SHARDS):
+            stored = store.read_sealed(shard_path(self.path, index), self.secret)
+            # The shard's own index is sealed in it: a shard copied into another's place is a miss.
+            if (
+                isinstance(stored, tuple)
+                and len(stored) == 4
+                and stored[0] == self.key
+                and stored[2] == index
+                and isinstance(stored[3], dict)
+            ):
+                self.written[index], self.shards[index] = stored[1], stored[3]
+                self.entries.update(stored[3])
+        self.newest = max(self.written)
+
+    @property
+    def written_ns(self) -> int:
+        """When the oldest shard still in use was written (ns)."""
+        return min(self.written)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.dirty)
 
     def lookup(
-        self, rel: str, path: Path | Callable[[], Path], display: str, name: str | None = None
+        self, rel: str, path: Path | str | Callable[[], Path], display: str, name: str | None = None
     ) -> tuple[Document, bool] | None:
         """The cached (Document, schema_ok) for a file whose content is unchanged, else None.
-        `path` may be a function that makes the Path (made only if it is asked for); `name`
-        is the path as a string, when the caller has it: a Path's first str() costs more than
-        the stat, and a warm run stats every file. One of them is needed."""
+        `path` may be the path as a string or a function that makes the Path (made only if it
+        is asked for); `name` is the path as a string, when the caller has it: a Path's first
+        str() costs more than the stat, and a warm run stats every file. One of them is needed."""
         entry = self.entries.get(rel)
         if entry is None:
             return None
-        where = name if name is not None else path if isinstance(path, Path) else path()
+        where = name if name is not None else path if isinstance(path, (Path, str)) else path()
         try:
             info = os.stat(where)
         except OSError:
             return None
-        sig = signature(info)
-        if sig != entry[0] or info.st_mtime_ns >= self.written_ns - RACY_NS:
+        sig = info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino  # signature(info), inlined
+        # Racy: modified within RACY_NS of its shard's writing (its newest shard's, first: cheaper).
+        racy = info.st_mtime_ns >= self.newest - RACY_NS and info.st_mtime_ns >= self.written[shard_of(rel)] - RACY_NS
+        if sig != entry[0] or racy:
             found = fingerprint(Path(where))
             if found is None or found[1] != entry[1]:
                 return None
             sig = found[0]
             if sig != entry[0]:
-                self.entries[rel] = (sig, *entry[1:])
-                self.changed = True
+                self._put(rel, (sig, *entry[1:]))
         self.hits += 1
         return CachedDocument.of(path, display, entry, sig), entry[6]
 
@@ -242,29 +294,41 @@ class RecordCache:
         if any(d.rule == "file/unreadable" for d in doc.diagnostics):
             return  # an I/O failure is not a property of the content
         problems = [(d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in doc.diagnostics]
-        self.entries[rel] = (sig, content, doc.data, doc.line_offset, doc.body_line, problems, ok)
-        self.changed = True
+        self._put(rel, (sig, content, doc.data, doc.line_offset, doc.body_line, problems, ok))
+
+    def _put(self, rel: str, entry: tuple[Any, ...]) -> None:
+        index = shard_of(rel)
+        self.entries[rel] = self.shards[index][rel] = entry
+        self.dirty.add(index)
 
     def forget_missing(self, present: set[str]) -> None:
         gone = [rel for rel in self.entries if rel not in present]
         for rel in gone:
+            index = shard_of(rel)
             del self.entries[rel]
-        self.changed = self.changed or bool(gone)
+            self.shards[index].pop(rel, None)
+            self.dirty.add(index)
 
     def save(self) -> None:
-        """Write the cache if anything changed; a failure to write (read-only folder) is not
-        an error, the next run is just cold again."""
-        if not self.changed or self.path is None or self.secret is None:
+        """Write the shards that changed; a failure to write (read-only folder) is not an
+        error, the next run just parses those files again. Each shard is written whole and
+        atomically (store.write_bytes), so a reader never sees half of one."""
+        if not self.dirty or self.path is None or self.secret is None:
             return
-        try:
-            blob = marshal.dumps((self.key, time.time_ns(), self.entries))
-        except ValueError:  # a value marshal cannot write; do without the cache
-            return
-        sealed = store.seal(blob, self.secret)
-        try:
+        with contextlib.suppress(OSError):  # the whole-cache file of format 3 and before
+            self.path.with_name(f"{self.path.name}.marshal").unlink(missing_ok=True)
+        now = time.time_ns()
+        for index in sorted(self.dirty):
+            try:
+                blob = marshal.dumps((self.key, now, index, self.shards[index]))
+            except ValueError:  # a value marshal cannot write; do without this shard
+                continue
+            sealed = store.seal(blob, self.secret)
             if sealed is None:
                 return
-            store.write_bytes(self.path, sealed)
-        except OSError:
-            return
-        self.changed = False
+            try:
+                store.write_bytes(shard_path(self.path, index), sealed)
+            except OSError:
+                return
+            self.written[index] = self.newest = now
+            self.dirty.discard(index)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import operator
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -53,6 +54,9 @@ def find_root(start: Path) -> Path:
     raise PerfdocsError(f"{display_path(start)} is not inside a records folder (no org.yaml found above it)")
 
 
+_NAME = operator.attrgetter("name")
+
+
 def walk(root: Path) -> Iterator[tuple[Path, str, str, str | None]]:
     """(folder, name, relative path, problem) for every candidate record file, in a stable
     order: the file is `folder / name` (a Path made by the caller only when it needs one: a
@@ -66,7 +70,7 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str, str | None]]:
     while stack:
         folder, folder_rel = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(folder), key=_NAME)
         except FileNotFoundError:
             continue
         except OSError as err:
@@ -104,6 +108,9 @@ def walk(root: Path) -> Iterator[tuple[Path, str, str, str | None]]:
         stack.extend(reversed(subfolders))
 
 
+_KNOWN_KINDS = frozenset(KINDS)
+
+
 def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]:
     data = doc.data
     kind = data.get("kind")
@@ -117,7 +124,7 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
                 hint=f"one of {', '.join(KINDS)}",
             )
         ]
-    if kind not in KINDS:
+    if not (kind in _KNOWN_KINDS if kind.__class__ is str else kind in KINDS):  # `kind: []` is not hashable
         return None, [
             Diagnostic(
                 doc.display,
@@ -207,7 +214,8 @@ Found = tuple[cache.Signature, bytes] | None
 """A file's signature and content hash (cache.fingerprint), when the cache wants them."""
 
 
-def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
+def _parse(path: Path | str, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
+    path = Path(path)
     found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
     doc = load_file(path, display)
     data = doc.data
@@ -216,8 +224,13 @@ def _parse(path: Path, display: str, fast: bool, hashing: bool) -> tuple[Documen
     return lean(doc), ok, found
 
 
-def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
-    """A worker's share: the parsed fields of each Document (the parent knows the paths)."""
+def _parse_chunk(chunk: list[tuple[str, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
+    """A worker's share: the parsed fields of each Document (the parent knows the paths).
+
+    Sent back by pickle, which does not keep which strings the parser interned: the parent
+    holds one copy of a repeated value per share, not one in all. Marshal would keep them
+    interned, but then every run that reads the record cache interns them all again (a third
+    slower to read at 100,000 records)."""
     gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
     out = []
     for path, display in chunk:
@@ -228,7 +241,35 @@ def _parse_chunk(chunk: list[tuple[Path, str]], fast: bool, hashing: bool) -> li
     return out
 
 
-_PARENT_FIELDS = frozenset({"path", "display", "positions"})
+_PARENT_FIELDS = frozenset({"path", "_path", "display", "positions"})
+
+CHUNK_FILES = 1000
+"""Files a worker parses and sends back at a time: small shares keep each worker's memory
+and each message small, and the parent only unpickles compact results (it parses nothing
+itself, so the parse's short-lived objects never fragment its heap)."""
+
+
+def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
+    """One copy of each short word-like value (as perfdocs.records.parse holds them) across
+    every worker's share: unpickled, each share has its own, and the record cache, written from
+    these objects, would keep every copy (tens of MB at 100,000 records). A plain dict, not
+    sys.intern: the cache would then intern them all again on every warm read."""
+    if depth > 64:  # the parser refuses deeper data
+        return
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(item) is str:
+                if len(item) <= 64 and " " not in item:
+                    value[key] = shared.setdefault(item, item)
+            elif item is not None:
+                _share(item, shared, depth + 1)
+    elif type(value) is list:
+        for i, item in enumerate(value):
+            if type(item) is str:
+                if len(item) <= 64 and " " not in item:
+                    value[i] = shared.setdefault(item, item)
+            elif item is not None:
+                _share(item, shared, depth + 1)
 
 
 def _can_fork() -> bool:
@@ -238,8 +279,11 @@ def _can_fork() -> bool:
 
 
 def _parse_all(
-    files: list[tuple[Path, str]], fast: bool, workers: int | None, hashing: bool = False
+    files: list[tuple[str, str]], fast: bool, workers: int | None, hashing: bool = False
 ) -> Iterator[tuple[Document, bool, Found]]:
+    """(Document, schema_ok, Found) of each (path as a string, display), in order: parsed
+    here for a small folder, by forked workers for a large one. A loaded record's Document
+    keeps its path as the string (see model.LeanDocument)."""
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers < 2 or len(files) < PARALLEL_MIN_FILES or threading.active_count() > 1 or not _can_fork():
@@ -249,20 +293,23 @@ def _parse_all(
         return
     if fast:
         schemas._fast_validators()  # compiled once, inherited by the workers
-    size = -(-len(files) // workers)
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    chunks = [files[i : i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
     work = functools.partial(_parse_chunk, fast=fast, hashing=hashing)
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
-        pending = pool.map_async(work, chunks[1:], chunksize=1)
-        parts = [work(chunks[0]), *pending.get()]
-    for chunk, results in zip(chunks, parts):
-        for (path, display), (fields, ok, found) in zip(chunk, results):
-            made: type[Document] = LeanDocument if "_yaml_text" in fields else Document
-            doc = made.__new__(made)
-            vars(doc).update(fields, path=path, display=display)
-            yield doc, ok, found
+    shared: dict[str, str] = {}
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for chunk, results in zip(chunks, pool.imap(work, chunks)):
+            for (path, display), (fields, ok, found) in zip(chunk, results):
+                _share(fields.get("data"), shared)
+                doc: Document
+                if "_yaml_text" in fields:
+                    doc = LeanDocument.__new__(LeanDocument)
+                    vars(doc).update(fields, _path=path, display=display)
+                else:
+                    doc = Document.__new__(Document)
+                    vars(doc).update(fields, path=Path(path), display=display)
+                yield doc, ok, found
 
 
 def _displayer(base: Path) -> Callable[[str], str]:
@@ -286,16 +333,17 @@ def _parsed(
     """(Document, schema_ok) of every file (folder, name, display), in order: from the cache
     where the content is unchanged (see perfdocs.records.cache), parsed otherwise."""
     store = cache.RecordCache(root) if fast and cache.wanted(len(places)) else None
-    if store is None:
-        files = [(folder / name, display) for folder, name, display in places]
-        return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
     base = f"{root}/"  # each file's path as a string: `root / rel`, as walk made it
+    if store is None:
+        files = [(base + rel, display) for rel, (_, _, display) in zip(rels, places)]
+        return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
+    # The string serves the stat and, kept by the Document, makes its Path if one is asked for
+    # (cheaper to hold than a Path, or a function making one from the folder and the name).
     out: list[Any] = [
-        store.lookup(rel, functools.partial(Path.__truediv__, folder, name), display, base + rel)
-        for rel, (folder, name, display) in zip(rels, places)
+        store.lookup(rel, where, display, where) for rel, (_, _, display) in zip(rels, places) for where in [base + rel]
     ]
     missing = [i for i, hit in enumerate(out) if hit is None]
-    files = [(places[i][0] / places[i][1], places[i][2]) for i in missing]
+    files = [(base + rels[i], places[i][2]) for i in missing]
     parsed = _parse_all(files, fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):
         out[i] = (doc, ok)

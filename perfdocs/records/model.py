@@ -56,8 +56,21 @@ class LeanDocument(Document):
     read back from the file (`parse.texts`) the first time a position is asked for."""
 
     _yaml_text: str | None
+    _path: Path | str
+    """The file's path, as a string until it is first asked for: a Path per record costs
+    ~30 MB at 100,000 records, and most records' paths are never asked for."""
 
-    @property  # a field of Document, a property here (as in cache.CachedDocument)
+    @property  # a field of Document, a property here (as yaml_text, and in cache.CachedDocument)
+    def path(self) -> Path:
+        if isinstance(self._path, str):
+            self._path = Path(self._path)
+        return self._path
+
+    @path.setter
+    def path(self, value: Path | str) -> None:
+        self._path = value
+
+    @property
     def yaml_text(self) -> str:
         if self._yaml_text is None:
             from perfdocs.records.parse import texts  # parse imports this module
@@ -79,6 +92,7 @@ def lean(doc: Document) -> Document:
     fields = vars(out)
     fields.update(vars(doc))
     del fields["yaml_text"]
+    fields["_path"] = fields.pop("path")
     out._yaml_text = None
     return out
 

@@ -34,7 +34,7 @@ def _run(cli, cwd, mode: str) -> str:
 def test_cached_runs_report_what_a_cold_run_reports(name, minimal, tmp_path, cli, cached):
     warm = _run(cli, tmp_path, "1")  # the cache now holds every file of the valid organisation
     assert warm.startswith("exit 0")
-    assert cache.location(minimal).is_file()
+    assert any(cache.location(minimal).glob("*.marshal"))
     assert not any(p.name.endswith(".marshal") for p in minimal.rglob("*"))  # nothing in the records
     MUTATIONS[name](minimal)
     changed = _run(cli, tmp_path, "1")  # changed files parsed again, the others from the cache
@@ -61,7 +61,7 @@ def test_a_fresh_copy_hits_the_cache_by_content(minimal, tmp_path, cli, cached):
     before = _run(cli, tmp_path, "1")
     copy = tmp_path / "copy" / "records"
     shutil.copytree(minimal, copy)  # new inodes and modification times, same content
-    shutil.copyfile(cache.location(minimal), cache.location(copy))  # as CI restores a cache
+    shutil.copytree(cache.location(minimal), cache.location(copy))  # as CI restores a cache
     store = cache.RecordCache(copy)
     files = sorted(copy.rglob("*.*"))
     hits = [store.lookup(p.relative_to(copy).as_posix(), p, str(p)) for p in files]
@@ -85,7 +85,8 @@ def test_the_cache_folder_is_safe_to_delete_or_corrupt(minimal, tmp_path, cli, c
     MUTATIONS["schema-type"](minimal)
     cold = _run(cli, tmp_path, "0")
     assert _run(cli, tmp_path, "1") == cold
-    cache.location(minimal).write_bytes(b"\x00not a cache")
+    for shard in cache.location(minimal).glob("*.marshal"):
+        shard.write_bytes(b"\x00not a cache")
     assert _run(cli, tmp_path, "1") == cold
     shutil.rmtree(cache.location(minimal).parent)
     assert _run(cli, tmp_path, "1") == cold
@@ -131,13 +132,15 @@ def test_a_cache_file_not_written_with_the_local_key_is_ignored(minimal, tmp_pat
     cold = _run(cli, tmp_path, "0")
     os.environ["PERFDOCS_CACHE"] = "1"
     store = cache.RecordCache(minimal)
-    valid = store.entries["people/ann/person.yaml"]  # what ann's file parsed to before the edit
+    rel = "people/ann/person.yaml"
+    valid = store.entries[rel]  # what ann's file parsed to before the edit
     sig, content = cache.fingerprint(ann)
-    store.entries["people/ann/person.yaml"] = (sig, content, *valid[2:])  # ...claimed for the new content
-    forged = marshal.dumps((store.key, 0, store.entries))
-    path = cache.location(minimal)
+    index = cache.shard_of(rel)
+    shard = {**store.shards[index], rel: (sig, content, *valid[2:])}  # ...claimed for the new content
+    forged = marshal.dumps((store.key, 0, index, shard))
+    path = cache.shard_path(cache.location(minimal), index)
     path.write_bytes(b"\x00" * cache.MAC_BYTES + forged)  # everything right but the MAC
-    assert cache.RecordCache(minimal).entries == {}
+    assert not set(shard) & set(cache.RecordCache(minimal).entries)
     assert _run(cli, tmp_path, "1") == cold
     assert "level 'l9' is not in track backend" in cold
 
@@ -152,3 +155,33 @@ def test_a_cached_record_reads_back_the_same_text_and_body(example, cached):
     again = load.load_records(example).records
     assert all(isinstance(r.doc, cache.CachedDocument) for r in again)
     assert {r.rel: (r.doc.yaml_text, r.body, r.data) for r in again} == fresh
+
+
+def test_a_run_that_changed_one_file_rewrites_only_its_shard(minimal, tmp_path, cli, cached):
+    """At 100,000 files the cache is ~60 MB: a run after a small change writes ~1 MB of it."""
+    _run(cli, tmp_path, "1")
+    folder = cache.location(minimal)
+    before = {p.name: p.stat().st_ino for p in folder.glob("*.marshal")}
+    assert len(before) > 1
+    rel = "people/ann/person.yaml"
+    edit(minimal / rel, "level: l2", "level: l9")
+    out = _run(cli, tmp_path, "1")
+    after = {p.name: p.stat().st_ino for p in folder.glob("*.marshal")}
+    assert {name for name in after if after[name] != before.get(name)} == {
+        cache.shard_path(folder, cache.shard_of(rel)).name
+    }
+    assert cache.RecordCache(minimal).entries[rel][1] == cache.fingerprint(minimal / rel)[1]
+    assert out == _run(cli, tmp_path, "0")
+
+
+def test_a_shard_in_another_shard_s_place_is_ignored(minimal, tmp_path, cli, cached):
+    """Each shard is sealed with its own index: a valid shard copied over another is a miss."""
+    _run(cli, tmp_path, "1")
+    folder = cache.location(minimal)
+    first, second = sorted(folder.glob("*.marshal"))[:2]
+    moved = cache.RecordCache(minimal).shards[int(first.stem)]
+    shutil.copyfile(first, second)
+    store = cache.RecordCache(minimal)
+    assert set(moved) <= set(store.entries)  # still read from its own place
+    assert store.shards[int(second.stem)] == {}  # and never from another's
+    assert _run(cli, tmp_path, "1") == _run(cli, tmp_path, "0")

@@ -61,12 +61,16 @@ def _in_a_new_process(function: str, *args):
 def _parallel_load(root: str) -> dict:
     assert threading.active_count() == 1  # else the loader would not fork, and this compares nothing
     load.PARALLEL_MIN_FILES = 1
+    load.CHUNK_FILES = 2  # many shares, as at scale
     parallel = load.load_records(Path(root), workers=2)
     single = load.load_records(Path(root), workers=1)
     return {
         "report": [list(d) for d in _report(Path(root), fast=True)],
-        "same": [(r.rel, r.data, r.body, r.schema_ok) for r in parallel.records]
-        == [(r.rel, r.data, r.body, r.schema_ok) for r in single.records],
+        "same": [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in parallel.records]
+        == [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in single.records],
+        "problems": [d.text() for d in parallel.diagnostics] == [d.text() for d in single.diagnostics],
+        # A value every share repeats is held once, however many shares it came back in.
+        "shared": len({id(r.data["kind"]) for r in parallel.records if r.kind == "evidence"}) == 1,
     }
 
 
@@ -88,7 +92,9 @@ def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal,
     rich = _report(minimal, fast=False)
     forked = _in_a_new_process("_parallel_load", minimal)
     assert forked["report"] == [list(d) for d in rich]
+    assert forked["problems"]
     assert forked["same"]
+    assert forked["shared"]
 
 
 def test_every_record_of_the_example_organisation_passes_the_compiled_validator(example):

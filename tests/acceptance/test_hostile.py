@@ -311,15 +311,25 @@ def test_an_unreadable_records_folder_is_a_one_line_error(tmp_path):
 
 
 def _open_files_under(pid: int, folder: Path) -> bool:
+    """Whether the process, or one of its children (a large folder is read by forked parsing
+    workers), has a file under `folder` open."""
+    pids = [pid]
     try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            try:
-                if os.readlink(f"/proc/{pid}/fd/{fd}").startswith(str(folder) + "/"):
-                    return True
-            except OSError:
-                pass
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                pids += [int(child) for child in fh.read().split()]
     except OSError:
         pass
+    for reader in pids:
+        try:
+            for fd in os.listdir(f"/proc/{reader}/fd"):
+                try:
+                    if os.readlink(f"/proc/{reader}/fd/{fd}").startswith(str(folder) + "/"):
+                        return True
+                except OSError:
+                    pass
+        except OSError:
+            pass
     return False
 
 
