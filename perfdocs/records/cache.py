@@ -45,7 +45,7 @@ import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from perfdocs import store
 from perfdocs.diagnostics import Diagnostic
@@ -95,14 +95,17 @@ def fingerprint(path: Path) -> tuple[Signature, bytes] | None:
 
 
 def _code_key() -> bytes:
-    """What cached results depend on besides the file: perfdocs' parser and its schemas."""
-    from perfdocs import __version__
-    from perfdocs.records import parse, schemas
+    """What cached results depend on besides the file: the code that reads a file into a cached
+    entry (every module of perfdocs.records: the parser, the model, this cache) and the schemas.
+    Not the installed version: the files are hashed, and reading the package's metadata (an
+    editable install keeps one version across every change) costs more than hashing them."""
+    from perfdocs.records import schemas
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}:{__version__}".encode())
-    for module in (parse, schemas):
-        h.update(Path(cast(str, module.__file__)).read_bytes())
+    h.update(f"{FORMAT}".encode())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     for name, doc in sorted(schemas.schema_documents().items()):
         h.update(name.encode())
         h.update(repr(doc).encode())

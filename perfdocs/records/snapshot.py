@@ -83,12 +83,12 @@ def location(root: Path) -> Path | None:
 def code_key() -> bytes:
     """What every stored finding depends on besides the records: perfdocs' code (every file of
     the package: the rules, the parser, the settings they read, the word lists the language
-    rules match), its schemas and its scaffold templates."""
-    from perfdocs import __version__
+    rules match), its schemas and its scaffold templates. Not the installed version: every file
+    is hashed, and reading the package's metadata costs more than hashing them."""
     from perfdocs.resources import data_dir
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}:{__version__}".encode())
+    h.update(f"{FORMAT}".encode())
     package = Path(__file__).resolve().parent.parent
     for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix not in (".pyc", ".pyo")):
         h.update(path.relative_to(package).as_posix().encode())
