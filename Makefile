@@ -73,7 +73,7 @@ bench: setup  ## Benchmark what users wait for against check-jsonschema, MkDocs,
 
 BENCH_100K_SIZE ?= 100000
 BENCH_100K_REPEAT ?= 3
-bench-100k: setup  ## The same at 100,000 entries (about an hour on 2 cores; 3 rounds), then the README's figures
+bench-100k: setup  ## The same at 100,000 entries (about 30 minutes on 2 quiet cores; 3 rounds), then the README's figures
 	$(BIN)/python bench/run.py --size $(BENCH_100K_SIZE) --repeat $(BENCH_100K_REPEAT) --results $(BENCH_RESULTS) --work $(BENCH_WORK)
 	$(BIN)/python bench/report.py --results $(BENCH_RESULTS)
 
