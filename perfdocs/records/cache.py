@@ -78,6 +78,17 @@ def signature(info: os.stat_result) -> Signature:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
+def document_signature(doc: Document) -> Signature | None:
+    """A loaded record's file identity: the one this cache matched its content with, when it came
+    from here (the identity of the content checked, and no second stat), else a stat (None: gone)."""
+    if isinstance(doc, CachedDocument):
+        return doc.signature
+    try:
+        return signature(os.stat(doc.path))
+    except OSError:
+        return None
+
+
 def fingerprint(path: Path) -> tuple[Signature, bytes] | None:
     """(signature, content hash) of a regular file, or None if it cannot be read as one.
     The signature is taken before the read: a change racing the read then shows as a

@@ -39,7 +39,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import marshal
-import os
 import re
 import threading
 import time
@@ -169,9 +168,9 @@ class Snapshot:
             matched.append(entry)
             doc = record.doc
             if isinstance(doc, record_cache.CachedDocument):
-                sig: record_cache.Signature | None = doc.signature  # see `_signature`
+                sig: record_cache.Signature | None = doc.signature  # see record_cache.document_signature
             else:
-                sig = sigs[id(record)] = _signature(record)
+                sig = sigs[id(record)] = record_cache.document_signature(record.doc)
             if entry is None or entry[0] is None or sig is None or tuple(entry[0]) != sig:
                 stale.add(id(record))
                 touched.update(_keys(defines(record)).split("\n"))
@@ -245,15 +244,3 @@ class Snapshot:
         except OSError:
             return
         self.changed = False
-
-
-def _signature(record: Record) -> record_cache.Signature | None:
-    """The file's identity: the one the record cache matched its content with, when it
-    came from there (the identity of the content checked, and no second stat), else a stat."""
-    doc = record.doc
-    if isinstance(doc, record_cache.CachedDocument):
-        return doc.signature
-    try:
-        return record_cache.signature(os.stat(doc.path))
-    except OSError:
-        return None

@@ -47,7 +47,6 @@ import hashlib
 import hmac
 import json
 import marshal
-import os
 import sys
 import time
 import types
@@ -69,7 +68,7 @@ FORMAT = 1
 STATS_FORMAT = 3
 STATS_MIN_PAGES = 2000
 """With PERFDOCS_CACHE unset, smaller sites keep no stat file (as the record cache's AUTO_MIN_FILES)."""
-RACY_NS = 2_000_000_000
+RACY_NS = record_cache.RACY_NS
 """A page file modified this close to (or after) the writing of the manifest has its bytes checked
 next time (as the record cache does: git's 'racy' case)."""
 MAX_MANIFEST_BYTES = 1 << 30
@@ -315,15 +314,7 @@ class Inputs:
         known = self._tokens.get(id(r))
         if known is not None and known[0] is r:
             return known[1]
-        doc = r.doc
-        sig: tuple[int, ...] | None
-        if isinstance(doc, record_cache.CachedDocument):
-            sig = doc.signature
-        else:
-            try:
-                sig = record_cache.signature(os.stat(doc.path))
-            except OSError:
-                sig = None
+        sig = record_cache.document_signature(r.doc)
         token = None
         if sig is not None and max(sig[1], sig[2]) < self._before:
             token = hashlib.blake2b(
