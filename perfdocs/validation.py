@@ -42,14 +42,16 @@ from pathlib import Path
 from perfdocs import rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
+from perfdocs.git import worktree
 from perfdocs.people import rating_changes
-from perfdocs.records import cache, organisation, schemas, snapshot, sources
-from perfdocs.records.load import LoadResult, Record, find_root, identify, load_records
+from perfdocs.records import cache, listing, organisation, schemas, snapshot, sources
+from perfdocs.records.load import LoadResult, Record, displayer, find_root, identify, load_records, load_some
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import load_text
 from perfdocs.records.refindex import Key, Reference, defines
 from perfdocs.records.snapshot import Snapshot
 from perfdocs.rules import codeowners as codeowners_rule
+from perfdocs.rules import identity
 from perfdocs.rules.codeowners import CodeownersFile, locate, prefix
 from perfdocs.rules.policy import normalise
 from perfdocs.text import plural
@@ -251,19 +253,37 @@ def validate(
     links: bool = False,
     fast: bool = True,
     changes: Changes | None = None,
+    quick: bool = False,
 ) -> Report:
     """Every problem in the records under `root`; with `only`, just those in these paths
     (cross-references are still resolved against the whole folder). With `changes`, also
     the problems they cause in other records (`caused`). With `links`, evidence
     links are checked too, against the repositories whose clones are present. `fast=False`
     sends every record through jsonschema and parses in one process (the reference path
-    the fast one is tested against)."""
+    the fast one is tested against).
+
+    `quick` lets the run start from what the last run left (`_quick`) when only evidence
+    entries changed since: the diagnostics are the same, but the Report's organisation then
+    holds the other records and only the evidence entries the run read (for `perfdocs
+    validate`, which prints the diagnostics; every reader of the organisation leaves it off)."""
     workers = None if fast else 1
     started = time.time_ns()  # before any file is read: see Snapshot's racy files
+    if quick and fast:
+        report = _quick(root, started, links, only, changes)
+        if report is not None:
+            return report
+    start = _listing_start(root, started) if fast else None
     loaded = load_records(root, fast=fast, workers=workers)
     present, source_problems = sources.load(root, loaded, _sources(loaded, root), fast, workers)
     kept = Snapshot(root, started) if fast and cache.wanted(loaded.files) else None
-    org, found = _diagnose(root, loaded.records, loaded.unloaded, present, kept)
+    whole: list[Diagnostic] = []
+    org, found = _diagnose(root, loaded.records, loaded.unloaded, present, kept, whole)
+    if kept is not None:
+        ok = start is not None and not loaded.diagnostics and not source_problems and _quick_ready(org, found)
+        if start is not None and ok:
+            kept.save(_listing(start, org.records), _quick_start(root, org, whole))
+        else:
+            kept.save()
     diagnostics = list(loaded.diagnostics) + source_problems + found
     diagnostics += rating_changes.diagnostics(org)  # git: only for periods with a calibration meeting
     notes = _check_links(org, root, diagnostics) if links and org.org is not None else []
@@ -273,6 +293,239 @@ def validate(
         diagnostics = [d for d in diagnostics if _selected(d, selected)] + elsewhere
     diagnostics = sorted(set(diagnostics), key=sort_key)
     return Report(root, org, diagnostics, loaded.files, notes)
+
+
+# --- quick runs -------------------------------------------------------------------------
+#
+# A warm `validate` of a large folder where a few evidence entries changed (the common pull
+# request, and the pre-commit hook) starts from what the last run left instead of walking
+# and loading every file: the listing (perfdocs.records.listing) and git's index say which
+# files changed; the records of every kind but evidence are loaded (a tenth of a large
+# folder, from the record cache), evidence entries only when changed or asked for; the
+# rules that look across records run on that organisation, and the collisions a changed
+# file could make are checked in its folder; the snapshot re-checks the changed entries and
+# the records that name them, and gives the stored findings of the rest. A run that cannot
+# (another kind changed, a folder appeared, the settings or the date changed, git is not
+# there) is a full run, which leaves the listing for the next one.
+
+QUICK_MAX_CHANGED = 200
+"""Changed files above which a run is a full one (it parses over every core)."""
+
+QUICK_EAGER = ("org", "track", "competency-matrix", "competency-set")
+"""The kinds a quick run loads whole (every record is read against them); the others are
+loaded when a rule asks for one."""
+
+
+@dataclass
+class _Start:
+    """What a run lists before it reads any file: the next run's listing."""
+
+    folders: dict[str, listing.Folder]
+    tree: worktree.Worktree
+    started: int
+
+
+def _listing_start(root: Path, started: int) -> _Start | None:
+    """The folders and git's index, taken before the walk (a change during the run shows next
+    time), for a folder the record cache is used for; None otherwise."""
+    if not cache.enabled():
+        return None
+    folders = listing.scan(root, started)
+    if folders is None or not cache.wanted(sum(n[-1] != "/" for _, names in folders.values() for n in names)):
+        return None
+    tree = worktree.state(root)
+    if tree is None or tree.unsupported:
+        return None
+    return _Start(folders, tree, started)
+
+
+def _evidence_path(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) == 4 and parts[0] == "people" and parts[2] == "evidence"
+
+
+def _evidence_folder(folder: str) -> bool:
+    parts = folder.split("/")
+    return len(parts) == 3 and parts[0] == "people" and parts[2] == "evidence"
+
+
+def _evidence_id(rel: str) -> str:
+    parts = rel.split("/")
+    return f"{parts[1]}/{parts[3].rsplit('.', 1)[0]}"
+
+
+def _quick_ready(org: Organisation, found: Iterable[Diagnostic]) -> bool:
+    """Whether a quick run can start from this organisation: no records source, no duplicate
+    or colliding ids, and evidence entries exactly in people/<handle>/evidence/ (so a changed
+    evidence file defines one evidence entry, taken from its path)."""
+    if org.sources or org.unloaded or settings.sources(org.org.data if org.org else {}):
+        return False
+    if any(d.rule in ("id/duplicate", "id/collision") for d in found):
+        return False
+    return all((r.kind == "evidence") == _evidence_path(r.rel) for r in org.records)
+
+
+def _quick_key(root: Path, org: Organisation) -> bytes:
+    """What the stored findings of the rules that look across records are shown with besides
+    the records: how the folder is named from here (their paths), and the CODEOWNERS read."""
+    import hashlib
+
+    committed = _codeowners(org)
+    about = (os.getcwd(), str(root), (str(committed.path), committed.text) if committed else None)
+    return hashlib.blake2b(repr(about).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _quick_start(root: Path, org: Organisation, whole: list[Diagnostic]) -> tuple[object, ...]:
+    """What a quick next run starts from: the key of the rules' findings across records, every
+    record but the evidence entries by kind and id (in the organisation's order), those findings."""
+    index = [(r.kind, r.id, r.rel) for r in org.records if r.kind != "evidence"]
+    found = [(d.path, d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in whole]
+    return _quick_key(root, org), index, found
+
+
+def _listing(start: _Start, records: Iterable[Record], untracked: frozenset[str] | None = None) -> listing.Listing:
+    """The listing a run leaves: its folders and git's index, and the stat signature of each
+    file git does not vouch for (untracked, or differing from the index)."""
+    made = listing.Listing(start.folders, start.tree.index)
+    if untracked is None:
+        tracked = worktree.paths(start.tree.index)
+        untracked = frozenset(rel for rel in made.files() if rel not in tracked)
+    made.untracked = untracked
+    wanted = untracked | {rel for rel in start.tree.dirty if made.holds(rel)}
+    if wanted:
+        docs = {r.rel: r.doc for r in records if r.rel in wanted}
+        for rel in wanted:
+            doc = docs.get(rel)
+            sig = cache.document_signature(doc) if doc is not None else None
+            made.stat[rel] = None if sig is None or max(sig[1], sig[2]) >= start.started - cache.RACY_NS else sig
+    return made
+
+
+def _quick(
+    root: Path, started: int, links: bool, only: Iterable[StrPath] | None, changes: Changes | None
+) -> Report | None:
+    """The report of a quick run (see above), or None when this run must be a full one."""
+    where = snapshot.location(root) if cache.enabled() else None
+    if where is None or not where.is_file():
+        return None  # no snapshot yet (or caching is off): nothing is created here
+    kept = Snapshot(root, started, where)
+    before, start = kept.listing, kept.quick
+    if before is None or not (isinstance(start, tuple) and len(start) == 3):
+        return None
+    key, index, whole = start
+    tree = worktree.state(root)
+    if tree is None or tree.unsupported:
+        return None
+    moved, paths_moved = worktree.changed(before.index, tree.index)
+    found = listing.changes(root, before, tree.dirty, moved, started)
+    if found is None:
+        return None
+    now = listing.Listing(found.folders, tree.index)
+    modified = {rel for rel in found.modified if now.holds(rel)}
+    touched = modified | found.added | found.deleted
+    if len(touched) > QUICK_MAX_CHANGED or not all(_evidence_path(rel) for rel in touched):
+        return None
+    for folder in {rel.rpartition("/")[0] for rel in found.added}:
+        if identity.folder_clash([n for n in found.folders[folder][1] if n[-1] != "/"]):
+            return None  # a duplicate or colliding id: the full run reports it
+    # The records every record is read against, and the changed evidence entries.
+    eager = [rel for kind, _, rel in index if kind in QUICK_EAGER]
+    fresh = sorted(modified | found.added)
+    store = cache.RecordCache(root)
+    loaded = load_some(root, eager + fresh, store)
+    records = loaded.records
+    if loaded.diagnostics or loaded.unloaded or len(records) != len(eager) + len(fresh):
+        return None  # a file that does not load: the full run reports it
+    if any(r.kind not in QUICK_EAGER for r in records[: len(eager)]) or any(
+        r.kind != "evidence" for r in records[len(eager) :]
+    ):
+        return None
+    org, problems = organisation.build(records)
+    if problems or org.org is None or settings.sources(org.org.data) or (links and settings.of(org).repositories):
+        return None
+    if _quick_key(root, org) != key:
+        return None
+
+    def loader(kind: str, rels: dict[str, str]) -> Callable[[str], Record | None]:
+        def load(rid: str) -> Record | None:
+            rel = rels.get(rid) if kind != "evidence" else _evidence_rel(found.folders, rid)
+            got = load_some(root, [rel], store).records if rel is not None else []
+            if len(got) != 1 or got[0].kind != kind or got[0].id != rid:
+                return None
+            organisation.assign_visibility(got, org)
+            return got[0]
+
+        return load
+
+    by_kind: dict[str, dict[str, str]] = {}
+    for kind, rid, rel in index:
+        if kind not in QUICK_EAGER:
+            by_kind.setdefault(kind, {})[rid] = rel
+
+    def evidence_ids() -> list[str]:
+        return [
+            f"{folder.split('/')[1]}/{name.rsplit('.', 1)[0]}"
+            for folder, (_, names) in found.folders.items()
+            if _evidence_folder(folder)
+            for name in names
+        ]
+
+    def has_evidence(rid: str) -> bool:
+        return _evidence_rel(found.folders, rid) is not None
+
+    org.set_index(
+        "evidence", organisation.LazyRecords(org.evidence, evidence_ids, has_evidence, loader("evidence", {}))
+    )
+    for kind, rels in by_kind.items():
+        org.set_index(kind, organisation.LazyRecords({}, rels.keys, rels.__contains__, loader(kind, rels)))
+    context = rules.Context.of(org)
+    if snapshot.context(org, context.today) != kept.context:
+        return None
+    diagnostics = [Diagnostic(*d) for d in whole]
+    changed = {("", r.rel): defines(r) for r in records[len(eager) :]}
+    changed_rels = {r.rel for r in records}
+    stale, reused = kept.quick_plan(changed, [("", rel) for rel in found.deleted])
+    kinds = {rel: (kind, rid) for kind, rid, rel in index}
+    for _, rel in sorted(stale):
+        kind, rid = kinds.get(rel) or ("evidence", _evidence_id(rel))
+        record = org.of_kind(kind).get(rid) if kind != "evidence" or _evidence_path(rel) else None
+        if record is None or record.rel != rel:
+            return None  # the snapshot names a record that is not here: start afresh
+        checked = schema_diagnostics(record, context.compensation)
+        names: list[Key] = []
+        for item in rules.of_record(record, org, context):
+            if isinstance(item, Reference):
+                names.extend(item.keys())
+            else:
+                checked.append(item)
+        kept.keep(record, checked, names)
+        diagnostics.extend(checked)
+        if record.rel not in changed_rels:
+            org.records.append(record)  # the references it makes, for `caused`
+    display = displayer(root)
+    for _, rel in reused:
+        diagnostics.extend(Diagnostic(display(rel), *d) for d in kept.findings(("", rel)))
+    diagnostics += rating_changes.diagnostics(org)
+    untracked = None if paths_moved else (before.untracked - found.deleted) | found.added
+    made = _listing(_Start(found.folders, tree, started), records[len(eager) :], untracked)
+    for rel in made.stat.keys() - {r.rel for r in records[len(eager) :]}:
+        made.stat[rel] = found.stats.get(rel)
+    kept.save(made, start)
+    store.forget(found.deleted)
+    store.save()
+    if only is not None:
+        selected = [Path(p).resolve() for p in only]
+        elsewhere = caused(org, root, diagnostics, changes) if changes is not None else []
+        diagnostics = [d for d in diagnostics if _selected(d, selected)] + elsewhere
+    return Report(root, org, sorted(set(diagnostics), key=sort_key), now.count(), [])
+
+
+def _evidence_rel(folders: dict[str, listing.Folder], rid: str) -> str | None:
+    """The file of evidence entry `rid` (<handle>/<stem>), if the listing holds one."""
+    handle, _, stem = rid.partition("/")
+    folder = f"people/{handle}/evidence"
+    names = folders.get(folder, (None, ()))[1]
+    return next((f"{folder}/{n}" for n in names if n.rsplit(".", 1)[0] == stem), None)
 
 
 def _sources(loaded: LoadResult, root: Path) -> list[sources.Source]:
@@ -289,16 +542,20 @@ def _diagnose(
     unloaded: Iterable[str],
     present: Iterable[sources.Source] = (),
     kept: Snapshot | None = None,
+    whole: list[Diagnostic] | None = None,
 ) -> tuple[Organisation, list[Diagnostic]]:
     """The organisation of `records` (from the records folder and the `present` sources) and
-    its diagnostics: ids, the rules that look across records, then each record's schema and
-    rules, taken from the snapshot `kept` for the records it says are unchanged (see
-    perfdocs.records.snapshot), which is then saved."""
+    its diagnostics: ids, the rules that look across records (also added to `whole`), then
+    each record's schema and rules, taken from the snapshot `kept` for the records it says
+    are unchanged (see perfdocs.records.snapshot)."""
     org, diagnostics = organisation.build(records, unloaded)
     org.sources = list(present)
-    diagnostics.extend(rules.whole(org, rules.Inputs(root, _codeowners(org))))
+    across = rules.whole(org, rules.Inputs(root, _codeowners(org)))
     for committed in _source_codeowners(org):  # each records source's repository routes its own folders
-        diagnostics.extend(codeowners_rule.check(org, committed))
+        across.extend(codeowners_rule.check(org, committed))
+    diagnostics.extend(across)
+    if whole is not None:
+        whole.extend(across)
     context = rules.Context.of(org)
     stale = kept.plan(records, snapshot.context(org, context.today)) if kept is not None else None
     if kept is not None and stale is not None:
@@ -316,8 +573,6 @@ def _diagnose(
         if kept is not None:
             kept.keep(record, found, names)
         diagnostics.extend(found)
-    if kept is not None:
-        kept.save()
     return org, diagnostics
 
 

@@ -21,8 +21,9 @@ its file if something asks, e.g. for the position of a problem.
 Where: the folder `perfdocs.store.cache_dir` names (`$PERFDOCS_CACHE_DIR`, else
 `.perfdocs-cache/` beside the records folder), one folder per records folder
 (`records-<hash>/`) of SHARDS files: each file's entry lives in the shard that a hash of
-its relative path's first two parts (a person's folder) picks, and a run writes only the
-shards whose entries changed (5 files changed among 100,000 rewrite ~5 MB, not the whole
+its relative path's first two parts (a person's folder) picks, evidence apart from the other
+kinds; a run reads a shard only when it looks up one of its files, and writes only the
+shards whose entries changed (5 files changed among 100,000 rewrite ~1 MB, not the whole
 ~60 MB). It is safe to delete at any time; the next run is cold. It is only used for large
 folders (see `wanted`).
 
@@ -43,7 +44,7 @@ import os
 import stat
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +53,14 @@ from perfdocs.diagnostics import Diagnostic
 from perfdocs.records.model import Document
 from perfdocs.records.parse import MAX_FILE_BYTES, decode, load_file, split_front_matter
 
-FORMAT = 5
+FORMAT = 6
 MAC_BYTES = store.MAC_BYTES
-SHARDS = 64
+SHARDS = 320
+EVIDENCE_SHARDS = 256
+"""Shards 0..255 hold evidence entries, 256..319 every other record's (see `shard_of`): at
+100,000 entries an evidence shard is ~0.25 MB, what a quick run reads for one changed entry."""
 """Files the cache of one records folder is split into (by `shard_of` each file's relative
-path): a run that changed a few files rewrites the few shards holding them (~1 MB each at
+path): a run that changed a few files rewrites the few shards holding them (~0.25 MB each at
 100,000 files), not the whole cache."""
 RACY_NS = 2_000_000_000
 AUTO_MIN_FILES = 2000
@@ -71,6 +75,11 @@ def wanted(files: int) -> bool:
     folders (the same variable turns the links index cache off)."""
     setting = store.setting()
     return setting == "on" or (setting == "auto" and files >= AUTO_MIN_FILES)
+
+
+def enabled() -> bool:
+    """Whether caching may be used at all (PERFDOCS_CACHE is not 0)."""
+    return store.setting() != "off"
 
 
 def signature(info: os.stat_result) -> Signature:
@@ -134,9 +143,16 @@ def location(root: Path) -> Path | None:
 
 def shard_of(rel: str) -> int:
     """The shard a file's entry is kept in: a stable hash of the first two parts of its
-    relative path, so that a person's records (people/<handle>/...) share one shard, and with
-    it one copy of the values they repeat (their handle, their ids)."""
-    return zlib.crc32("/".join(rel.split("/", 2)[:2]).encode()) % SHARDS
+    relative path, so that a person's records (people/<handle>/...) share a shard, and with
+    it one copy of the values they repeat (their handle, their ids). Evidence entries
+    (people/<handle>/evidence/...) are kept apart from every other record, in the first
+    EVIDENCE_SHARDS shards: a run that reads the other records and a few evidence entries
+    (perfdocs.records.snapshot's quick runs) reads the few shards that hold them."""
+    parts = rel.split("/", 3)
+    crc = zlib.crc32("/".join(parts[:2]).encode())
+    if len(parts) == 4 and parts[2] == "evidence":
+        return crc % EVIDENCE_SHARDS
+    return EVIDENCE_SHARDS + crc % (SHARDS - EVIDENCE_SHARDS)
 
 
 def shard_path(folder: Path, index: int) -> Path:
@@ -234,26 +250,28 @@ class CachedDocument(Document):
 
 
 class RecordCache:
-    """One records folder's cache: load it, look files up, record new results, save the
-    shards that changed."""
+    """One records folder's cache: look files up (each shard is read the first time one of its
+    files is asked for), record new results, save the shards that changed."""
 
     def __init__(self, root: Path, path: Path | None = None) -> None:
         self.path = path if path is not None else location(root)
         self.key = _code_key()
         self.secret = store.key() if self.path is not None else None
-        self.entries: dict[str, tuple[Any, ...]] = {}
-        """Every shard's entries, by relative path (what lookups read)."""
-        self.shards: list[dict[str, tuple[Any, ...]]] = [{} for _ in range(SHARDS)]
-        """The same entries by shard (what saves write)."""
+        self._shards: list[dict[str, tuple[Any, ...]] | None] = [None] * SHARDS
+        """Each shard's entries by relative path, once read (None: not read yet)."""
         self.written: list[int] = [0] * SHARDS
         """When each shard was written (ns): a file modified within RACY_NS of it is read again."""
         self.dirty: set[int] = set()
         """The shards that changed since they were read."""
         self.hits = 0
-        self.newest = 0
-        if self.path is None or self.secret is None:
-            return
-        for index in range(SHARDS):
+
+    def _shard(self, index: int) -> dict[str, tuple[Any, ...]]:
+        """Shard `index`'s entries, read (and its MAC checked) the first time they are asked for."""
+        found = self._shards[index]
+        if found is not None:
+            return found
+        found = {}
+        if self.path is not None and self.secret is not None:
             stored = store.read_sealed(shard_path(self.path, index), self.secret)
             # The shard's own index is sealed in it: a shard copied into another's place is a miss.
             if (
@@ -263,14 +281,22 @@ class RecordCache:
                 and stored[2] == index
                 and isinstance(stored[3], dict)
             ):
-                self.written[index], self.shards[index] = stored[1], stored[3]
-                self.entries.update(stored[3])
-        self.newest = max(self.written)
+                self.written[index], found = stored[1], stored[3]
+        self._shards[index] = found
+        return found
 
     @property
-    def written_ns(self) -> int:
-        """When the oldest shard still in use was written (ns)."""
-        return min(self.written)
+    def shards(self) -> list[dict[str, tuple[Any, ...]]]:
+        """Every shard's entries (reads them all)."""
+        return [self._shard(index) for index in range(SHARDS)]
+
+    @property
+    def entries(self) -> dict[str, tuple[Any, ...]]:
+        """Every entry by relative path (reads every shard)."""
+        merged: dict[str, tuple[Any, ...]] = {}
+        for shard in self.shards:
+            merged.update(shard)
+        return merged
 
     @property
     def changed(self) -> bool:
@@ -283,7 +309,9 @@ class RecordCache:
         `path` may be the path as a string or a function that makes the Path (made only if it
         is asked for); `name` is the path as a string, when the caller has it: a Path's first
         str() costs more than the stat, and a warm run stats every file. One of them is needed."""
-        entry = self.entries.get(rel)
+        index = shard_of(rel)
+        shard = self._shards[index]
+        entry = (shard if shard is not None else self._shard(index)).get(rel)
         if entry is None:
             return None
         where = name if name is not None else path if isinstance(path, (Path, str)) else path()
@@ -292,9 +320,8 @@ class RecordCache:
         except OSError:
             return None
         sig = info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino  # signature(info), inlined
-        # Racy: modified within RACY_NS of its shard's writing (its newest shard's, first: cheaper).
-        racy = info.st_mtime_ns >= self.newest - RACY_NS and info.st_mtime_ns >= self.written[shard_of(rel)] - RACY_NS
-        if sig != entry[0] or racy:
+        # Racy: modified within RACY_NS of its shard's writing.
+        if sig != entry[0] or info.st_mtime_ns >= self.written[index] - RACY_NS:
             found = fingerprint(Path(where))
             if found is None or found[1] != entry[1]:
                 return None
@@ -312,16 +339,25 @@ class RecordCache:
 
     def _put(self, rel: str, entry: tuple[Any, ...]) -> None:
         index = shard_of(rel)
-        self.entries[rel] = self.shards[index][rel] = entry
+        self._shard(index)[rel] = entry
         self.dirty.add(index)
 
     def forget_missing(self, present: set[str]) -> None:
-        gone = [rel for rel in self.entries if rel not in present]
-        for rel in gone:
+        """Drop the entries of every file not in `present` (reads every shard)."""
+        for index in range(SHARDS):
+            shard = self._shard(index)
+            gone = [rel for rel in shard if rel not in present]
+            for rel in gone:
+                del shard[rel]
+            if gone:
+                self.dirty.add(index)
+
+    def forget(self, rels: Iterable[str]) -> None:
+        """Drop the entries of these files (deleted ones)."""
+        for rel in rels:
             index = shard_of(rel)
-            del self.entries[rel]
-            self.shards[index].pop(rel, None)
-            self.dirty.add(index)
+            if self._shard(index).pop(rel, None) is not None:
+                self.dirty.add(index)
 
     def save(self) -> None:
         """Write the shards that changed; a failure to write (read-only folder) is not an
@@ -334,7 +370,7 @@ class RecordCache:
         now = time.time_ns()
         for index in sorted(self.dirty):
             try:
-                blob = marshal.dumps((self.key, now, index, self.shards[index]))
+                blob = marshal.dumps((self.key, now, index, self._shard(index)))
             except ValueError:  # a value marshal cannot write; do without this shard
                 continue
             sealed = store.seal(blob, self.secret)
@@ -344,5 +380,5 @@ class RecordCache:
                 store.write_bytes(shard_path(self.path, index), sealed)
             except OSError:
                 return
-            self.written[index] = self.newest = now
+            self.written[index] = now
             self.dirty.discard(index)

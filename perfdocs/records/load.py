@@ -312,7 +312,7 @@ def _parse_all(
                 yield doc, ok, found
 
 
-def _displayer(base: Path) -> Callable[[str], str]:
+def displayer(base: Path) -> Callable[[str], str]:
     """display_path(base / rel) as a function of rel, without a path computation per file
     when the folder is below the working folder (rel is plain names joined by '/')."""
     prefix = display_path(base)
@@ -328,19 +328,32 @@ def _displayer(base: Path) -> Callable[[str], str]:
 
 
 def _parsed(
-    root: Path, places: list[tuple[Path, str, str]], rels: list[str], fast: bool, workers: int | None
+    root: Path,
+    places: list[tuple[Path, str, str]],
+    rels: list[str],
+    fast: bool,
+    workers: int | None,
+    store: cache.RecordCache | None | bool = True,
 ) -> list[tuple[Document, bool]]:
     """(Document, schema_ok) of every file (folder, name, display), in order: from the cache
-    where the content is unchanged (see perfdocs.records.cache), parsed otherwise."""
-    store = cache.RecordCache(root) if fast and cache.wanted(len(places)) else None
+    where the content is unchanged (see perfdocs.records.cache), parsed otherwise. Given a
+    `store` (some files of a folder), the cache forgets nothing and is not saved: the caller
+    does both."""
+    given = isinstance(store, cache.RecordCache)
+    if isinstance(store, cache.RecordCache):
+        cached: cache.RecordCache | None = store
+    else:
+        cached = cache.RecordCache(root) if store and fast and cache.wanted(len(places)) else None
     base = f"{root}/"  # each file's path as a string: `root / rel`, as walk made it
-    if store is None:
+    if cached is None:
         files = [(base + rel, display) for rel, (_, _, display) in zip(rels, places)]
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
     # The string serves the stat and, kept by the Document, makes its Path if one is asked for
     # (cheaper to hold than a Path, or a function making one from the folder and the name).
     out: list[Any] = [
-        store.lookup(rel, where, display, where) for rel, (_, _, display) in zip(rels, places) for where in [base + rel]
+        cached.lookup(rel, where, display, where)
+        for rel, (_, _, display) in zip(rels, places)
+        for where in [base + rel]
     ]
     missing = [i for i, hit in enumerate(out) if hit is None]
     files = [(base + rels[i], places[i][2]) for i in missing]
@@ -348,9 +361,10 @@ def _parsed(
     for i, (doc, ok, found) in zip(missing, parsed):
         out[i] = (doc, ok)
         if found is not None:
-            store.store(rels[i], found[0], found[1], doc, ok)
-    store.forget_missing(set(rels))
-    store.save()
+            cached.store(rels[i], found[0], found[1], doc, ok)
+    if not given:
+        cached.forget_missing(set(rels))
+        cached.save()
     return out
 
 
@@ -395,7 +409,7 @@ def _load_records(root: Path, display_root: Path | None, fast: bool, workers: in
     if not os.access(root, os.R_OK | os.X_OK):
         raise PerfdocsError(f"records folder {display_path(root)} cannot be read (permission denied)")
     base = display_root if display_root is not None else root
-    shown = _displayer(base)
+    shown = displayer(base)
     result = LoadResult(root)
     places: list[tuple[Path, str, str]] = []
     rels: list[str] = []
@@ -407,7 +421,25 @@ def _load_records(root: Path, display_root: Path | None, fast: bool, workers: in
         places.append((folder, name, display))
         rels.append(rel)
     result.files = len(places)
-    for rel, (doc, ok) in zip(rels, _parsed(root, places, rels, fast, workers)):
+    _identified(result, rels, _parsed(root, places, rels, fast, workers))
+    return result
+
+
+def load_some(root: Path, rels: list[str], store: cache.RecordCache) -> LoadResult:
+    """The records of some files of a folder (relative paths), from `store` where their content
+    is unchanged, parsed here otherwise: for a quick `validate`, which knows what changed
+    (perfdocs.records.listing) and loads the few files it re-checks."""
+    shown = displayer(root)
+    result = LoadResult(root)
+    places: list[tuple[Any, Any, str]] = [(None, None, shown(rel)) for rel in rels]
+    result.files = len(places)
+    _identified(result, rels, _parsed(root, places, rels, True, 1, store))
+    return result
+
+
+def _identified(result: LoadResult, rels: list[str], parsed: list[tuple[Document, bool]]) -> None:
+    """Each parsed file's record (or why it is none) into `result`."""
+    for rel, (doc, ok) in zip(rels, parsed):
         result.diagnostics.extend(doc.diagnostics)
         if doc.data is None:
             result.unloaded |= guess_ids(rel)
@@ -419,7 +451,6 @@ def _load_records(root: Path, display_root: Path | None, fast: bool, workers: in
             result.records.append(record)
         else:
             result.unloaded |= guess_ids(rel, doc.data)
-    return result
 
 
 def from_texts(root: Path, texts: dict[str, str]) -> list[Record]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,10 @@ class Organisation:
     def of_kind(self, kind: str) -> dict[str, Record]:
         found: dict[str, Record] = getattr(self, _PLURAL[kind])
         return found
+
+    def set_index(self, kind: str, records: dict[str, Record]) -> None:
+        """Replace the index of one kind (a quick `validate` gives lazy ones, see LazyRecords)."""
+        setattr(self, _PLURAL[kind], records)
 
     def setting(self, key: str, default: Any = None) -> Any:
         return self.org.get(key, default) if self.org else default
@@ -277,16 +281,88 @@ def build(records: Iterable[Record], unloaded: Iterable[str] = ()) -> tuple[Orga
         by_author[ev.owner or str(ev.doc.data.get("author"))].append(ev)
     for ev_list in by_author.values():
         ev_list.sort(key=_by_date)
-    defaults = visibility.defaults(graph.org.get("visibility_defaults") if graph.org else None)
+    assign_visibility(graph.records, graph)
+    return graph, problems
+
+
+def assign_visibility(records: Iterable[Record], org: Organisation) -> None:
+    """Each record's effective visibility (its own, or org.yaml's default for its kind)."""
+    defaults = visibility.defaults(org.org.get("visibility_defaults") if org.org else None)
     levels = visibility.LEVELS
-    for record in graph.records:
+    for record in records:
         # visibility.effective, inlined for the common case (a declared level): same answer.
         declared = record.doc.data.get("visibility")
         if declared.__class__ is str and declared in levels:
             record.visibility = declared
         else:
             record.visibility = visibility.effective(record, defaults)
-    return graph, problems
+
+
+class LazyRecords(dict[str, Record]):
+    """An index of one kind whose records are loaded when first asked for. For a quick
+    `validate` (perfdocs.validation), which re-checks a few evidence entries among 100,000:
+    membership, `get` and `[]` load one record at most; the ids (a "did you mean") load none
+    but list them all; `values()` and `items()` load every record.
+
+    `ids` lists the ids (in the organisation's order); `has` tells whether there is one
+    (without listing them all); `load` reads one."""
+
+    def __init__(
+        self,
+        loaded: dict[str, Record],
+        ids: Callable[[], Iterable[str]],
+        has: Callable[[str], bool],
+        load: Callable[[str], Record | None],
+    ) -> None:
+        super().__init__(loaded)
+        self._list_ids = ids
+        self._ids: dict[str, None] | None = None
+        self._has = has
+        self._load = load
+
+    @property
+    def _all(self) -> dict[str, None]:
+        if self._ids is None:
+            self._ids = dict.fromkeys(self._list_ids())
+            self._ids.update(dict.fromkeys(dict.keys(self)))
+        return self._ids
+
+    def _fetch(self, key: str) -> Record | None:
+        record = super().get(key)
+        if record is None and self._has(key):
+            record = self._load(key)
+            if record is None:
+                raise LookupError(f"record {key} could not be read back")
+            super().__setitem__(key, record)
+        return record
+
+    def get(self, key: str, default: Any = None) -> Any:
+        record = self._fetch(key) if isinstance(key, str) else None
+        return default if record is None else record
+
+    def __getitem__(self, key: str) -> Record:
+        record = self._fetch(key)
+        if record is None:
+            raise KeyError(key)
+        return record
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (dict.__contains__(self, key) or self._has(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def keys(self) -> Any:
+        return self._all.keys()
+
+    def values(self) -> Any:
+        return [self[key] for key in self._all]
+
+    def items(self) -> Any:
+        return [(key, self[key]) for key in self._all]
 
 
 def _by_date(record: Record) -> tuple[str, str]:

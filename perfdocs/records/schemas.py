@@ -10,6 +10,7 @@ command line's `--help` imports it (through `new`) and must stay fast.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -171,21 +172,45 @@ def _python_checks(node: Any, formats: set[str], patterns: set[str]) -> Any:
     return out
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def is_date(value: object) -> bool:
+    """The 'date' format, exactly as jsonschema's FormatChecker checks it (a test compares them):
+    here because every evidence entry has a date, and importing jsonschema costs ~50 ms of a
+    quick `validate` that checks a few entries."""
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(_DATE.fullmatch(value) and dt.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
 @cache
-def _fast_validators() -> dict[str, Callable[[Any], bool]] | None:
+def _format_checker() -> Any:
+    """jsonschema's FormatChecker, for the formats other than 'date' (imported when first used)."""
+    from jsonschema import FormatChecker
+
+    return FormatChecker()
+
+
+@cache
+def _fast_setup() -> tuple[dict[str, Any], Any, dict[str, Callable[[Any], bool]]] | None:
+    """What every compiled validator shares: the schemas as the compiled validator reads them,
+    their registry, and the formats and patterns checked in Python."""
     try:
         import jsonschema_rs
     except ImportError:  # pragma: no cover - every record then takes the rich path
         return None
-    from jsonschema import FormatChecker
-
     formats: set[str] = set()
     patterns: set[str] = set()
     docs = {name: _python_checks(doc, formats, patterns) for name, doc in schema_documents().items()}
-    checker = FormatChecker()
 
     def conforms(name: str) -> Callable[[Any], bool]:
-        return lambda value: checker.conforms(value, name)
+        if name == "date":
+            return is_date
+        return lambda value: _format_checker().conforms(value, name)
 
     def matches(pattern: str) -> Callable[[Any], bool]:
         compiled = re.compile(pattern)
@@ -194,20 +219,39 @@ def _fast_validators() -> dict[str, Callable[[Any], bool]] | None:
     custom = {name: conforms(name) for name in formats}
     custom.update({_PATTERN + p: matches(p) for p in patterns})
     registry = jsonschema_rs.Registry([(doc["$id"], doc) for doc in docs.values()])
-    out: dict[str, Callable[[Any], bool]] = {}
-    for kind in KINDS:
-        doc = docs.get(f"{kind}.schema.json")
-        if doc is not None:
-            out[kind] = jsonschema_rs.validator_for(
-                doc, registry=registry, formats=custom, validate_formats=True
-            ).is_valid
-    return out
+    return docs, registry, custom
+
+
+@cache
+def _fast_validator(kind: str) -> Callable[[Any], bool] | None:
+    """The compiled validator of one kind (compiled when first needed: a quick `validate`
+    checks a few evidence entries, and compiling every kind's costs ~80 ms)."""
+    setup = _fast_setup()
+    if setup is None or kind not in KINDS:
+        return None
+    import jsonschema_rs
+
+    docs, registry, custom = setup
+    doc = docs.get(f"{kind}.schema.json")
+    if doc is None:
+        return None
+    is_valid: Callable[[Any], bool] = jsonschema_rs.validator_for(
+        doc, registry=registry, formats=custom, validate_formats=True
+    ).is_valid
+    return is_valid
+
+
+def _fast_validators() -> dict[str, Callable[[Any], bool]] | None:
+    """Every kind's compiled validator (compiled before a parse forks its workers, so that
+    each inherits them)."""
+    if _fast_setup() is None:
+        return None
+    return {kind: v for kind in KINDS if (v := _fast_validator(kind)) is not None}
 
 
 def fast_valid(kind: str, data: Any) -> bool:
     """True only if the record certainly passes its schema; False means: ask `check`."""
-    validators = _fast_validators()
-    is_valid = validators.get(kind) if validators and isinstance(kind, str) else None
+    is_valid = _fast_validator(kind) if isinstance(kind, str) else None
     if is_valid is None:
         return False
     try:

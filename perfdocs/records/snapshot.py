@@ -42,7 +42,7 @@ import marshal
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -50,11 +50,14 @@ from typing import Any
 from perfdocs import store
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records import cache as record_cache
+from perfdocs.records.cache import shard_of
+from perfdocs.records.listing import Listing
 from perfdocs.records.model import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.refindex import Key, defines
 
-FORMAT = 2
+FORMAT = 3
+SHARDS = record_cache.SHARDS
 RACY_NS = record_cache.RACY_NS
 """A file modified this close to (or after) the start of the run that checked it is re-checked
 next time: a change in the same clock tick would not show in its signature."""
@@ -103,7 +106,9 @@ def code_key() -> bytes:
 
 def context(org: Organisation, today: object) -> bytes:
     """The key of everything a record's findings depend on besides itself and the keys it names."""
-    shared = [(r.kind, r.source or "", r.rel, r.data) for r in org.records if r.kind in SHARED_KINDS]
+    shared = sorted(
+        ((r.kind, r.source or "", r.rel, r.data) for r in org.records if r.kind in SHARED_KINDS), key=lambda s: s[:3]
+    )
     present = [(s.name, str(s.folder), s.present, s.kinds) for s in org.sources]
     # repr, not marshal: marshal's bytes for equal data differ with how its strings are shared.
     blob = repr((str(today), shared, sorted(org.unloaded), present)).encode("utf-8", "surrogatepass")
@@ -121,14 +126,30 @@ def _keys(keys: Iterable[Key]) -> str:
 
 class Snapshot:
     """One records folder's snapshot: load it, `plan` a run, take the findings it `reused`,
-    `keep` what checking each other record found, `save`."""
+    `keep` what checking each other record found, `save`.
+
+    Stored as a main file (the context, the listing, which shards hold findings) and SHARDS
+    files of entries, placed as the record cache places its entries (`shard_of`: evidence
+    apart from the other kinds). A shard is read the first time one of its entries is asked
+    for: a quick run (`perfdocs.validation`) reads the shards of what it re-checks only."""
 
     def __init__(self, root: Path, started_ns: int, path: Path | None = None) -> None:
         self.path = path if path is not None else location(root)
         self.started_ns = started_ns
         self.secret = store.key() if self.path is not None else None
         self.context = b""
-        self.entries: dict[Name, Entry] = {}
+        self.listing: Listing | None = None
+        """What the last run listed (perfdocs.records.listing), if it could."""
+        self.quick: Any = None
+        """What a quick run starts from, when the last run left the folder in a state it can (see
+        perfdocs.validation)."""
+        self._shards: list[dict[Name, Entry] | None] = [None] * SHARDS
+        self._flagged: list[bool] = [True] * SHARDS
+        """Whether each shard holds an entry with findings or to re-check always."""
+        self._merged: dict[Name, Entry] | None = None
+        self._written: list[int] = [0] * SHARDS
+        """When each shard was written: a shard is read only if the main file says so."""
+        self.dirty: set[int] = set()
         self.changed = False
         self.rechecked = 0
         self._sigs: dict[int, record_cache.Signature | None] = {}
@@ -137,25 +158,97 @@ class Snapshot:
         """The records `plan` found stored findings for, and those findings."""
         if self.path is None or self.secret is None:
             return
-        enabled = gc.isenabled()
-        gc.disable()  # hundreds of thousands of objects, all kept: collecting finds nothing
-        try:
-            stored = store.read_sealed(self.path, self.secret)
-            if stored is not None and threading.active_count() == 1:
-                # Alive for the whole run: later collections need not walk them (as load does);
-                # frozen before collection is on again, or the next allocation walks them all.
+        stored = store.read_sealed(self.path, self.secret)
+        if (
+            isinstance(stored, tuple)
+            and len(stored) == 6
+            and stored[0] == FORMAT
+            and isinstance(stored[1], bytes)
+            and isinstance(stored[3], list)
+            and len(stored[3]) == SHARDS
+            and isinstance(stored[5], list)
+            and len(stored[5]) == SHARDS
+        ):
+            self.context, self._flagged, self.quick, self._written = stored[1], stored[3], stored[4], stored[5]
+            self.listing = Listing.unmarshal(stored[2])
+        else:
+            self._shards = [{} for _ in range(SHARDS)]  # nothing usable: every shard is empty
+            self._flagged = [False] * SHARDS
+
+    def _shard(self, index: int) -> dict[Name, Entry]:
+        found = self._shards[index]
+        if found is not None:
+            return found
+        found = {}
+        if self.path is not None and self.secret is not None:
+            enabled = gc.isenabled()
+            gc.disable()  # tens of thousands of objects, all kept: collecting finds nothing
+            try:
+                stored = store.read_sealed(_shard_path(self.path, index), self.secret)
+            finally:
+                if enabled:
+                    gc.enable()
+            # Sealed with its context and writing time, which the main file names: a shard left
+            # by another run (one that stopped before writing the main file) is a miss.
+            if (
+                isinstance(stored, tuple)
+                and len(stored) == 4
+                and stored[0] == self.context
+                and stored[1] == self._written[index]
+                and stored[2] == index
+                and isinstance(stored[3], dict)
+            ):
+                found = stored[3]
+        self._shards[index] = found
+        return found
+
+    @property
+    def entries(self) -> dict[Name, Entry]:
+        """Every entry (reads every shard)."""
+        if self._merged is None:
+            merged: dict[Name, Entry] = {}
+            for index in range(SHARDS):
+                merged.update(self._shard(index))
+            self._merged = merged
+            if threading.active_count() == 1:
+                # Alive for the whole run: later collections need not walk them (as load does).
                 gc.freeze()
-        finally:
-            if enabled:
-                gc.enable()
-        if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[2], dict):
-            self.context, self.entries = stored[0], stored[2]
+        return self._merged
+
+    def entry(self, name: Name) -> Entry | None:
+        return self._shard(shard_of(name[1])).get(name)
+
+    def _put(self, name: Name, entry: Entry) -> None:
+        index = shard_of(name[1])
+        self._shard(index)[name] = entry
+        if self._merged is not None:
+            self._merged[name] = entry
+        self.dirty.add(index)
+        self.changed = True
+
+    def _pop(self, name: Name) -> Entry | None:
+        index = shard_of(name[1])
+        entry = self._shard(index).pop(name, None)
+        if self._merged is not None:
+            self._merged.pop(name, None)
+        if entry is not None:
+            self.dirty.add(index)
+            self.changed = True
+        return entry
+
+    def _reset(self) -> None:
+        """Forget every entry (the context changed)."""
+        self._shards = [{} for _ in range(SHARDS)]
+        self._merged = {}
+        self._flagged = [False] * SHARDS
+        self.dirty = set(range(SHARDS))
+        self.changed = True
 
     def plan(self, records: list[Record], context: bytes | None) -> set[int]:
         """The records (by `id()`) to check again: every one when the context differs. The
         stored findings of the others are `reused`."""
         if context is None or context != self.context:
-            self.entries, self.changed = {}, True
+            self._reset()
         self.context = context or b""
         entries, sigs = self.entries, self._sigs
         get = entries.get
@@ -184,17 +277,14 @@ class Snapshot:
         if sum(entry is not None for entry in matched) < len(entries):
             current = {_name(r) for r in records}
             for name in [name for name in entries if name not in current]:
-                touched.update(entries.pop(name)[1].split("\n"))
-                self.changed = True
+                popped = self._pop(name)
+                if popped is not None:
+                    touched.update(popped[1].split("\n"))
         touched.discard("")
         if touched:
-            # A record names a touched key only if its keys hold it as text: one search, in C,
-            # leaves the few to split (for a handful of keys, the common case).
-            search = re.compile("|".join(map(re.escape, touched))).search if len(touched) <= 100 else None
+            named = _naming(touched)
             for record, entry in zip(records, matched, strict=True):
-                if entry is None or id(record) in stale or (search is not None and search(entry[2]) is None):
-                    continue
-                if not touched.isdisjoint(entry[2].split("\n")):
+                if entry is not None and id(record) not in stale and named(entry[2]):
                     stale.add(id(record))
         self._found = found
         return stale
@@ -205,15 +295,57 @@ class Snapshot:
             Diagnostic(record.display, *d) for record, found in self._found if id(record) not in stale for d in found
         ]
 
+    # --- quick runs ----------------------------------------------------------------------
+    def quick_plan(self, changed: dict[Name, set[Key]], gone: Iterable[Name]) -> tuple[set[Name], set[Name]]:
+        """For a quick run, where only the files `changed` (with the keys each defines now) and
+        `gone` differ from the last run and each of them defines its own key only (an evidence
+        entry): (the records to check again, the flagged records whose stored findings stand).
+        Reads the shards of the changed files, those of every record that can name them (every
+        shard but the evidence shards, which only name their own entry), and the shards
+        holding findings."""
+        touched: set[str] = set()
+        stale: set[Name] = set()
+        for name, defined in changed.items():
+            stale.add(name)
+            touched.update(_keys(defined).split("\n"))
+            entry = self.entry(name)
+            if entry is not None:
+                touched.update(entry[1].split("\n"))  # what it defined before the change
+        for name in gone:
+            entry = self._pop(name)
+            if entry is not None:
+                touched.update(entry[1].split("\n"))
+        touched.discard("")
+        named = _naming(touched) if touched else None
+        reused: set[Name] = set()
+        for index in range(SHARDS):
+            if index < record_cache.EVIDENCE_SHARDS and not self._flagged[index]:
+                continue
+            for name, entry in self._shard(index).items():
+                if name in stale:
+                    continue
+                if entry[4] or (named is not None and named(entry[2])):
+                    stale.add(name)
+                elif entry[3]:
+                    reused.add(name)
+        return stale, reused
+
+    def findings(self, name: Name) -> list[Any]:
+        """The findings stored for a record (without its path)."""
+        entry = self.entry(name)
+        return list(entry[3]) if entry is not None else []
+
     def keep(self, record: Record, found: list[Diagnostic], names: Iterable[Key]) -> None:
         """Store what checking `record` found, and the keys it named."""
         self.rechecked += 1
         name = _name(record)
         if any(d.path != record.display for d in found):
-            self.changed = self.entries.pop(name, None) is not None or self.changed
+            self._pop(name)
             return  # not the record's own: checked every time
         doc = record.doc
         sig = doc.signature if isinstance(doc, record_cache.CachedDocument) else self._sigs.get(id(record))
+        if sig is None and not isinstance(doc, record_cache.CachedDocument) and id(record) not in self._sigs:
+            sig = record_cache.document_signature(doc)
         if sig is not None and max(sig[1], sig[2]) >= self.started_ns - RACY_NS:
             sig = None  # modified around this run: its next run checks it again
         depends = {Key(record.kind, "", record.id), *names}  # a duplicate of it changes what it is
@@ -224,23 +356,57 @@ class Snapshot:
             [(d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in found],
             any(d.rule.startswith("ref/") for d in found),  # "did you mean" reads every id of a kind
         )
-        if self.entries.get(name) != entry:  # a record checked every time is written only when it changes
-            self.entries[name] = entry
-            self.changed = True
+        if self.entry(name) != entry:  # a record checked every time is written only when it changes
+            self._put(name, entry)
 
-    def save(self) -> None:
-        """Write the snapshot if anything changed; a failure to write is not an error."""
-        if not self.changed or self.path is None or self.secret is None:
+    def save(self, listing: Listing | None = None, quick: Any = None) -> None:
+        """Write the shards that changed, then the main file; a failure to write is not an error.
+        `listing` is what this run listed (None: the next run walks the folder), `quick` what a
+        quick next run starts from (None: it cannot be one; plain data, perfdocs.validation's)."""
+        if self.path is None or self.secret is None:
             return
+        if not self.changed and quick == self.quick and listing == self.listing:
+            return
+        now = time.time_ns()
+        written = list(self._written)
+        flagged = list(self._flagged)
         try:
-            blob = marshal.dumps((self.context, time.time_ns(), self.entries))
-        except ValueError:
-            return
-        sealed = store.seal(blob, self.secret)
-        if sealed is None:
-            return
-        try:
+            self.path.with_suffix("").mkdir(parents=True, exist_ok=True)
+            for index in sorted(self.dirty):
+                shard = self._shard(index)
+                sealed = store.seal(marshal.dumps((self.context, now, index, shard)), self.secret)
+                if sealed is None:
+                    return
+                store.write_bytes(_shard_path(self.path, index), sealed)
+                written[index] = now
+                flagged[index] = any(entry[3] or entry[4] for entry in shard.values())
+            main = marshal.dumps(
+                (FORMAT, self.context, listing.marshal() if listing else None, flagged, quick, written)  # type: ignore[arg-type]
+            )
+            sealed = store.seal(main, self.secret)
+            if sealed is None:
+                return
             store.write_bytes(self.path, sealed)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a value marshal cannot write
             return
+        self._written, self._flagged, self.quick = written, flagged, quick
         self.changed = False
+        self.dirty = set()
+
+
+def _naming(touched: set[str]) -> Callable[[str], bool]:
+    """A test of an entry's named keys (one string, a key a line) for any of `touched`."""
+    # A record names a touched key only if its keys hold it as text: one search, in C,
+    # leaves the few to split (for a handful of keys, the common case).
+    search = re.compile("|".join(map(re.escape, touched))).search if len(touched) <= 100 else None
+
+    def named(keys: str) -> bool:
+        if search is not None and search(keys) is None:
+            return False
+        return not touched.isdisjoint(keys.split("\n"))
+
+    return named
+
+
+def _shard_path(path: Path, index: int) -> Path:
+    return path.with_suffix("") / f"{index:03d}.marshal"

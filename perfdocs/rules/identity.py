@@ -85,6 +85,15 @@ def _folded(texts: list[str]) -> list[str]:
     return [skeleton(text) for text in texts]
 
 
+def folder_clash(names: list[str]) -> bool:
+    """Whether two of the file names in one folder clash as paths or as the ids taken from them
+    (the name without its suffix): equal, or equal once case and look-alike characters are
+    folded. For a quick `validate`, which checks the folders a change added files to instead
+    of every record's path and id."""
+    stems = [name.rsplit(".", 1)[0] for name in names]
+    return len(set(_folded(names))) != len(names) or len(set(_folded(stems))) != len(stems)
+
+
 def check(org: Organisation) -> Iterator[Diagnostic]:
     """Paths and ids that differ only by case or look-alike characters, across records (the
     `of_record` part, each record's own id and name, is checked per record)."""

@@ -1,0 +1,233 @@
+"""Quick runs (perfdocs.validation's `_quick`): in a git repository, a `validate` after a few
+evidence entries changed starts from what the last run left (the listing, the snapshot), and
+reports exactly what a cold run reports, whatever was edited and however git was used."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from perfdocs import validation
+from perfdocs.records import cache, listing, snapshot
+
+from tests.acceptance import test_snapshot as edits
+from tests.acceptance.test_snapshot import _evidence, _handles, _rewrite, _validate, corpus
+from tests.support.cli import invoke
+from tests.support.git import GitRepo
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path, monkeypatch):
+    """Cache files in the test's own folder; files edited a moment ago are trusted (nothing edits
+    them while a run reads them here), so the quick path is taken at once."""
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
+    monkeypatch.setattr(listing, "RACY_NS", 0)
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setenv("PERFDOCS_CACHE", "auto")
+
+
+@pytest.fixture
+def quick_runs(monkeypatch) -> list[bool]:
+    """Whether each run with the cache on was a quick one (the real `_quick`, counted)."""
+    runs: list[bool] = []
+    real = validation._quick
+
+    def counted(*args, **kwargs):
+        report = real(*args, **kwargs)
+        if os.environ.get("PERFDOCS_CACHE") != "0":
+            runs.append(report is not None)
+        return report
+
+    monkeypatch.setattr(validation, "_quick", counted)
+    return runs
+
+
+def _repo(root: Path, size: int, seed: int = 1) -> GitRepo:
+    corpus.organisation(root, size, seed=seed)
+    repo = GitRepo(root)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "records")
+    return repo
+
+
+def _git_step(repo: GitRepo, rng: random.Random) -> str:
+    """Commit, stage, or leave the working tree as it is, as people do between two runs."""
+    how = rng.choice(["commit", "commit", "stage", "leave", "leave", "stage-one"])
+    if how == "commit":
+        repo.git("add", "-A")
+        repo.git("commit", "-q", "--allow-empty", "-m", "step")
+    elif how == "stage":
+        repo.git("add", "-A")
+    elif how == "stage-one":
+        changed = repo.git("ls-files", "-z", "-m", "-o", "--exclude-standard").split("\0")
+        if any(changed):
+            repo.git("add", "--", rng.choice([c for c in changed if c]))
+    return how
+
+
+def add_evidence(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
+    """A new entry in someone's existing evidence folder (the common change)."""
+    handle = rng.choice([h for h in _handles(root) if (root / "people" / h / "evidence").is_dir()])
+    source = rng.choice(_evidence(root))
+    dest = root / "people" / handle / "evidence" / f"2026-0{rng.randint(1, 9)}-2{rng.randint(0, 9)}-new.md"
+    text = source.read_text(encoding="utf-8").replace(f"author: {source.parts[-3]}", f"author: {handle}", 1)
+    dest.write_text(text, encoding="utf-8")
+    return f"add {dest.relative_to(root)}"
+
+
+def retitle(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
+    path = rng.choice(_evidence(root))
+    _rewrite(path, "title: ", f"title: Retitled {rng.randint(0, 999)} ")
+    return f"retitle {path.relative_to(root)}"
+
+
+def uncollide(root: Path, rng: random.Random, originals: dict[str, str]) -> str:
+    """The files `collide` made removed again: a collision keeps every run a full one."""
+    made = edits._collisions(root)
+    for path in made:
+        path.unlink()
+    return f"remove {len(made)} colliding files"
+
+
+def reset(repo: GitRepo, originals: dict[str, str]) -> str:
+    """Back to the first commit, as after switching back to a clean branch: the broken states the
+    edits leave (an unreadable file, a duplicate id) end, and runs can be quick again."""
+    first = repo.git("rev-list", "--max-parents=0", "HEAD")
+    repo.git("reset", "-q", "--hard", first)
+    repo.git("clean", "-q", "-f", "-d")
+    originals.clear()
+    return "reset --hard to the first commit"
+
+
+EDITS = [
+    (add_evidence, 4),
+    (retitle, 6),
+    (edits.change, 6),
+    (edits.delete, 2),
+    (edits.rename, 2),
+    (edits.break_reference, 3),
+    (edits.fix_reference, 4),
+    (edits.mismatch, 3),
+    (edits.touch, 2),
+    (edits.change_person, 1),
+    (edits.review_text, 1),
+    (edits.collide, 1),
+    (uncollide, 2),
+    (edits.unreadable, 1),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [int(s) for s in os.environ.get("QUICK_SEEDS", "1,2,3,4").split(",")])
+def test_quick_runs_report_what_cold_runs_report_on_random_edits(seed, tmp_path, quick_runs, monkeypatch):
+    """After each random edit and git step, `validate` (twice: once re-checking what changed,
+    once with everything reused) prints what a cold run prints, with the same exit code; and
+    many of those runs were quick ones. Seed 4 keeps the real racy windows (files edited a
+    moment ago are compared again, folders listed again)."""
+    if seed == 4:
+        for module in (snapshot, listing, cache):
+            monkeypatch.setattr(module, "RACY_NS", 2_000_000_000)
+    root = tmp_path / "records"
+    repo = _repo(root, 60, seed)
+    edits.language_by_track(root)
+    rng = random.Random(seed)
+    originals: dict[str, str] = {}
+    assert _validate(root, "1") == _validate(root, "0")
+    steps = []
+    for _ in range(30):
+        edit = rng.choices([e for e, _ in EDITS], [w for _, w in EDITS])[0]
+        steps.append(edit(root, rng, originals) if rng.random() > 0.06 else reset(repo, originals))
+        steps.append(_git_step(repo, rng))
+        cold = _validate(root, "0")
+        assert _validate(root, "1") == cold, "\n".join(steps)
+        assert _validate(root, "1") == cold, "\n".join(steps)
+    # The quick path was really taken (a collision, an unreadable file or a change outside
+    # evidence makes runs full ones until it is undone).
+    assert sum(quick_runs) >= len(quick_runs) / 4, quick_runs
+    shutil.rmtree(root)
+
+
+def test_a_quick_run_re_checks_the_records_citing_a_changed_entry(tmp_path, quick_runs):
+    """A review or packet citing an evidence entry is checked again when the entry goes away,
+    and its finding goes when the entry comes back."""
+    root = tmp_path / "records"
+    repo = _repo(root, 30)
+    cited = next(
+        path
+        for path in _evidence(root)
+        if any(
+            path.stem in other.read_text(encoding="utf-8")
+            for other in [*root.glob("people/*/reviews/*"), *root.glob("people/*/packets/*")]
+        )
+    )
+    text = cited.read_text(encoding="utf-8")
+    assert _validate(root, "1").startswith("exit 0")
+    cited.unlink()
+    gone = _validate(root, "1")
+    assert gone == _validate(root, "0") and "ref/unknown-evidence" in gone
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "delete")
+    cited.write_text(text, encoding="utf-8")
+    back = _validate(root, "1")
+    assert back == _validate(root, "0") and back.startswith("exit 0")
+    assert quick_runs[1:] and quick_runs[1] and quick_runs[-1]
+
+
+def test_a_change_outside_evidence_is_a_full_run(tmp_path, quick_runs):
+    root = tmp_path / "records"
+    _repo(root, 20)
+    _validate(root, "1")
+    person = next(root.glob("people/*/person.yaml"))
+    _rewrite(person, "level: ", "level: l3\nold_level: ")
+    assert _validate(root, "1") == _validate(root, "0")
+    assert quick_runs == [False, False]  # the first run has nothing to start from
+
+
+def test_outside_git_every_run_is_a_full_run(tmp_path, quick_runs):
+    root = tmp_path / "records"
+    corpus.organisation(root, 20)
+    _validate(root, "1")
+    path = _evidence(root)[0]
+    _rewrite(path, "title: ", "title: Changed ")
+    assert _validate(root, "1") == _validate(root, "0")
+    assert not any(quick_runs)
+
+
+def test_a_quick_run_reports_the_paths_asked_for(tmp_path, quick_runs):
+    """`validate PATHS` (the pre-commit hook) is quick too, and reports what a cold run does."""
+    root = tmp_path / "records"
+    _repo(root, 30)
+    _validate(root, "1")
+    changed = _evidence(root)[3]
+    _rewrite(changed, "title: ", "title: TODO ")
+    os.environ["PERFDOCS_CACHE"] = "0"
+    cold = invoke(["validate", changed])
+    os.environ["PERFDOCS_CACHE"] = "1"
+    warm = invoke(["validate", changed])
+    assert (warm.exit_code, warm.stdout) == (cold.exit_code, cold.stdout)
+    assert "record/placeholder" in warm.stdout
+    assert quick_runs[-1]
+
+
+def test_a_quick_run_marks_what_a_change_breaks_elsewhere(tmp_path, quick_runs):
+    """`validate --changed-since` in a quick run: deleting an entry a review cites breaks the
+    review, reported as caused by the deletion, as a cold run reports it."""
+    root = tmp_path / "records"
+    _repo(root, 30)
+    _validate(root, "1")
+    reviews = [*root.glob("people/*/reviews/*")]
+    cited = next(p for p in _evidence(root) if any(p.stem in r.read_text(encoding="utf-8") for r in reviews))
+    cited.unlink()
+    runs = {}
+    for setting in ("0", "1"):
+        os.environ["PERFDOCS_CACHE"] = setting
+        res = invoke(["validate", "--records", root, "--changed-since", "HEAD"])
+        runs[setting] = (res.exit_code, res.stdout)
+    assert runs["1"] == runs["0"]
+    assert "caused by your change to" in runs["1"][1] and "ref/unknown-evidence" in runs["1"][1]
+    assert quick_runs[-1]
