@@ -33,6 +33,7 @@ given --strict (CI), keep all-or-nothing.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -269,7 +270,13 @@ def validate(
     workers = None if fast else 1
     started = time.time_ns()  # before any file is read: see Snapshot's racy files
     if quick and fast:
-        report = _quick(root, started, links, only, changes)
+        enabled = gc.isenabled()
+        gc.disable()  # what a quick run reads it keeps: collecting would walk it again and again
+        try:
+            report = _quick(root, started, links, only, changes)
+        finally:
+            if enabled:
+                gc.enable()
         if report is not None:
             return report
     start = _listing_start(root, started) if fast else None
@@ -308,8 +315,9 @@ def validate(
 # (another kind changed, a folder appeared, the settings or the date changed, git is not
 # there) is a full run, which leaves the listing for the next one.
 
-QUICK_MAX_CHANGED = 200
-"""Changed files above which a run is a full one (it parses over every core)."""
+QUICK_MAX_CHANGED = 0.05
+"""The share of the files above which a changed folder is checked by a full run (which parses
+over every core and reads the record cache whole); at least 200 files are always quick."""
 
 QUICK_EAGER = ("org", "track", "competency-matrix", "competency-set")
 """The kinds a quick run loads whole (every record is read against them); the others are
@@ -423,7 +431,7 @@ def _quick(
     now = listing.Listing(found.folders, tree.index)
     modified = {rel for rel in found.modified if now.holds(rel)}
     touched = modified | found.added | found.deleted
-    if len(touched) > QUICK_MAX_CHANGED or not all(_evidence_path(rel) for rel in touched):
+    if len(touched) > max(200, QUICK_MAX_CHANGED * before.count()) or not all(map(_evidence_path, touched)):
         return None
     for folder in {rel.rpartition("/")[0] for rel in found.added}:
         if identity.folder_clash([n for n in found.folders[folder][1] if n[-1] != "/"]):

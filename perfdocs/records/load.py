@@ -433,7 +433,7 @@ def load_some(root: Path, rels: list[str], store: cache.RecordCache) -> LoadResu
     result = LoadResult(root)
     places: list[tuple[Any, Any, str]] = [(None, None, shown(rel)) for rel in rels]
     result.files = len(places)
-    _identified(result, rels, _parsed(root, places, rels, True, 1, store))
+    _identified(result, rels, _parsed(root, places, rels, True, None, store))  # over every core when many
     return result
 
 

@@ -14,7 +14,7 @@ import pytest
 from perfdocs.git import worktree
 from perfdocs.records import listing
 from perfdocs.records.organisation import LazyRecords
-from perfdocs.records.schemas import is_date
+from perfdocs.records.schemas import FORMATS
 
 from tests.support.git import GitRepo
 
@@ -135,14 +135,44 @@ def test_changes_from_folder_times_index_and_stat(tmp_path):
     assert listing.changes(root, stored, frozenset(), set(), time.time_ns()) is None
 
 
-@pytest.mark.parametrize(
-    "value",
-    ["2026-02-28", "2026-02-30", "2026-2-01", "20260101", "2026-01-01T00:00", " 2026-01-01", "２０２６-01-01", 5, None],
-)
-def test_the_date_format_is_checked_as_jsonschema_checks_it(value):
+FORMAT_SAMPLES = [
+    "2026-02-28",
+    "2026-02-30",
+    "2026-2-01",
+    "20260101",
+    "2026-01-01T00:00",
+    " 2026-01-01",
+    "２０２６-01-01",
+    "2026-01-01T10:00:00Z",
+    "2026-01-01t10:00:00+01:00",
+    "2026-13-01T10:00:00Z",
+    "a@b",
+    "ab",
+    "",
+    5,
+    None,
+    [],
+]
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_the_formats_are_checked_as_jsonschema_checks_them(name):
     from jsonschema import FormatChecker
 
-    assert is_date(value) == FormatChecker().conforms(value, "date")
+    checker = FormatChecker()
+    assert [FORMATS[name](v) for v in FORMAT_SAMPLES] == [checker.conforms(v, name) for v in FORMAT_SAMPLES]
+
+
+def test_every_format_the_schemas_use_is_checked_here():
+    import json
+
+    from perfdocs.records.schemas import schema_documents
+
+    used = set()
+    for doc in schema_documents().values():
+        text = json.dumps(doc)
+        used.update(part.split('"')[0] for part in text.split('"format": "')[1:])
+    assert used <= set(FORMATS)
 
 
 def test_lazy_records_load_one_record_when_asked_and_list_ids_without_loading():
