@@ -17,7 +17,9 @@ that changed, appeared or went away (a renamed person, a deleted evidence entry,
 who changed track re-checks their evidence and the reviews of them), or when it has a
 `ref/` finding (whose "did you mean" reads every id of its kind). What depends on the
 whole organisation (duplicate ids, collisions, management loops, the rubric, governance,
-CODEOWNERS) is never stored: `perfdocs.rules.whole` runs every time, on the whole organisation.
+CODEOWNERS) is not stored per record: a full run runs `perfdocs.rules.whole` on the whole
+organisation, and leaves its findings, with the listing (perfdocs.records.listing), for a quick
+run (perfdocs.validation), which starts from them when only evidence entries changed.
 
 The snapshot is ignored, and rebuilt, when anything else its findings depend on differs:
 its format, perfdocs' code (every file of the package: its modules, the review-language
@@ -28,10 +30,13 @@ seconds of the run that recorded it is re-checked, as the record cache does (git
 case). Correctness never depends on it: a test compares runs with the snapshot against cold
 runs on random edit sequences.
 
-Where: beside the record cache (`perfdocs.store.cache_dir`), one file per records folder,
-sealed with the local key like every cache file (a file without the right MAC is never
-unmarshalled); used when the record cache is (`perfdocs.records.cache.wanted`). Safe to
-delete at any time: the next run checks everything.
+Where: beside the record cache (`perfdocs.store.cache_dir`), per records folder a main file
+(the context, the listing, what a quick run starts from, which shards hold findings, when each
+shard was written) and a folder of SHARDS entry files placed as the record cache places its
+entries, each read when a record of it is first asked for; every file sealed with the local
+key like every cache file (a file without the right MAC is never unmarshalled), and a shard
+not written when the main file says is not read; used when the record cache is
+(`perfdocs.records.cache.wanted`). Safe to delete at any time: the next run checks everything.
 """
 
 from __future__ import annotations
