@@ -416,16 +416,21 @@ def _quick(
     where = snapshot.location(root) if cache.enabled() else None
     if where is None or not where.is_file():
         return None  # no snapshot yet (or caching is off): nothing is created here
+    asked = worktree.start(root)  # git works while the snapshot is read and the folders stat-ed
+    if asked is None:
+        return None
     kept = Snapshot(root, started, where)
     before, start = kept.listing, kept.quick
-    if before is None or not (isinstance(start, tuple) and len(start) == 3):
+    folders = listing.folder_changes(root, before, started) if before is not None else None
+    if before is None or folders is None or not (isinstance(start, tuple) and len(start) == 3):
+        asked.cancel()
         return None
     key, index, whole = start
-    tree = worktree.state(root)
+    tree = asked.result()
     if tree is None or tree.unsupported:
         return None
     moved, paths_moved = worktree.changed(before.index, tree.index)
-    found = listing.changes(root, before, tree.dirty, moved, started)
+    found = listing.changes(root, before, tree.dirty, moved, started, folders)
     if found is None:
         return None
     now = listing.Listing(found.folders, tree.index)

@@ -46,43 +46,68 @@ class Worktree:
 def state(folder: Path) -> Worktree | None:
     """What git knows about the files under `folder`, or None (git missing, not a
     repository, a command failed or took too long)."""
+    pending = start(folder)
+    return pending.result() if pending is not None else None
+
+
+def start(folder: Path) -> Pending | None:
+    """Start asking git (`state`), to do something else while it works; None when git
+    cannot be started."""
     git = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
     env = {**os.environ, **ENV}
     commands = (
         [git, "ls-files", "-s", "-v", "-z", "--", "."],
         [git, "diff-files", "--name-only", "-z", "--relative", "--", "."],
     )
+    started: list[subprocess.Popen[bytes]] = []
     try:
-        started = [
-            subprocess.Popen(
-                command,
-                cwd=folder,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+        for command in commands:
+            started.append(
+                subprocess.Popen(
+                    command,
+                    cwd=folder,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
             )
-            for command in commands
-        ]
     except OSError:
+        Pending(started).cancel()
         return None
-    outputs = []
-    for process in started:
-        try:
-            out, _ = process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            for p in started:
-                p.kill()
-                p.communicate()
-            return None
-        if process.returncode != 0:
-            for p in started:
-                if p.poll() is None:
-                    p.kill()
-                    p.communicate()
-            return None
-        outputs.append(out)
-    index, changed = outputs
+    return Pending(started)
+
+
+class Pending:
+    """The two git commands of `state`, running."""
+
+    def __init__(self, processes: list[subprocess.Popen[bytes]]) -> None:
+        self.processes = processes
+
+    def cancel(self) -> None:
+        """Stop them (a run that no longer needs the answer)."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+    def result(self) -> Worktree | None:
+        outputs = []
+        for process in self.processes:
+            try:
+                out, _ = process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.cancel()
+                return None
+            if process.returncode != 0:
+                self.cancel()
+                return None
+            outputs.append(out)
+        index, changed = outputs
+        return _parse(index, changed)
+
+
+def _parse(index: bytes, changed: bytes) -> Worktree:
     dirty = {os.fsdecode(name) for name in changed.split(b"\0") if name}
     entries = index.count(b"\0")
     unsupported = b" 120000 " in index or b" 160000 " in index

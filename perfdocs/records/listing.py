@@ -157,13 +157,10 @@ class Changes:
     """The stat signatures taken while comparing (for the next listing)."""
 
 
-def changes(
-    root: Path, stored: Listing, dirty: frozenset[str], index_changed: set[str], started_ns: int
-) -> Changes | None:
-    """What changed under `root` since `stored` was recorded, given the tracked files git says
-    differ from its index (`dirty`) and the paths whose index entry changed since `stored`;
-    None when something changed that a quick run does not follow (a folder added or
-    deleted, a symbolic link): the caller then walks the folder."""
+def folder_changes(root: Path, stored: Listing, started_ns: int) -> tuple[dict[str, Folder], set[str], set[str]] | None:
+    """The folders as they are now, and the files added to and deleted from them since `stored`
+    was recorded (only the folders whose time changed are listed again); None when a folder
+    appeared or went away, or holds what a quick run does not follow."""
     base = str(root)
     folders = dict(stored.folders)
     added: set[str] = set()
@@ -186,6 +183,27 @@ def changes(
             added.update(prefix + n for n in new - old)
             deleted.update(prefix + n for n in old - new)
         folders[rel] = (now, fresh)  # type: ignore[assignment]  # now is not False here
+    return folders, added, deleted
+
+
+def changes(
+    root: Path,
+    stored: Listing,
+    dirty: frozenset[str],
+    index_changed: set[str],
+    started_ns: int,
+    folders: tuple[dict[str, Folder], set[str], set[str]] | None = None,
+) -> Changes | None:
+    """What changed under `root` since `stored` was recorded, given the tracked files git says
+    differ from its index (`dirty`) and the paths whose index entry changed since `stored`
+    (and `folder_changes`, when the caller asked for them already); None when something
+    changed that a quick run does not follow (a folder added or deleted, a symbolic link):
+    the caller then walks the folder."""
+    found = folders if folders is not None else folder_changes(root, stored, started_ns)
+    if found is None:
+        return None
+    now, added, deleted = found
+    base = str(root)
     present = stored.untracked | set(stored.stat) | dirty | index_changed
     modified = {rel for rel in index_changed if rel not in added and rel not in deleted}
     stats: dict[str, Signature | None] = {}
@@ -204,4 +222,4 @@ def changes(
         if rel in dirty or rel in stored.stat or rel in stored.untracked:
             if sig is None or stored.stat.get(rel) != sig:
                 modified.add(rel)
-    return Changes(added, deleted, modified, folders, stats)
+    return Changes(added, deleted, modified, now, stats)
