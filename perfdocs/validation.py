@@ -319,6 +319,11 @@ QUICK_MAX_CHANGED = 0.05
 """The share of the files above which a changed folder is checked by a full run (which parses
 over every core and reads the record cache whole); at least 200 files are always quick."""
 
+QUICK_CHANGED = ("review", "packet", "ratings-preview")
+"""Besides evidence entries, the kinds whose changed files (not added or deleted ones) a quick
+run checks: no evidence entry names them, and no rule that looks across records reads them, so
+the stored findings across records stand and only the records naming them are checked again."""
+
 QUICK_EAGER = ("org", "track", "competency-matrix", "competency-set")
 """The kinds a quick run loads whole (every record is read against them); the others are
 loaded when a rule asks for one."""
@@ -436,8 +441,13 @@ def _quick(
     now = listing.Listing(found.folders, tree.index)
     modified = {rel for rel in found.modified if now.holds(rel)}
     touched = modified | found.added | found.deleted
-    if len(touched) > max(200, QUICK_MAX_CHANGED * before.count()) or not all(map(_evidence_path, touched)):
+    kinds = {rel: (kind, rid) for kind, rid, rel in index}
+    if len(touched) > max(200, QUICK_MAX_CHANGED * before.count()) or not all(
+        _evidence_path(rel) or (rel in modified and kinds.get(rel, ("",))[0] in QUICK_CHANGED) for rel in touched
+    ):
         return None
+    if found.added and identity.clash(list(found.folders)):
+        return None  # two folders that fold together (p00000, р00000): an added file may collide
     for folder in {rel.rpartition("/")[0] for rel in found.added}:
         if identity.folder_clash([n for n in found.folders[folder][1] if n[-1] != "/"]):
             return None  # a duplicate or colliding id: the full run reports it
@@ -450,9 +460,9 @@ def _quick(
     if loaded.diagnostics or loaded.unloaded or len(records) != len(eager) + len(fresh):
         return None  # a file that does not load: the full run reports it
     if any(r.kind not in QUICK_EAGER for r in records[: len(eager)]) or any(
-        r.kind != "evidence" for r in records[len(eager) :]
+        r.kind != (kinds[r.rel][0] if r.rel in kinds else "evidence") for r in records[len(eager) :]
     ):
-        return None
+        return None  # a changed file of another kind than it was
     org, problems = organisation.build(records)
     if problems or org.org is None or settings.sources(org.org.data) or (links and settings.of(org).repositories):
         return None
@@ -490,7 +500,8 @@ def _quick(
         "evidence", organisation.LazyRecords(org.evidence, evidence_ids, has_evidence, loader("evidence", {}))
     )
     for kind, rels in by_kind.items():
-        org.set_index(kind, organisation.LazyRecords({}, rels.keys, rels.__contains__, loader(kind, rels)))
+        lazy = organisation.LazyRecords(org.of_kind(kind), rels.keys, rels.__contains__, loader(kind, rels))
+        org.set_index(kind, lazy)
     context = rules.Context.of(org)
     if snapshot.context(org, context.today) != kept.context:
         return None
@@ -498,7 +509,6 @@ def _quick(
     changed = {("", r.rel): defines(r) for r in records[len(eager) :]}
     changed_rels = {r.rel for r in records}
     stale, reused = kept.quick_plan(changed, [("", rel) for rel in found.deleted])
-    kinds = {rel: (kind, rid) for kind, rid, rel in index}
     for _, rel in sorted(stale):
         kind, rid = kinds.get(rel) or ("evidence", _evidence_id(rel))
         record = org.of_kind(kind).get(rid) if kind != "evidence" or _evidence_path(rel) else None

@@ -89,9 +89,15 @@ def folder_clash(names: list[str]) -> bool:
     """Whether two of the file names in one folder clash as paths or as the ids taken from them
     (the name without its suffix): equal, or equal once case and look-alike characters are
     folded. For a quick `validate`, which checks the folders a change added files to instead
-    of every record's path and id."""
+    of every record's path and id (and, with `clash`, that no two folders clash: two files
+    in different folders then never do, nor the ids taken from their owners' folders)."""
     stems = [name.rsplit(".", 1)[0] for name in names]
-    return len(set(_folded(names))) != len(names) or len(set(_folded(stems))) != len(stems)
+    return clash(names) or clash(stems)
+
+
+def clash(texts: list[str]) -> bool:
+    """Whether two of `texts` are equal once case and look-alike characters are folded."""
+    return len(set(_folded(texts))) != len(texts)
 
 
 def check(org: Organisation) -> Iterator[Diagnostic]:

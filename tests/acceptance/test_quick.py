@@ -115,7 +115,7 @@ EDITS = [
     (edits.mismatch, 3),
     (edits.touch, 2),
     (edits.change_person, 1),
-    (edits.review_text, 1),
+    (edits.review_text, 4),
     (edits.collide, 1),
     (uncollide, 2),
     (edits.unreadable, 1),
@@ -231,3 +231,43 @@ def test_a_quick_run_marks_what_a_change_breaks_elsewhere(tmp_path, quick_runs):
     assert runs["1"] == runs["0"]
     assert "caused by your change to" in runs["1"][1] and "ref/unknown-evidence" in runs["1"][1]
     assert quick_runs[-1]
+
+
+def test_a_file_added_in_a_look_alike_folder_is_a_full_run(tmp_path, quick_runs):
+    """people/р00000 (a Cyrillic р) beside people/p00000 collides with nothing while their files
+    differ; an entry added there under the name of one of p00000's does, and the run that
+    finds it is a full one (a quick run checks added names within their own folder)."""
+    root = tmp_path / "records"
+    repo = _repo(root, 20)
+    mine = _evidence(root)
+    owner = mine[0].parts[-3]
+    look_alike = root / "people" / owner.replace("p", "\u0440", 1) / "evidence"
+    look_alike.mkdir(parents=True)
+    (look_alike / "2026-01-01-other.md").write_text(mine[0].read_text(encoding="utf-8"), encoding="utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "look-alike")
+    first = _validate(root, "1")
+    assert "id/collision" not in first and first == _validate(root, "0")
+    same = next(p for p in mine if p.parts[-3] == owner)
+    (look_alike / same.name).write_text(same.read_text(encoding="utf-8"), encoding="utf-8")
+    cold = _validate(root, "0")
+    assert _validate(root, "1") == cold and "id/collision" in cold
+    assert quick_runs[-1] is False
+
+
+def test_a_changed_review_is_a_quick_run(tmp_path, quick_runs):
+    """A review rewritten (review season): its language findings come and go in a quick run, as
+    in a cold one; a new review file is a full run."""
+    root = tmp_path / "records"
+    repo = _repo(root, 30)
+    _validate(root, "1")
+    review = next(root.glob("people/*/reviews/*.md"))
+    _rewrite(review, "\n---\n", "\n---\nA hard-working, abrasive engineer. Great job.\n")
+    cold = _validate(root, "0")
+    assert _validate(root, "1") == cold and "language/" in cold
+    assert quick_runs[-1]
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "review")
+    (review.parent / "2027-Q1.md").write_text(review.read_text(encoding="utf-8"), encoding="utf-8")
+    assert _validate(root, "1") == _validate(root, "0")
+    assert quick_runs[-1] is False

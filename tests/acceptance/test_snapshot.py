@@ -43,7 +43,11 @@ Edit = Callable[[Path, random.Random, dict[str, str]], str]
 
 
 def _files(root: Path, pattern: str = "**/*.*") -> list[Path]:
-    return sorted(p for p in root.glob(pattern) if p.is_file() and p.name != "org.yaml")
+    return sorted(
+        p
+        for p in root.glob(pattern)
+        if p.is_file() and p.name != "org.yaml" and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
 
 
 def _evidence(root: Path) -> list[Path]:
