@@ -214,46 +214,62 @@ Found = tuple[cache.Signature, bytes] | None
 """A file's signature and content hash (cache.fingerprint), when the cache wants them."""
 
 
-def _parse(path: Path | str, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
-    path = Path(path)
-    found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
-    doc = load_file(path, display)
+def _parse(path: str, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
+    file = Path(path)
+    found = cache.fingerprint(file) if hashing else None  # before the parse's read (see fingerprint)
+    doc = load_file(file, display)
     data = doc.data
     kind = data.get("kind") if data is not None else None
     ok = fast and isinstance(kind, str) and schemas.fast_valid(kind, data)  # 'kind: []' is a record too
-    return lean(doc), ok, found
+    return lean(doc, path), ok, found
 
 
-def _parse_chunk(chunk: list[tuple[str, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
-    """A worker's share: the parsed fields of each Document (the parent knows the paths).
+Parsed = tuple[bool, Any, int, Any, int, list[Diagnostic], bool, Found]
+"""A worker's result for one file: (lean, data or YAML text, line_offset, whether there is a
+body or the body, body_line, diagnostics, schema_ok, Found). Lean: the file parsed, and the
+parent makes a LeanDocument of its data (no text, and only whether there is a body); else
+the parent makes a Document of its text (a file that did not parse has no data)."""
+
+
+def _parse_chunk(chunk: list[tuple[str, str]], fast: bool, hashing: bool) -> list[Parsed]:
+    """A worker's share: what the parent makes each file's Document of (it knows the paths).
 
     Sent back by pickle, which does not keep which strings the parser interned: the parent
-    holds one copy of a repeated value per share, not one in all. Marshal would keep them
-    interned, but then every run that reads the record cache interns them all again (a third
-    slower to read at 100,000 records)."""
+    holds one copy of a repeated value per share, not one in all (see `_share`). Marshal would
+    keep them interned, but then every run that reads the record cache interns them all again
+    (a third slower to read at 100,000 records)."""
     gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
-    out = []
+    out: list[Parsed] = []
     for path, display in chunk:
         doc, ok, found = _parse(path, display, fast, hashing)
-        # Every field but the ones the parent knows (whatever fields Document grows).
-        fields = {k: v for k, v in vars(doc).items() if k not in _PARENT_FIELDS}
-        out.append((fields, ok, found))
+        if isinstance(doc, LeanDocument):
+            has_body = doc._body is not None
+            out.append((True, doc.data, doc.line_offset, has_body, doc.body_line, doc.diagnostics, ok, found))
+        else:
+            out.append((False, doc.yaml_text, doc.line_offset, doc.body, doc.body_line, doc.diagnostics, ok, found))
     return out
 
-
-_PARENT_FIELDS = frozenset({"path", "_path", "display", "positions"})
 
 CHUNK_FILES = 1000
 """Files a worker parses and sends back at a time: small shares keep each worker's memory
 and each message small, and the parent only unpickles compact results (it parses nothing
 itself, so the parse's short-lived objects never fragment its heap)."""
 
+SHARED_MAX = 200_000
+"""Most values `_share` remembers: past that it starts again (a value repeated across shares
+is then held twice, not once), so that its dict, at the top of the parent's memory when the
+last share comes in, stays small (most of the short values it sees, commit ids, addresses,
+times, are unique)."""
+
 
 def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
     """One copy of each short word-like value (as perfdocs.records.parse holds them) across
     every worker's share: unpickled, each share has its own, and the record cache, written from
     these objects, would keep every copy (tens of MB at 100,000 records). A plain dict, not
-    sys.intern: the cache would then intern them all again on every warm read."""
+    sys.intern: the cache would then intern them all again on every warm read.
+
+    Each list is replaced by a copy of its size: unpickling one extends it, which leaves room
+    for more items (a list of two takes 120 bytes, its copy 72)."""
     if depth > 64:  # the parser refuses deeper data
         return
     if type(value) is dict:
@@ -261,6 +277,9 @@ def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
             if type(item) is str:
                 if len(item) <= 64 and " " not in item:
                     value[key] = shared.setdefault(item, item)
+            elif type(item) is list:
+                value[key] = item = item[:]
+                _share(item, shared, depth + 1)
             elif item is not None:
                 _share(item, shared, depth + 1)
     elif type(value) is list:
@@ -268,6 +287,9 @@ def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
             if type(item) is str:
                 if len(item) <= 64 and " " not in item:
                     value[i] = shared.setdefault(item, item)
+            elif type(item) is list:
+                value[i] = item = item[:]
+                _share(item, shared, depth + 1)
             elif item is not None:
                 _share(item, shared, depth + 1)
 
@@ -283,7 +305,8 @@ def _parse_all(
 ) -> Iterator[tuple[Document, bool, Found]]:
     """(Document, schema_ok, Found) of each (path as a string, display), in order: parsed
     here for a small folder, by forked workers for a large one. A loaded record's Document
-    keeps its path as the string (see model.LeanDocument)."""
+    keeps its path as the string (see model.LeanDocument), the display's string when they are
+    the same text (a folder named as it is shown)."""
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers < 2 or len(files) < PARALLEL_MIN_FILES or threading.active_count() > 1 or not _can_fork():
@@ -298,17 +321,19 @@ def _parse_all(
     import multiprocessing
 
     shared: dict[str, str] = {}
+    unread = LeanDocument.UNREAD
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for chunk, results in zip(chunks, pool.imap(work, chunks)):
-            for (path, display), (fields, ok, found) in zip(chunk, results):
-                _share(fields.get("data"), shared)
+            if len(shared) > SHARED_MAX:
+                shared.clear()
+            for (path, display), (parsed, value, offset, body, body_line, problems, ok, found) in zip(chunk, results):
                 doc: Document
-                if "_yaml_text" in fields:
-                    doc = LeanDocument.__new__(LeanDocument)
-                    vars(doc).update(fields, _path=path, display=display)
+                if parsed:
+                    _share(value, shared)
+                    body = unread if body else None
+                    doc = LeanDocument.of(path, display, value, offset, body, body_line, problems)
                 else:
-                    doc = Document.__new__(Document)
-                    vars(doc).update(fields, path=Path(path), display=display)
+                    doc = Document(Path(path), display, None, value, offset, body, body_line, problems)
                 yield doc, ok, found
 
 
@@ -327,6 +352,13 @@ def _displayer(base: Path) -> Callable[[str], str]:
     return lambda rel: f"{prefix}/{rel}"
 
 
+def _path(base: str, rel: str, display: str) -> str:
+    """A file's path as a string, `base + rel`: the display's own string when it is the same
+    text (the records folder named as it is shown), one string kept per record, not two."""
+    path = base + rel
+    return display if path == display else path
+
+
 def _parsed(
     root: Path, places: list[tuple[Path, str, str]], rels: list[str], fast: bool, workers: int | None
 ) -> list[tuple[Document, bool]]:
@@ -335,15 +367,17 @@ def _parsed(
     store = cache.RecordCache(root) if fast and cache.wanted(len(places)) else None
     base = f"{root}/"  # each file's path as a string: `root / rel`, as walk made it
     if store is None:
-        files = [(base + rel, display) for rel, (_, _, display) in zip(rels, places)]
+        files = [(_path(base, rel, display), display) for rel, (_, _, display) in zip(rels, places)]
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
     # The string serves the stat and, kept by the Document, makes its Path if one is asked for
     # (cheaper to hold than a Path, or a function making one from the folder and the name).
     out: list[Any] = [
-        store.lookup(rel, where, display, where) for rel, (_, _, display) in zip(rels, places) for where in [base + rel]
+        store.lookup(rel, where, display, where)
+        for rel, (_, _, display) in zip(rels, places)
+        for where in [_path(base, rel, display)]
     ]
     missing = [i for i, hit in enumerate(out) if hit is None]
-    files = [(base + rels[i], places[i][2]) for i in missing]
+    files = [(_path(base, rels[i], places[i][2]), places[i][2]) for i in missing]
     parsed = _parse_all(files, fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):
         out[i] = (doc, ok)
