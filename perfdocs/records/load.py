@@ -305,8 +305,7 @@ def _parse_all(
 ) -> Iterator[tuple[Document, bool, Found]]:
     """(Document, schema_ok, Found) of each (path as a string, display), in order: parsed
     here for a small folder, by forked workers for a large one. A loaded record's Document
-    keeps its path as the string (see model.LeanDocument), the display's string when they are
-    the same text (a folder named as it is shown)."""
+    keeps its path as the string (see model.LeanDocument)."""
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers < 2 or len(files) < PARALLEL_MIN_FILES or threading.active_count() > 1 or not _can_fork():
@@ -352,13 +351,6 @@ def _displayer(base: Path) -> Callable[[str], str]:
     return lambda rel: f"{prefix}/{rel}"
 
 
-def _path(base: str, rel: str, display: str) -> str:
-    """A file's path as a string, `base + rel`: the display's own string when it is the same
-    text (the records folder named as it is shown), one string kept per record, not two."""
-    path = base + rel
-    return display if path == display else path
-
-
 def _parsed(
     root: Path, places: list[tuple[Path, str, str]], rels: list[str], fast: bool, workers: int | None
 ) -> list[tuple[Document, bool]]:
@@ -367,17 +359,15 @@ def _parsed(
     store = cache.RecordCache(root) if fast and cache.wanted(len(places)) else None
     base = f"{root}/"  # each file's path as a string: `root / rel`, as walk made it
     if store is None:
-        files = [(_path(base, rel, display), display) for rel, (_, _, display) in zip(rels, places)]
+        files = [(base + rel, display) for rel, (_, _, display) in zip(rels, places)]
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
     # The string serves the stat and, kept by the Document, makes its Path if one is asked for
     # (cheaper to hold than a Path, or a function making one from the folder and the name).
     out: list[Any] = [
-        store.lookup(rel, where, display, where)
-        for rel, (_, _, display) in zip(rels, places)
-        for where in [_path(base, rel, display)]
+        store.lookup(rel, where, display, where) for rel, (_, _, display) in zip(rels, places) for where in [base + rel]
     ]
     missing = [i for i, hit in enumerate(out) if hit is None]
-    files = [(_path(base, rels[i], places[i][2]), places[i][2]) for i in missing]
+    files = [(base + rels[i], places[i][2]) for i in missing]
     parsed = _parse_all(files, fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):
         out[i] = (doc, ok)

@@ -64,8 +64,9 @@ class LeanDocument(Document):
     _body: Any
     """The body: None (a YAML record, or a body refused as too long), or UNREAD."""
     _path: Path | str
-    """The file's path, as a string until it is first asked for: a Path per record costs
-    ~30 MB at 100,000 records, and most records' paths are never asked for."""
+    """The file's path, as a string: a Path is made each time one is asked for, and not kept
+    (a Path holds each part of the path as a string of its own: ~70 MB at 100,000 records,
+    whose paths a cold run's snapshot asks for once, to stat them)."""
 
     UNREAD: Any = object()
     _recent: tuple[object, str | None] = (None, None)
@@ -87,7 +88,7 @@ class LeanDocument(Document):
         small array that instances share the names of (~140 bytes), where filling `vars(doc)`
         would make each one a dict of its own (~330 bytes)."""
         doc = cls.__new__(cls)
-        doc._path = path
+        doc._path = display if path == display else path  # one string, when they are the same text
         doc.display = display
         doc.data = data
         doc._yaml_text = None
@@ -99,9 +100,8 @@ class LeanDocument(Document):
 
     @property  # a field of Document, a property here (as yaml_text and body, and in cache.CachedDocument)
     def path(self) -> Path:
-        if isinstance(self._path, str):
-            self._path = Path(self._path)
-        return self._path
+        path = self._path
+        return Path(path) if isinstance(path, str) else path
 
     @path.setter
     def path(self, value: Path | str) -> None:

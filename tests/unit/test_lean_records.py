@@ -107,6 +107,7 @@ def test_a_record_keeps_one_string_for_its_path_and_its_display(tmp_path):
     assert doc.display == str(tmp_path / "teams/core.yaml")
     assert vars(doc)["_path"] is doc.display
     assert doc.path == tmp_path / "teams/core.yaml"
+    assert vars(doc)["_path"] is doc.display  # a Path made when asked for, not kept
 
 
 def _split_line_by_line(text: str) -> tuple[str, int, str | None, int] | None:
