@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import operator
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
 from perfdocs.records.model import Document, LeanDocument, lean
 from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
-from perfdocs.records.parse import RECORD_SUFFIXES, load_file, load_text
+from perfdocs.records.parse import RECORD_SUFFIXES, load_bytes, load_text, read_file
 from perfdocs.records.schemas import KINDS
 from perfdocs.text import did_you_mean
 
@@ -155,7 +157,7 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
                 Diagnostic(doc.display, 1, 1, "id/location", "a person lives in people/<handle>/person.yaml")
             )
     elif len(parts) >= 3 and parts[0] == "people" and kind in PERSON_KINDS:
-        owner = parts[1]
+        owner = sys.intern(parts[1])  # one string for all of a person's records, not one each
         stem = parts[-1].rsplit(".", 1)[0]
         rid = f"{owner}/{stem}"
         if "id" in data:
@@ -216,8 +218,15 @@ Found = tuple[cache.Signature, bytes] | None
 
 def _parse(path: str, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
     file = Path(path)
-    found = cache.fingerprint(file) if hashing else None  # before the parse's read (see fingerprint)
-    doc = load_file(file, display)
+    read = read_file(file, display)
+    if isinstance(read, tuple):
+        info, raw = read
+        # What cache.fingerprint gives for this content, from the bytes parsed: read once, and
+        # the cache keeps the hash of what its entry holds, even when the file changes meanwhile.
+        found = (cache.signature(info), hashlib.blake2b(raw, digest_size=16).digest()) if hashing else None
+        doc = load_bytes(raw, file, display)
+    else:
+        found, doc = None, read  # not a file that can be read (and cached)
     data = doc.data
     kind = data.get("kind") if data is not None else None
     ok = fast and isinstance(kind, str) and schemas.fast_valid(kind, data)  # 'kind: []' is a record too

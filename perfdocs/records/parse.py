@@ -594,8 +594,8 @@ def texts(path: Path | str, display: str) -> tuple[str, str | None]:
     """(yaml_text, body) of a record file, read and split as `load_file` does, without parsing
     the YAML: what a Document that did not keep its text or body reads back
     (model.LeanDocument). `path` may be a string: a loaded record keeps its path as one."""
-    raw = _read(path)
-    text = decode(raw, display) if raw is not None else None
+    read = read_file(path, display)
+    text = decode(read[1], display) if isinstance(read, tuple) and len(read[1]) <= MAX_FILE_BYTES else None
     if isinstance(text, str):
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -608,69 +608,48 @@ def texts(path: Path | str, display: str) -> tuple[str, str | None]:
     return fresh.yaml_text, fresh.body
 
 
-_FIRST_READ = 65536
-
-
-def _read(path: Path | str) -> bytes | None:
-    """The bytes of a file (at most MAX_FILE_BYTES + 1 of them), None if it cannot be read:
-    the quick read of `texts`, which reads back a file `load_file` checked (whatever is not a
-    regular UTF-8 record by now, `texts` reads again with `load_file`)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # never hang on a FIFO
-    except OSError:
-        return None
-    try:
-        # One read (a regular file's is short only at its end), without asking the size first.
-        raw = os.read(fd, _FIRST_READ)
-        if len(raw) < _FIRST_READ:
-            return raw
-        chunks, size = [raw], len(raw)
-        while size <= MAX_FILE_BYTES and (more := os.read(fd, 1 << 20)):
-            chunks.append(more)
-            size += len(more)
-        return b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
 def load_file(path: Path, display: str | None = None) -> Document:
     """Read and parse one record file, never raising on bad content."""
     display = display if display is not None else display_path(path)
+    read = read_file(path, display)
+    return load_bytes(read[1], path, display) if isinstance(read, tuple) else read
+
+
+def read_file(path: Path | str, display: str) -> tuple[os.stat_result, bytes] | Document:
+    """(the file's stat, its bytes) as `load_file` reads them, or the Document that says why
+    they cannot be read (a folder, a pipe, a file gone). The stat is taken before the read:
+    the record cache keeps it as the identity of the content read (a change racing the read
+    then shows as a changed identity next time, never as an unchanged one)."""
     try:
         # O_NONBLOCK: a file swapped for a FIFO after the folder was listed must not hang the read.
-        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
-            info = os.fstat(fh.fileno())
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)
             mode = info.st_mode
             if not stat.S_ISREG(mode):
+                why = (
+                    "expected a file, found a folder"
+                    if stat.S_ISDIR(mode)
+                    else "not a regular file (a pipe, socket or device)"
+                )
                 return Document(
-                    path,
-                    display,
-                    None,
-                    "",
-                    diagnostics=[
-                        Diagnostic(
-                            display,
-                            1,
-                            1,
-                            "file/unreadable",
-                            "expected a file, found a folder"
-                            if stat.S_ISDIR(mode)
-                            else "not a regular file (a pipe, socket or device)",
-                        )
-                    ],
+                    Path(path), display, None, "", diagnostics=[Diagnostic(display, 1, 1, "file/unreadable", why)]
                 )
             # Read the size fstat reports (asking for MAX_FILE_BYTES would allocate 10 MB per
-            # file, which costs more than parsing it), then whatever the file grew by since.
-            raw = fh.read(min(info.st_size, MAX_FILE_BYTES) + 1)
-            if len(raw) <= MAX_FILE_BYTES:
-                more = fh.read(MAX_FILE_BYTES + 1 - len(raw))
-                if more:
-                    raw += more
+            # file, which costs more than parsing it), then whatever the file grew by since
+            # (a regular file's read is short only at its end: a short one is all of it).
+            raw = os.read(fd, min(info.st_size, MAX_FILE_BYTES) + 1)
+            if info.st_size < len(raw) <= MAX_FILE_BYTES:
+                chunks, size = [raw], len(raw)
+                while size <= MAX_FILE_BYTES and (more := os.read(fd, 65536)):
+                    chunks.append(more)
+                    size += len(more)
+                raw = b"".join(chunks)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         return Document(
-            path,
+            Path(path),
             display,
             None,
             "",
@@ -678,7 +657,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
         )
     except IsADirectoryError:
         return Document(
-            path,
+            Path(path),
             display,
             None,
             "",
@@ -686,12 +665,17 @@ def load_file(path: Path, display: str | None = None) -> Document:
         )
     except OSError as err:
         return Document(
-            path,
+            Path(path),
             display,
             None,
             "",
             diagnostics=[Diagnostic(display, 1, 1, "file/unreadable", f"cannot read the file: {err.strerror or err}")],
         )
+    return info, raw
+
+
+def load_bytes(raw: bytes, path: Path, display: str) -> Document:
+    """Parse a record file's bytes, as `read_file` read them."""
     if len(raw) > MAX_FILE_BYTES:
         return Document(
             path,

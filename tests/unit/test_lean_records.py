@@ -152,3 +152,12 @@ def test_front_matter_is_split_as_line_by_line(lines, final_break):
     text = "\n".join(lines) + ("\n" if final_break else "")
     split = parse.split_front_matter(text, "x.md")
     assert (None if isinstance(split, Diagnostic) else split) == _split_line_by_line(text)
+
+
+def test_a_persons_records_share_one_string_for_their_owner(tmp_path):
+    files = {
+        f"people/alice/evidence/2026-03-0{day}-retry.md": EVIDENCE.replace("2026-03-02", f"2026-03-0{day}")
+        for day in (2, 3)
+    }
+    owners = {id(r.owner) for r in _loaded(build_tree(tmp_path, files)).values()}
+    assert len(owners) == 1
