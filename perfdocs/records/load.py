@@ -230,7 +230,7 @@ def _parse(path: str, display: str, fast: bool, hashing: bool) -> tuple[Document
     data = doc.data
     kind = data.get("kind") if data is not None else None
     ok = fast and isinstance(kind, str) and schemas.fast_valid(kind, data)  # 'kind: []' is a record too
-    return lean(doc, path), ok, found
+    return lean(doc, path, found[0] if found is not None else None), ok, found
 
 
 Parsed = tuple[bool, Any, int, Any, int, list[Diagnostic], bool, Found]
@@ -339,7 +339,8 @@ def _parse_all(
                 if parsed:
                     _share(value, shared)
                     body = unread if body else None
-                    doc = LeanDocument.of(path, display, value, offset, body, body_line, problems)
+                    sig = found[0] if found is not None else None
+                    doc = LeanDocument.of(path, display, value, offset, body, body_line, problems, sig)
                 else:
                     doc = Document(Path(path), display, None, value, offset, body, body_line, problems)
                 yield doc, ok, found

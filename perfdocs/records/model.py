@@ -68,6 +68,11 @@ class LeanDocument(Document):
     (a Path holds each part of the path as a string of its own: ~70 MB at 100,000 records,
     whose paths a cold run's snapshot asks for once, to stat them)."""
 
+    signature: tuple[int, int, int, int] | None
+    """The file's identity (perfdocs.records.cache.signature) when it was read to be parsed,
+    if the record cache asked for it: the identity of the content this Document holds, for the
+    snapshot (a later stat could see a change made after the read)."""
+
     UNREAD: Any = object()
     _recent: tuple[object, str | None] = (None, None)
     """(LeanDocument, body) of the last body read back."""
@@ -82,6 +87,7 @@ class LeanDocument(Document):
         body: Any,
         body_line: int,
         diagnostics: list[Diagnostic],
+        signature: tuple[int, int, int, int] | None = None,
     ) -> LeanDocument:
         """A LeanDocument without the dataclass' __init__ (which would keep the text and body).
         Its attributes are set one by one, always in this order: Python then keeps them in a
@@ -96,6 +102,7 @@ class LeanDocument(Document):
         doc._body = body
         doc.body_line = body_line
         doc.diagnostics = diagnostics
+        doc.signature = signature
         return doc
 
     @property  # a field of Document, a property here (as yaml_text and body, and in cache.CachedDocument)
@@ -139,15 +146,18 @@ class LeanDocument(Document):
         self._body = value
 
 
-def lean(doc: Document, path: str | None = None) -> Document:
+def lean(doc: Document, path: str | None = None, signature: tuple[int, int, int, int] | None = None) -> Document:
     """The Document without its YAML text and Markdown body (read back when needed), if it has
     data: a file that did not parse keeps its text (it has no record for anything to ask about
-    later). `path`: the file's path as a string, kept instead of the Document's Path."""
+    later). `path`: the file's path as a string, kept instead of the Document's Path;
+    `signature`: the file's identity when it was read (see LeanDocument.signature)."""
     if doc.data is None or type(doc) is not Document:
         return doc
     body = None if doc.body is None else LeanDocument.UNREAD
     where = path if path is not None else doc.path
-    return LeanDocument.of(where, doc.display, doc.data, doc.line_offset, body, doc.body_line, doc.diagnostics)
+    return LeanDocument.of(
+        where, doc.display, doc.data, doc.line_offset, body, doc.body_line, doc.diagnostics, signature
+    )
 
 
 class Positions:

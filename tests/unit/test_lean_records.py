@@ -4,13 +4,14 @@ from. Short word-like values (ids, handles, dates, enum values) are held once.""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.records import load, parse
+from perfdocs.records import cache, load, parse
 from perfdocs.records.model import LeanDocument
 
 from tests.support.files import build_tree
@@ -161,3 +162,16 @@ def test_a_persons_records_share_one_string_for_their_owner(tmp_path):
     }
     owners = {id(r.owner) for r in _loaded(build_tree(tmp_path, files)).values()}
     assert len(owners) == 1
+
+
+def test_a_record_parsed_for_the_cache_keeps_the_identity_its_file_was_read_with(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
+    root = build_tree(tmp_path / "records", {"teams/core.yaml": TEAM})
+    monkeypatch.setenv("PERFDOCS_CACHE", "1")
+    doc = _loaded(root)["teams/core.yaml"].doc
+    assert doc.signature == cache.signature(os.stat(root / "teams/core.yaml"))
+    assert cache.document_signature(doc) is doc.signature  # the snapshot's identity of it: no second stat
+    monkeypatch.setenv("PERFDOCS_CACHE", "0")
+    doc = _loaded(root)["teams/core.yaml"].doc
+    assert doc.signature is None
+    assert cache.document_signature(doc) == cache.signature(os.stat(root / "teams/core.yaml"))
