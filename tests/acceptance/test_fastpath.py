@@ -67,8 +67,8 @@ def _parallel_load(root: str) -> dict:
     single = load.load_records(Path(root), workers=1)
     return {
         "report": [list(d) for d in _report(Path(root), fast=True)],
-        "same": [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in parallel.records]
-        == [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in single.records],
+        "same": [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display, r.doc.yaml_text) for r in parallel.records]
+        == [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display, r.doc.yaml_text) for r in single.records],
         "problems": [d.text() for d in parallel.diagnostics] == [d.text() for d in single.diagnostics],
         # A value every share repeats is held once, however many shares it came back in.
         "shared": len({id(r.data["kind"]) for r in parallel.records if r.kind == "evidence"}) == 1,
