@@ -50,7 +50,7 @@ from typing import Any
 
 from perfdocs import store
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.records.model import Document
+from perfdocs.records.model import Document, LeanDocument
 from perfdocs.records.parse import MAX_FILE_BYTES, decode, load_file, split_front_matter
 
 FORMAT = 6
@@ -91,6 +91,8 @@ def document_signature(doc: Document) -> Signature | None:
     """A loaded record's file identity: the one this cache matched its content with, when it came
     from here (the identity of the content checked, and no second stat), else a stat (None: gone)."""
     if isinstance(doc, CachedDocument):
+        return doc.signature
+    if isinstance(doc, LeanDocument) and doc.signature is not None:  # parsed this run, read to be cached
         return doc.signature
     try:
         return signature(os.stat(doc.path))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import operator
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
 from perfdocs.records.model import Document, LeanDocument, lean
 from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
-from perfdocs.records.parse import RECORD_SUFFIXES, load_file, load_text
+from perfdocs.records.parse import RECORD_SUFFIXES, load_bytes, load_text, read_file
 from perfdocs.records.schemas import KINDS
 from perfdocs.text import did_you_mean
 
@@ -155,7 +157,7 @@ def _identify(doc: Document, rel: str) -> tuple[Record | None, list[Diagnostic]]
                 Diagnostic(doc.display, 1, 1, "id/location", "a person lives in people/<handle>/person.yaml")
             )
     elif len(parts) >= 3 and parts[0] == "people" and kind in PERSON_KINDS:
-        owner = parts[1]
+        owner = sys.intern(parts[1])  # one string for all of a person's records, not one each
         stem = parts[-1].rsplit(".", 1)[0]
         rid = f"{owner}/{stem}"
         if "id" in data:
@@ -214,46 +216,69 @@ Found = tuple[cache.Signature, bytes] | None
 """A file's signature and content hash (cache.fingerprint), when the cache wants them."""
 
 
-def _parse(path: Path | str, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
-    path = Path(path)
-    found = cache.fingerprint(path) if hashing else None  # before the parse's read (see fingerprint)
-    doc = load_file(path, display)
+def _parse(path: str, display: str, fast: bool, hashing: bool) -> tuple[Document, bool, Found]:
+    file = Path(path)
+    read = read_file(file, display)
+    if isinstance(read, tuple):
+        info, raw = read
+        # What cache.fingerprint gives for this content, from the bytes parsed: read once, and
+        # the cache keeps the hash of what its entry holds, even when the file changes meanwhile.
+        found = (cache.signature(info), hashlib.blake2b(raw, digest_size=16).digest()) if hashing else None
+        doc = load_bytes(raw, file, display)
+    else:
+        found, doc = None, read  # not a file that can be read (and cached)
     data = doc.data
     kind = data.get("kind") if data is not None else None
     ok = fast and isinstance(kind, str) and schemas.fast_valid(kind, data)  # 'kind: []' is a record too
-    return lean(doc), ok, found
+    return lean(doc, path, found[0] if found is not None else None), ok, found
 
 
-def _parse_chunk(chunk: list[tuple[str, str]], fast: bool, hashing: bool) -> list[tuple[dict[str, Any], bool, Found]]:
-    """A worker's share: the parsed fields of each Document (the parent knows the paths).
+Parsed = tuple[bool, Any, int, Any, int, list[Diagnostic], bool, Found]
+"""A worker's result for one file: (lean, data or YAML text, line_offset, whether there is a
+body or the body, body_line, diagnostics, schema_ok, Found). Lean: the file parsed, and the
+parent makes a LeanDocument of its data (no text, and only whether there is a body); else
+the parent makes a Document of its text (a file that did not parse has no data)."""
+
+
+def _parse_chunk(chunk: list[tuple[str, str]], fast: bool, hashing: bool) -> list[Parsed]:
+    """A worker's share: what the parent makes each file's Document of (it knows the paths).
 
     Sent back by pickle, which does not keep which strings the parser interned: the parent
-    holds one copy of a repeated value per share, not one in all. Marshal would keep them
-    interned, but then every run that reads the record cache interns them all again (a third
-    slower to read at 100,000 records)."""
+    holds one copy of a repeated value per share, not one in all (see `_share`). Marshal would
+    keep them interned, but then every run that reads the record cache interns them all again
+    (a third slower to read at 100,000 records)."""
     gc.disable()  # a parse allocates many objects and frees none: collecting finds nothing
-    out = []
+    out: list[Parsed] = []
     for path, display in chunk:
         doc, ok, found = _parse(path, display, fast, hashing)
-        # Every field but the ones the parent knows (whatever fields Document grows).
-        fields = {k: v for k, v in vars(doc).items() if k not in _PARENT_FIELDS}
-        out.append((fields, ok, found))
+        if isinstance(doc, LeanDocument):
+            has_body = doc._body is not None
+            out.append((True, doc.data, doc.line_offset, has_body, doc.body_line, doc.diagnostics, ok, found))
+        else:
+            out.append((False, doc.yaml_text, doc.line_offset, doc.body, doc.body_line, doc.diagnostics, ok, found))
     return out
 
-
-_PARENT_FIELDS = frozenset({"path", "_path", "display", "positions"})
 
 CHUNK_FILES = 1000
 """Files a worker parses and sends back at a time: small shares keep each worker's memory
 and each message small, and the parent only unpickles compact results (it parses nothing
 itself, so the parse's short-lived objects never fragment its heap)."""
 
+SHARED_MAX = 200_000
+"""Most values `_share` remembers: past that it starts again (a value repeated across shares
+is then held twice, not once), so that its dict, at the top of the parent's memory when the
+last share comes in, stays small (most of the short values it sees, commit ids, addresses,
+times, are unique)."""
+
 
 def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
     """One copy of each short word-like value (as perfdocs.records.parse holds them) across
     every worker's share: unpickled, each share has its own, and the record cache, written from
     these objects, would keep every copy (tens of MB at 100,000 records). A plain dict, not
-    sys.intern: the cache would then intern them all again on every warm read."""
+    sys.intern: the cache would then intern them all again on every warm read.
+
+    Each list is replaced by a copy of its size: unpickling one extends it, which leaves room
+    for more items (a list of two takes 120 bytes, its copy 72)."""
     if depth > 64:  # the parser refuses deeper data
         return
     if type(value) is dict:
@@ -261,6 +286,9 @@ def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
             if type(item) is str:
                 if len(item) <= 64 and " " not in item:
                     value[key] = shared.setdefault(item, item)
+            elif type(item) is list:
+                value[key] = item = item[:]
+                _share(item, shared, depth + 1)
             elif item is not None:
                 _share(item, shared, depth + 1)
     elif type(value) is list:
@@ -268,6 +296,9 @@ def _share(value: object, shared: dict[str, str], depth: int = 0) -> None:
             if type(item) is str:
                 if len(item) <= 64 and " " not in item:
                     value[i] = shared.setdefault(item, item)
+            elif type(item) is list:
+                value[i] = item = item[:]
+                _share(item, shared, depth + 1)
             elif item is not None:
                 _share(item, shared, depth + 1)
 
@@ -298,17 +329,20 @@ def _parse_all(
     import multiprocessing
 
     shared: dict[str, str] = {}
+    unread = LeanDocument.UNREAD
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for chunk, results in zip(chunks, pool.imap(work, chunks)):
-            for (path, display), (fields, ok, found) in zip(chunk, results):
-                _share(fields.get("data"), shared)
+            if len(shared) > SHARED_MAX:
+                shared.clear()
+            for (path, display), (parsed, value, offset, body, body_line, problems, ok, found) in zip(chunk, results):
                 doc: Document
-                if "_yaml_text" in fields:
-                    doc = LeanDocument.__new__(LeanDocument)
-                    vars(doc).update(fields, _path=path, display=display)
+                if parsed:
+                    _share(value, shared)
+                    body = unread if body else None
+                    sig = found[0] if found is not None else None
+                    doc = LeanDocument.of(path, display, value, offset, body, body_line, problems, sig)
                 else:
-                    doc = Document.__new__(Document)
-                    vars(doc).update(fields, path=Path(path), display=display)
+                    doc = Document(Path(path), display, None, value, offset, body, body_line, problems)
                 yield doc, ok, found
 
 

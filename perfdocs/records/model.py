@@ -5,7 +5,8 @@ These are plain data. `perfdocs.records.parse` makes Documents from text,
 `perfdocs.records.load` makes Records from Documents, and `perfdocs.records.cache`
 rebuilds Documents without parsing. Positions come from the node tree the parser
 composes; a Document composes it only when something asks where a value is, and a loaded
-record's Document (`LeanDocument`) reads its YAML text back from the file to do so.
+record's Document (`LeanDocument`) reads its YAML text back from the file to do so (and its
+Markdown body, whenever it is asked for).
 """
 
 from __future__ import annotations
@@ -51,20 +52,63 @@ class Document:
 
 
 class LeanDocument(Document):
-    """A Document that does not keep its YAML text: most records never report a problem, so
-    their text is never read again, and 100,000 of them would hold ~65 MB of it. The text is
-    read back from the file (`parse.texts`) the first time a position is asked for."""
+    """A Document that keeps neither its YAML text nor its Markdown body: most records never
+    report a problem, so their text is never read again, and 100,000 evidence entries would
+    hold ~65 MB of YAML text and ~90 MB of bodies. Both are read back from the file
+    (`parse.texts`) when asked for: the text the first time a position is asked for (and then
+    kept: few records have a problem to point at), the body each time it is asked for (each
+    record's rules read it once, a site renders it once: kept, it would be held to the end of
+    the run), but for the last one read (`_recent`), which the record's next rule asks again."""
 
     _yaml_text: str | None
+    _body: Any
+    """The body: None (a YAML record, or a body refused as too long), or UNREAD."""
     _path: Path | str
-    """The file's path, as a string until it is first asked for: a Path per record costs
-    ~30 MB at 100,000 records, and most records' paths are never asked for."""
+    """The file's path, as a string: a Path is made each time one is asked for, and not kept
+    (a Path holds each part of the path as a string of its own: ~70 MB at 100,000 records,
+    whose paths a cold run's snapshot asks for once, to stat them)."""
 
-    @property  # a field of Document, a property here (as yaml_text, and in cache.CachedDocument)
+    signature: tuple[int, int, int, int] | None
+    """The file's identity (perfdocs.records.cache.signature) when it was read to be parsed,
+    if the record cache asked for it: the identity of the content this Document holds, for the
+    snapshot (a later stat could see a change made after the read)."""
+
+    UNREAD: Any = object()
+    _recent: tuple[object, str | None] = (None, None)
+    """(LeanDocument, body) of the last body read back."""
+
+    @classmethod
+    def of(
+        cls,
+        path: Path | str,
+        display: str,
+        data: Any,
+        line_offset: int,
+        body: Any,
+        body_line: int,
+        diagnostics: list[Diagnostic],
+        signature: tuple[int, int, int, int] | None = None,
+    ) -> LeanDocument:
+        """A LeanDocument without the dataclass' __init__ (which would keep the text and body).
+        Its attributes are set one by one, always in this order: Python then keeps them in a
+        small array that instances share the names of (~140 bytes), where filling `vars(doc)`
+        would make each one a dict of its own (~330 bytes)."""
+        doc = cls.__new__(cls)
+        doc._path = display if path == display else path  # one string, when they are the same text
+        doc.display = display
+        doc.data = data
+        doc._yaml_text = None
+        doc.line_offset = line_offset
+        doc._body = body
+        doc.body_line = body_line
+        doc.diagnostics = diagnostics
+        doc.signature = signature
+        return doc
+
+    @property  # a field of Document, a property here (as yaml_text and body, and in cache.CachedDocument)
     def path(self) -> Path:
-        if isinstance(self._path, str):
-            self._path = Path(self._path)
-        return self._path
+        path = self._path
+        return Path(path) if isinstance(path, str) else path
 
     @path.setter
     def path(self, value: Path | str) -> None:
@@ -75,26 +119,45 @@ class LeanDocument(Document):
         if self._yaml_text is None:
             from perfdocs.records.parse import texts  # parse imports this module
 
-            self._yaml_text = texts(self.path, self.display)[0]
+            self._yaml_text = texts(self._path, self.display)[0]
         return self._yaml_text
 
     @yaml_text.setter
     def yaml_text(self, value: str | None) -> None:
         self._yaml_text = value
 
+    @property
+    def body(self) -> str | None:
+        body = self._body
+        if body is not LeanDocument.UNREAD:
+            return body  # type: ignore[no-any-return]
+        recent, text = LeanDocument._recent  # one read of the pair: another thread may replace it
+        if recent is self:
+            return text
+        from perfdocs.records.parse import texts  # parse imports this module
 
-def lean(doc: Document) -> Document:
-    """The Document without its YAML text (read back when needed), if it has data: a file
-    that did not parse keeps its text (it has no record for anything to ask about later)."""
+        # The path as the string: asking for `path` would keep a Path for every record.
+        text = texts(self._path, self.display)[1]
+        LeanDocument._recent = (self, text)
+        return text
+
+    @body.setter
+    def body(self, value: str | None) -> None:
+        self._body = value
+
+
+def lean(doc: Document, path: str | None = None, signature: tuple[int, int, int, int] | None = None) -> Document:
+    """The Document without its YAML text and Markdown body (read back when needed), if it has
+    data: a file that did not parse keeps its text (it has no record for anything to ask about
+    later). `path`: the file's path as a string, kept instead of the Document's Path;
+    `signature`: the file's identity when it was read (see LeanDocument.signature)."""
     if doc.data is None or type(doc) is not Document:
         return doc
-    out = LeanDocument.__new__(LeanDocument)
-    fields = vars(out)
-    fields.update(vars(doc))
-    del fields["yaml_text"]
-    fields["_path"] = fields.pop("path")
-    out._yaml_text = None
-    return out
+    body = None if doc.body is None else LeanDocument.UNREAD
+    where = path if path is not None else doc.path
+    return LeanDocument.of(
+        where, doc.display, doc.data, doc.line_offset, body, doc.body_line, doc.diagnostics, signature
+    )
 
 
 class Positions:

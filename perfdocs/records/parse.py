@@ -452,6 +452,13 @@ def conflict_markers(text: str, display: str) -> Diagnostic | None:
     )
 
 
+_CLOSING = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")
+"""A line break, then a line that closes front matter: '---' or '...', then nothing but
+whitespace (the characters str.rstrip strips, which a pattern's \\s matches) to the end of
+the line. Searched for from the end of the first line (starting with its line break, the
+pattern is found four times faster than one starting with a '^' at any line)."""
+
+
 def split_front_matter(text: str, display: str) -> tuple[str, int, str | None, int] | Diagnostic:
     """(yaml_text, line_offset, body, body_line) of a Markdown record."""
     first_end = text.find("\n")
@@ -463,7 +470,8 @@ def split_front_matter(text: str, display: str) -> tuple[str, int, str | None, i
             "file/no-front-matter",
             "a Markdown record starts with YAML front matter between '---' lines",
         )
-    if first_end < 0:
+    closing = _CLOSING.search(text, first_end) if first_end >= 0 else None
+    if closing is None:
         return Diagnostic(
             display,
             1,
@@ -471,25 +479,9 @@ def split_front_matter(text: str, display: str) -> tuple[str, int, str | None, i
             "file/front-matter-unclosed",
             "the front matter opened on line 1 is never closed with a '---' line",
         )
-    start = first_end + 1
-    pos = start
-    while True:
-        end = text.find("\n", pos)
-        line = text[pos:] if end < 0 else text[pos:end]
-        if line.rstrip() in ("---", "..."):
-            yaml_text = text[start:pos]
-            body = "" if end < 0 else text[end + 1 :]
-            body_line = yaml_text.count("\n") + 3
-            return yaml_text, 1, body, body_line
-        if end < 0:
-            return Diagnostic(
-                display,
-                1,
-                1,
-                "file/front-matter-unclosed",
-                "the front matter opened on line 1 is never closed with a '---' line",
-            )
-        pos = end + 1
+    yaml_text = text[first_end + 1 : closing.start() + 1]
+    body = text[closing.end() + 1 :]  # after the closing line's line break ("" without one)
+    return yaml_text, 1, body, yaml_text.count("\n") + 3
 
 
 def load_text(text: str, path: Path, display: str | None = None, markdown: bool | None = None) -> Document:
@@ -598,62 +590,66 @@ def load_text(text: str, path: Path, display: str | None = None, markdown: bool 
     return doc
 
 
-def texts(path: Path, display: str) -> tuple[str, str | None]:
+def texts(path: Path | str, display: str) -> tuple[str, str | None]:
     """(yaml_text, body) of a record file, read and split as `load_file` does, without parsing
-    the YAML: what a Document that did not keep its text reads back (model.LeanDocument)."""
-    try:
-        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
-            text = decode(fh.read(MAX_FILE_BYTES + 1), display)
-    except OSError:
-        text = None
+    the YAML: what a Document that did not keep its text or body reads back
+    (model.LeanDocument). `path` may be a string: a loaded record keeps its path as one."""
+    read = read_file(path, display)
+    text = decode(read[1], display) if isinstance(read, tuple) and len(read[1]) <= MAX_FILE_BYTES else None
     if isinstance(text, str):
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if path.suffix != ".md":
+        if not str(path).endswith(".md"):
             return text, None
         split = split_front_matter(text, display)
         if not isinstance(split, Diagnostic):
             return split[0], split[2]
-    fresh = load_file(path, display)  # changed under us: whatever it now holds
+    fresh = load_file(Path(path), display)  # changed under us: whatever it now holds
     return fresh.yaml_text, fresh.body
 
 
 def load_file(path: Path, display: str | None = None) -> Document:
     """Read and parse one record file, never raising on bad content."""
     display = display if display is not None else display_path(path)
+    read = read_file(path, display)
+    return load_bytes(read[1], path, display) if isinstance(read, tuple) else read
+
+
+def read_file(path: Path | str, display: str) -> tuple[os.stat_result, bytes] | Document:
+    """(the file's stat, its bytes) as `load_file` reads them, or the Document that says why
+    they cannot be read (a folder, a pipe, a file gone). The stat is taken before the read:
+    the record cache keeps it as the identity of the content read (a change racing the read
+    then shows as a changed identity next time, never as an unchanged one)."""
     try:
         # O_NONBLOCK: a file swapped for a FIFO after the folder was listed must not hang the read.
-        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
-            info = os.fstat(fh.fileno())
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)
             mode = info.st_mode
             if not stat.S_ISREG(mode):
+                why = (
+                    "expected a file, found a folder"
+                    if stat.S_ISDIR(mode)
+                    else "not a regular file (a pipe, socket or device)"
+                )
                 return Document(
-                    path,
-                    display,
-                    None,
-                    "",
-                    diagnostics=[
-                        Diagnostic(
-                            display,
-                            1,
-                            1,
-                            "file/unreadable",
-                            "expected a file, found a folder"
-                            if stat.S_ISDIR(mode)
-                            else "not a regular file (a pipe, socket or device)",
-                        )
-                    ],
+                    Path(path), display, None, "", diagnostics=[Diagnostic(display, 1, 1, "file/unreadable", why)]
                 )
             # Read the size fstat reports (asking for MAX_FILE_BYTES would allocate 10 MB per
-            # file, which costs more than parsing it), then whatever the file grew by since.
-            raw = fh.read(min(info.st_size, MAX_FILE_BYTES) + 1)
-            if len(raw) <= MAX_FILE_BYTES:
-                more = fh.read(MAX_FILE_BYTES + 1 - len(raw))
-                if more:
-                    raw += more
+            # file, which costs more than parsing it), then whatever the file grew by since
+            # (a regular file's read is short only at its end: a short one is all of it).
+            raw = os.read(fd, min(info.st_size, MAX_FILE_BYTES) + 1)
+            if info.st_size < len(raw) <= MAX_FILE_BYTES:
+                chunks, size = [raw], len(raw)
+                while size <= MAX_FILE_BYTES and (more := os.read(fd, 65536)):
+                    chunks.append(more)
+                    size += len(more)
+                raw = b"".join(chunks)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         return Document(
-            path,
+            Path(path),
             display,
             None,
             "",
@@ -661,7 +657,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
         )
     except IsADirectoryError:
         return Document(
-            path,
+            Path(path),
             display,
             None,
             "",
@@ -669,12 +665,17 @@ def load_file(path: Path, display: str | None = None) -> Document:
         )
     except OSError as err:
         return Document(
-            path,
+            Path(path),
             display,
             None,
             "",
             diagnostics=[Diagnostic(display, 1, 1, "file/unreadable", f"cannot read the file: {err.strerror or err}")],
         )
+    return info, raw
+
+
+def load_bytes(raw: bytes, path: Path, display: str) -> Document:
+    """Parse a record file's bytes, as `read_file` read them."""
     if len(raw) > MAX_FILE_BYTES:
         return Document(
             path,

@@ -51,10 +51,16 @@ def test_unchanged_files_are_not_parsed_again(minimal, cached, monkeypatch):
     second = cache.RecordCache(minimal)
     assert set(second.entries) == {p.relative_to(minimal).as_posix() for p in minimal.rglob("*.*")}
     parsed = []
-    original = load.load_file
-    monkeypatch.setattr(load, "load_file", lambda path, display=None: parsed.append(path) or original(path, display))
+    original = load.load_bytes
+    monkeypatch.setattr(
+        load, "load_bytes", lambda raw, path, display: parsed.append(path) or original(raw, path, display)
+    )
     load.load_records(minimal)
     assert parsed == []
+    changed = sorted(minimal.rglob("*.yaml"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    load.load_records(minimal)
+    assert parsed == [changed]  # and a changed one is
 
 
 def test_a_fresh_copy_hits_the_cache_by_content(minimal, tmp_path, cli, cached):

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,12 +67,23 @@ def _parallel_load(root: str) -> dict:
     single = load.load_records(Path(root), workers=1)
     return {
         "report": [list(d) for d in _report(Path(root), fast=True)],
-        "same": [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in parallel.records]
-        == [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display) for r in single.records],
+        "same": [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display, r.doc.yaml_text) for r in parallel.records]
+        == [(r.rel, r.data, r.body, r.schema_ok, r.doc.path, r.display, r.doc.yaml_text) for r in single.records],
         "problems": [d.text() for d in parallel.diagnostics] == [d.text() for d in single.diagnostics],
         # A value every share repeats is held once, however many shares it came back in.
         "shared": len({id(r.data["kind"]) for r in parallel.records if r.kind == "evidence"}) == 1,
+        # And a list takes the room of its items, not the room unpickling it left.
+        "compact": all(sys.getsizeof(v) == sys.getsizeof(v[:]) for r in parallel.records for v in _lists(r.data)),
+        "lists": sum(1 for r in parallel.records for _ in _lists(r.data)),
     }
+
+
+def _lists(value: object) -> Iterator[list]:
+    """Every list in a record's data."""
+    if isinstance(value, list):
+        yield value
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        yield from _lists(item)
 
 
 @pytest.mark.parametrize(
@@ -95,6 +107,7 @@ def test_parallel_loader_reports_the_same_problems_as_one_process(name, minimal,
     assert forked["problems"]
     assert forked["same"]
     assert forked["shared"]
+    assert forked["compact"] and forked["lists"] > 10
 
 
 def test_every_record_of_the_example_organisation_passes_the_compiled_validator(example):

@@ -4,10 +4,14 @@ from. Short word-like values (ids, handles, dates, enum values) are held once.""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.records import load, parse
+from perfdocs.records import cache, load, parse
 from perfdocs.records.model import LeanDocument
 
 from tests.support.files import build_tree
@@ -66,3 +70,108 @@ def test_repeated_short_values_are_one_object_and_sentences_are_not_shared(tmp_p
     assert a["type"] is b["type"] and a["date"] is b["date"] and a["kind"] is b["kind"]
     assert a["competencies"][0] is b["competencies"][0]
     assert a["title"] != b["title"]
+
+
+def test_a_loaded_record_reads_its_body_back_and_does_not_keep_it(tmp_path):
+    records = _loaded(build_tree(tmp_path, {"people/alice/evidence/2026-03-02-retry.md": EVIDENCE}))
+    record = records["people/alice/evidence/2026-03-02-retry.md"]
+    kept = parse.load_text(EVIDENCE, tmp_path / record.rel)
+    assert vars(record.doc)["_body"] is LeanDocument.UNREAD
+    assert record.body == kept.body == "Done.\n"
+    assert record.body == "Done.\n"  # asked again, the same text
+    assert vars(record.doc)["_body"] is LeanDocument.UNREAD  # and still not kept
+    assert record.doc.body_line == kept.body_line
+
+
+def test_a_yaml_record_and_a_refused_body_have_no_body_to_read_back(tmp_path):
+    long = EVIDENCE.replace("Done.\r\n", "line\n" * (parse.MAX_BODY_LINES + 1))
+    records = _loaded(
+        build_tree(tmp_path, {"teams/core.yaml": TEAM, "people/alice/evidence/2026-03-02-retry.md": long})
+    )
+    assert records["teams/core.yaml"].body is None
+    assert records["people/alice/evidence/2026-03-02-retry.md"].body is None  # as load_text refused it
+
+
+def test_two_records_read_back_alternately_each_get_their_own_body(tmp_path):
+    files = {
+        f"people/{who}/evidence/2026-03-02-retry.md": EVIDENCE.replace("Done.", f"Done by {who}.")
+        for who in ("alice", "bob")
+    }
+    records = list(_loaded(build_tree(tmp_path, files)).values())
+    for _ in range(2):
+        assert [r.body for r in records] == ["Done by alice.\n", "Done by bob.\n"]
+
+
+def test_a_record_keeps_one_string_for_its_path_and_its_display(tmp_path):
+    records = _loaded(build_tree(tmp_path, {"teams/core.yaml": TEAM}))
+    doc = records["teams/core.yaml"].doc
+    assert doc.display == str(tmp_path / "teams/core.yaml")
+    assert vars(doc)["_path"] is doc.display
+    assert doc.path == tmp_path / "teams/core.yaml"
+    assert vars(doc)["_path"] is doc.display  # a Path made when asked for, not kept
+
+
+def _split_line_by_line(text: str) -> tuple[str, int, str | None, int] | None:
+    """parse.split_front_matter as it was written before it searched with a pattern: the
+    reference it must agree with (None where it reports a Diagnostic)."""
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != "---" or first_end < 0:
+        return None
+    start = pos = first_end + 1
+    while True:
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
+        if line.rstrip() in ("---", "..."):
+            yaml_text = text[start:pos]
+            return yaml_text, 1, "" if end < 0 else text[end + 1 :], yaml_text.count("\n") + 3
+        if end < 0:
+            return None
+        pos = end + 1
+
+
+LINES = [
+    "---",
+    "...",
+    "--- ",
+    "---\t",
+    "---\x0b",
+    "...\u3000",
+    "---\x85",
+    "----",
+    " ---",
+    "-- -",
+    "a: b",
+    "",
+    "..",
+    "x",
+]
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(LINES), max_size=8), st.booleans())
+def test_front_matter_is_split_as_line_by_line(lines, final_break):
+    text = "\n".join(lines) + ("\n" if final_break else "")
+    split = parse.split_front_matter(text, "x.md")
+    assert (None if isinstance(split, Diagnostic) else split) == _split_line_by_line(text)
+
+
+def test_a_persons_records_share_one_string_for_their_owner(tmp_path):
+    files = {
+        f"people/alice/evidence/2026-03-0{day}-retry.md": EVIDENCE.replace("2026-03-02", f"2026-03-0{day}")
+        for day in (2, 3)
+    }
+    owners = {id(r.owner) for r in _loaded(build_tree(tmp_path, files)).values()}
+    assert len(owners) == 1
+
+
+def test_a_record_parsed_for_the_cache_keeps_the_identity_its_file_was_read_with(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
+    root = build_tree(tmp_path / "records", {"teams/core.yaml": TEAM})
+    monkeypatch.setenv("PERFDOCS_CACHE", "1")
+    doc = _loaded(root)["teams/core.yaml"].doc
+    assert doc.signature == cache.signature(os.stat(root / "teams/core.yaml"))
+    assert cache.document_signature(doc) is doc.signature  # the snapshot's identity of it: no second stat
+    monkeypatch.setenv("PERFDOCS_CACHE", "0")
+    doc = _loaded(root)["teams/core.yaml"].doc
+    assert doc.signature is None
+    assert cache.document_signature(doc) == cache.signature(os.stat(root / "teams/core.yaml"))
