@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from perfdocs.errors import PerfdocsError
-from perfdocs.git.run import resolve, run
+from perfdocs.git.run import resolve, run, run_all
 
 __all__ = ["base", "changed_since", "uncommitted", "texts_at"]
 
@@ -47,12 +47,12 @@ def changed_since(root: Path, ref: str, suffixes: tuple[str, ...] = ()) -> list[
         )
         raise PerfdocsError(f"--changed-since: unknown git ref '{ref}'{hint}")
     names: set[str] = set()
-    for args in (
+    commands = [
         ("diff", "--name-only", "-z", "--no-renames", f"{ref}...HEAD"),
         ("diff", "--name-only", "-z", "--no-renames", "HEAD"),
         ("ls-files", "-z", "--others", "--exclude-standard"),
-    ):
-        out = run(top, *args, check=False)
+    ]
+    for args, out in zip(commands, run_all(top, commands, check=False), strict=True):  # side by side
         if not out.ok:
             message = out.stderr.decode("utf-8", "replace").strip()
             raise PerfdocsError(f"git {' '.join(args[:2])} failed: {message or out.returncode}")

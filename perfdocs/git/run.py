@@ -84,35 +84,64 @@ def run(
 ) -> Output:
     """Run `git ARGS` in `folder`. With `check`, a non-zero exit is a GitError naming the
     command, the folder and git's message."""
+    return run_all(folder, [args], input=input, env=env, timeout=timeout, check=check)[0]
+
+
+def run_all(
+    folder: Path | str,
+    commands: list[tuple[str, ...]],
+    input: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = TIMEOUT,
+    check: bool = True,
+) -> list[Output]:
+    """Run several git commands in `folder` side by side (each `run` alone would wait for the
+    one before), and their outputs in order; `input` goes to each. A failure is handled as
+    `run` handles it, once every command has ended."""
     folder = Path(folder)
+    first = commands[0][0] if commands and commands[0] else ""
     if not folder.is_dir():
-        raise GitError(f"{display_path(folder)} is not a folder (git {args[0] if args else ''})")
+        raise GitError(f"{display_path(folder)} is not a folder (git {first})")
     gitpython, wrapper = _wrapper(folder)
-    command = [gitpython.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args]
+    git = gitpython.Git.GIT_PYTHON_GIT_EXECUTABLE or "git"
+    handles = []
     try:
-        # Keep the wrapper's handle alive until the end: dropping it terminates the process.
-        handle = wrapper.execute(
-            command,
-            as_process=True,
-            istream=subprocess.PIPE if input is not None else None,
-            env={**ENV, **(env or {})},
-        )
+        for args in commands:
+            # Keep the wrapper's handles alive until the end: dropping one terminates its process.
+            handles.append(
+                wrapper.execute(
+                    [git, *args],
+                    as_process=True,
+                    istream=subprocess.PIPE if input is not None else None,
+                    env={**ENV, **(env or {})},
+                )
+            )
     except gitpython.exc.GitCommandNotFound:
+        _stop(handles)
         raise GitError("git is not installed (or not on PATH); perfdocs needs it for this command") from None
-    process = handle.proc
-    try:
-        stdout, stderr = process.communicate(input=input, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        raise GitError(f"git {args[0]} took longer than {timeout:g} s in {display_path(folder)}; stopped") from None
-    out = Output(process.returncode, stdout or b"", stderr or b"")
-    del handle
-    if check and not out.ok:
-        if b"not a git repository" in out.stderr:
-            raise GitError(f"{display_path(folder)} is not in a git repository (git {args[0]})")
-        raise GitError(f"git {args[0]} failed in {display_path(folder)}: {out.error}")
-    return out
+    outputs = []
+    for args, handle in zip(commands, handles, strict=True):
+        process = handle.proc
+        try:
+            stdout, stderr = process.communicate(input=input, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop(handles)
+            raise GitError(f"git {args[0]} took longer than {timeout:g} s in {display_path(folder)}; stopped") from None
+        outputs.append(Output(process.returncode, stdout or b"", stderr or b""))
+    del handles
+    for args, out in zip(commands, outputs, strict=True):
+        if check and not out.ok:
+            if b"not a git repository" in out.stderr:
+                raise GitError(f"{display_path(folder)} is not in a git repository (git {args[0]})")
+            raise GitError(f"git {args[0]} failed in {display_path(folder)}: {out.error}")
+    return outputs
+
+
+def _stop(handles: list[Any]) -> None:
+    for handle in handles:
+        if handle.proc.poll() is None:
+            handle.proc.kill()
+        handle.proc.communicate()
 
 
 def text(folder: Path | str, *args: str, **options: Any) -> str:
