@@ -514,13 +514,7 @@ def _quick(
         record = org.of_kind(kind).get(rid) if kind != "evidence" or _evidence_path(rel) else None
         if record is None or record.rel != rel:
             return None  # the snapshot names a record that is not here: start afresh
-        checked = schema_diagnostics(record, context.compensation)
-        names: list[Key] = []
-        for item in rules.of_record(record, org, context):
-            if isinstance(item, Reference):
-                names.extend(item.keys())
-            else:
-                checked.append(item)
+        checked, names = _check_record(record, org, context)
         kept.keep(record, checked, names)
         diagnostics.extend(checked)
         if record.rel not in changed_rels:
@@ -586,17 +580,23 @@ def _diagnose(
     for record in records:
         if stale is not None and id(record) not in stale:
             continue
-        found = schema_diagnostics(record, context.compensation)
-        names: list[Key] = []
-        for item in rules.of_record(record, org, context):
-            if isinstance(item, Reference):
-                names.extend(item.keys())
-            else:
-                found.append(item)
+        found, names = _check_record(record, org, context)
         if kept is not None:
             kept.keep(record, found, names)
         diagnostics.extend(found)
     return org, diagnostics
+
+
+def _check_record(record: Record, org: Organisation, context: rules.Context) -> tuple[list[Diagnostic], list[Key]]:
+    """One record's schema and per-record rule findings, and the keys it names (for the snapshot)."""
+    found = schema_diagnostics(record, context.compensation)
+    names: list[Key] = []
+    for item in rules.of_record(record, org, context):
+        if isinstance(item, Reference):
+            names.extend(item.keys())
+        else:
+            found.append(item)
+    return found, names
 
 
 def _codeowners(org: Organisation) -> CodeownersFile | None:
