@@ -274,6 +274,8 @@ def validate(
         gc.disable()  # what a quick run reads it keeps: collecting would walk it again and again
         try:
             report = _quick(root, started, links, only, changes)
+        except organisation.Unavailable:
+            report = None  # a record changed under the run: a full run reads everything again
         finally:
             if enabled:
                 gc.enable()

@@ -298,6 +298,11 @@ def assign_visibility(records: Iterable[Record], org: Organisation) -> None:
             record.visibility = visibility.effective(record, defaults)
 
 
+class Unavailable(Exception):
+    """A LazyRecords record that could not be read back (its file changed or went away since
+    it was listed): the quick run that asked for it gives way to a full one."""
+
+
 class LazyRecords(dict[str, Record]):
     """An index of one kind whose records are loaded when first asked for. For a quick
     `validate` (perfdocs.validation), which re-checks a few evidence entries among 100,000:
@@ -332,7 +337,7 @@ class LazyRecords(dict[str, Record]):
         if record is None and self._has(key):
             record = self._load(key)
             if record is None:
-                raise LookupError(f"record {key} could not be read back")
+                raise Unavailable(f"record {key} could not be read back")
             super().__setitem__(key, record)
         return record
 

@@ -188,3 +188,11 @@ def test_lazy_records_load_one_record_when_asked_and_list_ids_without_loading():
     assert lazy.get("b") == "record b" and lazy["b"] == "record b" and loaded == ["b"]
     assert sorted(lazy) == ["a", "b", "c"] and len(lazy) == 3 and loaded == ["b"]
     assert dict(lazy.items()) == {k: f"record {k}" for k in ids} and loaded == ["b", "a", "c"]
+
+
+def test_a_lazy_record_that_cannot_be_read_back_is_unavailable():
+    from perfdocs.records.organisation import Unavailable
+
+    lazy = LazyRecords({}, lambda: ["a"], lambda rid: rid == "a", lambda rid: None)  # type: ignore[arg-type]
+    with pytest.raises(Unavailable):
+        lazy.get("a")
