@@ -52,3 +52,60 @@ def row(e: Entry) -> str:
 def index_script(rows: list[str]) -> str:
     """`window.PERFDOCS_SEARCH = [[url, title, kind, text], ...];` from each entry's `row`."""
     return f"window.PERFDOCS_SEARCH=[{','.join(rows)}];\n"
+
+
+HEAD = b"window.PERFDOCS_SEARCH=["
+TAIL = b"];\n"
+Span = tuple[int, int]
+"""Where a page's rows are in an index file (`index_file`): from, to (bytes; (0, 0): none)."""
+NO_ROWS: Span = (0, 0)
+
+
+def index_file(parts: list[list[str] | Span], old: bytes | None) -> tuple[bytes, list[Span], bool]:
+    """The bytes of `index_script`'s file for the pages' rows, in page order: each page's
+    rows (search.row), or where they are in the `old` index file (a rebuild keeps a reused
+    page's rows there, not as text). Returns the bytes, where each page's rows are in them,
+    and whether they are `old`'s (rows taken in a row from `old` are copied as one slice;
+    when every page's are, in `old`'s order, the bytes are `old` itself)."""
+    pieces: list[bytes | memoryview] = []
+    spans: list[Span] = []
+    pos = len(HEAD)
+    run = (-1, -1)  # the slice of `old` being extended
+    view = memoryview(old) if old is not None else None
+    for part in parts:
+        if isinstance(part, tuple):
+            start, end = part
+            if start == end:
+                spans.append(NO_ROWS)
+                continue
+            if pieces or run[0] >= 0:
+                pos += 1
+            spans.append((pos, pos + end - start))
+            pos += end - start
+            if run[0] >= 0 and start == run[1] + 1:
+                run = (run[0], end)  # the comma between them is old's
+                continue
+            if run[0] >= 0:
+                assert view is not None
+                pieces.append(view[run[0] : run[1]])
+            run = (start, end)
+        else:
+            if not part:
+                spans.append(NO_ROWS)
+                continue
+            data = ",".join(part).encode("ascii")  # rows are ASCII (ensure_ascii)
+            if pieces or run[0] >= 0:
+                pos += 1
+            spans.append((pos, pos + len(data)))
+            pos += len(data)
+            if run[0] >= 0:
+                assert view is not None
+                pieces.append(view[run[0] : run[1]])
+                run = (-1, -1)
+            pieces.append(data)
+    if run[0] >= 0:
+        assert view is not None and old is not None
+        if not pieces and run == (len(HEAD), len(old) - len(TAIL)):
+            return old, spans, True
+        pieces.append(view[run[0] : run[1]])
+    return HEAD + b",".join(pieces) + TAIL, spans, False
