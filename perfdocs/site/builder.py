@@ -189,11 +189,7 @@ def _build(
             root,
             previous,
             index,
-            {
-                path: (m[1], m[3], got, span if got is not None else None)
-                for (path, (m, _, got)), span in zip(made, spans)
-                if m[0] is not None
-            },
+            {path: (m[1], m[3], got, span) for (path, (m, _, got)), span in zip(made, spans) if m[0] is not None},
         )
     rendered = sum(1 for _, (m, _, _) in made if m[2])
     return BuildResult(
@@ -214,12 +210,15 @@ def _search_index(
     """Write the search index (or keep the previous one, when no page's search entries
     changed): where each page's entries are in it, its hash and stat identity (when
     `hashed`), and whether the previous file was kept."""
-    data, spans, same = search.index_file(parts, previous.search_index)
-    if same and previous.search_file is not None:
-        digest, known = previous.search_file
-        kept = writer.reuse(reuse.INDEX, lambda old: old == data, known)
+    old = previous.search_index
+    data, spans, same = search.index_file(parts, old.read if old else None, old.size if old else 0)
+    if same and old is not None and previous.search_file is not None:
+        digest = previous.search_file[0]
+        kept = writer.reuse(reuse.INDEX, lambda found: reuse.output_digest(found) == digest, old.stat)
         if kept is not None:
             return spans, (digest, kept), True
+        data = old.read()
+    assert data is not None
     written = writer.write(reuse.INDEX, data)
     return spans, (reuse.output_digest(data), written) if hashed else None, False
 
@@ -264,7 +263,9 @@ class _Maker:
             digest = old.digest
             st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old.stat)
             if st is not None:
-                return fp, got, ((fp, digest, False, st), [search.row(e) for e in page.search], got)
+                # The same fingerprint, the same search entries: where they are in the previous index, if known.
+                rows = old.search if old.search is not None else [search.row(e) for e in page.search]
+                return fp, got, ((fp, digest, False, st), rows, got)
         return fp, got, None
 
     def render(self, page: Page, fp: bytes | None, got: bytes | None) -> _Result:

@@ -52,6 +52,8 @@ import hashlib
 import hmac
 import json
 import marshal
+import os
+import stat
 import sys
 import time
 import types
@@ -61,6 +63,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
+from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache as record_cache
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
@@ -71,7 +74,7 @@ from perfdocs.site.writer import read_regular
 
 MANIFEST = ".perfdocs-pages"
 """The manifest's file name at the top of a built site (beside writer.MARKER)."""
-FORMAT = 1
+FORMAT = 2
 STATS_FORMAT = 4
 STATS_MIN_PAGES = 2000
 """With PERFDOCS_CACHE unset, smaller sites keep no stat file (as the record cache's AUTO_MIN_FILES)."""
@@ -421,8 +424,8 @@ class Entry(NamedTuple):
     inputs: bytes | None = None
     """The identity of the page's inputs (`Inputs`) when it was made, if it had one."""
     search: Span | None = None
-    """Where the page's search entries are in the previous search index (`Previous.search_index`),
-    recorded with `inputs`; None: not known."""
+    """Where the page's search entries are in the previous search index (`Previous.search_index`);
+    None: not known."""
 
 
 Made = tuple[bytes | None, bytes, bool, Stat]
@@ -435,27 +438,54 @@ IndexFile = tuple[bytes, Stat]
 """The search index file a build wrote: (hash of its bytes, its stat identity)."""
 
 
+class SearchIndex:
+    """The previous build's search index file, shown to be the one written (its stat
+    identity, out of the racy window, or its hash): read only when a slice of it is needed."""
+
+    def __init__(self, path: Path, st: Stat, data: bytes | None = None) -> None:
+        self.path = path
+        self.stat = st
+        self._data = data
+
+    @property
+    def size(self) -> int:
+        return self.stat[0]
+
+    def read(self) -> bytes:
+        """Its bytes; PerfdocsError if the file is no longer the one shown (changed during the build)."""
+        if self._data is None:
+            read = read_regular(self.path)
+            if read is None or (read[1].st_size, read[1].st_mtime_ns, read[1].st_ino) != self.stat:
+                raise PerfdocsError(f"{self.path} changed during the build; build again")
+            self._data = read[0]
+        return self._data
+
+
 class Previous(NamedTuple):
     """What a rebuild can take from the site it replaces."""
 
     pages: dict[str, Entry]
-    search_index: bytes | None = None
-    """The bytes of its search index, when they are those written (the pages' `search`
-    spans point into them); None: every page's `search` is None."""
+    search_index: SearchIndex | None = None
+    """Its search index, when it is the one written (the pages' `search` spans point into
+    it); None: every page's `search` is None."""
     search_file: IndexFile | None = None
     """The search index file's hash and stat identity, as recorded."""
 
 
 def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes, shared: str | None) -> bytes:
-    body = (
-        json.dumps(
-            {"format": FORMAT, "shared": shared, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
-            ensure_ascii=True,
-            separators=(",", ":"),
-        ).encode()
-        + b"\n"
-    )
+    """The manifest: its HMAC, a line naming the format and `shared`, then a line per page:
+    its fingerprint, the hash of its bytes (both in hex) and its path (a JSON string when it
+    holds a quote, a backslash or a line break, so that a line reads back one way only)."""
+    lines = [f"perfdocs-pages {FORMAT} {shared}\n"]
+    lines += [f"{f.hex()} {o.hex()} {_manifest_path(p)}\n" for p, (f, o) in pages.items()]
+    body = "".join(lines).encode("utf-8", "surrogateescape")
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
+
+
+def _manifest_path(path: str) -> str:
+    if '"' in path or "\\" in path or "\n" in path or "\r" in path:
+        return json.dumps(path, ensure_ascii=True)
+    return path
 
 
 def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> Previous:
@@ -476,11 +506,15 @@ def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> Previou
     ):
         return Previous({})
     try:
-        stored = json.loads(body)
-        if stored.get("format") != FORMAT or stored.get("shared") != shared:
+        lines = body.decode("utf-8", "surrogateescape").split("\n")
+        if lines[0] != f"perfdocs-pages {FORMAT} {shared}" or lines[-1] != "":
             return Previous({})
-        pages = {p: (bytes.fromhex(f), bytes.fromhex(o)) for p, (f, o) in stored["pages"].items()}
-    except (ValueError, TypeError, AttributeError, KeyError):
+        fromhex = bytes.fromhex
+        pages: dict[str, tuple[bytes, bytes]] = {}
+        for line in lines[1:-1]:
+            fp, digest, path = line.split(" ", 2)
+            pages[json.loads(path) if path.startswith('"') else path] = (fromhex(fp), fromhex(digest))
+    except (ValueError, TypeError):
         return Previous({})
     written_ns, index_file, stats = _read_stats(site, key, records)
     index = _read_index(site, index_file, written_ns) if index_file is not None else None
@@ -494,17 +528,21 @@ def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> Previou
     return Previous(entries, index, index_file if index is not None else None)
 
 
-def _read_index(site: Path, recorded: IndexFile, written_ns: int) -> bytes | None:
-    """The previous search index's bytes if they are those recorded: the file has the stat
-    identity recorded, out of the racy window, or else the hash recorded."""
-    read = read_regular(site / INDEX)
-    if read is None:
+def _read_index(site: Path, recorded: IndexFile, written_ns: int) -> SearchIndex | None:
+    """The previous search index if it is the one recorded: the file has the stat identity
+    recorded, out of the racy window (then it is not read now), or else the hash recorded."""
+    path = site / INDEX
+    try:
+        info = os.lstat(path)
+    except OSError:
         return None
-    data, info = read
     st = (info.st_size, info.st_mtime_ns, info.st_ino)
-    if st == recorded[1] and info.st_mtime_ns < written_ns - RACY_NS:
-        return data
-    return data if output_digest(data) == recorded[0] else None
+    if stat.S_ISREG(info.st_mode) and st == recorded[1] and info.st_mtime_ns < written_ns - RACY_NS:
+        return SearchIndex(path, st)
+    read = read_regular(path)
+    if read is None or output_digest(read[0]) != recorded[0]:
+        return None
+    return SearchIndex(path, (read[1].st_size, read[1].st_mtime_ns, read[1].st_ino), read[0])
 
 
 def stats_location(site: Path, records: Path) -> Path | None:

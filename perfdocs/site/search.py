@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 TEXT_LIMIT = 20_000
@@ -61,51 +62,58 @@ Span = tuple[int, int]
 NO_ROWS: Span = (0, 0)
 
 
-def index_file(parts: list[list[str] | Span], old: bytes | None) -> tuple[bytes, list[Span], bool]:
+def index_file(
+    parts: list[list[str] | Span], old: Callable[[], bytes] | None, old_size: int = 0
+) -> tuple[bytes | None, list[Span], bool]:
     """The bytes of `index_script`'s file for the pages' rows, in page order: each page's
-    rows (search.row), or where they are in the `old` index file (a rebuild keeps a reused
-    page's rows there, not as text). Returns the bytes, where each page's rows are in them,
-    and whether they are `old`'s (rows taken in a row from `old` are copied as one slice;
-    when every page's are, in `old`'s order, the bytes are `old` itself)."""
-    pieces: list[bytes | memoryview] = []
+    rows (search.row), or where they are in the old index file (a rebuild keeps a reused
+    page's rows there, not as text; `old` reads that file's bytes, `old_size` long). Returns
+    the bytes, where each page's rows are in them, and whether they are the old file's
+    (then None: the old file is not even read). Rows taken in a row from the old file are
+    copied as one slice."""
+    pieces: list[bytes | Span] = []
     spans: list[Span] = []
     pos = len(HEAD)
-    run = (-1, -1)  # the slice of `old` being extended
-    view = memoryview(old) if old is not None else None
+    run: Span | None = None  # the slice of the old file being extended
     for part in parts:
         if isinstance(part, tuple):
             start, end = part
             if start == end:
                 spans.append(NO_ROWS)
                 continue
-            if pieces or run[0] >= 0:
+            if pieces or run is not None:
                 pos += 1
             spans.append((pos, pos + end - start))
             pos += end - start
-            if run[0] >= 0 and start == run[1] + 1:
-                run = (run[0], end)  # the comma between them is old's
+            if run is not None and start == run[1] + 1:
+                run = (run[0], end)  # the comma between them is the old file's
                 continue
-            if run[0] >= 0:
-                assert view is not None
-                pieces.append(view[run[0] : run[1]])
-            run = (start, end)
+            if run is not None:
+                pieces.append(run)
+            run = part
         else:
             if not part:
                 spans.append(NO_ROWS)
                 continue
             data = ",".join(part).encode("ascii")  # rows are ASCII (ensure_ascii)
-            if pieces or run[0] >= 0:
+            if pieces or run is not None:
                 pos += 1
             spans.append((pos, pos + len(data)))
             pos += len(data)
-            if run[0] >= 0:
-                assert view is not None
-                pieces.append(view[run[0] : run[1]])
-                run = (-1, -1)
+            if run is not None:
+                pieces.append(run)
+                run = None
             pieces.append(data)
-    if run[0] >= 0:
-        assert view is not None and old is not None
-        if not pieces and run == (len(HEAD), len(old) - len(TAIL)):
-            return old, spans, True
-        pieces.append(view[run[0] : run[1]])
-    return HEAD + b",".join(pieces) + TAIL, spans, False
+    if run is not None:
+        if not pieces and run == (len(HEAD), old_size - len(TAIL)):
+            return None, spans, True
+        pieces.append(run)
+    view = memoryview(old()) if old is not None and any(isinstance(piece, tuple) for piece in pieces) else None
+    chunks = [piece if isinstance(piece, bytes) else _slice(view, piece) for piece in pieces]
+    return HEAD + b",".join(chunks) + TAIL, spans, False
+
+
+def _slice(view: memoryview | None, span: Span) -> memoryview:
+    if view is None or span[1] > len(view):
+        raise ValueError("a page's search entries are not in the old index")
+    return view[span[0] : span[1]]

@@ -300,6 +300,8 @@ class SiteWriter:
             shutil.rmtree(old, ignore_errors=True)
 
     def abandon(self) -> None:
+        if (self.tmp / JOURNAL).exists():
+            return  # an in-place update that failed half-way: the next build finishes it (`recover`)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -360,6 +362,15 @@ def _apply(out: Path, tmp: Path, drop: list[str]) -> None:
     """Update the site `out` in place from a build's temporary folder: remove `drop` first,
     then move every new file over its old one. Every step can be done again (`recover`);
     nothing is removed or written through a symbolic link, nor outside `out`."""
+    try:
+        _update(out, tmp, drop)
+    except OSError as err:
+        raise fault(err, out) or PerfdocsError(
+            f"cannot update {display_path(out)}: {err.strerror or err}; the next build finishes the update"
+        ) from None
+
+
+def _update(out: Path, tmp: Path, drop: list[str]) -> None:
     base = str(out)
     checked: dict[str, bool] = {"": True}
 
@@ -384,7 +395,10 @@ def _apply(out: Path, tmp: Path, drop: list[str]) -> None:
     emptied = set()
     for rel in drop:
         parent = rel.rpartition("/")[0]
-        if ".." in rel.split("/") or not real_folder(parent, False):
+        parts = rel.split("/")
+        if "\0" in rel or "\\" in rel or any(part in ("", ".", "..") for part in parts):
+            continue  # not a plain relative path: never one of the site's files
+        if not real_folder(parent, False):
             continue
         try:
             os.unlink(os.path.join(base, rel))
