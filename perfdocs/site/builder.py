@@ -217,10 +217,10 @@ def _search_index(
         kept = writer.reuse(reuse.INDEX, lambda found: reuse.output_digest(found) == digest, old.stat)
         if kept is not None:
             return spans, (digest, kept), True
-        data = old.read()
+        data = [old.read()]
     assert data is not None
     written = writer.write(reuse.INDEX, data)
-    return spans, (reuse.output_digest(data), written) if hashed else None, False
+    return spans, (reuse.output_digest(*data), written) if hashed else None, False
 
 
 _Result = tuple[reuse.Made, list[str] | search.Span, bytes | None]

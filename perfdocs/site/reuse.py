@@ -116,8 +116,12 @@ def code_key(templates: Path) -> bytes:
     return h.digest()
 
 
-def output_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+def output_digest(*data: bytes | memoryview) -> bytes:
+    """The hash of a file's bytes (given whole, or as pieces one after the other)."""
+    h = hashlib.blake2b(digest_size=16)
+    for piece in data:
+        h.update(piece)
+    return h.digest()
 
 
 class Opaque(Exception):

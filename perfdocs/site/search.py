@@ -64,13 +64,13 @@ NO_ROWS: Span = (0, 0)
 
 def index_file(
     parts: list[list[str] | Span], old: Callable[[], bytes] | None, old_size: int = 0
-) -> tuple[bytes | None, list[Span], bool]:
+) -> tuple[list[bytes | memoryview] | None, list[Span], bool]:
     """The bytes of `index_script`'s file for the pages' rows, in page order: each page's
     rows (search.row), or where they are in the old index file (a rebuild keeps a reused
     page's rows there, not as text; `old` reads that file's bytes, `old_size` long). Returns
-    the bytes, where each page's rows are in them, and whether they are the old file's
-    (then None: the old file is not even read). Rows taken in a row from the old file are
-    copied as one slice."""
+    the bytes (as pieces to write one after the other: rows taken in a row from the old file
+    are one slice of it, never copied), where each page's rows are in them, and whether they
+    are the old file's (then None: the old file is not even read)."""
     pieces: list[bytes | Span] = []
     spans: list[Span] = []
     pos = len(HEAD)
@@ -109,8 +109,13 @@ def index_file(
             return None, spans, True
         pieces.append(run)
     view = memoryview(old()) if old is not None and any(isinstance(piece, tuple) for piece in pieces) else None
-    chunks = [piece if isinstance(piece, bytes) else _slice(view, piece) for piece in pieces]
-    return HEAD + b",".join(chunks) + TAIL, spans, False
+    chunks: list[bytes | memoryview] = [HEAD]
+    for i, piece in enumerate(pieces):
+        if i:
+            chunks.append(b",")
+        chunks.append(piece if isinstance(piece, bytes) else _slice(view, piece))
+    chunks.append(TAIL)
+    return chunks, spans, False
 
 
 def _slice(view: memoryview | None, span: Span) -> memoryview:

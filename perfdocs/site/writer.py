@@ -140,16 +140,20 @@ class SiteWriter:
         temporary folder it happened in means nothing to the reader)."""
         return self.out / rel
 
-    def write(self, rel: str, content: str | bytes) -> Stat:
-        """Write a new file; its stat identity (size, modification time, inode) as written."""
+    def write(self, rel: str, content: str | bytes | list[bytes | memoryview]) -> Stat:
+        """Write a new file (its bytes, or pieces of them one after the other); its stat
+        identity (size, modification time, inode) as written."""
         data = content.encode("utf-8") if isinstance(content, str) else content
         # "x": a second page with the same path is a bug, never a silent overwrite.
         with writing(self.shown(rel)), open(self._place(rel), "xb") as fh:
-            fh.write(data)
+            if isinstance(data, list):
+                fh.writelines(data)
+            else:
+                fh.write(data)
             fh.flush()
             info = os.fstat(fh.fileno())
         self.files += 1
-        self.bytes += len(data)
+        self.bytes += info.st_size
         return identity(info)
 
     def copy(self, src: Path, rel: str) -> None:

@@ -608,3 +608,52 @@ def test_reused_pages_take_their_search_entries_from_the_previous_index_only_whi
     assert build(example, site, "internal").rendered == 0
     assert len(made.take()) == entries
     assert_same_tree(site, tmp_path / "cold")
+
+
+def test_a_rebuild_killed_at_any_moment_leaves_the_old_site_whole_or_an_update_the_next_build_finishes(
+    example, tmp_path
+):
+    """A rebuild over a site of ours updates it in place; killed (SIGKILL) before its journal
+    is written, the old site is whole; killed after, the next build finishes the update
+    before anything else, and the site is the new one, whole."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from perfdocs.site.writer import JOURNAL
+
+    from tests.support.cli import PERFDOCS
+
+    env = {**os.environ, "PERFDOCS_TODAY": "2026-11-24", "PERFDOCS_CACHE_DIR": str(tmp_path / "cache")}
+    command = [*PERFDOCS, "build", "--records", str(example), "--out", str(tmp_path / "site"), "--audience", "internal"]
+    titles = ["title: Fixed 28 accessibility", "title: Fixed 29 accessibility"]
+    expected = []
+    for i, title in enumerate(titles):
+        if i:
+            edit(example / CHEN_EV, titles[0], title)
+        subprocess.run([*command[:-3], str(tmp_path / f"cold-{i}"), "--audience", "internal"], env=env, check=True)
+        expected.append(tree(tmp_path / f"cold-{i}"))
+    subprocess.run(command, env=env, check=True)
+    site = tmp_path / "site"
+    assert tree(site) == expected[1]
+    outcomes = set()
+    for n, delay in enumerate((0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2)):
+        target = n % 2
+        edit(example / CHEN_EV, titles[1 - target], titles[target])
+        old = tree(site)
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        left = sorted(tmp_path.glob(".site.building-*"))
+        if any((folder / JOURNAL).exists() for folder in left):
+            outcomes.add("killed while updating")
+        else:
+            now = tree(site)
+            assert now in (old, expected[target]), f"killed after {delay} s: a mix of two builds"
+            outcomes.add("old site" if now == old and now != expected[target] else "new site")
+        subprocess.run(command, env=env, check=True)  # finishes what the killed build left, and builds
+        assert tree(site) == expected[target], f"killed after {delay} s"
+        assert sorted(tmp_path.glob(".site.building-*")) == []
+    assert "old site" in outcomes, outcomes
