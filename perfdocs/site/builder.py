@@ -1,4 +1,4 @@
-"""Building the site: lock, load the valid records, make the pages, reuse or render, swap.
+"""Building the site: lock, load the valid records, make the pages, reuse or render, swap (or update in place).
 
 `build` is the one code path: `perfdocs build` calls it once, `perfdocs serve`
 calls it again whenever the records or templates change. A page whose inputs are

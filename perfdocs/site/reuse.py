@@ -23,10 +23,11 @@ context; only the others are made, fingerprinted, and reused or rendered as abov
 
 The previous build left a manifest (`MANIFEST`) in the output folder: for each page,
 its input fingerprint and the hash of the bytes written. A page whose fingerprint is
-unchanged takes the previous file (hard-linked into the new build) once its bytes are
+unchanged takes the previous file (left where it is when the site is updated in place,
+else hard-linked into the new folder: perfdocs/site/writer.py) once its bytes are
 checked against that hash, so a page edited in the published folder is rendered again.
 Beside the record cache (never in the site: the site's bytes are a cold build's), a sealed
-stat file keeps each page file's stat identity (size, modification time, inode): a linked
+stat file keeps each page file's stat identity (size, modification time, inode): a page
 file that still has it, out of the racy window, is the file that was written and checked,
 and is taken without reading it back (an edit in place changes its modification time; a
 replaced file has another inode). The same file keeps each page's inputs identity and
