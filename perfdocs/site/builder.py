@@ -1,4 +1,4 @@
-"""Building the site: lock, load the valid records, make the pages, reuse or render, swap.
+"""Building the site: lock, load the valid records, make the pages, reuse or render, swap (or update in place).
 
 `build` is the one code path: `perfdocs build` calls it once, `perfdocs serve`
 calls it again whenever the records or templates change. A page whose inputs are
@@ -124,16 +124,22 @@ def _build(
     shared = prints.shared if prints is not None else None
     # The site being replaced, if it is ours (check_target refused anything else) and was
     # built from what every page of this build shares (else no page of it can be reused).
-    previous = reuse.read_manifest(out, key, root, shared) if key and shared and (out / MARKER).is_file() else {}
+    previous = (
+        reuse.read_manifest(out, key, root, shared)
+        if key and shared and (out / MARKER).is_file()
+        else reuse.Previous({})
+    )
     writer = SiteWriter(out)
+    if previous.pages:
+        # Over a site of ours, its reused pages stay where they are (writer.update_in_place).
+        writer.update_in_place()
     try:
         inputs = (
             reuse.Inputs(key, prints.prefix, report.org, started_ns)
             if key is not None and prints is not None and prints.prefix is not None
             else None
         )
-        maker = _Maker(renderer, base, writer, previous, prints, inputs)
-        rows: list[str] = []  # the search index's, page by page (search.row)
+        maker = _Maker(renderer, base, writer, previous.pages, prints, inputs)
         made: list[tuple[str, _Result]] = []  # paths, not pages: a page is let go once written
         pending: Iterable[Page] = all_pages(view, history, dates.today())
         workers = _workers()
@@ -160,9 +166,7 @@ def _build(
         with progress(pending, count) if progress else nullcontext(pending) as rendering:
             for page in rendering:
                 made.append((page.path, maker.make(page)))
-        for _, result in made:
-            rows.extend(result[1])
-        writer.write("static/search-index.js", search.index_script(rows))
+        spans, index, kept = _search_index(writer, [result[1] for _, result in made], previous, key is not None)
         static = renderer.templates / "static"
         for src in sorted(static.rglob("*")) if static.is_dir() else ():
             if src.is_file() and not src.name.startswith("."):
@@ -174,21 +178,18 @@ def _build(
         if key:
             manifest = {path: (r[0][0], r[0][1]) for path, r in made if r[0][0] is not None}
             writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key, shared))
-        writer.commit()
+        writer.commit([path for path, _ in made] + ([reuse.INDEX] if kept else []))
     except BaseException:
         writer.abandon()
         raise
-    if key:
+    if key and index is not None:
         reuse.save_stats(
             out,
             key,
             root,
             previous,
-            {
-                path: (m[1], m[3], got, found if got is not None else None)
-                for path, (m, found, got) in made
-                if m[0] is not None
-            },
+            index,
+            {path: (m[1], m[3], got, span) for (path, (m, _, got)), span in zip(made, spans) if m[0] is not None},
         )
     rendered = sum(1 for _, (m, _, _) in made if m[2])
     return BuildResult(
@@ -203,8 +204,28 @@ def _build(
     )
 
 
-_Result = tuple[reuse.Made, list[str], bytes | None]
-"""What a build made of a page, its search entries (search.row), and the identity of its inputs (reuse.Inputs)."""
+def _search_index(
+    writer: SiteWriter, parts: list[list[str] | search.Span], previous: reuse.Previous, hashed: bool
+) -> tuple[list[search.Span], reuse.IndexFile | None, bool]:
+    """Write the search index (or keep the previous one, when no page's search entries
+    changed): where each page's entries are in it, its hash and stat identity (when
+    `hashed`), and whether the previous file was kept."""
+    old = previous.search_index
+    data, spans, same = search.index_file(parts, old.read if old else None, old.size if old else 0)
+    if same and old is not None and previous.search_file is not None:
+        digest = previous.search_file[0]
+        kept = writer.reuse(reuse.INDEX, lambda found: reuse.output_digest(found) == digest, old.stat)
+        if kept is not None:
+            return spans, (digest, kept), True
+        data = [old.read()]
+    assert data is not None
+    written = writer.write(reuse.INDEX, data)
+    return spans, (reuse.output_digest(*data), written) if hashed else None, False
+
+
+_Result = tuple[reuse.Made, list[str] | search.Span, bytes | None]
+"""What a build made of a page, its search entries (search.row, or where they are in the
+previous search index: reuse.Entry.search), and the identity of its inputs (reuse.Inputs)."""
 
 
 @dataclass
@@ -242,7 +263,9 @@ class _Maker:
             digest = old.digest
             st = self.writer.reuse(page.path, lambda data: reuse.output_digest(data) == digest, old.stat)
             if st is not None:
-                return fp, got, ((fp, digest, False, st), [search.row(e) for e in page.search], got)
+                # The same fingerprint, the same search entries: where they are in the previous index, if known.
+                rows = old.search if old.search is not None else [search.row(e) for e in page.search]
+                return fp, got, ((fp, digest, False, st), rows, got)
         return fp, got, None
 
     def render(self, page: Page, fp: bytes | None, got: bytes | None) -> _Result:

@@ -23,14 +23,20 @@ context; only the others are made, fingerprinted, and reused or rendered as abov
 
 The previous build left a manifest (`MANIFEST`) in the output folder: for each page,
 its input fingerprint and the hash of the bytes written. A page whose fingerprint is
-unchanged takes the previous file (hard-linked into the new build) once its bytes are
+unchanged takes the previous file (left where it is when the site is updated in place,
+else hard-linked into the new folder: perfdocs/site/writer.py) once its bytes are
 checked against that hash, so a page edited in the published folder is rendered again.
 Beside the record cache (never in the site: the site's bytes are a cold build's), a sealed
-stat file keeps each page file's stat identity (size, modification time, inode): a linked
+stat file keeps each page file's stat identity (size, modification time, inode): a page
 file that still has it, out of the racy window, is the file that was written and checked,
 and is taken without reading it back (an edit in place changes its modification time; a
 replaced file has another inode). The same file keeps each page's inputs identity and
-search entries: they hold this machine's signatures, and are used only with it.
+where its search entries are in the search index the build wrote (the index's own hash and
+stat identity beside them): they hold this machine's signatures, and are used only with it.
+A page reused on its inputs takes its search entries from that file (perfdocs/site/search.py
+`index_file`: runs of unchanged pages are one slice; with no change the file stays as it is),
+once the file is shown to be the one written (its stat identity out of the racy window, else
+its hash).
 Rendering being a function of those inputs, the result is the cold build's, byte for byte.
 
 The manifest carries an HMAC, and the fingerprints are keyed, under the local key that
@@ -47,6 +53,8 @@ import hashlib
 import hmac
 import json
 import marshal
+import os
+import stat
 import sys
 import time
 import types
@@ -56,16 +64,19 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
+from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache as record_cache
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import Document
 from perfdocs.site.pages.page import OTHER_RECORDS, Group, Page
+from perfdocs.site.search import Span
+from perfdocs.site.writer import read_regular
 
 MANIFEST = ".perfdocs-pages"
 """The manifest's file name at the top of a built site (beside writer.MARKER)."""
-FORMAT = 1
-STATS_FORMAT = 3
+FORMAT = 2
+STATS_FORMAT = 4
 STATS_MIN_PAGES = 2000
 """With PERFDOCS_CACHE unset, smaller sites keep no stat file (as the record cache's AUTO_MIN_FILES)."""
 RACY_NS = record_cache.RACY_NS
@@ -106,8 +117,12 @@ def code_key(templates: Path) -> bytes:
     return h.digest()
 
 
-def output_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+def output_digest(*data: bytes | memoryview) -> bytes:
+    """The hash of a file's bytes (given whole, or as pieces one after the other)."""
+    h = hashlib.blake2b(digest_size=16)
+    for piece in data:
+        h.update(piece)
+    return h.digest()
 
 
 class Opaque(Exception):
@@ -352,15 +367,18 @@ class Inputs:
     def page(self, page: Page) -> bytes | None:
         """The identity of the page's inputs, or None when it has none (not known, or a record
         it reads changed too recently to be told by its signature)."""
-        if page.inputs is None:
+        inputs = page.inputs
+        if inputs is None:
             return None
-        h = self._start.copy()
-        h.update(repr((page.path, page.template, page.title, page.section)).encode("utf-8", "surrogateescape"))
+        parts = [repr((page.path, page.template, page.title, page.section)).encode("utf-8", "surrogateescape")]
         # Each input after a tag: 'r' or 'g' and 16 bytes, or 's' and a repr (quoted, escaped):
-        # the sequence reads back one way only.
-        for item in page.inputs:
+        # the sequence reads back one way only. (Hashed at once: a rebuild does this for
+        # 100,000 pages, most of whose records are known already.)
+        tokens = self._tokens
+        for item in inputs:
             if type(item) is Record:
-                one = self.record(item)
+                known = tokens.get(id(item))
+                one = known[1] if known is not None and known[0] is item else self.record(item)
                 tag = b"r"
             elif type(item) is Group:
                 one = self.group(item)
@@ -372,7 +390,10 @@ class Inputs:
                 return None
             if one is None:
                 return None
-            h.update(tag + one)
+            parts.append(tag)
+            parts.append(one)
+        h = self._start.copy()
+        h.update(b"".join(parts))
         return h.digest()
 
 
@@ -399,6 +420,8 @@ Stat = tuple[int, int, int]
 """A page file's stat identity: (size, modification time in ns, inode) (writer.identity)."""
 SearchRows = list[str]
 """A page's search entries, each as its row of the search index (search.row)."""
+INDEX = "static/search-index.js"
+"""The search index's file in the site (perfdocs/site/search.py)."""
 
 
 class Entry(NamedTuple):
@@ -411,62 +434,136 @@ class Entry(NamedTuple):
     """The file's stat identity, when it can be trusted: recorded for those bytes, out of the racy window."""
     inputs: bytes | None = None
     """The identity of the page's inputs (`Inputs`) when it was made, if it had one."""
-    search: SearchRows | None = None
-    """The page's search entries, recorded with `inputs`."""
+    search: Span | None = None
+    """Where the page's search entries are in the previous search index (`Previous.search_index`);
+    None: not known."""
 
 
 Made = tuple[bytes | None, bytes, bool, Stat]
 """What a build made of a page: (its input fingerprint if it has one, the hash of its
 bytes, whether it was rendered rather than reused, its file's stat identity)."""
-Kept = tuple[bytes, Stat, bytes | None, SearchRows | None]
+Kept = tuple[bytes, Stat, bytes | None, Span | None]
 """What `save_stats` records of a page: (hash of its bytes, stat identity, identity of its
-inputs, its search entries)."""
+inputs, where its search entries are in the search index written)."""
+IndexFile = tuple[bytes, Stat]
+"""The search index file a build wrote: (hash of its bytes, its stat identity)."""
+
+
+class SearchIndex:
+    """The previous build's search index file, shown to be the one written (its stat
+    identity, out of the racy window, or its hash): read only when a slice of it is needed."""
+
+    def __init__(self, path: Path, st: Stat, data: bytes | None = None) -> None:
+        self.path = path
+        self.stat = st
+        self._data = data
+
+    @property
+    def size(self) -> int:
+        return self.stat[0]
+
+    def read(self) -> bytes:
+        """Its bytes; PerfdocsError if the file is no longer the one shown (changed during the build)."""
+        if self._data is None:
+            read = read_regular(self.path)
+            if read is None or (read[1].st_size, read[1].st_mtime_ns, read[1].st_ino) != self.stat:
+                raise PerfdocsError(f"{self.path} changed during the build; build again")
+            self._data = read[0]
+        return self._data
+
+
+class Previous(NamedTuple):
+    """What a rebuild can take from the site it replaces."""
+
+    pages: dict[str, Entry]
+    search_index: SearchIndex | None = None
+    """Its search index, when it is the one written (the pages' `search` spans point into
+    it); None: every page's `search` is None."""
+    search_file: IndexFile | None = None
+    """The search index file's hash and stat identity, as recorded."""
 
 
 def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes, shared: str | None) -> bytes:
-    body = (
-        json.dumps(
-            {"format": FORMAT, "shared": shared, "pages": {p: [f.hex(), o.hex()] for p, (f, o) in pages.items()}},
-            ensure_ascii=True,
-            separators=(",", ":"),
-        ).encode()
-        + b"\n"
-    )
+    """The manifest: its HMAC, a line naming the format and `shared`, then a line per page:
+    its fingerprint, the hash of its bytes (both in hex) and its path (a JSON string when it
+    holds a quote, a backslash or a line break, so that a line reads back one way only)."""
+    lines = [f"perfdocs-pages {FORMAT} {shared}\n"]
+    lines += [f"{f.hex()} {o.hex()} {_manifest_path(p)}\n" for p, (f, o) in pages.items()]
+    body = "".join(lines).encode("utf-8", "surrogateescape")
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
 
 
-def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> dict[str, Entry]:
+def _manifest_path(path: str) -> str:
+    if '"' in path or "\\" in path or "\n" in path or "\r" in path:
+        return json.dumps(path, ensure_ascii=True)
+    return path
+
+
+def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> Previous:
     """The previous build's pages, or none when the manifest is missing, damaged, not ours,
     or made from what the pages of another build share (`Fingerprints.shared`: another day,
     audience, template or perfdocs, none of whose pages can be reused: a rebuild then costs
     what a cold build does, not a fingerprint of every page first); with each file's stat
-    identity when the stat file (`save_stats`) vouches for it."""
+    identity when the stat file (`save_stats`) vouches for it, and its search entries' place
+    in the previous search index when that file is the one written."""
     try:
         with open(site / MANIFEST, "rb") as fh:
             raw = fh.read(MAX_MANIFEST_BYTES + 1)
     except OSError:
-        return {}
+        return Previous({})
     mac, _, body = raw.partition(b"\n")
     if len(raw) > MAX_MANIFEST_BYTES or not hmac.compare_digest(
         mac, hmac.new(key, body, hashlib.sha256).hexdigest().encode()
     ):
-        return {}
-    try:
-        stored = json.loads(body)
-        if stored.get("format") != FORMAT or stored.get("shared") != shared:
-            return {}
-        pages = {p: (bytes.fromhex(f), bytes.fromhex(o)) for p, (f, o) in stored["pages"].items()}
-    except (ValueError, TypeError, AttributeError, KeyError):
-        return {}
-    stats = _read_stats(site, key, records)
+        return Previous({})
+    lines = body.decode("utf-8", "surrogateescape").split("\n")
+    if lines[0] != f"perfdocs-pages {FORMAT} {shared}" or lines[-1] != "":
+        return Previous({})
+    written_ns, index_file, stats = _read_stats(site, key, records)
+    index = _read_index(site, index_file, written_ns) if index_file is not None else None
+    before = written_ns - RACY_NS
+    fromhex = bytes.fromhex
     entries: dict[str, Entry] = {}
-    for p, (f, o) in pages.items():
-        known = stats.get(p)
-        if known is not None and known[0] == o:
-            entries[p] = Entry(f, o, known[1], known[2], known[3])
-        else:
-            entries[p] = Entry(f, o)
-    return entries
+    try:
+        # One pass over the manifest, each page's stat record looked up as it is read (a
+        # rebuild reads 100,000 of them).
+        for line in lines[1:-1]:
+            fp, digest, path = line.split(" ", 2)
+            if path.startswith('"'):
+                path = json.loads(path)
+            o = fromhex(digest)
+            known = stats.get(path)
+            if known is not None and known[0] == o:
+                st = known[1]
+                entries[path] = Entry(
+                    fromhex(fp),
+                    o,
+                    (st[0], st[1], st[2]) if st[1] < before else None,
+                    known[2],
+                    known[3] if index is not None else None,
+                )
+            else:
+                entries[path] = Entry(fromhex(fp), o)
+    except (ValueError, TypeError, IndexError):
+        return Previous({})
+    return Previous(entries, index, index_file if index is not None else None)
+
+
+def _read_index(site: Path, recorded: IndexFile, written_ns: int) -> SearchIndex | None:
+    """The previous search index if it is the one recorded: the file has the stat identity
+    recorded, out of the racy window (then it is not read now), or else the hash recorded."""
+    path = site / INDEX
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    st = (info.st_size, info.st_mtime_ns, info.st_ino)
+    if stat.S_ISREG(info.st_mode) and st == recorded[1] and info.st_mtime_ns < written_ns - RACY_NS:
+        return SearchIndex(path, st)
+    read = read_regular(path)
+    if read is None or output_digest(read[0]) != recorded[0]:
+        return None
+    return SearchIndex(path, (read[1].st_size, read[1].st_mtime_ns, read[1].st_ino), read[0])
 
 
 def stats_location(site: Path, records: Path) -> Path | None:
@@ -482,21 +579,29 @@ def stats_location(site: Path, records: Path) -> Path | None:
     return folder / f"site-{slug}.marshal"
 
 
-def save_stats(site: Path, key: bytes, records: Path, previous: dict[str, Entry], pages: dict[str, Kept]) -> None:
+def save_stats(
+    site: Path, key: bytes, records: Path, previous: Previous, index: IndexFile, pages: dict[str, Kept]
+) -> None:
     """Record, once the build is in place, each page's (hash of its bytes, stat identity,
-    identity of its inputs, search entries). Like the record cache, only for large sites
-    unless PERFDOCS_CACHE=1 (a small site reads its pages back in a blink). Best effort:
-    without it the next build reads every reused page back and makes every page's context.
-    Nothing is written when every page is as `previous` (read_manifest) had it, trusted."""
+    identity of its inputs, where its search entries are in the search index), and that
+    index's hash and stat identity. Like the record cache, only for large sites unless
+    PERFDOCS_CACHE=1 (a small site reads its pages back in a blink). Best effort: without it
+    the next build reads every reused page back and makes every page's context. Nothing is
+    written when every page and the index are as `previous` (read_manifest) had them, trusted."""
     from perfdocs import store
 
     if store.setting() == "auto" and len(pages) < STATS_MIN_PAGES:
         return
-    if len(previous) == len(pages) and all(
-        (old := previous.get(p)) is not None
-        and old.stat is not None
-        and (old.digest, old.stat, old.inputs, old.search) == kept
-        for p, kept in pages.items()
+    before = previous.pages
+    if (
+        previous.search_file == index
+        and len(before) == len(pages)
+        and all(
+            (old := before.get(p)) is not None
+            and old.stat is not None
+            and (old.digest, old.stat, old.inputs, old.search) == kept
+            for p, kept in pages.items()
+        )
     ):
         return
     path = stats_location(site, records)
@@ -505,7 +610,7 @@ def save_stats(site: Path, key: bytes, records: Path, previous: dict[str, Entry]
     try:
         # The time is taken after the files were last written: anything newer than it
         # minus RACY_NS is checked byte by byte next time.
-        blob = marshal.dumps((STATS_FORMAT, time.time_ns(), pages), 2)
+        blob = marshal.dumps((STATS_FORMAT, time.time_ns(), index, pages), 2)
         sealed = store.seal(blob, key)
         if sealed is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -514,30 +619,27 @@ def save_stats(site: Path, key: bytes, records: Path, previous: dict[str, Entry]
         return
 
 
-def _read_stats(
-    site: Path, key: bytes, records: Path
-) -> dict[str, tuple[bytes, Stat | None, bytes | None, SearchRows | None]]:
-    """Per page, what `save_stats` recorded: the hash of its bytes, its stat identity when it
-    can be trusted (recorded for this folder, under the local key, and modified more than
+def _read_stats(site: Path, key: bytes, records: Path) -> tuple[int, IndexFile | None, dict[str, Kept]]:
+    """What `save_stats` recorded (for this folder, under the local key): when, the search
+    index file's hash and stat identity, and per page the hash of its bytes, its stat
+    identity, its inputs' identity and where its search entries are in the index. A page
+    file's stat identity is trusted (by `read_manifest`) only when it was modified more than
     RACY_NS before the record was written: a file changed in the same clock tick as it was
-    written could keep its size and time; git's 'racy' case), its inputs' identity and its
-    search entries."""
+    written could keep its size and time; git's 'racy' case."""
     from perfdocs import store
 
+    nothing: tuple[int, IndexFile | None, dict[str, Kept]] = (0, None, {})
     path = stats_location(site, records)
     if path is None:
-        return {}
+        return nothing
     stored = store.read_sealed(path, key)
-    if not (isinstance(stored, tuple) and len(stored) == 3):
-        return {}
-    fmt, written_ns, pages = stored
+    if not (isinstance(stored, tuple) and len(stored) == 4):
+        return nothing
+    fmt, written_ns, index, pages = stored
     try:
-        if fmt != STATS_FORMAT or not isinstance(pages, dict):
-            return {}
-        before = written_ns - RACY_NS
-        out: dict[str, tuple[bytes, Stat | None, bytes | None, SearchRows | None]] = {}
-        for p, (o, st, inputs, rows) in pages.items():
-            out[p] = (o, (st[0], st[1], st[2]) if st[1] < before else None, inputs, rows)
-        return out
+        if fmt != STATS_FORMAT or not isinstance(pages, dict) or not isinstance(written_ns, int):
+            return nothing
+        index_file = (index[0], (index[1][0], index[1][1], index[1][2])) if index is not None else None
+        return written_ns, index_file, pages
     except (EOFError, ValueError, TypeError, IndexError):
-        return {}
+        return nothing

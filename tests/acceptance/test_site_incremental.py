@@ -182,7 +182,7 @@ def test_a_manifest_that_was_not_signed_here_is_never_trusted(cli, example, tmp_
     pages, _, _ = counts(cli("build", "--records", example, "--out", site))
     manifest = site / MANIFEST
     mac, body = manifest.read_bytes().split(b"\n", 1)
-    manifest.write_bytes(mac + b"\n" + body.replace(b'"format":1', b'"format":1 '))
+    manifest.write_bytes(mac + b"\n" + body.replace(b" ", b"  ", 1))  # one byte more, its MAC the same
     assert counts(cli("build", "--records", example, "--out", site))[1] == pages
     monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "another-machine"))  # another key
     assert counts(cli("build", "--records", example, "--out", site))[1] == pages
@@ -504,3 +504,156 @@ def test_a_page_s_inputs_have_an_identity_only_when_every_record_it_reads_is_out
     os.utime(root / "people/bo/person.yaml", ns=(now - 10**9, now - 10**9))
     again = load_org(root).org
     assert _inputs(again, later).page(_page_of(again.evidence[b.id])) not in (before, None)
+
+
+ALICE_EV_PAGE = "evidence/alice/2026-01-20-idempotency-rfc.html"
+CHEN_EV_PAGE = "evidence/chen/2026-08-12-checkout-a11y-fixes.html"
+
+
+def test_a_rebuild_updates_a_site_of_ours_in_place_and_keeps_only_what_a_cold_build_writes(cli, example, tmp_path):
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    counts(cli("build", "--records", example, "--out", site, "--audience", "internal"))
+    folder, unchanged = site.stat().st_ino, (site / ALICE_EV_PAGE).stat().st_ino
+    (site / "evidence/stray.html").write_text("not written by perfdocs", encoding="utf-8")
+    (site / "old-section").mkdir()
+    (site / "old-section/page.html").write_text("a page of an older build", encoding="utf-8")
+    _evidence_title(example)
+    pages, rendered, _ = counts(cli("build", "--records", example, "--out", site, "--audience", "internal"))
+    assert 0 < rendered < pages / 2
+    # The same folder, its unchanged pages the same files: updated in place, not swapped.
+    assert (site.stat().st_ino, (site / ALICE_EV_PAGE).stat().st_ino) == (folder, unchanged)
+    assert b"Fixed 29 accessibility" in (site / CHEN_EV_PAGE).read_bytes()
+    counts(cli("build", "--records", example, "--out", cold, "--audience", "internal"))
+    assert_same_tree(site, cold)
+    assert not (site / "old-section").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.building-")] == []
+
+
+def test_a_site_holding_a_symbolic_link_is_swapped_whole_and_nothing_it_leads_to_is_touched(cli, example, tmp_path):
+    site, cold, outside = tmp_path / "site", tmp_path / "cold", tmp_path / "outside"
+    counts(cli("build", "--records", example, "--out", site, "--audience", "internal"))
+    folder = site.stat().st_ino
+    # An author's folder of pages moved elsewhere and linked back: a rebuild must neither
+    # write a page there nor remove one from there.
+    shutil.move(site / "evidence/chen", outside)
+    (site / "evidence/chen").symlink_to(outside, target_is_directory=True)
+    (outside / "mine.html").write_text("someone's own file", encoding="utf-8")
+    before = tree(outside)
+    _evidence_title(example)
+    counts(cli("build", "--records", example, "--out", site, "--audience", "internal"))
+    assert site.stat().st_ino != folder  # swapped as a cold build is
+    assert tree(outside) == before
+    counts(cli("build", "--records", example, "--out", cold, "--audience", "internal"))
+    assert_same_tree(site, cold)
+
+
+def test_an_in_place_update_killed_half_way_is_finished_by_the_next_build(cli, example, tmp_path):
+    """What a build killed while updating a site in place leaves beside it: its folder of
+    new files, with the journal naming the files to remove. The next build (under the
+    output folder's lock) finishes it first; a journal's path that is not a plain relative
+    one is never followed, and a folder without a journal (killed before its build
+    succeeded) is only removed."""
+    from perfdocs.site.writer import JOURNAL, recover
+
+    site = tmp_path / "site"
+    counts(cli("build", "--records", example, "--out", site, "--audience", "internal"))
+    (tmp_path / "outside.html").write_text("someone's own file", encoding="utf-8")
+    killed = tmp_path / ".site.building-k2x9a1"
+    (killed / "evidence/chen").mkdir(parents=True)
+    (killed / CHEN_EV_PAGE).write_bytes(b"the new page")
+    (killed / "evidence/new.html").write_bytes(b"a new page")
+    (killed / JOURNAL).write_text(
+        json.dumps(["evidence/bora/2026-05-27-runbook-refresh.html", "../outside.html", "/etc/hostname", "a/./b"]),
+        encoding="utf-8",
+    )
+    unfinished = tmp_path / ".site.building-z9y8x7"  # killed before it succeeded: no journal
+    (unfinished / "evidence").mkdir(parents=True)
+    (unfinished / "evidence/new.html").write_bytes(b"never published")
+    before = tree(site)
+    recover(site)
+    after = tree(site)
+    assert after.pop(CHEN_EV_PAGE) == b"the new page" and after.pop("evidence/new.html") == b"a new page"
+    assert before.pop("evidence/bora/2026-05-27-runbook-refresh.html") and before.pop(CHEN_EV_PAGE)
+    assert after == before
+    assert (tmp_path / "outside.html").read_text(encoding="utf-8") == "someone's own file"
+    assert not killed.exists() and not unfinished.exists()
+    # A build over what the update left is a cold build's site.
+    counts(cli("build", "--records", example, "--out", site, "--audience", "internal"))
+    counts(cli("build", "--records", example, "--out", tmp_path / "cold", "--audience", "internal"))
+    assert_same_tree(site, tmp_path / "cold")
+
+
+def test_reused_pages_take_their_search_entries_from_the_previous_index_only_while_it_is_the_one_written(
+    example, tmp_path, monkeypatch, trusted
+):
+    made = _Made(monkeypatch)
+    site = tmp_path / "site"
+    build(example, site, "internal")
+    entries = len(made.take())
+    index = site / "static/search-index.js"
+    written = index.stat().st_ino
+    assert build(example, site, "internal").rendered == 0
+    assert (made.take(), index.stat().st_ino) == ([], written)  # nothing changed: the index stays as it is
+    _evidence_title(example)
+    build(example, site, "internal")
+    assert made.take() == ["chen/2026-08-12-checkout-a11y-fixes"]
+    build(example, tmp_path / "cold", "internal")
+    made.take()
+    assert_same_tree(site, tmp_path / "cold")
+    assert b"Fixed 29 accessibility" in index.read_bytes()
+    # The index edited in the published folder (same size): its places are not trusted, and
+    # every entry's page is made again for its search entries.
+    data = index.read_bytes()
+    index.write_bytes(data.replace(b"accessibility", b"ACCESSIBILITY"))
+    assert build(example, site, "internal").rendered == 0
+    assert len(made.take()) == entries
+    assert_same_tree(site, tmp_path / "cold")
+
+
+def test_a_rebuild_killed_at_any_moment_leaves_the_old_site_whole_or_an_update_the_next_build_finishes(
+    example, tmp_path
+):
+    """A rebuild over a site of ours updates it in place; killed (SIGKILL) before its journal
+    is written, the old site is whole; killed after, the next build finishes the update
+    before anything else, and the site is the new one, whole."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from perfdocs.site.writer import JOURNAL
+
+    from tests.support.cli import PERFDOCS
+
+    env = {**os.environ, "PERFDOCS_TODAY": "2026-11-24", "PERFDOCS_CACHE_DIR": str(tmp_path / "cache")}
+    command = [*PERFDOCS, "build", "--records", str(example), "--out", str(tmp_path / "site"), "--audience", "internal"]
+    titles = ["title: Fixed 28 accessibility", "title: Fixed 29 accessibility"]
+    expected = []
+    for i, title in enumerate(titles):
+        if i:
+            edit(example / CHEN_EV, titles[0], title)
+        subprocess.run([*command[:-3], str(tmp_path / f"cold-{i}"), "--audience", "internal"], env=env, check=True)
+        expected.append(tree(tmp_path / f"cold-{i}"))
+    subprocess.run(command, env=env, check=True)
+    site = tmp_path / "site"
+    assert tree(site) == expected[1]
+    outcomes = set()
+    for n, delay in enumerate((0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2)):
+        target = n % 2
+        edit(example / CHEN_EV, titles[1 - target], titles[target])
+        old = tree(site)
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        left = sorted(tmp_path.glob(".site.building-*"))
+        if any((folder / JOURNAL).exists() for folder in left):
+            outcomes.add("killed while updating")
+        else:
+            now = tree(site)
+            assert now in (old, expected[target]), f"killed after {delay} s: a mix of two builds"
+            outcomes.add("old site" if now == old and now != expected[target] else "new site")
+        subprocess.run(command, env=env, check=True)  # finishes what the killed build left, and builds
+        assert tree(site) == expected[target], f"killed after {delay} s"
+        assert sorted(tmp_path.glob(".site.building-*")) == []
+    assert "old site" in outcomes, outcomes

@@ -86,3 +86,31 @@ def test_what_every_page_shares_has_one_keyed_digest_per_code_and_base():
     ]
     assert len({shared, *others}) == 5
     assert Fingerprints(b"k" * 32, b"code", {**base, "x": object()}).shared is None  # nothing reused
+
+
+def test_a_search_index_spliced_from_an_old_one_is_the_one_its_rows_make():
+    """A rebuild writes the search index from reused pages' places in the old file and the
+    other pages' rows: the bytes are those `index_script` makes of every page's rows."""
+    import random
+
+    from perfdocs.site import search
+
+    rng = random.Random(19)
+    pages = [
+        [f'["p{i}-{j}","t","Evidence","{"x" * rng.randrange(3)}"]' for j in range(rng.choice([0, 0, 1, 2]))]
+        for i in range(60)
+    ]
+    made, spans, same = search.index_file(pages, None)
+    assert made is not None
+    old = b"".join(made)
+    assert old == search.index_script([r for rows in pages for r in rows]).encode() and not same
+    for _ in range(200):
+        kept = sorted(rng.sample(range(len(pages)), rng.randrange(len(pages) + 1)))
+        new = [spans[i] if rng.random() < 0.8 else [f'["new{i}"]'] for i in kept]
+        pieces, places, same = search.index_file(new, lambda: old, len(old))
+        data = b"".join(pieces) if pieces is not None else None
+        rows = [list(pages[i]) if isinstance(part, tuple) else part for i, part in zip(kept, new)]
+        expected = search.index_script([r for one in rows for r in one]).encode()
+        assert (data if not same else old) == expected
+        assert same == (expected == old and all(isinstance(part, tuple) for part in new))
+        assert [expected[a:b] for a, b in places] == [",".join(one).encode() for one in rows]
