@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from perfdocs import rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
@@ -381,21 +382,39 @@ def _quick_ready(org: Organisation, found: Iterable[Diagnostic]) -> bool:
 
 
 def _quick_key(root: Path, org: Organisation) -> bytes:
-    """What the stored findings of the rules that look across records are shown with besides
-    the records: how the folder is named from here (their paths), and the CODEOWNERS read."""
+    """What the stored findings of the rules that look across records depend on besides the
+    records: the CODEOWNERS they read (where and what it says)."""
     import hashlib
 
     committed = _codeowners(org)
-    about = (os.getcwd(), str(root), (str(committed.path), committed.text) if committed else None)
+    about = (str(committed.path.resolve()), committed.text) if committed else None
     return hashlib.blake2b(repr(about).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _quick_start(root: Path, org: Organisation, whole: list[Diagnostic]) -> tuple[object, ...]:
     """What a quick next run starts from: the key of the rules' findings across records, every
-    record but the evidence entries by kind and id (in the organisation's order), those findings."""
+    record but the evidence entries by kind and id (in the organisation's order), those findings
+    (each at its path relative to the records folder, or absolute when outside it: shown again
+    as the next run names the folder, from wherever it runs)."""
     index = [(r.kind, r.id, r.rel) for r in org.records if r.kind != "evidence"]
-    found = [(d.path, d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in whole]
+    base = os.path.abspath(root)
+    found = []
+    for d in whole:
+        where = os.path.abspath(d.path)
+        rel = os.path.relpath(where, base)
+        place = ("", rel.replace(os.sep, "/")) if not rel.startswith("..") else ("/", where)
+        found.append((place, d.line, d.col, d.rule, d.message, d.severity, d.hint))
     return _quick_key(root, org), index, found
+
+
+def _shown_again(root: Path, found: list[Any]) -> list[Diagnostic]:
+    """The stored findings across records (`_quick_start`), at the paths this run shows."""
+    display = displayer(root)
+    out = []
+    for (kind, where), *rest in found:
+        path = display(where) if kind == "" else display_path(Path(where))
+        out.append(Diagnostic(path, *rest))
+    return out
 
 
 def _listing(start: _Start, records: Iterable[Record], untracked: frozenset[str] | None = None) -> listing.Listing:
@@ -507,7 +526,7 @@ def _quick(
     context = rules.Context.of(org)
     if snapshot.context(org, context.today) != kept.context:
         return None
-    diagnostics = [Diagnostic(*d) for d in whole]
+    diagnostics = _shown_again(root, whole)
     changed = {("", r.rel): defines(r) for r in records[len(eager) :]}
     changed_rels = {r.rel for r in records}
     stale, reused = kept.quick_plan(changed, [("", rel) for rel in found.deleted])

@@ -271,3 +271,26 @@ def test_a_changed_review_is_a_quick_run(tmp_path, quick_runs):
     (review.parent / "2027-Q1.md").write_text(review.read_text(encoding="utf-8"), encoding="utf-8")
     assert _validate(root, "1") == _validate(root, "0")
     assert quick_runs[-1] is False
+
+
+def test_a_quick_run_from_another_folder_shows_the_stored_findings_where_it_names_them(
+    tmp_path, quick_runs, monkeypatch
+):
+    """The findings of the rules across records are stored relative to the records folder: a
+    quick run from elsewhere, naming the folder another way, shows them at its own paths."""
+    root = tmp_path / "work" / "records"
+    repo = _repo(root, 20)
+    track = next(root.glob("tracks/*.yaml"))
+    text = track.read_text(encoding="utf-8")
+    (root / "tracks" / "lonely.yaml").write_text(text.replace(f"id: {track.stem}", "id: lonely", 1), encoding="utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "a track without a matrix")
+    monkeypatch.chdir(tmp_path)
+    first = _validate(Path("work/records"), "1")
+    assert "work/records/tracks/lonely.yaml" in first and "ref/missing-matrix" in first
+    _rewrite(_evidence(root)[0], "title: ", "title: Moved ")
+    monkeypatch.chdir(root.parent)
+    cold = _validate(Path("records"), "0")
+    assert _validate(Path("records"), "1") == cold
+    assert "\nrecords/tracks/lonely.yaml:" in "\n" + cold
+    assert quick_runs[-1]
