@@ -195,11 +195,20 @@ def is_date_time(value: object) -> bool:
     rfc3339-validator package when it is installed, and not at all without it."""
     if not isinstance(value, str):
         return True
+    check = _rfc3339()
+    return True if check is None else bool(check(value.upper()))
+
+
+@cache
+def _rfc3339() -> Callable[[str], Any] | None:
+    """rfc3339-validator's check, if it is installed (looked for once: a failed import searches
+    every folder of the path again, and a record may hold many date-times)."""
     try:
         from rfc3339_validator import validate_rfc3339
     except ImportError:
-        return True
-    return bool(validate_rfc3339(value.upper()))
+        return None
+    check: Callable[[str], Any] = validate_rfc3339
+    return check
 
 
 FORMATS: dict[str, Callable[[Any], bool]] = {"date": is_date, "email": is_email, "date-time": is_date_time}
