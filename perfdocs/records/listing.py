@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfdocs.records.cache import RACY_NS, Signature, signature
+from perfdocs.records.load import IGNORED_NAMES  # the walk's: a quick run lists what it reads
 from perfdocs.records.parse import RECORD_SUFFIXES
-
-IGNORED_NAMES = frozenset({"README.md", "CODEOWNERS"})  # as perfdocs.records.load.walk
 
 Folder = tuple[tuple[int, int] | None, tuple[str, ...]]
 """(modification time and inode, or None when it must be listed again; names, sorted)."""
