@@ -420,9 +420,9 @@ def _shown_again(root: Path, found: list[Any]) -> list[Diagnostic]:
 def _listing(start: _Start, records: Iterable[Record], untracked: frozenset[str] | None = None) -> listing.Listing:
     """The listing a run leaves: its folders and git's index, and the stat signature of each
     file git does not vouch for (untracked, or differing from the index)."""
-    made = listing.Listing(start.folders, start.tree.index)
+    made = listing.Listing(start.folders, start.tree.head, start.tree.staged)
     if untracked is None:
-        tracked = worktree.paths(start.tree.index)
+        tracked = start.tree.paths()
         untracked = frozenset(rel for rel in made.files() if rel not in tracked)
     made.untracked = untracked
     wanted = untracked | {rel for rel in start.tree.dirty if made.holds(rel)}
@@ -447,19 +447,23 @@ def _quick(
         return None
     kept = Snapshot(root, started, where)
     before, start = kept.listing, kept.quick
-    folders = listing.folder_changes(root, before, started) if before is not None else None
-    if before is None or folders is None or not (isinstance(start, tuple) and len(start) == 3):
+    if before is None or before.head is None or not (isinstance(start, tuple) and len(start) == 3):
+        asked.cancel()
+        return None
+    asked.compare(before.head)  # which index entries differ from the ones the last run saw
+    folders = listing.folder_changes(root, before, started)
+    if folders is None:
         asked.cancel()
         return None
     key, index, whole = start
     tree = asked.result()
-    if tree is None or tree.unsupported:
+    if tree is None or tree.unsupported or tree.head is None:
         return None
-    moved, paths_moved = worktree.changed(before.index, tree.index)
+    moved = tree.moved(before.staged)
     found = listing.changes(root, before, tree.dirty, moved, started, folders)
     if found is None:
         return None
-    now = listing.Listing(found.folders, tree.index)
+    now = listing.Listing(found.folders, tree.head, tree.staged)
     modified = {rel for rel in found.modified if now.holds(rel)}
     touched = modified | found.added | found.deleted
     kinds = {rel: (kind, rid) for kind, rid, rel in index}
@@ -544,7 +548,9 @@ def _quick(
     for _, rel in reused:
         diagnostics.extend(Diagnostic(display(rel), *d) for d in kept.findings(("", rel)))
     diagnostics += rating_changes.diagnostics(org)
-    untracked = None if paths_moved else (before.untracked - found.deleted) | found.added
+    # A file is tracked now as it was unless it is new, or its index entry changed.
+    maybe = {rel for rel in before.untracked | found.added | moved if now.holds(rel)}
+    untracked = frozenset(maybe - tree.tracks(maybe))
     made = _listing(_Start(found.folders, tree, started), records[len(eager) :], untracked)
     for rel in made.stat.keys() - {r.rel for r in records[len(eager) :]}:
         made.stat[rel] = found.stats.get(rel)

@@ -1,14 +1,18 @@
-"""The one door to git: every git command perfdocs runs goes through `run`.
+"""The one door to git: every git command perfdocs runs goes through `run` (or, for the
+few plumbing commands a quick `validate` starts before it reads anything,
+perfdocs.git.worktree, with the same environment and timeout).
 
-It runs through GitPython's command wrapper (`git.Git`), which finds the executable and
-sets a C locale, with a fixed environment added (no terminal prompts, no pager), a
-timeout, and one error policy: git missing, a folder that is not a repository, a command
-that fails or hangs, each becomes a `GitError` (a PerfdocsError: one line, exit code 2).
-A caller that expects a command to fail (a ref that may not exist) passes `check=False`
-and reads `Output.returncode`.
+Each command runs as a process of its own (`subprocess`, no shell), with a fixed
+environment added (a C locale, no terminal prompts, no pager), a timeout, and one error
+policy: git missing, a folder that is not a repository, a command that fails or hangs,
+each becomes a `GitError` (a PerfdocsError: one line, exit code 2). A caller that expects
+a command to fail (a ref that may not exist) passes `check=False` and reads
+`Output.returncode`.
 
-The timeout is enforced here with `communicate(timeout=...)` rather than GitPython's own
-`kill_after_timeout`, which starts a watchdog thread: perfdocs never forks a threaded
+GitPython was the wrapper here once; it was only ever used to start processes, and
+importing it cost ~60 ms of every command that touches git (a quarter of a quick
+`validate --changed-since`'s budget). The timeout is enforced with
+`communicate(timeout=...)`, which starts no thread: perfdocs never forks a threaded
 process (the loader and the site build fork workers), so running git must leave no
 thread behind.
 """
@@ -65,13 +69,8 @@ class Output:
         return lines[-1] if lines else f"exit status {self.returncode}"
 
 
-def _wrapper(folder: Path) -> tuple[Any, Any]:  # (the git module, a git.Git)
-    # GitPython checks for a git executable when it is imported and refuses to import
-    # without one; 'quiet' defers that to the first command, where it becomes a GitError.
-    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
-    import git
-
-    return git, git.Git(str(folder))
+GIT = "git"
+"""The git perfdocs runs: the one on PATH."""
 
 
 def run(
@@ -102,33 +101,34 @@ def run_all(
     first = commands[0][0] if commands and commands[0] else ""
     if not folder.is_dir():
         raise GitError(f"{display_path(folder)} is not a folder (git {first})")
-    gitpython, wrapper = _wrapper(folder)
-    git = gitpython.Git.GIT_PYTHON_GIT_EXECUTABLE or "git"
-    handles = []
+    environment = {**os.environ, **ENV, **(env or {})}
+    processes: list[subprocess.Popen[bytes]] = []
     try:
         for args in commands:
-            # Keep the wrapper's handles alive until the end: dropping one terminates its process.
-            handles.append(
-                wrapper.execute(
-                    [git, *args],
-                    as_process=True,
-                    istream=subprocess.PIPE if input is not None else None,
-                    env={**ENV, **(env or {})},
+            processes.append(
+                subprocess.Popen(
+                    [GIT, *args],
+                    cwd=folder,
+                    env=environment,
+                    stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
                 )
             )
-    except gitpython.exc.GitCommandNotFound:
-        _stop(handles)
+    except FileNotFoundError:
+        _stop(processes)
         raise GitError("git is not installed (or not on PATH); perfdocs needs it for this command") from None
+    except OSError as error:
+        _stop(processes)
+        raise GitError(f"git could not be started in {display_path(folder)}: {error.strerror}") from None
     outputs = []
-    for args, handle in zip(commands, handles, strict=True):
-        process = handle.proc
+    for args, process in zip(commands, processes, strict=True):
         try:
             stdout, stderr = process.communicate(input=input, timeout=timeout)
         except subprocess.TimeoutExpired:
-            _stop(handles)
+            _stop(processes)
             raise GitError(f"git {args[0]} took longer than {timeout:g} s in {display_path(folder)}; stopped") from None
         outputs.append(Output(process.returncode, stdout or b"", stderr or b""))
-    del handles
     for args, out in zip(commands, outputs, strict=True):
         if check and not out.ok:
             if b"not a git repository" in out.stderr:
@@ -137,11 +137,14 @@ def run_all(
     return outputs
 
 
-def _stop(handles: list[Any]) -> None:
-    for handle in handles:
-        if handle.proc.poll() is None:
-            handle.proc.kill()
-        handle.proc.communicate()
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        try:
+            process.communicate()
+        except (OSError, ValueError):  # its pipes closed already
+            pass
 
 
 def text(folder: Path | str, *args: str, **options: Any) -> str:

@@ -9,9 +9,10 @@ holds what a quick run needs to know instead:
   the walk reads (record files; subfolders with a trailing '/'): creating, deleting or
   renaming a file changes its folder's modification time, so a folder whose time is
   unchanged holds the same names, and only the folders that changed are listed again;
-- the git index as `git ls-files -s` listed it (perfdocs.git.worktree): a tracked file that
-  git says is clean, whose index entry (its blob id) is unchanged, holds the content the
-  last run checked;
+- the commit the git index was taken from, and the index entries that differ from its files
+  (perfdocs.git.worktree): a tracked file that git says is clean, whose index entry (its blob
+  id) is the same now, holds the content the last run checked; the next run asks git which
+  entries differ from that commit's, and compares them with these;
 - the stat signature of every other file (untracked, or modified and not yet added):
   compared one by one, as the record cache does.
 
@@ -31,6 +32,9 @@ from perfdocs.records.cache import RACY_NS, Signature, signature
 from perfdocs.records.load import IGNORED_NAMES  # the walk's: a quick run lists what it reads
 from perfdocs.records.parse import RECORD_SUFFIXES
 
+Entry = tuple[str, str]
+"""An index entry (mode, blob id), as perfdocs.git.worktree gives it."""
+
 Folder = tuple[tuple[int, int] | None, tuple[str, ...]]
 """(modification time and inode, or None when it must be listed again; names, sorted)."""
 
@@ -39,8 +43,10 @@ Folder = tuple[tuple[int, int] | None, tuple[str, ...]]
 class Listing:
     folders: dict[str, Folder] = field(default_factory=dict)
     """Every folder the walk enters ('' for the records folder), with its names."""
-    index: bytes = b""
-    """The git index under the records folder (perfdocs.git.worktree.Worktree.index)."""
+    head: str | None = None
+    """The commit HEAD named (perfdocs.git.worktree.Worktree.head); None: no quick run follows."""
+    staged: dict[str, Entry] = field(default_factory=dict)
+    """The index entries under the records folder that differed from that commit's files."""
     untracked: frozenset[str] = frozenset()
     """Record files git does not track."""
     stat: dict[str, Signature | None] = field(default_factory=dict)
@@ -68,16 +74,21 @@ class Listing:
         return entry is not None and name in entry[1]
 
     def marshal(self) -> tuple[object, ...]:
-        return self.folders, self.index, sorted(self.untracked), self.stat
+        return self.folders, self.head, self.staged, sorted(self.untracked), self.stat
 
     @classmethod
     def unmarshal(cls, stored: object) -> Listing | None:
-        if not (isinstance(stored, tuple) and len(stored) == 4):
+        if not (isinstance(stored, tuple) and len(stored) == 5):
             return None
-        folders, index, untracked, stats = stored
-        if not (isinstance(folders, dict) and isinstance(index, bytes) and isinstance(stats, dict)):
+        folders, head, staged, untracked, stats = stored
+        if not (
+            isinstance(folders, dict)
+            and (head is None or isinstance(head, str))
+            and isinstance(staged, dict)
+            and isinstance(stats, dict)
+        ):
             return None
-        return cls(folders, index, frozenset(untracked), stats)
+        return cls(folders, head, staged, frozenset(untracked), stats)
 
 
 def _names(folder: str) -> tuple[str, ...] | None:

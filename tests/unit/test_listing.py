@@ -35,7 +35,8 @@ def test_the_index_and_what_differs_from_it_are_relative_to_the_folder(repo):
     records = repo.path / "records"
     state = worktree.state(records)
     assert state is not None and not state.unsupported and not state.dirty
-    assert worktree.paths(state.index) == {"org.yaml", "people/ann/evidence/2026-01-01-a.md"}
+    assert state.paths() == {"org.yaml", "people/ann/evidence/2026-01-01-a.md"}
+    assert state.head == repo.git("rev-parse", "HEAD").strip() and state.staged == {}
     (records / "org.yaml").write_text("kind: org\nname: x\n")
     assert worktree.state(records).dirty == {"org.yaml"}
 
@@ -66,17 +67,59 @@ def test_outside_a_repository_there_is_no_state(tmp_path):
     assert worktree.state(tmp_path) is None
 
 
-def test_changed_index_entries_and_whether_paths_came_or_went(repo):
+def test_the_index_entries_that_changed_since_a_commit_and_what_was_staged_then(repo):
     records = repo.path / "records"
-    before = worktree.state(records).index
+    first = worktree.state(records)
     (records / "org.yaml").write_text("kind: org\nname: x\n")
     repo.git("commit", "-q", "-am", "edit")
-    edited = worktree.state(records).index
-    assert worktree.changed(before, edited) == ({"org.yaml"}, False)
+    edited = worktree.state(records, base=first.head)
+    assert edited.head != first.head and edited.staged == {}
+    assert edited.moved(first.staged) == {"org.yaml"}  # committed since: its blob changed
     (records / "new.yaml").write_text("kind: team\n")
     repo.git("add", "-A")
-    assert worktree.changed(edited, worktree.state(records).index) == ({"new.yaml"}, True)
-    assert worktree.changed(edited, edited) == (set(), False)
+    staged = worktree.state(records, base=edited.head)
+    assert set(staged.staged) == {"new.yaml"} and staged.moved(edited.staged) == {"new.yaml"}
+    # Committing what was staged changes HEAD, not the index: nothing moved since.
+    repo.git("commit", "-q", "-m", "new")
+    committed = worktree.state(records, base=staged.head)
+    assert committed.staged == {} and committed.moved(staged.staged) == set()
+    # A reset to the first commit: every entry that differs from the last run's moved back.
+    repo.git("reset", "-q", "--hard", first.head)
+    back = worktree.state(records, base=committed.head)
+    assert back.moved(committed.staged) == {"org.yaml", "new.yaml"}
+    assert back.tracks({"org.yaml", "new.yaml", "people/ann/evidence/2026-01-01-a.md"}) == {
+        "org.yaml",
+        "people/ann/evidence/2026-01-01-a.md",
+    }
+
+
+def test_a_quick_listing_has_no_modes_and_sees_a_link_among_the_changed_entries(repo):
+    records = repo.path / "records"
+    base = worktree.state(records)
+    pending = worktree.start(records)
+    pending.compare(base.head)
+    quick = pending.result()
+    assert not quick.modes and quick.paths() == base.paths() and not quick.unsupported
+    assert quick.tracks({"org.yaml", "org", "yaml", "ann/evidence/2026-01-01-a.md"}) == {"org.yaml"}
+    os.symlink("org.yaml", records / "link.yaml")
+    repo.git("add", "records/link.yaml")
+    pending = worktree.start(records)
+    pending.compare(base.head)
+    assert pending.result().unsupported
+
+
+def test_a_commit_that_is_gone_is_no_answer(repo):
+    pending = worktree.start(repo.path / "records")
+    pending.compare("0" * 40)
+    assert pending.result() is None
+
+
+def test_a_repository_without_commits_has_no_head(tmp_path):
+    repo = GitRepo(tmp_path / "new")
+    (repo.path / "org.yaml").write_text("kind: org\n")
+    repo.git("add", "-A")
+    state = worktree.state(repo.path)
+    assert state is not None and state.head is None and state.paths() == {"org.yaml"}
 
 
 def test_a_scan_lists_what_the_walk_reads_in_its_order(tmp_path):
@@ -119,7 +162,7 @@ def test_changes_from_folder_times_index_and_stat(tmp_path):
     now = time.time_ns()
     folders = listing.scan(root, now)
     sig = listing.signature(untracked.stat())
-    stored = listing.Listing(folders, b"", frozenset({"people/ann/evidence/2026-01-02-b.md"}), {})
+    stored = listing.Listing(folders, None, {}, frozenset({"people/ann/evidence/2026-01-02-b.md"}), {})
     stored.stat["people/ann/evidence/2026-01-02-b.md"] = sig
     nothing = listing.changes(root, stored, frozenset(), set(), now)
     assert (nothing.added, nothing.deleted, nothing.modified) == (set(), set(), set())
