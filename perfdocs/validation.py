@@ -480,7 +480,14 @@ def _quick(
     eager = [rel for kind, _, rel in index if kind in QUICK_EAGER]
     fresh = sorted(modified | found.added)
     store = cache.RecordCache(root)
-    loaded = load_some(root, eager + fresh, store)
+    loaded = load_some(root, eager, store)
+    # The changed files are parsed, not looked up (their content is new), and not stored:
+    # storing them would read and rewrite the cache's shards they fall in (a third of the
+    # cache for a hundred files); a full run or a build stores them when it reads them.
+    changed_files = load_some(root, fresh, None)
+    loaded.records += changed_files.records
+    loaded.diagnostics += changed_files.diagnostics
+    loaded.unloaded |= changed_files.unloaded
     records = loaded.records
     if loaded.diagnostics or loaded.unloaded or len(records) != len(eager) + len(fresh):
         return None  # a file that does not load: the full run reports it

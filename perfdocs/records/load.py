@@ -459,15 +459,15 @@ def _load_records(root: Path, display_root: Path | None, fast: bool, workers: in
     return result
 
 
-def load_some(root: Path, rels: list[str], store: cache.RecordCache) -> LoadResult:
+def load_some(root: Path, rels: list[str], store: cache.RecordCache | None) -> LoadResult:
     """The records of some files of a folder (relative paths), from `store` where their content
-    is unchanged, parsed here otherwise: for a quick `validate`, which knows what changed
-    (perfdocs.records.listing) and loads the few files it re-checks."""
+    is unchanged, parsed here otherwise (every one, without a `store`): for a quick `validate`,
+    which knows what changed (perfdocs.records.listing) and loads the few files it re-checks."""
     shown = displayer(root)
     result = LoadResult(root)
     places: list[tuple[Any, Any, str]] = [(None, None, shown(rel)) for rel in rels]
     result.files = len(places)
-    _identified(result, rels, _parsed(root, places, rels, True, None, store))  # over every core when many
+    _identified(result, rels, _parsed(root, places, rels, True, None, store or False))  # over every core when many
     return result
 
 
