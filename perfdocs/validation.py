@@ -474,7 +474,7 @@ def _quick(
     if found.added and identity.clash(list(found.folders)):
         return None  # two folders that fold together (p00000, р00000): an added file may collide
     for folder in {rel.rpartition("/")[0] for rel in found.added}:
-        if identity.folder_clash([n for n in found.folders[folder][1] if n[-1] != "/"]):
+        if identity.folder_clash([n for n in listing.names(found.folders[folder]) if n[-1] != "/"]):
             return None  # a duplicate or colliding id: the full run reports it
     # The records every record is read against, and the changed evidence entries.
     eager = [rel for kind, _, rel in index if kind in QUICK_EAGER]
@@ -520,9 +520,9 @@ def _quick(
     def evidence_ids() -> list[str]:
         return [
             f"{folder.split('/')[1]}/{name.rsplit('.', 1)[0]}"
-            for folder, (_, names) in found.folders.items()
+            for folder, entry in found.folders.items()
             if _evidence_folder(folder)
-            for name in names
+            for name in listing.names(entry)
         ]
 
     def has_evidence(rid: str) -> bool:
@@ -575,7 +575,8 @@ def _evidence_rel(folders: dict[str, listing.Folder], rid: str) -> str | None:
     """The file of evidence entry `rid` (<handle>/<stem>), if the listing holds one."""
     handle, _, stem = rid.partition("/")
     folder = f"people/{handle}/evidence"
-    names = folders.get(folder, (None, ()))[1]
+    entry = folders.get(folder)
+    names = listing.names(entry) if entry is not None else []
     return next((f"{folder}/{n}" for n in names if n.rsplit(".", 1)[0] == stem), None)
 
 

@@ -35,8 +35,18 @@ from perfdocs.records.parse import RECORD_SUFFIXES
 Entry = tuple[str, str]
 """An index entry (mode, blob id), as perfdocs.git.worktree gives it."""
 
-Folder = tuple[tuple[int, int] | None, tuple[str, ...]]
-"""(modification time and inode, or None when it must be listed again; names, sorted)."""
+Folder = tuple[tuple[int, int] | None, str]
+"""(modification time and inode, or None when it must be listed again; its names, sorted,
+joined by NUL: one string a folder to keep and read back, not one a file)."""
+
+
+def names(folder: Folder) -> list[str]:
+    """The names of a folder of the listing (subfolders with a trailing '/')."""
+    return _split(folder[1])
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split("\0") if joined else []
 
 
 @dataclass
@@ -57,21 +67,21 @@ class Listing:
         """Every record file, by relative path."""
         return [
             f"{rel}/{name}" if rel else name
-            for rel, (_, names) in self.folders.items()
-            for name in names
+            for rel, folder in self.folders.items()
+            for name in names(folder)
             if name[-1] != "/"
         ]
 
     def count(self) -> int:
         """How many record files there are."""
         # Every folder but the top one is one name (with a '/') in its parent's names.
-        return sum(len(names) for _, names in self.folders.values()) - (len(self.folders) - 1)
+        return sum(joined.count("\0") + 1 for _, joined in self.folders.values() if joined) - (len(self.folders) - 1)
 
     def holds(self, rel: str) -> bool:
         """Whether `rel` is one of the record files."""
         folder, _, name = rel.rpartition("/")
         entry = self.folders.get(folder)
-        return entry is not None and name in entry[1]
+        return entry is not None and f"\0{name}\0" in f"\0{entry[1]}\0"
 
     def marshal(self) -> tuple[object, ...]:
         return self.folders, self.head, self.staged, sorted(self.untracked), self.stat
@@ -91,10 +101,10 @@ class Listing:
         return cls(folders, head, staged, frozenset(untracked), stats)
 
 
-def _names(folder: str) -> tuple[str, ...] | None:
+def _names(folder: str) -> str | None:
     """The names `walk` reads in a folder (subfolders with a trailing '/'), sorted; None when
     it holds a symbolic link or a record-named file that is not a regular file."""
-    names = []
+    found = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -107,14 +117,14 @@ def _names(folder: str) -> tuple[str, ...] | None:
             if entry.is_symlink():
                 return None
             if entry.is_dir(follow_symlinks=False):
-                names.append(name + "/")
+                found.append(name + "/")
             elif name.endswith(RECORD_SUFFIXES):
                 if not entry.is_file(follow_symlinks=False):
                     return None
-                names.append(name)
+                found.append(name)
         except OSError:
             return None
-    return tuple(sorted(names, key=_plain))
+    return "\0".join(sorted(found, key=_plain))
 
 
 def _plain(name: str) -> str:
@@ -144,13 +154,14 @@ def scan(root: Path, started_ns: int) -> dict[str, Folder] | None:
         rel = stack.pop()
         path = f"{base}/{rel}" if rel else base
         sig = _folder_sig(path, started_ns)
-        names = _names(path) if sig is not False else None
-        if sig is False or names is None:
+        joined = _names(path) if sig is not False else None
+        if sig is False or joined is None:
             return None
-        folders[rel] = (sig, names)  # type: ignore[assignment]  # sig is not False here
+        folders[rel] = (sig, joined)  # type: ignore[assignment]  # sig is not False here
         # Visited in the walk's order (its records are loaded in this order): a folder's files,
         # then its subfolders, each in name order.
-        stack.extend(reversed([f"{rel}/{n[:-1]}" if rel else n[:-1] for n in names if n[-1] == "/"]))
+        subfolders = [n[:-1] for n in names(folders[rel]) if n[-1] == "/"]
+        stack.extend(reversed([f"{rel}/{n}" if rel else n for n in subfolders]))
     return folders
 
 
@@ -175,7 +186,7 @@ def folder_changes(root: Path, stored: Listing, started_ns: int) -> tuple[dict[s
     folders = dict(stored.folders)
     added: set[str] = set()
     deleted: set[str] = set()
-    for rel, (was, names) in stored.folders.items():
+    for rel, (was, joined) in stored.folders.items():
         path = f"{base}/{rel}" if rel else base
         now = _folder_sig(path, started_ns)
         if now is False:
@@ -185,8 +196,8 @@ def folder_changes(root: Path, stored: Listing, started_ns: int) -> tuple[dict[s
         fresh = _names(path)
         if fresh is None:
             return None
-        if fresh != names:
-            old, new = set(names), set(fresh)
+        if fresh != joined:
+            old, new = set(_split(joined)), set(_split(fresh))
             if any(n[-1] == "/" for n in old ^ new):
                 return None  # a folder appeared or went away
             prefix = f"{rel}/" if rel else ""

@@ -61,7 +61,7 @@ from perfdocs.records.model import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.refindex import Key, defines
 
-FORMAT = 4
+FORMAT = 5
 SHARDS = record_cache.SHARDS
 RACY_NS = record_cache.RACY_NS
 """A file modified this close to (or after) the start of the run that checked it is re-checked
