@@ -294,3 +294,50 @@ def test_a_quick_run_from_another_folder_shows_the_stored_findings_where_it_name
     assert _validate(Path("records"), "1") == cold
     assert "\nrecords/tracks/lonely.yaml:" in "\n" + cold
     assert quick_runs[-1]
+
+
+def test_a_records_folder_inside_a_repository_with_staged_changes_then_committed(tmp_path, quick_runs):
+    """The records folder is a subfolder of the repository (paths git gives are relative to it),
+    the last run saw staged changes (the index differing from HEAD), and they are committed
+    before the next run: what a run sees matches a cold run's at every step, and runs are quick."""
+    repo = GitRepo(tmp_path / "repo")
+    root = repo.path / "records"
+    corpus.organisation(root, 30)
+    (repo.path / "README.md").write_text("the records are in records/\n", encoding="utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "records")
+    entries = _evidence(root)
+    _rewrite(entries[0], "title: ", "title: Staged ")
+    repo.git("add", "-A")
+    assert _validate(root, "1") == _validate(root, "0")  # a full run: it leaves the listing
+    repo.git("commit", "-q", "-m", "the staged change")
+    _rewrite(entries[1], "title: ", "title: TODO ")
+    (repo.path / "README.md").write_text("changed outside the records\n", encoding="utf-8")
+    cold = _validate(root, "0")
+    assert _validate(root, "1") == cold and "record/placeholder" in cold
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "more")
+    entries[1].write_text(entries[1].read_text(encoding="utf-8").replace("TODO ", ""), encoding="utf-8")
+    cold = _validate(root, "0")
+    assert _validate(root, "1") == cold and "record/placeholder" not in cold
+    assert quick_runs == [False, True, True]
+
+
+def test_a_commit_the_last_run_saw_that_is_gone_makes_a_full_run(tmp_path, quick_runs):
+    """History rewritten and pruned (an amended commit, its old version expired): git cannot
+    compare the index with the commit the last run saw, so the run is a full one, and the
+    next is quick again."""
+    root = tmp_path / "records"
+    repo = _repo(root, 20)
+    entries = _evidence(root)
+    _validate(root, "1")
+    _rewrite(entries[0], "title: ", "title: Amended ")
+    repo.git("commit", "-q", "-a", "--amend", "-m", "records, amended")
+    repo.git("reflog", "expire", "--expire=now", "--all")
+    repo.git("gc", "-q", "--prune=now")
+    cold = _validate(root, "0")
+    assert _validate(root, "1") == cold
+    _rewrite(entries[1], "title: ", "title: TODO ")
+    cold = _validate(root, "0")
+    assert _validate(root, "1") == cold and "record/placeholder" in cold
+    assert quick_runs == [False, False, True]
