@@ -73,7 +73,13 @@ _SCALAR_TAGS = {
 }
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
 _constructor = SafeConstructor()
+_CONSTRUCTORS = {tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_TAGS - {_STR, _TIMESTAMP}}
+"""The safe constructor's function for each other scalar tag, called directly: its
+construct_object would also keep every node it made a value of, for as long as the process
+lives (a dict of nodes that only a whole document's construction empties)."""
 _PLAIN_TAGS: dict[str, str] = {}
 """Tags of plain scalars already resolved (keys and short values repeat in every record)."""
 
@@ -175,12 +181,15 @@ class _Builder:
             if self.chars > MAX_EXPANDED_CHARS:
                 raise _Limit("yaml/too-many-nodes", _TOO_MUCH_TEXT, node)
             tag = node.tag
-            if tag == _STR or tag == "tag:yaml.org,2002:timestamp":  # dates stay text; the schema checks them
+            if tag == _STR or tag == _TIMESTAMP:  # dates stay text; the schema checks them
                 return _shared(node.value)
             if tag not in _SCALAR_TAGS:
                 raise _Limit("yaml/tag", _tag_message(tag), node)
             try:
-                return _constructor.construct_object(node, deep=False)
+                value = node.value
+                if tag == _INT and value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
+                    return int(value)  # a plain decimal (no sign, '_', base prefix or leading zero): as PyYAML reads it
+                return _CONSTRUCTORS[tag](_constructor, node)
             except ValueError:  # Python refuses to convert integers of more than 4,300 digits
                 raise _Limit(
                     "yaml/syntax",
@@ -191,7 +200,23 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 raise _Limit("yaml/tag", _tag_message(node.tag), node)
-            return [self.build(child, depth + 1) for child in node.value]
+            items = []
+            for child in node.value:
+                if (
+                    type(child) is yaml.ScalarNode
+                    and (child.tag == _STR or child.tag == _TIMESTAMP)
+                    and depth < MAX_DEPTH
+                    and self.nodes < MAX_NODES
+                    and self.chars + len(child.value) <= MAX_EXPANDED_CHARS
+                ):
+                    # The common case, inlined: text within every limit (see the top of build).
+                    self.nodes += 1
+                    text = child.value
+                    self.chars += len(text)
+                    items.append(sys.intern(text) if len(text) <= _SHARED_MAX and " " not in text else text)
+                else:
+                    items.append(self.build(child, depth + 1))
+            return items
         if node.tag != _MAP:
             raise _Limit("yaml/tag", _tag_message(node.tag), node)
         out: dict[str, Any] = {}
@@ -219,7 +244,7 @@ class _Builder:
                 continue
             first_line[key] = key_node.start_mark.line + 1 + self.offset
             if (
-                value_node.tag == _STR
+                (value_node.tag == _STR or value_node.tag == _TIMESTAMP)
                 and type(value_node) is yaml.ScalarNode
                 and depth < MAX_DEPTH
                 and self.nodes < MAX_NODES
