@@ -84,6 +84,15 @@ _PLAIN_TAGS: dict[str, str] = {}
 """Tags of plain scalars already resolved (keys and short values repeat in every record)."""
 
 
+_RESOLVED_FIRST: frozenset[str] | None = (
+    frozenset(_Loader.yaml_implicit_resolvers)
+    if None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers
+    else None
+)
+"""The first characters (or '' for an empty value) that some implicit resolver tries: a
+plain scalar starting with another is text, without trying one (None: always ask)."""
+
+
 class _FastLoader(_Loader):
     """libyaml's loader with a quicker tag resolver: the composer asks the Python resolver
     for the tag of every node; here a quoted scalar is text, a collection is a map or a
@@ -95,6 +104,8 @@ class _FastLoader(_Loader):
                 return _STR
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
+                if _RESOLVED_FIRST is not None and value[:1] not in _RESOLVED_FIRST:
+                    return _STR  # most titles and sentences: no resolver could match them
                 tag = _Loader.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]  # untyped in the stubs
                 if len(value) <= 64 and len(_PLAIN_TAGS) < 50_000:
                     _PLAIN_TAGS[value] = tag
