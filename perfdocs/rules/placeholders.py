@@ -52,11 +52,22 @@ def template_bodies() -> frozenset[str]:
 
 
 @cache
-def _template_starts() -> frozenset[str]:
-    """The first character of each template body (normalised): a text can only normalise to
-    one if its first non-space character folds to one of these (folding a character never
-    gives nothing or a space, so it is the first character of the normalised text)."""
-    return frozenset(body[:1] for body in template_bodies())
+def _template_bounds() -> tuple[frozenset[str], int]:
+    """The first characters of the template bodies and the longest one's length."""
+    bodies = template_bodies()
+    return frozenset(body[:1] for body in bodies), max(map(len, bodies), default=0)
+
+
+def _maybe_template(text: str) -> bool:
+    """False when `text` cannot normalise to a template body, without normalising it (most
+    bodies are long): folding a character never gives nothing or a space, so the first
+    character that is not a space folds to the normalised text's first, and each such
+    character stays at least one (counted in a prefix: if that already has too many, so has
+    the whole)."""
+    starts, longest = _template_bounds()
+    if text.lstrip()[:1].casefold()[:1] not in starts:
+        return False
+    return len(text) <= longest or sum(map(len, text[: 4 * longest + 4].split())) <= longest
 
 
 @cache
@@ -83,7 +94,7 @@ def reason(text: Any, org: Organisation) -> str | None:
         return "'lorem ipsum'"
     if marker is not None:
         return f"a {marker.group(0)} marker"
-    if text.lstrip()[:1].casefold()[:1] in _template_starts() and _normalise(text) in template_bodies():
+    if _maybe_template(text) and _normalise(text) in template_bodies():
         return "the template text of `perfdocs new`"
     return None
 
@@ -93,16 +104,24 @@ def _lorem_maybe(text: str) -> bool:
     return "psum" in lowered or "p\u017fum" in lowered
 
 
-def _strings(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+def _first(value: Any, org: Organisation) -> tuple[list[str | int], str] | None:
+    """The first prose string in `value` (depth first, in order) that is a placeholder: the
+    path to it, innermost key first, and why. A plain recursion, not a chain of generators,
+    and the path made only for the one found: it runs on every record's every field."""
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
+        why = reason(value, org)
+        return ([], why) if why is not None else None
+    if isinstance(value, dict):
         for key, item in value.items():
-            if key not in _NOT_PROSE:
-                yield from _strings(item, path + (key,))
+            if key not in _NOT_PROSE and (found := _first(item, org)) is not None:
+                found[0].append(key)
+                return found
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
+            if (found := _first(item, org)) is not None:
+                found[0].append(i)
+                return found
+    return None
 
 
 def _where(path: KeyPath) -> str:
@@ -119,17 +138,16 @@ def too_short(body: str, org: Organisation) -> str | None:
 
 def of_record(record: Record, org: Organisation) -> Iterator[Diagnostic]:
     """One record's placeholder findings (a record of KINDS that its kind's index holds)."""
-    for path, text in _strings(record.data, ()):
-        why = reason(text, org)
-        if why is not None:
-            yield record.diag(
-                "record/placeholder",
-                f"{_where(path)} still holds {why}",
-                path,
-                severity=WARNING,
-                hint="write what it says, or remove it",
-            )
-            break  # one per record's fields: the rest are usually the same draft
+    found = _first(record.data, org)  # one per record's fields: the rest are usually the same draft
+    if found is not None:
+        path: KeyPath = tuple(reversed(found[0]))
+        yield record.diag(
+            "record/placeholder",
+            f"{_where(path)} still holds {found[1]}",
+            path,
+            severity=WARNING,
+            hint="write what it says, or remove it",
+        )
     body = record.body
     if body is None:
         return
