@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from perfdocs.records.load import identify
-from perfdocs.records.organisation import build
+from perfdocs.records.organisation import Organisation, build
 from perfdocs.records.parse import load_text
 from perfdocs.rules import placeholders
 
 
-def _org(markers: str = ""):
+def _org(markers: str = "") -> Organisation:
     text = "kind: org\nid: acme\nname: Acme\n" + (f"placeholders:\n  markers: [{markers}]\n" if markers else "")
     record = identify(load_text(text, Path("org.yaml")), "org.yaml")
     assert record is not None
