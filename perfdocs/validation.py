@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,16 @@ from perfdocs.errors import InvalidRecords, PerfdocsError
 from perfdocs.git import worktree
 from perfdocs.people import rating_changes
 from perfdocs.records import cache, listing, organisation, schemas, snapshot, sources
-from perfdocs.records.load import LoadResult, Record, displayer, find_root, identify, load_records, load_some
+from perfdocs.records.load import (
+    PARALLEL_MIN_FILES,
+    LoadResult,
+    Record,
+    displayer,
+    find_root,
+    identify,
+    load_records,
+    load_some,
+)
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import load_text
 from perfdocs.records.refindex import Key, Reference, defines
@@ -599,7 +609,31 @@ def _diagnose(
     """The organisation of `records` (from the records folder and the `present` sources) and
     its diagnostics: ids, the rules that look across records (also added to `whole`), then
     each record's schema and rules, taken from the snapshot `kept` for the records it says
-    are unchanged (see perfdocs.records.snapshot)."""
+    are unchanged (see perfdocs.records.snapshot).
+
+    Without the garbage collector, as loading does (perfdocs.records.load): checking makes
+    millions of objects, and what it keeps (findings, the snapshot's entries) every collection
+    would walk again, a third of the checks' time at 100,000 records; frozen after, for the
+    same reason, unless a server's threads go on using the process."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _diagnosed(root, records, unloaded, present, kept, whole)
+    finally:
+        if len(records) >= PARALLEL_MIN_FILES and threading.active_count() == 1:
+            gc.freeze()  # before collecting again: the first collection would walk all it made
+        if enabled:
+            gc.enable()
+
+
+def _diagnosed(
+    root: Path,
+    records: list[Record],
+    unloaded: Iterable[str],
+    present: Iterable[sources.Source],
+    kept: Snapshot | None,
+    whole: list[Diagnostic] | None,
+) -> tuple[Organisation, list[Diagnostic]]:
     org, diagnostics = organisation.build(records, unloaded)
     org.sources = list(present)
     across = rules.whole(org, rules.Inputs(root, _codeowners(org)))

@@ -73,9 +73,24 @@ _SCALAR_TAGS = {
 }
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
 _constructor = SafeConstructor()
+_CONSTRUCTORS = {tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_TAGS - {_STR, _TIMESTAMP}}
+"""The safe constructor's function for each other scalar tag, called directly: its
+construct_object would also keep every node it made a value of, for as long as the process
+lives (a dict of nodes that only a whole document's construction empties)."""
 _PLAIN_TAGS: dict[str, str] = {}
 """Tags of plain scalars already resolved (keys and short values repeat in every record)."""
+
+
+_RESOLVED_FIRST: frozenset[str] | None = (
+    frozenset(_Loader.yaml_implicit_resolvers)
+    if None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers
+    else None
+)
+"""The first characters (or '' for an empty value) that some implicit resolver tries: a
+plain scalar starting with another is text, without trying one (None: always ask)."""
 
 
 class _FastLoader(_Loader):
@@ -89,6 +104,8 @@ class _FastLoader(_Loader):
                 return _STR
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
+                if _RESOLVED_FIRST is not None and value[:1] not in _RESOLVED_FIRST:
+                    return _STR  # most titles and sentences: no resolver could match them
                 tag = _Loader.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]  # untyped in the stubs
                 if len(value) <= 64 and len(_PLAIN_TAGS) < 50_000:
                     _PLAIN_TAGS[value] = tag
@@ -175,12 +192,15 @@ class _Builder:
             if self.chars > MAX_EXPANDED_CHARS:
                 raise _Limit("yaml/too-many-nodes", _TOO_MUCH_TEXT, node)
             tag = node.tag
-            if tag == _STR or tag == "tag:yaml.org,2002:timestamp":  # dates stay text; the schema checks them
+            if tag == _STR or tag == _TIMESTAMP:  # dates stay text; the schema checks them
                 return _shared(node.value)
             if tag not in _SCALAR_TAGS:
                 raise _Limit("yaml/tag", _tag_message(tag), node)
             try:
-                return _constructor.construct_object(node, deep=False)
+                value = node.value
+                if tag == _INT and value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
+                    return int(value)  # a plain decimal (no sign, '_', base prefix or leading zero): as PyYAML reads it
+                return _CONSTRUCTORS[tag](_constructor, node)
             except ValueError:  # Python refuses to convert integers of more than 4,300 digits
                 raise _Limit(
                     "yaml/syntax",
@@ -191,7 +211,23 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 raise _Limit("yaml/tag", _tag_message(node.tag), node)
-            return [self.build(child, depth + 1) for child in node.value]
+            items = []
+            for child in node.value:
+                if (
+                    type(child) is yaml.ScalarNode
+                    and (child.tag == _STR or child.tag == _TIMESTAMP)
+                    and depth < MAX_DEPTH
+                    and self.nodes < MAX_NODES
+                    and self.chars + len(child.value) <= MAX_EXPANDED_CHARS
+                ):
+                    # The common case, inlined: text within every limit (see the top of build).
+                    self.nodes += 1
+                    text = child.value
+                    self.chars += len(text)
+                    items.append(sys.intern(text) if len(text) <= _SHARED_MAX and " " not in text else text)
+                else:
+                    items.append(self.build(child, depth + 1))
+            return items
         if node.tag != _MAP:
             raise _Limit("yaml/tag", _tag_message(node.tag), node)
         out: dict[str, Any] = {}
@@ -219,7 +255,7 @@ class _Builder:
                 continue
             first_line[key] = key_node.start_mark.line + 1 + self.offset
             if (
-                value_node.tag == _STR
+                (value_node.tag == _STR or value_node.tag == _TIMESTAMP)
                 and type(value_node) is yaml.ScalarNode
                 and depth < MAX_DEPTH
                 and self.nodes < MAX_NODES

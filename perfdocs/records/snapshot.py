@@ -271,7 +271,8 @@ class Snapshot:
                 sig = sigs[id(record)] = record_cache.document_signature(record.doc)
             if entry is None or entry[0] is None or sig is None or tuple(entry[0]) != sig:
                 stale.add(id(record))
-                touched.update(_keys(defines(record)).split("\n"))
+                if entries:  # else (a first run) no stored record can name what it defines
+                    touched.update(_keys(defines(record)).split("\n"))
                 if entry is not None:
                     touched.update(entry[1].split("\n"))  # what it defined before the change
             elif entry[4]:

@@ -83,3 +83,34 @@ def test_positions_point_into_front_matter_lines():
     doc = load_text("---\nkind: packet\nclaims:\n  - competency: design\n    evidence: [a, b]\n---\n", Path("p.md"))
     assert doc.at(("claims", 0, "evidence", 1)) == (5, 19)
     assert doc.at(("claims", 0, "competency"), key=True) == (4, 5)
+
+
+def test_scalars_read_as_yaml_1_1_reads_them():
+    """The builder's quick paths (plain decimals, text that no resolver could take for
+    something else) give what PyYAML's own constructor gives."""
+    text = (
+        "a: 0\nb: 007\nc: 0x1F\nd: -3\ne: 1_000\nf: 1:30\ng: 12\nh: yes\ni: ~\nj: 3.5\nk: '12'\n"
+        "l: [12, 0b101, Off, 2026-01-02, Text, +4]\nm: Title words\n"
+    )
+    assert load_text(text, P).data == {
+        "a": 0,
+        "b": 7,
+        "c": 31,
+        "d": -3,
+        "e": 1000,
+        "f": 90,
+        "g": 12,
+        "h": True,
+        "i": None,
+        "j": 3.5,
+        "k": "12",
+        "l": [12, 5, False, "2026-01-02", "Text", 4],
+        "m": "Title words",
+    }
+
+
+def test_a_number_too_long_to_read_is_refused_with_its_position():
+    assert messages(f"a: 1\nb: {'9' * 5000}\n") == [
+        "r.yaml:2:4: the number 99999999999999999999... (5,000 characters) is too long to be a number; "
+        "quote it if it is text [yaml/syntax]"
+    ]
