@@ -356,6 +356,11 @@ def _make_parallel(pages: list[Page], maker: _Maker, workers: int, progress: Pro
     was made of each, in page order. The first page that fails (in page order, as a
     single process would find it) is raised."""
     global _SHARE
+    for name in sorted({page.template for page in pages}):
+        try:
+            maker.renderer.template(name)
+        except jinja2.TemplateError:
+            pass  # raised again, with the page that uses it, by whichever worker renders that page
     writer = maker.writer
     files, size = writer.files, writer.bytes
     _SHARE = (pages, maker, workers)

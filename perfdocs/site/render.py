@@ -33,6 +33,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 from perfdocs.resources import data_dir
+from perfdocs.site.view import relative
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -91,6 +92,14 @@ def _image(renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: O
     return f'<a class="remote-image" href="{escapeHtml(src)}" rel="noopener noreferrer">image: {escapeHtml(text)}</a>'
 
 
+@jinja2.pass_context
+def _href(context: Any, url: str) -> str:
+    """The `href` filter: a site path as the page being rendered links it, shortest form
+    (perfdocs.site.view.relative); for the pages every record makes, whose links are repeated
+    ten thousand times."""
+    return relative(url, context["page"].path)
+
+
 def template_dir() -> Path:
     return data_dir("templates") / "site"
 
@@ -114,6 +123,7 @@ class Renderer:
         renderer = cast(RendererHTML, self.md.renderer)  # "commonmark" renders HTML
         renderer.rules["image"] = types.MethodType(_image, renderer)
         self.env.filters["markdown"] = self.markdown
+        self.env.filters["href"] = _href
         self._cache: dict[str, jinja2.Template] = {}
 
     def markdown(self, text: Any) -> Markup:
@@ -124,8 +134,13 @@ class Renderer:
     def add_globals(self, **values: Any) -> None:
         self.env.globals.update(values)
 
-    def render(self, template: str, context: dict[str, Any]) -> str:
-        tpl = self._cache.get(template)
+    def template(self, name: str) -> jinja2.Template:
+        """The template `name`, compiled on first use (the build compiles the ones its pages use
+        before forking its workers, so that each is compiled once, not once per process)."""
+        tpl = self._cache.get(name)
         if tpl is None:
-            tpl = self._cache[template] = self.env.get_template(template)
-        return tpl.render(context)
+            tpl = self._cache[name] = self.env.get_template(name)
+        return tpl
+
+    def render(self, template: str, context: dict[str, Any]) -> str:
+        return self.template(template).render(context)

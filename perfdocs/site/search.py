@@ -16,7 +16,6 @@ like the pages: it can never publish more than the pages do.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,12 +32,12 @@ class Entry:
     text: str
 
 
-_SPACE = re.compile(r"\s+")
 _encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 
 
 def entry(url: str, title: str, kind: str, *texts: object, limit: int = TEXT_LIMIT) -> Entry:
-    words = _SPACE.sub(" ", " ".join(str(t) for t in texts if t)).strip()
+    # split() splits on what `\s` matches in a str pattern (str.isspace), and drops the ends.
+    words = " ".join(" ".join(str(t) for t in texts if t).split())
     return Entry(url, str(title), kind, words[:limit])
 
 

@@ -42,6 +42,19 @@ def level_url(track: str, level: str) -> str:
     return f"rubric/{track}/{'_' + level if level in _TRACK_PAGES else level}.html"
 
 
+def relative(url: str, page: str) -> str:
+    """`url` (a path from the site root) as the page at `page` links it: relative to that page's
+    folder, without climbing out of the folders the two share ('evidence/ann/x.html' from
+    'evidence/ann.html' is 'ann/x.html'; from 'evidence/bob/y.html', '../ann/x.html'). Only for
+    the site's own paths: a '/' in a query or fragment would be taken for a folder."""
+    here = page.split("/")[:-1]
+    there = url.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
 def evidence_url(eid: str) -> str:
     return f"evidence/{eid}.html"
 

@@ -41,7 +41,9 @@ def test_build_as_a_person_shows_their_private_packet_and_no_audience_build_does
     packet = (tmp_path / "ann" / PACKET).read_text(encoding="utf-8")
     assert "Ann Example: l2 to l3" in packet
     assert (tmp_path / "ann" / PREVIEW).is_file()
-    assert "evidence/ann/2026-05-10-mentoring.html" in (tmp_path / "ann/evidence/ann.html").read_text(encoding="utf-8")
+    author = (tmp_path / "ann/evidence/ann.html").read_text(encoding="utf-8")
+    assert 'href="ann/2026-05-10-mentoring.html"' in author  # linked from the author page's folder
+    assert (tmp_path / "ann/evidence/ann/2026-05-10-mentoring.html").is_file()
     for audience in ("public", "internal"):
         out = tmp_path / audience
         assert cli("build", "--records", minimal, "--audience", audience, "--out", out).exit_code == 0
