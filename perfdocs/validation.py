@@ -357,7 +357,7 @@ def _listing_start(root: Path, started: int) -> _Start | None:
     if not cache.enabled():
         return None
     folders = listing.scan(root, started)
-    if folders is None or not cache.wanted(sum(n[-1] != "/" for _, names in folders.values() for n in names)):
+    if folders is None or not cache.wanted(listing.Listing(folders).count()):
         return None
     tree = worktree.state(root)
     if tree is None or tree.unsupported:

@@ -239,3 +239,18 @@ def test_a_lazy_record_that_cannot_be_read_back_is_unavailable():
     lazy = LazyRecords({}, lambda: ["a"], lambda rid: rid == "a", lambda rid: None)  # type: ignore[arg-type]
     with pytest.raises(Unavailable):
         lazy.get("a")
+
+
+def test_a_run_takes_the_listing_only_where_the_cache_is_used(repo, monkeypatch):
+    """A folder below the record cache's size (PERFDOCS_CACHE unset) is not listed for quick runs:
+    the count is of files, not of the characters of their names."""
+    from perfdocs import validation
+    from perfdocs.records import cache
+
+    records = repo.path / "records"
+    monkeypatch.delenv("PERFDOCS_CACHE", raising=False)
+    assert validation._listing_start(records, time.time_ns()) is None
+    monkeypatch.setattr(cache, "AUTO_MIN_FILES", 2)
+    assert validation._listing_start(records, time.time_ns()) is not None
+    monkeypatch.setattr(cache, "AUTO_MIN_FILES", 3)
+    assert validation._listing_start(records, time.time_ns()) is None
