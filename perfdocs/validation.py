@@ -33,16 +33,14 @@ given --strict (CI), keep all-or-nothing.
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from perfdocs import rules, settings
+from perfdocs import collector, rules, settings
 from perfdocs.diagnostics import ERROR, Diagnostic, count, display_path, sort_key
 from perfdocs.errors import InvalidRecords, PerfdocsError
 from perfdocs.git import worktree
@@ -281,15 +279,11 @@ def validate(
     workers = None if fast else 1
     started = time.time_ns()  # before any file is read: see Snapshot's racy files
     if quick and fast:
-        enabled = gc.isenabled()
-        gc.disable()  # what a quick run reads it keeps: collecting would walk it again and again
         try:
-            report = _quick(root, started, links, only, changes)
+            with collector.paused():  # what a quick run reads it keeps: collecting would walk it again and again
+                report = _quick(root, started, links, only, changes)
         except organisation.Unavailable:
             report = None  # a record changed under the run: a full run reads everything again
-        finally:
-            if enabled:
-                gc.enable()
         if report is not None:
             return report
     start = _listing_start(root, started) if fast else None
@@ -615,15 +609,9 @@ def _diagnose(
     millions of objects, and what it keeps (findings, the snapshot's entries) every collection
     would walk again, a third of the checks' time at 100,000 records; frozen after, for the
     same reason, unless a server's threads go on using the process."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused() as pause:
+        pause.keep = len(records) >= PARALLEL_MIN_FILES
         return _diagnosed(root, records, unloaded, present, kept, whole)
-    finally:
-        if len(records) >= PARALLEL_MIN_FILES and threading.active_count() == 1:
-            gc.freeze()  # before collecting again: the first collection would walk all it made
-        if enabled:
-            gc.enable()
 
 
 def _diagnosed(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perfdocs import collector
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
@@ -415,23 +416,14 @@ def load_records(
     (`Record.schema_ok`); large folders are parsed by `workers` processes (default: one
     per core). `source` names the records source `root` is (perfdocs.records.sources), kept
     on each record."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused() as pause:
         result = _load_records(root, display_root, fast, workers)
         if source is not None:
             for record in result.records:
                 record.source = source
-        if result.files >= PARALLEL_MIN_FILES and threading.active_count() == 1:
-            # Millions of long-lived objects: without this every full collection during the
-            # rules (and the site build) walks them all again, seconds at 100,000 records.
-            # (Not in a long-running server, which loads the records again on every change.)
-            # Before collection is enabled again: the first allocation after that would
-            # otherwise collect the young generation, every object made while it was off.
-            gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
+        # Millions of long-lived objects: frozen, or every full collection during the rules
+        # (and the site build) walks them all again, seconds at 100,000 records.
+        pause.keep = result.files >= PARALLEL_MIN_FILES
     return result
 
 

@@ -52,7 +52,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from perfdocs import store
+from perfdocs import collector, store
 from perfdocs.diagnostics import Diagnostic
 from perfdocs.records import cache as record_cache
 from perfdocs.records.cache import shard_of
@@ -186,13 +186,8 @@ class Snapshot:
             return found
         found = {}
         if self.path is not None and self.secret is not None:
-            enabled = gc.isenabled()
-            gc.disable()  # tens of thousands of objects, all kept: collecting finds nothing
-            try:
+            with collector.paused():  # tens of thousands of objects, all kept: collecting finds nothing
                 stored = store.read_sealed(_shard_path(self.path, index), self.secret)
-            finally:
-                if enabled:
-                    gc.enable()
             # Sealed with its context and writing time, which the main file names: a shard left
             # by another run (one that stopped before writing the main file) is a miss.
             if (

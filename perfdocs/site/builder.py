@@ -21,7 +21,7 @@ from typing import Any
 
 import jinja2
 
-from perfdocs import dates
+from perfdocs import collector, dates
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import fault
 from perfdocs.lock import output_lock
@@ -144,13 +144,8 @@ def _build(
         pending: Iterable[Page] = all_pages(view, history, dates.today())
         workers = _workers()
         if workers > 1:
-            enabled = gc.isenabled()
-            gc.disable()  # listing allocates one page per record and frees nothing: collecting finds nothing
-            try:
+            with collector.paused():  # listing allocates one page per record and frees nothing
                 pending = listed = list(pending)  # cheap: a page's context is made when it is needed
-            finally:
-                if enabled:
-                    gc.enable()
             if len(listed) >= FREEZE_MIN_PAGES:
                 # Hundreds of thousands of long-lived objects (records, pages): without this
                 # every full collection while pages are made walks them all (records.load does
