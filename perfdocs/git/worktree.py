@@ -37,6 +37,8 @@ Entry = tuple[str, str]
 for a path not in the index."""
 
 _UNSUPPORTED_MODES = (b"120000", b"160000")  # a symbolic link, a submodule
+_ABSENT: Entry = ("000000", "0" * 40)
+"""What `git diff-index --raw` shows for a path the index does not hold."""
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,15 @@ class Worktree:
         return {os.fsdecode(entry[2:]) for entry in entries if entry}
 
     def tracks(self, rels: set[str]) -> set[str]:
-        """Which of `rels` the index holds (a few looked up in place, many by listing all)."""
+        """Which of `rels` the index holds: those whose entry differs from the commit `compare`
+        was given are known from it (a commit of a thousand files names them all), the others
+        are looked up in the listing (a few in place, many by listing all)."""
+        since = self.since or {}
+        found = {rel for rel in rels if since.get(rel, _ABSENT)[0] != _ABSENT[0]}
+        rels = {rel for rel in rels if rel not in since}
         if len(rels) > 50 or self.modes:
-            return rels & self.paths()
+            return found | (rels & self.paths())
         listed = b"\0" + self.listed
-        found = set()
         for rel in rels:
             needle = b" " + os.fsencode(rel) + b"\0"
             at = listed.find(needle)
