@@ -32,8 +32,12 @@ runs on random edit sequences.
 
 Where: beside the record cache (`perfdocs.store.cache_dir`), per records folder a main file
 (the context, the listing, what a quick run starts from, which shards hold findings, when each
-shard was written) and a folder of SHARDS entry files placed as the record cache places its
-entries, each read when a record of it is first asked for; every file sealed with the local
+shard was written, and the overlay: the entries quick runs changed since the shards were
+written) and a folder of SHARDS entry files placed as the record cache places its entries, each
+read when a record of it is first asked for. A quick run of a thousand changed evidence entries
+would read and rewrite nearly every evidence shard for them: it keeps their entries in the
+overlay instead (an entry there stands for the shard's), and a run that reads every shard, or
+an overlay past OVERLAY_MAX entries, folds it into the shards. Every file is sealed with the local
 key like every cache file (a file without the right MAC is never unmarshalled), and a shard
 not written when the main file says is not read; used when the record cache is
 (`perfdocs.records.cache.wanted`). Safe to delete at any time: the next run checks everything.
@@ -61,7 +65,7 @@ from perfdocs.records.model import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.refindex import Key, defines
 
-FORMAT = 5
+FORMAT = 6
 SHARDS = record_cache.SHARDS
 RACY_NS = record_cache.RACY_NS
 """A file modified this close to (or after) the start of the run that checked it is re-checked
@@ -69,6 +73,10 @@ next time: a change in the same clock tick would not show in its signature."""
 
 SHARED_KINDS = ("org", "track", "competency-matrix", "competency-set")
 """Records every record is read against: their content is part of the snapshot's context."""
+
+OVERLAY_MAX = 10_000
+"""The entries a quick run keeps in the main file's overlay rather than in their shards; past
+this many, the run that saves folds them into the shards (reading and writing those)."""
 
 Name = tuple[str, str]
 """A record's place: (records source or '', path relative to its folder)."""
@@ -152,6 +160,8 @@ class Snapshot:
         self._flagged: list[bool] = [True] * SHARDS
         """Whether each shard holds an entry with findings or to re-check always."""
         self._merged: dict[Name, Entry] | None = None
+        self._overlay: dict[Name, Entry | None] = {}
+        """Entries changed since their shard was written (None: the record went away)."""
         self._written: list[int] = [0] * SHARDS
         """When each shard was written: a shard is read only if the main file says so."""
         self.dirty: set[int] = set()
@@ -166,15 +176,17 @@ class Snapshot:
         stored = store.read_sealed(self.path, self.secret)
         if (
             isinstance(stored, tuple)
-            and len(stored) == 6
+            and len(stored) == 7
             and stored[0] == FORMAT
             and isinstance(stored[1], bytes)
             and isinstance(stored[3], list)
             and len(stored[3]) == SHARDS
             and isinstance(stored[5], list)
             and len(stored[5]) == SHARDS
+            and isinstance(stored[6], dict)
         ):
             self.context, self._flagged, self.quick, self._written = stored[1], stored[3], stored[4], stored[5]
+            self._overlay = stored[6]
             self.listing = Listing.unmarshal(stored[2])
         else:
             self._shards = [{} for _ in range(SHARDS)]  # nothing usable: every shard is empty
@@ -204,8 +216,9 @@ class Snapshot:
 
     @property
     def entries(self) -> dict[Name, Entry]:
-        """Every entry (reads every shard)."""
+        """Every entry (reads every shard, and folds the overlay into them)."""
         if self._merged is None:
+            self._fold()
             merged: dict[Name, Entry] = {}
             for index in range(SHARDS):
                 merged.update(self._shard(index))
@@ -216,29 +229,52 @@ class Snapshot:
         return self._merged
 
     def entry(self, name: Name) -> Entry | None:
+        if name in self._overlay:
+            return self._overlay[name]
         return self._shard(shard_of(name[1])).get(name)
 
     def _put(self, name: Name, entry: Entry) -> None:
+        self.changed = True
+        if self._merged is None:  # a quick run: into the overlay, its shard neither read nor written
+            self._overlay[name] = entry
+            return
         index = shard_of(name[1])
         self._shard(index)[name] = entry
-        if self._merged is not None:
-            self._merged[name] = entry
+        self._merged[name] = entry
         self.dirty.add(index)
-        self.changed = True
 
     def _pop(self, name: Name) -> Entry | None:
+        entry = self.entry(name)
+        if entry is None:
+            return None
+        self.changed = True
+        if self._merged is None:
+            self._overlay[name] = None
+            return entry
         index = shard_of(name[1])
-        entry = self._shard(index).pop(name, None)
-        if self._merged is not None:
-            self._merged.pop(name, None)
-        if entry is not None:
-            self.dirty.add(index)
-            self.changed = True
+        self._shard(index).pop(name, None)
+        self._merged.pop(name, None)
+        self.dirty.add(index)
         return entry
+
+    def _fold(self) -> None:
+        """Move the overlay's entries into their shards (each read, and written at `save`)."""
+        for name, entry in self._overlay.items():
+            index = shard_of(name[1])
+            shard = self._shard(index)
+            if entry is None:
+                shard.pop(name, None)
+            else:
+                shard[name] = entry
+            self.dirty.add(index)
+        if self._overlay:
+            self._overlay = {}
+            self.changed = True
 
     def _reset(self) -> None:
         """Forget every entry (the context changed)."""
         self._shards = [{} for _ in range(SHARDS)]
+        self._overlay = {}
         self._merged = {}
         self._flagged = [False] * SHARDS
         self.dirty = set(range(SHARDS))
@@ -301,14 +337,17 @@ class Snapshot:
         """For a quick run, where only the files `changed` (with the keys each defines now) and
         `gone` differ from the last run and each of them defines its own key only (an evidence
         entry): (the records to check again, the flagged records whose stored findings stand).
-        Reads the shards of the changed files, those of every record that can name them (every
-        shard but the evidence shards, which only name their own entry), and the shards
-        holding findings."""
+        Reads the shards of the changed files but evidence entries (which defined their own key
+        only, before as now), those of every record that can name them (every shard but the
+        evidence shards, which only name their own entry), and the shards holding findings;
+        the overlay's entries stand for their shards'."""
         touched: set[str] = set()
         stale: set[Name] = set()
         for name, defined in changed.items():
             stale.add(name)
             touched.update(_keys(defined).split("\n"))
+            if _evidence(name[1]):
+                continue  # it defined its own key, taken from its path, before the change too
             entry = self.entry(name)
             if entry is not None:
                 touched.update(entry[1].split("\n"))  # what it defined before the change
@@ -319,16 +358,23 @@ class Snapshot:
         touched.discard("")
         named = _naming(touched) if touched else None
         reused: set[Name] = set()
+        overlay = self._overlay
+
+        def plan(name: Name, entry: Entry) -> None:
+            if entry[4] or (named is not None and named(entry[2])):
+                stale.add(name)
+            elif entry[3]:
+                reused.add(name)
+
         for index in range(SHARDS):
             if index < record_cache.EVIDENCE_SHARDS and not self._flagged[index]:
                 continue
             for name, entry in self._shard(index).items():
-                if name in stale:
-                    continue
-                if entry[4] or (named is not None and named(entry[2])):
-                    stale.add(name)
-                elif entry[3]:
-                    reused.add(name)
+                if name not in stale and name not in overlay:
+                    plan(name, entry)
+        for name, got in overlay.items():  # each stands for its shard's entry, read or not
+            if got is not None and name not in stale:
+                plan(name, got)
         return stale, reused
 
     def findings(self, name: Name) -> list[Any]:
@@ -357,8 +403,10 @@ class Snapshot:
             [(d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in found],
             any(d.rule.startswith("ref/") for d in found),  # "did you mean" reads every id of a kind
         )
-        if self.entry(name) != entry:  # a record checked every time is written only when it changes
-            self._put(name, entry)
+        if name in self._overlay or self._shards[shard_of(name[1])] is not None:
+            if self.entry(name) == entry:
+                return  # a record checked every time is written only when it changes
+        self._put(name, entry)  # (compared only when at hand: its shard is not read for it)
 
     def save(self, listing: Listing | None = None, quick: Any = None) -> None:
         """Write the shards that changed, then the main file; a failure to write is not an error.
@@ -368,6 +416,8 @@ class Snapshot:
             return
         if not self.changed and quick == self.quick and listing == self.listing:
             return
+        if len(self._overlay) > OVERLAY_MAX:
+            self._fold()
         now = time.time_ns()
         written = list(self._written)
         flagged = list(self._flagged)
@@ -382,7 +432,7 @@ class Snapshot:
                 written[index] = now
                 flagged[index] = any(entry[3] or entry[4] for entry in shard.values())
             main = marshal.dumps(
-                (FORMAT, self.context, listing.marshal() if listing else None, flagged, quick, written)  # type: ignore[arg-type]
+                (FORMAT, self.context, listing.marshal() if listing else None, flagged, quick, written, self._overlay)  # type: ignore[arg-type]
             )
             sealed = store.seal(main, self.secret)
             if sealed is None:
@@ -407,6 +457,12 @@ def _naming(touched: set[str]) -> Callable[[str], bool]:
         return not touched.isdisjoint(keys.split("\n"))
 
     return named
+
+
+def _evidence(rel: str) -> bool:
+    """Whether a file is an evidence entry by its place (people/<handle>/evidence/<file>)."""
+    parts = rel.split("/")
+    return len(parts) == 4 and parts[0] == "people" and parts[2] == "evidence"
 
 
 def _shard_path(path: Path, index: int) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -123,15 +124,18 @@ EDITS = [
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [int(s) for s in os.environ.get("QUICK_SEEDS", "1,2,3,4").split(",")])
+@pytest.mark.parametrize("seed", [int(s) for s in os.environ.get("QUICK_SEEDS", "1,2,3,4,5").split(",")])
 def test_quick_runs_report_what_cold_runs_report_on_random_edits(seed, tmp_path, quick_runs, monkeypatch):
     """After each random edit and git step, `validate` (twice: once re-checking what changed,
     once with everything reused) prints what a cold run prints, with the same exit code; and
     many of those runs were quick ones. Seed 4 keeps the real racy windows (files edited a
-    moment ago are compared again, folders listed again)."""
+    moment ago are compared again, folders listed again); seed 5 folds the snapshot's overlay
+    into its shards at nearly every quick run."""
     if seed == 4:
         for module in (snapshot, listing, cache):
             monkeypatch.setattr(module, "RACY_NS", 2_000_000_000)
+    if seed == 5:
+        monkeypatch.setattr(snapshot, "OVERLAY_MAX", 2)
     root = tmp_path / "records"
     repo = _repo(root, 60, seed)
     edits.language_by_track(root)
@@ -341,3 +345,34 @@ def test_a_commit_the_last_run_saw_that_is_gone_makes_a_full_run(tmp_path, quick
     cold = _validate(root, "0")
     assert _validate(root, "1") == cold and "record/placeholder" in cold
     assert quick_runs == [False, False, True]
+
+
+def _overlay(root: Path) -> dict:
+    os.environ["PERFDOCS_CACHE"] = "auto"  # as the runs read it (the last one was cold)
+    return snapshot.Snapshot(root, time.time_ns())._overlay
+
+
+def test_a_quick_run_keeps_what_it_found_in_the_overlay_and_a_full_run_folds_it(tmp_path, quick_runs):
+    """A quick run writes the snapshot's main file only (the changed entries' findings in its
+    overlay), not the shards they fall in; the next full run folds the overlay into the shards;
+    every run prints what a cold run prints."""
+    root = tmp_path / "records"
+    repo = _repo(root, 30)
+    _validate(root, "1")
+    shards = sorted((tmp_path / "cache").rglob("snapshot-*/*.marshal"))
+    assert shards
+    before = {path: path.stat().st_mtime_ns for path in shards}
+    changed = _evidence(root)[:3]
+    for path in changed:
+        _rewrite(path, "title: ", "title: TODO ")  # a finding for each (placeholder text)
+    repo.git("commit", "-q", "-am", "titles")
+    quick = _validate(root, "1")
+    assert quick == _validate(root, "0") and quick.count("TODO") >= 3
+    assert quick_runs[-1] and {path: path.stat().st_mtime_ns for path in shards} == before
+    assert {("", path.relative_to(root).as_posix()) for path in changed} <= _overlay(root).keys()
+    person = next(root.glob("people/*/person.yaml"))
+    _rewrite(person, "level: ", "level: l3\nold_level: ")  # a full run
+    full = _validate(root, "1")
+    assert full == _validate(root, "0") and not quick_runs[-1]
+    assert _overlay(root) == {}
+    assert any(path.stat().st_mtime_ns != before[path] for path in shards)
