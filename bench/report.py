@@ -129,6 +129,8 @@ def targets(runs: dict[int, dict[str, Any]]) -> list[tuple[str, str, str, bool |
             add(f"`build` again, {what}, <= 2 s (on disk)", f"{size:,} pages", _time(r, f"build.{size}.disk.{case}", 2))
     add("`links check` of 1,000 links, cold, < 5 s", "50,000 commits", _time(r10, "links.cold", 5.0))
     add("start-up (`perfdocs --version`) < 0.2 s", "", _time(r10, "startup.version", 0.2))
+    add("start-up (`perfdocs --help`) < 0.2 s", "", _time(r10, "startup.help", 0.2))
+    add("`validate` of a few files (what `perfdocs init` writes) < 0.2 s", "", _time(r10, "startup.validate", 0.2))
     return rows
 
 

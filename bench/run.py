@@ -155,6 +155,15 @@ def _shown(cmd: list[str]) -> str:
     return shown + (f" ... ({len(cmd) - 8} more arguments)" if len(cmd) > 8 else "")
 
 
+def starter(work: Path) -> Path:
+    """The repository `perfdocs init` writes (a new organisation's few records), made once."""
+    dest = work / "starter"
+    if not (dest / "records" / "org.yaml").is_file():
+        shutil.rmtree(dest, ignore_errors=True)
+        subprocess.run([str(PERFDOCS), "init", str(dest)], check=True, capture_output=True)
+    return dest
+
+
 def expect(pattern: str, what: str) -> Callable[[str], str | None]:
     """A check: the output must match `pattern`."""
     return lambda out: None if re.search(pattern, out, re.MULTILINE) else f"its output does not show {what}"
@@ -759,7 +768,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "perfdocs --version",
                     [[str(PERFDOCS), "--version"]],
                     check=expect(r"^perfdocs, version ", "'perfdocs, version'"),
-                )
+                ),
+                Case(
+                    "startup.help",
+                    "perfdocs --help",
+                    [[str(PERFDOCS), "--help"]],
+                    check=expect(r"^Usage: perfdocs ", "'Usage: perfdocs'"),
+                ),
+                Case(
+                    "startup.validate",
+                    "perfdocs validate of the records `perfdocs init` writes (a few files)",
+                    [[str(PERFDOCS), "validate", str(starter(work) / "records")]],
+                    check=expect(r" files checked: 0 errors, 0 warnings", "a clean check"),
+                ),
             ]
         ]
         cases, results["inputs"]["validate"] = validate_cases(work, args.size, found, cores, log)

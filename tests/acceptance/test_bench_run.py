@@ -48,6 +48,8 @@ def test_the_bench_runs_every_case_on_a_tiny_corpus_and_saves_checked_figures(
     cases = results["cases"]
     perfdocs = [
         "startup.version",
+        "startup.help",
+        "startup.validate",
         "validate.floor",
         "validate.cold",
         "validate.warm",
