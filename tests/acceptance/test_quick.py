@@ -376,3 +376,89 @@ def test_a_quick_run_keeps_what_it_found_in_the_overlay_and_a_full_run_folds_it(
     assert full == _validate(root, "0") and not quick_runs[-1]
     assert _overlay(root) == {}
     assert any(path.stat().st_mtime_ns != before[path] for path in shards)
+
+
+def test_quick_runs_follow_the_git_workflows_of_a_real_team(tmp_path, quick_runs):
+    """A records repository worked as teams work it: a feature branch merged with a merge
+    commit, another squash-merged and one rebased onto main, a maintenance branch merged
+    forward, a stash and its pop, an amended commit, a cherry-pick, and the records checked out
+    in a linked worktree. After each step two runs with the cache print what a cold run prints;
+    most runs are quick (the first run in a new worktree is a full one)."""
+    root = tmp_path / "records"
+    repo = _repo(root, 40)
+    entries = _evidence(root)
+    git = repo.git
+    checks: list[str] = []
+
+    def check(step: str) -> None:
+        cold = _validate(root, "0")
+        assert _validate(root, "1") == cold, step
+        assert _validate(root, "1") == cold, step
+        checks.append(step)
+
+    def retitle(index: int, words: str) -> None:
+        _rewrite(entries[index], "title: ", f"title: {words} ")
+
+    check("start")
+    git("checkout", "-q", "-b", "feature")
+    retitle(0, "Feature")
+    git("commit", "-q", "-am", "feature: one entry")
+    check("a commit on a feature branch")
+    git("checkout", "-q", "main")
+    check("back on main")
+    retitle(1, "Main")
+    git("commit", "-q", "-am", "main moves on")
+    git("merge", "-q", "--no-ff", "--no-edit", "feature")
+    check("the feature branch merged with a merge commit")
+    git("checkout", "-q", "-b", "squashed")
+    retitle(2, "TODO")  # a finding the squash brings in
+    git("commit", "-q", "-am", "wip 1")
+    retitle(3, "Squashed")
+    git("commit", "-q", "-am", "wip 2")
+    git("checkout", "-q", "main")
+    git("merge", "-q", "--squash", "squashed")
+    check("a squash merge, staged")
+    git("commit", "-q", "-m", "squashed feature")
+    check("the squash merge committed")
+    git("checkout", "-q", "-b", "rebased", "HEAD~1")
+    retitle(4, "Rebased")
+    git("commit", "-q", "-am", "rebased feature")
+    git("rebase", "-q", "main")
+    check("a branch rebased onto main")
+    git("checkout", "-q", "main")
+    git("merge", "-q", "--ff-only", "rebased")
+    check("fast-forwarded")
+    git("checkout", "-q", "-b", "release-1", "HEAD~3")
+    retitle(5, "Hotfix")
+    git("commit", "-q", "-am", "hotfix on the maintenance branch")
+    git("checkout", "-q", "main")
+    git("merge", "-q", "--no-edit", "release-1")
+    check("the maintenance branch merged forward")
+    retitle(6, "Stashed")
+    check("an edit in the working tree")
+    git("stash", "-q")
+    check("stashed")
+    git("stash", "pop", "-q")
+    check("popped")
+    git("commit", "-q", "-am", "the stashed edit")
+    retitle(7, "Amended")
+    git("commit", "-q", "-a", "--amend", "--no-edit")
+    check("an amended commit")
+    git("checkout", "-q", "release-1")
+    retitle(8, "Picked")
+    git("commit", "-q", "-am", "a fix to pick")
+    picked = git("rev-parse", "HEAD")
+    git("checkout", "-q", "main")
+    git("cherry-pick", picked)
+    check("a cherry-pick")
+    assert _validate(root, "0").count("record/placeholder") >= 1  # the squash's TODO is still there
+    runs_here = len(quick_runs)
+    other = tmp_path / "other"
+    git("worktree", "add", "-q", str(other), "release-1")
+    root = other  # the records at the top of a linked worktree
+    check("a linked worktree, first run")
+    _rewrite(next(other.glob("people/*/evidence/*.md")), "title: ", "title: Elsewhere ")
+    check("an edit in the linked worktree")
+    assert quick_runs[runs_here:] == [False, True, True, True]  # a worktree has its own snapshot
+    # Quick throughout on main (two runs a step) but for the very first run.
+    assert quick_runs[:runs_here] == [False] + [True] * (runs_here - 1), list(zip(checks, quick_runs[0::2]))
