@@ -73,6 +73,12 @@ def action() -> dict:
 
 
 CHANGED_SINCE = "${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || '' }}"
+CACHE_DIR = "${{ github.workspace }}/.perfdocs-cache"
+CACHE = {
+    "path": CACHE_DIR,
+    "key": "perfdocs-${{ runner.os }}-${{ github.sha }}",
+    "restore-keys": "perfdocs-${{ runner.os }}-",
+}
 
 
 def job_env(repo: Path, event: str) -> dict[str, str]:
@@ -81,6 +87,8 @@ def job_env(repo: Path, event: str) -> dict[str, str]:
     env = dict(workflow(repo)["jobs"]["validate"]["env"])
     assert env["PERFDOCS_CHANGED_SINCE"] == CHANGED_SINCE
     env["PERFDOCS_CHANGED_SINCE"] = "origin/main" if event == "pull_request" else ""
+    assert env["PERFDOCS_CACHE_DIR"] == CACHE_DIR
+    env["PERFDOCS_CACHE_DIR"] = str(repo / ".perfdocs-cache")  # github.workspace: the checkout
     assert not any("${{" in str(value) for value in env.values()), env
     return {key: str(value) for key, value in env.items()}
 
@@ -125,6 +133,7 @@ def test_the_github_workflow_validates_pull_requests_builds_and_publishes_from_m
     assert (validate["env"]["PERFDOCS_RECORDS"], validate["env"]["PERFDOCS_SITE"]) == ("records", "site")
     assert [s.get("uses", "").split("@")[0] for s in validate["steps"]] == [
         "actions/checkout",
+        "actions/cache",
         "actions/setup-python",
         "",
         "",
@@ -146,6 +155,9 @@ def test_the_github_workflow_validates_pull_requests_builds_and_publishes_from_m
     ]
     upload = next(s for s in validate["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "site"
+    # perfdocs' cache (its key inside) is kept between runs, one per commit, restored from the
+    # latest one GitHub lets the branch read (its own, else its base branch's).
+    assert validate["steps"][1]["with"] == CACHE and validate["env"]["PERFDOCS_CACHE_DIR"] == CACHE_DIR
     assert publish["needs"] == "validate"
     assert publish["permissions"] == {"pages": "write", "id-token": "write"}
     assert publish["steps"][-1]["uses"].startswith("actions/deploy-pages")
@@ -206,12 +218,14 @@ def test_the_action_runs_the_workflows_steps(pull_request):
     assert action()["runs"]["using"] == "composite"
     assert shell_steps(steps) == shell_steps(flow_steps)
     assert [s.get("uses", "").split("@")[0] for s in steps] == [
+        "actions/cache",
         "actions/setup-python",
         "",
         "",
         "",
         "actions/upload-pages-artifact",
     ]
+    assert steps.pop(0)["with"] == CACHE
     for step in steps:  # every variable a script reads is set from an input (or the action's own path)
         for name in step.get("env", {}):
             assert name in workflow(pull_request)["jobs"]["validate"]["env"], name
@@ -228,8 +242,13 @@ def test_the_action_runs_the_workflows_steps(pull_request):
     assert steps[2]["env"] == {
         "PERFDOCS_RECORDS": "${{ inputs.records }}",
         "PERFDOCS_CHANGED_SINCE": "${{ inputs.changed-since }}",
+        "PERFDOCS_CACHE_DIR": CACHE_DIR,
     }
-    assert steps[3]["env"] == {"PERFDOCS_RECORDS": "${{ inputs.records }}", "PERFDOCS_SITE": "${{ inputs.site }}"}
+    assert steps[3]["env"] == {
+        "PERFDOCS_RECORDS": "${{ inputs.records }}",
+        "PERFDOCS_SITE": "${{ inputs.site }}",
+        "PERFDOCS_CACHE_DIR": CACHE_DIR,
+    }
     assert steps[-1]["with"] == {"path": "${{ inputs.site }}"} and steps[-1]["if"] == "inputs.upload == 'true'"
 
 
@@ -251,13 +270,26 @@ def test_the_gitlab_pipeline_validates_merge_requests_and_publishes_pages(pull_r
     assert ci["pages"]["artifacts"]["paths"] == ["public"]
     assert ci["default"]["before_script"] == ['pip install "$PERFDOCS_INSTALL"']
     assert ci["variables"]["PERFDOCS_INSTALL"] == f"git+https://github.com/perfdocs/perfdocs@v{__version__}"
+    # perfdocs' cache (its key inside) is kept between pipelines, per branch, in the project
+    # folder (GitLab caches nothing outside it); protected branches' caches stay apart.
+    assert ci["default"]["cache"] == {
+        "key": "perfdocs-$CI_COMMIT_REF_SLUG",
+        "fallback_keys": ["perfdocs-$CI_DEFAULT_BRANCH"],
+        "paths": [".perfdocs-cache/"],
+    }
+    assert "unprotect" not in ci["default"]["cache"]
+    assert ci["variables"]["PERFDOCS_CACHE_DIR"] == "$CI_PROJECT_DIR/.perfdocs-cache"
     env = {
         "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
         "CI_DEFAULT_BRANCH": "main",
         "CI_COMMIT_BRANCH": "main",
         "CI_PIPELINE_SOURCE": "merge_request_event",
+        "CI_PROJECT_DIR": str(pull_request),
         **{k: v for k, v in ci["variables"].items() if k != "PERFDOCS_INSTALL"},
     }
+    env["PERFDOCS_CACHE_DIR"] = os.path.expandvars(
+        env["PERFDOCS_CACHE_DIR"].replace("$CI_PROJECT_DIR", str(pull_request))
+    )
     for job in ("validate", "pages"):
         for command in ci[job]["script"]:
             assert command.split()[0] in ("git", "perfdocs"), command
@@ -436,6 +468,7 @@ def test_the_action_installs_perfdocs_from_its_own_checkout_by_default(cli, tmp_
         "${{ inputs.records }}": inputs["records"],
         "${{ inputs.changed-since }}": inputs["changed-since"],
         "${{ inputs.site }}": inputs["site"],
+        CACHE_DIR: str(repo / ".perfdocs-cache"),
     }
     for step in action()["runs"]["steps"]:
         if "run" not in step:

@@ -462,3 +462,31 @@ def test_quick_runs_follow_the_git_workflows_of_a_real_team(tmp_path, quick_runs
     assert quick_runs[runs_here:] == [False, True, True, True]  # a worktree has its own snapshot
     # Quick throughout on main (two runs a step) but for the very first run.
     assert quick_runs[:runs_here] == [False] + [True] * (runs_here - 1), list(zip(checks, quick_runs[0::2]))
+
+
+def test_a_ci_job_on_a_fresh_clone_with_its_cache_restored_is_quick(tmp_path, quick_runs, monkeypatch):
+    """What the CI templates `init` writes do: each job clones the repository afresh (every
+    file and folder new on disk) at the same place, with perfdocs' cache folder (its key
+    inside) restored from the last run. A full clone's run is quick and prints what a cold run
+    prints; a shallow clone, which lacks the commit the last run saw, makes a full run."""
+    upstream = _repo(tmp_path / "upstream", 40)
+    cache_dir = tmp_path / "ci-cache"
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(cache_dir))
+    root = tmp_path / "checkout"
+
+    def job(*clone: str) -> str:
+        shutil.rmtree(root, ignore_errors=True)
+        upstream.git("clone", "-q", *clone, f"file://{upstream.path}", str(root))
+        cold = _validate(root, "0")
+        assert _validate(root, "1") == cold
+        return cold
+
+    job()
+    entries = _evidence(upstream.path)
+    _rewrite(entries[0], "title: ", "title: TODO ")
+    upstream.git("commit", "-q", "-am", "a pull request's entry")
+    assert "record/placeholder" in job()
+    _rewrite(entries[1], "title: ", "title: Next ")
+    upstream.git("commit", "-q", "-am", "the next one")
+    job("--depth", "1")
+    assert quick_runs == [False, True, False]
