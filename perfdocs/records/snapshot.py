@@ -382,8 +382,11 @@ class Snapshot:
         entry = self.entry(name)
         return list(entry[3]) if entry is not None else []
 
-    def keep(self, record: Record, found: list[Diagnostic], names: Iterable[Key]) -> None:
-        """Store what checking `record` found, and the keys it named."""
+    def keep(
+        self, record: Record, found: list[Diagnostic], names: Iterable[Key] = (), keys: tuple[str, str] | None = None
+    ) -> None:
+        """Store what checking `record` found, and the keys it named (or `keys_of` them, worked
+        out where it was checked)."""
         self.rechecked += 1
         name = _name(record)
         if any(d.path != record.display for d in found):
@@ -395,11 +398,11 @@ class Snapshot:
             sig = record_cache.document_signature(doc)
         if sig is not None and max(sig[1], sig[2]) >= self.started_ns - RACY_NS:
             sig = None  # modified around this run: its next run checks it again
-        depends = {Key(record.kind, "", record.id), *names}  # a duplicate of it changes what it is
+        defined, depends = keys if keys is not None else keys_of(record, names)
         entry = (
             sig,
-            _keys(defines(record)),
-            _keys(depends),
+            defined,
+            depends,
             [(d.line, d.col, d.rule, d.message, d.severity, d.hint) for d in found],
             any(d.rule.startswith("ref/") for d in found),  # "did you mean" reads every id of a kind
         )
@@ -443,6 +446,12 @@ class Snapshot:
         self._written, self._flagged, self.quick = written, flagged, quick
         self.changed = False
         self.dirty = set()
+
+
+def keys_of(record: Record, names: Iterable[Key]) -> tuple[str, str]:
+    """The keys a record defines and the keys its findings depend on (those it named, and its
+    own: a duplicate of it changes what it is), as the snapshot stores them."""
+    return _keys(defines(record)), _keys({Key(record.kind, "", record.id), *names})
 
 
 def _naming(touched: set[str]) -> Callable[[str], bool]:
