@@ -24,7 +24,7 @@ from perfdocs import collector
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
-from perfdocs.records.model import Document, LeanDocument, lean
+from perfdocs.records.model import Document, LeanDocument, Place, lean
 from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
 from perfdocs.records.parse import RECORD_SUFFIXES, load_bytes, load_text, read_file
 from perfdocs.records.schemas import KINDS
@@ -454,7 +454,7 @@ def _load_records(root: Path, display_root: Path | None, fast: bool, workers: in
         displays.append(display)
         rels.append(rel)
     result.files = len(displays)
-    _identified(result, rels, _parsed(root, displays, rels, fast, workers))
+    _identified(result, rels, _parsed(root, displays, rels, fast, workers), _place(root, base))
     return result
 
 
@@ -466,12 +466,23 @@ def load_some(root: Path, rels: list[str], store: cache.RecordCache | None) -> L
     result = LoadResult(root)
     displays = [shown(rel) for rel in rels]
     result.files = len(displays)
-    _identified(result, rels, _parsed(root, displays, rels, True, None, store or False))  # over every core when many
+    parsed = _parsed(root, displays, rels, True, None, store or False)  # over every core when many
+    _identified(result, rels, parsed, _place(root, root))
     return result
 
 
-def _identified(result: LoadResult, rels: list[str], parsed: list[tuple[Document, bool]]) -> None:
-    """Each parsed file's record (or why it is none) into `result`."""
+def _place(root: Path, base: Path) -> Place:
+    """The Place of the files under `root` shown as under `base` (see LeanDocument.placed,
+    which keeps it only for the files whose path and display are its prefixes and their `rel`)."""
+    prefix = display_path(base)
+    return Place(f"{root}/", "" if prefix == "." else f"{prefix}/")
+
+
+def _identified(
+    result: LoadResult, rels: list[str], parsed: list[tuple[Document, bool]], place: Place | None = None
+) -> None:
+    """Each parsed file's record (or why it is none) into `result`; a LeanDocument in `place`
+    keeps its Record's `rel` for its path and display (LeanDocument.placed)."""
     for rel, (doc, ok) in zip(rels, parsed):
         result.diagnostics.extend(doc.diagnostics)
         if doc.data is None:
@@ -480,6 +491,8 @@ def _identified(result: LoadResult, rels: list[str], parsed: list[tuple[Document
         record, problems = _identify(doc, rel)
         result.diagnostics.extend(problems)
         if record is not None:
+            if place is not None and doc.__class__ is LeanDocument:
+                doc.placed(place, rel)
             record.schema_ok = ok
             result.records.append(record)
         else:

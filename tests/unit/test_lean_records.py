@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from perfdocs import diagnostics
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.records import cache, load, parse
+from perfdocs.records import cache, load, model, parse
 from perfdocs.records.model import LeanDocument
 
 from tests.support.files import build_tree
@@ -103,12 +105,29 @@ def test_two_records_read_back_alternately_each_get_their_own_body(tmp_path):
 
 
 def test_a_record_keeps_one_string_for_its_path_and_its_display(tmp_path):
-    records = _loaded(build_tree(tmp_path, {"teams/core.yaml": TEAM}))
-    doc = records["teams/core.yaml"].doc
-    assert doc.display == str(tmp_path / "teams/core.yaml")
+    build_tree(tmp_path, {"teams/core.yaml": TEAM})
+    where = str(tmp_path / "teams/core.yaml")
+    doc = model.lean(parse.load_file(Path(where), where), where)  # a document without a record
+    assert doc.display == where
     assert vars(doc)["_path"] is doc.display
     assert doc.path == tmp_path / "teams/core.yaml"
     assert vars(doc)["_path"] is doc.display  # a Path made when asked for, not kept
+
+
+@pytest.mark.parametrize("cwd", ["outside", "root", "inside"])
+def test_a_loaded_record_keeps_no_string_of_its_own_for_its_path_and_display(tmp_path, monkeypatch, cwd):
+    root = build_tree(tmp_path / "org", {"teams/core.yaml": TEAM, "people/alice/evidence/2026-03-02-r.md": EVIDENCE})
+    monkeypatch.chdir({"outside": tmp_path, "root": root, "inside": root / "people"}[cwd])
+    for record in load.load_records(root, workers=1).records:
+        doc = record.doc
+        assert doc.display == diagnostics.display_path(root / record.rel)
+        assert doc.path == root / record.rel
+        assert record.diag("x/y", "m").path == doc.display
+        if cwd != "inside":  # shown as below `root`: the display follows from `rel`
+            assert doc.display == {"outside": "org/", "root": ""}[cwd] + record.rel
+            assert vars(doc)["_display"] is record.rel
+    body = next(r for r in load.load_records(root, workers=1).records if r.kind == "evidence").body
+    assert body == "Done.\n"  # read back from the path made of its place and `rel`
 
 
 def _split_line_by_line(text: str) -> tuple[str, int, str | None, int] | None:
