@@ -153,7 +153,8 @@ class LeanDocument(Document):
 
     @display.setter
     def display(self, value: str) -> None:
-        self._path = self._file  # the path no longer follows from the display
+        if isinstance(getattr(self, "_path", None), Place):
+            self._path = self._file  # the path no longer follows from the display
         self._display = value
 
     @property
@@ -169,8 +170,9 @@ class LeanDocument(Document):
 
     @path.setter
     def path(self, value: Path | str) -> None:
-        display = self.display
-        self._path, self._display = value, display
+        if isinstance(getattr(self, "_path", None), Place):
+            self._display = self.display  # the display no longer follows from the path
+        self._path = value
 
     @property
     def yaml_text(self) -> str:

@@ -130,6 +130,16 @@ def test_a_loaded_record_keeps_no_string_of_its_own_for_its_path_and_display(tmp
     assert body == "Done.\n"  # read back from the path made of its place and `rel`
 
 
+def test_a_placed_documents_path_and_display_can_each_be_set_without_changing_the_other(tmp_path):
+    root = build_tree(tmp_path, {"teams/core.yaml": TEAM, "teams/web.yaml": TEAM.replace("core", "web")})
+    core, web = (r.doc for r in load.load_records(root, workers=1).records)
+    assert (core.path, core.display) == (root / "teams/core.yaml", f"{root}/teams/core.yaml")
+    core.display = "shown/core.yaml"
+    assert (core.path, core.display) == (root / "teams/core.yaml", "shown/core.yaml")
+    web.path = root / "teams/moved.yaml"
+    assert (web.path, web.display) == (root / "teams/moved.yaml", f"{root}/teams/web.yaml")
+
+
 def _split_line_by_line(text: str) -> tuple[str, int, str | None, int] | None:
     """parse.split_front_matter as it was written before it searched with a pattern: the
     reference it must agree with (None where it reports a Diagnostic)."""
