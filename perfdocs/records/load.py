@@ -24,7 +24,7 @@ from perfdocs import collector
 from perfdocs.diagnostics import Diagnostic, display_path
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache, schemas
-from perfdocs.records.model import Document, LeanDocument, lean
+from perfdocs.records.model import Document, LeanDocument, Place, lean
 from perfdocs.records.model import Record as Record  # re-exported: its importers predate model.py
 from perfdocs.records.parse import RECORD_SUFFIXES, load_bytes, load_text, read_file
 from perfdocs.records.schemas import KINDS
@@ -362,15 +362,22 @@ def displayer(base: Path) -> Callable[[str], str]:
     return lambda rel: f"{prefix}/{rel}"
 
 
+def _path(path: str, display: str) -> str:
+    """A file's path as a string: its display string when that is the same text (a folder
+    shown by its absolute path), so that one string serves both while the files are read
+    (and after: see model.LeanDocument.of), not two for each of 100,000 files."""
+    return display if path == display else path
+
+
 def _parsed(
     root: Path,
-    places: list[tuple[Path, str, str]],
+    displays: list[str],
     rels: list[str],
     fast: bool,
     workers: int | None,
     store: cache.RecordCache | None | bool = True,
 ) -> list[tuple[Document, bool]]:
-    """(Document, schema_ok) of every file (folder, name, display), in order: from the cache
+    """(Document, schema_ok) of every file (relative path, display), in order: from the cache
     where the content is unchanged (see perfdocs.records.cache), parsed otherwise. Given a
     `store` (some files of a folder), the cache forgets nothing and is not saved: the caller
     does both."""
@@ -378,20 +385,20 @@ def _parsed(
     if isinstance(store, cache.RecordCache):
         cached: cache.RecordCache | None = store
     else:
-        cached = cache.RecordCache(root) if store and fast and cache.wanted(len(places)) else None
+        cached = cache.RecordCache(root) if store and fast and cache.wanted(len(displays)) else None
     base = f"{root}/"  # each file's path as a string: `root / rel`, as walk made it
     if cached is None:
-        files = [(base + rel, display) for rel, (_, _, display) in zip(rels, places)]
+        files = [(_path(base + rel, display), display) for rel, display in zip(rels, displays)]
         return [(doc, ok) for doc, ok, _ in _parse_all(files, fast, workers)]
     # The string serves the stat and, kept by the Document, makes its Path if one is asked for
     # (cheaper to hold than a Path, or a function making one from the folder and the name).
     out: list[Any] = [
         cached.lookup(rel, where, display, where)
-        for rel, (_, _, display) in zip(rels, places)
-        for where in [base + rel]
+        for rel, display in zip(rels, displays)
+        for where in [_path(base + rel, display)]
     ]
     missing = [i for i, hit in enumerate(out) if hit is None]
-    files = [(base + rels[i], places[i][2]) for i in missing]
+    files = [(_path(base + rels[i], displays[i]), displays[i]) for i in missing]
     parsed = _parse_all(files, fast, workers, hashing=True)
     for i, (doc, ok, found) in zip(missing, parsed):
         out[i] = (doc, ok)
@@ -437,17 +444,17 @@ def _load_records(root: Path, display_root: Path | None, fast: bool, workers: in
     base = display_root if display_root is not None else root
     shown = displayer(base)
     result = LoadResult(root)
-    places: list[tuple[Path, str, str]] = []
+    displays: list[str] = []
     rels: list[str] = []
-    for folder, name, rel, problem in walk(root):
+    for _, _, rel, problem in walk(root):
         display = shown(rel)
         if problem:
             result.diagnostics.append(Diagnostic(display, 1, 1, "file/unreadable", problem))
             continue
-        places.append((folder, name, display))
+        displays.append(display)
         rels.append(rel)
-    result.files = len(places)
-    _identified(result, rels, _parsed(root, places, rels, fast, workers))
+    result.files = len(displays)
+    _identified(result, rels, _parsed(root, displays, rels, fast, workers), _place(root, base))
     return result
 
 
@@ -457,14 +464,25 @@ def load_some(root: Path, rels: list[str], store: cache.RecordCache | None) -> L
     which knows what changed (perfdocs.records.listing) and loads the few files it re-checks."""
     shown = displayer(root)
     result = LoadResult(root)
-    places: list[tuple[Any, Any, str]] = [(None, None, shown(rel)) for rel in rels]
-    result.files = len(places)
-    _identified(result, rels, _parsed(root, places, rels, True, None, store or False))  # over every core when many
+    displays = [shown(rel) for rel in rels]
+    result.files = len(displays)
+    parsed = _parsed(root, displays, rels, True, None, store or False)  # over every core when many
+    _identified(result, rels, parsed, _place(root, root))
     return result
 
 
-def _identified(result: LoadResult, rels: list[str], parsed: list[tuple[Document, bool]]) -> None:
-    """Each parsed file's record (or why it is none) into `result`."""
+def _place(root: Path, base: Path) -> Place:
+    """The Place of the files under `root` shown as under `base` (see LeanDocument.placed,
+    which keeps it only for the files whose path and display are its prefixes and their `rel`)."""
+    prefix = display_path(base)
+    return Place(f"{root}/", "" if prefix == "." else f"{prefix}/")
+
+
+def _identified(
+    result: LoadResult, rels: list[str], parsed: list[tuple[Document, bool]], place: Place | None = None
+) -> None:
+    """Each parsed file's record (or why it is none) into `result`; a LeanDocument in `place`
+    keeps its Record's `rel` for its path and display (LeanDocument.placed)."""
     for rel, (doc, ok) in zip(rels, parsed):
         result.diagnostics.extend(doc.diagnostics)
         if doc.data is None:
@@ -473,6 +491,8 @@ def _identified(result: LoadResult, rels: list[str], parsed: list[tuple[Document
         record, problems = _identify(doc, rel)
         result.diagnostics.extend(problems)
         if record is not None:
+            if place is not None and doc.__class__ is LeanDocument:
+                doc.placed(place, rel)
             record.schema_ok = ok
             result.records.append(record)
         else:

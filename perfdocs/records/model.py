@@ -51,6 +51,17 @@ class Document:
         return self.positions.locate(path, key)
 
 
+class Place:
+    """Where the files of one loaded folder are: the prefix of each one's path and of its
+    display, shared by all their LeanDocuments (see LeanDocument.placed)."""
+
+    __slots__ = ("path", "display")
+
+    def __init__(self, path: str, display: str) -> None:
+        self.path = path
+        self.display = display
+
+
 class LeanDocument(Document):
     """A Document that keeps neither its YAML text nor its Markdown body: most records never
     report a problem, so their text is never read again, and 100,000 evidence entries would
@@ -63,15 +74,24 @@ class LeanDocument(Document):
     _yaml_text: str | None
     _body: Any
     """The body: None (a YAML record, or a body refused as too long), or UNREAD."""
-    _path: Path | str
+    _path: Path | str | Place
     """The file's path, as a string: a Path is made each time one is asked for, and not kept
     (a Path holds each part of the path as a string of its own: ~70 MB at 100,000 records,
-    whose paths a cold run's snapshot asks for once, to stat them)."""
+    whose paths a cold run's snapshot asks for once, to stat them). Or its folder's Place,
+    when the path and the display are the Place's prefixes followed by `_display`."""
+    _display: str
+    """The display; or, when `_path` is a Place, the file's path relative to it (the string its
+    Record keeps as `rel`): a record then holds no string of its own for its path or display
+    (~12 MB at 100,000 records), which are made when asked for (few are)."""
 
     signature: tuple[int, int, int, int] | None
     """The file's identity (perfdocs.records.cache.signature) when it was read to be parsed,
     if the record cache asked for it: the identity of the content this Document holds, for the
     snapshot (a later stat could see a change made after the read)."""
+
+    _diagnostics: list[Diagnostic] | None
+    """The parse problems, None for none (most records): an empty list each would hold ~7 MB
+    at 100,000 records."""
 
     UNREAD: Any = object()
     _recent: tuple[object, str | None] = (None, None)
@@ -95,23 +115,63 @@ class LeanDocument(Document):
         would make each one a dict of its own (~330 bytes)."""
         doc = cls.__new__(cls)
         doc._path = display if path == display else path  # one string, when they are the same text
-        doc.display = display
+        doc._display = display
         doc.data = data
         doc._yaml_text = None
         doc.line_offset = line_offset
         doc._body = body
         doc.body_line = body_line
-        doc.diagnostics = diagnostics
+        doc._diagnostics = diagnostics or None
         doc.signature = signature
         return doc
 
+    @property  # a field of Document, a property here (see _diagnostics)
+    def diagnostics(self) -> list[Diagnostic]:
+        # A new list when there are none: nothing adds to a loaded Document's problems (the
+        # parser adds them before the Document is made lean), and one kept would cost the list.
+        return self._diagnostics if self._diagnostics is not None else []
+
+    @diagnostics.setter
+    def diagnostics(self, value: list[Diagnostic]) -> None:
+        self._diagnostics = value or None
+
+    def placed(self, place: Place, rel: str) -> None:
+        """Keep `rel` (the Record's string) and the shared `place` instead of the path and the
+        display, when they are the same text as the place's prefixes followed by `rel`."""
+        path = self._path
+        if (
+            path.__class__ is str
+            and self._display == place.display + rel
+            and (path is self._display or path == place.path + rel)
+        ):
+            self._path, self._display = place, rel
+
+    @property  # a field of Document, a property here (as yaml_text and body, and in cache.CachedDocument)
+    def display(self) -> str:
+        place = self._path
+        return place.display + self._display if place.__class__ is Place else self._display
+
+    @display.setter
+    def display(self, value: str) -> None:
+        if isinstance(getattr(self, "_path", None), Place):
+            self._path = self._file  # the path no longer follows from the display
+        self._display = value
+
+    @property
+    def _file(self) -> Path | str:
+        """The file's path as kept (a string, most often): what reading it back opens."""
+        place = self._path
+        return place.path + self._display if isinstance(place, Place) else place
+
     @property  # a field of Document, a property here (as yaml_text and body, and in cache.CachedDocument)
     def path(self) -> Path:
-        path = self._path
+        path = self._file
         return Path(path) if isinstance(path, str) else path
 
     @path.setter
     def path(self, value: Path | str) -> None:
+        if isinstance(getattr(self, "_path", None), Place):
+            self._display = self.display  # the display no longer follows from the path
         self._path = value
 
     @property
@@ -119,7 +179,7 @@ class LeanDocument(Document):
         if self._yaml_text is None:
             from perfdocs.records.parse import texts  # parse imports this module
 
-            self._yaml_text = texts(self._path, self.display)[0]
+            self._yaml_text = texts(self._file, self.display)[0]
         return self._yaml_text
 
     @yaml_text.setter
@@ -137,7 +197,7 @@ class LeanDocument(Document):
         from perfdocs.records.parse import texts  # parse imports this module
 
         # The path as the string: asking for `path` would keep a Path for every record.
-        text = texts(self._path, self.display)[1]
+        text = texts(self._file, self.display)[1]
         LeanDocument._recent = (self, text)
         return text
 
@@ -195,9 +255,12 @@ class Positions:
         return where
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
-    """One record of the organisation: its Document, where it lives, its kind and id."""
+    """One record of the organisation: its Document, where it lives, its kind and id.
+
+    Slotted: 100,000 evidence entries make 100,000 Records, and their attributes in slots take
+    ~50 bytes a record less than in a per-instance dict (nothing sets any other attribute)."""
 
     doc: Document
     rel: str

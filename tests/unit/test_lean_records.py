@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from perfdocs import diagnostics
 from perfdocs.diagnostics import Diagnostic
-from perfdocs.records import cache, load, parse
+from perfdocs.records import cache, load, model, parse
 from perfdocs.records.model import LeanDocument
 
 from tests.support.files import build_tree
@@ -103,12 +105,39 @@ def test_two_records_read_back_alternately_each_get_their_own_body(tmp_path):
 
 
 def test_a_record_keeps_one_string_for_its_path_and_its_display(tmp_path):
-    records = _loaded(build_tree(tmp_path, {"teams/core.yaml": TEAM}))
-    doc = records["teams/core.yaml"].doc
-    assert doc.display == str(tmp_path / "teams/core.yaml")
+    build_tree(tmp_path, {"teams/core.yaml": TEAM})
+    where = str(tmp_path / "teams/core.yaml")
+    doc = model.lean(parse.load_file(Path(where), where), where)  # a document without a record
+    assert doc.display == where
     assert vars(doc)["_path"] is doc.display
     assert doc.path == tmp_path / "teams/core.yaml"
     assert vars(doc)["_path"] is doc.display  # a Path made when asked for, not kept
+
+
+@pytest.mark.parametrize("cwd", ["outside", "root", "inside"])
+def test_a_loaded_record_keeps_no_string_of_its_own_for_its_path_and_display(tmp_path, monkeypatch, cwd):
+    root = build_tree(tmp_path / "org", {"teams/core.yaml": TEAM, "people/alice/evidence/2026-03-02-r.md": EVIDENCE})
+    monkeypatch.chdir({"outside": tmp_path, "root": root, "inside": root / "people"}[cwd])
+    for record in load.load_records(root, workers=1).records:
+        doc = record.doc
+        assert doc.display == diagnostics.display_path(root / record.rel)
+        assert doc.path == root / record.rel
+        assert record.diag("x/y", "m").path == doc.display
+        if cwd != "inside":  # shown as below `root`: the display follows from `rel`
+            assert doc.display == {"outside": "org/", "root": ""}[cwd] + record.rel
+            assert vars(doc)["_display"] is record.rel
+    body = next(r for r in load.load_records(root, workers=1).records if r.kind == "evidence").body
+    assert body == "Done.\n"  # read back from the path made of its place and `rel`
+
+
+def test_a_placed_documents_path_and_display_can_each_be_set_without_changing_the_other(tmp_path):
+    root = build_tree(tmp_path, {"teams/core.yaml": TEAM, "teams/web.yaml": TEAM.replace("core", "web")})
+    core, web = (r.doc for r in load.load_records(root, workers=1).records)
+    assert (core.path, core.display) == (root / "teams/core.yaml", f"{root}/teams/core.yaml")
+    core.display = "shown/core.yaml"
+    assert (core.path, core.display) == (root / "teams/core.yaml", "shown/core.yaml")
+    web.path = root / "teams/moved.yaml"
+    assert (web.path, web.display) == (root / "teams/moved.yaml", f"{root}/teams/web.yaml")
 
 
 def _split_line_by_line(text: str) -> tuple[str, int, str | None, int] | None:
@@ -175,3 +204,49 @@ def test_a_record_parsed_for_the_cache_keeps_the_identity_its_file_was_read_with
     doc = _loaded(root)["teams/core.yaml"].doc
     assert doc.signature is None
     assert cache.document_signature(doc) == cache.signature(os.stat(root / "teams/core.yaml"))
+
+
+DUPLICATE = "kind: team\nid: core\nname: Core\nname: Core team\nmanager: alice\nmembers: [alice]\n"
+
+
+def test_a_loaded_record_keeps_its_parse_problems_and_one_without_shares_no_list(tmp_path):
+    root = build_tree(tmp_path, {"teams/core.yaml": DUPLICATE, "teams/web.yaml": TEAM.replace("core", "web")})
+    loaded = load.load_records(root, workers=1)
+    kept = parse.load_text(DUPLICATE, root / "teams/core.yaml")  # parsed from the text, keeping it
+    records = {r.rel: r for r in loaded.records}
+    assert [(d.rule, d.line, d.col) for d in kept.diagnostics] == [("yaml/duplicate-key", 4, 1)]
+    assert records["teams/core.yaml"].doc.diagnostics == kept.diagnostics
+    assert loaded.diagnostics == kept.diagnostics
+    clean = records["teams/web.yaml"].doc
+    clean.diagnostics.append(kept.diagnostics[0])  # what a caller does to the list it was given
+    assert records["teams/core.yaml"].doc.diagnostics == kept.diagnostics  # reaches no other record
+    assert clean.diagnostics == []
+
+
+def test_a_files_signature_is_its_stat_whether_or_not_its_times_differ(tmp_path):
+    file = tmp_path / "teams/core.yaml"
+    build_tree(tmp_path, {"teams/core.yaml": TEAM})
+    info = os.stat(file)
+    sig = cache.signature(info)
+    assert sig == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    if info.st_mtime_ns == info.st_ctime_ns:
+        assert sig[1] is sig[2]  # one int for both
+    os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns - 10**9))  # set back: only the change time stays
+    info = os.stat(file)
+    assert info.st_mtime_ns != info.st_ctime_ns
+    assert cache.signature(info) == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def test_a_record_from_the_cache_has_its_files_identity_problems_and_positions(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFDOCS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PERFDOCS_CACHE", "1")
+    root = build_tree(tmp_path / "records", {"teams/core.yaml": DUPLICATE})
+    os.utime(root / "teams/core.yaml", ns=(0, 0))  # long before the cache is written: its stat is trusted
+    cold = load.load_records(root, workers=1)
+    warm = load.load_records(root, workers=1)
+    doc = warm.records[0].doc
+    assert isinstance(doc, cache.CachedDocument)
+    assert doc.signature == cache.signature(os.stat(root / "teams/core.yaml")) == cold.records[0].doc.signature
+    assert warm.diagnostics == cold.diagnostics and doc.diagnostics == cold.records[0].doc.diagnostics
+    for path, key in [(("name",), True), (("members", 0), False), ((), False)]:
+        assert doc.at(path, key) == cold.records[0].doc.at(path, key)
