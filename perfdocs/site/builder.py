@@ -14,7 +14,6 @@ otherwise the whole organisation is loaded and every page made or reused as abov
 
 from __future__ import annotations
 
-import functools
 import gc
 import multiprocessing
 import os
@@ -264,36 +263,31 @@ def _unchanged(
     kept = reuse.read_unchanged(out, key, root, was)
     if kept is None or not (out / MARKER).is_file():
         return None
-    found = read_regular(out / reuse.MANIFEST)
-    if found is None or reuse.output_digest(found[0]) != kept.manifest:
+    manifest = read_regular(out / reuse.MANIFEST)
+    if manifest is None or reuse.output_digest(manifest[0]) != kept.manifest:
         return None
+    before = kept.written_ns - reuse.RACY_NS
+    digests = {path: k[0] for path, k in kept.pages.items()}
+    digests[reuse.INDEX] = kept.search_index[0]
+    known = {path: (k[1] if k[1][1] < before else None) for path, k in kept.pages.items()}
+    st = kept.search_index[1]
+    known[reuse.INDEX] = st if st[1] < before else None
     writer = SiteWriter(out)
     try:
-        if not writer.update_in_place():
+        found = writer.keep_site(known, lambda path, data: reuse.output_digest(data) == digests[path])
+        if found is None:
             writer.abandon()
             return None
-        before = kept.written_ns - reuse.RACY_NS
-        taken: dict[str, reuse.Stat] = {}
-        files = [*kept.pages.items(), (reuse.INDEX, (kept.search_index[0], kept.search_index[1], None, None))]
-        for path, (digest, st, _, _) in files:
-            got = writer.reuse(path, functools.partial(_is, digest), st if st[1] < before else None)
-            if got is None:
-                writer.abandon()
-                return None
-            taken[path] = got
+        taken, read = found
         _static(writer, renderer, viewer)
-        writer.note(reuse.MANIFEST, found[0])
+        writer.note(reuse.MANIFEST, manifest[0])
         writer.commit(taken)
     except BaseException:
         writer.abandon()
         raise
-    reuse.save_unchanged(out, key, root, kept, taken, basis)
+    reuse.save_unchanged(out, key, root, kept, taken, basis, read)
     n = len(kept.pages)
     return BuildResult(out, audience, n, writer.files, time.perf_counter() - started, 0, n, [], True)
-
-
-def _is(digest: bytes, data: bytes) -> bool:
-    return reuse.output_digest(data) == digest
 
 
 def _search_index(

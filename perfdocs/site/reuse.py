@@ -747,18 +747,12 @@ def read_unchanged(site: Path, key: bytes, records: Path, basis: bytes) -> Uncha
 
 
 def save_unchanged(
-    site: Path, key: bytes, records: Path, kept: Unchanged, taken: dict[str, Stat], basis: bytes
+    site: Path, key: bytes, records: Path, kept: Unchanged, taken: dict[str, Stat], basis: bytes, read: int
 ) -> None:
-    """After a build that took the whole site as `kept` had it: record it again only when
-    something differs (a stat identity now out of the racy window, another basis)."""
-    before = kept.written_ns - RACY_NS
-    index = kept.search_index
-    if (
-        taken.get(INDEX) == index[1]
-        and index[1][1] < before
-        and basis == kept.basis
-        and all(taken.get(p) == k[1] and k[1][1] < before for p, k in kept.pages.items())
-    ):
+    """After a build that took the whole site as `kept` had it (`taken`: each file's stat
+    identity; `read`: how many of them were read back, their stat identity not trusted):
+    record it again only when something differs (another basis, a stat identity to trust)."""
+    if not read and basis == kept.basis:
         return
     pages = {p: (k[0], taken[p], k[2], k[3]) for p, k in kept.pages.items()}
-    _write_stats(site, key, records, (index[0], taken[INDEX]), pages, basis, kept.manifest)
+    _write_stats(site, key, records, (kept.search_index[0], taken[INDEX]), pages, basis, kept.manifest)
