@@ -200,3 +200,18 @@ def test_a_site_reading_a_team_s_repositories_is_never_taken_whole(tmp_path):
     repo.git("commit", "-qam", "a team with a repository")
     results = [build(root, site, "internal") for _ in range(3)]
     assert not any(r.unchanged for r in results)
+
+
+def test_a_site_holding_a_symbolic_link_is_never_taken_whole(tmp_path):
+    """Nothing is kept through a link: the build swaps the whole folder, as any rebuild does."""
+    root, site = tmp_path / "records", tmp_path / "site"
+    _repo(root)
+    _settled(root, site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not the site's", encoding="utf-8")
+    (site / "evidence" / "linked").symlink_to(elsewhere)
+    again = build(root, site, "internal")
+    assert not again.unchanged
+    assert tree(site) == _cold(root, tmp_path)
+    assert (elsewhere / "keep.txt").read_text(encoding="utf-8") == "not the site's"
