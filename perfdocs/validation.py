@@ -82,6 +82,13 @@ class Report:
     skipped: list[str] = field(default_factory=list)
     """Files left out because they are invalid or rest on an invalid record (`skip_invalid`),
     as diagnostics show their paths: for the command to name."""
+    changed: frozenset[str] | None = None
+    """After a quick run (`validate(quick=True)` that started from what the last run left), the
+    files (relative to the records folder) added, modified or deleted since the listing that run
+    left; then `org` is partial (see `validate`). None after a full run."""
+    listings: tuple[listing.Listing, listing.Listing] | None = None
+    """After a quick run: the listing it started from and the one it left (for a build, which
+    knows from them whether the last run was its own last build's)."""
 
     @property
     def errors(self) -> int:
@@ -589,7 +596,9 @@ def _quick(
         selected = [Path(p).resolve() for p in only]
         elsewhere = caused(org, root, diagnostics, changes) if changes is not None else []
         diagnostics = [d for d in diagnostics if _selected(d, selected)] + elsewhere
-    return Report(root, org, sorted(set(diagnostics), key=sort_key), now.count(), [])
+    return Report(
+        root, org, sorted(set(diagnostics), key=sort_key), now.count(), [], [], frozenset(touched), (before, made)
+    )
 
 
 def _evidence_rel(folders: dict[str, listing.Folder], rid: str) -> str | None:
@@ -804,6 +813,20 @@ def load_valid(
     return skip_invalid(report, needed=wanted)
 
 
+def load_valid_quick(root: Path, strict: bool = True) -> Report:
+    """`load_valid` from a quick run, when there can be one (`validate(quick=True)`): if the run
+    was quick and found no error, its report as it is, with a partial organisation (its
+    `changed` says so: the caller reads the files that changed and the listings, and calls
+    `load_valid` when it needs the whole organisation); else `load_valid`'s report, from the
+    same run when it was a full one."""
+    report = validate(root, quick=True)
+    if report.changed is None:
+        return refuse_errors(report) if strict else skip_invalid(report)
+    if report.ok:
+        return report
+    return load_valid(root, strict)  # the whole organisation, to refuse or leave out what is invalid
+
+
 SHARED_KINDS = frozenset({"org", "track", "competency-matrix"})
 """Records every other record is read against (settings, tracks, the rubric): never
 skipped, since nothing could be read correctly without them."""
@@ -893,6 +916,7 @@ __all__ = [
     "Report",
     "load_org",
     "load_valid",
+    "load_valid_quick",
     "refuse_errors",
     "resolve_root",
     "skip_invalid",

@@ -4,6 +4,12 @@
 calls it again whenever the records or templates change. A page whose inputs are
 those of the site being replaced is taken from it rather than rendered again
 (perfdocs/site/reuse.py); the output is the same as a cold build's, byte for byte.
+
+The records are read through a quick `validate` when there can be one: when it finds no
+file changed since the listing the last build of this folder left, and the code, templates,
+audience and date are that build's too (reuse.py, `basis`), the site is taken as it is, each
+file still shown to be the one written, without loading the records or listing the pages;
+otherwise the whole organisation is loaded and every page made or reused as above.
 """
 
 from __future__ import annotations
@@ -25,14 +31,15 @@ from perfdocs import collector, dates
 from perfdocs.errors import PerfdocsError
 from perfdocs.fsutil import fault
 from perfdocs.lock import output_lock
+from perfdocs.records.organisation import Organisation
 from perfdocs.site import preview, reuse, search
 from perfdocs.site.pages import Page, all_pages, sections
 from perfdocs.site.render import Renderer
 from perfdocs.site.rubric_history import rubric_history
 from perfdocs.site.view import NOT_SHOWN, View
-from perfdocs.site.writer import MARKER, SiteWriter, check_outside, check_target, recover
+from perfdocs.site.writer import MARKER, SiteWriter, check_outside, check_target, read_regular, recover
 from perfdocs.text import did_you_mean
-from perfdocs.validation import load_valid
+from perfdocs.validation import load_valid, load_valid_quick
 
 __all__ = ["BuildResult", "build"]
 
@@ -49,6 +56,9 @@ class BuildResult:
     reused: int = 0
     skipped: list[str] = field(default_factory=list)
     """Invalid records left out (and nothing of them published), when not strict."""
+    unchanged: bool = False
+    """The whole site was taken as the last build left it, its inputs being that build's
+    (reuse.py `basis`): no record was loaded and no page made."""
 
 
 Progress = Callable[[Iterable[Page], int], AbstractContextManager[Iterable[Page]]]
@@ -99,12 +109,27 @@ def _build(
 ) -> BuildResult:
     started = time.perf_counter()
     started_ns = time.time_ns()  # before the records are read: a file changed since is not trusted by its stat
-    report = load_valid(root, strict)
+    report = load_valid_quick(root, strict)
     check_target(out, root)
-    if viewer is not None and viewer not in report.org.people:
-        raise PerfdocsError(f"--as {viewer}: no person has that handle{did_you_mean(viewer, report.org.people)}")
-    view = View(report.org, audience, viewer)
     renderer = Renderer(templates)
+    key = reuse.secret()
+    code = reuse.code_key(renderer.templates) if key else b""
+    basis = None
+    if report.changed is not None:  # a quick run: its organisation is partial (see load_valid_quick)
+        if key and report.listings is not None:
+            before, after = report.listings
+            basis = reuse.basis(key, code, root, audience, viewer, dates.today(), after)
+            was = reuse.basis(key, code, root, audience, viewer, dates.today(), before)
+            if not report.changed and was is not None and basis is not None:
+                _check_viewer(viewer, report.org)
+                done = _unchanged(out, root, key, was, basis, renderer, audience, viewer, started)
+                if done is not None:
+                    return done
+        report = load_valid(root, strict)
+    if basis is not None and _reads_outside(report.org):
+        basis = None
+    _check_viewer(viewer, report.org)
+    view = View(report.org, audience, viewer)
     rels = [t.rel for t in report.org.tracks.values()] + [m.rel for m in report.org.matrices.values()]
     org_rel = report.org.org.rel if report.org.org is not None else "org.yaml"
     history = rubric_history(root, rels, audience, org_rel)
@@ -119,8 +144,7 @@ def _build(
         "viewer": view.person(viewer) if viewer is not None else None,
         "reports": max(len(view.folders) - 1, 0),  # the people whose records the viewer sees as manager
     }
-    key = reuse.secret()
-    prints = reuse.Fingerprints(key, reuse.code_key(renderer.templates), base) if key else None
+    prints = reuse.Fingerprints(key, code, base) if key else None
     shared = prints.shared if prints is not None else None
     # The site being replaced, if it is ours (check_target refused anything else) and was
     # built from what every page of this build shares (else no page of it can be reused).
@@ -162,17 +186,13 @@ def _build(
             for page in rendering:
                 made.append((page.path, maker.make(page)))
         spans, index, kept = _search_index(writer, [result[1] for _, result in made], previous, key is not None)
-        static = renderer.templates / "static"
-        for src in sorted(static.rglob("*")) if static.is_dir() else ():
-            if src.is_file() and not src.name.startswith("."):
-                writer.copy(src, "static/" + src.relative_to(static).as_posix())
-        if viewer is not None:
-            writer.note(
-                preview.PREVIEW, f"a personal preview for {viewer}: private records; never publish it\n".encode()
-            )
+        _static(writer, renderer, viewer)
+        manifest_digest = None
         if key:
             manifest = {path: (r[0][0], r[0][1]) for path, r in made if r[0][0] is not None}
-            writer.note(reuse.MANIFEST, reuse.manifest_bytes(manifest, key, shared))
+            data = reuse.manifest_bytes(manifest, key, shared)
+            manifest_digest = reuse.output_digest(data)
+            writer.note(reuse.MANIFEST, data)
         writer.commit([path for path, _ in made] + ([reuse.INDEX] if kept else []))
     except BaseException:
         writer.abandon()
@@ -185,6 +205,8 @@ def _build(
             previous,
             index,
             {path: (m[1], m[3], got, span) for (path, (m, _, got)), span in zip(made, spans) if m[0] is not None},
+            basis,
+            manifest_digest,
         )
     rendered = sum(1 for _, (m, _, _) in made if m[2])
     return BuildResult(
@@ -197,6 +219,75 @@ def _build(
         len(made) - rendered,
         report.skipped,
     )
+
+
+def _check_viewer(viewer: str | None, org: Organisation) -> None:
+    if viewer is not None and viewer not in org.people:
+        raise PerfdocsError(f"--as {viewer}: no person has that handle{did_you_mean(viewer, org.people)}")
+
+
+def _reads_outside(org: Organisation) -> bool:
+    """Whether the site reads anything but the records, the code and the templates: a team's
+    DORA figures, from its repositories' clones (perfdocs/site/pages/teams.py). Such a site
+    is never taken whole (`_unchanged`): a clone may have moved on."""
+    return any(team.get("repositories") for team in org.teams.values())
+
+
+def _static(writer: SiteWriter, renderer: Renderer, viewer: str | None) -> None:
+    """The files every build writes besides the pages: the templates' static files, and a
+    personal preview's note."""
+    static = renderer.templates / "static"
+    for src in sorted(static.rglob("*")) if static.is_dir() else ():
+        if src.is_file() and not src.name.startswith("."):
+            writer.copy(src, "static/" + src.relative_to(static).as_posix())
+    if viewer is not None:
+        writer.note(preview.PREVIEW, f"a personal preview for {viewer}: private records; never publish it\n".encode())
+
+
+def _unchanged(
+    out: Path,
+    root: Path,
+    key: bytes,
+    was: bytes,
+    basis: bytes,
+    renderer: Renderer,
+    audience: str,
+    viewer: str | None,
+    started: float,
+) -> BuildResult | None:
+    """The site as the last build into `out` left it, when that build was made from `was`
+    (reuse.read_unchanged): every page and the search index taken where they are, each
+    shown to be the file written (its stat identity out of the racy window, else its hash),
+    the static files and notes written as every build does. None (nothing changed) when
+    any file is not as written, or no such build is known: the caller builds as usual."""
+    kept = reuse.read_unchanged(out, key, root, was)
+    if kept is None or not (out / MARKER).is_file():
+        return None
+    manifest = read_regular(out / reuse.MANIFEST)
+    if manifest is None or reuse.output_digest(manifest[0]) != kept.manifest:
+        return None
+    before = kept.written_ns - reuse.RACY_NS
+    digests = {path: k[0] for path, k in kept.pages.items()}
+    digests[reuse.INDEX] = kept.search_index[0]
+    known = {path: (k[1] if k[1][1] < before else None) for path, k in kept.pages.items()}
+    st = kept.search_index[1]
+    known[reuse.INDEX] = st if st[1] < before else None
+    writer = SiteWriter(out)
+    try:
+        found = writer.keep_site(known, lambda path, data: reuse.output_digest(data) == digests[path])
+        if found is None:
+            writer.abandon()
+            return None
+        taken, read = found
+        _static(writer, renderer, viewer)
+        writer.note(reuse.MANIFEST, manifest[0])
+        writer.commit(taken)
+    except BaseException:
+        writer.abandon()
+        raise
+    reuse.save_unchanged(out, key, root, kept, taken, basis, read)
+    n = len(kept.pages)
+    return BuildResult(out, audience, n, writer.files, time.perf_counter() - started, 0, n, [], True)
 
 
 def _search_index(

@@ -37,6 +37,16 @@ A page reused on its inputs takes its search entries from that file (perfdocs/si
 `index_file`: runs of unchanged pages are one slice; with no change the file stays as it is),
 once the file is shown to be the one written (its stat identity out of the racy window, else
 its hash).
+
+The stat file also keeps the build's `basis`: a keyed hash of what the whole site was made
+from, when that can be told without reading the records: the listing the build's quick
+`validate` left (perfdocs.records.listing: every record file's identity, git's HEAD and index),
+the code and templates (`code_key`), the records folder, audience, viewer and date. A later
+build whose quick run starts from that same listing and finds no file changed since has the
+same inputs for every page: it takes the previous site as it is (`read_unchanged`), each file
+still shown to be the one written (stat identity or hash), without loading the records or
+listing the pages. A site that reads anything else (a team's DORA figures from its
+repositories' clones) has no basis.
 Rendering being a function of those inputs, the result is the cold build's, byte for byte.
 
 The manifest carries an HMAC, and the fingerprints are keyed, under the local key that
@@ -66,6 +76,7 @@ from markupsafe import Markup
 
 from perfdocs.errors import PerfdocsError
 from perfdocs.records import cache as record_cache
+from perfdocs.records.listing import Listing
 from perfdocs.records.load import Record
 from perfdocs.records.organisation import Organisation
 from perfdocs.records.parse import Document
@@ -76,7 +87,7 @@ from perfdocs.site.writer import read_regular
 MANIFEST = ".perfdocs-pages"
 """The manifest's file name at the top of a built site (beside writer.MARKER)."""
 FORMAT = 2
-STATS_FORMAT = 4
+STATS_FORMAT = 5
 STATS_MIN_PAGES = 2000
 """With PERFDOCS_CACHE unset, smaller sites keep no stat file (as the record cache's AUTO_MIN_FILES)."""
 RACY_NS = record_cache.RACY_NS
@@ -481,6 +492,10 @@ class Previous(NamedTuple):
     it); None: every page's `search` is None."""
     search_file: IndexFile | None = None
     """The search index file's hash and stat identity, as recorded."""
+    basis: bytes | None = None
+    """The `basis` recorded by the build that made it (`save_stats`), if any."""
+    manifest: bytes | None = None
+    """The hash of the manifest that build wrote, as recorded."""
 
 
 def manifest_bytes(pages: dict[str, tuple[bytes, bytes]], key: bytes, shared: str | None) -> bytes:
@@ -519,7 +534,7 @@ def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> Previou
     lines = body.decode("utf-8", "surrogateescape").split("\n")
     if lines[0] != f"perfdocs-pages {FORMAT} {shared}" or lines[-1] != "":
         return Previous({})
-    written_ns, index_file, stats = _read_stats(site, key, records)
+    written_ns, index_file, stats, basis_was, manifest_was = _read_stats(site, key, records)
     index = _read_index(site, index_file, written_ns) if index_file is not None else None
     before = written_ns - RACY_NS
     fromhex = bytes.fromhex
@@ -546,7 +561,7 @@ def read_manifest(site: Path, key: bytes, records: Path, shared: str) -> Previou
                 entries[path] = Entry(fromhex(fp), o)
     except (ValueError, TypeError, IndexError):
         return Previous({})
-    return Previous(entries, index, index_file if index is not None else None)
+    return Previous(entries, index, index_file if index is not None else None, basis_was, manifest_was)
 
 
 def _read_index(site: Path, recorded: IndexFile, written_ns: int) -> SearchIndex | None:
@@ -580,21 +595,32 @@ def stats_location(site: Path, records: Path) -> Path | None:
 
 
 def save_stats(
-    site: Path, key: bytes, records: Path, previous: Previous, index: IndexFile, pages: dict[str, Kept]
+    site: Path,
+    key: bytes,
+    records: Path,
+    previous: Previous,
+    index: IndexFile,
+    pages: dict[str, Kept],
+    basis: bytes | None = None,
+    manifest: bytes | None = None,
 ) -> None:
     """Record, once the build is in place, each page's (hash of its bytes, stat identity,
-    identity of its inputs, where its search entries are in the search index), and that
-    index's hash and stat identity. Like the record cache, only for large sites unless
-    PERFDOCS_CACHE=1 (a small site reads its pages back in a blink). Best effort: without it
-    the next build reads every reused page back and makes every page's context. Nothing is
-    written when every page and the index are as `previous` (read_manifest) had them, trusted."""
+    identity of its inputs, where its search entries are in the search index), that
+    index's hash and stat identity, the build's `basis` and the hash of the manifest it
+    wrote. Like the record cache, only for large sites unless PERFDOCS_CACHE=1 (a small
+    site reads its pages back in a blink). Best effort: without it the next build reads
+    every reused page back and makes every page's context. Nothing is written when every
+    page and the index are as `previous` (read_manifest) had them, trusted."""
     from perfdocs import store
 
     if store.setting() == "auto" and len(pages) < STATS_MIN_PAGES:
+        forget_stats(site, records)  # a stat file of this folder's larger past must not speak for it
         return
     before = previous.pages
     if (
         previous.search_file == index
+        and previous.basis == basis
+        and previous.manifest == manifest
         and len(before) == len(pages)
         and all(
             (old := before.get(p)) is not None
@@ -604,42 +630,129 @@ def save_stats(
         )
     ):
         return
+    _write_stats(site, key, records, index, pages, basis, manifest)
+
+
+def _write_stats(
+    site: Path,
+    key: bytes,
+    records: Path,
+    index: IndexFile,
+    pages: dict[str, Kept],
+    basis: bytes | None,
+    manifest: bytes | None,
+) -> None:
+    from perfdocs import store
+
     path = stats_location(site, records)
     if path is None:
         return
     try:
         # The time is taken after the files were last written: anything newer than it
         # minus RACY_NS is checked byte by byte next time.
-        blob = marshal.dumps((STATS_FORMAT, time.time_ns(), index, pages), 2)
+        blob = marshal.dumps((STATS_FORMAT, time.time_ns(), index, pages, basis, manifest), 2)
         sealed = store.seal(blob, key)
-        if sealed is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            store.write_bytes(path, sealed)
+        if sealed is None:
+            raise ValueError("cannot seal")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store.write_bytes(path, sealed)
     except (OSError, ValueError):
-        return
+        # Never leave an older record in its place: its basis would speak for another site.
+        forget_stats(site, records)
 
 
-def _read_stats(site: Path, key: bytes, records: Path) -> tuple[int, IndexFile | None, dict[str, Kept]]:
+def forget_stats(site: Path, records: Path) -> None:
+    """Remove the stat file of an output folder, if any (best effort)."""
+    path = stats_location(site, records)
+    if path is not None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+_Stats = tuple[int, IndexFile | None, dict[str, Kept], bytes | None, bytes | None]
+
+
+def _read_stats(site: Path, key: bytes, records: Path) -> _Stats:
     """What `save_stats` recorded (for this folder, under the local key): when, the search
-    index file's hash and stat identity, and per page the hash of its bytes, its stat
-    identity, its inputs' identity and where its search entries are in the index. A page
+    index file's hash and stat identity, per page the hash of its bytes, its stat
+    identity, its inputs' identity and where its search entries are in the index, the
+    build's basis and the hash of its manifest. A page
     file's stat identity is trusted (by `read_manifest`) only when it was modified more than
     RACY_NS before the record was written: a file changed in the same clock tick as it was
     written could keep its size and time; git's 'racy' case."""
     from perfdocs import store
 
-    nothing: tuple[int, IndexFile | None, dict[str, Kept]] = (0, None, {})
+    nothing: _Stats = (0, None, {}, None, None)
     path = stats_location(site, records)
     if path is None:
         return nothing
     stored = store.read_sealed(path, key)
-    if not (isinstance(stored, tuple) and len(stored) == 4):
+    if not (isinstance(stored, tuple) and len(stored) == 6):
         return nothing
-    fmt, written_ns, index, pages = stored
+    fmt, written_ns, index, pages, basis, manifest = stored
     try:
         if fmt != STATS_FORMAT or not isinstance(pages, dict) or not isinstance(written_ns, int):
             return nothing
         index_file = (index[0], (index[1][0], index[1][1], index[1][2])) if index is not None else None
-        return written_ns, index_file, pages
+        if not (isinstance(basis, bytes) and isinstance(manifest, bytes)):
+            basis = manifest = None
+        return written_ns, index_file, pages, basis, manifest
     except (EOFError, ValueError, TypeError, IndexError):
         return nothing
+
+
+def basis(
+    key: bytes, code: bytes, records: Path, audience: str, viewer: str | None, today: dt.date, since: Listing
+) -> bytes | None:
+    """What a whole site is made from, when the records are those `since` lists (the listing a
+    quick `validate` left: perfdocs.records.listing): a keyed hash of that listing, the code
+    key (`code_key`), the records folder, audience, viewer and date. None when it cannot be had."""
+    try:
+        listed = marshal.dumps(since.marshal(), 2)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+    h = hashlib.blake2b(digest_size=32, key=key)
+    h.update(code)
+    h.update(
+        repr((STATS_FORMAT, str(records.resolve()), audience, viewer, today.isoformat())).encode(
+            "utf-8", "surrogateescape"
+        )
+    )
+    h.update(b"\0listing\0")
+    h.update(listed)
+    return h.digest()
+
+
+class Unchanged(NamedTuple):
+    """What the last build into a folder recorded, for a build with its very inputs (`read_unchanged`)."""
+
+    written_ns: int
+    """When the record was written: a file's stat identity is trusted only if older than this minus RACY_NS."""
+    search_index: IndexFile
+    pages: dict[str, Kept]
+    """Every page, in the site's order."""
+    manifest: bytes
+    """The hash of the manifest it wrote."""
+    basis: bytes
+
+
+def read_unchanged(site: Path, key: bytes, records: Path, basis: bytes) -> Unchanged | None:
+    """What the last build into `site` recorded, if it was made from `basis` (`basis`); else None."""
+    written_ns, index, pages, was, manifest = _read_stats(site, key, records)
+    if was is None or manifest is None or index is None or not pages or not hmac.compare_digest(was, basis):
+        return None
+    return Unchanged(written_ns, index, pages, manifest, was)
+
+
+def save_unchanged(
+    site: Path, key: bytes, records: Path, kept: Unchanged, taken: dict[str, Stat], basis: bytes, read: int
+) -> None:
+    """After a build that took the whole site as `kept` had it (`taken`: each file's stat
+    identity; `read`: how many of them were read back, their stat identity not trusted):
+    record it again only when something differs (another basis, a stat identity to trust)."""
+    if not read and basis == kept.basis:
+        return
+    pages = {p: (k[0], taken[p], k[2], k[3]) for p, k in kept.pages.items()}
+    _write_stats(site, key, records, (kept.search_index[0], taken[INDEX]), pages, basis, kept.manifest)

@@ -187,6 +187,71 @@ class SiteWriter:
         self._found = frozenset(found)
         return True
 
+    def keep_site(
+        self, files: dict[str, Stat | None], accept: Callable[[str, bytes], bool]
+    ) -> tuple[dict[str, Stat], int] | None:
+        """`update_in_place`, keeping each of `files` where it is (as `reuse` would, in one walk
+        of the folder): each must be a regular file of the site, with the stat identity given
+        (out of the racy window), else holding bytes that `accept(rel, bytes)`. Their stat
+        identities, and how many were read back; None when the folder holds anything but
+        folders and regular files, or one of `files` is missing or not accepted (then abandon
+        the writer: nothing was kept). Folders are opened one in another, never through a
+        symbolic link, and each file is looked at from its folder's descriptor."""
+        found: list[str] = []
+        taken: dict[str, Stat] = {}
+        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+        read_flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        read = 0
+
+        def walk(fd: int, prefix: str) -> bool:
+            nonlocal read
+            folders = []
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.name)
+                        continue
+                    if not entry.is_file(follow_symlinks=False):
+                        return False  # a symbolic link or a special file
+                    rel = prefix + entry.name
+                    found.append(rel)
+                    if rel not in files:
+                        continue
+                    info = entry.stat(follow_symlinks=False)
+                    st = (info.st_size, info.st_mtime_ns, info.st_ino)
+                    if st != files[rel]:
+                        one = os.open(entry.name, read_flags, dir_fd=fd)
+                        with os.fdopen(one, "rb") as fh:
+                            info = os.fstat(one)
+                            if not stat.S_ISREG(info.st_mode) or not accept(rel, fh.read()):
+                                return False
+                        st = (info.st_size, info.st_mtime_ns, info.st_ino)
+                        read += 1
+                    taken[rel] = st
+            for name in folders:
+                sub = os.open(name, flags, dir_fd=fd)
+                try:
+                    if not walk(sub, prefix + name + "/"):
+                        return False
+                finally:
+                    os.close(sub)
+            return True
+
+        try:
+            top = os.open(self._out_str, flags)
+            try:
+                whole = walk(top, "")
+            finally:
+                os.close(top)
+        except OSError:
+            return None
+        if not whole or len(taken) != len(files):
+            return None
+        self._found = frozenset(found)
+        self.files += len(taken)
+        self.bytes += sum(st[0] for st in taken.values())
+        return taken, read
+
     def reuse(self, rel: str, accept: Callable[[bytes], bool], known: Stat | None = None) -> Stat | None:
         """Take `rel` from the site being replaced (hard-linked, else copied) if it is a
         regular file there, inside it, whose bytes `accept`; else write nothing, say None.
