@@ -86,9 +86,10 @@ class Report:
     """After a quick run (`validate(quick=True)` that started from what the last run left), the
     files (relative to the records folder) added, modified or deleted since the listing that run
     left; then `org` is partial (see `validate`). None after a full run."""
-    listings: tuple[listing.Listing, listing.Listing] | None = None
-    """After a quick run: the listing it started from and the one it left (for a build, which
-    knows from them whether the last run was its own last build's)."""
+    listings: tuple[listing.Listing | None, listing.Listing] | None = None
+    """The listing the run started from (None after a full run) and the one it left for the
+    next run (None when it left none): for a build, which knows from them whether the last run
+    was its own last build's."""
 
     @property
     def errors(self) -> int:
@@ -300,10 +301,12 @@ def validate(
     kept = Snapshot(root, started) if fast and cache.wanted(loaded.files) else None
     whole: list[Diagnostic] = []
     org, found = _diagnose(root, loaded.records, loaded.unloaded, present, kept, whole, workers)
+    left = None
     if kept is not None:
         ok = start is not None and not loaded.diagnostics and not source_problems and _quick_ready(org, found)
         if start is not None and ok:
-            kept.save(_listing(start, org.records), _quick_start(root, org, whole))
+            made = _listing(start, org.records)
+            left = made if kept.save(made, _quick_start(root, org, whole)) else None
         else:
             kept.save()
     diagnostics = list(loaded.diagnostics) + source_problems + found
@@ -314,7 +317,7 @@ def validate(
         elsewhere = caused(org, root, diagnostics, changes) if changes is not None else []
         diagnostics = [d for d in diagnostics if _selected(d, selected)] + elsewhere
     diagnostics = sorted(set(diagnostics), key=sort_key)
-    return Report(root, org, diagnostics, loaded.files, notes)
+    return Report(root, org, diagnostics, loaded.files, notes, listings=(None, left) if left is not None else None)
 
 
 # --- quick runs -------------------------------------------------------------------------

@@ -411,14 +411,15 @@ class Snapshot:
                 return  # a record checked every time is written only when it changes
         self._put(name, entry)  # (compared only when at hand: its shard is not read for it)
 
-    def save(self, listing: Listing | None = None, quick: Any = None) -> None:
-        """Write the shards that changed, then the main file; a failure to write is not an error.
-        `listing` is what this run listed (None: the next run walks the folder), `quick` what a
-        quick next run starts from (None: it cannot be one; plain data, perfdocs.validation's)."""
+    def save(self, listing: Listing | None = None, quick: Any = None) -> bool:
+        """Write the shards that changed, then the main file; a failure to write is not an error
+        (False: the next run will not find what this one left). `listing` is what this run listed
+        (None: the next run walks the folder), `quick` what a quick next run starts from (None:
+        it cannot be one; plain data, perfdocs.validation's)."""
         if self.path is None or self.secret is None:
-            return
+            return False
         if not self.changed and quick == self.quick and listing == self.listing:
-            return
+            return True
         if len(self._overlay) > OVERLAY_MAX:
             self._fold()
         now = time.time_ns()
@@ -430,7 +431,7 @@ class Snapshot:
                 shard = self._shard(index)
                 sealed = store.seal(marshal.dumps((self.context, now, index, shard)), self.secret)
                 if sealed is None:
-                    return
+                    return False
                 store.write_bytes(_shard_path(self.path, index), sealed)
                 written[index] = now
                 flagged[index] = any(entry[3] or entry[4] for entry in shard.values())
@@ -439,13 +440,14 @@ class Snapshot:
             )
             sealed = store.seal(main, self.secret)
             if sealed is None:
-                return
+                return False
             store.write_bytes(self.path, sealed)
         except (OSError, ValueError):  # ValueError: a value marshal cannot write
-            return
+            return False
         self._written, self._flagged, self.quick = written, flagged, quick
         self.changed = False
         self.dirty = set()
+        return True
 
 
 def keys_of(record: Record, names: Iterable[Key]) -> tuple[str, str]:

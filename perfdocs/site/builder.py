@@ -116,8 +116,8 @@ def _build(
     code = reuse.code_key(renderer.templates) if key else b""
     basis = None
     if report.changed is not None:  # a quick run: its organisation is partial (see load_valid_quick)
-        if key and report.listings is not None:
-            before, after = report.listings
+        before, after = report.listings or (None, None)
+        if key and before is not None and after is not None:
             basis = reuse.basis(key, code, root, audience, viewer, dates.today(), after)
             was = reuse.basis(key, code, root, audience, viewer, dates.today(), before)
             if not report.changed and was is not None and basis is not None:
@@ -126,6 +126,10 @@ def _build(
                 if done is not None:
                     return done
         report = load_valid(root, strict)
+    if key and report.changed is None and report.listings is not None:
+        # A full run (a cold build, or one after a change) left a listing: the next build's
+        # quick run starts from it, and takes the site whole if nothing changed since.
+        basis = reuse.basis(key, code, root, audience, viewer, dates.today(), report.listings[1])
     if basis is not None and _reads_outside(report.org):
         basis = None
     _check_viewer(viewer, report.org)
