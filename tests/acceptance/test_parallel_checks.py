@@ -57,6 +57,8 @@ def test_records_checked_over_forked_workers_give_what_one_process_gives(tmp_pat
     monkeypatch.setattr(validation, "CHECK_CHUNK", 17)
     monkeypatch.setattr(validation, "_check_share", counting_share)
     monkeypatch.setattr(validation, "_cpus", lambda: 2)
+    # A thread an earlier test left running (a server's) would keep this process from forking.
+    monkeypatch.setattr(validation.threading, "active_count", lambda: 1)
     assert _validate(root, "0") == one
     shares = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
     assert len(shares) > 5 and {pid for pid, _, _ in shares} - {str(os.getpid())}  # in other processes
