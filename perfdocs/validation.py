@@ -370,11 +370,6 @@ def _listing_start(root: Path, started: int) -> _Start | None:
     return _Start(folders, tree, started)
 
 
-def _evidence_path(rel: str) -> bool:
-    parts = rel.split("/")
-    return len(parts) == 4 and parts[0] == "people" and parts[2] == "evidence"
-
-
 def _evidence_folder(folder: str) -> bool:
     parts = folder.split("/")
     return len(parts) == 3 and parts[0] == "people" and parts[2] == "evidence"
@@ -393,7 +388,7 @@ def _quick_ready(org: Organisation, found: Iterable[Diagnostic]) -> bool:
         return False
     if any(d.rule in ("id/duplicate", "id/collision") for d in found):
         return False
-    return all((r.kind == "evidence") == _evidence_path(r.rel) for r in org.records)
+    return all((r.kind == "evidence") == snapshot.evidence_path(r.rel) for r in org.records)
 
 
 def _quick_key(root: Path, org: Organisation) -> bytes:
@@ -483,7 +478,8 @@ def _quick(
     touched = modified | found.added | found.deleted
     kinds = {rel: (kind, rid) for kind, rid, rel in index}
     if len(touched) > max(200, QUICK_MAX_CHANGED * before.count()) or not all(
-        _evidence_path(rel) or (rel in modified and kinds.get(rel, ("",))[0] in QUICK_CHANGED) for rel in touched
+        snapshot.evidence_path(rel) or (rel in modified and kinds.get(rel, ("",))[0] in QUICK_CHANGED)
+        for rel in touched
     ):
         return None
     if found.added and identity.clash(list(found.folders)):
@@ -568,13 +564,13 @@ def _quick(
     # The people whose entries are checked again, read together rather than one by one as each
     # entry's rules ask for its owner (a thousand lookups for a thousand changed entries).
     people = by_kind.get("person", {})
-    owners = sorted({rel.split("/")[1] for _, rel in stale if _evidence_path(rel)} & people.keys())
+    owners = sorted({rel.split("/")[1] for _, rel in stale if snapshot.evidence_path(rel)} & people.keys())
     ahead = load_many("person", people, owners) if len(owners) > 1 else None
     if ahead is not None:
         dict.update(org.people, {r.id: r for r in ahead})  # what LazyRecords would load one by one
     for _, rel in sorted(stale):
         kind, rid = kinds.get(rel) or ("evidence", _evidence_id(rel))
-        record = org.of_kind(kind).get(rid) if kind != "evidence" or _evidence_path(rel) else None
+        record = org.of_kind(kind).get(rid) if kind != "evidence" or snapshot.evidence_path(rel) else None
         if record is None or record.rel != rel:
             return None  # the snapshot names a record that is not here: start afresh
         checked, names = _check_record(record, org, context)

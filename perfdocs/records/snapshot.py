@@ -346,7 +346,7 @@ class Snapshot:
         for name, defined in changed.items():
             stale.add(name)
             touched.update(_keys(defined).split("\n"))
-            if _evidence(name[1]):
+            if evidence_path(name[1]):
                 continue  # it defined its own key, taken from its path, before the change too
             entry = self.entry(name)
             if entry is not None:
@@ -470,7 +470,7 @@ def _naming(touched: set[str]) -> Callable[[str], bool]:
     return named
 
 
-def _evidence(rel: str) -> bool:
+def evidence_path(rel: str) -> bool:
     """Whether a file is an evidence entry by its place (people/<handle>/evidence/<file>)."""
     parts = rel.split("/")
     return len(parts) == 4 and parts[0] == "people" and parts[2] == "evidence"
